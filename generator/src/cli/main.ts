@@ -1,0 +1,31 @@
+import { EXIT, type CliIO } from './io.ts';
+import { validateCommand } from './validate.ts';
+
+const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIO) => Promise<number> }> = {
+  validate: { summary: 'check AsyncAPI 3.0 documents, with precise diagnostics', run: validateCommand },
+};
+
+const HELP = `Usage: streamwright <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run \`streamwright <command> --help\` for a command's options.
+`;
+
+/** The CLI entry point: argv in, exit code out. All output goes through `io`. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`streamwright: unknown command "${name}"\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  return command.run(rest, io);
+}

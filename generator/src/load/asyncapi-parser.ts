@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { Parser, DiagnosticSeverity } from '@asyncapi/parser';
+import { createGuardedResolvers, type BlockedRead } from './refs.ts';
+import type { PathSegment } from './pointer.ts';
+
+export interface ParserFinding {
+  rule: string;
+  severity: 'error' | 'warning';
+  message: string;
+  path: PathSegment[];
+  /** 1-based, when the parser knows it. */
+  position?: { line: number; column: number };
+}
+
+// streamwright targets AsyncAPI 3.0 on purpose; the "use 3.1" nudge is noise for it.
+const IGNORED_RULES = new Set(['asyncapi-latest-version']);
+
+interface ParserContext {
+  rootDir: string;
+  blocked: BlockedRead[];
+}
+
+// Building a Parser loads the whole Spectral ruleset (hundreds of ms), so one instance per
+// policy is kept; the resolvers read the per-document context through a closure.
+const parsers = new Map<boolean, { parser: Parser; context: ParserContext }>();
+
+function parserFor(allowRemote: boolean) {
+  let entry = parsers.get(allowRemote);
+  if (!entry) {
+    const context: ParserContext = { rootDir: '.', blocked: [] };
+    const parser = new Parser({
+      __unstable: {
+        resolver: {
+          cache: false,
+          resolvers: createGuardedResolvers({ rootDir: () => context.rootDir, allowRemote, blocked: context.blocked }) as never,
+        },
+      },
+    });
+    entry = { parser, context };
+    parsers.set(allowRemote, entry);
+  }
+  return entry;
+}
+
+// Parses are serialised: the shared context must belong to one document at a time.
+let queue: Promise<unknown> = Promise.resolve();
+
+export function runAsyncapiParser(
+  file: string,
+  text: string,
+  options: { allowRemote: boolean },
+): Promise<{ findings: ParserFinding[]; blocked: BlockedRead[] }> {
+  const job = queue.then(async () => {
+    const { parser, context } = parserFor(options.allowRemote);
+    const absolute = path.resolve(file);
+    context.rootDir = path.dirname(absolute);
+    context.blocked.length = 0;
+    const output = await parser.parse(text, { source: absolute });
+    const blocked = [...context.blocked];
+    const findings: ParserFinding[] = [];
+    for (const d of output.diagnostics) {
+      if (IGNORED_RULES.has(String(d.code))) continue;
+      if (d.severity !== DiagnosticSeverity.Error && d.severity !== DiagnosticSeverity.Warning) continue;
+      // A blocked read resolves to `{}`; the parser's complaints about it only repeat ours.
+      if (blocked.some((b) => d.message.includes(b.uri))) continue;
+      findings.push({
+        rule: String(d.code),
+        severity: d.severity === DiagnosticSeverity.Error ? 'error' : 'warning',
+        message: d.message,
+        path: d.path.map((s) => s),
+        ...(d.range ? { position: { line: d.range.start.line + 1, column: d.range.start.character + 1 } } : {}),
+      });
+    }
+    return { findings, blocked };
+  });
+  queue = job.catch(() => undefined);
+  return job;
+}

@@ -1,0 +1,56 @@
+import { createDocumentSchemas } from '../../validate/ajv.ts';
+import { normalizeAjvErrors } from '../../validate/ajv.ts';
+import { getAt, isRecord, parsePointer, toPointer, type PathSegment } from '../pointer.ts';
+import type { Check } from './context.ts';
+
+/**
+ * Every message example validates against its payload (and headers) schema. The official tools
+ * parse examples but never check them; here they are acceptance data.
+ */
+export const checkExamples: Check = ({ doc, channels, report }) => {
+  const targets = new Map<string, PathSegment[]>();
+  const components = getAt(doc, ['components', 'messages']);
+  if (isRecord(components)) for (const id of Object.keys(components)) targets.set(toPointer(['components', 'messages', id]), ['components', 'messages', id]);
+  for (const view of channels) for (const m of view.messages) targets.set(toPointer(m.target), m.target);
+
+  const schemas = createDocumentSchemas(doc);
+  for (const target of targets.values()) {
+    const message = getAt(doc, target);
+    if (!isRecord(message) || !Array.isArray(message.examples)) continue;
+    for (const part of ['payload', 'headers'] as const) {
+      const schemaPath = schemaPathOf(doc, [...target, part]);
+      if (schemaPath === undefined) continue;
+      let validate;
+      try {
+        validate = schemas.compileAt(schemaPath);
+      } catch (e) {
+        report({ code: 'sw/schema-invalid', severity: 'error', message: `the ${part} schema cannot be compiled: ${(e as Error).message}`, at: [...target, part] });
+        continue;
+      }
+      message.examples.forEach((example, i) => {
+        if (!isRecord(example) || !(part in example)) return;
+        if (validate(example[part])) return;
+        const name = typeof example.name === 'string' ? `"${example.name}"` : `#${i}`;
+        for (const error of normalizeAjvErrors(validate.errors)) {
+          report({
+            code: 'sw/example-invalid',
+            severity: 'error',
+            message: `example ${name}: ${error.pointer || '(root)'} ${error.message}`,
+            at: [...target, 'examples', i, part, ...parsePointer(error.pointer)],
+          });
+        }
+      });
+    }
+  }
+};
+
+/** Path of the JSON Schema to validate against, unwrapping AsyncAPI 3's multi-format schema object. */
+function schemaPathOf(doc: unknown, at: PathSegment[]): PathSegment[] | undefined {
+  const value = getAt(doc, at);
+  if (!isRecord(value)) return undefined;
+  if (typeof value.schemaFormat === 'string') {
+    const jsonSchema = /^application\/(vnd\.aai\.asyncapi(\+json|\+yaml)?|schema\+json|schema\+yaml)/.test(value.schemaFormat);
+    return jsonSchema && isRecord(value.schema) ? [...at, 'schema'] : undefined;
+  }
+  return at;
+}

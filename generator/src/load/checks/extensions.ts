@@ -1,0 +1,89 @@
+import { createAjv, normalizeAjvErrors } from '../../validate/ajv.ts';
+import { tagOf, type ChannelView, type Direction } from '../channels.ts';
+import { EXTENSIONS, siteOf } from '../extensions.ts';
+import { isRecord, parsePointer, type PathSegment } from '../pointer.ts';
+import type { Check, Finding } from './context.ts';
+
+const ajv = createAjv();
+const validators = new Map([...EXTENSIONS.values()].map((d) => [d.name, ajv.compile(d.schema)]));
+
+/** `x-sw-*` extensions are known, in a place where they mean something, and valid. */
+export const checkExtensions: Check = (ctx) => {
+  const { doc, report } = ctx;
+  const walk = (node: unknown, at: PathSegment[]): void => {
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, [...at, i]));
+      return;
+    }
+    if (!isRecord(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      const here = [...at, key];
+      if (key.startsWith('x-sw-')) checkOne(key, value, at, here, report);
+      // Inside a schema or example, x-sw-* keys are user data, not extensions.
+      if (key === 'examples' || key === 'payload' || key === 'headers' || key === 'schemas') continue;
+      walk(value, here);
+    }
+  };
+  walk(doc, []);
+  for (const view of ctx.channels) checkChannelReferences(doc, view, report);
+};
+
+function checkOne(name: string, value: unknown, owner: PathSegment[], at: PathSegment[], report: (f: Finding) => void) {
+  const definition = EXTENSIONS.get(name);
+  if (!definition) {
+    report({ code: 'sw/extension-unknown', severity: 'error', message: `${name} is not a streamwright extension (known: ${[...EXTENSIONS.keys()].join(', ')})`, at });
+    return;
+  }
+  const site = siteOf(owner);
+  if (site === undefined || !definition.sites.includes(site)) {
+    report({ code: 'sw/extension-misplaced', severity: 'error', message: `${name} belongs on ${definition.sites.join(' or ')}, not here`, at });
+    return;
+  }
+  const validate = validators.get(name)!;
+  if (validate(value)) return;
+  for (const error of normalizeAjvErrors(validate.errors)) {
+    // `if`/`oneOf` wrappers repeat what the concrete errors say.
+    if (error.keyword === 'if' || error.keyword === 'oneOf') continue;
+    report({ code: 'sw/extension-invalid', severity: 'error', message: `${name}${error.pointer}: ${error.message}`, at: [...at, ...parsePointer(error.pointer)] });
+  }
+}
+
+/** Tags and error codes named inside a channel's extensions exist on that channel. */
+function checkChannelReferences(doc: unknown, view: ChannelView, report: (f: Finding) => void) {
+  const tags = (direction: Direction) =>
+    new Set(
+      view.messages
+        .filter((m) => view.directions[direction].has(m.id))
+        .map((m) => tagOf(doc, view, m))
+        .flatMap((t) => (t.kind === 'tag' ? [t.value] : [])),
+    );
+  const expectTag = (tag: unknown, direction: Direction, at: PathSegment[]) => {
+    if (typeof tag === 'string' && !tags(direction).has(tag)) {
+      const arrow = direction === 'send' ? 'server → client' : 'client → server';
+      report({ code: 'sw/extension-ref-unknown', severity: 'error', message: `channel "${view.id}" has no ${arrow} message tagged "${tag}"`, at });
+    }
+  };
+  const base = view.at;
+  const heartbeat = view.channel['x-sw-heartbeat'];
+  if (isRecord(heartbeat)) {
+    expectTag(heartbeat.message, 'send', [...base, 'x-sw-heartbeat', 'message']);
+    if (isRecord(heartbeat.pong)) expectTag(heartbeat.pong.message, 'receive', [...base, 'x-sw-heartbeat', 'pong', 'message']);
+  }
+  const errors = view.channel['x-sw-errors'];
+  const codes = isRecord(errors) && isRecord(errors.codes) ? new Set(Object.keys(errors.codes)) : new Set<string>();
+  if (isRecord(errors)) expectTag(errors.message, 'send', [...base, 'x-sw-errors', 'message']);
+  const limits = view.channel['x-sw-limits'];
+  if (isRecord(limits)) {
+    for (const [limit, spec] of Object.entries(limits)) {
+      const code = isRecord(spec) && isRecord(spec.onExceed) ? spec.onExceed.errorCode : undefined;
+      if (typeof code === 'string' && !codes.has(code)) {
+        report({
+          code: 'sw/extension-ref-unknown',
+          severity: 'error',
+          message: `x-sw-limits.${limit} answers with error code "${code}", which channel "${view.id}" does not declare in x-sw-errors`,
+          at: [...base, 'x-sw-limits', limit, 'onExceed', 'errorCode'],
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Every problem `validate` can report. Codes are stable: tools and CI filters depend on them.
+ * Codes of our own checks live under `sw/`; rules of `@asyncapi/parser` are passed through under
+ * `asyncapi/<rule>`.
+ */
+export const DIAGNOSTIC_CODES = {
+  'sw/file-unreadable': 'the file cannot be read',
+  'sw/syntax': 'the file is not well-formed YAML or JSON',
+  'sw/not-asyncapi': 'the document is not an AsyncAPI document',
+  'sw/unsupported-version': 'the document is not AsyncAPI 3.0.x',
+  'sw/remote-ref-blocked': 'a $ref to http(s) was not fetched (pass --allow-remote to allow it)',
+  'sw/ref-outside-root': "a $ref to a file outside the document's folder was not read",
+  'sw/ref-dangling': 'a local $ref points to nothing',
+  'sw/operation-channel-missing': 'an operation names a channel that does not exist',
+  'sw/operation-message-missing': "an operation names a message that is not one of its channel's messages",
+  'sw/message-without-operation': 'a channel message is used by no operation, so it has no direction',
+  'sw/tag-missing': 'a message has no tag (its `type` const, or its name on an SSE channel)',
+  'sw/tag-duplicate': 'two messages on one channel and direction share a tag',
+  'sw/untagged-not-alone': 'an untagged message shares its channel and direction with others',
+  'sw/example-invalid': 'a message example does not validate against its payload or headers schema',
+  'sw/schema-invalid': 'a payload or headers schema cannot be compiled',
+  'sw/extension-unknown': 'an x-sw-* extension that streamwright does not define',
+  'sw/extension-misplaced': 'an x-sw-* extension on an object where it has no meaning',
+  'sw/extension-invalid': 'an x-sw-* extension does not validate against its schema',
+  'sw/extension-ref-unknown': 'an extension names a message tag or error code that the channel does not define',
+  'sw/component-unused': 'a component is never referenced',
+  'sw/internal': 'a check failed unexpectedly (please report it)',
+} as const;
+
+export type OwnCode = keyof typeof DIAGNOSTIC_CODES;
+export type DiagnosticCode = OwnCode | `asyncapi/${string}`;
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  /** The file as it was given (not made absolute, so output is stable across machines). */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** JSON pointer into `file`, as a URI fragment (`#/channels/events`). */
+  pointer: string;
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    cmp(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    cmp(a.code, b.code) ||
+    cmp(a.pointer, b.pointer) ||
+    cmp(a.message, b.message)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

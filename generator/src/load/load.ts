@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { runAsyncapiParser } from './asyncapi-parser.ts';
+import { channelViews } from './channels.ts';
+import { checkExamples } from './checks/examples.ts';
+import { checkExtensions } from './checks/extensions.ts';
+import { checkOperations } from './checks/operations.ts';
+import { checkRefs } from './checks/refs.ts';
+import { checkTags } from './checks/tags.ts';
+import { checkUnusedComponents } from './checks/unused.ts';
+import type { Check, Finding } from './checks/context.ts';
+import { compareDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostic.ts';
+import { isRecord, toPointer, type PathSegment } from './pointer.ts';
+import { parseSource, type SourceFile } from './source.ts';
+
+export interface LoadOptions {
+  /** Follow `http(s)` `$ref`s. Off by default: fetching on behalf of a document is SSRF. */
+  allowRemote?: boolean;
+}
+
+export interface LoadResult {
+  file: string;
+  /** Sorted by position, then code. */
+  diagnostics: Diagnostic[];
+  /** The raw document (refs not followed), present when it could be read and is AsyncAPI 3.0. */
+  document?: unknown;
+  source?: SourceFile;
+}
+
+const CHECKS: readonly Check[] = [checkOperations, checkTags, checkExamples, checkExtensions, checkUnusedComponents];
+
+/** Reads, parses and checks one AsyncAPI document. Never throws for a bad document. */
+export async function loadSpec(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const allowRemote = options.allowRemote ?? false;
+  const diagnostics: Diagnostic[] = [];
+  const at = (source: SourceFile | undefined, code: DiagnosticCode, severity: Severity, message: string, path: PathSegment[], position?: { line: number; column: number }) => {
+    const where = position ?? source?.locate(path) ?? { line: 1, column: 1 };
+    diagnostics.push({ code, severity, message, file, line: where.line, column: where.column, pointer: '#' + toPointer(path) });
+  };
+  const done = (extra: Partial<LoadResult> = {}): LoadResult => ({ file, diagnostics: diagnostics.sort(compareDiagnostics), ...extra });
+
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    at(undefined, 'sw/file-unreadable', 'error', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, []);
+    return done();
+  }
+  const parsed = parseSource(file, text);
+  if (!parsed.ok) {
+    for (const e of parsed.errors) at(undefined, 'sw/syntax', 'error', e.message, [], e.position);
+    return done();
+  }
+  const { source } = parsed;
+  const doc = source.data;
+  if (!isRecord(doc) || !('asyncapi' in doc)) {
+    at(source, 'sw/not-asyncapi', 'error', 'not an AsyncAPI document: the top level must be a mapping with an `asyncapi` field', []);
+    return done();
+  }
+  if (typeof doc.asyncapi !== 'string' || !/^3\.0\.\d+$/.test(doc.asyncapi)) {
+    at(source, 'sw/unsupported-version', 'error', `asyncapi: ${JSON.stringify(doc.asyncapi)} is not supported; streamwright reads AsyncAPI 3.0.x`, ['asyncapi']);
+    return done();
+  }
+
+  const report = (f: Finding) => at(source, f.code, f.severity, f.message, f.at);
+  const run = (name: string, check: Check, ctx: Parameters<Check>[0]) => {
+    try {
+      check(ctx);
+    } catch (e) {
+      at(source, 'sw/internal', 'error', `check ${name} failed: ${(e as Error).message}`, []);
+    }
+  };
+
+  run('refs', checkRefs({ file, allowRemote }), { doc, channels: [], report });
+  // Our ref diagnostics are more precise; the parser's repeat them at the same place.
+  const refPointers = new Set(diagnostics.map((d) => d.pointer));
+
+  try {
+    const { findings } = await runAsyncapiParser(file, text, { allowRemote });
+    for (const f of findings) {
+      if (f.rule === 'invalid-ref' && refPointers.has('#' + toPointer(f.path))) continue;
+      at(source, `asyncapi/${f.rule}`, f.severity, f.message, f.path, f.position);
+    }
+  } catch (e) {
+    at(source, 'sw/internal', 'error', `@asyncapi/parser failed: ${(e as Error).message}`, []);
+  }
+
+  const ctx = { doc, channels: channelViews(doc), report };
+  for (const check of CHECKS) run(check.name, check, ctx);
+
+  return done({ document: doc, source });
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}

@@ -1,0 +1,87 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { PathSegment } from './pointer.ts';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A parsed YAML/JSON document that can say where any JSON pointer sits in the text. */
+export interface SourceFile {
+  readonly file: string;
+  readonly data: unknown;
+  locate(path: readonly PathSegment[]): Position;
+}
+
+export type SourceResult =
+  | { ok: true; source: SourceFile }
+  | { ok: false; errors: { message: string; position: Position }[] };
+
+// Anchors and aliases are legal YAML, but expanding them without a bound is the classic
+// "billion laughs" blow-up; no contract needs more than a handful.
+const MAX_ALIAS_COUNT = 100;
+
+export function parseSource(file: string, text: string): SourceResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const position = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => ({ message: firstLine(e.message), position: position(e.pos[0]) })),
+    };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    return { ok: false, errors: [{ message: firstLine((e as Error).message), position: { line: 1, column: 1 } }] };
+  }
+  return {
+    ok: true,
+    source: {
+      file,
+      data,
+      locate(path) {
+        return position(offsetOf(doc.contents, path));
+      },
+    },
+  };
+}
+
+/**
+ * Offset of the deepest node on `path` that exists. A path ending at a map entry points at its
+ * key, which is where a reader looks for it.
+ */
+function offsetOf(root: Node | null, path: readonly PathSegment[]): number {
+  let node: unknown = root;
+  let offset = rangeStart(root);
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      offset = rangeStart(pair.key as Node);
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)];
+      if (item === undefined) break;
+      offset = rangeStart(item as Node);
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range ? range[0] : 0;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
