@@ -23,11 +23,18 @@ export interface ChannelView {
   /** Payload property holding the tag on a WebSocket channel. */
   tagProperty: string;
   messages: ChannelMessage[];
+  /** Every key of the channel's `messages` map, including entries whose `$ref` dangles. */
+  messageIds: Set<string>;
   /** Message ids per direction, from the operations that use them. */
   directions: Record<Direction, Set<string>>;
 }
 
-export type TagResult = { kind: 'tag'; value: string } | { kind: 'untagged' } | { kind: 'missing'; why: string };
+export type TagResult =
+  | { kind: 'tag'; value: string }
+  | { kind: 'untagged' }
+  | { kind: 'missing'; why: string }
+  /** The payload is a `$ref` to another file, which is not followed here. */
+  | { kind: 'external'; ref: string };
 
 /**
  * The channels of a raw (not dereferenced) document with their messages and directions.
@@ -58,6 +65,7 @@ export function channelViews(doc: unknown): ChannelView[] {
       sse: channel['x-sw-sse'] !== undefined,
       tagProperty: isRecord(tagExt) && typeof tagExt.property === 'string' ? tagExt.property : 'type',
       messages,
+      messageIds: new Set(isRecord(channel.messages) ? Object.keys(channel.messages) : []),
       directions: { send: new Set(), receive: new Set() },
     });
   }
@@ -113,6 +121,7 @@ export function tagOf(doc: unknown, view: ChannelView, m: ChannelMessage): TagRe
       : { kind: 'missing', why: 'an SSE message needs a `name`: it is the `event:` field' };
   }
   const payload = derefLocal(doc, [...m.target, 'payload']);
+  if (!payload.ok && !payload.ref.startsWith('#')) return { kind: 'external', ref: payload.ref };
   if (!payload.ok || !isRecord(payload.value)) return { kind: 'missing', why: 'the message has no payload schema' };
   const found = tagConst(doc, payload.value, view.tagProperty, 0);
   return found === undefined

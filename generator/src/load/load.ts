@@ -71,21 +71,22 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   };
 
   run('refs', checkRefs({ file, allowRemote }), { doc, channels: [], report });
-  // Our ref diagnostics are more precise; the parser's repeat them at the same place.
-  const refPointers = new Set(diagnostics.map((d) => d.pointer));
+  const ctx = { doc, channels: channelViews(doc), report };
+  for (const check of CHECKS) run(check.name, check, ctx);
 
+  // Where one of our checks already reported an error, the parser's finding at the same place
+  // (or at the `$ref` there) says the same thing less precisely.
+  const ours = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.pointer));
   try {
     const { findings } = await runAsyncapiParser(file, text, { allowRemote });
     for (const f of findings) {
-      if (f.rule === 'invalid-ref' && refPointers.has('#' + toPointer(f.path))) continue;
+      const pointer = '#' + toPointer(f.path);
+      if (ours.has(pointer) || ours.has(pointer.replace(/\/\$ref$/, ''))) continue;
       at(source, `asyncapi/${f.rule}`, f.severity, f.message, f.path, f.position);
     }
   } catch (e) {
     at(source, 'sw/internal', 'error', `@asyncapi/parser failed: ${(e as Error).message}`, []);
   }
-
-  const ctx = { doc, channels: channelViews(doc), report };
-  for (const check of CHECKS) run(check.name, check, ctx);
 
   return done({ document: doc, source });
 }

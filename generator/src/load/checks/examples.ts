@@ -1,5 +1,6 @@
 import { createDocumentSchemas } from '../../validate/ajv.ts';
 import { normalizeAjvErrors } from '../../validate/ajv.ts';
+import { collectRefs } from '../refs.ts';
 import { getAt, isRecord, parsePointer, toPointer, type PathSegment } from '../pointer.ts';
 import type { Check } from './context.ts';
 
@@ -20,6 +21,11 @@ export const checkExamples: Check = ({ doc, channels, report }) => {
     for (const part of ['payload', 'headers'] as const) {
       const schemaPath = schemaPathOf(doc, [...target, part]);
       if (schemaPath === undefined) continue;
+      const external = collectRefs(getAt(doc, schemaPath)).find((r) => r.kind !== 'local');
+      if (external) {
+        report({ code: 'sw/external-unchecked', severity: 'warning', message: `the ${part} schema refers to ${external.ref}; its examples are not checked`, at: [...schemaPath, ...external.at] });
+        continue;
+      }
       let validate;
       try {
         validate = schemas.compileAt(schemaPath);

@@ -24,7 +24,7 @@ export const checkOperations: Check = ({ doc, channels, report }) => {
     if (!Array.isArray(op.value.messages)) continue;
     op.value.messages.forEach((ref, i) => {
       const msgId = messageIdOf(ref, view.id);
-      if (msgId === undefined || !view.messages.some((m) => m.id === msgId)) {
+      if (msgId === undefined || !view.messageIds.has(msgId)) {
         const written = isRecord(ref) && typeof ref.$ref === 'string' ? ref.$ref : JSON.stringify(ref);
         report({
           code: 'sw/operation-message-missing',

@@ -14,6 +14,8 @@ export const checkTags: Check = ({ doc, channels, report }) => {
         const tag = tagOf(doc, view, m);
         if (tag.kind === 'missing') {
           report({ code: 'sw/tag-missing', severity: 'error', message: `message "${m.id}" on channel "${view.id}" has no tag: ${tag.why}`, at: m.at });
+        } else if (tag.kind === 'external') {
+          report({ code: 'sw/external-unchecked', severity: 'warning', message: `the payload of message "${m.id}" is ${tag.ref}; its tag is not checked`, at: m.at });
         } else if (tag.kind === 'untagged') {
           if (messages.length > 1) {
             report({
