@@ -1,8 +1,10 @@
 import { EXIT, type CliIO } from './io.ts';
+import { generateCommand } from './generate.ts';
 import { validateCommand } from './validate.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIO) => Promise<number> }> = {
   validate: { summary: 'check AsyncAPI 3.0 documents, with precise diagnostics', run: validateCommand },
+  generate: { summary: 'generate typed models, validators and metadata from a document', run: generateCommand },
 };
 
 const HELP = `Usage: streamwright <command> [options]

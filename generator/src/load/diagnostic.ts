@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = {
   'sw/extension-ref-unknown': 'an extension names a message tag or error code that the channel does not define',
   'sw/component-unused': 'a component is never referenced',
   'sw/external-unchecked': "a payload lives in another file; tags and examples are checked only in the document's own file for now",
+  'sw/generate-unsupported': 'the document uses something code generation does not support',
   'sw/internal': 'a check failed unexpectedly (please report it)',
 } as const;
 

@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate } from '../generate.ts';
+import { writeFiles } from '../write/write.ts';
+import { readConfig, CONFIG_FILE, type ApiConfig } from './config.ts';
+import { formatDiagnostic } from './format.ts';
+import { EXIT, type CliIO } from './io.ts';
+
+export const GENERATE_HELP = `Usage: streamwright generate [<spec> --out <dir>] [--name <api>] [--check] [--dump-ir] [--allow-remote]
+
+Generates code from an AsyncAPI 3.0 document: models.gen.ts (types, tagged unions, guards),
+validators.gen.js + .d.ts (precompiled, standalone ESM), metadata.gen.ts (the API as data).
+
+With no <spec>, regenerates every API listed in ${CONFIG_FILE}.
+
+Options:
+  --out <dir>       where to write (required with <spec>)
+  --name <api>      the API's name (default: the spec's file name)
+  --check           write nothing; exit 1 and name every file that differs
+  --dump-ir         print the intermediate representation as JSON and write nothing
+  --allow-remote    follow http(s) $refs (off by default)
+`;
+
+export async function generateCommand(argv: string[], io: CliIO, cwd = process.cwd()): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        name: { type: 'string' },
+        check: { type: 'boolean' },
+        'dump-ir': { type: 'boolean' },
+        'allow-remote': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    io.stderr.write(`streamwright generate: ${(e as Error).message}\n\n${GENERATE_HELP}`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.stdout.write(GENERATE_HELP);
+    return EXIT.ok;
+  }
+  let apis: ApiConfig[];
+  if (positionals.length > 1) {
+    io.stderr.write(`streamwright generate: one spec at a time (or none, to use ${CONFIG_FILE})\n`);
+    return EXIT.usage;
+  } else if (positionals.length === 1) {
+    const spec = positionals[0]!;
+    if (typeof values.out !== 'string' && !values['dump-ir']) {
+      io.stderr.write(`streamwright generate: --out <dir> is required with a spec\n\n${GENERATE_HELP}`);
+      return EXIT.usage;
+    }
+    apis = [{ name: typeof values.name === 'string' ? values.name : '', spec, out: typeof values.out === 'string' ? values.out : '' }];
+  } else {
+    try {
+      apis = await readConfig(cwd);
+    } catch (e) {
+      io.stderr.write(`streamwright generate: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
+
+  let failed = false;
+  for (const api of apis) {
+    const rel = (p: string) => path.relative(cwd, p) || '.';
+    const result = await generate(rel(api.spec), { allowRemote: values['allow-remote'] === true, ...(api.name ? { name: api.name } : {}) });
+    for (const d of result.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
+    if (!result.files || !result.ir) {
+      failed = true;
+      continue;
+    }
+    if (values['dump-ir']) {
+      io.stdout.write(JSON.stringify(result.ir, null, 2) + '\n');
+      continue;
+    }
+    const report = await writeFiles(rel(api.out), result.files, { check: values.check === true });
+    if (values.check) {
+      for (const f of report.changed) io.stdout.write(`differs: ${f}\n`);
+      for (const f of report.stale) io.stdout.write(`stale: ${f}\n`);
+      if (report.changed.length + report.stale.length > 0) failed = true;
+    } else {
+      io.stdout.write(`${api.name || result.ir.name}: ${report.changed.length} written, ${result.files.length - report.changed.length} unchanged${report.stale.length ? `, ${report.stale.length} removed` : ''} in ${rel(api.out)}\n`);
+    }
+  }
+  if (values.check && !failed) io.stdout.write(`generated code is up to date (${apis.length} API${apis.length === 1 ? '' : 's'})\n`);
+  return failed ? EXIT.problems : EXIT.ok;
+}

@@ -1,0 +1,112 @@
+import type { ApiIR, ChannelIR, Direction, MessageIR, SchemaIR } from '../../ir/types.ts';
+import { ident, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
+import { render } from '../../render/templates.ts';
+import type { EmittedFile } from '../types.ts';
+import { header } from '../header.ts';
+import { schemaDoc, tsType } from './schema-to-ts.ts';
+
+/** `models.gen.ts`: a type per schema and message, and per channel direction a tagged union. */
+export function emitModels(api: ApiIR): EmittedFile {
+  const byId = new Map(api.schemas.map((s) => [s.id, s]));
+  const typeName = (id: string) => {
+    const s = byId.get(id);
+    if (!s) throw new Error(`no schema ${id}`);
+    return ident(s.typeName);
+  };
+  const messagesBySchema = new Map<string, MessageIR[]>();
+  for (const m of api.messages) messagesBySchema.set(m.payload, [...(messagesBySchema.get(m.payload) ?? []), m]);
+
+  // A message whose type name is its payload schema's is documented on that declaration.
+  const merged = new Map<string, MessageIR>();
+  for (const m of api.messages) if (typeName(m.payload) === m.typeName) merged.set(m.payload, m);
+
+  const schemas = api.schemas.map((s) => ({ declarationCode: declaration(s, typeName, merged.get(s.id)) }));
+  const aliases = api.messages
+    .filter((m) => !merged.has(m.payload) || merged.get(m.payload) !== m)
+    .map((m) => ({ declarationCode: `${messageDoc(m, '')}export type ${ident(m.typeName)} = ${typeName(m.payload)};` }));
+
+  const messageById = new Map(api.messages.map((m) => [m.id, m]));
+  const channels = api.channels.flatMap((c) => (['send', 'receive'] as const).map((d) => channelDirection(c, d, messageById)));
+  const guards = guardsFor(api, messageById);
+
+  return {
+    path: 'models.gen.ts',
+    contents: render('models/models.hbs', {
+      headerCode: header(api, 'Types for every schema and message, with tagged unions per channel and direction.'),
+      schemas,
+      aliases,
+      channels: channels.filter((c) => c !== undefined),
+      guards,
+    }),
+  };
+}
+
+function declaration(s: SchemaIR, typeName: (id: string) => string, message: MessageIR | undefined): string {
+  const name = ident(s.typeName);
+  const doc = message ? messageDoc(message, '', s.schema) : schemaDoc(s.schema, '');
+  const type = tsType(s.schema, typeName);
+  const isPlainObject = type.startsWith('{\n') && typeof s.schema === 'object' && !s.schema.oneOf && !s.schema.anyOf && !s.schema.allOf;
+  return isPlainObject ? `${doc}export interface ${name} ${type}` : `${doc}export type ${name} = ${type};`;
+}
+
+function messageDoc(m: MessageIR, indent: string, schema?: SchemaIR['schema']): string {
+  const notes = [m.title, m.summary, m.description];
+  if (schema !== undefined && typeof schema === 'object' && typeof schema.description === 'string') notes.push(schema.description);
+  for (const e of m.examples) notes.push(`@example ${e.name ? e.name + '\n' : ''}${JSON.stringify(e.payload, null, 2)}`);
+  return jsDoc(notes, indent);
+}
+
+function channelDirection(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>) {
+  const dir = c[d];
+  const arrow = d === 'send' ? 'server → client' : 'client → server';
+  const members = dir.messages.map((cm) => ({ cm, m: messages.get(cm.message)! }));
+  const sse = c.transport === 'sse';
+  const unionMembers = members.map(({ cm, m }) => (sse ? `{ event: ${tsString(cm.tag ?? '')}; data: ${ident(m.typeName)} }` : ident(m.typeName)));
+  const mapEntries = members.filter(({ cm }) => cm.tag !== null).map(({ cm, m }) => `  ${propertyKey(cm.tag!)}: ${ident(m.typeName)};`);
+  const unionDoc = jsDoc([`Every ${sse ? 'event' : 'message'} of channel \`${c.address}\` (${arrow}).`, sse ? 'Narrow with a `switch` on `event`.' : c.tagProperty ? `Narrow with a \`switch\` on \`${c.tagProperty}\`.` : undefined]);
+  return {
+    unionCode: `${unionDoc}export type ${ident(dir.unionName)} = ${unionMembers.length ? unionMembers.join(' | ') : 'never'};`,
+    mapCode: `${jsDoc([`Tag → type of every ${sse ? 'event' : 'message'} of channel \`${c.address}\` (${arrow}).`])}export interface ${ident(dir.mapName)} ${mapEntries.length ? `{\n${mapEntries.join('\n')}\n}` : '{}'}`,
+  };
+}
+
+/** One guard per tagged message, over the unions of every channel direction it belongs to. */
+function guardsFor(api: ApiIR, messages: Map<string, MessageIR>) {
+  const wsUses = new Map<string, { unions: string[]; tagProperty: string; tag: string }>();
+  const sseUses = new Map<string, { unions: string[]; tag: string }>();
+  for (const c of api.channels) {
+    for (const d of ['send', 'receive'] as const) {
+      for (const cm of c[d].messages) {
+        if (cm.tag === null) continue;
+        if (c.transport === 'sse') {
+          const use = sseUses.get(cm.message) ?? { unions: [], tag: cm.tag };
+          use.unions.push(c[d].unionName);
+          sseUses.set(cm.message, use);
+        } else {
+          const use = wsUses.get(cm.message) ?? { unions: [], tagProperty: c.tagProperty ?? 'type', tag: cm.tag };
+          use.unions.push(c[d].unionName);
+          wsUses.set(cm.message, use);
+        }
+      }
+    }
+  }
+  const guards: { guardCode: string }[] = [];
+  for (const m of api.messages) {
+    const ws = wsUses.get(m.id);
+    if (ws) {
+      const param = [...new Set(ws.unions)].map(ident).join(' | ');
+      const access = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(ws.tagProperty) ? `.${ws.tagProperty}` : `[${tsString(ws.tagProperty)}]`;
+      guards.push({
+        guardCode: `export function ${ident(m.guardName)}(message: ${param}): message is ${ident(m.typeName)} {\n  return message${access} === ${tsString(ws.tag)};\n}`,
+      });
+    }
+    const sse = sseUses.get(m.id);
+    if (sse && m.eventGuardName) {
+      const param = [...new Set(sse.unions)].map(ident).join(' | ');
+      guards.push({
+        guardCode: `export function ${ident(m.eventGuardName)}(event: ${param}): event is Extract<${param}, { event: ${tsString(sse.tag)} }> {\n  return event.event === ${tsString(sse.tag)};\n}`,
+      });
+    }
+  }
+  return guards;
+}

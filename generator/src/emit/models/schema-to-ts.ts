@@ -1,0 +1,117 @@
+import { jsDoc, propertyKey, tsString } from '../../render/escape.ts';
+import type { JsonSchema } from '../../ir/types.ts';
+
+/** Resolves `#/definitions/<id>` to the definition's type name. */
+export type TypeNameOf = (id: string) => string;
+
+const PRIMITIVE: Record<string, string> = { string: 'string', number: 'number', integer: 'number', boolean: 'boolean', null: 'null' };
+
+/** The TypeScript type for a JSON Schema (draft-07), as code. */
+export function tsType(schema: JsonSchema, typeName: TypeNameOf, indent = ''): string {
+  if (schema === true) return 'unknown';
+  if (schema === false) return 'never';
+  if (typeof schema.$ref === 'string') {
+    const m = /^#\/definitions\/(.+)$/.exec(schema.$ref);
+    if (!m) throw new Error(`unresolved $ref ${schema.$ref}`);
+    return typeName(m[1]!);
+  }
+  if ('const' in schema) return literal(schema.const);
+  if (Array.isArray(schema.enum)) return union(schema.enum.map(literal));
+
+  const parts: string[] = [];
+  const base = baseType(schema, typeName, indent);
+  if (base !== undefined) parts.push(base);
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    const list = schema[key];
+    if (Array.isArray(list)) parts.push(paren(union(list.map((s) => tsType(s as JsonSchema, typeName, indent)))));
+  }
+  if (Array.isArray(schema.allOf)) parts.push(...schema.allOf.map((s) => paren(tsType(s as JsonSchema, typeName, indent))));
+  if (parts.length === 0) return 'unknown';
+  return parts.length === 1 ? parts[0]! : parts.map(paren).join(' & ');
+}
+
+function baseType(schema: Record<string, unknown>, typeName: TypeNameOf, indent: string): string | undefined {
+  const types = Array.isArray(schema.type) ? (schema.type as string[]) : typeof schema.type === 'string' ? [schema.type] : undefined;
+  if (types === undefined) {
+    if (schema.properties !== undefined || schema.additionalProperties !== undefined || schema.required !== undefined) return objectType(schema, typeName, indent);
+    if (schema.items !== undefined) return arrayType(schema, typeName, indent);
+    return undefined;
+  }
+  return union(
+    types.map((t) => {
+      if (t === 'object') return objectType(schema, typeName, indent);
+      if (t === 'array') return arrayType(schema, typeName, indent);
+      return PRIMITIVE[t] ?? 'unknown';
+    }),
+  );
+}
+
+function objectType(schema: Record<string, unknown>, typeName: TypeNameOf, indent: string): string {
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  const inner = indent + '  ';
+  const lines: string[] = [];
+  for (const name of Object.keys(properties)) {
+    const prop = properties[name]!;
+    lines.push(propertyDoc(prop, inner) + `${inner}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${tsType(prop, typeName, inner)};`);
+  }
+  const extra = schema.additionalProperties;
+  if (extra !== false) {
+    const valueType = extra === undefined || extra === true ? 'unknown' : tsType(extra as JsonSchema, typeName, inner);
+    // Declared properties must be assignable to the index signature.
+    const indexType = valueType === 'unknown' || Object.keys(properties).length === 0 ? valueType : 'unknown';
+    lines.push(`${inner}[key: string]: ${indexType};`);
+  }
+  if (lines.length === 0) return 'Record<string, never>';
+  return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+function arrayType(schema: Record<string, unknown>, typeName: TypeNameOf, indent: string): string {
+  const items = schema.items;
+  if (Array.isArray(items)) return `[${items.map((s) => tsType(s as JsonSchema, typeName, indent)).join(', ')}]`;
+  const item = items === undefined ? 'unknown' : tsType(items as JsonSchema, typeName, indent);
+  return /^[A-Za-z0-9_$.]+$/.test(item) ? `${item}[]` : `Array<${item}>`;
+}
+
+/** JSDoc for a schema: description, format, examples. */
+export function schemaDoc(schema: JsonSchema, indent: string, extra: (string | undefined)[] = []): string {
+  if (typeof schema !== 'object') return jsDoc(extra, indent);
+  const notes: (string | undefined)[] = [typeof schema.description === 'string' ? schema.description : undefined, ...extra];
+  if (typeof schema.format === 'string') notes.push(`Format: \`${schema.format}\`.`);
+  if (Array.isArray(schema.examples)) for (const e of schema.examples) notes.push(`@example ${JSON.stringify(e)}`);
+  return jsDoc(notes, indent);
+}
+
+function propertyDoc(schema: JsonSchema, indent: string): string {
+  return schemaDoc(schema, indent);
+}
+
+function literal(value: unknown): string {
+  if (typeof value === 'string') return tsString(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return 'unknown';
+}
+
+function union(types: string[]): string {
+  const unique = [...new Set(types)];
+  if (unique.length === 0) return 'never';
+  if (unique.includes('unknown')) return 'unknown';
+  return unique.join(' | ');
+}
+
+/** Wraps a type in parentheses when it has a top-level `|` or `&` (outside brackets and strings). */
+function paren(type: string): string {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < type.length; i++) {
+    const c = type[i]!;
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '{' || c === '(' || c === '[' || c === '<') depth++;
+    else if (c === '}' || c === ')' || c === ']' || c === '>') depth--;
+    else if (depth === 0 && (c === '|' || c === '&')) return `(${type})`;
+  }
+  return type;
+}

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, _ } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import type { ApiIR, ChannelIR, Direction, MessageIR } from '../../ir/types.ts';
+import { ident, jsDoc, tsString } from '../../render/escape.ts';
+import { render } from '../../render/templates.ts';
+import { header } from '../header.ts';
+import type { EmittedFile } from '../types.ts';
+// The same format checks are inlined into every generated module and used here to compile.
+import { formats } from '../../../../templates/validators/prelude.js';
+
+// ajv/dist/standalone is CommonJS with `exports.default`.
+const standaloneCode = (standaloneModule as unknown as { default: (ajv: Ajv, refs: Record<string, string>) => string }).default;
+const PRELUDE_URL = new URL('../../../../templates/validators/prelude.js', import.meta.url);
+const SCHEMA_ID = 'https://streamwright.invalid/api.json';
+
+// ajv's standalone code `require`s these helpers; the prelude defines them under these names.
+const RUNTIME_REQUIRES: Record<string, string> = {
+  'require("ajv/dist/runtime/ucs2length").default': 'ucs2length',
+  'require("ajv/dist/runtime/equal").default': 'equal',
+};
+
+/** `validators.gen.js` (ajv standalone, ESM, no imports) and its `validators.gen.d.ts`. */
+export function emitValidators(api: ApiIR): EmittedFile[] {
+  const messageById = new Map(api.messages.map((m) => [m.id, m]));
+  const schemaById = new Map(api.schemas.map((s) => [s.id, s]));
+  const payloadFn = (m: MessageIR) => `_payload${ident(schemaById.get(m.payload)!.typeName)}`;
+
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    logger: false,
+    code: { source: true, esm: true, lines: true, optimize: true, formats: _`formats` },
+  });
+  for (const [name, fn] of Object.entries(formats)) ajv.addFormat(name, fn as (s: string) => boolean);
+  ajv.addSchema({ $id: SCHEMA_ID, definitions: Object.fromEntries(api.schemas.map((s) => [s.id, s.schema])) }, undefined, undefined, false);
+  const exported: Record<string, string> = {};
+  for (const m of api.messages) exported[payloadFn(m)] = `${SCHEMA_ID}#/definitions/${encodeURIComponent(m.payload)}`;
+  const ajvCode = privatise(standaloneCode(ajv, exported));
+
+  const messages = api.messages.map((m) => ({
+    docCode: jsDoc([`Validates a \`${m.typeName}\` payload.`], ''),
+    nameCode: ident(m.validatorName),
+    payloadCode: payloadFn(m),
+    typeCode: ident(m.typeName),
+  }));
+  const dispatchers = api.channels.flatMap((c) => (['send', 'receive'] as const).filter((d) => c[d].messages.length > 0).map((d) => dispatcher(c, d, messageById)));
+
+  const context = {
+    headerCode: header(api, 'Precompiled validators: one per message, and per channel direction one that reads the tag first.'),
+    preludeCode: readFileSync(PRELUDE_URL, 'utf8').replace(/^export /gm, ''),
+    ajvCode,
+    messages,
+    dispatchers,
+  };
+  return [
+    { path: 'validators.gen.js', contents: render('validators/validators.js.hbs', context) },
+    { path: 'validators.gen.d.ts', contents: render('validators/validators.d.ts.hbs', context) },
+  ];
+}
+
+function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>) {
+  const dir = c[d];
+  const arrow = d === 'send' ? 'server → client' : 'client → server';
+  const entries = dir.messages.map((cm) => ({ tag: cm.tag, m: messages.get(cm.message)! }));
+  const sse = c.transport === 'sse';
+  const untagged = entries.length === 1 && entries[0]!.tag === null ? entries[0]!.m : undefined;
+  const cases = entries
+    .filter((e) => e.tag !== null)
+    .map((e) => `    case ${tsString(e.tag!)}:\n      return ${sse ? `asEvent(event, ${ident(e.m.validatorName)}(data))` : `${ident(e.m.validatorName)}(data)`};`)
+    .join('\n');
+  const known = entries.flatMap((e) => (e.tag === null ? [] : [e.tag])).join(', ');
+  let bodyCode: string;
+  if (untagged) {
+    bodyCode = `  return ${ident(untagged.validatorName)}(data);`;
+  } else if (sse) {
+    bodyCode = `  switch (event) {\n${cases}\n    default:\n      return fail('', 'tag', ${tsString(`unknown event (expected one of ${known})`)});\n  }`;
+  } else {
+    const property = c.tagProperty ?? 'type';
+    const pointer = '/' + property.replace(/~/g, '~0').replace(/\//g, '~1');
+    bodyCode = [
+      `  if (!isObject(data) || typeof data[${tsString(property)}] !== 'string') return fail(${tsString(pointer)}, 'tag', ${tsString(`must be an object with a string "${property}"`)});`,
+      `  switch (data[${tsString(property)}]) {`,
+      cases,
+      '    default:',
+      `      return fail(${tsString(pointer)}, 'tag', ${tsString(`unknown ${property} (expected one of ${known})`)});`,
+      '  }',
+    ].join('\n');
+  }
+  return {
+    docCode: jsDoc([`Validates a ${sse ? 'event' : 'message'} of channel \`${c.address}\` (${arrow}): reads the tag, then validates that message only.`]),
+    nameCode: ident(dir.validatorName),
+    paramsCode: sse ? 'event, data' : 'data',
+    paramsTypeCode: sse ? 'event: string, data: unknown' : 'data: unknown',
+    typeCode: ident(dir.unionName),
+    bodyCode,
+    sse,
+  };
+}
+
+/**
+ * Makes ajv's standalone module private to the generated file: its exports become consts, the
+ * CommonJS helpers it would `require` are the prelude's, and `__proto__` keys in its schema
+ * literals are computed keys so they stay own properties.
+ */
+function privatise(code: string): string {
+  let out = code.replace(/^"use strict";\n?/, '').replace(/^export const (_payload[A-Za-z0-9_$]*) = /gm, 'const $1 = ');
+  for (const [from, to] of Object.entries(RUNTIME_REQUIRES)) out = out.split(from).join(to);
+  out = out.replace(/([{,])"__proto__":/g, '$1["__proto__"]:');
+  if (/\brequire\(/.test(out)) throw new Error(`ajv standalone code needs a helper the prelude lacks: ${/require\([^)]*\)/.exec(out)![0]}`);
+  if (/^\s*(export|import)\b/m.test(out)) throw new Error('ajv standalone code has an unexpected import or export');
+  return out;
+}

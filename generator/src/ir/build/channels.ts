@@ -1,0 +1,132 @@
+import { channelViews, tagOf, type ChannelView } from '../../load/channels.ts';
+import { getAt, isRecord, toPointer } from '../../load/pointer.ts';
+import { derefLocal } from '../../load/refs.ts';
+import type { NameScope } from '../names.ts';
+import type { ChannelDirectionIR, ChannelIR, Direction, JsonSchema, OperationIR, ParameterIR, Transport } from '../types.ts';
+import { securityIds } from './security.ts';
+import { optionalString } from './values.ts';
+
+export interface ChannelNaming {
+  types: NameScope;
+  values: NameScope;
+  /** Message id of a channel message entry (its `$ref` target, or the inline location). */
+  messageIdOf(view: ChannelView, key: string): string;
+}
+
+const SIDE = { send: 'server', receive: 'client' } as const;
+
+export function buildChannels(doc: Record<string, unknown>, naming: ChannelNaming): ChannelIR[] {
+  return channelViews(doc).map((view) => {
+    const ch = view.channel;
+    const transport: Transport = view.sse ? 'sse' : hasHttpOperation(doc, view.id) ? 'http' : 'ws';
+    const typeName = naming.types.claim(view.id, 'pascal', 'Channel');
+    const unit = transport === 'sse' ? 'event' : 'message';
+    const direction = (d: Direction): ChannelDirectionIR => ({
+      unionName: naming.types.claim(`${typeName} ${SIDE[d]} ${unit}`, 'pascal'),
+      mapName: naming.types.claim(`${typeName} ${SIDE[d]} ${unit} map`, 'pascal'),
+      validatorName: naming.values.claim(`validate ${typeName} ${SIDE[d]} ${unit}`, 'camel'),
+      messages: view.messages
+        .filter((m) => view.directions[d].has(m.id))
+        .map((m) => {
+          const tag = tagOf(doc, view, m);
+          return { key: m.id, message: naming.messageIdOf(view, m.id), tag: tag.kind === 'tag' ? tag.value : null };
+        }),
+      operations: operationsOf(doc, view.id, d),
+    });
+    const query = getAt(ch, ['bindings', 'ws', 'query']);
+    const ir: ChannelIR = {
+      id: view.id,
+      typeName,
+      address: String(ch.address ?? ''),
+      transport,
+      ...optionalString('title', ch.title),
+      ...optionalString('description', ch.description),
+      parameters: parametersOf(doc, view),
+      ...(isRecord(query) ? { query: query as JsonSchema } : {}),
+      servers: serversOf(doc, ch),
+      tagProperty: view.sse ? null : view.tagProperty,
+      send: direction('send'),
+      receive: direction('receive'),
+      pointer: '#' + toPointer(view.at),
+    };
+    for (const [key, field] of [
+      ['x-sw-sse', 'sse'],
+      ['x-sw-heartbeat', 'heartbeat'],
+      ['x-sw-limits', 'limits'],
+      ['x-sw-poll', 'poll'],
+      ['x-sw-errors', 'errors'],
+      ['x-sw-reconnect', 'reconnect'],
+    ] as const) {
+      if (isRecord(ch[key])) (ir as unknown as Record<string, unknown>)[field] = ch[key];
+    }
+    return ir;
+  });
+}
+
+function parametersOf(doc: unknown, view: ChannelView): ParameterIR[] {
+  const names = [...String(view.channel.address ?? '').matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  return names.map((name) => {
+    const resolved = derefLocal(doc, [...view.at, 'parameters', name]);
+    const p = resolved.ok && isRecord(resolved.value) ? resolved.value : {};
+    return {
+      name,
+      ...optionalString('description', p.description),
+      ...(Array.isArray(p.enum) ? { enum: p.enum.map(String) } : {}),
+      ...optionalString('default', p.default),
+      ...(Array.isArray(p.examples) ? { examples: p.examples.map(String) } : {}),
+    };
+  });
+}
+
+function serversOf(doc: Record<string, unknown>, channel: Record<string, unknown>): string[] {
+  const all = isRecord(doc.servers) ? Object.keys(doc.servers) : [];
+  if (!Array.isArray(channel.servers) || channel.servers.length === 0) return all;
+  return channel.servers.flatMap((s) => {
+    const m = isRecord(s) && typeof s.$ref === 'string' ? /^#\/servers\/(.+)$/.exec(s.$ref) : null;
+    return m ? [m[1]!] : [];
+  });
+}
+
+function eachOperation(doc: Record<string, unknown>, channelId: string, fn: (id: string, op: Record<string, unknown>) => void) {
+  const ops = isRecord(doc.operations) ? doc.operations : {};
+  for (const id of Object.keys(ops)) {
+    const resolved = derefLocal(doc, ['operations', id]);
+    if (!resolved.ok || !isRecord(resolved.value)) continue;
+    const op = resolved.value;
+    if (isRecord(op.channel) && op.channel.$ref === `#/channels/${channelId.replace(/~/g, '~0').replace(/\//g, '~1')}`) fn(id, op);
+  }
+}
+
+function hasHttpOperation(doc: Record<string, unknown>, channelId: string): boolean {
+  let found = false;
+  eachOperation(doc, channelId, (_id, op) => {
+    const method = getAt(op, ['bindings', 'http', 'method']);
+    if (typeof method === 'string' && method !== 'GET') found = true;
+  });
+  return found;
+}
+
+function operationsOf(doc: Record<string, unknown>, channelId: string, direction: Direction): OperationIR[] {
+  const out: OperationIR[] = [];
+  eachOperation(doc, channelId, (id, op) => {
+    if (op.action !== direction) return;
+    const method = getAt(op, ['bindings', 'http', 'method']);
+    const messages = Array.isArray(op.messages)
+      ? op.messages.flatMap((r) => {
+          const m = isRecord(r) && typeof r.$ref === 'string' ? /\/messages\/([^/]+)$/.exec(r.$ref) : null;
+          return m ? [decodeURIComponent(m[1]!).replace(/~1/g, '/').replace(/~0/g, '~')] : [];
+        })
+      : [];
+    out.push({
+      id,
+      ...optionalString('summary', op.summary),
+      ...optionalString('description', op.description),
+      messages,
+      security: securityIds(op.security),
+      ...(typeof method === 'string' ? { httpMethod: method } : {}),
+      ...(isRecord(op['x-sw-http']) ? { http: op['x-sw-http'] as OperationIR['http'] & object } : {}),
+      pointer: '#' + toPointer(['operations', id]),
+    });
+  });
+  return out;
+}

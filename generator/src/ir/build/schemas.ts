@@ -1,0 +1,91 @@
+import { getAt, isRecord, parsePointer, toPointer, type PathSegment } from '../../load/pointer.ts';
+import type { NameScope } from '../names.ts';
+import type { JsonSchema, SchemaIR } from '../types.ts';
+
+/**
+ * Collects the named schemas of a document. Every schema that is a `$ref` target becomes a
+ * definition with a unique type name, and inside the copies every local `$ref` is rewritten to
+ * `#/definitions/<id>`, so each emitter gets one self-contained set of schemas.
+ */
+export class SchemaRegistry {
+  private readonly byPointer = new Map<string, SchemaIR>();
+  private readonly pending: SchemaIR[] = [];
+
+  constructor(
+    private readonly doc: unknown,
+    private readonly types: NameScope,
+  ) {}
+
+  /** Registers the schema at `path` (following `$ref`s) and returns its definition id. */
+  register(path: readonly PathSegment[], preferredName: string, typeName?: string): string {
+    const target = this.follow(path);
+    const pointer = toPointer(target);
+    const existing = this.byPointer.get(pointer);
+    if (existing) return existing.id;
+    const name = typeName ?? this.types.claim(preferredName, 'pascal', 'Schema');
+    const ir: SchemaIR = { id: name, typeName: name, schema: {}, pointer: '#' + pointer };
+    this.byPointer.set(pointer, ir);
+    this.pending.push(ir);
+    return ir.id;
+  }
+
+  /** Whether the schema at `path` (after `$ref`s) is already a definition. */
+  idOf(path: readonly PathSegment[]): string | undefined {
+    return this.byPointer.get(toPointer(this.follow(path)))?.id;
+  }
+
+  /** All definitions, each converted once; conversion may register more. */
+  finish(): SchemaIR[] {
+    for (let i = 0; i < this.pending.length; i++) {
+      const ir = this.pending[i]!;
+      ir.schema = (this.convert(parsePointer(ir.pointer)) as JsonSchema | undefined) ?? true;
+    }
+    return [...this.byPointer.values()];
+  }
+
+  private follow(path: readonly PathSegment[]): PathSegment[] {
+    let current = [...path];
+    for (let hops = 0; hops < 64; hops++) {
+      const value = getAt(this.doc, current);
+      if (!isRecord(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#')) return current;
+      current = parsePointer(value.$ref);
+    }
+    throw new Error(`$ref cycle at #${toPointer(path)}`);
+  }
+
+  /** Copies a schema, rewriting `$ref`s; walks only the keywords that hold subschemas. */
+  private convert(path: PathSegment[]): unknown {
+    const value = getAt(this.doc, path);
+    if (!isRecord(value)) return value;
+    if (typeof value.$ref === 'string') {
+      if (!value.$ref.startsWith('#')) throw new Error(`#${toPointer(path)}: only local $refs can be generated (found ${value.$ref})`);
+      const target = parsePointer(value.$ref);
+      const last = String(target[target.length - 1] ?? 'Schema');
+      return { $ref: `#/definitions/${this.register(target, last)}` };
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const sub = value[key];
+      const at = [...path, key];
+      if (SCHEMA_MAPS.has(key) && isRecord(sub)) {
+        out[key] = Object.fromEntries(Object.keys(sub).map((k) => [k, this.convert([...at, k])]));
+      } else if (SCHEMA_LISTS.has(key) && Array.isArray(sub)) {
+        out[key] = sub.map((_, i) => this.convert([...at, i]));
+      } else if (SCHEMA_ONE.has(key)) {
+        out[key] = this.convert(at);
+      } else if (key === 'dependencies' && isRecord(sub)) {
+        out[key] = Object.fromEntries(Object.keys(sub).map((k) => [k, Array.isArray(sub[k]) ? sub[k] : this.convert([...at, k])]));
+      } else {
+        out[key] = sub;
+      }
+    }
+    return out;
+  }
+}
+
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items']);
+const SCHEMA_ONE = new Set([
+  'items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else',
+  'unevaluatedProperties', 'unevaluatedItems',
+]);
