@@ -27,7 +27,7 @@ export function defaultApiName(spec: string): string {
 
 /** Loads, checks, builds the IR and emits every artifact; touches no file but the spec. */
 export async function generate(spec: string, options: LoadOptions & { name?: string } = {}): Promise<GenerateResult> {
-  const loaded = await loadSpec(spec, options);
+  const loaded = await loadSpec(spec, { rules: 'schema', ...options });
   if (hasErrors(loaded.diagnostics) || loaded.document === undefined) return { diagnostics: loaded.diagnostics };
   const name = options.name ?? defaultApiName(spec);
   let ir: ApiIR;

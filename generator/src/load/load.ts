@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { runAsyncapiParser } from './asyncapi-parser.ts';
+import { checkAsyncapiSchema } from './asyncapi-schema.ts';
 import { channelViews } from './channels.ts';
 import { checkExamples } from './checks/examples.ts';
 import { checkExtensions } from './checks/extensions.ts';
@@ -15,6 +15,12 @@ import { parseSource, type SourceFile } from './source.ts';
 export interface LoadOptions {
   /** Follow `http(s)` `$ref`s. Off by default: fetching on behalf of a document is SSRF. */
   allowRemote?: boolean;
+  /**
+   * `full` (default): `@asyncapi/parser`'s whole rule set plus streamwright's checks.
+   * `schema`: the AsyncAPI 3.0 JSON Schema plus streamwright's checks; much faster, for
+   * `generate`, which must not pay seconds for advice rules on every run.
+   */
+  rules?: 'full' | 'schema';
 }
 
 export interface LoadResult {
@@ -78,7 +84,8 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   // (or at the `$ref` there) says the same thing less precisely.
   const ours = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.pointer));
   try {
-    const { findings } = await runAsyncapiParser(file, text, { allowRemote });
+    // The parser (Spectral and its rule set) is loaded only when it is used.
+    const { findings } = options.rules === 'schema' ? { findings: checkAsyncapiSchema(doc) } : await (await import('./asyncapi-parser.ts')).runAsyncapiParser(file, text, { allowRemote });
     for (const f of findings) {
       const pointer = '#' + toPointer(f.path);
       if (ours.has(pointer) || ours.has(pointer.replace(/\/\$ref$/, ''))) continue;
