@@ -16,10 +16,18 @@ const HELPERS: Record<string, (...args: never[]) => string> = {
   ident: (value: string) => ident(String(value)),
   propertyKey: (value: string) => propertyKey(String(value)),
   jsLiteral: (value: unknown) => jsLiteral(value),
-  jsDoc: (text: string | undefined, indent?: unknown) => jsDoc([text], typeof indent === 'string' ? indent : '').trimEnd(),
+  jsDoc: (text: string, indent?: unknown) => jsDoc([text], typeof indent === 'string' ? indent : '').trimEnd(),
 };
 for (const [name, fn] of Object.entries(HELPERS)) {
-  hb.registerHelper(name, (...args: unknown[]) => new hb.SafeString((fn as (...a: unknown[]) => string)(...args.slice(0, -1))));
+  hb.registerHelper(name, (...args: unknown[]) => {
+    const params = args.slice(0, -1);
+    // Strict mode does not cover helper arguments; a missing variable must still fail.
+    if (params.some((p) => p === undefined)) {
+      const { loc } = args[args.length - 1] as { loc?: { start: { line: number } } };
+      throw new Error(`template helper ${name} got a missing variable (line ${loc?.start.line ?? '?'})`);
+    }
+    return new hb.SafeString((fn as (...a: unknown[]) => string)(...params));
+  });
 }
 
 const TEMPLATE_ROOT = new URL('../../../templates/', import.meta.url);

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { jsDoc, jsLiteral, propertyKey, tsString } from '../../../generator/src/render/escape.ts';
+
+const HOSTILE = ['"', "'", '`', '${globalThis.x = 1}', '*/', '\u2028', '\u2029', '\n', '\\', '</script>', '__proto__', ''];
+
+describe('tsString', () => {
+  it.each(HOSTILE)('%j evaluates back to itself', (value) => {
+    const code = tsString(value);
+    expect(code).not.toMatch(/[\u2028\u2029\n]/);
+    expect(new Function(`return ${code};`)()).toBe(value);
+  });
+});
+
+describe('jsDoc', () => {
+  it('cannot be closed from inside', () => {
+    const doc = jsDoc(['a */ globalThis.pwned = 1; /* b', 'line\u2028two']);
+    expect(doc.slice(3, -4)).not.toContain('*/');
+    expect(doc).not.toMatch(/[\u2028\u2029]/);
+    expect(() => new Function(`${doc}; return globalThis.pwned;`)()).not.toThrow();
+    expect(new Function(`${doc}; return typeof globalThis.pwned;`)()).toBe('undefined');
+  });
+
+  it('is empty for no text', () => {
+    expect(jsDoc([undefined, '  '])).toBe('');
+  });
+});
+
+describe('propertyKey', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['with-dash', '"with-dash"'],
+    ['2x', '"2x"'],
+    ['`${x}`', '"`${x}`"'],
+  ])('%j → %s', (name, want) => expect(propertyKey(name)).toBe(want));
+});
+
+describe('jsLiteral', () => {
+  it('round-trips hostile data, __proto__ as an own property', () => {
+    const value = JSON.parse('{"__proto__": {"polluted": true}, "a\\u2028": ["`${x}`", 1, null, false], "*/": {}}') as Record<string, unknown>;
+    const copy = new Function(`return ${jsLiteral(value)};`)() as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.prototype.hasOwnProperty.call(copy, '__proto__')).toBe(true);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(value));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses what is not JSON data', () => {
+    expect(() => jsLiteral(Number.NaN)).toThrow();
+    expect(() => jsLiteral(() => 1)).toThrow();
+  });
+});
