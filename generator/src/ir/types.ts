@@ -4,6 +4,19 @@
  * generated code and diagnostics can point back into the spec.
  */
 
+// The x-sw-* behaviours are the runtime's vocabulary; the IR carries them as the runtime reads them.
+import type {
+  AuthSpec as AuthIR,
+  ErrorsSpec as ErrorsIR,
+  HeartbeatSpec as HeartbeatIR,
+  LimitsSpec as LimitsIR,
+  PollSpec as PollIR,
+  ReconnectSpec as ReconnectIR,
+  SseSpec as SseIR,
+} from '../../../runtime/contract.ts';
+
+export type { AuthIR, ErrorsIR, HeartbeatIR, LimitsIR, PollIR, ReconnectIR, SseIR };
+
 export type JsonSchema = boolean | { [keyword: string]: unknown };
 export type Direction = 'send' | 'receive';
 
@@ -142,79 +155,4 @@ export interface SecuritySchemeIR {
   bearerFormat?: string;
   auth?: AuthIR;
   pointer: string;
-}
-
-// The x-sw-* behaviours, as their schemas in spec/extensions/ define them.
-
-export interface SseIR {
-  headers: Record<string, string>;
-  eventIds: boolean;
-  retryMs?: number;
-  resume?: { lastEventId: boolean; bufferSize: number };
-  keepAliveCommentMs?: number;
-}
-
-export type HeartbeatIR =
-  | { mode: 'none'; description?: string }
-  | {
-      mode: 'message' | 'sse-event';
-      intervalMs: number;
-      toleranceMs?: number;
-      message: string;
-      pong?: { message: string; timeoutMs: number; closeCode?: number };
-      description?: string;
-    };
-
-export interface OnExceedIR {
-  action: 'close' | 'error' | 'error-and-close' | 'reject' | 'end-stream';
-  closeCode?: number;
-  reason?: string;
-  errorCode?: string;
-  httpStatus?: number;
-}
-
-export interface LimitIR {
-  limit: number;
-  onExceed: OnExceedIR;
-  description?: string;
-}
-
-export interface LimitsIR {
-  maxMessageBytes?: LimitIR;
-  maxMessagesPerSecond?: LimitIR;
-  maxConnections?: LimitIR & { per?: { query?: string; jwtClaim?: string } };
-  maxStreamDurationMs?: LimitIR;
-}
-
-export interface PollIR {
-  intervalMs: number;
-  fingerprint?: string[];
-  batchLimits?: Record<string, number>;
-  description?: string;
-}
-
-export interface ErrorsIR {
-  message: string;
-  codePointer: string;
-  codes: Record<string, { description: string; when: string[]; then: { action: 'continue' | 'close'; closeCode?: number } }>;
-}
-
-export interface ReconnectIR {
-  initialDelayMs: number;
-  multiplier: number;
-  maxDelayMs: number;
-  firstExponent?: number;
-  maxRetries: number | null;
-  resetOnOpen?: boolean;
-  jitter?: 'none' | 'full';
-  doNotRetry?: { closeCodes?: number[]; httpStatuses?: number[]; errorCodes?: string[] };
-  description?: string;
-}
-
-export interface AuthIR {
-  credential: { in: 'header' | 'query' | 'cookie' | 'subprotocol' | 'first-message'; name?: string; prefix?: string; message?: string; property?: string; deadlineMs?: number };
-  jwt?: { algorithms: string[]; clockToleranceSec?: number; requiredClaims?: string[] };
-  originAllowList?: boolean;
-  onFailure: { action: 'http-status' | 'error-and-close'; httpStatus?: number; errorCode?: string; closeCode?: number };
-  browser?: string;
 }
