@@ -120,7 +120,7 @@ export interface ChannelDescription {
   readonly transport: 'ws' | 'sse' | 'http';
   readonly title?: string;
   readonly description?: string;
-  readonly parameters: readonly { readonly name: string; readonly description?: string; readonly enum?: readonly string[] }[];
+  readonly parameters: readonly { readonly name: string; readonly description?: string; readonly enum?: readonly string[]; readonly default?: string; readonly examples?: readonly string[] }[];
   readonly query?: unknown;
   readonly servers: readonly string[];
   readonly tagProperty: string | null;

@@ -1,0 +1,39 @@
+/**
+ * Every error the runtime raises or reports carries a stable `code` (and, for sockets, the close
+ * code it led to). The table is the documentation: runtime/README.md lists the same codes.
+ */
+export const RUNTIME_ERROR_CODES = {
+  SW_AUTH_MISSING: 'no credential was presented',
+  SW_AUTH_INVALID: 'the credential was rejected (bad signature, algorithm, expiry, unknown key or session)',
+  SW_AUTH_DEADLINE: 'the first-message credential did not arrive in time',
+  SW_ORIGIN_REJECTED: 'the Origin header is not on the allow-list',
+  SW_FRAME_NOT_JSON: 'an inbound frame is not JSON text',
+  SW_FRAME_BINARY: 'an inbound frame is binary where the contract defines text',
+  SW_FRAME_INVALID: 'an inbound frame does not match the contract',
+  SW_FRAME_TOO_LARGE: 'an inbound frame exceeds the size limit',
+  SW_RATE_LIMITED: 'too many inbound frames per second',
+  SW_TOO_MANY_CONNECTIONS: 'the connection limit was reached',
+  SW_OUTBOUND_INVALID: 'the server tried to send a message that does not match the contract',
+  SW_SLOW_CONSUMER: "a client's send buffer stayed over its bound",
+  SW_PONG_TIMEOUT: 'no pong within the contract timeout',
+  SW_NOT_FOUND: 'no channel at this address',
+  SW_HANDLER_FAILED: 'an application handler threw',
+} as const;
+
+export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;
+
+export class StreamwrightError extends Error {
+  readonly code: RuntimeErrorCode;
+  /** The WebSocket close code or HTTP status this error led to, when it led to one. */
+  readonly status?: number;
+  /** Contract-level validation errors, for SW_FRAME_INVALID / SW_OUTBOUND_INVALID. */
+  readonly details?: readonly { pointer: string; keyword: string; message: string }[];
+
+  constructor(code: RuntimeErrorCode, message?: string, extra: { status?: number; details?: StreamwrightError['details']; cause?: unknown } = {}) {
+    super(message ?? RUNTIME_ERROR_CODES[code], extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'StreamwrightError';
+    this.code = code;
+    if (extra.status !== undefined) this.status = extra.status;
+    if (extra.details !== undefined) this.details = extra.details;
+  }
+}
