@@ -1,0 +1,292 @@
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import { authenticate, type Principal } from '../auth/authenticate.ts';
+import type { ChannelDescription, SecuritySchemeDescription } from '../contract.ts';
+import { StreamwrightError } from '../errors.ts';
+import { RateWindow } from '../ws/rate.ts';
+import { CLOSE, type RuntimeServerOptions, type WsChannelHandlers, type WsPeer } from './types.ts';
+
+export interface WsSessionInit {
+  id: number;
+  ws: WebSocket;
+  channel: ChannelDescription;
+  params: Record<string, string>;
+  url: URL;
+  request: IncomingMessage;
+  principal: Principal | undefined;
+  /** Set when the credential is expected in the first message. */
+  pendingScheme: SecuritySchemeDescription | undefined;
+  handlers: WsChannelHandlers;
+  options: RuntimeServerOptions;
+  /** Runs the channel's authorization hook; returns false when it refused (and closed). */
+  authorize(session: WsSession): Promise<boolean>;
+  onClosed(session: WsSession): void;
+}
+
+/**
+ * One WebSocket connection on a channel: first-message auth, inbound validation and limits,
+ * the contract's heartbeat and pong timeout, protocol pings, bounded send buffer.
+ */
+export class WsSession implements WsPeer {
+  readonly id: number;
+  readonly channel: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly request: IncomingMessage;
+  principal: Principal | undefined;
+
+  private readonly ws: WebSocket;
+  private readonly spec: ChannelDescription;
+  private readonly init: WsSessionInit;
+  private readonly scale: number;
+  private readonly rate: RateWindow | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private pongDeadline: NodeJS.Timeout | undefined;
+  private alive = true;
+  private opened = false;
+  private closed = false;
+
+  constructor(init: WsSessionInit) {
+    this.init = init;
+    this.id = init.id;
+    this.ws = init.ws;
+    this.spec = init.channel;
+    this.channel = init.channel.id;
+    this.params = init.params;
+    this.query = init.url.searchParams;
+    this.request = init.request;
+    this.principal = init.principal;
+    this.scale = init.options.timeScale ?? 1;
+    const perSecond = init.channel.limits?.maxMessagesPerSecond;
+    this.rate = perSecond ? new RateWindow(perSecond.limit) : undefined;
+
+    this.ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    this.ws.on('pong', () => (this.alive = true));
+    this.ws.on('close', (code, reason) => this.finish(code, reason.toString()));
+    this.ws.on('error', (error) => this.report(error));
+
+    const ping = (init.options.pingIntervalMs ?? 30_000) * this.scale;
+    this.every(ping, () => {
+      if (!this.alive) return this.ws.terminate();
+      this.alive = false;
+      this.ws.ping();
+    });
+
+    if (init.pendingScheme) {
+      const deadline = (init.pendingScheme.auth?.credential.deadlineMs ?? 5000) * this.scale;
+      this.after(deadline, () => {
+        if (!this.opened) this.reject(new StreamwrightError('SW_AUTH_DEADLINE'), 'authentication deadline exceeded');
+      });
+    } else {
+      void this.open();
+    }
+  }
+
+  send(message: unknown): void {
+    if (this.closed) return;
+    if (this.init.options.validateOutbound !== false) {
+      const validate = this.init.options.validators[this.channel]?.send;
+      const verdict = validate?.(message);
+      if (verdict && !verdict.ok) {
+        throw new StreamwrightError('SW_OUTBOUND_INVALID', `refusing to send an invalid message on ${this.channel}: ${summary(verdict.errors)}`, { details: verdict.errors ?? [] });
+      }
+    }
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  /** Sends text that is already a validated, serialised message (for fan-out). */
+  sendRaw(text: string): void {
+    if (this.closed) return;
+    this.ws.send(text);
+    const max = this.init.options.maxBufferedBytes ?? 1 << 20;
+    if (this.ws.bufferedAmount > max) {
+      this.report(new StreamwrightError('SW_SLOW_CONSUMER', `connection ${this.id} has ${this.ws.bufferedAmount} bytes unsent`, { status: CLOSE.tryAgainLater }));
+      this.close(CLOSE.tryAgainLater, 'slow consumer');
+      // A peer that does not read will not read a close frame either.
+      this.after(1000 * this.scale, () => this.ws.terminate());
+    }
+  }
+
+  sendError(code: string, message: string): void {
+    const payload = this.init.options.errorMessage?.(this.channel, code, message);
+    if (payload === undefined) return;
+    try {
+      this.send(payload);
+    } catch (e) {
+      this.report(e as Error);
+    }
+  }
+
+  close(code: number, reason = ''): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason.slice(0, 123));
+  }
+
+  /** Closes with 1001 for a server shutdown. */
+  shutdown(): void {
+    this.close(CLOSE.goingAway, 'server shutting down');
+  }
+
+  private async open() {
+    if (this.closed) return;
+    if (!(await this.init.authorize(this))) return;
+    this.opened = true;
+    this.startHeartbeat();
+    this.call(() => this.init.handlers.open?.(this));
+  }
+
+  private startHeartbeat() {
+    const hb = this.spec.heartbeat;
+    if (!hb || hb.mode !== 'message') return;
+    this.every(hb.intervalMs * this.scale, () => {
+      const payload = this.init.options.heartbeatMessage?.(this.channel);
+      if (payload === undefined) return;
+      try {
+        this.send(payload);
+      } catch (e) {
+        this.report(e as Error);
+      }
+      if (hb.pong && this.pongDeadline === undefined) {
+        const { timeoutMs, closeCode } = hb.pong;
+        this.pongDeadline = this.after(timeoutMs * this.scale, () => {
+          this.report(new StreamwrightError('SW_PONG_TIMEOUT', `connection ${this.id} sent no pong in ${timeoutMs} ms`, { status: closeCode ?? 4408 }));
+          this.close(closeCode ?? 4408, 'pong timeout');
+        });
+      }
+    });
+  }
+
+  private receive(data: RawData, isBinary: boolean) {
+    if (this.closed) return;
+    const limits = this.spec.limits;
+    if (this.rate && limits?.maxMessagesPerSecond && !this.rate.take(this.now())) {
+      const { onExceed } = limits.maxMessagesPerSecond;
+      if (onExceed.errorCode) this.sendError(onExceed.errorCode, `more than ${limits.maxMessagesPerSecond.limit} messages per second; message dropped`);
+      if (onExceed.action === 'close' || onExceed.action === 'error-and-close') this.close(onExceed.closeCode ?? CLOSE.policy, onExceed.reason ?? 'rate limit');
+      return;
+    }
+    const invalidCode = this.init.options.invalidFrameErrorCode?.(this.channel);
+    if (isBinary) {
+      this.refuseFrame(invalidCode, new StreamwrightError('SW_FRAME_BINARY', 'binary frames are not part of this contract; send JSON text'));
+      return;
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString());
+    } catch {
+      this.refuseFrame(invalidCode, new StreamwrightError('SW_FRAME_NOT_JSON', 'the frame is not JSON'));
+      return;
+    }
+    const verdict = this.init.options.validators[this.channel]?.receive?.(message);
+    if (!verdict) {
+      this.refuseFrame(invalidCode, new StreamwrightError('SW_FRAME_INVALID', 'this channel accepts no client messages'));
+      return;
+    }
+    if (!verdict.ok) {
+      this.refuseFrame(invalidCode, new StreamwrightError('SW_FRAME_INVALID', `invalid message: ${summary(verdict.errors)}`, { details: verdict.errors ?? [] }));
+      return;
+    }
+    const tag = this.spec.tagProperty && isRecord(message) ? message[this.spec.tagProperty] : undefined;
+    if (!this.opened) {
+      void this.firstMessage(message, tag);
+      return;
+    }
+    const hb = this.spec.heartbeat;
+    if (hb?.mode === 'message' && hb.pong && tag === hb.pong.message) {
+      if (this.pongDeadline) {
+        clearTimeout(this.pongDeadline);
+        this.timers.delete(this.pongDeadline);
+        this.pongDeadline = undefined;
+      }
+      return;
+    }
+    // A repeated auth message after the connection is open changes nothing.
+    if (this.init.pendingScheme && tag === this.init.pendingScheme.auth?.credential.message) return;
+    this.call(() => this.init.handlers.message?.(this, message));
+  }
+
+  private async firstMessage(message: unknown, tag: unknown) {
+    const scheme = this.init.pendingScheme;
+    const credential = scheme?.auth?.credential;
+    if (!scheme || !credential || tag !== credential.message || !isRecord(message) || typeof message[credential.property ?? 'token'] !== 'string') {
+      this.reject(new StreamwrightError('SW_AUTH_MISSING', `the first message must be "${credential?.message}"`), 'authentication required');
+      return;
+    }
+    try {
+      this.principal = await authenticate(scheme, message[credential.property ?? 'token'] as string, this.init.options.auth);
+    } catch (e) {
+      this.reject(e instanceof StreamwrightError ? e : new StreamwrightError('SW_AUTH_INVALID'), 'invalid token');
+      return;
+    }
+    await this.open();
+  }
+
+  private reject(error: StreamwrightError, message: string) {
+    if (this.closed) return;
+    const onFailure = this.init.pendingScheme?.auth?.onFailure;
+    this.report(error);
+    if (onFailure?.errorCode) this.sendError(onFailure.errorCode, message);
+    this.close(onFailure?.closeCode ?? CLOSE.policy, message);
+  }
+
+  private refuseFrame(code: string | undefined, error: StreamwrightError) {
+    this.report(error);
+    if (code) this.sendError(code, error.message);
+    else this.close(CLOSE.unsupportedData, error.message);
+  }
+
+  private call(fn: () => void) {
+    try {
+      fn();
+    } catch (e) {
+      this.report(new StreamwrightError('SW_HANDLER_FAILED', (e as Error).message, { cause: e }));
+    }
+  }
+
+  private finish(code: number, reason: string) {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.init.onClosed(this);
+    if (this.opened) this.call(() => this.init.handlers.close?.(this, code, reason));
+  }
+
+  private every(ms: number, fn: () => void) {
+    const t = setInterval(fn, Math.max(1, ms));
+    t.unref();
+    this.timers.add(t);
+  }
+
+  private after(ms: number, fn: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, Math.max(1, ms));
+    t.unref();
+    this.timers.add(t);
+    return t;
+  }
+
+  private now() {
+    return (this.init.options.now ?? Date.now)();
+  }
+
+  private report(error: Error) {
+    try {
+      this.init.options.onError?.(error, { channel: this.channel, connection: this.id });
+    } catch {
+      // A failing error hook must not take the connection down.
+    }
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function summary(errors: readonly { pointer: string; message: string }[] | undefined): string {
+  return (errors ?? [])
+    .slice(0, 3)
+    .map((e) => `${e.pointer || '(root)'} ${e.message}`)
+    .join('; ');
+}
