@@ -44,6 +44,8 @@ export class WsSession implements WsPeer {
   private pongDeadline: NodeJS.Timeout | undefined;
   private alive = true;
   private opened = false;
+  /** Frames that arrive while the first-message credential is being checked, replayed after. */
+  private held: [RawData, boolean][] | undefined;
   private closed = false;
 
   constructor(init: WsSessionInit) {
@@ -157,6 +159,11 @@ export class WsSession implements WsPeer {
 
   private receive(data: RawData, isBinary: boolean) {
     if (this.closed) return;
+    if (this.held) {
+      if (this.held.length >= MAX_HELD_FRAMES) return this.close(CLOSE.policy, 'too many frames before authentication');
+      this.held.push([data, isBinary]);
+      return;
+    }
     const limits = this.spec.limits;
     if (this.rate && limits?.maxMessagesPerSecond && !this.rate.take(this.now())) {
       const { onExceed } = limits.maxMessagesPerSecond;
@@ -211,13 +218,18 @@ export class WsSession implements WsPeer {
       this.reject(new StreamwrightError('SW_AUTH_MISSING', `the first message must be "${credential?.message}"`), 'authentication required');
       return;
     }
+    this.held = [];
     try {
       this.principal = await authenticate(scheme, message[credential.property ?? 'token'] as string, this.init.options.auth);
     } catch (e) {
+      this.held = undefined;
       this.reject(e instanceof StreamwrightError ? e : new StreamwrightError('SW_AUTH_INVALID'), 'invalid token');
       return;
     }
     await this.open();
+    const held = this.held;
+    this.held = undefined;
+    if (this.opened) for (const [data, isBinary] of held) this.receive(data, isBinary);
   }
 
   private reject(error: StreamwrightError, message: string) {
@@ -279,6 +291,8 @@ export class WsSession implements WsPeer {
     }
   }
 }
+
+const MAX_HELD_FRAMES = 16;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
