@@ -3,7 +3,7 @@ import { ident, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
 import { render } from '../../render/templates.ts';
 import type { EmittedFile } from '../types.ts';
 import { header } from '../header.ts';
-import { schemaDoc, tsType } from './schema-to-ts.ts';
+import { docInline, docJson, isObjectLiteral, schemaDoc, tsType } from './schema-to-ts.ts';
 
 /** `models.gen.ts`: a type per schema and message, and per channel direction a tagged union. */
 export function emitModels(api: ApiIR): EmittedFile {
@@ -45,14 +45,14 @@ function declaration(s: SchemaIR, typeName: (id: string) => string, message: Mes
   const name = ident(s.typeName);
   const doc = message ? messageDoc(message, '', s.schema) : schemaDoc(s.schema, '');
   const type = tsType(s.schema, typeName);
-  const isPlainObject = type.startsWith('{\n') && typeof s.schema === 'object' && !s.schema.oneOf && !s.schema.anyOf && !s.schema.allOf;
-  return isPlainObject ? `${doc}export interface ${name} ${type}` : `${doc}export type ${name} = ${type};`;
+  // `type: [object, "null"]` gives `{ … } | null`, which only a type alias can say.
+  return isObjectLiteral(type) ? `${doc}export interface ${name} ${type}` : `${doc}export type ${name} = ${type};`;
 }
 
 function messageDoc(m: MessageIR, indent: string, schema?: SchemaIR['schema']): string {
   const notes = [m.title, m.summary, m.description];
   if (schema !== undefined && typeof schema === 'object' && typeof schema.description === 'string') notes.push(schema.description);
-  for (const e of m.examples) notes.push(`@example ${e.name ? e.name + '\n' : ''}${JSON.stringify(e.payload, null, 2)}`);
+  for (const e of m.examples) notes.push(`@example ${e.name ? docInline(e.name) + '\n' : ''}${docJson(e.payload, 2)}`);
   return jsDoc(notes, indent);
 }
 
@@ -61,12 +61,18 @@ function channelDirection(c: ChannelIR, d: Direction, messages: Map<string, Mess
   const arrow = d === 'send' ? 'server → client' : 'client → server';
   const members = dir.messages.map((cm) => ({ cm, m: messages.get(cm.message)! }));
   const sse = c.transport === 'sse';
-  const unionMembers = members.map(({ cm, m }) => (sse ? `{ event: ${tsString(cm.tag ?? '')}; data: ${ident(m.typeName)} }` : ident(m.typeName)));
+  // An untagged SSE message is alone on its channel: whatever its `event:` field says, it is that message.
+  const unionMembers = members.map(({ cm, m }) => (sse ? `{ event: ${cm.tag === null ? 'string' : tsString(cm.tag)}; data: ${ident(m.typeName)} }` : ident(m.typeName)));
   const mapEntries = members.filter(({ cm }) => cm.tag !== null).map(({ cm, m }) => `  ${propertyKey(cm.tag!)}: ${ident(m.typeName)};`);
-  const unionDoc = jsDoc([`Every ${sse ? 'event' : 'message'} of channel \`${c.address}\` (${arrow}).`, sse ? 'Narrow with a `switch` on `event`.' : c.tagProperty ? `Narrow with a \`switch\` on \`${c.tagProperty}\`.` : undefined]);
+  const tagged = mapEntries.length > 0;
+  const address = docInline(c.address);
+  const unionDoc = jsDoc([
+    `Every ${sse ? 'event' : 'message'} of channel \`${address}\` (${arrow}).`,
+    !tagged ? undefined : sse ? 'Narrow with a `switch` on `event`.' : c.tagProperty ? `Narrow with a \`switch\` on \`${docInline(c.tagProperty)}\`.` : undefined,
+  ]);
   return {
     unionCode: `${unionDoc}export type ${ident(dir.unionName)} = ${unionMembers.length ? unionMembers.join(' | ') : 'never'};`,
-    mapCode: `${jsDoc([`Tag → type of every ${sse ? 'event' : 'message'} of channel \`${c.address}\` (${arrow}).`])}export interface ${ident(dir.mapName)} ${mapEntries.length ? `{\n${mapEntries.join('\n')}\n}` : '{}'}`,
+    mapCode: `${jsDoc([`Tag → type of every ${sse ? 'event' : 'message'} of channel \`${address}\` (${arrow}).`])}export interface ${ident(dir.mapName)} ${mapEntries.length ? `{\n${mapEntries.join('\n')}\n}` : '{}'}`,
   };
 }
 

@@ -23,11 +23,14 @@ export function tsType(schema: JsonSchema, typeName: TypeNameOf, indent = ''): s
   if (base !== undefined) parts.push(base);
   for (const key of ['oneOf', 'anyOf'] as const) {
     const list = schema[key];
-    if (Array.isArray(list)) parts.push(paren(union(list.map((s) => tsType(s as JsonSchema, typeName, indent)))));
+    if (Array.isArray(list)) parts.push(union(list.map((s) => tsType(s as JsonSchema, typeName, indent))));
   }
-  if (Array.isArray(schema.allOf)) parts.push(...schema.allOf.map((s) => paren(tsType(s as JsonSchema, typeName, indent))));
-  if (parts.length === 0) return 'unknown';
-  return parts.length === 1 ? parts[0]! : parts.map(paren).join(' & ');
+  if (Array.isArray(schema.allOf)) parts.push(...schema.allOf.map((s) => tsType(s as JsonSchema, typeName, indent)));
+  // `unknown & T` is `T`; an intersection with `never` is `never`.
+  const meaningful = parts.filter((p) => p !== 'unknown');
+  if (meaningful.includes('never')) return 'never';
+  if (meaningful.length === 0) return 'unknown';
+  return meaningful.length === 1 ? meaningful[0]! : meaningful.map(paren).join(' & ');
 }
 
 function baseType(schema: Record<string, unknown>, typeName: TypeNameOf, indent: string): string | undefined {
@@ -51,15 +54,22 @@ function objectType(schema: Record<string, unknown>, typeName: TypeNameOf, inden
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   const inner = indent + '  ';
   const lines: string[] = [];
+  const extra = schema.additionalProperties;
+  const patterns = isObject(schema.patternProperties) && Object.keys(schema.patternProperties).length > 0;
+  // The type of a property the schema does not declare (undefined: there is none).
+  const extraType = extra === false ? undefined : extra === undefined || extra === true ? 'unknown' : tsType(extra as JsonSchema, typeName, inner);
   for (const name of Object.keys(properties)) {
     const prop = properties[name]!;
     lines.push(propertyDoc(prop, inner) + `${inner}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${tsType(prop, typeName, inner)};`);
   }
-  const extra = schema.additionalProperties;
-  if (extra !== false) {
-    const valueType = extra === undefined || extra === true ? 'unknown' : tsType(extra as JsonSchema, typeName, inner);
-    // Declared properties must be assignable to the index signature.
-    const indexType = valueType === 'unknown' || Object.keys(properties).length === 0 ? valueType : 'unknown';
+  // A property that is required but not declared is still there, with whatever type extras have.
+  for (const name of required) {
+    if (Object.prototype.hasOwnProperty.call(properties, name) || (extraType === undefined && !patterns)) continue;
+    lines.push(`${inner}${propertyKey(name)}: ${patterns ? 'unknown' : extraType};`);
+  }
+  if (extraType !== undefined || patterns) {
+    // Declared properties (and those matching a pattern) must be assignable to the index signature.
+    const indexType = extraType !== undefined && Object.keys(properties).length === 0 && !patterns ? extraType : 'unknown';
     lines.push(`${inner}[key: string]: ${indexType};`);
   }
   if (lines.length === 0) return 'Record<string, never>';
@@ -68,7 +78,23 @@ function objectType(schema: Record<string, unknown>, typeName: TypeNameOf, inden
 
 function arrayType(schema: Record<string, unknown>, typeName: TypeNameOf, indent: string): string {
   const items = schema.items;
-  if (Array.isArray(items)) return `[${items.map((s) => tsType(s as JsonSchema, typeName, indent)).join(', ')}]`;
+  if (Array.isArray(items)) {
+    // Positional items: those past `minItems` may be missing; more may follow unless
+    // `additionalItems: false` (or `maxItems` stops them).
+    const minItems = typeof schema.minItems === 'number' ? schema.minItems : 0;
+    const maxItems = typeof schema.maxItems === 'number' ? schema.maxItems : Infinity;
+    const count = Math.min(items.length, maxItems);
+    const elements = items.slice(0, count).map((s, i) => {
+      const t = tsType(s as JsonSchema, typeName, indent);
+      return i < minItems ? t : `${paren(t)}?`;
+    });
+    const rest = schema.additionalItems;
+    if (count === items.length && rest !== false && maxItems > items.length) {
+      const restType = rest === undefined || rest === true ? 'unknown' : tsType(rest as JsonSchema, typeName, indent);
+      if (restType !== 'never') elements.push(`...${/^[A-Za-z0-9_$.]+$/.test(restType) ? `${restType}[]` : `Array<${restType}>`}`);
+    }
+    return `[${elements.join(', ')}]`;
+  }
   const item = items === undefined ? 'unknown' : tsType(items as JsonSchema, typeName, indent);
   return /^[A-Za-z0-9_$.]+$/.test(item) ? `${item}[]` : `Array<${item}>`;
 }
@@ -78,8 +104,25 @@ export function schemaDoc(schema: JsonSchema, indent: string, extra: (string | u
   if (typeof schema !== 'object') return jsDoc(extra, indent);
   const notes: (string | undefined)[] = [typeof schema.description === 'string' ? schema.description : undefined, ...extra];
   if (typeof schema.format === 'string') notes.push(`Format: \`${schema.format}\`.`);
-  if (Array.isArray(schema.examples)) for (const e of schema.examples) notes.push(`@example ${JSON.stringify(e)}`);
+  if (Array.isArray(schema.examples)) for (const e of schema.examples) notes.push(`@example ${docJson(e)}`);
   return jsDoc(notes, indent);
+}
+
+/**
+ * JSON for a doc comment: as `JSON.stringify`, but U+2028 and U+2029 (valid in JSON strings) are
+ * written as escapes, so that a value shows verbatim instead of as a broken line.
+ */
+export function docJson(value: unknown, space?: number): string {
+  return (JSON.stringify(value, null, space) ?? 'undefined').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Text for one line of a doc comment (a channel address, a tag): line breaks shown as escapes. */
+export function docInline(text: string): string {
+  return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function propertyDoc(schema: JsonSchema, indent: string): string {
@@ -97,6 +140,27 @@ function union(types: string[]): string {
   if (unique.length === 0) return 'never';
   if (unique.includes('unknown')) return 'unknown';
   return unique.join(' | ');
+}
+
+/** Whether a type is one object literal (`{ … }`), which can be written as an interface. */
+export function isObjectLiteral(type: string): boolean {
+  return type.startsWith('{\n') && type.endsWith('}') && paren(type) === type && closingOfFirstBrace(type) === type.length - 1;
+}
+
+/** Index of the `}` that closes the `{` at position 0, skipping string literals. */
+function closingOfFirstBrace(type: string): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < type.length; i++) {
+    const c = type[i]!;
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /** Wraps a type in parentheses when it has a top-level `|` or `&` (outside brackets and strings). */

@@ -1,0 +1,183 @@
+/**
+ * Shared by the generator tests: generate a fixture into a real folder, type-check the output
+ * with the TypeScript compiler API, and import it.
+ */
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { generate } from '../../generator/src/generate.ts';
+import type { ApiIR, ChannelIR, Direction, MessageIR } from '../../generator/src/ir/types.ts';
+import { tsString } from '../../generator/src/render/escape.ts';
+import { writeFiles } from '../../generator/src/write/write.ts';
+
+export const GENERATED_FILES = ['models.gen.ts', 'validators.gen.js', 'validators.gen.d.ts', 'metadata.gen.ts'] as const;
+
+/** Under the project (so vitest can import the `.ts` output), git-ignored, removed by `cleanup`. */
+const TMP_ROOT = path.resolve('.tmp/generator-tests');
+
+export async function tempDir(label: string): Promise<string> {
+  const dir = path.join(TMP_ROOT, `${label.replace(/[^A-Za-z0-9-]/g, '_')}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
+  // No package.json of its own: the project's (`"type": "module"`, `"name": "streamwright"`) makes
+  // the output ESM and lets it import `streamwright/runtime`, as it does from generated/<api>/.
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+export async function cleanup(dir: string | undefined): Promise<void> {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+}
+
+export interface Generated {
+  dir: string;
+  ir: ApiIR;
+  /** File name → contents, as written (canonical form). */
+  files: Record<string, string>;
+}
+
+/** `generate()` + `writeFiles`, the way the CLI does it, into `dir`. */
+export async function generateInto(spec: string, dir: string, name?: string): Promise<Generated> {
+  const result = await generate(spec, name === undefined ? {} : { name });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !result.files || !result.ir) {
+    throw new Error(`generate ${spec} failed:\n${errors.map((d) => `${d.code} ${d.pointer} ${d.message}`).join('\n')}`);
+  }
+  await writeFiles(dir, result.files, { check: false });
+  const files: Record<string, string> = {};
+  for (const f of GENERATED_FILES) files[f] = await readFile(path.join(dir, f), 'utf8');
+  return { dir, ir: result.ir, files };
+}
+
+/** Strictest reasonable settings: what a consumer with a demanding tsconfig would use. */
+export const STRICT_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  lib: ['lib.es2022.d.ts'],
+  types: [],
+  strict: true,
+  noEmit: true,
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  noImplicitReturns: true,
+  noFallthroughCasesInSwitch: true,
+  noImplicitOverride: true,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  noPropertyAccessFromIndexSignature: true,
+  useUnknownInCatchVariables: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  skipLibCheck: false,
+};
+
+/**
+ * Type-checks `names` (relative to `dir`); returns every diagnostic in those files (and global
+ * ones), formatted. What the output imports (`streamwright/runtime`) is checked by the project's
+ * own `tsc` with the project's settings, not here.
+ */
+export function typeCheck(dir: string, names: readonly string[], options: ts.CompilerOptions = STRICT_OPTIONS): string[] {
+  const program = ts.createProgram(
+    names.map((n) => path.join(dir, n)),
+    options,
+  );
+  const inside = (file: ts.SourceFile | undefined) => file === undefined || !path.relative(dir, file.fileName).startsWith('..');
+  return ts.getPreEmitDiagnostics(program).filter((d) => inside(d.file)).map((d) => {
+    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    if (!d.file || d.start === undefined) return `TS${d.code}: ${text}`;
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${path.relative(dir, d.file.fileName)}:${line + 1}:${character + 1} TS${d.code}: ${text}`;
+  });
+}
+
+/** Imports a generated module (`.js` natively, `.ts` through vitest) by file URL. */
+export async function importGenerated<T = Record<string, unknown>>(dir: string, file: string): Promise<T> {
+  return (await import(pathToFileURL(path.join(dir, file)).href)) as T;
+}
+
+export const messageOf = (ir: ApiIR, id: string): MessageIR => {
+  const m = ir.messages.find((x) => x.id === id);
+  if (!m) throw new Error(`no message ${id}`);
+  return m;
+};
+
+/**
+ * A TypeScript module that uses the generated code the way an application would: an exhaustive
+ * `switch` (with a `never` check) over every tagged channel union, its validators' results
+ * narrowed and passed on, the tag maps indexed, the metadata read.
+ */
+export function usageModule(ir: ApiIR): string {
+  const out: string[] = [
+    `import type * as models from './models.gen.js';`,
+    `import * as validators from './validators.gen.js';`,
+    `import { api, type ChannelId } from './metadata.gen.js';`,
+    '',
+    `export function assertNever(value: never): never {`,
+    '  throw new Error(`unexpected ${JSON.stringify(value)}`);',
+    '}',
+    '',
+  ];
+  let n = 0;
+  for (const c of ir.channels) {
+    for (const d of ['send', 'receive'] as const) {
+      const dir = c[d];
+      if (dir.messages.length === 0) {
+        out.push(`export const empty${n++}: models.${dir.unionName}[] = [];`, '');
+        continue;
+      }
+      const tagged = dir.messages.filter((cm) => cm.tag !== null);
+      const fn = `handle${n++}`;
+      if (tagged.length === 0) {
+        const m = messageOf(ir, dir.messages[0]!.message);
+        out.push(`export function ${fn}(value: models.${dir.unionName}): models.${m.typeName} {`);
+        out.push(c.transport === 'sse' ? '  const event: string = value.event;\n  void event;\n  return value.data;' : '  return value;');
+        out.push('}');
+      } else {
+        const access = c.transport === 'sse' ? 'value.event' : `value[${tsString(c.tagProperty ?? 'type')}]`;
+        out.push(`export function ${fn}(value: models.${dir.unionName}): string {`, `  switch (${access}) {`);
+        for (const cm of tagged) {
+          const m = messageOf(ir, cm.message);
+          const data = c.transport === 'sse' ? 'value.data' : 'value';
+          out.push(`    case ${tsString(cm.tag!)}: {`, `      const narrowed: models.${m.typeName} = ${data};`, `      const viaMap: models.${dir.mapName}[${tsString(cm.tag!)}] = narrowed;`, '      void viaMap;', `      return ${tsString(cm.tag!)};`, '    }');
+        }
+        // A union of one member is no union: TypeScript narrows the tag, not the value, then.
+        out.push('    default:', `      return assertNever(${tagged.length > 1 ? 'value' : access});`, '  }', '}');
+      }
+      const call = c.transport === 'sse' ? `validators.${dir.validatorName}('x', input)` : `validators.${dir.validatorName}(input)`;
+      out.push(
+        `export function parse${fn}(input: unknown): models.${dir.unionName} | undefined {`,
+        `  const result = ${call};`,
+        '  if (!result.ok) {',
+        '    for (const e of result.errors) void [e.pointer, e.keyword, e.message];',
+        '    return undefined;',
+        '  }',
+        `  ${fn}(result.value);`,
+        '  return result.value;',
+        '}',
+        '',
+      );
+    }
+  }
+  for (const m of ir.messages) out.push(`export const check${n++} = (x: unknown): models.${m.typeName} | undefined => { const r = validators.${m.validatorName}(x); return r.ok ? r.value : undefined; };`);
+  out.push('');
+  out.push(`export const channelIds: ChannelId[] = [${ir.channels.map((c) => tsString(c.id)).join(', ')}];`);
+  for (const c of ir.channels) out.push(`export const address${n++}: string = api.channels[${tsString(c.id)}].address;`);
+  out.push('');
+  return out.join('\n');
+}
+
+/** Every (channel, direction, message, example) of the IR. */
+export function exampleCases(ir: ApiIR): { channel: ChannelIR; direction: Direction; message: MessageIR; tag: string | null; name: string; payload: unknown }[] {
+  const cases = [];
+  for (const channel of ir.channels) {
+    for (const direction of ['send', 'receive'] as const) {
+      for (const cm of channel[direction].messages) {
+        const message = messageOf(ir, cm.message);
+        for (const [i, e] of message.examples.entries()) {
+          cases.push({ channel, direction, message, tag: cm.tag, name: `${channel.id} ${direction} ${message.id} ${e.name ?? `#${i}`}`, payload: e.payload });
+        }
+      }
+    }
+  }
+  return cases;
+}
