@@ -1,7 +1,8 @@
 /** JSON Schema → TypeScript, table-driven; every result is also compiled and checked against sample values. */
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { docInline, docJson, isObjectLiteral, tsType } from '../../generator/src/emit/models/schema-to-ts.ts';
+import { isObjectLiteral, tsType } from '../../generator/src/emit/models/schema-to-ts.ts';
+import { docInline, docJson } from '../../generator/src/render/escape.ts';
 import type { JsonSchema } from '../../generator/src/ir/types.ts';
 import { STRICT_OPTIONS } from './harness.ts';
 

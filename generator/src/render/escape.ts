@@ -74,3 +74,16 @@ export function jsLiteral(value: unknown, indent = '', step = '  '): string {
   }
   throw new Error(`not JSON data: ${typeof value}`);
 }
+
+/**
+ * JSON for a doc comment: as `JSON.stringify`, but U+2028 and U+2029 (valid in JSON strings) are
+ * written as escapes, so that a value shows verbatim instead of as a broken line.
+ */
+export function docJson(value: unknown, space?: number): string {
+  return (JSON.stringify(value, null, space) ?? 'undefined').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Text for one line of a doc comment (a channel address, a tag): line breaks shown as escapes. */
+export function docInline(text: string): string {
+  return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}

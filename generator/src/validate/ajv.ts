@@ -1,9 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import * as ajvFormats from 'ajv-formats';
+// The format checks generated validators inline: in-memory and standalone validation must agree.
+import { formats } from '../../../templates/validators/prelude.js';
 import { encodeSegment, toPointer, type PathSegment } from '../load/pointer.ts';
 
-// ajv-formats is CommonJS with `exports.default`; under NodeNext the callable sits one level down.
-const addFormats = ajvFormats.default.default;
 
 export interface ValidationError {
   /** JSON pointer into the validated value; for `required` and `additionalProperties`, the property itself. */
@@ -12,11 +11,17 @@ export interface ValidationError {
   message: string;
 }
 
-/** An ajv instance for contract payloads: draft-07, all errors, formats on. */
+/**
+ * The ajv options every contract validator uses, in memory and precompiled: draft-07, all
+ * errors, own properties only (a payload without `valueOf` must not find Object.prototype's),
+ * no console output. Strict mode would reject AsyncAPI Schema keywords (`discriminator`, `x-*`).
+ */
+export const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: true, ownProperties: true, logger: false } as const;
+
+/** An ajv instance for contract payloads, with the same format checks generated code inlines. */
 export function createAjv(): Ajv {
-  // strict mode would reject the AsyncAPI Schema keywords (`discriminator`, `x-*`, `externalDocs`).
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
-  addFormats(ajv);
+  const ajv = new Ajv({ ...AJV_OPTIONS });
+  for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
   return ajv;
 }
 

@@ -3,7 +3,8 @@ import { ident, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
 import { render } from '../../render/templates.ts';
 import type { EmittedFile } from '../types.ts';
 import { header } from '../header.ts';
-import { docInline, docJson, isObjectLiteral, schemaDoc, tsType } from './schema-to-ts.ts';
+import { docInline, docJson } from '../../render/escape.ts';
+import { isObjectLiteral, schemaDoc, tsType } from './schema-to-ts.ts';
 
 /** `models.gen.ts`: a type per schema and message, and per channel direction a tagged union. */
 export function emitModels(api: ApiIR): EmittedFile {

@@ -1,4 +1,4 @@
-import { jsDoc, propertyKey, tsString } from '../../render/escape.ts';
+import { docJson, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
 import type { JsonSchema } from '../../ir/types.ts';
 
 /** Resolves `#/definitions/<id>` to the definition's type name. */
@@ -106,19 +106,6 @@ export function schemaDoc(schema: JsonSchema, indent: string, extra: (string | u
   if (typeof schema.format === 'string') notes.push(`Format: \`${schema.format}\`.`);
   if (Array.isArray(schema.examples)) for (const e of schema.examples) notes.push(`@example ${docJson(e)}`);
   return jsDoc(notes, indent);
-}
-
-/**
- * JSON for a doc comment: as `JSON.stringify`, but U+2028 and U+2029 (valid in JSON strings) are
- * written as escapes, so that a value shows verbatim instead of as a broken line.
- */
-export function docJson(value: unknown, space?: number): string {
-  return (JSON.stringify(value, null, space) ?? 'undefined').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-/** Text for one line of a doc comment (a channel address, a tag): line breaks shown as escapes. */
-export function docInline(text: string): string {
-  return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv, _ } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { ApiIR, ChannelIR, Direction, MessageIR } from '../../ir/types.ts';
-import { ident, jsDoc, tsString } from '../../render/escape.ts';
+import { docInline, ident, jsDoc, tsString } from '../../render/escape.ts';
+import { AJV_OPTIONS } from '../../validate/ajv.ts';
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
 import type { EmittedFile } from '../types.ts';
@@ -26,12 +27,7 @@ export function emitValidators(api: ApiIR): EmittedFile[] {
   const schemaById = new Map(api.schemas.map((s) => [s.id, s]));
   const payloadFn = (m: MessageIR) => `_payload${ident(schemaById.get(m.payload)!.typeName)}`;
 
-  const ajv = new Ajv({
-    allErrors: true,
-    strict: false,
-    logger: false,
-    code: { source: true, esm: true, lines: true, optimize: true, formats: _`formats` },
-  });
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true, lines: true, optimize: true, formats: _`formats` } });
   for (const [name, fn] of Object.entries(formats)) ajv.addFormat(name, fn as (s: string) => boolean);
   ajv.addSchema({ $id: SCHEMA_ID, definitions: Object.fromEntries(api.schemas.map((s) => [s.id, s.schema])) }, undefined, undefined, false);
   const exported: Record<string, string> = {};
@@ -72,7 +68,7 @@ function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>
   const known = entries.flatMap((e) => (e.tag === null ? [] : [e.tag])).join(', ');
   let bodyCode: string;
   if (untagged) {
-    bodyCode = `  return ${ident(untagged.validatorName)}(data);`;
+    bodyCode = sse ? `  return asEvent(event, ${ident(untagged.validatorName)}(data));` : `  return ${ident(untagged.validatorName)}(data);`;
   } else if (sse) {
     bodyCode = `  switch (event) {\n${cases}\n    default:\n      return fail('', 'tag', ${tsString(`unknown event (expected one of ${known})`)});\n  }`;
   } else {
@@ -88,7 +84,7 @@ function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>
     ].join('\n');
   }
   return {
-    docCode: jsDoc([`Validates a ${sse ? 'event' : 'message'} of channel \`${c.address}\` (${arrow}): reads the tag, then validates that message only.`]),
+    docCode: jsDoc([`Validates ${sse ? 'an event' : 'a message'} of channel \`${docInline(c.address)}\` (${arrow}): reads the tag, then validates that message only.`]),
     nameCode: ident(dir.validatorName),
     paramsCode: sse ? 'event, data' : 'data',
     paramsTypeCode: sse ? 'event: string, data: unknown' : 'data: unknown',

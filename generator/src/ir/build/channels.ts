@@ -1,5 +1,5 @@
-import { channelViews, tagOf, type ChannelView } from '../../load/channels.ts';
-import { getAt, isRecord, toPointer } from '../../load/pointer.ts';
+import { channelIdOf, channelViews, tagOf, type ChannelView } from '../../load/channels.ts';
+import { getAt, isRecord, parsePointer, toPointer } from '../../load/pointer.ts';
 import { derefLocal } from '../../load/refs.ts';
 import type { NameScope } from '../names.ts';
 import type { ChannelDirectionIR, ChannelIR, Direction, JsonSchema, OperationIR, ParameterIR, Transport } from '../types.ts';
@@ -82,8 +82,9 @@ function serversOf(doc: Record<string, unknown>, channel: Record<string, unknown
   const all = isRecord(doc.servers) ? Object.keys(doc.servers) : [];
   if (!Array.isArray(channel.servers) || channel.servers.length === 0) return all;
   return channel.servers.flatMap((s) => {
-    const m = isRecord(s) && typeof s.$ref === 'string' ? /^#\/servers\/(.+)$/.exec(s.$ref) : null;
-    return m ? [m[1]!] : [];
+    if (!isRecord(s) || typeof s.$ref !== 'string' || !s.$ref.startsWith('#')) return [];
+    const path = parsePointer(s.$ref);
+    return path.length === 2 && path[0] === 'servers' ? [path[1]!] : [];
   });
 }
 
@@ -93,7 +94,7 @@ function eachOperation(doc: Record<string, unknown>, channelId: string, fn: (id:
     const resolved = derefLocal(doc, ['operations', id]);
     if (!resolved.ok || !isRecord(resolved.value)) continue;
     const op = resolved.value;
-    if (isRecord(op.channel) && op.channel.$ref === `#/channels/${channelId.replace(/~/g, '~0').replace(/\//g, '~1')}`) fn(id, op);
+    if (channelIdOf(op.channel) === channelId) fn(id, op);
   }
 }
 

@@ -42,15 +42,17 @@ export function buildIR(doc: unknown, name: string): ApiIR {
     idByPointer.set(pointer, id);
     const payloadPath = [...path, 'payload'];
     const payload = getAt(doc, payloadPath);
-    // A payload written inline, or a `$ref` to a schema named like the message, is the message type itself.
+    // A `$ref` payload is its target schema; an inline one is a schema of its own.
     const target = isRecord(payload) && typeof payload.$ref === 'string' && payload.$ref.startsWith('#') ? parsePointer(payload.$ref) : undefined;
-    const sameName = target !== undefined && target[target.length - 1] === key && schemas.idOf(payloadPath) === undefined;
+    const schemaPath = target ?? payloadPath;
+    // A payload written inline, or one named like the message, is the message type itself.
+    const sameName = target === undefined || (target[target.length - 1] === key && schemas.idOf(target) === undefined);
     const payloadId =
       payload === undefined
         ? schemas.register(['$synthetic', 'any'], 'Unknown payload')
-        : target === undefined || sameName
-          ? schemas.register(payloadPath, key, typeName)
-          : schemas.register(payloadPath, String(target[target.length - 1]));
+        : sameName
+          ? schemas.register(schemaPath, key, typeName)
+          : schemas.register(schemaPath, String(target[target.length - 1]));
     messages.push({
       id,
       typeName,

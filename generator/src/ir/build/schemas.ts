@@ -16,10 +16,12 @@ export class SchemaRegistry {
     private readonly types: NameScope,
   ) {}
 
-  /** Registers the schema at `path` (following `$ref`s) and returns its definition id. */
+  /**
+   * Registers the schema at `path` and returns its definition id. A schema that is only a `$ref`
+   * becomes a definition of its own that refers to its target, so `A → B → C` gives three types.
+   */
   register(path: readonly PathSegment[], preferredName: string, typeName?: string): string {
-    const target = this.follow(path);
-    const pointer = toPointer(target);
+    const pointer = toPointer(path);
     const existing = this.byPointer.get(pointer);
     if (existing) return existing.id;
     const name = typeName ?? this.types.claim(preferredName, 'pascal', 'Schema');
@@ -29,9 +31,9 @@ export class SchemaRegistry {
     return ir.id;
   }
 
-  /** Whether the schema at `path` (after `$ref`s) is already a definition. */
+  /** The definition id of the schema at `path`, if it is registered. */
   idOf(path: readonly PathSegment[]): string | undefined {
-    return this.byPointer.get(toPointer(this.follow(path)))?.id;
+    return this.byPointer.get(toPointer(path))?.id;
   }
 
   /** All definitions, each converted once; conversion may register more. */
@@ -41,16 +43,6 @@ export class SchemaRegistry {
       ir.schema = (this.convert(parsePointer(ir.pointer)) as JsonSchema | undefined) ?? true;
     }
     return [...this.byPointer.values()];
-  }
-
-  private follow(path: readonly PathSegment[]): PathSegment[] {
-    let current = [...path];
-    for (let hops = 0; hops < 64; hops++) {
-      const value = getAt(this.doc, current);
-      if (!isRecord(value) || typeof value.$ref !== 'string' || !value.$ref.startsWith('#')) return current;
-      current = parsePointer(value.$ref);
-    }
-    throw new Error(`$ref cycle at #${toPointer(path)}`);
   }
 
   /** Copies a schema, rewriting `$ref`s; walks only the keywords that hold subschemas. */

@@ -272,10 +272,14 @@ export type Timestamp = string;
 
 export type ChannelId = string;
 
+export type UserRef = UserId;
+
+export type UserId = Identifier;
+
 /**
  * A workspace-wide identifier such as `U2147483697`.
  */
-export type UserRef = string;
+export type Identifier = string;
 
 /**
  * A message was posted to a conversation the user is in.

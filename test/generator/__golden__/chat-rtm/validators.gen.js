@@ -53,7 +53,9 @@ const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const URI = /^[a-z][a-z0-9+.-]*:[^\s]*$/i;
+// RFC 3986 absolute URI, checked for its character set: scheme, then unreserved, reserved and
+// well-formed percent-encoded characters only.
+const URI = /^[a-z][a-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
 
 const formats = {
   date: isDate,
@@ -131,12 +133,13 @@ function asEvent(event, result) {
 // ---- ajv standalone code (one function per payload schema) ----
 const _payloadHello = validate1;
 const schema1 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","const":"hello"},"start":{"type":"boolean","default":true}}};
+const func0 = Object.prototype.hasOwnProperty;
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -146,7 +149,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "type") || (key0 === "start"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -158,7 +161,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -181,7 +184,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.start !== undefined){
+if(data.start !== undefined && func0.call(data, "start")){
 if(typeof data.start !== "boolean"){
 const err4 = {instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
@@ -220,7 +223,7 @@ function validate3(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -230,7 +233,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 if(typeof data.type !== "string"){
 const err1 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -242,7 +245,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.event_ts !== undefined){
+if(data.event_ts !== undefined && func0.call(data, "event_ts")){
 let data1 = data.event_ts;
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
@@ -299,7 +302,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -309,7 +312,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.ts === undefined){
+if((data.ts === undefined) || (!(func0.call(data, "ts")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ts"},message:"must have required property '"+"ts"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -319,7 +322,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "user") || (key0 === "ts"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -331,7 +334,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 let data0 = data.user;
 if(typeof data0 === "string"){
 if(!pattern3.test(data0)){
@@ -356,7 +359,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.ts !== undefined){
+if(data.ts !== undefined && func0.call(data, "ts")){
 let data1 = data.ts;
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
@@ -396,7 +399,7 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
+if((data.kind === undefined) || (!(func0.call(data, "kind")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -406,7 +409,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.text === undefined){
+if((data.text === undefined) || (!(func0.call(data, "text")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -416,7 +419,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "kind") || (key0 === "text"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -428,7 +431,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.kind !== undefined){
+if(data.kind !== undefined && func0.call(data, "kind")){
 if("section" !== data.kind){
 const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "section"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -440,10 +443,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.text !== undefined){
+if(data.text !== undefined && func0.call(data, "text")){
 let data1 = data.text;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.format === undefined){
+if((data1.format === undefined) || (!(func0.call(data1, "format")))){
 const err4 = {instancePath:instancePath+"/text",schemaPath:"#/definitions/TextObject/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -453,7 +456,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data1.text === undefined){
+if((data1.text === undefined) || (!(func0.call(data1, "text")))){
 const err5 = {instancePath:instancePath+"/text",schemaPath:"#/definitions/TextObject/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -463,7 +466,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key1 in data1){
+for(const key1 of Object.keys(data1)){
 if(!((key1 === "format") || (key1 === "text"))){
 const err6 = {instancePath:instancePath+"/text",schemaPath:"#/definitions/TextObject/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -475,7 +478,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data1.format !== undefined){
+if(data1.format !== undefined && func0.call(data1, "format")){
 let data2 = data1.format;
 if(typeof data2 !== "string"){
 const err7 = {instancePath:instancePath+"/text/format",schemaPath:"#/definitions/TextObject/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -498,7 +501,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.text !== undefined){
+if(data1.text !== undefined && func0.call(data1, "text")){
 if(typeof data1.text !== "string"){
 const err9 = {instancePath:instancePath+"/text/text",schemaPath:"#/definitions/TextObject/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -543,7 +546,7 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
+if((data.kind === undefined) || (!(func0.call(data, "kind")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -553,7 +556,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.elements === undefined){
+if((data.elements === undefined) || (!(func0.call(data, "elements")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "elements"},message:"must have required property '"+"elements"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -563,7 +566,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "kind") || (key0 === "elements"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -575,7 +578,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.kind !== undefined){
+if(data.kind !== undefined && func0.call(data, "kind")){
 if("context" !== data.kind){
 const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "context"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -587,7 +590,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.elements !== undefined){
+if(data.elements !== undefined && func0.call(data, "elements")){
 let data1 = data.elements;
 if(Array.isArray(data1)){
 if(data1.length > 10){
@@ -604,7 +607,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.format === undefined){
+if((data2.format === undefined) || (!(func0.call(data2, "format")))){
 const err5 = {instancePath:instancePath+"/elements/" + i0,schemaPath:"#/definitions/TextObject/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -614,7 +617,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data2.text === undefined){
+if((data2.text === undefined) || (!(func0.call(data2, "text")))){
 const err6 = {instancePath:instancePath+"/elements/" + i0,schemaPath:"#/definitions/TextObject/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -624,7 +627,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-for(const key1 in data2){
+for(const key1 of Object.keys(data2)){
 if(!((key1 === "format") || (key1 === "text"))){
 const err7 = {instancePath:instancePath+"/elements/" + i0,schemaPath:"#/definitions/TextObject/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -636,7 +639,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data2.format !== undefined){
+if(data2.format !== undefined && func0.call(data2, "format")){
 let data3 = data2.format;
 if(typeof data3 !== "string"){
 const err8 = {instancePath:instancePath+"/elements/" + i0+"/format",schemaPath:"#/definitions/TextObject/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -659,7 +662,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data2.text !== undefined){
+if(data2.text !== undefined && func0.call(data2, "text")){
 if(typeof data2.text !== "string"){
 const err10 = {instancePath:instancePath+"/elements/" + i0+"/text",schemaPath:"#/definitions/TextObject/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -730,7 +733,7 @@ passing0 = 0;
 }
 const _errs2 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
+if((data.kind === undefined) || (!(func0.call(data, "kind")))){
 const err0 = {instancePath,schemaPath:"#/definitions/ImageBlock/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -740,7 +743,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.image_url === undefined){
+if((data.image_url === undefined) || (!(func0.call(data, "image_url")))){
 const err1 = {instancePath,schemaPath:"#/definitions/ImageBlock/required",keyword:"required",params:{missingProperty: "image_url"},message:"must have required property '"+"image_url"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -750,7 +753,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.alt_text === undefined){
+if((data.alt_text === undefined) || (!(func0.call(data, "alt_text")))){
 const err2 = {instancePath,schemaPath:"#/definitions/ImageBlock/required",keyword:"required",params:{missingProperty: "alt_text"},message:"must have required property '"+"alt_text"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -760,7 +763,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "kind") || (key0 === "image_url")) || (key0 === "alt_text"))){
 const err3 = {instancePath,schemaPath:"#/definitions/ImageBlock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -772,7 +775,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.kind !== undefined){
+if(data.kind !== undefined && func0.call(data, "kind")){
 if("image" !== data.kind){
 const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/ImageBlock/properties/kind/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -784,7 +787,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.image_url !== undefined){
+if(data.image_url !== undefined && func0.call(data, "image_url")){
 let data1 = data.image_url;
 if(typeof data1 === "string"){
 if(!(formats0(data1))){
@@ -809,7 +812,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.alt_text !== undefined){
+if(data.alt_text !== undefined && func0.call(data, "alt_text")){
 if(typeof data.alt_text !== "string"){
 const err7 = {instancePath:instancePath+"/alt_text",schemaPath:"#/definitions/ImageBlock/properties/alt_text/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -844,7 +847,7 @@ passing0 = 1;
 }
 const _errs11 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
+if((data.kind === undefined) || (!(func0.call(data, "kind")))){
 const err9 = {instancePath,schemaPath:"#/definitions/DividerBlock/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err9];
@@ -854,7 +857,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-for(const key1 in data){
+for(const key1 of Object.keys(data)){
 if(!(key1 === "kind")){
 const err10 = {instancePath,schemaPath:"#/definitions/DividerBlock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -866,7 +869,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.kind !== undefined){
+if(data.kind !== undefined && func0.call(data, "kind")){
 if("divider" !== data.kind){
 const err11 = {instancePath:instancePath+"/kind",schemaPath:"#/definitions/DividerBlock/properties/kind/const",keyword:"const",params:{allowedValue: "divider"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -952,7 +955,7 @@ vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors)
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -962,7 +965,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.channel === undefined){
+if((data.channel === undefined) || (!(func0.call(data, "channel")))){
 const err1 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -972,7 +975,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.ts === undefined){
+if((data.ts === undefined) || (!(func0.call(data, "ts")))){
 const err2 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "ts"},message:"must have required property '"+"ts"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -982,7 +985,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.text === undefined){
+if((data.text === undefined) || (!(func0.call(data, "text")))){
 const err3 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -992,7 +995,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err4 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1015,7 +1018,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.channel !== undefined){
+if(data.channel !== undefined && func0.call(data, "channel")){
 let data1 = data.channel;
 if(typeof data1 === "string"){
 if(!pattern1.test(data1)){
@@ -1040,7 +1043,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.ts !== undefined){
+if(data.ts !== undefined && func0.call(data, "ts")){
 let data2 = data.ts;
 if(typeof data2 === "string"){
 if(!pattern0.test(data2)){
@@ -1065,7 +1068,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 let data3 = data.user;
 if(typeof data3 === "string"){
 if(!pattern3.test(data3)){
@@ -1090,7 +1093,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.text !== undefined){
+if(data.text !== undefined && func0.call(data, "text")){
 if(typeof data.text !== "string"){
 const err12 = {instancePath:instancePath+"/text",schemaPath:"#/allOf/1/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1102,13 +1105,13 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.edited !== undefined){
+if(data.edited !== undefined && func0.call(data, "edited")){
 if(!(validate5(data.edited, {instancePath:instancePath+"/edited",parentData:data,parentDataProperty:"edited",rootData}))){
 vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
 errors = vErrors.length;
 }
 }
-if(data.blocks !== undefined){
+if(data.blocks !== undefined && func0.call(data, "blocks")){
 let data6 = data.blocks;
 if(Array.isArray(data6)){
 const len0 = data6.length;
@@ -1130,7 +1133,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.thread_ts !== undefined){
+if(data.thread_ts !== undefined && func0.call(data, "thread_ts")){
 let data8 = data.thread_ts;
 if(typeof data8 === "string"){
 if(!pattern0.test(data8)){
@@ -1181,7 +1184,7 @@ vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors)
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1191,7 +1194,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.channel === undefined){
+if((data.channel === undefined) || (!(func0.call(data, "channel")))){
 const err1 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1201,7 +1204,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err2 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1211,7 +1214,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/type",schemaPath:"#/allOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1234,7 +1237,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.channel !== undefined){
+if(data.channel !== undefined && func0.call(data, "channel")){
 let data1 = data.channel;
 if(typeof data1 === "string"){
 if(!pattern1.test(data1)){
@@ -1259,7 +1262,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 let data2 = data.user;
 if(typeof data2 === "string"){
 if(!pattern3.test(data2)){
@@ -1302,13 +1305,13 @@ return errors === 0;
 const _payloadPresenceChange = validate15;
 const schema22 = {"type":"object","additionalProperties":false,"required":["type","user","presence"],"properties":{"type":{"type":"string","const":"presence_change"},"user":{"$ref":"#/definitions/UserRef"},"presence":{"type":"string","enum":["active","away"]},"status":{"description":"A custom status, or null when cleared.","oneOf":[{"$ref":"#/definitions/CustomStatus"},{"type":"null"}]}}};
 const schema24 = {"type":"object","additionalProperties":false,"required":["text"],"properties":{"emoji":{"type":"string"},"text":{"type":"string","maxLength":100},"expires":{"type":["integer","null"],"description":"Epoch seconds, or null for never."}}};
-const func0 = ucs2length;
+const func62 = ucs2length;
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1318,7 +1321,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1328,7 +1331,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.presence === undefined){
+if((data.presence === undefined) || (!(func0.call(data, "presence")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "presence"},message:"must have required property '"+"presence"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1338,7 +1341,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "type") || (key0 === "user")) || (key0 === "presence")) || (key0 === "status"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1350,7 +1353,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1373,7 +1376,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 let data1 = data.user;
 if(typeof data1 === "string"){
 if(!pattern3.test(data1)){
@@ -1398,7 +1401,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.presence !== undefined){
+if(data.presence !== undefined && func0.call(data, "presence")){
 let data2 = data.presence;
 if(typeof data2 !== "string"){
 const err8 = {instancePath:instancePath+"/presence",schemaPath:"#/properties/presence/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1421,14 +1424,14 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.status !== undefined){
+if(data.status !== undefined && func0.call(data, "status")){
 let data3 = data.status;
 const _errs10 = errors;
 let valid2 = false;
 let passing0 = null;
 const _errs11 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.text === undefined){
+if((data3.text === undefined) || (!(func0.call(data3, "text")))){
 const err10 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/CustomStatus/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err10];
@@ -1438,7 +1441,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-for(const key1 in data3){
+for(const key1 of Object.keys(data3)){
 if(!(((key1 === "emoji") || (key1 === "text")) || (key1 === "expires"))){
 const err11 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/CustomStatus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1450,7 +1453,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data3.emoji !== undefined){
+if(data3.emoji !== undefined && func0.call(data3, "emoji")){
 if(typeof data3.emoji !== "string"){
 const err12 = {instancePath:instancePath+"/status/emoji",schemaPath:"#/definitions/CustomStatus/properties/emoji/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1462,10 +1465,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.text !== undefined){
+if(data3.text !== undefined && func0.call(data3, "text")){
 let data5 = data3.text;
 if(typeof data5 === "string"){
-if(func0(data5) > 100){
+if(func62(data5) > 100){
 const err13 = {instancePath:instancePath+"/status/text",schemaPath:"#/definitions/CustomStatus/properties/text/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -1487,7 +1490,7 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data3.expires !== undefined){
+if(data3.expires !== undefined && func0.call(data3, "expires")){
 let data6 = data3.expires;
 if((!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))) && (data6 !== null)){
 const err15 = {instancePath:instancePath+"/status/expires",schemaPath:"#/definitions/CustomStatus/properties/expires/type",keyword:"type",params:{type: schema24.properties.expires.type},message:"must be integer,null"};
@@ -1584,7 +1587,7 @@ function validate17(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.ts === undefined){
+if((data.ts === undefined) || (!(func0.call(data, "ts")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ts"},message:"must have required property '"+"ts"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1594,7 +1597,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.user === undefined){
+if((data.user === undefined) || (!(func0.call(data, "user")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1604,7 +1607,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.text === undefined){
+if((data.text === undefined) || (!(func0.call(data, "text")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1614,7 +1617,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "ts") || (key0 === "user")) || (key0 === "text")) || (key0 === "replies"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1626,7 +1629,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.ts !== undefined){
+if(data.ts !== undefined && func0.call(data, "ts")){
 let data0 = data.ts;
 if(typeof data0 === "string"){
 if(!pattern0.test(data0)){
@@ -1651,7 +1654,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.user !== undefined){
+if(data.user !== undefined && func0.call(data, "user")){
 let data1 = data.user;
 if(typeof data1 === "string"){
 if(!pattern3.test(data1)){
@@ -1676,7 +1679,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.text !== undefined){
+if(data.text !== undefined && func0.call(data, "text")){
 if(typeof data.text !== "string"){
 const err8 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1688,7 +1691,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.replies !== undefined){
+if(data.replies !== undefined && func0.call(data, "replies")){
 let data3 = data.replies;
 if(Array.isArray(data3)){
 const len0 = data3.length;
@@ -1729,7 +1732,7 @@ function validate16(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1739,7 +1742,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.channel === undefined){
+if((data.channel === undefined) || (!(func0.call(data, "channel")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1749,7 +1752,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.root === undefined){
+if((data.root === undefined) || (!(func0.call(data, "root")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "root"},message:"must have required property '"+"root"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1759,7 +1762,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "type") || (key0 === "channel")) || (key0 === "root"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1771,7 +1774,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1794,7 +1797,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.channel !== undefined){
+if(data.channel !== undefined && func0.call(data, "channel")){
 let data1 = data.channel;
 if(typeof data1 === "string"){
 if(!pattern1.test(data1)){
@@ -1819,7 +1822,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.root !== undefined){
+if(data.root !== undefined && func0.call(data, "root")){
 if(!(validate17(data.root, {instancePath:instancePath+"/root",parentData:data,parentDataProperty:"root",rootData}))){
 vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
 errors = vErrors.length;
@@ -1847,7 +1850,7 @@ function validate19(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1857,7 +1860,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.reply_to === undefined){
+if((data.reply_to === undefined) || (!(func0.call(data, "reply_to")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reply_to"},message:"must have required property '"+"reply_to"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1867,7 +1870,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "type") || (key0 === "reply_to")) || (key0 === "time"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1879,7 +1882,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1902,7 +1905,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.reply_to !== undefined){
+if(data.reply_to !== undefined && func0.call(data, "reply_to")){
 let data1 = data.reply_to;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
 const err5 = {instancePath:instancePath+"/reply_to",schemaPath:"#/properties/reply_to/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1915,7 +1918,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.time !== undefined){
+if(data.time !== undefined && func0.call(data, "time")){
 let data2 = data.time;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
 const err6 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1950,7 +1953,7 @@ function validate20(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1960,7 +1963,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1970,7 +1973,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.channel === undefined){
+if((data.channel === undefined) || (!(func0.call(data, "channel")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1980,7 +1983,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.text === undefined){
+if((data.text === undefined) || (!(func0.call(data, "text")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1990,7 +1993,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((((key0 === "id") || (key0 === "type")) || (key0 === "channel")) || (key0 === "text")) || (key0 === "thread_ts"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -2002,7 +2005,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 let data0 = data.id;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
 const err5 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2027,7 +2030,7 @@ errors++;
 }
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -2050,7 +2053,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.channel !== undefined){
+if(data.channel !== undefined && func0.call(data, "channel")){
 let data2 = data.channel;
 if(typeof data2 === "string"){
 if(!pattern1.test(data2)){
@@ -2075,10 +2078,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.text !== undefined){
+if(data.text !== undefined && func0.call(data, "text")){
 let data3 = data.text;
 if(typeof data3 === "string"){
-if(func0(data3) > 4000){
+if(func62(data3) > 4000){
 const err11 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -2100,7 +2103,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.thread_ts !== undefined){
+if(data.thread_ts !== undefined && func0.call(data, "thread_ts")){
 let data4 = data.thread_ts;
 if(typeof data4 === "string"){
 if(!pattern0.test(data4)){
@@ -2147,7 +2150,7 @@ function validate21(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2157,7 +2160,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2167,7 +2170,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.channel === undefined){
+if((data.channel === undefined) || (!(func0.call(data, "channel")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -2177,7 +2180,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "id") || (key0 === "type")) || (key0 === "channel"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -2189,7 +2192,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 let data0 = data.id;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
 const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2214,7 +2217,7 @@ errors++;
 }
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -2237,7 +2240,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.channel !== undefined){
+if(data.channel !== undefined && func0.call(data, "channel")){
 let data2 = data.channel;
 if(typeof data2 === "string"){
 if(!pattern1.test(data2)){
@@ -2284,7 +2287,7 @@ function validate22(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2294,7 +2297,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2304,7 +2307,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "id") || (key0 === "type"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -2316,7 +2319,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 let data0 = data.id;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
 const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2341,7 +2344,7 @@ errors++;
 }
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data1 = data.type;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};

@@ -66,7 +66,7 @@ export const api = {
         },
       ],
       "servers": [
-        "*~1%20globalThis.__swCanary%20=%201;%20~1*",
+        "*/ globalThis.__swCanary = 1; /*",
       ],
       "tagProperty": "type",
       "send": {
@@ -87,7 +87,19 @@ export const api = {
             "type": "Class",
           },
         ],
-        "operations": [],
+        "operations": [
+          {
+            "id": "*/ globalThis.__swCanary = 1; /*",
+            "summary": "\"); globalThis.__swCanary = 1; (\"",
+            "description": "*/ globalThis.__swCanary = 1; /*",
+            "messages": [
+              "prototype",
+              "constructor",
+              "class",
+            ],
+            "security": [],
+          },
+        ],
       },
       "receive": {
         "messages": [
@@ -97,7 +109,15 @@ export const api = {
             "type": "Delete",
           },
         ],
-        "operations": [],
+        "operations": [
+          {
+            "id": "receiveDelete",
+            "messages": [
+              "\"); globalThis.__swCanary = 1; (\"",
+            ],
+            "security": [],
+          },
+        ],
       },
     },
     "prototype": {
@@ -204,7 +224,7 @@ export const api = {
       "transport": "ws",
       "parameters": [],
       "servers": [
-        "*~1%20globalThis.__swCanary%20=%201;%20~1*",
+        "*/ globalThis.__swCanary = 1; /*",
       ],
       "tagProperty": "type",
       "send": {

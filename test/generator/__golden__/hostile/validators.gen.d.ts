@@ -72,16 +72,12 @@ export declare function validateN1st(data: unknown): Validation<models.N1st>;
 export declare function validateValidation2(data: unknown): Validation<models.Validation2>;
 
 /**
- * Validates a message of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/
- *
- *  globalThis.__swCanary = 1` (server → client): reads the tag, then validates that message only.
+ * Validates a message of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1` (server → client): reads the tag, then validates that message only.
  */
 export declare function validateGlobalThisSwCanary1ServerMessage(data: unknown): Validation<models.GlobalThisSwCanary1ServerMessage>;
 
 /**
- * Validates a message of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/
- *
- *  globalThis.__swCanary = 1` (client → server): reads the tag, then validates that message only.
+ * Validates a message of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1` (client → server): reads the tag, then validates that message only.
  */
 export declare function validateGlobalThisSwCanary1ClientMessage(data: unknown): Validation<models.GlobalThisSwCanary1ClientMessage>;
 
@@ -91,12 +87,11 @@ export declare function validateGlobalThisSwCanary1ClientMessage(data: unknown):
 export declare function validatePrototype2ServerMessage(data: unknown): Validation<models.Prototype2ServerMessage>;
 
 /**
- * Validates a event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (server → client): reads the tag, then validates that message only.
+ * Validates an event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (server → client): reads the tag, then validates that message only.
  */
 export declare function validateConstructor2ServerEvent(event: string, data: unknown): Validation<models.Constructor2ServerEvent>;
 
 /**
- * Validates a message of channel `/1st/
- * ` (client → server): reads the tag, then validates that message only.
+ * Validates a message of channel `/1st/\u2029` (client → server): reads the tag, then validates that message only.
  */
 export declare function validateN1st2ClientMessage(data: unknown): Validation<models.N1st2ClientMessage>;

@@ -55,7 +55,9 @@ const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const URI = /^[a-z][a-z0-9+.-]*:[^\s]*$/i;
+// RFC 3986 absolute URI, checked for its character set: scheme, then unreserved, reserved and
+// well-formed percent-encoded characters only.
+const URI = /^[a-z][a-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
 
 const formats = {
   date: isDate,
@@ -140,7 +142,7 @@ function validate1(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -150,7 +152,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.prototype === undefined){
+if((data.prototype === undefined) || (!(func0.call(data, "prototype")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "prototype"},message:"must have required property '"+"prototype"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -160,7 +162,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.constructor === undefined){
+if((data.constructor === undefined) || (!(func0.call(data, "constructor")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "constructor"},message:"must have required property '"+"constructor"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -170,7 +172,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data["`${globalThis.__swCanary = 1}`"] === undefined){
+if((data["`${globalThis.__swCanary = 1}`"] === undefined) || (!(func0.call(data, "`${globalThis.__swCanary = 1}`")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "`${globalThis.__swCanary = 1}`"},message:"must have required property '"+"`${globalThis.__swCanary = 1}`"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -180,7 +182,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data[""] === undefined){
+if((data[""] === undefined) || (!(func0.call(data, "")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: ""},message:"must have required property '"+""+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -190,7 +192,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(func0.call(schema1.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -202,7 +204,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -225,7 +227,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.prototype !== undefined){
+if(data.prototype !== undefined && func0.call(data, "prototype")){
 if(typeof data.prototype !== "string"){
 const err8 = {instancePath:instancePath+"/prototype",schemaPath:"#/properties/prototype/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -237,7 +239,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.constructor !== undefined){
+if(data.constructor !== undefined && func0.call(data, "constructor")){
 if(typeof data.constructor !== "string"){
 const err9 = {instancePath:instancePath+"/constructor",schemaPath:"#/properties/constructor/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -249,7 +251,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data["`${globalThis.__swCanary = 1}`"] !== undefined){
+if(data["`${globalThis.__swCanary = 1}`"] !== undefined && func0.call(data, "`${globalThis.__swCanary = 1}`")){
 if(typeof data["`${globalThis.__swCanary = 1}`"] !== "string"){
 const err10 = {instancePath:instancePath+"/`${globalThis.__swCanary = 1}`",schemaPath:"#/properties/%60%24%7BglobalThis.__swCanary%20%3D%201%7D%60/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -261,7 +263,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data[""] !== undefined){
+if(data[""] !== undefined && func0.call(data, "")){
 if(typeof data[""] !== "string"){
 const err11 = {instancePath:instancePath+"/",schemaPath:"#/properties//type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -273,7 +275,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data["1st"] !== undefined){
+if(data["1st"] !== undefined && func0.call(data, "1st")){
 let data5 = data["1st"];
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
 const err12 = {instancePath:instancePath+"/1st",schemaPath:"#/properties/1st/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -286,7 +288,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.class !== undefined){
+if(data.class !== undefined && func0.call(data, "class")){
 if(typeof data.class !== "string"){
 const err13 = {instancePath:instancePath+"/class",schemaPath:"#/properties/class/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -298,7 +300,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.delete !== undefined){
+if(data.delete !== undefined && func0.call(data, "delete")){
 if(typeof data.delete !== "boolean"){
 const err14 = {instancePath:instancePath+"/delete",schemaPath:"#/properties/delete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
@@ -310,7 +312,7 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.enum !== undefined){
+if(data.enum !== undefined && func0.call(data, "enum")){
 let data8 = data.enum;
 if(typeof data8 !== "string"){
 const err15 = {instancePath:instancePath+"/enum",schemaPath:"#/definitions/Enum2/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -333,7 +335,7 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data["*/"] !== undefined){
+if(data["*/"] !== undefined && func0.call(data, "*/")){
 if(!(typeof data["*/"] === "string")){
 const err17 = {instancePath:instancePath+"/*~1",schemaPath:"#/properties/*~1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -345,7 +347,7 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data["'"] !== undefined){
+if(data["'"] !== undefined && func0.call(data, "'")){
 if(typeof data["'"] !== "string"){
 const err18 = {instancePath:instancePath+"/'",schemaPath:"#/properties/'/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -357,7 +359,7 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data["\""] !== undefined){
+if(data["\""] !== undefined && func0.call(data, "\"")){
 if(typeof data["\""] !== "string"){
 const err19 = {instancePath:instancePath+"/\"",schemaPath:"#/properties/%22/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -369,7 +371,7 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data["line\nbreak"] !== undefined){
+if(data["line\nbreak"] !== undefined && func0.call(data, "line\nbreak")){
 if(typeof data["line\nbreak"] !== "string"){
 const err20 = {instancePath:instancePath+"/line\nbreak",schemaPath:"#/properties/line%0Abreak/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -381,7 +383,7 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data["sep\u2028arator"] !== undefined){
+if(data["sep\u2028arator"] !== undefined && func0.call(data, "sep\u2028arator")){
 if(typeof data["sep\u2028arator"] !== "string"){
 const err21 = {instancePath:instancePath+"/sep\u2028arator",schemaPath:"#/properties/sep%E2%80%A8arator/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -415,7 +417,7 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -425,7 +427,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.toString === undefined){
+if((data.toString === undefined) || (!(func0.call(data, "toString")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "toString"},message:"must have required property '"+"toString"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -435,7 +437,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "type") || (key0 === "toString")) || (key0 === "valueOf")) || (key0 === "toLocaleString"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -447,7 +449,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -470,7 +472,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.toString !== undefined){
+if(data.toString !== undefined && func0.call(data, "toString")){
 let data1 = data.toString;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/toString",schemaPath:"#/properties/toString/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -493,7 +495,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.valueOf !== undefined){
+if(data.valueOf !== undefined && func0.call(data, "valueOf")){
 let data2 = data.valueOf;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
 const err7 = {instancePath:instancePath+"/valueOf",schemaPath:"#/properties/valueOf/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -516,7 +518,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.toLocaleString !== undefined){
+if(data.toLocaleString !== undefined && func0.call(data, "toLocaleString")){
 if(typeof data.toLocaleString !== "boolean"){
 const err9 = {instancePath:instancePath+"/toLocaleString",schemaPath:"#/properties/toLocaleString/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
@@ -550,7 +552,7 @@ function validate3(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -560,7 +562,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "type") || (key0 === "extends"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -572,7 +574,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -595,7 +597,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.extends !== undefined){
+if(data.extends !== undefined && func0.call(data, "extends")){
 let data1 = data.extends;
 if(Array.isArray(data1)){
 const len0 = data1.length;
@@ -645,7 +647,7 @@ function validate4(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -655,7 +657,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "type") || (key0 === "\"); globalThis.__swCanary = 1; (\""))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -667,7 +669,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -690,7 +692,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data["\"); globalThis.__swCanary = 1; (\""] !== undefined){
+if(data["\"); globalThis.__swCanary = 1; (\""] !== undefined && func0.call(data, "\"); globalThis.__swCanary = 1; (\"")){
 let data1 = data["\"); globalThis.__swCanary = 1; (\""];
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/\"); globalThis.__swCanary = 1; (\"",schemaPath:"#/properties/%22)%3B%20globalThis.__swCanary%20%3D%201%3B%20(%22/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -735,7 +737,7 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data["\"); globalThis.__swCanary = 1; (\""] === undefined){
+if((data["\"); globalThis.__swCanary = 1; (\""] === undefined) || (!(func0.call(data, "\"); globalThis.__swCanary = 1; (\"")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "\"); globalThis.__swCanary = 1; (\""},message:"must have required property '"+"\"); globalThis.__swCanary = 1; (\""+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -745,7 +747,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.value === undefined){
+if((data.value === undefined) || (!(func0.call(data, "value")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -755,7 +757,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "\"); globalThis.__swCanary = 1; (\"") || (key0 === "value"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -767,7 +769,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data["\"); globalThis.__swCanary = 1; (\""] !== undefined){
+if(data["\"); globalThis.__swCanary = 1; (\""] !== undefined && func0.call(data, "\"); globalThis.__swCanary = 1; (\"")){
 if("enum" !== data["\"); globalThis.__swCanary = 1; (\""]){
 const err3 = {instancePath:instancePath+"/\"); globalThis.__swCanary = 1; (\"",schemaPath:"#/properties/%22)%3B%20globalThis.__swCanary%20%3D%201%3B%20(%22/const",keyword:"const",params:{allowedValue: "enum"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -779,7 +781,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.value !== undefined){
+if(data.value !== undefined && func0.call(data, "value")){
 let data1 = data.value;
 if(typeof data1 !== "string"){
 const err4 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/Enum2/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -825,7 +827,7 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data["\"); globalThis.__swCanary = 1; (\""] === undefined){
+if((data["\"); globalThis.__swCanary = 1; (\""] === undefined) || (!(func0.call(data, "\"); globalThis.__swCanary = 1; (\"")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "\"); globalThis.__swCanary = 1; (\""},message:"must have required property '"+"\"); globalThis.__swCanary = 1; (\""+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -835,7 +837,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "\"); globalThis.__swCanary = 1; (\"") || (key0 === "default"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -847,7 +849,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data["\"); globalThis.__swCanary = 1; (\""] !== undefined){
+if(data["\"); globalThis.__swCanary = 1; (\""] !== undefined && func0.call(data, "\"); globalThis.__swCanary = 1; (\"")){
 if("`${globalThis.__swCanary = 1}`" !== data["\"); globalThis.__swCanary = 1; (\""]){
 const err2 = {instancePath:instancePath+"/\"); globalThis.__swCanary = 1; (\"",schemaPath:"#/properties/%22)%3B%20globalThis.__swCanary%20%3D%201%3B%20(%22/const",keyword:"const",params:{allowedValue: "`${globalThis.__swCanary = 1}`"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -859,10 +861,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.default !== undefined){
+if(data.default !== undefined && func0.call(data, "default")){
 let data1 = data.default;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-for(const key1 in data1){
+for(const key1 of Object.keys(data1)){
 if(data1[key1] !== null){
 const err3 = {instancePath:instancePath+"/default/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/Default2/additionalProperties/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
@@ -908,7 +910,7 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.implements === undefined){
+if((data.implements === undefined) || (!(func0.call(data, "implements")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "implements"},message:"must have required property '"+"implements"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -918,7 +920,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(key0 === "implements")){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -930,7 +932,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.implements !== undefined){
+if(data.implements !== undefined && func0.call(data, "implements")){
 if(typeof data.implements !== "string"){
 const err2 = {instancePath:instancePath+"/implements",schemaPath:"#/properties/implements/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1042,7 +1044,7 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "api") || (key0 === "formats"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1054,7 +1056,7 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data.api !== undefined){
+if(data.api !== undefined && func0.call(data, "api")){
 if(typeof data.api !== "string"){
 const err1 = {instancePath:instancePath+"/api",schemaPath:"#/properties/api/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1066,7 +1068,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.formats !== undefined){
+if(data.formats !== undefined && func0.call(data, "formats")){
 if(typeof data.formats !== "string"){
 const err2 = {instancePath:instancePath+"/formats",schemaPath:"#/properties/formats/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1166,9 +1168,7 @@ export function validateValidation2(data) {
 
 // ---- per channel and direction: the tag first, then one schema ----
 /**
- * Validates a message of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/
- *
- *  globalThis.__swCanary = 1` (server → client): reads the tag, then validates that message only.
+ * Validates a message of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1` (server → client): reads the tag, then validates that message only.
  */
 export function validateGlobalThisSwCanary1ServerMessage(data) {
   if (!isObject(data) || typeof data["type"] !== 'string') return fail("/type", 'tag', "must be an object with a string \"type\"");
@@ -1185,9 +1185,7 @@ export function validateGlobalThisSwCanary1ServerMessage(data) {
 }
 
 /**
- * Validates a message of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/
- *
- *  globalThis.__swCanary = 1` (client → server): reads the tag, then validates that message only.
+ * Validates a message of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1` (client → server): reads the tag, then validates that message only.
  */
 export function validateGlobalThisSwCanary1ClientMessage(data) {
   if (!isObject(data) || typeof data["type"] !== 'string') return fail("/type", 'tag', "must be an object with a string \"type\"");
@@ -1215,7 +1213,7 @@ export function validatePrototype2ServerMessage(data) {
 }
 
 /**
- * Validates a event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (server → client): reads the tag, then validates that message only.
+ * Validates an event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (server → client): reads the tag, then validates that message only.
  */
 export function validateConstructor2ServerEvent(event, data) {
   switch (event) {
@@ -1231,8 +1229,7 @@ export function validateConstructor2ServerEvent(event, data) {
 }
 
 /**
- * Validates a message of channel `/1st/
- * ` (client → server): reads the tag, then validates that message only.
+ * Validates a message of channel `/1st/\u2029` (client → server): reads the tag, then validates that message only.
  */
 export function validateN1st2ClientMessage(data) {
   return validateValidation2(data);

@@ -53,7 +53,9 @@ const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const URI = /^[a-z][a-z0-9+.-]*:[^\s]*$/i;
+// RFC 3986 absolute URI, checked for its character set: scheme, then unreserved, reserved and
+// well-formed percent-encoded characters only.
+const URI = /^[a-z][a-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
 
 const formats = {
   date: isDate,
@@ -132,6 +134,8 @@ function asEvent(event, result) {
 const _payloadSubscribe = validate1;
 const schema1 = {"type":"object","additionalProperties":false,"required":["type","product_ids","channels"],"properties":{"type":{"type":"string","const":"subscribe"},"product_ids":{"$ref":"#/definitions/ProductIds"},"channels":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/ChannelName"}}}};
 const schema4 = {"type":"string","enum":["heartbeat","ticker","level2","matches","full"]};
+const func0 = Object.prototype.hasOwnProperty;
+const func6 = equal;
 const schema2 = {"type":"array","minItems":1,"items":{"$ref":"#/definitions/ProductId"}};
 const schema3 = {"type":"string","pattern":"^[A-Z0-9]{2,10}-[A-Z]{3,4}$"};
 const pattern0 = new RegExp("^[A-Z0-9]{2,10}-[A-Z]{3,4}$", "u");
@@ -191,13 +195,11 @@ validate2.errors = vErrors;
 return errors === 0;
 }
 
-const func0 = equal;
-
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -207,7 +209,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.product_ids === undefined){
+if((data.product_ids === undefined) || (!(func0.call(data, "product_ids")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "product_ids"},message:"must have required property '"+"product_ids"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -217,7 +219,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.channels === undefined){
+if((data.channels === undefined) || (!(func0.call(data, "channels")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channels"},message:"must have required property '"+"channels"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -227,7 +229,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "type") || (key0 === "product_ids")) || (key0 === "channels"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -239,7 +241,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -262,13 +264,13 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.product_ids !== undefined){
+if(data.product_ids !== undefined && func0.call(data, "product_ids")){
 if(!(validate2(data.product_ids, {instancePath:instancePath+"/product_ids",parentData:data,parentDataProperty:"product_ids",rootData}))){
 vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 }
-if(data.channels !== undefined){
+if(data.channels !== undefined && func0.call(data, "channels")){
 let data2 = data.channels;
 if(Array.isArray(data2)){
 if(data2.length < 1){
@@ -311,7 +313,7 @@ if(i1 > 1){
 outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
-if(func0(data2[i1], data2[j0])){
+if(func6(data2[i1], data2[j0])){
 const err9 = {instancePath:instancePath+"/channels",schemaPath:"#/properties/channels/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
 vErrors = [err9];
@@ -359,7 +361,7 @@ function validate4(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -369,7 +371,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.channels === undefined){
+if((data.channels === undefined) || (!(func0.call(data, "channels")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channels"},message:"must have required property '"+"channels"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -379,7 +381,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "type") || (key0 === "product_ids")) || (key0 === "channels"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -391,7 +393,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -414,13 +416,13 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.product_ids !== undefined){
+if(data.product_ids !== undefined && func0.call(data, "product_ids")){
 if(!(validate2(data.product_ids, {instancePath:instancePath+"/product_ids",parentData:data,parentDataProperty:"product_ids",rootData}))){
 vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 }
-if(data.channels !== undefined){
+if(data.channels !== undefined && func0.call(data, "channels")){
 let data2 = data.channels;
 if(Array.isArray(data2)){
 if(data2.length < 1){
@@ -491,7 +493,7 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -501,7 +503,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.channels === undefined){
+if((data.channels === undefined) || (!(func0.call(data, "channels")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channels"},message:"must have required property '"+"channels"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -511,7 +513,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "type") || (key0 === "channels"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -523,7 +525,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -546,14 +548,14 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.channels !== undefined){
+if(data.channels !== undefined && func0.call(data, "channels")){
 let data1 = data.channels;
 if(Array.isArray(data1)){
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.name === undefined){
+if((data2.name === undefined) || (!(func0.call(data2, "name")))){
 const err5 = {instancePath:instancePath+"/channels/" + i0,schemaPath:"#/properties/channels/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -563,7 +565,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data2.product_ids === undefined){
+if((data2.product_ids === undefined) || (!(func0.call(data2, "product_ids")))){
 const err6 = {instancePath:instancePath+"/channels/" + i0,schemaPath:"#/properties/channels/items/required",keyword:"required",params:{missingProperty: "product_ids"},message:"must have required property '"+"product_ids"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -573,7 +575,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-for(const key1 in data2){
+for(const key1 of Object.keys(data2)){
 if(!((key1 === "name") || (key1 === "product_ids"))){
 const err7 = {instancePath:instancePath+"/channels/" + i0,schemaPath:"#/properties/channels/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -585,7 +587,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data2.name !== undefined){
+if(data2.name !== undefined && func0.call(data2, "name")){
 let data3 = data2.name;
 if(typeof data3 !== "string"){
 const err8 = {instancePath:instancePath+"/channels/" + i0+"/name",schemaPath:"#/definitions/ChannelName/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -608,7 +610,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data2.product_ids !== undefined){
+if(data2.product_ids !== undefined && func0.call(data2, "product_ids")){
 let data4 = data2.product_ids;
 if(Array.isArray(data4)){
 const len1 = data4.length;
@@ -692,14 +694,13 @@ const _payloadTicker = validate7;
 const schema10 = {"type":"object","additionalProperties":false,"required":["type","sequence","product_id","price","time"],"properties":{"type":{"type":"string","const":"ticker"},"sequence":{"$ref":"#/definitions/Sequence"},"product_id":{"$ref":"#/definitions/ProductId"},"price":{"type":"number"},"open_24h":{"type":["number","null"]},"volume_24h":{"type":"number","minimum":0},"low_24h":{"type":["number","null"]},"high_24h":{"type":["number","null"]},"best_bid":{"type":["number","null"]},"best_ask":{"type":["number","null"]},"side":{"oneOf":[{"$ref":"#/definitions/Side"},{"type":"null"}],"description":"Taker side of the last trade; null before the first trade."},"time":{"type":"string","format":"date-time"},"trade_id":{"type":["integer","null"]},"last_size":{"type":["number","null"]}}};
 const schema11 = {"type":"integer","minimum":0};
 const schema13 = {"type":"string","enum":["buy","sell"]};
-const func1 = Object.prototype.hasOwnProperty;
 const formats0 = formats["date-time"];
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -709,7 +710,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.sequence === undefined){
+if((data.sequence === undefined) || (!(func0.call(data, "sequence")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sequence"},message:"must have required property '"+"sequence"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -719,7 +720,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.product_id === undefined){
+if((data.product_id === undefined) || (!(func0.call(data, "product_id")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -729,7 +730,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.price === undefined){
+if((data.price === undefined) || (!(func0.call(data, "price")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "price"},message:"must have required property '"+"price"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -739,7 +740,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.time === undefined){
+if((data.time === undefined) || (!(func0.call(data, "time")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "time"},message:"must have required property '"+"time"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -749,8 +750,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func1.call(schema10.properties, key0))){
+for(const key0 of Object.keys(data)){
+if(!(func0.call(schema10.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -761,7 +762,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -784,7 +785,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.sequence !== undefined){
+if(data.sequence !== undefined && func0.call(data, "sequence")){
 let data1 = data.sequence;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
 const err8 = {instancePath:instancePath+"/sequence",schemaPath:"#/definitions/Sequence/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -809,7 +810,7 @@ errors++;
 }
 }
 }
-if(data.product_id !== undefined){
+if(data.product_id !== undefined && func0.call(data, "product_id")){
 let data2 = data.product_id;
 if(typeof data2 === "string"){
 if(!pattern0.test(data2)){
@@ -834,7 +835,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.price !== undefined){
+if(data.price !== undefined && func0.call(data, "price")){
 if(!(typeof data.price == "number")){
 const err12 = {instancePath:instancePath+"/price",schemaPath:"#/properties/price/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
@@ -846,7 +847,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.open_24h !== undefined){
+if(data.open_24h !== undefined && func0.call(data, "open_24h")){
 let data4 = data.open_24h;
 if((!(typeof data4 == "number")) && (data4 !== null)){
 const err13 = {instancePath:instancePath+"/open_24h",schemaPath:"#/properties/open_24h/type",keyword:"type",params:{type: schema10.properties.open_24h.type},message:"must be number,null"};
@@ -859,7 +860,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.volume_24h !== undefined){
+if(data.volume_24h !== undefined && func0.call(data, "volume_24h")){
 let data5 = data.volume_24h;
 if(typeof data5 == "number"){
 if(data5 < 0 || isNaN(data5)){
@@ -884,7 +885,7 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.low_24h !== undefined){
+if(data.low_24h !== undefined && func0.call(data, "low_24h")){
 let data6 = data.low_24h;
 if((!(typeof data6 == "number")) && (data6 !== null)){
 const err16 = {instancePath:instancePath+"/low_24h",schemaPath:"#/properties/low_24h/type",keyword:"type",params:{type: schema10.properties.low_24h.type},message:"must be number,null"};
@@ -897,7 +898,7 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.high_24h !== undefined){
+if(data.high_24h !== undefined && func0.call(data, "high_24h")){
 let data7 = data.high_24h;
 if((!(typeof data7 == "number")) && (data7 !== null)){
 const err17 = {instancePath:instancePath+"/high_24h",schemaPath:"#/properties/high_24h/type",keyword:"type",params:{type: schema10.properties.high_24h.type},message:"must be number,null"};
@@ -910,7 +911,7 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.best_bid !== undefined){
+if(data.best_bid !== undefined && func0.call(data, "best_bid")){
 let data8 = data.best_bid;
 if((!(typeof data8 == "number")) && (data8 !== null)){
 const err18 = {instancePath:instancePath+"/best_bid",schemaPath:"#/properties/best_bid/type",keyword:"type",params:{type: schema10.properties.best_bid.type},message:"must be number,null"};
@@ -923,7 +924,7 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.best_ask !== undefined){
+if(data.best_ask !== undefined && func0.call(data, "best_ask")){
 let data9 = data.best_ask;
 if((!(typeof data9 == "number")) && (data9 !== null)){
 const err19 = {instancePath:instancePath+"/best_ask",schemaPath:"#/properties/best_ask/type",keyword:"type",params:{type: schema10.properties.best_ask.type},message:"must be number,null"};
@@ -936,7 +937,7 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.side !== undefined){
+if(data.side !== undefined && func0.call(data, "side")){
 let data10 = data.side;
 const _errs25 = errors;
 let valid3 = false;
@@ -1011,7 +1012,7 @@ vErrors = null;
 }
 }
 }
-if(data.time !== undefined){
+if(data.time !== undefined && func0.call(data, "time")){
 let data11 = data.time;
 if(typeof data11 === "string"){
 if(!(formats0(data11))){
@@ -1036,7 +1037,7 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.trade_id !== undefined){
+if(data.trade_id !== undefined && func0.call(data, "trade_id")){
 let data12 = data.trade_id;
 if((!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))) && (data12 !== null)){
 const err26 = {instancePath:instancePath+"/trade_id",schemaPath:"#/properties/trade_id/type",keyword:"type",params:{type: schema10.properties.trade_id.type},message:"must be integer,null"};
@@ -1049,7 +1050,7 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.last_size !== undefined){
+if(data.last_size !== undefined && func0.call(data, "last_size")){
 let data13 = data.last_size;
 if((!(typeof data13 == "number")) && (data13 !== null)){
 const err27 = {instancePath:instancePath+"/last_size",schemaPath:"#/properties/last_size/type",keyword:"type",params:{type: schema10.properties.last_size.type},message:"must be number,null"};
@@ -1085,7 +1086,7 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1095,7 +1096,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.trade_id === undefined){
+if((data.trade_id === undefined) || (!(func0.call(data, "trade_id")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "trade_id"},message:"must have required property '"+"trade_id"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1105,7 +1106,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.sequence === undefined){
+if((data.sequence === undefined) || (!(func0.call(data, "sequence")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sequence"},message:"must have required property '"+"sequence"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1115,7 +1116,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.maker_order_id === undefined){
+if((data.maker_order_id === undefined) || (!(func0.call(data, "maker_order_id")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "maker_order_id"},message:"must have required property '"+"maker_order_id"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1125,7 +1126,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.taker_order_id === undefined){
+if((data.taker_order_id === undefined) || (!(func0.call(data, "taker_order_id")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taker_order_id"},message:"must have required property '"+"taker_order_id"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1135,7 +1136,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.time === undefined){
+if((data.time === undefined) || (!(func0.call(data, "time")))){
 const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "time"},message:"must have required property '"+"time"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -1145,7 +1146,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.product_id === undefined){
+if((data.product_id === undefined) || (!(func0.call(data, "product_id")))){
 const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -1155,7 +1156,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.size === undefined){
+if((data.size === undefined) || (!(func0.call(data, "size")))){
 const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
 if(vErrors === null){
 vErrors = [err7];
@@ -1165,7 +1166,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.price === undefined){
+if((data.price === undefined) || (!(func0.call(data, "price")))){
 const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "price"},message:"must have required property '"+"price"+"'"};
 if(vErrors === null){
 vErrors = [err8];
@@ -1175,7 +1176,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.side === undefined){
+if((data.side === undefined) || (!(func0.call(data, "side")))){
 const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "side"},message:"must have required property '"+"side"+"'"};
 if(vErrors === null){
 vErrors = [err9];
@@ -1185,8 +1186,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func1.call(schema14.properties, key0))){
+for(const key0 of Object.keys(data)){
+if(!(func0.call(schema14.properties, key0))){
 const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
@@ -1197,7 +1198,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1220,7 +1221,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.trade_id !== undefined){
+if(data.trade_id !== undefined && func0.call(data, "trade_id")){
 let data1 = data.trade_id;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
 const err13 = {instancePath:instancePath+"/trade_id",schemaPath:"#/properties/trade_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1245,7 +1246,7 @@ errors++;
 }
 }
 }
-if(data.sequence !== undefined){
+if(data.sequence !== undefined && func0.call(data, "sequence")){
 let data2 = data.sequence;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
 const err15 = {instancePath:instancePath+"/sequence",schemaPath:"#/definitions/Sequence/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1270,7 +1271,7 @@ errors++;
 }
 }
 }
-if(data.maker_order_id !== undefined){
+if(data.maker_order_id !== undefined && func0.call(data, "maker_order_id")){
 let data3 = data.maker_order_id;
 if(typeof data3 === "string"){
 if(!(formats2(data3))){
@@ -1295,7 +1296,7 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.taker_order_id !== undefined){
+if(data.taker_order_id !== undefined && func0.call(data, "taker_order_id")){
 let data4 = data.taker_order_id;
 if(typeof data4 === "string"){
 if(!(formats2(data4))){
@@ -1320,7 +1321,7 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.time !== undefined){
+if(data.time !== undefined && func0.call(data, "time")){
 let data5 = data.time;
 if(typeof data5 === "string"){
 if(!(formats0(data5))){
@@ -1345,7 +1346,7 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.product_id !== undefined){
+if(data.product_id !== undefined && func0.call(data, "product_id")){
 let data6 = data.product_id;
 if(typeof data6 === "string"){
 if(!pattern0.test(data6)){
@@ -1370,7 +1371,7 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.size !== undefined){
+if(data.size !== undefined && func0.call(data, "size")){
 let data7 = data.size;
 if(typeof data7 == "number"){
 if(data7 <= 0 || isNaN(data7)){
@@ -1395,7 +1396,7 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.price !== undefined){
+if(data.price !== undefined && func0.call(data, "price")){
 let data8 = data.price;
 if(typeof data8 == "number"){
 if(data8 <= 0 || isNaN(data8)){
@@ -1420,7 +1421,7 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.side !== undefined){
+if(data.side !== undefined && func0.call(data, "side")){
 let data9 = data.side;
 if(typeof data9 !== "string"){
 const err29 = {instancePath:instancePath+"/side",schemaPath:"#/definitions/Side/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1466,7 +1467,7 @@ function validate9(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1476,7 +1477,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.product_id === undefined){
+if((data.product_id === undefined) || (!(func0.call(data, "product_id")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "product_id"},message:"must have required property '"+"product_id"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1486,7 +1487,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.bids === undefined){
+if((data.bids === undefined) || (!(func0.call(data, "bids")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "bids"},message:"must have required property '"+"bids"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1496,7 +1497,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.asks === undefined){
+if((data.asks === undefined) || (!(func0.call(data, "asks")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "asks"},message:"must have required property '"+"asks"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1506,7 +1507,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((((key0 === "type") || (key0 === "product_id")) || (key0 === "bids")) || (key0 === "asks")) || (key0 === "checksum"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1518,7 +1519,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1541,7 +1542,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.product_id !== undefined){
+if(data.product_id !== undefined && func0.call(data, "product_id")){
 let data1 = data.product_id;
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
@@ -1566,7 +1567,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.bids !== undefined){
+if(data.bids !== undefined && func0.call(data, "bids")){
 let data2 = data.bids;
 if(Array.isArray(data2)){
 const len0 = data2.length;
@@ -1667,7 +1668,7 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.asks !== undefined){
+if(data.asks !== undefined && func0.call(data, "asks")){
 let data7 = data.asks;
 if(Array.isArray(data7)){
 const len2 = data7.length;
@@ -1768,7 +1769,7 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.checksum !== undefined){
+if(data.checksum !== undefined && func0.call(data, "checksum")){
 let data12 = data.checksum;
 if((!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))) && (data12 !== null)){
 const err25 = {instancePath:instancePath+"/checksum",schemaPath:"#/properties/checksum/type",keyword:"type",params:{type: schema18.properties.checksum.type},message:"must be integer,null"};
@@ -1803,7 +1804,7 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1813,7 +1814,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.message === undefined){
+if((data.message === undefined) || (!(func0.call(data, "message")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1823,7 +1824,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "type") || (key0 === "message")) || (key0 === "reason"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1835,7 +1836,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 let data0 = data.type;
 if(typeof data0 !== "string"){
 const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1858,7 +1859,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.message !== undefined){
+if(data.message !== undefined && func0.call(data, "message")){
 if(typeof data.message !== "string"){
 const err5 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1870,7 +1871,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.reason !== undefined){
+if(data.reason !== undefined && func0.call(data, "reason")){
 let data2 = data.reason;
 if((typeof data2 !== "string") && (data2 !== null)){
 const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: schema22.properties.reason.type},message:"must be string,null"};

@@ -40,6 +40,6 @@ export declare function validateEvent(data: unknown): Validation<models.Event>;
 export declare function validateProto2ServerMessage(data: unknown): Validation<models.Proto2ServerMessage>;
 
 /**
- * Validates a event of channel `/constructor` (server → client): reads the tag, then validates that message only.
+ * Validates an event of channel `/constructor` (server → client): reads the tag, then validates that message only.
  */
 export declare function validateConstructorServerEvent(event: string, data: unknown): Validation<models.ConstructorServerEvent>;

@@ -53,7 +53,9 @@ const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const URI = /^[a-z][a-z0-9+.-]*:[^\s]*$/i;
+// RFC 3986 absolute URI, checked for its character set: scheme, then unreserved, reserved and
+// well-formed percent-encoded characters only.
+const URI = /^[a-z][a-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
 
 const formats = {
   date: isDate,
@@ -131,12 +133,13 @@ function asEvent(event, result) {
 // ---- ajv standalone code (one function per payload schema) ----
 const _payloadProto = validate1;
 const schema1 = {"type":"object","additionalProperties":false,"required":["type","hasOwnProperty"],"properties":{"type":{"const":"__proto__"},"hasOwnProperty":{"type":"string"},"open":{"type":"object","additionalProperties":true}}};
+const func0 = Object.prototype.hasOwnProperty;
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -146,7 +149,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.hasOwnProperty === undefined){
+if((data.hasOwnProperty === undefined) || (!(func0.call(data, "hasOwnProperty")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "hasOwnProperty"},message:"must have required property '"+"hasOwnProperty"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -156,7 +159,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "type") || (key0 === "hasOwnProperty")) || (key0 === "open"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -168,7 +171,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 if("__proto__" !== data.type){
 const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "__proto__"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -180,7 +183,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.hasOwnProperty !== undefined){
+if(data.hasOwnProperty !== undefined && func0.call(data, "hasOwnProperty")){
 if(typeof data.hasOwnProperty !== "string"){
 const err4 = {instancePath:instancePath+"/hasOwnProperty",schemaPath:"#/properties/hasOwnProperty/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -192,7 +195,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.open !== undefined){
+if(data.open !== undefined && func0.call(data, "open")){
 let data2 = data.open;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 }
@@ -229,7 +232,7 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
+if((data.type === undefined) || (!(func0.call(data, "type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -239,7 +242,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.hasOwnProperty === undefined){
+if((data.hasOwnProperty === undefined) || (!(func0.call(data, "hasOwnProperty")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "hasOwnProperty"},message:"must have required property '"+"hasOwnProperty"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -249,7 +252,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.toString === undefined){
+if((data.toString === undefined) || (!(func0.call(data, "toString")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "toString"},message:"must have required property '"+"toString"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -259,7 +262,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "type") || (key0 === "hasOwnProperty")) || (key0 === "toString"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -271,7 +274,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.type !== undefined){
+if(data.type !== undefined && func0.call(data, "type")){
 if("hasOwnProperty" !== data.type){
 const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "hasOwnProperty"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -283,7 +286,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.hasOwnProperty !== undefined){
+if(data.hasOwnProperty !== undefined && func0.call(data, "hasOwnProperty")){
 if(typeof data.hasOwnProperty !== "string"){
 const err5 = {instancePath:instancePath+"/hasOwnProperty",schemaPath:"#/properties/hasOwnProperty/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -295,7 +298,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.toString !== undefined){
+if(data.toString !== undefined && func0.call(data, "toString")){
 if(typeof data.toString !== "string"){
 const err6 = {instancePath:instancePath+"/toString",schemaPath:"#/properties/toString/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -329,7 +332,7 @@ function validate3(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 let data0 = data[key0];
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
 const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -396,7 +399,7 @@ export function validateProto2ServerMessage(data) {
 }
 
 /**
- * Validates a event of channel `/constructor` (server → client): reads the tag, then validates that message only.
+ * Validates an event of channel `/constructor` (server → client): reads the tag, then validates that message only.
  */
 export function validateConstructorServerEvent(event, data) {
   switch (event) {

@@ -53,7 +53,9 @@ const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const URI = /^[a-z][a-z0-9+.-]*:[^\s]*$/i;
+// RFC 3986 absolute URI, checked for its character set: scheme, then unreserved, reserved and
+// well-formed percent-encoded characters only.
+const URI = /^[a-z][a-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
 
 const formats = {
   date: isDate,
@@ -132,13 +134,14 @@ function asEvent(event, result) {
 const _payloadConnectionEstablished = validate1;
 const schema1 = {"type":"object","additionalProperties":false,"required":["event","data"],"properties":{"event":{"const":"relay:connection_established"},"data":{"description":"`{\"socket_id\", \"activity_timeout\"}`, as an object or JSON-encoded.","oneOf":[{"type":"string","contentMediaType":"application/json"},{"type":"object","additionalProperties":false,"required":["socket_id","activity_timeout"],"properties":{"socket_id":{"$ref":"#/definitions/SocketId"},"activity_timeout":{"type":"integer","minimum":1}}}]}}};
 const schema2 = {"type":"string","pattern":"^\\d+\\.\\d+$"};
+const func0 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^\\d+\\.\\d+$", "u");
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -148,7 +151,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.data === undefined){
+if((data.data === undefined) || (!(func0.call(data, "data")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -158,7 +161,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "event") || (key0 === "data"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -170,7 +173,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if("relay:connection_established" !== data.event){
 const err3 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "relay:connection_established"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -182,7 +185,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.data !== undefined){
+if(data.data !== undefined && func0.call(data, "data")){
 let data1 = data.data;
 const _errs4 = errors;
 let valid1 = false;
@@ -205,7 +208,7 @@ passing0 = 0;
 }
 const _errs7 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.socket_id === undefined){
+if((data1.socket_id === undefined) || (!(func0.call(data1, "socket_id")))){
 const err5 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: "socket_id"},message:"must have required property '"+"socket_id"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -215,7 +218,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.activity_timeout === undefined){
+if((data1.activity_timeout === undefined) || (!(func0.call(data1, "activity_timeout")))){
 const err6 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: "activity_timeout"},message:"must have required property '"+"activity_timeout"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -225,7 +228,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-for(const key1 in data1){
+for(const key1 of Object.keys(data1)){
 if(!((key1 === "socket_id") || (key1 === "activity_timeout"))){
 const err7 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -237,7 +240,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data1.socket_id !== undefined){
+if(data1.socket_id !== undefined && func0.call(data1, "socket_id")){
 let data2 = data1.socket_id;
 if(typeof data2 === "string"){
 if(!pattern0.test(data2)){
@@ -262,7 +265,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data1.activity_timeout !== undefined){
+if(data1.activity_timeout !== undefined && func0.call(data1, "activity_timeout")){
 let data3 = data1.activity_timeout;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
 const err10 = {instancePath:instancePath+"/data/activity_timeout",schemaPath:"#/properties/data/oneOf/1/properties/activity_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -349,14 +352,14 @@ return errors === 0;
 const _payloadSubscriptionSucceeded = validate2;
 const schema3 = {"type":"object","additionalProperties":false,"required":["event","channel"],"properties":{"event":{"const":"relay_internal:subscription_succeeded"},"channel":{"$ref":"#/definitions/ChannelName"},"data":{"type":"object","description":"Members of a presence channel, absent on other channels.","additionalProperties":false,"properties":{"presence":{"type":"object","additionalProperties":false,"required":["ids","hash","count"],"properties":{"ids":{"type":"array","items":{"type":"string"}},"hash":{"type":"object","additionalProperties":{"type":"object","additionalProperties":true}},"count":{"type":"integer","minimum":0}}}}}}};
 const schema4 = {"type":"string","minLength":1,"maxLength":164,"pattern":"^[A-Za-z0-9_\\-=@,.;]+$"};
-const func0 = ucs2length;
+const func12 = ucs2length;
 const pattern1 = new RegExp("^[A-Za-z0-9_\\-=@,.;]+$", "u");
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -366,7 +369,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.channel === undefined){
+if((data.channel === undefined) || (!(func0.call(data, "channel")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -376,7 +379,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "event") || (key0 === "channel")) || (key0 === "data"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -388,7 +391,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if("relay_internal:subscription_succeeded" !== data.event){
 const err3 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "relay_internal:subscription_succeeded"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -400,10 +403,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.channel !== undefined){
+if(data.channel !== undefined && func0.call(data, "channel")){
 let data1 = data.channel;
 if(typeof data1 === "string"){
-if(func0(data1) > 164){
+if(func12(data1) > 164){
 const err4 = {instancePath:instancePath+"/channel",schemaPath:"#/definitions/ChannelName/maxLength",keyword:"maxLength",params:{limit: 164},message:"must NOT have more than 164 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -413,7 +416,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(func0(data1) < 1){
+if(func12(data1) < 1){
 const err5 = {instancePath:instancePath+"/channel",schemaPath:"#/definitions/ChannelName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -445,10 +448,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.data !== undefined){
+if(data.data !== undefined && func0.call(data, "data")){
 let data2 = data.data;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-for(const key1 in data2){
+for(const key1 of Object.keys(data2)){
 if(!(key1 === "presence")){
 const err8 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -460,10 +463,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data2.presence !== undefined){
+if(data2.presence !== undefined && func0.call(data2, "presence")){
 let data3 = data2.presence;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.ids === undefined){
+if((data3.ids === undefined) || (!(func0.call(data3, "ids")))){
 const err9 = {instancePath:instancePath+"/data/presence",schemaPath:"#/properties/data/properties/presence/required",keyword:"required",params:{missingProperty: "ids"},message:"must have required property '"+"ids"+"'"};
 if(vErrors === null){
 vErrors = [err9];
@@ -473,7 +476,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data3.hash === undefined){
+if((data3.hash === undefined) || (!(func0.call(data3, "hash")))){
 const err10 = {instancePath:instancePath+"/data/presence",schemaPath:"#/properties/data/properties/presence/required",keyword:"required",params:{missingProperty: "hash"},message:"must have required property '"+"hash"+"'"};
 if(vErrors === null){
 vErrors = [err10];
@@ -483,7 +486,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data3.count === undefined){
+if((data3.count === undefined) || (!(func0.call(data3, "count")))){
 const err11 = {instancePath:instancePath+"/data/presence",schemaPath:"#/properties/data/properties/presence/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
 if(vErrors === null){
 vErrors = [err11];
@@ -493,7 +496,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-for(const key2 in data3){
+for(const key2 of Object.keys(data3)){
 if(!(((key2 === "ids") || (key2 === "hash")) || (key2 === "count"))){
 const err12 = {instancePath:instancePath+"/data/presence",schemaPath:"#/properties/data/properties/presence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -505,7 +508,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.ids !== undefined){
+if(data3.ids !== undefined && func0.call(data3, "ids")){
 let data4 = data3.ids;
 if(Array.isArray(data4)){
 const len0 = data4.length;
@@ -533,10 +536,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data3.hash !== undefined){
+if(data3.hash !== undefined && func0.call(data3, "hash")){
 let data6 = data3.hash;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key3 in data6){
+for(const key3 of Object.keys(data6)){
 let data7 = data6[key3];
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 }
@@ -563,7 +566,7 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data3.count !== undefined){
+if(data3.count !== undefined && func0.call(data3, "count")){
 let data8 = data3.count;
 if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
 const err17 = {instancePath:instancePath+"/data/presence/count",schemaPath:"#/properties/data/properties/presence/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -634,7 +637,7 @@ function validate3(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -644,7 +647,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "event") || (key0 === "data"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -656,7 +659,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 let data0 = data.event;
 if(typeof data0 !== "string"){
 const err2 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -679,7 +682,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.data !== undefined){
+if(data.data !== undefined && func0.call(data, "data")){
 let data1 = data.data;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(Object.keys(data1).length > 0){
@@ -726,7 +729,7 @@ function validate4(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -736,7 +739,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.data === undefined){
+if((data.data === undefined) || (!(func0.call(data, "data")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -746,7 +749,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "event") || (key0 === "data"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -758,7 +761,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if("relay:error" !== data.event){
 const err3 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "relay:error"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -770,10 +773,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.data !== undefined){
+if(data.data !== undefined && func0.call(data, "data")){
 let data1 = data.data;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.message === undefined){
+if((data1.message === undefined) || (!(func0.call(data1, "message")))){
 const err4 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -783,7 +786,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data1.code === undefined){
+if((data1.code === undefined) || (!(func0.call(data1, "code")))){
 const err5 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -793,7 +796,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key1 in data1){
+for(const key1 of Object.keys(data1)){
 if(!((key1 === "message") || (key1 === "code"))){
 const err6 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -805,7 +808,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data1.message !== undefined){
+if(data1.message !== undefined && func0.call(data1, "message")){
 if(typeof data1.message !== "string"){
 const err7 = {instancePath:instancePath+"/data/message",schemaPath:"#/properties/data/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -817,7 +820,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data1.code !== undefined){
+if(data1.code !== undefined && func0.call(data1, "code")){
 let data3 = data1.code;
 if((!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))) && (data3 !== null)){
 const err8 = {instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema6.properties.data.properties.code.type},message:"must be integer,null"};
@@ -887,7 +890,7 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -897,7 +900,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.channel === undefined){
+if((data.channel === undefined) || (!(func0.call(data, "channel")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -907,7 +910,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.data === undefined){
+if((data.data === undefined) || (!(func0.call(data, "data")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -917,7 +920,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "event") || (key0 === "channel")) || (key0 === "user_id")) || (key0 === "data"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -929,7 +932,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if("order-placed" !== data.event){
 const err4 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "order-placed"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -941,10 +944,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.channel !== undefined){
+if(data.channel !== undefined && func0.call(data, "channel")){
 let data1 = data.channel;
 if(typeof data1 === "string"){
-if(func0(data1) > 164){
+if(func12(data1) > 164){
 const err5 = {instancePath:instancePath+"/channel",schemaPath:"#/definitions/ChannelName/maxLength",keyword:"maxLength",params:{limit: 164},message:"must NOT have more than 164 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -954,7 +957,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(func0(data1) < 1){
+if(func12(data1) < 1){
 const err6 = {instancePath:instancePath+"/channel",schemaPath:"#/definitions/ChannelName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -986,7 +989,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.user_id !== undefined){
+if(data.user_id !== undefined && func0.call(data, "user_id")){
 if(typeof data.user_id !== "string"){
 const err9 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -998,10 +1001,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.data !== undefined){
+if(data.data !== undefined && func0.call(data, "data")){
 let data3 = data.data;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.order_id === undefined){
+if((data3.order_id === undefined) || (!(func0.call(data3, "order_id")))){
 const err10 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "order_id"},message:"must have required property '"+"order_id"+"'"};
 if(vErrors === null){
 vErrors = [err10];
@@ -1011,7 +1014,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data3.total_cents === undefined){
+if((data3.total_cents === undefined) || (!(func0.call(data3, "total_cents")))){
 const err11 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "total_cents"},message:"must have required property '"+"total_cents"+"'"};
 if(vErrors === null){
 vErrors = [err11];
@@ -1021,7 +1024,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data3.currency === undefined){
+if((data3.currency === undefined) || (!(func0.call(data3, "currency")))){
 const err12 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err12];
@@ -1031,7 +1034,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data3.lines === undefined){
+if((data3.lines === undefined) || (!(func0.call(data3, "lines")))){
 const err13 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
 if(vErrors === null){
 vErrors = [err13];
@@ -1041,7 +1044,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-for(const key1 in data3){
+for(const key1 of Object.keys(data3)){
 if(!((((key1 === "order_id") || (key1 === "total_cents")) || (key1 === "currency")) || (key1 === "lines"))){
 const err14 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1053,7 +1056,7 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data3.order_id !== undefined){
+if(data3.order_id !== undefined && func0.call(data3, "order_id")){
 if(typeof data3.order_id !== "string"){
 const err15 = {instancePath:instancePath+"/data/order_id",schemaPath:"#/properties/data/properties/order_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1065,7 +1068,7 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data3.total_cents !== undefined){
+if(data3.total_cents !== undefined && func0.call(data3, "total_cents")){
 let data5 = data3.total_cents;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
 const err16 = {instancePath:instancePath+"/data/total_cents",schemaPath:"#/properties/data/properties/total_cents/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1090,7 +1093,7 @@ errors++;
 }
 }
 }
-if(data3.currency !== undefined){
+if(data3.currency !== undefined && func0.call(data3, "currency")){
 let data6 = data3.currency;
 if(typeof data6 === "string"){
 if(!pattern3.test(data6)){
@@ -1115,14 +1118,14 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data3.lines !== undefined){
+if(data3.lines !== undefined && func0.call(data3, "lines")){
 let data7 = data3.lines;
 if(Array.isArray(data7)){
 const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.sku === undefined){
+if((data8.sku === undefined) || (!(func0.call(data8, "sku")))){
 const err20 = {instancePath:instancePath+"/data/lines/" + i0,schemaPath:"#/properties/data/properties/lines/items/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
 if(vErrors === null){
 vErrors = [err20];
@@ -1132,7 +1135,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data8.qty === undefined){
+if((data8.qty === undefined) || (!(func0.call(data8, "qty")))){
 const err21 = {instancePath:instancePath+"/data/lines/" + i0,schemaPath:"#/properties/data/properties/lines/items/required",keyword:"required",params:{missingProperty: "qty"},message:"must have required property '"+"qty"+"'"};
 if(vErrors === null){
 vErrors = [err21];
@@ -1142,7 +1145,7 @@ vErrors.push(err21);
 }
 errors++;
 }
-for(const key2 in data8){
+for(const key2 of Object.keys(data8)){
 if(!((key2 === "sku") || (key2 === "qty"))){
 const err22 = {instancePath:instancePath+"/data/lines/" + i0,schemaPath:"#/properties/data/properties/lines/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1154,7 +1157,7 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data8.sku !== undefined){
+if(data8.sku !== undefined && func0.call(data8, "sku")){
 if(typeof data8.sku !== "string"){
 const err23 = {instancePath:instancePath+"/data/lines/" + i0+"/sku",schemaPath:"#/properties/data/properties/lines/items/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1166,7 +1169,7 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data8.qty !== undefined){
+if(data8.qty !== undefined && func0.call(data8, "qty")){
 let data10 = data8.qty;
 if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
 const err24 = {instancePath:instancePath+"/data/lines/" + i0+"/qty",schemaPath:"#/properties/data/properties/lines/items/properties/qty/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1250,7 +1253,7 @@ function validate6(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1260,7 +1263,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.data === undefined){
+if((data.data === undefined) || (!(func0.call(data, "data")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1270,7 +1273,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "event") || (key0 === "data"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1282,7 +1285,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if("relay:subscribe" !== data.event){
 const err3 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "relay:subscribe"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -1294,10 +1297,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.data !== undefined){
+if(data.data !== undefined && func0.call(data, "data")){
 let data1 = data.data;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.channel === undefined){
+if((data1.channel === undefined) || (!(func0.call(data1, "channel")))){
 const err4 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1307,7 +1310,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key1 in data1){
+for(const key1 of Object.keys(data1)){
 if(!(((key1 === "channel") || (key1 === "auth")) || (key1 === "channel_data"))){
 const err5 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1319,10 +1322,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data1.channel !== undefined){
+if(data1.channel !== undefined && func0.call(data1, "channel")){
 let data2 = data1.channel;
 if(typeof data2 === "string"){
-if(func0(data2) > 164){
+if(func12(data2) > 164){
 const err6 = {instancePath:instancePath+"/data/channel",schemaPath:"#/definitions/ChannelName/maxLength",keyword:"maxLength",params:{limit: 164},message:"must NOT have more than 164 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -1332,7 +1335,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func0(data2) < 1){
+if(func12(data2) < 1){
 const err7 = {instancePath:instancePath+"/data/channel",schemaPath:"#/definitions/ChannelName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -1364,7 +1367,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data1.auth !== undefined){
+if(data1.auth !== undefined && func0.call(data1, "auth")){
 let data3 = data1.auth;
 if(typeof data3 === "string"){
 if(!pattern5.test(data3)){
@@ -1389,7 +1392,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.channel_data !== undefined){
+if(data1.channel_data !== undefined && func0.call(data1, "channel_data")){
 if(typeof data1.channel_data !== "string"){
 const err12 = {instancePath:instancePath+"/data/channel_data",schemaPath:"#/properties/data/properties/channel_data/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1435,7 +1438,7 @@ function validate7(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1445,7 +1448,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.data === undefined){
+if((data.data === undefined) || (!(func0.call(data, "data")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1455,7 +1458,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "event") || (key0 === "data"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1467,7 +1470,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if("relay:unsubscribe" !== data.event){
 const err3 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "relay:unsubscribe"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -1479,10 +1482,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.data !== undefined){
+if(data.data !== undefined && func0.call(data, "data")){
 let data1 = data.data;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.channel === undefined){
+if((data1.channel === undefined) || (!(func0.call(data1, "channel")))){
 const err4 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1492,7 +1495,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key1 in data1){
+for(const key1 of Object.keys(data1)){
 if(!(key1 === "channel")){
 const err5 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1504,10 +1507,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data1.channel !== undefined){
+if(data1.channel !== undefined && func0.call(data1, "channel")){
 let data2 = data1.channel;
 if(typeof data2 === "string"){
-if(func0(data2) > 164){
+if(func12(data2) > 164){
 const err6 = {instancePath:instancePath+"/data/channel",schemaPath:"#/definitions/ChannelName/maxLength",keyword:"maxLength",params:{limit: 164},message:"must NOT have more than 164 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -1517,7 +1520,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func0(data2) < 1){
+if(func12(data2) < 1){
 const err7 = {instancePath:instancePath+"/data/channel",schemaPath:"#/definitions/ChannelName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -1583,7 +1586,7 @@ function validate8(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1593,7 +1596,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "event") || (key0 === "data"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1605,7 +1608,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 if("relay:pong" !== data.event){
 const err2 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/const",keyword:"const",params:{allowedValue: "relay:pong"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -1617,7 +1620,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.data !== undefined){
+if(data.data !== undefined && func0.call(data, "data")){
 let data1 = data.data;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(Object.keys(data1).length > 0){
@@ -1665,7 +1668,7 @@ function validate9(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1675,7 +1678,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.channel === undefined){
+if((data.channel === undefined) || (!(func0.call(data, "channel")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1685,7 +1688,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.data === undefined){
+if((data.data === undefined) || (!(func0.call(data, "data")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1695,7 +1698,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "event") || (key0 === "channel")) || (key0 === "data"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1707,7 +1710,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 let data0 = data.event;
 if(typeof data0 !== "string"){
 const err4 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1730,7 +1733,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.channel !== undefined){
+if(data.channel !== undefined && func0.call(data, "channel")){
 let data1 = data.channel;
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){

@@ -50,11 +50,11 @@ export declare function validateHeartbeat(data: unknown): Validation<models.Hear
 export declare function validateComponentStatus(data: unknown): Validation<models.ComponentStatus>;
 
 /**
- * Validates a event of channel `/incidents/stream` (server → client): reads the tag, then validates that message only.
+ * Validates an event of channel `/incidents/stream` (server → client): reads the tag, then validates that message only.
  */
 export declare function validateIncidentsServerEvent(event: string, data: unknown): Validation<models.IncidentsServerEvent>;
 
 /**
- * Validates a event of channel `/components/{componentId}/status` (server → client): reads the tag, then validates that message only.
+ * Validates an event of channel `/components/{componentId}/status` (server → client): reads the tag, then validates that message only.
  */
 export declare function validateComponentStatus2ServerEvent(event: string, data: unknown): Validation<models.ComponentStatus2ServerEvent>;

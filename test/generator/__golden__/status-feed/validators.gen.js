@@ -53,7 +53,9 @@ const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const URI = /^[a-z][a-z0-9+.-]*:[^\s]*$/i;
+// RFC 3986 absolute URI, checked for its character set: scheme, then unreserved, reserved and
+// well-formed percent-encoded characters only.
+const URI = /^[a-z][a-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
 
 const formats = {
   date: isDate,
@@ -133,7 +135,7 @@ const _payloadIncident = validate1;
 const schema1 = {"type":"object","additionalProperties":false,"required":["id","name","status","impact","created_at","updated_at","resolved_at","components","updates"],"properties":{"id":{"$ref":"#/definitions/IncidentId"},"name":{"type":"string","minLength":1},"status":{"type":"string","enum":["investigating","identified","monitoring","resolved","postmortem"]},"impact":{"type":"string","enum":["none","minor","major","critical"]},"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"},"resolved_at":{"type":["string","null"],"format":"date-time"},"components":{"type":"array","items":{"type":"string"}},"updates":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["id","status","body","created_at"],"properties":{"id":{"type":"string"},"status":{"type":"string"},"body":{"type":"string"},"created_at":{"type":"string","format":"date-time"}}}}}};
 const schema2 = {"type":"string","pattern":"^inc_[0-9A-Z]+$"};
 const func0 = Object.prototype.hasOwnProperty;
-const func1 = ucs2length;
+const func12 = ucs2length;
 const pattern0 = new RegExp("^inc_[0-9A-Z]+$", "u");
 const formats0 = formats["date-time"];
 
@@ -141,7 +143,7 @@ function validate1(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -151,7 +153,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.name === undefined){
+if((data.name === undefined) || (!(func0.call(data, "name")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -161,7 +163,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.status === undefined){
+if((data.status === undefined) || (!(func0.call(data, "status")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -171,7 +173,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.impact === undefined){
+if((data.impact === undefined) || (!(func0.call(data, "impact")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "impact"},message:"must have required property '"+"impact"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -181,7 +183,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.created_at === undefined){
+if((data.created_at === undefined) || (!(func0.call(data, "created_at")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -191,7 +193,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.updated_at === undefined){
+if((data.updated_at === undefined) || (!(func0.call(data, "updated_at")))){
 const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -201,7 +203,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.resolved_at === undefined){
+if((data.resolved_at === undefined) || (!(func0.call(data, "resolved_at")))){
 const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resolved_at"},message:"must have required property '"+"resolved_at"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -211,7 +213,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.components === undefined){
+if((data.components === undefined) || (!(func0.call(data, "components")))){
 const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
 if(vErrors === null){
 vErrors = [err7];
@@ -221,7 +223,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.updates === undefined){
+if((data.updates === undefined) || (!(func0.call(data, "updates")))){
 const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "updates"},message:"must have required property '"+"updates"+"'"};
 if(vErrors === null){
 vErrors = [err8];
@@ -231,7 +233,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(func0.call(schema1.properties, key0))){
 const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -243,7 +245,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 let data0 = data.id;
 if(typeof data0 === "string"){
 if(!pattern0.test(data0)){
@@ -268,10 +270,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.name !== undefined){
+if(data.name !== undefined && func0.call(data, "name")){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(func1(data1) < 1){
+if(func12(data1) < 1){
 const err12 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -293,7 +295,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.status !== undefined){
+if(data.status !== undefined && func0.call(data, "status")){
 let data2 = data.status;
 if(typeof data2 !== "string"){
 const err14 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -316,7 +318,7 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.impact !== undefined){
+if(data.impact !== undefined && func0.call(data, "impact")){
 let data3 = data.impact;
 if(typeof data3 !== "string"){
 const err16 = {instancePath:instancePath+"/impact",schemaPath:"#/properties/impact/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -339,7 +341,7 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.created_at !== undefined){
+if(data.created_at !== undefined && func0.call(data, "created_at")){
 let data4 = data.created_at;
 if(typeof data4 === "string"){
 if(!(formats0(data4))){
@@ -364,7 +366,7 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.updated_at !== undefined){
+if(data.updated_at !== undefined && func0.call(data, "updated_at")){
 let data5 = data.updated_at;
 if(typeof data5 === "string"){
 if(!(formats0(data5))){
@@ -389,7 +391,7 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.resolved_at !== undefined){
+if(data.resolved_at !== undefined && func0.call(data, "resolved_at")){
 let data6 = data.resolved_at;
 if((typeof data6 !== "string") && (data6 !== null)){
 const err22 = {instancePath:instancePath+"/resolved_at",schemaPath:"#/properties/resolved_at/type",keyword:"type",params:{type: schema1.properties.resolved_at.type},message:"must be string,null"};
@@ -414,7 +416,7 @@ errors++;
 }
 }
 }
-if(data.components !== undefined){
+if(data.components !== undefined && func0.call(data, "components")){
 let data7 = data.components;
 if(Array.isArray(data7)){
 const len0 = data7.length;
@@ -442,7 +444,7 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.updates !== undefined){
+if(data.updates !== undefined && func0.call(data, "updates")){
 let data9 = data.updates;
 if(Array.isArray(data9)){
 if(data9.length < 1){
@@ -459,7 +461,7 @@ const len1 = data9.length;
 for(let i1=0; i1<len1; i1++){
 let data10 = data9[i1];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.id === undefined){
+if((data10.id === undefined) || (!(func0.call(data10, "id")))){
 const err27 = {instancePath:instancePath+"/updates/" + i1,schemaPath:"#/properties/updates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err27];
@@ -469,7 +471,7 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data10.status === undefined){
+if((data10.status === undefined) || (!(func0.call(data10, "status")))){
 const err28 = {instancePath:instancePath+"/updates/" + i1,schemaPath:"#/properties/updates/items/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err28];
@@ -479,7 +481,7 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data10.body === undefined){
+if((data10.body === undefined) || (!(func0.call(data10, "body")))){
 const err29 = {instancePath:instancePath+"/updates/" + i1,schemaPath:"#/properties/updates/items/required",keyword:"required",params:{missingProperty: "body"},message:"must have required property '"+"body"+"'"};
 if(vErrors === null){
 vErrors = [err29];
@@ -489,7 +491,7 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data10.created_at === undefined){
+if((data10.created_at === undefined) || (!(func0.call(data10, "created_at")))){
 const err30 = {instancePath:instancePath+"/updates/" + i1,schemaPath:"#/properties/updates/items/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err30];
@@ -499,7 +501,7 @@ vErrors.push(err30);
 }
 errors++;
 }
-for(const key1 in data10){
+for(const key1 of Object.keys(data10)){
 if(!((((key1 === "id") || (key1 === "status")) || (key1 === "body")) || (key1 === "created_at"))){
 const err31 = {instancePath:instancePath+"/updates/" + i1,schemaPath:"#/properties/updates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -511,7 +513,7 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data10.id !== undefined){
+if(data10.id !== undefined && func0.call(data10, "id")){
 if(typeof data10.id !== "string"){
 const err32 = {instancePath:instancePath+"/updates/" + i1+"/id",schemaPath:"#/properties/updates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -523,7 +525,7 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data10.status !== undefined){
+if(data10.status !== undefined && func0.call(data10, "status")){
 if(typeof data10.status !== "string"){
 const err33 = {instancePath:instancePath+"/updates/" + i1+"/status",schemaPath:"#/properties/updates/items/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -535,7 +537,7 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data10.body !== undefined){
+if(data10.body !== undefined && func0.call(data10, "body")){
 if(typeof data10.body !== "string"){
 const err34 = {instancePath:instancePath+"/updates/" + i1+"/body",schemaPath:"#/properties/updates/items/properties/body/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -547,7 +549,7 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.created_at !== undefined){
+if(data10.created_at !== undefined && func0.call(data10, "created_at")){
 let data14 = data10.created_at;
 if(typeof data14 === "string"){
 if(!(formats0(data14))){
@@ -619,7 +621,7 @@ function validate2(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -629,7 +631,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.resolved_at === undefined){
+if((data.resolved_at === undefined) || (!(func0.call(data, "resolved_at")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resolved_at"},message:"must have required property '"+"resolved_at"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -639,7 +641,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "id") || (key0 === "resolved_at")) || (key0 === "postmortem_url"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -651,7 +653,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 let data0 = data.id;
 if(typeof data0 === "string"){
 if(!pattern0.test(data0)){
@@ -676,7 +678,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.resolved_at !== undefined){
+if(data.resolved_at !== undefined && func0.call(data, "resolved_at")){
 let data1 = data.resolved_at;
 if(typeof data1 === "string"){
 if(!(formats0(data1))){
@@ -701,7 +703,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.postmortem_url !== undefined){
+if(data.postmortem_url !== undefined && func0.call(data, "postmortem_url")){
 let data2 = data.postmortem_url;
 if((typeof data2 !== "string") && (data2 !== null)){
 const err7 = {instancePath:instancePath+"/postmortem_url",schemaPath:"#/properties/postmortem_url/type",keyword:"type",params:{type: schema3.properties.postmortem_url.type},message:"must be string,null"};
@@ -748,7 +750,7 @@ function validate3(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
+if((data.id === undefined) || (!(func0.call(data, "id")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -758,7 +760,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.name === undefined){
+if((data.name === undefined) || (!(func0.call(data, "name")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -768,7 +770,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.scheduled_for === undefined){
+if((data.scheduled_for === undefined) || (!(func0.call(data, "scheduled_for")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "scheduled_for"},message:"must have required property '"+"scheduled_for"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -778,7 +780,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.scheduled_until === undefined){
+if((data.scheduled_until === undefined) || (!(func0.call(data, "scheduled_until")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "scheduled_until"},message:"must have required property '"+"scheduled_until"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -788,7 +790,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((((key0 === "id") || (key0 === "name")) || (key0 === "scheduled_for")) || (key0 === "scheduled_until")) || (key0 === "window"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -800,10 +802,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 let data0 = data.id;
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func12(data0) < 1){
 const err5 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
@@ -825,7 +827,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.name !== undefined){
+if(data.name !== undefined && func0.call(data, "name")){
 if(typeof data.name !== "string"){
 const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -837,7 +839,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.scheduled_for !== undefined){
+if(data.scheduled_for !== undefined && func0.call(data, "scheduled_for")){
 let data2 = data.scheduled_for;
 if(typeof data2 === "string"){
 if(!(formats0(data2))){
@@ -862,7 +864,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.scheduled_until !== undefined){
+if(data.scheduled_until !== undefined && func0.call(data, "scheduled_until")){
 let data3 = data.scheduled_until;
 if(typeof data3 === "string"){
 if(!(formats0(data3))){
@@ -887,7 +889,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.window !== undefined){
+if(data.window !== undefined && func0.call(data, "window")){
 let data4 = data.window;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 }
@@ -924,7 +926,7 @@ function validate4(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.time === undefined){
+if((data.time === undefined) || (!(func0.call(data, "time")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "time"},message:"must have required property '"+"time"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -934,7 +936,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(key0 === "time")){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -946,7 +948,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.time !== undefined){
+if(data.time !== undefined && func0.call(data, "time")){
 let data0 = data.time;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
 const err2 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -982,7 +984,7 @@ function validate5(data, {instancePath="", parentData, parentDataProperty, rootD
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.component === undefined){
+if((data.component === undefined) || (!(func0.call(data, "component")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "component"},message:"must have required property '"+"component"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -992,7 +994,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.status === undefined){
+if((data.status === undefined) || (!(func0.call(data, "status")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1002,7 +1004,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.since === undefined){
+if((data.since === undefined) || (!(func0.call(data, "since")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1012,7 +1014,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "component") || (key0 === "status")) || (key0 === "since")) || (key0 === "uptime_90d"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1024,7 +1026,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.component !== undefined){
+if(data.component !== undefined && func0.call(data, "component")){
 if(typeof data.component !== "string"){
 const err4 = {instancePath:instancePath+"/component",schemaPath:"#/properties/component/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1036,7 +1038,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.status !== undefined){
+if(data.status !== undefined && func0.call(data, "status")){
 let data1 = data.status;
 if(typeof data1 !== "string"){
 const err5 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/ComponentState/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -1059,7 +1061,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.since !== undefined){
+if(data.since !== undefined && func0.call(data, "since")){
 let data2 = data.since;
 if(typeof data2 === "string"){
 if(!(formats0(data2))){
@@ -1084,7 +1086,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.uptime_90d !== undefined){
+if(data.uptime_90d !== undefined && func0.call(data, "uptime_90d")){
 let data3 = data.uptime_90d;
 if((!(typeof data3 == "number")) && (data3 !== null)){
 const err9 = {instancePath:instancePath+"/uptime_90d",schemaPath:"#/properties/uptime_90d/type",keyword:"type",params:{type: schema7.properties.uptime_90d.type},message:"must be number,null"};
@@ -1179,7 +1181,7 @@ export function validateComponentStatus(data) {
 
 // ---- per channel and direction: the tag first, then one schema ----
 /**
- * Validates a event of channel `/incidents/stream` (server → client): reads the tag, then validates that message only.
+ * Validates an event of channel `/incidents/stream` (server → client): reads the tag, then validates that message only.
  */
 export function validateIncidentsServerEvent(event, data) {
   switch (event) {
@@ -1199,8 +1201,8 @@ export function validateIncidentsServerEvent(event, data) {
 }
 
 /**
- * Validates a event of channel `/components/{componentId}/status` (server → client): reads the tag, then validates that message only.
+ * Validates an event of channel `/components/{componentId}/status` (server → client): reads the tag, then validates that message only.
  */
 export function validateComponentStatus2ServerEvent(event, data) {
-  return validateComponentStatus(data);
+  return asEvent(event, validateComponentStatus(data));
 }
