@@ -149,7 +149,10 @@ export class RuntimeServer {
     socket.on('error', () => socket.destroy());
     if (this.closing) return rejectUpgrade(socket, 503, 'shutting down');
     const found = this.route(req);
-    if (!found) return rejectUpgrade(socket, 404, 'no WebSocket channel at this address');
+    if (!found) {
+      this.report(new StreamwrightError('SW_NOT_FOUND', `no WebSocket channel at ${req.url}`, { status: 404 }));
+      return rejectUpgrade(socket, 404, 'no WebSocket channel at this address');
+    }
     const { route, params, url } = found;
     const channel = route.channel;
     const missing = requiredQuery(channel).filter((name) => !url.searchParams.get(name));
@@ -227,7 +230,10 @@ export class RuntimeServer {
   private async onRequest(req: IncomingMessage, res: ServerResponse) {
     if (this.closing) return json(res, 503, { error: 'shutting down' });
     const found = this.route(req);
-    if (!found) return json(res, 404, { error: 'not found' });
+    if (!found) {
+      this.report(new StreamwrightError('SW_NOT_FOUND', `nothing at ${req.method} ${req.url}`, { status: 404 }));
+      return json(res, 404, { error: 'not found' });
+    }
     const { route, params, url } = found;
     const channel = route.channel;
     const method = channel.send.operations[0]?.httpMethod ?? channel.receive.operations[0]?.httpMethod ?? (channel.transport === 'sse' ? 'GET' : 'POST');

@@ -65,7 +65,11 @@ export class WsSession implements WsPeer {
     this.ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     this.ws.on('pong', () => (this.alive = true));
     this.ws.on('close', (code, reason) => this.finish(code, reason.toString()));
-    this.ws.on('error', (error) => this.report(error));
+    this.ws.on('error', (error) => {
+      // ws has already closed with 1009; say so with our code.
+      const tooLarge = (error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+      this.report(tooLarge ? new StreamwrightError('SW_FRAME_TOO_LARGE', error.message, { status: CLOSE.tooBig, cause: error }) : error);
+    });
 
     const ping = (init.options.pingIntervalMs ?? 30_000) * this.scale;
     this.every(ping, () => {

@@ -189,6 +189,7 @@ describe('WebSocket channel', () => {
     c.ws.send(JSON.stringify({ type: 'say', text: 'x'.repeat(2000) }));
     await c.until(() => c.closed !== undefined);
     expect(c.closed!.code).toBe(1009);
+    expect(errors.map((e) => (e as { code?: string }).code)).toContain('SW_FRAME_TOO_LARGE');
   });
 
   it('drops frames over the rate limit with rate_limited, keeping the connection', async () => {
