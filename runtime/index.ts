@@ -2,3 +2,20 @@
  * streamwright's runtime: what generated code imports as `streamwright/runtime`.
  */
 export type * from './contract.ts';
+export * from './errors.ts';
+export * from './address.ts';
+export * from './backoff.ts';
+export { createRuntimeServer, RuntimeServer, CLOSE } from './server/index.ts';
+export type {
+  ChannelValidator,
+  ConnectionInfo,
+  HttpChannelHandlers,
+  RuntimeServerOptions,
+  SseChannelHandlers,
+  SsePeer,
+  ValidationResult,
+  WsChannelHandlers,
+  WsPeer,
+} from './server/types.ts';
+export type { Principal, AuthVerifiers } from './auth/authenticate.ts';
+export { signJwt, verifyJwt } from './auth/jwt.ts';

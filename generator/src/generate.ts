@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { emitMetadata } from './emit/metadata/index.ts';
 import { emitModels } from './emit/models/index.ts';
+import { emitServer } from './emit/server/index.ts';
 import type { EmittedFile } from './emit/types.ts';
 import { emitValidators } from './emit/validators/index.ts';
 import { buildIR } from './ir/build/index.ts';
@@ -17,7 +18,7 @@ export interface GenerateResult {
 
 /** Every artifact for one API, in a fixed order. Pure: IR in, files out. */
 export function emitAll(ir: ApiIR): EmittedFile[] {
-  return [emitModels(ir), ...emitValidators(ir), emitMetadata(ir)];
+  return [emitModels(ir), ...emitValidators(ir), emitMetadata(ir), emitServer(ir)];
 }
 
 /** The API name used when none is configured: the file name without `.asyncapi.yaml` and the like. */

@@ -1,0 +1,121 @@
+import { NameScope, toIdentifier } from '../../ir/names.ts';
+import type { ApiIR, ChannelIR, MessageIR } from '../../ir/types.ts';
+import { docInline, ident, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
+import { render } from '../../render/templates.ts';
+import { header } from '../header.ts';
+import type { EmittedFile } from '../types.ts';
+
+/**
+ * `server.gen.ts`: a typed `create<Api>Server` over the runtime: one handler per message the
+ * server receives, typed `send` / `broadcast` / `publish` for what it sends, typed parameters.
+ */
+export function emitServer(api: ApiIR): EmittedFile {
+  const names = new NameScope(['api', 'validators', 'models', 'runtime']);
+  const apiName = toIdentifier(api.name, 'pascal', 'Api');
+  const handlersName = names.claim(`${apiName} handlers`, 'pascal');
+  const optionsName = names.claim(`${apiName} server options`, 'pascal');
+  const serverName = names.claim(`${apiName} server`, 'pascal');
+  const factoryName = names.claim(`create ${apiName} server`, 'camel');
+  const messages = new Map(api.messages.map((m) => [m.id, m]));
+  const properties = new NameScope();
+
+  const firstMessageTags = api.securitySchemes.flatMap((s) => (s.auth?.credential.in === 'first-message' && s.auth.credential.message ? [s.auth.credential.message] : []));
+  const channels = api.channels.map((c) => channelParts(c, names, properties, messages, firstMessageTags));
+  const used = new Set(['ChannelValidator', 'ConnectionInfo', 'RuntimeServer', 'RuntimeServerOptions']);
+  for (const c of api.channels) {
+    if (c.transport === 'ws') ['WsChannelHandlers', 'WsPeer'].forEach((n) => used.add(n));
+    else if (c.transport === 'sse') ['SseChannelHandlers', 'SsePeer'].forEach((n) => used.add(n));
+    else used.add('HttpChannelHandlers');
+  }
+  const importsCode = ['createRuntimeServer', ...[...used].sort().map((n) => `type ${n}`)].map((n) => `  ${n},`).join('\n');
+  return {
+    path: 'server.gen.ts',
+    contents: render('server/server.hbs', {
+      importsCode,
+      headerCode: header(api, `A typed server for the API: \`${factoryName}\` wires handlers to the streamwright runtime.`),
+      channels,
+      handlersNameCode: ident(handlersName),
+      optionsNameCode: ident(optionsName),
+      serverNameCode: ident(serverName),
+      factoryNameCode: ident(factoryName),
+    }),
+  };
+}
+
+function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, messages: Map<string, MessageIR>, firstMessageTags: readonly string[]) {
+  const paramsName = names.claim(`${c.typeName} params`, 'pascal');
+  const peerName = names.claim(`${c.typeName} peer`, 'pascal');
+  const handlersName = names.claim(`${c.typeName} handlers`, 'pascal');
+  const apiName = names.claim(`${c.typeName} channel`, 'pascal');
+  const property = properties.claim(c.id, 'camel', 'channel');
+  const paramsCode = c.parameters.length
+    ? `{\n${c.parameters.map((p) => `${jsDoc([p.description], '  ')}  readonly ${propertyKey(p.name)}: string;`).join('\n')}\n}`
+    : 'Record<string, never>';
+  const received = c.receive.messages.map((cm) => messages.get(cm.message)!);
+  const handlerNames = new NameScope(['authorize', 'open', 'close']);
+  // Pongs and first-message credentials are the runtime's business; handlers never see them.
+  const runtimeTags = new Set([...(c.heartbeat?.mode === 'message' && c.heartbeat.pong ? [c.heartbeat.pong.message] : []), ...firstMessageTags]);
+  const onMessage = c.receive.messages
+    .filter((cm) => cm.tag === null || !runtimeTags.has(cm.tag))
+    .map((cm) => ({ cm, m: messages.get(cm.message)!, name: handlerNames.claim(`on ${messages.get(cm.message)!.typeName}`, 'camel') }));
+  const where = `\`${docInline(c.address)}\``;
+  const sendUnion = c.send.messages.length ? `models.${ident(c.send.unionName)}` : 'never';
+  const common = { property: tsString(property), propertyCode: propertyKey(property), idCode: tsString(c.id), paramsNameCode: ident(paramsName), peerNameCode: ident(peerName), handlersNameCode: ident(handlersName), apiNameCode: ident(apiName) };
+
+  if (c.transport === 'ws') {
+    const dispatchCode = onMessage.length
+      ? c.tagProperty && onMessage.some((o) => o.cm.tag !== null)
+        ? `switch ((message as { ${propertyKey(c.tagProperty)}: string })[${tsString(c.tagProperty)}]) {\n${onMessage
+            .map((o) => `          case ${tsString(o.cm.tag ?? '')}:\n            return h.${ident(o.name)}?.(peer as ${ident(peerName)}, message as models.${ident(o.m.typeName)});`)
+            .join('\n')}\n        }`
+        : `return h.${ident(onMessage[0]!.name)}?.(peer as ${ident(peerName)}, message as models.${ident(onMessage[0]!.m.typeName)});`
+      : '';
+    return {
+      ...common,
+      ws: true,
+      declarationsCode: [
+        `${jsDoc([`Path parameters of ${where}.`])}export type ${ident(paramsName)} = ${paramsCode};`,
+        `${jsDoc([`A client connected to ${where}.`])}export interface ${ident(peerName)} extends Omit<WsPeer, 'send' | 'params'> {\n  readonly params: ${ident(paramsName)};\n  /** Validates, then sends; throws \`SW_OUTBOUND_INVALID\` for a message that breaks the contract. */\n  send(message: ${sendUnion}): void;\n}`,
+        `${jsDoc([c.description ?? c.title, `Handlers for ${where}.`])}export interface ${ident(handlersName)} {\n  /** Refuse a connection once it is authenticated (e.g. an unknown id). */\n  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: ${ident(paramsName)} }): WsRefusal | undefined | Promise<WsRefusal | undefined>;\n  open?(peer: ${ident(peerName)}): void;\n  close?(peer: ${ident(peerName)}, code: number, reason: string): void;\n${onMessage
+          .map((o) => `${jsDoc([`A validated \`${o.m.typeName}\` from the client.`], '  ')}  ${ident(o.name)}?(peer: ${ident(peerName)}, message: models.${ident(o.m.typeName)}): void;`)
+          .join('\n')}\n}`,
+        `export interface ${ident(apiName)} {\n  /** Validates once, then sends to every client of ${where} (whose parameters match, if given). */\n  broadcast(message: ${sendUnion}, params?: Partial<${ident(paramsName)}>): number;\n  /** The clients connected now. */\n  peers(): ${ident(peerName)}[];\n}`,
+      ].join('\n\n'),
+      handlerWiringCode: `    ${propertyKey(c.id)}: {\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer as never),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer as ${ident(peerName)}),\n      close: (peer, code, reason) => handlers[${tsString(property)}]?.close?.(peer as ${ident(peerName)}, code, reason),\n      message: (peer, message) => {\n        const h = handlers[${tsString(property)}];\n        if (!h) return;\n        ${dispatchCode || 'return;'}\n      },\n    } satisfies WsChannelHandlers,`,
+      apiCode: `    ${propertyKey(property)}: {\n      broadcast: (message, params) => runtime.broadcast(${tsString(c.id)}, message, params as Record<string, string> | undefined),\n      peers: () => runtime.connections(${tsString(c.id)}).ws as unknown as ${ident(peerName)}[],\n    },`,
+      validatorsCode: `    ${propertyKey(c.id)}: { ${c.send.messages.length ? `send: validators.${ident(c.send.validatorName)} as ChannelValidator` : ''}${c.send.messages.length && c.receive.messages.length ? ', ' : ''}${c.receive.messages.length ? `receive: validators.${ident(c.receive.validatorName)} as ChannelValidator` : ''} },`,
+      handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
+      apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
+    };
+  }
+  if (c.transport === 'sse') {
+    const map = c.send.messages.length ? `models.${ident(c.send.mapName)}` : 'Record<string, never>';
+    return {
+      ...common,
+      ws: false,
+      declarationsCode: [
+        `${jsDoc([`Path parameters of ${where}.`])}export type ${ident(paramsName)} = ${paramsCode};`,
+        `${jsDoc([`A client reading the event stream ${where}.`])}export interface ${ident(peerName)} extends Omit<SsePeer, 'send' | 'params'> {\n  readonly params: ${ident(paramsName)};\n  /** Sends an event to this client only (it is not kept for replay). */\n  send<E extends keyof ${map} & string>(event: E, data: ${map}[E]): void;\n}`,
+        `${jsDoc([c.description ?? c.title, `Handlers for the event stream ${where}.`])}export interface ${ident(handlersName)} {\n  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: ${ident(paramsName)} }): { httpStatus: number } | undefined | Promise<{ httpStatus: number } | undefined>;\n  open?(peer: ${ident(peerName)}): void;\n  close?(peer: ${ident(peerName)}): void;\n}`,
+        `export interface ${ident(apiName)} {\n  /** Validates, then publishes to every reader of ${where}; kept for Last-Event-ID replay. */\n  publish<E extends keyof ${map} & string>(event: E, data: ${map}[E], params?: ${ident(paramsName)}): number;\n  peers(): ${ident(peerName)}[];\n}`,
+      ].join('\n\n'),
+      handlerWiringCode: `    ${propertyKey(c.id)}: {\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer as never),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer as unknown as ${ident(peerName)}),\n      close: (peer) => handlers[${tsString(property)}]?.close?.(peer as unknown as ${ident(peerName)}),\n    } satisfies SseChannelHandlers,`,
+      apiCode: `    ${propertyKey(property)}: {\n      publish: (event, data, params) => runtime.publish(${tsString(c.id)}, event, data, (params ?? {}) as Record<string, string>),\n      peers: () => runtime.connections(${tsString(c.id)}).sse as unknown as ${ident(peerName)}[],\n    },`,
+      validatorsCode: `    ${propertyKey(c.id)}: { send: validators.${ident(c.send.validatorName)} as ChannelValidator },`,
+      handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
+      apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
+    };
+  }
+  // A plain HTTP endpoint: one request message in, a JSON response out.
+  const body = received[0];
+  return {
+    ...common,
+    ws: false,
+    declarationsCode: `${jsDoc([c.description ?? c.title, `Handler for ${c.receive.operations[0]?.httpMethod ?? 'POST'} ${where}.`])}export interface ${ident(handlersName)} {\n  request(body: ${body ? `models.${ident(body.typeName)}` : 'unknown'}, info: ConnectionInfo): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;\n}\n\nexport interface ${ident(apiName)} {}`,
+    handlerWiringCode: `    ${propertyKey(c.id)}: {\n      request: (body, info) => {\n        const h = handlers[${tsString(property)}];\n        return h ? h.request(body as never, info) : { status: 501, body: { error: 'not implemented' } };\n      },\n    } satisfies HttpChannelHandlers,`,
+    apiCode: `    ${propertyKey(property)}: {},`,
+    validatorsCode: `    ${propertyKey(c.id)}: { ${c.receive.messages.length ? `receive: validators.${ident(c.receive.validatorName)} as ChannelValidator` : ''} },`,
+    handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
+    apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
+  };
+}
