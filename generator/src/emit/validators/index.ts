@@ -40,7 +40,8 @@ export function emitValidators(api: ApiIR): EmittedFile[] {
     payloadCode: payloadFn(m),
     typeCode: ident(m.typeName),
   }));
-  const dispatchers = api.channels.flatMap((c) => (['send', 'receive'] as const).filter((d) => c[d].messages.length > 0).map((d) => dispatcher(c, d, messageById)));
+  // Every direction gets a dispatcher, even an empty one: it answers "no message is allowed here".
+  const dispatchers = api.channels.flatMap((c) => (['send', 'receive'] as const).map((d) => dispatcher(c, d, messageById)));
 
   const context = {
     headerCode: header(api, 'Precompiled validators: one per message, and per channel direction one that reads the tag first.'),
@@ -65,12 +66,13 @@ function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>
     .filter((e) => e.tag !== null)
     .map((e) => `    case ${tsString(e.tag!)}:\n      return ${sse ? `asEvent(event, ${ident(e.m.validatorName)}(data))` : `${ident(e.m.validatorName)}(data)`};`)
     .join('\n');
-  const known = entries.flatMap((e) => (e.tag === null ? [] : [e.tag])).join(', ');
+  const tags = entries.flatMap((e) => (e.tag === null ? [] : [e.tag]));
+  const known = tags.length ? `expected one of ${tags.join(', ')}` : `no ${sse ? 'event' : 'message'} is allowed ${arrow}`;
   let bodyCode: string;
   if (untagged) {
     bodyCode = sse ? `  return asEvent(event, ${ident(untagged.validatorName)}(data));` : `  return ${ident(untagged.validatorName)}(data);`;
   } else if (sse) {
-    bodyCode = `  switch (event) {\n${cases}\n    default:\n      return fail('', 'tag', ${tsString(`unknown event (expected one of ${known})`)});\n  }`;
+    bodyCode = `  switch (event) {\n${cases}\n    default:\n      return fail('', 'tag', ${tsString(`unknown event (${known})`)});\n  }`;
   } else {
     const property = c.tagProperty ?? 'type';
     const pointer = '/' + property.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -79,7 +81,7 @@ function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>
       `  switch (data[${tsString(property)}]) {`,
       cases,
       '    default:',
-      `      return fail(${tsString(pointer)}, 'tag', ${tsString(`unknown ${property} (expected one of ${known})`)});`,
+      `      return fail(${tsString(pointer)}, 'tag', ${tsString(`unknown ${property} (${known})`)});`,
       '  }',
     ].join('\n');
   }

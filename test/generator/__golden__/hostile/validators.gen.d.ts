@@ -87,9 +87,24 @@ export declare function validateGlobalThisSwCanary1ClientMessage(data: unknown):
 export declare function validatePrototype2ServerMessage(data: unknown): Validation<models.Prototype2ServerMessage>;
 
 /**
+ * Validates a message of channel `/__proto__` (client → server): reads the tag, then validates that message only.
+ */
+export declare function validatePrototype2ClientMessage(data: unknown): Validation<models.Prototype2ClientMessage>;
+
+/**
  * Validates an event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (server → client): reads the tag, then validates that message only.
  */
 export declare function validateConstructor2ServerEvent(event: string, data: unknown): Validation<models.Constructor2ServerEvent>;
+
+/**
+ * Validates an event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (client → server): reads the tag, then validates that message only.
+ */
+export declare function validateConstructor2ClientEvent(event: string, data: unknown): Validation<models.Constructor2ClientEvent>;
+
+/**
+ * Validates a message of channel `/1st/\u2029` (server → client): reads the tag, then validates that message only.
+ */
+export declare function validateN1st2ServerMessage(data: unknown): Validation<models.N1st2ServerMessage>;
 
 /**
  * Validates a message of channel `/1st/\u2029` (client → server): reads the tag, then validates that message only.

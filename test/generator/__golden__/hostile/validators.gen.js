@@ -1213,6 +1213,18 @@ export function validatePrototype2ServerMessage(data) {
 }
 
 /**
+ * Validates a message of channel `/__proto__` (client → server): reads the tag, then validates that message only.
+ */
+export function validatePrototype2ClientMessage(data) {
+  if (!isObject(data) || typeof data["\"); globalThis.__swCanary = 1; (\""] !== 'string') return fail("/\"); globalThis.__swCanary = 1; (\"", 'tag', "must be an object with a string \"\"); globalThis.__swCanary = 1; (\"\"");
+  switch (data["\"); globalThis.__swCanary = 1; (\""]) {
+
+    default:
+      return fail("/\"); globalThis.__swCanary = 1; (\"", 'tag', "unknown \"); globalThis.__swCanary = 1; (\" (no message is allowed client → server)");
+  }
+}
+
+/**
  * Validates an event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (server → client): reads the tag, then validates that message only.
  */
 export function validateConstructor2ServerEvent(event, data) {
@@ -1225,6 +1237,29 @@ export function validateConstructor2ServerEvent(event, data) {
       return asEvent(event, validateN1st(data));
     default:
       return fail('', 'tag', "unknown event (expected one of */ globalThis.__swCanary = 1; /*, `${globalThis.__swCanary = 1}`, __proto__)");
+  }
+}
+
+/**
+ * Validates an event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (client → server): reads the tag, then validates that message only.
+ */
+export function validateConstructor2ClientEvent(event, data) {
+  switch (event) {
+
+    default:
+      return fail('', 'tag', "unknown event (no event is allowed client → server)");
+  }
+}
+
+/**
+ * Validates a message of channel `/1st/\u2029` (server → client): reads the tag, then validates that message only.
+ */
+export function validateN1st2ServerMessage(data) {
+  if (!isObject(data) || typeof data["type"] !== 'string') return fail("/type", 'tag', "must be an object with a string \"type\"");
+  switch (data["type"]) {
+
+    default:
+      return fail("/type", 'tag', "unknown type (no message is allowed server → client)");
   }
 }
 

@@ -73,3 +73,8 @@ export declare function validateFeedClientMessage(data: unknown): Validation<mod
  * Validates a message of channel `/ws/v2/candles/{productId}` (server → client): reads the tag, then validates that message only.
  */
 export declare function validateCandlesServerMessage(data: unknown): Validation<models.CandlesServerMessage>;
+
+/**
+ * Validates a message of channel `/ws/v2/candles/{productId}` (client → server): reads the tag, then validates that message only.
+ */
+export declare function validateCandlesClientMessage(data: unknown): Validation<models.CandlesClientMessage>;

@@ -2139,3 +2139,15 @@ export function validateFeedClientMessage(data) {
 export function validateCandlesServerMessage(data) {
   return validateCandle(data);
 }
+
+/**
+ * Validates a message of channel `/ws/v2/candles/{productId}` (client → server): reads the tag, then validates that message only.
+ */
+export function validateCandlesClientMessage(data) {
+  if (!isObject(data) || typeof data["type"] !== 'string') return fail("/type", 'tag', "must be an object with a string \"type\"");
+  switch (data["type"]) {
+
+    default:
+      return fail("/type", 'tag', "unknown type (no message is allowed client → server)");
+  }
+}

@@ -40,6 +40,16 @@ export declare function validateEvent(data: unknown): Validation<models.Event>;
 export declare function validateProto2ServerMessage(data: unknown): Validation<models.Proto2ServerMessage>;
 
 /**
+ * Validates a message of channel `/__proto__` (client → server): reads the tag, then validates that message only.
+ */
+export declare function validateProto2ClientMessage(data: unknown): Validation<models.Proto2ClientMessage>;
+
+/**
  * Validates an event of channel `/constructor` (server → client): reads the tag, then validates that message only.
  */
 export declare function validateConstructorServerEvent(event: string, data: unknown): Validation<models.ConstructorServerEvent>;
+
+/**
+ * Validates an event of channel `/constructor` (client → server): reads the tag, then validates that message only.
+ */
+export declare function validateConstructorClientEvent(event: string, data: unknown): Validation<models.ConstructorClientEvent>;

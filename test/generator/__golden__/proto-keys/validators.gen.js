@@ -399,6 +399,18 @@ export function validateProto2ServerMessage(data) {
 }
 
 /**
+ * Validates a message of channel `/__proto__` (client → server): reads the tag, then validates that message only.
+ */
+export function validateProto2ClientMessage(data) {
+  if (!isObject(data) || typeof data["type"] !== 'string') return fail("/type", 'tag', "must be an object with a string \"type\"");
+  switch (data["type"]) {
+
+    default:
+      return fail("/type", 'tag', "unknown type (no message is allowed client → server)");
+  }
+}
+
+/**
  * Validates an event of channel `/constructor` (server → client): reads the tag, then validates that message only.
  */
 export function validateConstructorServerEvent(event, data) {
@@ -407,5 +419,16 @@ export function validateConstructorServerEvent(event, data) {
       return asEvent(event, validateEvent(data));
     default:
       return fail('', 'tag', "unknown event (expected one of __proto__)");
+  }
+}
+
+/**
+ * Validates an event of channel `/constructor` (client → server): reads the tag, then validates that message only.
+ */
+export function validateConstructorClientEvent(event, data) {
+  switch (event) {
+
+    default:
+      return fail('', 'tag', "unknown event (no event is allowed client → server)");
   }
 }

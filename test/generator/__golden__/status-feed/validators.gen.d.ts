@@ -55,6 +55,16 @@ export declare function validateComponentStatus(data: unknown): Validation<model
 export declare function validateIncidentsServerEvent(event: string, data: unknown): Validation<models.IncidentsServerEvent>;
 
 /**
+ * Validates an event of channel `/incidents/stream` (client → server): reads the tag, then validates that message only.
+ */
+export declare function validateIncidentsClientEvent(event: string, data: unknown): Validation<models.IncidentsClientEvent>;
+
+/**
  * Validates an event of channel `/components/{componentId}/status` (server → client): reads the tag, then validates that message only.
  */
 export declare function validateComponentStatus2ServerEvent(event: string, data: unknown): Validation<models.ComponentStatus2ServerEvent>;
+
+/**
+ * Validates an event of channel `/components/{componentId}/status` (client → server): reads the tag, then validates that message only.
+ */
+export declare function validateComponentStatus2ClientEvent(event: string, data: unknown): Validation<models.ComponentStatus2ClientEvent>;

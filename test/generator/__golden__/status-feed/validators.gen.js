@@ -1201,8 +1201,30 @@ export function validateIncidentsServerEvent(event, data) {
 }
 
 /**
+ * Validates an event of channel `/incidents/stream` (client → server): reads the tag, then validates that message only.
+ */
+export function validateIncidentsClientEvent(event, data) {
+  switch (event) {
+
+    default:
+      return fail('', 'tag', "unknown event (no event is allowed client → server)");
+  }
+}
+
+/**
  * Validates an event of channel `/components/{componentId}/status` (server → client): reads the tag, then validates that message only.
  */
 export function validateComponentStatus2ServerEvent(event, data) {
   return asEvent(event, validateComponentStatus(data));
+}
+
+/**
+ * Validates an event of channel `/components/{componentId}/status` (client → server): reads the tag, then validates that message only.
+ */
+export function validateComponentStatus2ClientEvent(event, data) {
+  switch (event) {
+
+    default:
+      return fail('', 'tag', "unknown event (no event is allowed client → server)");
+  }
 }
