@@ -45,6 +45,9 @@ export interface ExecutionStartedEvent {
    * Event name (tag).
    */
   type: "execution_started";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -56,6 +59,9 @@ export interface ExecutionCompletedEvent {
    * Event name (tag).
    */
   type: "execution_completed";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -67,6 +73,9 @@ export interface ExecutionFailedEvent {
    * Event name (tag).
    */
   type: "execution_failed";
+  /**
+   * Event data; details carries the error.
+   */
   data: ErrorEventData;
 }
 
@@ -78,6 +87,9 @@ export interface ExecutionCancelledEvent {
    * Event name (tag).
    */
   type: "execution_cancelled";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -89,6 +101,9 @@ export interface WorkflowStartEvent {
    * Event name (tag).
    */
   type: "workflow_start";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -100,6 +115,9 @@ export interface WorkflowEndEvent {
    * Event name (tag).
    */
   type: "workflow_end";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -111,6 +129,9 @@ export interface WorkflowErrorEvent {
    * Event name (tag).
    */
   type: "workflow_error";
+  /**
+   * Event data; details carries the error.
+   */
   data: ErrorEventData;
 }
 
@@ -122,6 +143,9 @@ export interface TaskStartEvent {
    * Event name (tag).
    */
   type: "task_start";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -133,6 +157,9 @@ export interface TaskEndEvent {
    * Event name (tag).
    */
   type: "task_end";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -144,6 +171,9 @@ export interface TaskErrorEvent {
    * Event name (tag).
    */
   type: "task_error";
+  /**
+   * Event data; details carries the error.
+   */
   data: ErrorEventData;
 }
 
@@ -155,6 +185,9 @@ export interface LlmStartEvent {
    * Event name (tag).
    */
   type: "llm_start";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -166,6 +199,9 @@ export interface LlmEndEvent {
    * Event name (tag).
    */
   type: "llm_end";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -177,6 +213,9 @@ export interface LlmErrorEvent {
    * Event name (tag).
    */
   type: "llm_error";
+  /**
+   * Event data; details carries the error.
+   */
   data: ErrorEventData;
 }
 
@@ -188,6 +227,9 @@ export interface ToolStartEvent {
    * Event name (tag).
    */
   type: "tool_start";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -199,6 +241,9 @@ export interface ToolEndEvent {
    * Event name (tag).
    */
   type: "tool_end";
+  /**
+   * Event data.
+   */
   data: EventData;
 }
 
@@ -210,6 +255,9 @@ export interface ToolErrorEvent {
    * Event name (tag).
    */
   type: "tool_error";
+  /**
+   * Event data; details carries the error.
+   */
   data: ErrorEventData;
 }
 
@@ -221,6 +269,9 @@ export interface ServerErrorPayload {
    * Message tag.
    */
   type: "error";
+  /**
+   * Error data.
+   */
   data: ServerErrorData;
 }
 
@@ -258,6 +309,9 @@ export interface ErrorEventData {
    * Format: `date-time`.
    */
   timestamp: string;
+  /**
+   * Event-specific details, including the error.
+   */
   details: ErrorDetails;
   /**
    * Execution the event belongs to; the same for every event of one invocation.
@@ -271,6 +325,9 @@ export interface ErrorEventData {
  * Details of an error event: the error, plus any other event-specific keys (open map).
  */
 export interface ErrorDetails {
+  /**
+   * What went wrong.
+   */
   error: EventError;
   [key: string]: unknown;
 }

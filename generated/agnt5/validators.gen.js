@@ -259,7 +259,7 @@ return errors === 0;
 }
 
 const _payloadExecutionStartedEvent = validate2;
-const schema2 = {"type":"object","description":"Payload of execution_started (Workflow execution begins).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_started","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema2 = {"type":"object","description":"Payload of execution_started (Workflow execution begins).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_started","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 const schema3 = {"type":"object","description":"Data of an event that carries no error.","additionalProperties":false,"required":["timestamp","details","execution_id"],"properties":{"timestamp":{"type":"string","format":"date-time","description":"When the event occurred (RFC 3339)."},"details":{"type":"object","description":"Event-specific details (open map; may be empty).","additionalProperties":true},"execution_id":{"type":"string","pattern":"^exec_[A-Za-z0-9_-]+$","description":"Execution the event belongs to; the same for every event of one invocation.","examples":["exec_abc123"]}}};
 const formats0 = formats["date-time"];
 const pattern2 = new RegExp("^exec_[A-Za-z0-9_-]+$", "u");
@@ -461,7 +461,7 @@ return errors === 0;
 }
 
 const _payloadExecutionCompletedEvent = validate3;
-const schema4 = {"type":"object","description":"Payload of execution_completed (Workflow completes successfully).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_completed","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema4 = {"type":"object","description":"Payload of execution_completed (Workflow completes successfully).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_completed","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -660,9 +660,9 @@ return errors === 0;
 }
 
 const _payloadExecutionFailedEvent = validate4;
-const schema6 = {"type":"object","description":"Payload of execution_failed (Workflow fails with an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_failed","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData"}}};
-const schema7 = {"type":"object","description":"Data of an error event (execution_failed, workflow_error, task_error, llm_error, tool_error).","additionalProperties":false,"required":["timestamp","details","execution_id"],"properties":{"timestamp":{"type":"string","format":"date-time","description":"When the event occurred (RFC 3339)."},"details":{"$ref":"#/definitions/ErrorDetails"},"execution_id":{"type":"string","pattern":"^exec_[A-Za-z0-9_-]+$","description":"Execution the event belongs to; the same for every event of one invocation.","examples":["exec_abc123"]}}};
-const schema8 = {"type":"object","description":"Details of an error event: the error, plus any other event-specific keys (open map).","additionalProperties":true,"required":["error"],"properties":{"error":{"$ref":"#/definitions/EventError"}}};
+const schema6 = {"type":"object","description":"Payload of execution_failed (Workflow fails with an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_failed","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
+const schema7 = {"type":"object","description":"Data of an error event (execution_failed, workflow_error, task_error, llm_error, tool_error).","additionalProperties":false,"required":["timestamp","details","execution_id"],"properties":{"timestamp":{"type":"string","format":"date-time","description":"When the event occurred (RFC 3339)."},"details":{"$ref":"#/definitions/ErrorDetails","description":"Event-specific details, including the error."},"execution_id":{"type":"string","pattern":"^exec_[A-Za-z0-9_-]+$","description":"Execution the event belongs to; the same for every event of one invocation.","examples":["exec_abc123"]}}};
+const schema8 = {"type":"object","description":"Details of an error event: the error, plus any other event-specific keys (open map).","additionalProperties":true,"required":["error"],"properties":{"error":{"$ref":"#/definitions/EventError","description":"What went wrong."}}};
 const schema9 = {"type":"object","description":"An error reported by an execution.","additionalProperties":false,"required":["message"],"properties":{"message":{"type":"string","minLength":1,"description":"Human-readable error message."},"code":{"type":"string","minLength":1,"description":"Machine-readable error code, when the failing component gives one."}}};
 const func38 = ucs2length;
 
@@ -980,7 +980,7 @@ return errors === 0;
 }
 
 const _payloadExecutionCancelledEvent = validate9;
-const schema10 = {"type":"object","description":"Payload of execution_cancelled (Workflow is cancelled).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_cancelled","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema10 = {"type":"object","description":"Payload of execution_cancelled (Workflow is cancelled).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_cancelled","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1179,7 +1179,7 @@ return errors === 0;
 }
 
 const _payloadWorkflowStartEvent = validate10;
-const schema12 = {"type":"object","description":"Payload of workflow_start (Workflow initialization).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema12 = {"type":"object","description":"Payload of workflow_start (Workflow initialization).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1378,7 +1378,7 @@ return errors === 0;
 }
 
 const _payloadWorkflowEndEvent = validate11;
-const schema14 = {"type":"object","description":"Payload of workflow_end (Workflow completion).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema14 = {"type":"object","description":"Payload of workflow_end (Workflow completion).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1577,7 +1577,7 @@ return errors === 0;
 }
 
 const _payloadWorkflowErrorEvent = validate12;
-const schema16 = {"type":"object","description":"Payload of workflow_error (Workflow-level error occurs).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData"}}};
+const schema16 = {"type":"object","description":"Payload of workflow_error (Workflow-level error occurs).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1660,7 +1660,7 @@ return errors === 0;
 }
 
 const _payloadTaskStartEvent = validate14;
-const schema17 = {"type":"object","description":"Payload of task_start (Task begins execution).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"task_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema17 = {"type":"object","description":"Payload of task_start (Task begins execution).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"task_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1859,7 +1859,7 @@ return errors === 0;
 }
 
 const _payloadTaskEndEvent = validate15;
-const schema19 = {"type":"object","description":"Payload of task_end (Task completes).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"task_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema19 = {"type":"object","description":"Payload of task_end (Task completes).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"task_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2058,7 +2058,7 @@ return errors === 0;
 }
 
 const _payloadTaskErrorEvent = validate16;
-const schema21 = {"type":"object","description":"Payload of task_error (Task encounters an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"task_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData"}}};
+const schema21 = {"type":"object","description":"Payload of task_error (Task encounters an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"task_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2141,7 +2141,7 @@ return errors === 0;
 }
 
 const _payloadLlmStartEvent = validate18;
-const schema22 = {"type":"object","description":"Payload of llm_start (LLM processing begins).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"llm_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema22 = {"type":"object","description":"Payload of llm_start (LLM processing begins).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"llm_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2340,7 +2340,7 @@ return errors === 0;
 }
 
 const _payloadLlmEndEvent = validate19;
-const schema24 = {"type":"object","description":"Payload of llm_end (LLM processing completes).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"llm_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema24 = {"type":"object","description":"Payload of llm_end (LLM processing completes).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"llm_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2539,7 +2539,7 @@ return errors === 0;
 }
 
 const _payloadLlmErrorEvent = validate20;
-const schema26 = {"type":"object","description":"Payload of llm_error (LLM encounters an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"llm_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData"}}};
+const schema26 = {"type":"object","description":"Payload of llm_error (LLM encounters an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"llm_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2622,7 +2622,7 @@ return errors === 0;
 }
 
 const _payloadToolStartEvent = validate22;
-const schema27 = {"type":"object","description":"Payload of tool_start (Tool execution begins).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"tool_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema27 = {"type":"object","description":"Payload of tool_start (Tool execution begins).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"tool_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2821,7 +2821,7 @@ return errors === 0;
 }
 
 const _payloadToolEndEvent = validate23;
-const schema29 = {"type":"object","description":"Payload of tool_end (Tool execution completes).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"tool_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData"}}};
+const schema29 = {"type":"object","description":"Payload of tool_end (Tool execution completes).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"tool_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3020,7 +3020,7 @@ return errors === 0;
 }
 
 const _payloadToolErrorEvent = validate24;
-const schema31 = {"type":"object","description":"Payload of tool_error (Tool encounters an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"tool_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData"}}};
+const schema31 = {"type":"object","description":"Payload of tool_error (Tool encounters an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"tool_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3103,7 +3103,7 @@ return errors === 0;
 }
 
 const _payloadServerErrorPayload = validate26;
-const schema32 = {"type":"object","description":"Error answering a rejected client frame.","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"error","description":"Message tag."},"data":{"$ref":"#/definitions/ServerErrorData"}}};
+const schema32 = {"type":"object","description":"Error answering a rejected client frame.","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"error","description":"Message tag."},"data":{"$ref":"#/definitions/ServerErrorData","description":"Error data."}}};
 const schema33 = {"type":"object","description":"What was wrong with the client frame.","additionalProperties":false,"required":["timestamp","code","message"],"properties":{"timestamp":{"type":"string","format":"date-time","description":"When the error occurred (RFC 3339)."},"code":{"type":"string","enum":["invalid_message","rate_limited","unknown_workflow","internal_error"],"description":"Error code (see the channel's x-sw-errors)."},"message":{"type":"string","minLength":1,"description":"Human-readable explanation."}}};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){

@@ -37,7 +37,13 @@ export interface WorkerStatus {
    * Message tag.
    */
   type: "worker-status";
+  /**
+   * The worker whose status changed.
+   */
   workerId: WorkerId;
+  /**
+   * The worker's new status.
+   */
   status: WorkerState;
   /**
    * What the worker is doing now, in words; null or absent when it has no task (idle, stopped, error).
@@ -45,6 +51,9 @@ export interface WorkerStatus {
    * @example "Preparing call brief for Acme Corp"
    */
   currentTask?: string | null;
+  /**
+   * When the server emitted the event.
+   */
   timestamp: Timestamp;
 }
 
@@ -71,14 +80,29 @@ export interface WorkflowProgress {
    * Message tag.
    */
   type: "workflow-progress";
+  /**
+   * The workflow run.
+   */
   workflowId: WorkflowId;
+  /**
+   * The step that completed or changed (1-based, at most totalSteps).
+   */
   step: StepNumber;
   /**
    * Number of steps of the workflow; step <= totalSteps (not expressible in the schema).
    */
   totalSteps: number;
+  /**
+   * What the step did, in words.
+   */
   action: StepAction;
+  /**
+   * Status of that step.
+   */
   status: StepStatus;
+  /**
+   * When the server emitted the event.
+   */
   timestamp: Timestamp;
 }
 
@@ -104,7 +128,13 @@ export interface DrewUpdate {
    * Message tag.
    */
   type: "drew-update";
+  /**
+   * The Drew Coordinator run the step belongs to; optional (the seed's example has none).
+   */
   workflowId?: WorkflowId;
+  /**
+   * The coordinator's step (1-based).
+   */
   step: StepNumber;
   /**
    * Name of the agent the coordinator delegated the step to.
@@ -112,8 +142,17 @@ export interface DrewUpdate {
    * @example "Lisa"
    */
   agent: string;
+  /**
+   * What the agent did in this step, in words.
+   */
   action: StepAction;
+  /**
+   * Status of the step.
+   */
   status: StepStatus;
+  /**
+   * When the server emitted the event.
+   */
   timestamp: Timestamp;
 }
 
@@ -138,9 +177,21 @@ export interface TaskUpdate {
    * Message tag.
    */
   type: "task-update";
+  /**
+   * The task whose status changed.
+   */
   taskId: TaskId;
+  /**
+   * The task's new status.
+   */
   status: TaskStatus;
+  /**
+   * The note sent with the update.
+   */
   message: TaskMessage;
+  /**
+   * When the server accepted the update (receipt of POST /api/tasks/status).
+   */
   timestamp: Timestamp;
 }
 
@@ -180,7 +231,13 @@ export interface ApprovalRequired {
    * Message tag.
    */
   type: "approval-required";
+  /**
+   * The workflow waiting for approval.
+   */
   workflowId: WorkflowId;
+  /**
+   * The step at which the workflow waits (1-based).
+   */
   step: StepNumber;
   /**
    * What the human is asked to review and approve.
@@ -210,6 +267,9 @@ export interface ApprovalRequired {
    * @example "2026-03-11T10:30:00Z"
    */
   expiresAt?: string;
+  /**
+   * When the workflow reached the gate.
+   */
   timestamp: Timestamp;
 }
 
@@ -241,6 +301,9 @@ export interface ProtocolError {
    * Human-readable explanation.
    */
   message: string;
+  /**
+   * When the server answered the frame.
+   */
   timestamp: Timestamp;
 }
 
@@ -259,8 +322,17 @@ export interface ProtocolError {
  * }
  */
 export interface TaskStatusRequest {
+  /**
+   * The task to update.
+   */
   taskId: TaskId;
+  /**
+   * The task's new status.
+   */
   status: TaskStatus;
+  /**
+   * A note on the new status, broadcast with it.
+   */
   message: TaskMessage;
 }
 

@@ -53,7 +53,9 @@ export class SchemaRegistry {
       if (!value.$ref.startsWith('#')) throw new Error(`#${toPointer(path)}: only local $refs can be generated (found ${value.$ref})`);
       const target = parsePointer(value.$ref);
       const last = String(target[target.length - 1] ?? 'Schema');
-      return { $ref: `#/definitions/${this.register(target, last)}` };
+      const ref = { $ref: `#/definitions/${this.register(target, last)}` };
+      // Draft-07 ignores keywords beside `$ref`, but a description there documents the property.
+      return typeof value.description === 'string' ? { ...ref, description: value.description } : ref;
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
