@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { loadSpec, type LoadResult } from '../../generator/src/load/load.ts';
 import { createContractValidator } from '../../generator/src/validate/contract-validator.ts';
 import type { Direction } from '../../generator/src/load/channels.ts';
+import { getAt, parsePointer } from '../../generator/src/load/pointer.ts';
 import { APIS, specPath } from './apis.ts';
 
 interface SeedExample {
@@ -62,6 +63,13 @@ describe.each(APIS)('%s', (api) => {
       expect(c.errors.length).toBeGreaterThan(0);
       for (const want of c.errors) expect(verdict.errors).toContainEqual(expect.objectContaining(want));
     });
+  });
+
+  it('applies every decision where it says: each `at` pointer resolves in the document', () => {
+    const decisions = (loaded.document as { info: { 'x-sw-decisions': { id: string; at?: string[] }[] } }).info['x-sw-decisions'];
+    for (const d of decisions) {
+      for (const pointer of d.at ?? []) expect([d.id, pointer, getAt(loaded.document, parsePointer(pointer)) !== undefined]).toEqual([d.id, pointer, true]);
+    }
   });
 
   it('lists every decision of the document in spec/README.md', () => {
