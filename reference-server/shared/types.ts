@@ -1,0 +1,46 @@
+import type { Clock } from './clock.ts';
+
+/** What every reference server takes. All of it is optional: defaults give a working dev server. */
+export interface ReferenceOptions {
+  /** Seed of the server's randomness (ids, simulated outcomes). */
+  seed?: number;
+  /** Multiplies every timing (contract and simulation): 0.01 runs 100× faster. */
+  timeScale?: number;
+  /** The server's clock; by default one that starts at a fixed instant. */
+  clock?: Clock;
+  /** Secrets and keys; generated at start when not given. */
+  secrets?: {
+    /** HS256 secret for JWT schemes. */
+    jwtSecret?: Uint8Array;
+    /** API keys accepted (API-key schemes). */
+    apiKeys?: readonly string[];
+    /** Session ids accepted (cookie schemes), mapped to their user. */
+    sessions?: Readonly<Record<string, string>>;
+  };
+  /** Origins allowed for cookie credentials. */
+  allowedOrigins?: readonly string[];
+  /** Told about every error the runtime handles. */
+  onError?(error: Error): void;
+}
+
+/** A ready-to-use credential, as `serve` prints it. */
+export interface DevCredential {
+  /** The security scheme id in the contract. */
+  scheme: string;
+  /** How to present it, in words (`Authorization: Bearer <value>`, `?token=<value>`, …). */
+  usage: string;
+  value: string;
+}
+
+/** A running (or ready to run) reference implementation of one seed API. */
+export interface ReferenceServer {
+  /** The API name (`steadybase`, …). */
+  readonly api: string;
+  listen(port: number, host?: string): Promise<{ port: number }>;
+  /** Graceful shutdown; stops every simulation timer. */
+  close(): Promise<void>;
+  /** Example URLs of each endpoint for a server at `origin` (`http://127.0.0.1:3000`). */
+  urls(origin: string): string[];
+  /** A working development credential per auth scheme. */
+  credentials(): Promise<DevCredential[]>;
+}
