@@ -27,7 +27,10 @@ export function emitValidators(api: ApiIR): EmittedFile[] {
   const schemaById = new Map(api.schemas.map((s) => [s.id, s]));
   const payloadFn = (m: MessageIR) => `_payload${ident(schemaById.get(m.payload)!.typeName)}`;
 
-  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true, lines: true, optimize: true, formats: _`formats` } });
+  // Checking own properties costs ~10% of throughput and only changes a verdict for property
+  // names that Object.prototype also has (`constructor`, `valueOf`…): pay for it only then.
+  const ownProperties = api.schemas.some((d) => namesPrototypeProperty(d.schema));
+  const ajv = new Ajv({ ...AJV_OPTIONS, ownProperties, code: { source: true, esm: true, lines: true, optimize: true, formats: _`formats` } });
   for (const [name, fn] of Object.entries(formats)) ajv.addFormat(name, fn as (s: string) => boolean);
   ajv.addSchema({ $id: SCHEMA_ID, definitions: Object.fromEntries(api.schemas.map((s) => [s.id, s.schema])) }, undefined, undefined, false);
   const exported: Record<string, string> = {};
@@ -94,6 +97,18 @@ function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>
     bodyCode,
     sse,
   };
+}
+
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Whether a schema (at any depth) declares or requires a property named like one of Object.prototype's. */
+function namesPrototypeProperty(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.some(namesPrototypeProperty);
+  if (schema === null || typeof schema !== 'object') return false;
+  const s = schema as Record<string, unknown>;
+  if (s.properties && typeof s.properties === 'object' && Object.keys(s.properties).some((k) => PROTOTYPE_NAMES.has(k))) return true;
+  if (Array.isArray(s.required) && s.required.some((k) => PROTOTYPE_NAMES.has(String(k)))) return true;
+  return Object.values(s).some(namesPrototypeProperty);
 }
 
 /**
