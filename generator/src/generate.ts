@@ -3,10 +3,12 @@ import { emitMetadata } from './emit/metadata/index.ts';
 import { emitModels } from './emit/models/index.ts';
 import { emitServer } from './emit/server/index.ts';
 import type { EmittedFile } from './emit/types.ts';
-import { emitValidators } from './emit/validators/index.ts';
+import { compilePayloads, emitValidators, type CompiledPayloads } from './emit/validators/index.ts';
+import { normalizeAjvErrors } from './validate/ajv.ts';
+import { parsePointer, toPointer } from './load/pointer.ts';
 import { buildIR } from './ir/build/index.ts';
 import type { ApiIR } from './ir/types.ts';
-import type { Diagnostic } from './load/diagnostic.ts';
+import { compareDiagnostics, type Diagnostic } from './load/diagnostic.ts';
 import { hasErrors, loadSpec, type LoadOptions } from './load/load.ts';
 
 export interface GenerateResult {
@@ -17,8 +19,8 @@ export interface GenerateResult {
 }
 
 /** Every artifact for one API, in a fixed order. Pure: IR in, files out. */
-export function emitAll(ir: ApiIR): EmittedFile[] {
-  return [emitModels(ir), ...emitValidators(ir), emitMetadata(ir), emitServer(ir)];
+export function emitAll(ir: ApiIR, compiled: CompiledPayloads = compilePayloads(ir)): EmittedFile[] {
+  return [emitModels(ir), ...emitValidators(ir, compiled), emitMetadata(ir), emitServer(ir)];
 }
 
 /** The API name used when none is configured: the file name without `.asyncapi.yaml` and the like. */
@@ -28,7 +30,8 @@ export function defaultApiName(spec: string): string {
 
 /** Loads, checks, builds the IR and emits every artifact; touches no file but the spec. */
 export async function generate(spec: string, options: LoadOptions & { name?: string } = {}): Promise<GenerateResult> {
-  const loaded = await loadSpec(spec, { rules: 'schema', ...options });
+  // Payload examples are checked below with the validators generation compiles anyway.
+  const loaded = await loadSpec(spec, { rules: 'schema', payloadExamples: false, ...options });
   if (hasErrors(loaded.diagnostics) || loaded.document === undefined) return { diagnostics: loaded.diagnostics };
   const name = options.name ?? defaultApiName(spec);
   let ir: ApiIR;
@@ -46,5 +49,27 @@ export async function generate(spec: string, options: LoadOptions & { name?: str
     };
     return { diagnostics: [...loaded.diagnostics, diagnostic] };
   }
-  return { diagnostics: loaded.diagnostics, ir, files: emitAll(ir) };
+  const compiled = compilePayloads(ir);
+  const exampleDiagnostics: Diagnostic[] = [];
+  for (const m of ir.messages) {
+    const validate = compiled.validatorOf(m);
+    m.examples.forEach((example, i) => {
+      if (validate(example.payload)) return;
+      for (const error of normalizeAjvErrors(validate.errors)) {
+        const path = [...parsePointer(m.pointer), 'examples', i, 'payload', ...parsePointer(error.pointer)];
+        const where = loaded.source!.locate(path);
+        exampleDiagnostics.push({
+          code: 'sw/example-invalid',
+          severity: 'error',
+          message: `example ${example.name ? `"${example.name}"` : `#${i}`}: ${error.pointer || '(root)'} ${error.message}`,
+          file: spec,
+          line: where.line,
+          column: where.column,
+          pointer: '#' + toPointer(path),
+        });
+      }
+    });
+  }
+  if (exampleDiagnostics.length > 0) return { diagnostics: [...loaded.diagnostics, ...exampleDiagnostics].sort(compareDiagnostics) };
+  return { diagnostics: loaded.diagnostics, ir, files: emitAll(ir, compiled) };
 }

@@ -1,3 +1,4 @@
+import jsYaml from 'js-yaml';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { PathSegment } from './pointer.ts';
 
@@ -21,7 +22,42 @@ export type SourceResult =
 // "billion laughs" blow-up; no contract needs more than a handful.
 const MAX_ALIAS_COUNT = 100;
 
+/**
+ * Parses a document. The data comes from a fast parser (JSON.parse, js-yaml with the YAML 1.2
+ * core schema); the position-aware `yaml` Document is built only when a position is asked for,
+ * or when the fast parse fails (its errors are the precise ones) or the text uses anchors (whose
+ * expansion needs the alias bound).
+ */
 export function parseSource(file: string, text: string): SourceResult {
+  if (!/(^|[\s[{,:-])&[^\s]/.test(text)) {
+    let data: unknown;
+    let parsed = false;
+    try {
+      data = /\.json$/i.test(file) ? JSON.parse(text) : jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
+      parsed = true;
+    } catch {
+      parsed = false;
+    }
+    if (parsed) {
+      let positioned: SourceFile | undefined;
+      return {
+        ok: true,
+        source: {
+          file,
+          data,
+          locate(path) {
+            positioned ??= positionedSource(file, text);
+            return positioned.locate(path);
+          },
+        },
+      };
+    }
+  }
+  return parseWithPositions(file, text);
+}
+
+/** The `yaml` library's Document: slower, but knows where every node is. */
+function parseWithPositions(file: string, text: string): SourceResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const position = (offset: number): Position => {
@@ -50,6 +86,12 @@ export function parseSource(file: string, text: string): SourceResult {
       },
     },
   };
+}
+
+function positionedSource(file: string, text: string): SourceFile {
+  const result = parseWithPositions(file, text);
+  // The fast parser accepted the text; should the strict one not, positions fall back to 1:1.
+  return result.ok ? result.source : { file, data: undefined, locate: () => ({ line: 1, column: 1 }) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, _ } from 'ajv';
+import { Ajv, _, type ValidateFunction } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { ApiIR, ChannelIR, Direction, MessageIR } from '../../ir/types.ts';
 import { docInline, ident, jsDoc, tsString } from '../../render/escape.ts';
@@ -21,21 +21,50 @@ const RUNTIME_REQUIRES: Record<string, string> = {
   'require("ajv/dist/runtime/equal").default': 'equal',
 };
 
-/** `validators.gen.js` (ajv standalone, ESM, no imports) and its `validators.gen.d.ts`. */
-export function emitValidators(api: ApiIR): EmittedFile[] {
-  const messageById = new Map(api.messages.map((m) => [m.id, m]));
-  const schemaById = new Map(api.schemas.map((s) => [s.id, s]));
-  const payloadFn = (m: MessageIR) => `_payload${ident(schemaById.get(m.payload)!.typeName)}`;
+/** The payload validators of an API, compiled once: usable in process and as standalone code. */
+export interface CompiledPayloads {
+  /** The compiled validator of a message's payload. */
+  validatorOf(message: MessageIR): ValidateFunction;
+  /** ajv's standalone code for every payload validator, made private to the module. */
+  code(): string;
+}
 
+export function compilePayloads(api: ApiIR): CompiledPayloads {
+  const schemaById = new Map(api.schemas.map((s) => [s.id, s]));
   // Checking own properties costs ~10% of throughput and only changes a verdict for property
   // names that Object.prototype also has (`constructor`, `valueOf`…): pay for it only then.
   const ownProperties = api.schemas.some((d) => namesPrototypeProperty(d.schema));
   const ajv = new Ajv({ ...AJV_OPTIONS, ownProperties, code: { source: true, esm: true, lines: true, optimize: true, formats: _`formats` } });
   for (const [name, fn] of Object.entries(formats)) ajv.addFormat(name, fn as (s: string) => boolean);
   ajv.addSchema({ $id: SCHEMA_ID, definitions: Object.fromEntries(api.schemas.map((s) => [s.id, s.schema])) }, undefined, undefined, false);
-  const exported: Record<string, string> = {};
-  for (const m of api.messages) exported[payloadFn(m)] = `${SCHEMA_ID}#/definitions/${encodeURIComponent(m.payload)}`;
-  const ajvCode = privatise(standaloneCode(ajv, exported));
+  const refOf = (m: MessageIR) => `${SCHEMA_ID}#/definitions/${encodeURIComponent(m.payload)}`;
+  return {
+    validatorOf(m) {
+      const fn = ajv.getSchema(refOf(m));
+      if (!fn) throw new Error(`no payload schema for ${m.id}`);
+      return fn;
+    },
+    code() {
+      const exported: Record<string, string> = {};
+      for (const m of api.messages) exported[payloadFunctionName(m, schemaById)] = refOf(m);
+      return privatise(standaloneCode(ajv, exported));
+    },
+  };
+}
+
+function payloadFunctionName(m: MessageIR, schemaById: Map<string, { typeName: string }>): string {
+  return `_payload${ident(schemaById.get(m.payload)!.typeName)}`;
+}
+
+/**
+ * `validators.gen.js` (ajv standalone, ESM, no imports) and its `validators.gen.d.ts`. Takes the
+ * compiled payloads when the caller already has them (generate checks examples with them).
+ */
+export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compilePayloads(api)): EmittedFile[] {
+  const messageById = new Map(api.messages.map((m) => [m.id, m]));
+  const schemaById = new Map(api.schemas.map((s) => [s.id, s]));
+  const payloadFn = (m: MessageIR) => payloadFunctionName(m, schemaById);
+  const ajvCode = compiled.code();
 
   const messages = api.messages.map((m) => ({
     docCode: jsDoc([`Validates a \`${m.typeName}\` payload.`], ''),

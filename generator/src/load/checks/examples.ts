@@ -8,7 +8,7 @@ import type { Check } from './context.ts';
  * Every message example validates against its payload (and headers) schema. The official tools
  * parse examples but never check them; here they are acceptance data.
  */
-export const checkExamples: Check = ({ doc, channels, report }) => {
+export const checkExamples = (options: { payloads: boolean }): Check => ({ doc, channels, report }) => {
   const targets = new Map<string, PathSegment[]>();
   const components = getAt(doc, ['components', 'messages']);
   if (isRecord(components)) for (const id of Object.keys(components)) targets.set(toPointer(['components', 'messages', id]), ['components', 'messages', id]);
@@ -18,7 +18,7 @@ export const checkExamples: Check = ({ doc, channels, report }) => {
   for (const target of targets.values()) {
     const message = getAt(doc, target);
     if (!isRecord(message) || !Array.isArray(message.examples)) continue;
-    for (const part of ['payload', 'headers'] as const) {
+    for (const part of options.payloads ? (['payload', 'headers'] as const) : (['headers'] as const)) {
       const schemaPath = schemaPathOf(doc, [...target, part]);
       if (schemaPath === undefined) continue;
       const external = collectRefs(getAt(doc, schemaPath)).find((r) => r.kind !== 'local');

@@ -9,29 +9,34 @@ import type { Check } from './context.ts';
 export const checkUnusedComponents: Check = ({ doc, report }) => {
   const components = getAt(doc, ['components']);
   if (!isRecord(components)) return;
-  const refs = collectRefs(doc).filter((r) => r.kind === 'local');
-  const reached = new Set<string>();
-  const pending: string[] = [];
-  const componentOf = (ref: string): string | undefined => {
-    let path: string[];
+  const componentOf = (path: readonly (string | number)[]): string | undefined =>
+    path[0] === 'components' && path.length >= 3 ? toPointer(path.slice(0, 3)) : undefined;
+  const targetOf = (ref: string): string | undefined => {
     try {
-      path = parsePointer(ref);
+      return componentOf(parsePointer(ref));
     } catch {
       return undefined;
     }
-    return path[0] === 'components' && path.length >= 3 ? toPointer(path.slice(0, 3)) : undefined;
   };
-  const visit = (ref: string) => {
-    const component = componentOf(ref);
-    if (component !== undefined && !reached.has(component)) {
-      reached.add(component);
-      pending.push(component);
-    }
-  };
-  for (const r of refs) if (r.at[0] !== 'components') visit(r.ref);
+  // Refs grouped by the component they sit in (undefined: outside components), once.
+  const refsIn = new Map<string | undefined, string[]>();
+  for (const r of collectRefs(doc)) {
+    if (r.kind !== 'local') continue;
+    const owner = componentOf(r.at);
+    const list = refsIn.get(owner) ?? [];
+    list.push(r.ref);
+    refsIn.set(owner, list);
+  }
+  const reached = new Set<string>();
+  const pending: (string | undefined)[] = [undefined];
   while (pending.length > 0) {
-    const component = pending.pop()!;
-    for (const r of refs) if (toPointer(r.at).startsWith(component + '/')) visit(r.ref);
+    for (const ref of refsIn.get(pending.pop()) ?? []) {
+      const target = targetOf(ref);
+      if (target !== undefined && !reached.has(target)) {
+        reached.add(target);
+        pending.push(target);
+      }
+    }
   }
   for (const [kind, entries] of Object.entries(components)) {
     if (!isRecord(entries) || kind.startsWith('x-')) continue;
