@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal, AuthVerifiers } from '../auth/authenticate.ts';
 import type { ApiDescription } from '../contract.ts';
+import type { StreamwrightError } from '../errors.ts';
 
 export interface ValidationResult {
   ok: boolean;
@@ -70,8 +71,13 @@ export interface RuntimeServerOptions {
   errorMessage?(channel: string, code: string, message: string): unknown;
   /** Builds the heartbeat payload a channel sends. */
   heartbeatMessage?(channel: string): unknown;
-  /** Error code the contract uses for a frame that is not valid (e.g. `invalid_message`). */
-  invalidFrameErrorCode?(channel: string): string | undefined;
+  /**
+   * Error code the contract uses for a frame that is not valid (e.g. `invalid_message`). `frame`
+   * says why it was refused and, when it was JSON, what it parsed to, so that a contract can use
+   * different codes (steadybase: `invalid_message` for a non-object, `unsupported_message` for an
+   * object on a channel that accepts no client messages).
+   */
+  invalidFrameErrorCode?(channel: string, frame?: { error: StreamwrightError; message?: unknown }): string | undefined;
   /** Validate outbound messages (default true). */
   validateOutbound?: boolean;
   /** Multiplies every contract timing (0.01 runs a 15 s heartbeat every 150 ms). */

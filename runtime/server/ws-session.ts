@@ -175,25 +175,24 @@ export class WsSession implements WsPeer {
       if (onExceed.action === 'close' || onExceed.action === 'error-and-close') this.close(onExceed.closeCode ?? CLOSE.policy, onExceed.reason ?? 'rate limit');
       return;
     }
-    const invalidCode = this.init.options.invalidFrameErrorCode?.(this.channel);
     if (isBinary) {
-      this.refuseFrame(invalidCode, new StreamwrightError('SW_FRAME_BINARY', 'binary frames are not part of this contract; send JSON text'));
+      this.refuseFrame(new StreamwrightError('SW_FRAME_BINARY', 'binary frames are not part of this contract; send JSON text'));
       return;
     }
     let message: unknown;
     try {
       message = JSON.parse(data.toString());
     } catch {
-      this.refuseFrame(invalidCode, new StreamwrightError('SW_FRAME_NOT_JSON', 'the frame is not JSON'));
+      this.refuseFrame(new StreamwrightError('SW_FRAME_NOT_JSON', 'the frame is not JSON'));
       return;
     }
     const verdict = this.init.options.validators[this.channel]?.receive?.(message);
     if (!verdict) {
-      this.refuseFrame(invalidCode, new StreamwrightError('SW_FRAME_INVALID', 'this channel accepts no client messages'));
+      this.refuseFrame(new StreamwrightError('SW_FRAME_INVALID', 'this channel accepts no client messages'), message);
       return;
     }
     if (!verdict.ok) {
-      this.refuseFrame(invalidCode, new StreamwrightError('SW_FRAME_INVALID', `invalid message: ${summary(verdict.errors)}`, { details: verdict.errors ?? [] }));
+      this.refuseFrame(new StreamwrightError('SW_FRAME_INVALID', `invalid message: ${summary(verdict.errors)}`, { details: verdict.errors ?? [] }), message);
       return;
     }
     const tag = this.spec.tagProperty && isRecord(message) ? message[this.spec.tagProperty] : undefined;
@@ -244,7 +243,8 @@ export class WsSession implements WsPeer {
     this.close(onFailure?.closeCode ?? CLOSE.policy, message);
   }
 
-  private refuseFrame(code: string | undefined, error: StreamwrightError) {
+  private refuseFrame(error: StreamwrightError, message?: unknown) {
+    const code = this.init.options.invalidFrameErrorCode?.(this.channel, { error, ...(message !== undefined ? { message } : {}) });
     this.report(error);
     if (code) this.sendError(code, error.message);
     else this.close(CLOSE.unsupportedData, error.message);
