@@ -86,7 +86,7 @@ export class RuntimeServer {
     const text = JSON.stringify(message);
     let delivered = 0;
     for (const session of this.sessions) {
-      if (session.channel !== channelId || !sameParams(session.params, params)) continue;
+      if (session.channel !== channelId || !session.isOpen || !sameParams(session.params, params)) continue;
       session.sendRaw(text);
       delivered++;
     }
@@ -109,7 +109,7 @@ export class RuntimeServer {
   /** Open WebSocket sessions and SSE peers, for applications that address clients one by one. */
   connections(channelId: string): { ws: WsSession[]; sse: SsePeer[] } {
     return {
-      ws: [...this.sessions].filter((s) => s.channel === channelId),
+      ws: [...this.sessions].filter((s) => s.channel === channelId && s.isOpen),
       sse: [...this.streams.entries()].filter(([key]) => key.startsWith(channelId + '\0')).flatMap(([, s]) => [...s.peers]),
     };
   }
@@ -157,8 +157,17 @@ export class RuntimeServer {
     const channel = route.channel;
     const missing = requiredQuery(channel).filter((name) => !url.searchParams.get(name));
     if (missing.length > 0) return rejectUpgrade(socket, 400, `missing query parameter ${missing.join(', ')}`);
+    const schemes = schemesFor(this.options.api, channel);
+    // A credential in the query is judged by authentication (401), not by its schema (400).
+    const credentials = new Set(schemes.flatMap((s) => {
+      const credential = s.auth?.credential;
+      if (credential?.in === 'query' && credential.name) return [credential.name];
+      return s.in === 'query' && s.name ? [s.name] : [];
+    }));
+    const malformed = malformedQuery(channel, url.searchParams).filter((name) => !credentials.has(name));
+    if (malformed.length > 0) return rejectUpgrade(socket, 400, `malformed query parameter ${malformed.join(', ')}`);
 
-    const outcome = await authenticateRequest(req, url, schemesFor(this.options.api, channel), this.options.auth);
+    const outcome = await authenticateRequest(req, url, schemes, this.options.auth);
     if (outcome.kind === 'rejected' && outcome.onFailure.action === 'http-status') {
       this.report(outcome.error, channel.id);
       return rejectUpgrade(socket, outcome.onFailure.httpStatus ?? 401, outcome.error.message);
@@ -292,7 +301,7 @@ export class RuntimeServer {
       const replay = lastEventId !== undefined && spec?.resume?.lastEventId ? stream.history.after(lastEventId) : undefined;
       const peer = new SsePeerImpl(info, connection, stream, this, replay !== undefined);
       if (spec?.retryMs !== undefined) connection.write({ retry: Math.round(spec.retryMs * scale) });
-      for (const e of replay ?? []) peer.write(e.id, e.event, e.data);
+      for (const e of replay ?? []) peer.write(e.id, e.event, e.data, true);
       stream.peers.add(peer);
 
       const timers: NodeJS.Timeout[] = [];
@@ -428,8 +437,9 @@ class SsePeerImpl implements SsePeer {
     this.write(stored.id, event, stored.data);
   }
 
-  write(id: string, event: string, data: string): void {
-    this.connection.write({ id, event, data });
+  /** `burst`: part of a replay, allowed past the slow-consumer bound until the socket drains. */
+  write(id: string, event: string, data: string, burst = false): void {
+    this.connection.write({ id, event, data }, burst);
   }
 
   end(): void {
@@ -444,6 +454,21 @@ export function createRuntimeServer(options: RuntimeServerOptions): RuntimeServe
 function requiredQuery(channel: ChannelDescription): string[] {
   const q = channel.query as { required?: unknown } | undefined;
   return Array.isArray(q?.required) ? q.required.filter((n): n is string => typeof n === 'string') : [];
+}
+
+/** Query parameters whose value breaks the pattern or length the contract's query schema gives. */
+function malformedQuery(channel: ChannelDescription, query: URLSearchParams): string[] {
+  type Prop = { pattern?: unknown; minLength?: unknown; maxLength?: unknown };
+  const props = (channel.query as { properties?: Record<string, Prop> } | undefined)?.properties ?? {};
+  return Object.entries(props)
+    .filter(([name, schema]) => {
+      const value = query.get(name);
+      if (value === null) return false;
+      if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) return true;
+      if (typeof schema.minLength === 'number' && [...value].length < schema.minLength) return true;
+      return typeof schema.maxLength === 'number' && [...value].length > schema.maxLength;
+    })
+    .map(([name]) => name);
 }
 
 function sameParams(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>> | undefined): boolean {

@@ -123,6 +123,11 @@ export class WsSession implements WsPeer {
     }
   }
 
+  /** Authenticated, authorised and not closed: the session may receive application messages. */
+  get isOpen(): boolean {
+    return this.opened && !this.closed;
+  }
+
   close(code: number, reason = ''): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason.slice(0, 123));
   }
@@ -244,6 +249,8 @@ export class WsSession implements WsPeer {
   }
 
   private refuseFrame(error: StreamwrightError, message?: unknown) {
+    // Before first-message authentication, any frame that is not the credential is an auth failure.
+    if (!this.opened && this.init.pendingScheme) return this.reject(error, 'authentication required');
     const code = this.init.options.invalidFrameErrorCode?.(this.channel, { error, ...(message !== undefined ? { message } : {}) });
     this.report(error);
     if (code) this.sendError(code, error.message);

@@ -363,6 +363,21 @@ describe('SSE channel', () => {
     second.close();
   });
 
+  it('replays a Last-Event-ID backlog larger than the slow-consumer bound without cutting the client off', async () => {
+    await start({ maxBufferedBytes: 512 });
+    const first = sse('/feed', { cookie: 'session=good-session' });
+    await first.until(() => first.events.some((e) => e.event === 'item'));
+    const resumeFrom = first.events.find((e) => e.event === 'item')!.id!;
+    first.close();
+    await new Promise((r) => setTimeout(r, 20));
+    for (let n = 1; n <= 40; n++) server.publish('feed', 'item', { n });
+    const second = sse('/feed', { cookie: 'session=good-session', 'last-event-id': resumeFrom });
+    await second.until(() => second.events.filter((e) => e.event === 'item').length >= 41);
+    expect(second.events.filter((e) => e.event === 'item').slice(0, 40).map((e) => JSON.parse(e.data!).n)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(second.ended).toBe(false);
+    second.close();
+  });
+
   it('ends the stream at the contract maximum duration', async () => {
     await start();
     const s = sse('/feed', { cookie: 'session=good-session' });
