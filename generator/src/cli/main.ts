@@ -1,10 +1,12 @@
 import { EXIT, type CliIO } from './io.ts';
 import { generateCommand } from './generate.ts';
+import { serveCommand } from './serve.ts';
 import { validateCommand } from './validate.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIO) => Promise<number> }> = {
   validate: { summary: 'check AsyncAPI 3.0 documents, with precise diagnostics', run: validateCommand },
-  generate: { summary: 'generate typed models, validators and metadata from a document', run: generateCommand },
+  generate: { summary: 'generate typed models, validators, metadata and server stubs from a document', run: generateCommand },
+  serve: { summary: 'run the reference servers of the four seed APIs, with dev credentials', run: (argv, io) => serveCommand(argv, io) },
 };
 
 const HELP = `Usage: streamwright <command> [options]

@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import { startReferenceServers, type RunningReference } from '../../../reference-server/index.ts';
+import { EXIT, type CliIO } from './io.ts';
+
+export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--json]
+
+Starts the reference servers of the four seed APIs, each on its own port (port base + 0..3:
+steadybase, release-orchestrator, agnt5, agent-workspace; default base 3000), and prints for each
+its URLs and a ready-to-use development credential per auth scheme. Development secrets are
+generated at start. Stops on SIGINT / SIGTERM with a graceful shutdown.
+
+Options:
+  --port-base <n>    first port (default 3000; 0 picks free ports)
+  --host <addr>      address to listen on (default 127.0.0.1)
+  --time-scale <x>   multiply every timing (0.1 runs ten times faster)
+  --seed <n>         seed of the simulations (default 1)
+  --json             one JSON object per API per line: {api, urls, credentials}
+`;
+
+export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.EventEmitter = process): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        'port-base': { type: 'string' },
+        host: { type: 'string' },
+        'time-scale': { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    io.stderr.write(`streamwright serve: ${(e as Error).message}\n\n${SERVE_HELP}`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.stdout.write(SERVE_HELP);
+    return EXIT.ok;
+  }
+  const number = (name: string, fallback: number, valid: (n: number) => boolean) => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || !valid(n)) throw new Error(`--${name} must be a valid number (got ${String(raw)})`);
+    return n;
+  };
+  let portBase: number, timeScale: number, seed: number;
+  try {
+    portBase = number('port-base', 3000, (n) => Number.isInteger(n) && n >= 0 && n <= 65532);
+    timeScale = number('time-scale', 1, (n) => n > 0);
+    seed = number('seed', 1, Number.isInteger);
+  } catch (e) {
+    io.stderr.write(`streamwright serve: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+
+  let running: RunningReference[];
+  try {
+    running = await startReferenceServers({ portBase, host, reference: { timeScale, seed, onError: () => undefined } });
+  } catch (e) {
+    io.stderr.write(`streamwright serve: cannot start: ${(e as Error).message}\n`);
+    return EXIT.problems;
+  }
+  for (const r of running) {
+    const urls = r.server.urls(r.origin);
+    const credentials = await r.server.credentials();
+    if (values.json) {
+      io.stdout.write(JSON.stringify({ api: r.api, urls, credentials }) + '\n');
+    } else {
+      io.stdout.write(`${r.api}  ${r.origin}\n`);
+      for (const url of urls) io.stdout.write(`  ${url}\n`);
+      for (const c of credentials) io.stdout.write(`  credential ${c.scheme}: ${c.usage}\n    ${c.value}\n`);
+      io.stdout.write('\n');
+    }
+  }
+  if (!values.json) io.stdout.write('Ready. Ctrl-C stops the servers.\n');
+  await new Promise<void>((resolve) => {
+    signals.once('SIGINT', resolve);
+    signals.once('SIGTERM', resolve);
+  });
+  await Promise.all(running.map((r) => r.server.close()));
+  return EXIT.ok;
+}
