@@ -1,0 +1,190 @@
+// Validation throughput of the generated validators against bare JSON.parse, on one ~300-byte
+// message of the synthetic document that carries `uuid` and `date-time` fields:
+//   baseline:  JSON.parse(text)
+//   measured:  dispatcher(JSON.parse(text))   (the channel-direction validator of
+//              validators.gen.js: reads the `type` tag, then validates that message)
+//   reference: the same dispatch with in-memory ajv (same options as streamwright) and
+//              ajv-formats in full mode
+// All three run on the same string, in interleaved rounds (the order rotates each round) after a
+// warm-up; each round is ~ROUND_MS of each. The ratio is the median over rounds of
+// (measured ops/s ÷ JSON.parse ops/s in the same round). Target: ≥ 0.85.
+//
+//   node bench/validate-throughput.js [--rounds N] [--json]
+
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import YAML from 'yaml';
+import { SPEC, ensureGenerated, fmtOps, isMain, median } from './lib.js';
+
+export const TARGET = 0.85;
+const ROUND_MS = 60;
+const WARMUP_MS = 1500;
+
+const UUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/** Counts the uuid and date-time strings in a value. */
+function formatted(v) {
+  if (typeof v === 'string') return UUID.test(v) || DATE_TIME.test(v) ? 1 : 0;
+  if (Array.isArray(v)) return v.reduce((n, x) => n + formatted(x), 0);
+  if (v !== null && typeof v === 'object') return Object.values(v).reduce((n, x) => n + formatted(x), 0);
+  return 0;
+}
+
+/**
+ * The message to validate: among the examples whose JSON is 250–350 bytes and carries uuid and
+ * date-time strings, the one with the fewest (`typical`: what the target describes, one or two
+ * such fields) or the most (`worst`), then the closest to 300 bytes, then by name. Deterministic.
+ */
+function pickMessage(doc, which) {
+  const candidates = Object.entries(doc.components.messages)
+    .map(([name, m]) => {
+      const text = JSON.stringify(m.examples[0].payload);
+      return { name, tag: m.examples[0].payload.type, text, formats: formatted(m.examples[0].payload) };
+    })
+    .filter((c) => c.text.length >= 250 && c.text.length <= 350 && c.formats >= 2);
+  const order = which === 'worst' ? -1 : 1;
+  candidates.sort((a, b) => order * (a.formats - b.formats) || Math.abs(a.text.length - 300) - Math.abs(b.text.length - 300) || a.name.localeCompare(b.name));
+  if (candidates.length === 0) throw new Error('no ~300-byte example with uuid and date-time fields in the synthetic document');
+  return candidates[0];
+}
+
+/** The channel and direction of a message component, from the raw document. */
+function channelDirectionOf(doc, name) {
+  for (const [channelId, ch] of Object.entries(doc.channels)) {
+    for (const [key, entry] of Object.entries(ch.messages)) {
+      if (entry.$ref !== `#/components/messages/${name}`) continue;
+      const op = Object.values(doc.operations).find((o) => o.channel.$ref === `#/channels/${channelId}` && o.messages.some((m) => m.$ref === `#/channels/${channelId}/messages/${key}`));
+      return { channelId, action: op.action, keys: op.messages.map((m) => m.$ref.split('/').pop()) };
+    }
+  }
+  throw new Error(`message ${name} is on no channel`);
+}
+
+export async function benchThroughput({ rounds = 15, log = console.log } = {}) {
+  const typical = await benchOne({ rounds, log, which: 'typical' });
+  const worst = await benchOne({ rounds, log, which: 'worst' });
+  worst[0].name = '  worst case: most format fields';
+  worst[0].target = '—';
+  worst[0].pass = null;
+  return [...typical, worst[0]];
+}
+
+async function benchOne({ rounds, log, which }) {
+  const validatorsFile = ensureGenerated();
+  const doc = YAML.parse(readFileSync(SPEC, 'utf8'));
+  const msg = pickMessage(doc, which);
+  const text = msg.text;
+  const where = channelDirectionOf(doc, msg.name);
+
+  // The dispatcher is found by behaviour, not by name: the export that accepts this message and
+  // rejects a tagless object with a `tag` error.
+  const generated = await import(pathToFileURL(validatorsFile).href);
+  const dispatcherName = Object.keys(generated).find((k) => {
+    const f = generated[k];
+    if (typeof f !== 'function' || f.length !== 1) return false;
+    const none = f({});
+    return !none.ok && none.errors[0]?.keyword === 'tag' && f(JSON.parse(text)).ok;
+  });
+  if (!dispatcherName) throw new Error(`no channel dispatcher in ${validatorsFile} accepts ${msg.name}`);
+  const dispatcher = generated[dispatcherName];
+
+  // Reference: in-memory ajv with ajv-formats (full mode), the same options streamwright uses,
+  // and a tag → validator map for the channel direction.
+  if (!globalThis.__swTsx) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    globalThis.__swTsx = true;
+  }
+  const { AJV_OPTIONS } = await import('../generator/src/validate/ajv.ts');
+  const { Ajv } = await import('ajv');
+  const addFormats = (await import('ajv-formats')).default;
+  const ajv = new Ajv({ ...AJV_OPTIONS });
+  addFormats(ajv, { mode: 'full' });
+  ajv.addSchema(doc, 'https://bench.invalid/doc.json', undefined, false);
+  const byTag = new Map();
+  for (const key of where.keys) {
+    const name = doc.channels[where.channelId].messages[key].$ref.split('/').pop();
+    byTag.set(doc.components.messages[name].payload.properties.type.const, ajv.compile({ $ref: `https://bench.invalid/doc.json#/components/messages/${name}/payload` }));
+  }
+  const ajvDispatch = (data) => {
+    if (typeof data !== 'object' || data === null || typeof data.type !== 'string') return false;
+    const v = byTag.get(data.type);
+    return v !== undefined && v(data);
+  };
+  if (!dispatcher(JSON.parse(text)).ok || !ajvDispatch(JSON.parse(text))) throw new Error(`the chosen example ${msg.name} does not validate`);
+
+  // One loop per variant, so each call site stays monomorphic; each consumes its result.
+  const loops = {
+    'JSON.parse': (n) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += JSON.parse(text).type.length;
+      return s;
+    },
+    streamwright: (n) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += dispatcher(JSON.parse(text)).ok ? 1 : 0;
+      return s;
+    },
+    'ajv+formats': (n) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += ajvDispatch(JSON.parse(text)) ? 1 : 0;
+      return s;
+    },
+  };
+  const names = Object.keys(loops);
+  let sink = 0;
+  /** ops/s of `name` over n iterations. */
+  const time = (name, n) => {
+    const t0 = performance.now();
+    sink += loops[name](n);
+    return (n / (performance.now() - t0)) * 1000;
+  };
+
+  // Warm-up, and the iteration count of ROUND_MS for each variant.
+  const iterations = {};
+  const warmEnd = performance.now() + WARMUP_MS;
+  while (performance.now() < warmEnd) for (const name of names) iterations[name] = Math.max(1000, Math.round((time(name, 5000) * ROUND_MS) / 1000));
+
+  const ops = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(r + k) % names.length];
+      ops[name].push(time(name, iterations[name]));
+    }
+  }
+  const perRound = (name) => ops[name].map((x, r) => x / ops['JSON.parse'][r]);
+  const med = Object.fromEntries(names.map((n) => [n, median(ops[n])]));
+  const ratio = median(perRound('streamwright'));
+  const ajvRatio = median(perRound('ajv+formats'));
+  log(`validate throughput: ${msg.name} (${text.length} bytes, ${msg.formats} uuid/date-time values) through ${dispatcherName}, ${rounds} rounds`);
+  log(`  JSON.parse ${fmtOps(med['JSON.parse'])}, streamwright ${fmtOps(med.streamwright)}, ajv+formats ${fmtOps(med['ajv+formats'])}`);
+  return [
+    {
+      name: 'validate throughput',
+      figure: fmtOps(med.streamwright),
+      baseline: `${fmtOps(med['JSON.parse'])} JSON.parse`,
+      ratio,
+      ratioText: `${ratio.toFixed(2)}× of JSON.parse`,
+      target: `≥ ${TARGET}`,
+      pass: ratio >= TARGET,
+      raw: { message: msg.name, bytes: text.length, text, dispatcher: dispatcherName, opsPerSecond: ops, sink },
+    },
+    {
+      name: '  reference: ajv + ajv-formats (full)',
+      figure: fmtOps(med['ajv+formats']),
+      baseline: `${fmtOps(med['JSON.parse'])} JSON.parse`,
+      ratio: ajvRatio,
+      ratioText: `${ajvRatio.toFixed(2)}× of JSON.parse`,
+      target: '—',
+      pass: null,
+    },
+  ];
+}
+
+if (isMain(import.meta.url)) {
+  const i = process.argv.indexOf('--rounds');
+  const rows = await benchThroughput({ rounds: i > 0 ? Number(process.argv[i + 1]) : 15, log: process.argv.includes('--json') ? console.error : console.log });
+  if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
+  else for (const r of rows) console.log(`${r.name.trim()}: ${r.figure} vs ${r.baseline}: ${r.ratioText} (target ${r.target}) ${r.pass === null ? '' : r.pass ? 'PASS' : 'FAIL'}`);
+}
