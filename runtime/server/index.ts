@@ -122,8 +122,9 @@ export class RuntimeServer {
     for (const t of this.sseTimers) clearTimeout(t);
     this.sseTimers.clear();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
-    // Give close frames a moment, then cut whatever is left.
-    await new Promise((r) => setTimeout(r, 50).unref());
+    // Give close frames a moment, then cut whatever is left. Not unref'd: a caller awaiting close()
+    // must see it settle even when nothing else keeps the event loop alive.
+    await new Promise((r) => setTimeout(r, 50));
     for (const wss of this.wss.values()) for (const client of wss.clients) client.terminate();
     this.http.closeAllConnections();
     await closed;

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { request } from 'node:http';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { serveCommand } from '../../generator/src/cli/serve.ts';
+
+interface Printed {
+  api: string;
+  urls: string[];
+  credentials: { scheme: string; usage: string; value: string }[];
+}
+
+/** A Writable that collects what the command prints, and resolves once `lines` full lines arrived. */
+function sink(lines: number) {
+  let text = '';
+  let wake = () => undefined as void;
+  const ready = new Promise<void>((resolve) => (wake = resolve));
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += String(chunk);
+      if (text.split('\n').length > lines) wake();
+      done();
+    },
+  });
+  return { stream, ready, get text() { return text; } };
+}
+
+/** First WebSocket message, parsed, or the HTTP status of a refused upgrade. */
+function firstFrame(url: string, options: { headers?: Record<string, string>; protocols?: string[] } = {}) {
+  return new Promise<{ frame?: Record<string, unknown>; status?: number; protocol?: string }>((resolve, reject) => {
+    const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers });
+    ws.once('message', (data) => {
+      resolve({ frame: JSON.parse(String(data)) as Record<string, unknown>, protocol: ws.protocol });
+      ws.close();
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode });
+      res.resume();
+    });
+    ws.once('error', reject);
+  });
+}
+
+/** First SSE event of a stream (raw HTTP), with the status. */
+function firstEvent(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; event?: string }>((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return resolve({ status: res.statusCode ?? 0 });
+      }
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        const event = /^event: (.+)$/m.exec(buffer);
+        if (event) {
+          resolve({ status: 200, event: event[1] });
+          req.destroy();
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const credential = (p: Printed, scheme: string) => p.credentials.find((c) => c.scheme === scheme)!.value;
+
+describe('streamwright serve', () => {
+  it('starts all four APIs, prints one JSON line each, and every printed credential works', async () => {
+    const out = sink(4);
+    const signals = new EventEmitter();
+    const exit = serveCommand(['--port-base', '0', '--json', '--time-scale', '0.01'], { stdout: out.stream, stderr: out.stream } as never, signals);
+    await out.ready;
+    const printed = out.text.trim().split('\n').map((line) => JSON.parse(line) as Printed);
+    expect(printed.map((p) => p.api)).toEqual(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace']);
+    const [steadybase, orchestrator, agnt5, workspace] = printed as [Printed, Printed, Printed, Printed];
+    try {
+      const wsUrl = (p: Printed, part: string) => p.urls.find((u) => u.startsWith('ws') && u.includes(part))!;
+
+      const sb = await firstFrame(wsUrl(steadybase, '/ws'), { headers: { authorization: `Bearer ${credential(steadybase, 'bearerJwt')}` } });
+      expect(sb.frame).toHaveProperty('type');
+      const sbQuery = await firstFrame(`${wsUrl(steadybase, '/ws')}?access_token=${credential(steadybase, 'accessTokenQuery')}`);
+      expect(sbQuery.frame).toHaveProperty('type');
+      expect((await firstFrame(wsUrl(steadybase, '/ws'))).status).toBe(401);
+
+      const dash = await firstFrame(`${wsUrl(orchestrator, '/dashboard/')}?token=${credential(orchestrator, 'queryToken')}`);
+      expect(dash.frame).toHaveProperty('type');
+      const dashSse = orchestrator.urls.find((u) => u.startsWith('http') && u.includes('/dashboard/'))!;
+      expect(await firstEvent(dashSse, { authorization: `Bearer ${credential(orchestrator, 'bearerHeader')}` })).toMatchObject({ status: 200 });
+      expect((await firstEvent(dashSse, {})).status).toBe(401);
+
+      const key = credential(agnt5, 'apiKeySubprotocol');
+      const invoked = new WebSocket(agnt5.urls[0]!, [`x-api-key.${key}`]);
+      await new Promise((resolve, reject) => invoked.once('open', resolve).once('error', reject));
+      expect(invoked.protocol).toBe(`x-api-key.${key}`);
+      invoked.close();
+      expect((await firstFrame(agnt5.urls[0]!, { protocols: ['x-api-key.wrong'] })).status).toBe(401);
+
+      const stream = workspace.urls[0]!;
+      expect(await firstEvent(stream, { cookie: `session=${credential(workspace, 'sessionCookie')}` })).toEqual({ status: 200, event: 'fleet_snapshot' });
+      expect((await firstEvent(stream, { cookie: 'session=nope' })).status).toBe(401);
+    } finally {
+      signals.emit('SIGTERM');
+    }
+    expect(await exit).toBe(0);
+  });
+
+  it('as a process: prints four JSON lines, then stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [path.resolve('bin/streamwright.js'), 'serve', '--port-base', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        stdout += String(d);
+        if (stdout.split('\n').length > 4) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+    });
+    const apis = stdout.trim().split('\n').map((l) => (JSON.parse(l) as Printed).api);
+    expect(apis).toEqual(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace']);
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+  });
+
+  it('refuses a bad option with a usage error', async () => {
+    const out = sink(1);
+    const code = await serveCommand(['--port-base', 'x'], { stdout: out.stream, stderr: out.stream } as never, new EventEmitter());
+    expect(code).toBe(2);
+    expect(out.text).toContain('--port-base must be a valid number');
+  });
+});
