@@ -18,6 +18,7 @@ export const RUNTIME_ERROR_CODES = {
   SW_PONG_TIMEOUT: 'no pong within the contract timeout',
   SW_NOT_FOUND: 'no channel at this address',
   SW_HANDLER_FAILED: 'an application handler threw',
+  SW_CONFIG_INVALID: 'an option given to the runtime is not valid',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

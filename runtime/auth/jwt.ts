@@ -28,12 +28,22 @@ export async function verifyJwt(token: string, options: JwtOptions): Promise<JWT
   }
 }
 
-/** Signs a development token (HS256 unless told otherwise). */
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Seconds in `expiresIn`: a number of seconds or `<n>s|m|h|d`. */
+function durationSec(expiresIn: string | number): number {
+  if (typeof expiresIn === 'number') return expiresIn;
+  const match = /^(\d+)\s*([smhd])$/.exec(expiresIn.trim());
+  if (!match) throw new StreamwrightError('SW_CONFIG_INVALID', `expiresIn must be seconds or <n>s|m|h|d (got ${JSON.stringify(expiresIn)})`);
+  return Number(match[1]) * DURATION_UNITS[match[2]!]!;
+}
+
+/** Signs a development token (HS256 unless told otherwise); `iat` and `exp` both count from `now`. */
 export async function signJwt(claims: JWTPayload, secret: Uint8Array, options: { algorithm?: string; expiresIn?: string | number; now?: number } = {}): Promise<string> {
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: options.algorithm ?? 'HS256', typ: 'JWT' })
     .setIssuedAt(now)
-    .setExpirationTime(typeof options.expiresIn === 'number' ? now + options.expiresIn : (options.expiresIn ?? '12h'))
+    .setExpirationTime(now + durationSec(options.expiresIn ?? '12h'))
     .sign(secret);
 }

@@ -67,7 +67,11 @@ export class RuntimeServer {
     }
     this.http = createServer((req, res) => void this.onRequest(req, res).catch((e: unknown) => this.fail(res, e)));
     this.http.on('upgrade', (req, socket, head) => void this.onUpgrade(req, socket, head).catch((e: unknown) => this.failUpgrade(socket, e)));
-    this.http.on('clientError', (_err, socket) => socket.destroy());
+    this.http.on('clientError', (err, socket) => {
+      // Oversized headers get their status (as Node's default handler would), anything else a cut.
+      if ((err as { code?: string }).code === 'HPE_HEADER_OVERFLOW' && socket.writable) socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
   }
 
   listen(port: number, host = '127.0.0.1'): Promise<{ port: number }> {
@@ -260,6 +264,11 @@ export class RuntimeServer {
       return json(res, status, { error: status === 403 ? 'forbidden' : 'unauthorized', message: error.message });
     }
     const info = this.info(req, url, channel, params, outcome.principal);
+    if (channel.transport === 'sse' && req.method === 'HEAD') {
+      // The headers a GET would get; no stream, no handler, no connection counted.
+      res.writeHead(200, { ...(channel.sse?.headers ?? { 'Content-Type': 'text/event-stream' }) });
+      return res.end();
+    }
     if (channel.transport === 'sse') return this.openSse(req, res, channel, info);
     return this.serveHttp(req, res, channel, info);
   }

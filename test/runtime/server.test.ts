@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { generate } from '../../generator/src/generate.ts';
 import { writeFiles } from '../../generator/src/write/write.ts';
 import type { ApiDescription } from '../../runtime/contract.ts';
+import { signJwt, verifyJwt } from '../../runtime/auth/jwt.ts';
 import { createRuntimeServer, type ChannelValidator, type ConnectionInfo, type RuntimeServer, type SsePeer, type WsPeer } from '../../runtime/server/index.ts';
 
 // The runtime is exercised over real sockets on 127.0.0.1 with independent clients (`ws`, raw
@@ -43,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function start(overrides: { validateOutbound?: boolean } = {}) {
+async function start(overrides: { validateOutbound?: boolean; maxBufferedBytes?: number } = {}) {
   errors.length = 0;
   server = createRuntimeServer({
     api,
@@ -378,6 +379,21 @@ describe('SSE channel', () => {
     second.close();
   });
 
+  it('answers HEAD with the stream headers and no stream', async () => {
+    await start();
+    const res = await new Promise<{ status?: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/feed', method: 'HEAD', headers: { cookie: 'session=good-session' } }, (r) => {
+        let body = '';
+        r.on('data', (d) => (body += String(d)));
+        r.on('end', () => resolve({ status: r.statusCode, headers: r.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(res).toMatchObject({ status: 200, body: '' });
+    expect(res.headers['content-type']).toBe('text/event-stream');
+  });
+
   it('ends the stream at the contract maximum duration', async () => {
     await start();
     const s = sse('/feed', { cookie: 'session=good-session' });
@@ -389,5 +405,28 @@ describe('SSE channel', () => {
     await start();
     expect(() => server.publish('feed', 'item', { n: 'one' })).toThrow(expect.objectContaining({ code: 'SW_OUTBOUND_INVALID' }));
     expect(() => server.publish('feed', 'nope', {})).toThrow(expect.objectContaining({ code: 'SW_OUTBOUND_INVALID' }));
+  });
+});
+
+describe('HTTP edge cases and dev tokens', () => {
+  it('answers oversized request headers with 431 instead of cutting the connection', async () => {
+    await start();
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/feed', headers: { cookie: 'x'.repeat(20_000), 'x-more': 'y'.repeat(20_000) } }, (r) => {
+        r.resume();
+        resolve(r.statusCode);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(431);
+  });
+
+  it('signJwt counts iat and exp from the given clock, also for a duration string', async () => {
+    const now = Date.UTC(2030, 0, 1);
+    const jwt = await signJwt({ sub: 'ann' }, SECRET, { now, expiresIn: '2h' });
+    const claims = await verifyJwt(jwt, { secret: SECRET, algorithms: ['HS256'], now: () => now });
+    expect([claims.iat, claims.exp]).toEqual([now / 1000, now / 1000 + 7200]);
+    await expect(signJwt({ sub: 'ann' }, SECRET, { expiresIn: 'soon' })).rejects.toMatchObject({ code: 'SW_CONFIG_INVALID' });
   });
 });
