@@ -69,6 +69,26 @@ export interface ReconnectSpec {
   description?: string;
 }
 
+/** One rule of x-sw-sequence (spec/extensions/x-sw-sequence.schema.json). */
+export interface SequenceRule {
+  id: string;
+  kind: 'first' | 'last' | 'before' | 'once' | 'every';
+  description?: string;
+  messages?: readonly string[];
+  first?: readonly string[];
+  then?: readonly string[];
+  ignore?: readonly string[];
+  key?: string;
+  keyByMessage?: Readonly<Record<string, string>>;
+  intervalMs?: number;
+  toleranceMs?: number;
+}
+
+export interface SequenceSpec {
+  description?: string;
+  rules: readonly SequenceRule[];
+}
+
 export interface AuthSpec {
   credential: { in: 'header' | 'query' | 'cookie' | 'subprotocol' | 'first-message'; name?: string; prefix?: string; message?: string; property?: string; deadlineMs?: number };
   jwt?: { algorithms: readonly string[]; clockToleranceSec?: number; requiredClaims?: readonly string[] };
@@ -130,6 +150,7 @@ export interface ChannelDescription {
   readonly poll?: PollSpec;
   readonly errors?: ErrorsSpec;
   readonly reconnect?: ReconnectSpec;
+  readonly sequence?: SequenceSpec;
   /** Server → client. */
   readonly send: DirectionDescription;
   /** Client → server. */

@@ -116,6 +116,38 @@ export const api = {
         },
         "description": "Every 3000 ms the server reloads the active runs and sends fleet_update with the runs whose fingerprint changed (nothing when none did) and fleet_logs with up to 50 new log lines per run.",
       },
+      "sequence": {
+        "description": "A fresh stream starts with fleet_snapshot (or error, which ends it); heartbeats every 15 s.",
+        "rules": [
+          {
+            "id": "snapshot-first",
+            "kind": "first",
+            "messages": [
+              "fleet_snapshot",
+              "error",
+            ],
+            "description": "The first event of a stream opened without Last-Event-ID is fleet_snapshot, or error when the state cannot be loaded.",
+          },
+          {
+            "id": "error-last",
+            "kind": "last",
+            "messages": [
+              "error",
+            ],
+            "description": "error ends the stream.",
+          },
+          {
+            "id": "heartbeat-interval",
+            "kind": "every",
+            "messages": [
+              "heartbeat",
+            ],
+            "intervalMs": 15000,
+            "toleranceMs": 5000,
+            "description": "A heartbeat event at least every 15 s (+ 5 s tolerance) (x-sw-heartbeat).",
+          },
+        ],
+      },
       "send": {
         "messages": [
           {

@@ -179,6 +179,51 @@ export const api = {
           },
         },
       },
+      "sequence": {
+        "description": "Per execution_id: execution_started first, exactly once; then workflow, task, llm and tool events; then exactly one terminal event, after which nothing carries that execution_id.",
+        "rules": [
+          {
+            "id": "execution-started-first",
+            "kind": "first",
+            "messages": [
+              "execution_started",
+            ],
+            "key": "/data/execution_id",
+            "description": "The first event of an execution is execution_started.",
+          },
+          {
+            "id": "execution-started-once",
+            "kind": "once",
+            "messages": [
+              "execution_started",
+            ],
+            "key": "/data/execution_id",
+            "description": "One execution_started per execution_id.",
+          },
+          {
+            "id": "execution-terminal-once",
+            "kind": "once",
+            "messages": [
+              "execution_completed",
+              "execution_failed",
+              "execution_cancelled",
+            ],
+            "key": "/data/execution_id",
+            "description": "An execution ends once.",
+          },
+          {
+            "id": "execution-terminal-last",
+            "kind": "last",
+            "messages": [
+              "execution_completed",
+              "execution_failed",
+              "execution_cancelled",
+            ],
+            "key": "/data/execution_id",
+            "description": "Nothing carries an execution_id after its terminal event.",
+          },
+        ],
+      },
       "send": {
         "messages": [
           {

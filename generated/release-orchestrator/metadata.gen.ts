@@ -274,6 +274,81 @@ export const api = {
           },
         },
       },
+      "sequence": {
+        "description": "Per node, step_started, then its step_log / step_progress, then step_completed; workflow_completed last.",
+        "rules": [
+          {
+            "id": "step-started-first",
+            "kind": "before",
+            "first": [
+              "step_started",
+            ],
+            "then": [
+              "step_progress",
+              "step_log",
+              "step_completed",
+            ],
+            "key": "/nodeId",
+            "description": "A step's step_started comes before any other message about that step.",
+          },
+          {
+            "id": "step-started-once",
+            "kind": "once",
+            "messages": [
+              "step_started",
+            ],
+            "key": "/nodeId",
+            "description": "Every step is started at most once.",
+          },
+          {
+            "id": "step-completed-once",
+            "kind": "once",
+            "messages": [
+              "step_completed",
+            ],
+            "key": "/nodeId",
+            "description": "Every step is completed at most once.",
+          },
+          {
+            "id": "step-completed-last",
+            "kind": "last",
+            "messages": [
+              "step_completed",
+            ],
+            "key": "/nodeId",
+            "description": "Nothing about a step follows its step_completed.",
+          },
+          {
+            "id": "workflow-completed-last",
+            "kind": "last",
+            "messages": [
+              "workflow_completed",
+            ],
+            "ignore": [
+              "heartbeat",
+            ],
+            "description": "workflow_completed is the last message of the stream (heartbeats aside).",
+          },
+          {
+            "id": "workflow-completed-once",
+            "kind": "once",
+            "messages": [
+              "workflow_completed",
+            ],
+            "description": "The stream completes once.",
+          },
+          {
+            "id": "heartbeat-interval",
+            "kind": "every",
+            "messages": [
+              "heartbeat",
+            ],
+            "intervalMs": 15000,
+            "toleranceMs": 5000,
+            "description": "A heartbeat at least every 15 s (+ 5 s tolerance) from the upgrade on (x-sw-heartbeat).",
+          },
+        ],
+      },
       "send": {
         "messages": [
           {
@@ -534,6 +609,81 @@ export const api = {
             },
           },
         },
+      },
+      "sequence": {
+        "description": "Per task, task_started, then its task_log / task_progress, then task_completed; job_completed last.",
+        "rules": [
+          {
+            "id": "task-started-first",
+            "kind": "before",
+            "first": [
+              "task_started",
+            ],
+            "then": [
+              "task_progress",
+              "task_log",
+              "task_completed",
+            ],
+            "key": "/taskId",
+            "description": "A task's task_started comes before any other message about that task.",
+          },
+          {
+            "id": "task-started-once",
+            "kind": "once",
+            "messages": [
+              "task_started",
+            ],
+            "key": "/taskId",
+            "description": "Every task is started at most once.",
+          },
+          {
+            "id": "task-completed-once",
+            "kind": "once",
+            "messages": [
+              "task_completed",
+            ],
+            "key": "/taskId",
+            "description": "Every task is completed at most once.",
+          },
+          {
+            "id": "task-completed-last",
+            "kind": "last",
+            "messages": [
+              "task_completed",
+            ],
+            "key": "/taskId",
+            "description": "Nothing about a task follows its task_completed.",
+          },
+          {
+            "id": "job-completed-last",
+            "kind": "last",
+            "messages": [
+              "job_completed",
+            ],
+            "ignore": [
+              "heartbeat",
+            ],
+            "description": "job_completed is the last message of the stream (heartbeats aside).",
+          },
+          {
+            "id": "job-completed-once",
+            "kind": "once",
+            "messages": [
+              "job_completed",
+            ],
+            "description": "The stream completes once.",
+          },
+          {
+            "id": "heartbeat-interval",
+            "kind": "every",
+            "messages": [
+              "heartbeat",
+            ],
+            "intervalMs": 15000,
+            "toleranceMs": 5000,
+            "description": "A heartbeat at least every 15 s (+ 5 s tolerance) from the upgrade on (x-sw-heartbeat).",
+          },
+        ],
       },
       "send": {
         "messages": [
@@ -797,6 +947,54 @@ export const api = {
           },
         },
       },
+      "sequence": {
+        "description": "A task is cancelled only after it was assigned, at most once.",
+        "rules": [
+          {
+            "id": "task-assigned-before-cancelled",
+            "kind": "before",
+            "first": [
+              "task_assigned",
+            ],
+            "then": [
+              "task_cancelled",
+            ],
+            "keyByMessage": {
+              "task_assigned": "/task/taskId",
+              "task_cancelled": "/taskId",
+            },
+            "description": "task_cancelled names a task this connection was assigned before.",
+          },
+          {
+            "id": "task-assigned-once",
+            "kind": "once",
+            "messages": [
+              "task_assigned",
+            ],
+            "key": "/task/taskId",
+            "description": "A task is assigned once.",
+          },
+          {
+            "id": "task-cancelled-once",
+            "kind": "once",
+            "messages": [
+              "task_cancelled",
+            ],
+            "key": "/taskId",
+            "description": "A task is cancelled at most once.",
+          },
+          {
+            "id": "heartbeat-interval",
+            "kind": "every",
+            "messages": [
+              "heartbeat",
+            ],
+            "intervalMs": 15000,
+            "toleranceMs": 5000,
+            "description": "A heartbeat at least every 15 s (+ 5 s tolerance) from the upgrade on (x-sw-heartbeat).",
+          },
+        ],
+      },
       "send": {
         "messages": [
           {
@@ -1042,6 +1240,21 @@ export const api = {
             },
           },
         },
+      },
+      "sequence": {
+        "description": "Heartbeats keep the dashboard stream alive.",
+        "rules": [
+          {
+            "id": "heartbeat-interval",
+            "kind": "every",
+            "messages": [
+              "heartbeat",
+            ],
+            "intervalMs": 15000,
+            "toleranceMs": 5000,
+            "description": "A heartbeat at least every 15 s (+ 5 s tolerance) from the upgrade on (x-sw-heartbeat).",
+          },
+        ],
       },
       "send": {
         "messages": [

@@ -12,10 +12,11 @@ import type {
   LimitsSpec as LimitsIR,
   PollSpec as PollIR,
   ReconnectSpec as ReconnectIR,
+  SequenceSpec as SequenceIR,
   SseSpec as SseIR,
 } from '../../../runtime/contract.ts';
 
-export type { AuthIR, ErrorsIR, HeartbeatIR, LimitsIR, PollIR, ReconnectIR, SseIR };
+export type { AuthIR, ErrorsIR, HeartbeatIR, LimitsIR, PollIR, ReconnectIR, SequenceIR, SseIR };
 
 export type JsonSchema = boolean | { [keyword: string]: unknown };
 export type Direction = 'send' | 'receive';
@@ -72,6 +73,7 @@ export interface ChannelIR {
   poll?: PollIR;
   errors?: ErrorsIR;
   reconnect?: ReconnectIR;
+  sequence?: SequenceIR;
   pointer: string;
 }
 

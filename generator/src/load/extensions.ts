@@ -18,6 +18,7 @@ const SITES: Record<string, readonly ExtensionSite[]> = {
   'x-sw-poll': ['channel'],
   'x-sw-reconnect': ['root', 'channel'],
   'x-sw-errors': ['channel'],
+  'x-sw-sequence': ['channel'],
   'x-sw-auth': ['securityScheme'],
   'x-sw-http': ['operation'],
   'x-sw-decisions': ['info'],

@@ -56,6 +56,7 @@ export function buildChannels(doc: Record<string, unknown>, naming: ChannelNamin
       ['x-sw-poll', 'poll'],
       ['x-sw-errors', 'errors'],
       ['x-sw-reconnect', 'reconnect'],
+      ['x-sw-sequence', 'sequence'],
     ] as const) {
       if (isRecord(ch[key])) (ir as unknown as Record<string, unknown>)[field] = ch[key];
     }

@@ -69,6 +69,17 @@ function checkChannelReferences(doc: unknown, view: ChannelView, report: (f: Fin
     expectTag(heartbeat.message, 'send', [...base, 'x-sw-heartbeat', 'message']);
     if (isRecord(heartbeat.pong)) expectTag(heartbeat.pong.message, 'receive', [...base, 'x-sw-heartbeat', 'pong', 'message']);
   }
+  const sequence = view.channel['x-sw-sequence'];
+  if (isRecord(sequence) && Array.isArray(sequence.rules)) {
+    sequence.rules.forEach((rule, i) => {
+      if (!isRecord(rule)) return;
+      for (const field of ['messages', 'first', 'then', 'ignore'] as const) {
+        const list = rule[field];
+        if (Array.isArray(list)) list.forEach((tag, j) => expectTag(tag, 'send', [...base, 'x-sw-sequence', 'rules', i, field, j]));
+      }
+      if (isRecord(rule.keyByMessage)) for (const tag of Object.keys(rule.keyByMessage)) expectTag(tag, 'send', [...base, 'x-sw-sequence', 'rules', i, 'keyByMessage', tag]);
+    });
+  }
   const errors = view.channel['x-sw-errors'];
   const codes = isRecord(errors) && isRecord(errors.codes) ? new Set(Object.keys(errors.codes)) : new Set<string>();
   if (isRecord(errors)) expectTag(errors.message, 'send', [...base, 'x-sw-errors', 'message']);
