@@ -19,6 +19,15 @@ export const RUNTIME_ERROR_CODES = {
   SW_NOT_FOUND: 'no channel at this address',
   SW_HANDLER_FAILED: 'an application handler threw',
   SW_CONFIG_INVALID: 'an option given to the runtime is not valid',
+  // Raised or reported by the client (runtime/client).
+  SW_AUTH_REJECTED: 'the server refused the credential (HTTP 401/403, close 4401/4403); the client does not retry',
+  SW_CONNECTION_REFUSED: 'the server refused the connection for good (a status or close code the contract says not to retry)',
+  SW_CONNECTION_LOST: 'the connection closed or could not be opened; the client reconnects',
+  SW_RETRIES_EXHAUSTED: "the contract's maximum number of reconnection attempts was reached",
+  SW_SERVER_SILENT: "no frame from the server within the contract's heartbeat interval plus tolerance",
+  SW_MESSAGE_TOO_LARGE: "an outbound message is over the contract's size limit; nothing was sent",
+  SW_CLIENT_CLOSED: 'the client is closed; the message was not sent',
+  SW_TRANSPORT_UNAVAILABLE: 'no WebSocket or fetch implementation can carry this connection here',
 } as const;
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;

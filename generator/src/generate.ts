@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { emitClient } from './emit/client/index.ts';
+import { emitDocs } from './emit/docs/index.ts';
 import { emitMetadata } from './emit/metadata/index.ts';
 import { emitModels } from './emit/models/index.ts';
 import { emitServer } from './emit/server/index.ts';
@@ -20,7 +22,7 @@ export interface GenerateResult {
 
 /** Every artifact for one API, in a fixed order. Pure: IR in, files out. */
 export function emitAll(ir: ApiIR, compiled: CompiledPayloads = compilePayloads(ir)): EmittedFile[] {
-  return [emitModels(ir), ...emitValidators(ir, compiled), emitMetadata(ir), emitServer(ir)];
+  return [emitModels(ir), ...emitValidators(ir, compiled), emitMetadata(ir), emitServer(ir), emitClient(ir), emitDocs(ir)];
 }
 
 /** The API name used when none is configured: the file name without `.asyncapi.yaml` and the like. */

@@ -29,10 +29,10 @@ describe('streamwright generate (as a process)', () => {
   it('writes every artifact, then is byte-identical on a second run', async () => {
     const first = await run(['generate', 'api.asyncapi.yaml', '--out', 'out'], dir);
     expect(first.code).toBe(0);
-    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['metadata.gen.ts', 'models.gen.ts', 'server.gen.ts', 'validators.gen.d.ts', 'validators.gen.js']);
+    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['README.md', 'client.gen.ts', 'metadata.gen.ts', 'models.gen.ts', 'server.gen.ts', 'validators.gen.d.ts', 'validators.gen.js']);
     const before = await Promise.all(['models.gen.ts', 'validators.gen.js'].map((f) => readFile(path.join(dir, 'out', f), 'utf8')));
     const second = await run(['generate', 'api.asyncapi.yaml', '--out', 'out'], dir);
-    expect(second.stdout).toContain('0 written, 5 unchanged');
+    expect(second.stdout).toContain('0 written, 7 unchanged');
     const after = await Promise.all(['models.gen.ts', 'validators.gen.js'].map((f) => readFile(path.join(dir, 'out', f), 'utf8')));
     expect(after).toEqual(before);
     for (const text of after) {

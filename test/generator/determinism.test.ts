@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../generator/src/generate.ts';
 import { writeFiles } from '../../generator/src/write/write.ts';
-import { cleanup, GENERATED_FILES, generateInto, tempDir } from './harness.ts';
+import { cleanup, GENERATED_DOCS, GENERATED_FILES, generateInto, tempDir } from './harness.ts';
 
 const SPECS = [
   'test/fixtures/foreign/chat-rtm.asyncapi.yaml',
@@ -37,7 +37,7 @@ describe.each(SPECS)('%s', (spec) => {
 
   it('generates byte-identical files twice in a row, and from an absolute path', async () => {
     const first = await contentsOf(spec);
-    expect(Object.keys(first).sort()).toEqual([...GENERATED_FILES].sort());
+    expect(Object.keys(first).sort()).toEqual([...GENERATED_FILES, ...GENERATED_DOCS].sort());
     expect(await contentsOf(spec)).toEqual(first);
     expect(await contentsOf(path.resolve(spec))).toEqual(first);
     expect(await contentsOf(`./${spec}`)).toEqual(first);

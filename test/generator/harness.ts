@@ -11,7 +11,9 @@ import type { ApiIR, ChannelIR, Direction, MessageIR } from '../../generator/src
 import { tsString } from '../../generator/src/render/escape.ts';
 import { writeFiles } from '../../generator/src/write/write.ts';
 
-export const GENERATED_FILES = ['models.gen.ts', 'validators.gen.js', 'validators.gen.d.ts', 'metadata.gen.ts', 'server.gen.ts'] as const;
+export const GENERATED_FILES = ['models.gen.ts', 'validators.gen.js', 'validators.gen.d.ts', 'metadata.gen.ts', 'server.gen.ts', 'client.gen.ts'] as const;
+/** Generated documentation (not code): written with the code, checked by test/generator/client.test.ts. */
+export const GENERATED_DOCS = ['README.md'] as const;
 
 /** Under the project (so vitest can import the `.ts` output), git-ignored, removed by `cleanup`. */
 const TMP_ROOT = path.resolve('.tmp/generator-tests');

@@ -9,7 +9,10 @@ import { EXIT, type CliIO } from './io.ts';
 export const GENERATE_HELP = `Usage: streamwright generate [<spec> --out <dir>] [--name <api>] [--check] [--dump-ir] [--allow-remote]
 
 Generates code from an AsyncAPI 3.0 document: models.gen.ts (types, tagged unions, guards),
-validators.gen.js + .d.ts (precompiled, standalone ESM), metadata.gen.ts (the API as data).
+validators.gen.js + .d.ts (precompiled, standalone ESM), metadata.gen.ts (the API as data),
+server.gen.ts (typed create<Api>Server on streamwright/runtime), client.gen.ts (typed
+create<Api>Client on streamwright/runtime/client, for Node and browsers) and README.md (how to
+connect, subscribe and send, from the contract's own examples).
 
 With no <spec>, regenerates every API listed in ${CONFIG_FILE}.
 

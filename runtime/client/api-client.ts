@@ -1,0 +1,108 @@
+import type { ApiDescription, ChannelDescription } from '../contract.ts';
+import { httpRequest, type HttpResponse } from './http.ts';
+import { SseChannelClient } from './sse-channel.ts';
+import type { ClientAuth, ClientOptions, ValidationResult } from './types.ts';
+import type { Target } from './url.ts';
+import { WsChannelClient } from './ws-channel.ts';
+
+/** What a generated `create<Api>Client` takes: where, which credentials, and options. */
+export interface ApiClientOptions<Auth extends ClientAuth = ClientAuth> extends ClientOptions {
+  /** A full URL (its path is used for channels whose address it matches), or only an origin. */
+  url?: string;
+  /** Origin (and optional path prefix) of the server: `http://localhost:3000`; ws(s) for WebSocket channels is derived. */
+  baseUrl?: string;
+  /** A server id of the contract (`development`), used when neither url nor baseUrl is given. */
+  server?: string;
+  /** Credentials by security scheme id. */
+  auth?: Auth;
+}
+
+export interface WsBinding {
+  channel: string;
+  inbound: (data: unknown) => ValidationResult;
+  outbound?: (data: unknown) => ValidationResult;
+  pong?: unknown;
+}
+
+export interface SseBinding {
+  channel: string;
+  inbound: (event: string, data: unknown) => ValidationResult;
+}
+
+/** Per-connection overrides of the client's options. */
+export type ChannelOptions = ClientOptions & { auth?: ClientAuth; resubscribe?: readonly unknown[] } & Target;
+
+/** The untyped core a generated client wraps: opens channels and tracks them for `close()`. */
+export class ApiClient {
+  private readonly open = new Set<{ close(): Promise<unknown> }>();
+
+  constructor(
+    readonly api: ApiDescription,
+    private readonly options: ApiClientOptions,
+  ) {}
+
+  ws<TagMap, In, Out>(binding: WsBinding, params: Readonly<Record<string, string | undefined>> = {}, overrides: ChannelOptions = {}): WsChannelClient<TagMap, In, Out> {
+    const { options, target, auth, rest } = this.merge(overrides);
+    const channel = this.channel(binding.channel);
+    const client = new WsChannelClient<TagMap, In, Out>({
+      api: this.api,
+      channel,
+      options,
+      target,
+      params,
+      auth,
+      inbound: binding.inbound,
+      ...(binding.outbound ? { outbound: binding.outbound } : {}),
+      ...(binding.pong !== undefined ? { pong: binding.pong } : {}),
+      ...(rest.resubscribe ? { resubscribe: rest.resubscribe } : {}),
+    });
+    this.track(client);
+    return client;
+  }
+
+  sse<TagMap, Event>(binding: SseBinding, params: Readonly<Record<string, string | undefined>> = {}, overrides: ChannelOptions = {}): SseChannelClient<TagMap, Event> {
+    const { options, target, auth } = this.merge(overrides);
+    const client = new SseChannelClient<TagMap, Event>({ api: this.api, channel: this.channel(binding.channel), options, target, params, auth, inbound: binding.inbound });
+    this.track(client);
+    return client;
+  }
+
+  request(channelId: string, body: unknown, validate?: (data: unknown) => ValidationResult, overrides: ChannelOptions = {}): Promise<HttpResponse> {
+    const { options, target, auth } = this.merge(overrides);
+    return httpRequest(this.api, this.channel(channelId), { target, auth, options, ...(validate ? { validate } : {}) }, body);
+  }
+
+  /** Closes every channel this client opened. */
+  async close(): Promise<void> {
+    await Promise.all([...this.open].map((c) => c.close()));
+  }
+
+  private track(client: { close(): Promise<unknown>; onState(name: 'closed', fn: () => void): unknown }) {
+    this.open.add(client);
+    client.onState('closed', () => this.open.delete(client));
+  }
+
+  private channel(id: string): ChannelDescription {
+    const channel = this.api.channels[id];
+    if (!channel) throw new Error(`no channel ${id} in ${this.api.name}`);
+    return channel;
+  }
+
+  private merge(overrides: ChannelOptions) {
+    const { url, baseUrl, server, auth: baseAuth, ...baseOptions } = this.options;
+    const { url: u2, baseUrl: b2, server: s2, auth: a2, resubscribe, ...channelOptions } = overrides;
+    const target: Target = {};
+    const pick = <K extends keyof Target>(k: K, over: Target[K], base: Target[K]) => {
+      const v = over ?? base;
+      if (v !== undefined) target[k] = v;
+    };
+    pick('url', u2, url);
+    pick('baseUrl', b2, baseUrl);
+    pick('server', s2, server);
+    return { options: { ...baseOptions, ...channelOptions } as ClientOptions, target, auth: a2 ?? baseAuth, rest: { resubscribe } };
+  }
+}
+
+export function createApiClient(api: ApiDescription, options: ApiClientOptions = {}): ApiClient {
+  return new ApiClient(api, options);
+}

@@ -1,0 +1,60 @@
+/**
+ * The generated client and README for documents not our own (foreign, hostile): the client
+ * type-checks under strict settings, its module loads and builds a client, the README names no
+ * spec string outside an escaper; both match their golden files.
+ */
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, generateInto, importGenerated, STRICT_OPTIONS, tempDir, typeCheck, type Generated } from './harness.ts';
+
+const SPECS = [
+  ...readdirSync('test/fixtures/foreign')
+    .filter((f) => f.endsWith('.asyncapi.yaml'))
+    .sort()
+    .map((f) => path.join('test/fixtures/foreign', f)),
+  'test/fixtures/hostile/hostile.asyncapi.yaml',
+  'test/fixtures/hostile/proto-keys.asyncapi.yaml',
+];
+
+describe.each(SPECS)('client for %s', (spec) => {
+  const name = path.basename(spec).replace(/\.asyncapi\.yaml$/, '');
+  let dir: string;
+  let gen: Generated;
+  let client: string;
+  let readme: string;
+
+  beforeAll(async () => {
+    dir = await tempDir(`client-${name}`);
+    gen = await generateInto(spec, dir);
+    client = await readFile(path.join(dir, 'client.gen.ts'), 'utf8');
+    readme = await readFile(path.join(dir, 'README.md'), 'utf8');
+  });
+  afterAll(() => cleanup(dir));
+
+  it('type-checks under strict settings', () => {
+    const diagnostics = typeCheck(dir, ['client.gen.ts'], { ...STRICT_OPTIONS, allowImportingTsExtensions: true, types: ['node'], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], skipLibCheck: true });
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('loads and offers one method per channel, plus close', async () => {
+    const mod = await importGenerated<Record<string, (o?: unknown) => Record<string, unknown>>>(dir, 'client.gen.ts');
+    const factory = Object.entries(mod).find(([k]) => /^create.*Client$/.test(k));
+    expect(factory).toBeDefined();
+    const instance = factory![1]!({ baseUrl: 'http://127.0.0.1:9' });
+    expect(Object.keys(instance)).toHaveLength(gen.ir.channels.length + 1);
+    expect(typeof instance['close']).toBe('function');
+  });
+
+  it('README code fences are balanced and the spec cannot open HTML', () => {
+    const fences = readme.split('\n').filter((l) => /^\s*`{3,}/.test(l));
+    expect(fences.length % 2).toBe(0);
+    expect(readme).not.toMatch(/<(script|img|iframe)/i);
+  });
+
+  it('matches the golden files', async () => {
+    await expect(client).toMatchFileSnapshot(`./__golden__/${name}/client.gen.ts`);
+    await expect(readme).toMatchFileSnapshot(`./__golden__/${name}/README.md`);
+  });
+});
