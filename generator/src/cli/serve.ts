@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startReferenceServers, type RunningReference } from '../../../reference-server/index.ts';
 import { EXIT, type CliIO } from './io.ts';
+import { MOCK_OPTIONS, serveMock } from './serve-mock.ts';
 
 export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--json]
 
@@ -8,6 +9,9 @@ Starts the reference servers of the four seed APIs, each on its own port (port b
 steadybase, release-orchestrator, agnt5, agent-workspace; default base 3000), and prints for each
 its URLs and a ready-to-use development credential per auth scheme. Development secrets are
 generated at start. Stops on SIGINT / SIGTERM with a graceful shutdown.
+
+With a document, \`streamwright serve <spec.yaml>\` runs a mock of it instead: see
+\`streamwright serve <spec.yaml> --help\`.
 
 Options:
   --port-base <n>    first port (default 3000; 0 picks free ports)
@@ -19,11 +23,13 @@ Options:
 
 export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.EventEmitter = process): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
+        ...MOCK_OPTIONS,
         'port-base': { type: 'string' },
         host: { type: 'string' },
         'time-scale': { type: 'string' },
@@ -34,6 +40,16 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     }));
   } catch (e) {
     io.stderr.write(`streamwright serve: ${(e as Error).message}\n\n${SERVE_HELP}`);
+    return EXIT.usage;
+  }
+  if (positionals.length > 1) {
+    io.stderr.write(`streamwright serve: give one document (got ${positionals.length})\n`);
+    return EXIT.usage;
+  }
+  if (positionals.length === 1) return serveMock(positionals[0]!, values, io, signals);
+  const mockOnly = Object.keys(MOCK_OPTIONS).filter((name) => values[name] !== undefined);
+  if (mockOnly.length > 0) {
+    io.stderr.write(`streamwright serve: --${mockOnly[0]} applies to a mock (\`serve <spec.yaml>\`)\n\n${SERVE_HELP}`);
     return EXIT.usage;
   }
   if (values.help) {

@@ -1,0 +1,111 @@
+import { compilePayloads } from '../generator/src/emit/validators/index.ts';
+import { defaultApiName } from '../generator/src/generate.ts';
+import { buildIR } from '../generator/src/ir/build/index.ts';
+import type { ApiIR, ChannelDirectionIR, ChannelIR, Direction, MessageIR } from '../generator/src/ir/types.ts';
+import type { Diagnostic } from '../generator/src/load/diagnostic.ts';
+import { hasErrors, loadSpec } from '../generator/src/load/load.ts';
+import { normalizeAjvErrors } from '../generator/src/validate/ajv.ts';
+import type { ApiDescription, ChannelDescription } from '../runtime/contract.ts';
+import type { ChannelValidator, ValidationResult } from '../runtime/server/types.ts';
+
+/**
+ * An AsyncAPI document made ready to serve, in memory: the same load → IR → compiled payload
+ * validators flow `generate` runs, without writing generated code anywhere. The runtime gets
+ * the API as data (what metadata.gen.ts would hold) and per channel direction a validator that
+ * reads the tag first (what validators.gen.js would export).
+ */
+export interface MockContract {
+  ir: ApiIR;
+  api: ApiDescription;
+  validators: Record<string, { send: ChannelValidator; receive: ChannelValidator }>;
+  /** Validates one message's payload. */
+  validatePayload(messageId: string, payload: unknown): ValidationResult;
+  message(id: string): MessageIR;
+}
+
+export type LoadContractResult = { ok: true; contract: MockContract; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Loads a document (remote `$ref`s are not fetched) and compiles it; never throws for a bad document. */
+export async function loadContract(spec: string, options: { name?: string } = {}): Promise<LoadContractResult> {
+  // `schema` rules: the AsyncAPI JSON Schema and streamwright's own checks, examples included.
+  const loaded = await loadSpec(spec, { rules: 'schema' });
+  if (hasErrors(loaded.diagnostics) || loaded.document === undefined) return { ok: false, diagnostics: loaded.diagnostics };
+  try {
+    return { ok: true, contract: compileContract(buildIR(loaded.document, options.name ?? defaultApiName(spec))), diagnostics: loaded.diagnostics };
+  } catch (e) {
+    const diagnostic: Diagnostic = { code: 'sw/generate-unsupported', severity: 'error', message: (e as Error).message, file: spec, line: 1, column: 1, pointer: '#' };
+    return { ok: false, diagnostics: [...loaded.diagnostics, diagnostic] };
+  }
+}
+
+export function compileContract(ir: ApiIR): MockContract {
+  const compiled = compilePayloads(ir);
+  const messages = new Map(ir.messages.map((m) => [m.id, m]));
+  const message = (id: string) => {
+    const m = messages.get(id);
+    if (!m) throw new Error(`no message ${id}`);
+    return m;
+  };
+  const validatePayload = (id: string, payload: unknown): ValidationResult => {
+    const fn = compiled.validatorOf(message(id));
+    return fn(payload) ? { ok: true, value: payload } : { ok: false, errors: normalizeAjvErrors(fn.errors) };
+  };
+  const validators: MockContract['validators'] = {};
+  for (const c of ir.channels) {
+    validators[c.id] = { send: dispatcher(c, 'send', validatePayload), receive: dispatcher(c, 'receive', validatePayload) };
+  }
+  return { ir, api: describe(ir), validators, validatePayload, message };
+}
+
+function fail(pointer: string, message: string): ValidationResult {
+  return { ok: false, errors: [{ pointer, keyword: 'tag', message }] };
+}
+
+/** The validator of one channel direction: the tag picks the message, then only its schema runs. */
+function dispatcher(c: ChannelIR, d: Direction, validatePayload: MockContract['validatePayload']): ChannelValidator {
+  const entries = c[d].messages;
+  const untagged = entries.length === 1 && entries[0]!.tag === null ? entries[0]!.message : undefined;
+  const byTag = new Map(entries.flatMap((e) => (e.tag === null ? [] : [[e.tag, e.message] as const])));
+  const known = byTag.size ? `expected one of ${[...byTag.keys()].join(', ')}` : `no message is allowed ${d === 'send' ? 'server → client' : 'client → server'}`;
+  if (c.transport === 'sse') {
+    return (...args: unknown[]) => {
+      const [event, data] = args;
+      if (untagged) return validatePayload(untagged, data);
+      const id = typeof event === 'string' ? byTag.get(event) : undefined;
+      return id ? validatePayload(id, data) : fail('', `unknown event (${known})`);
+    };
+  }
+  const property = c.tagProperty ?? 'type';
+  const pointer = '/' + property.replace(/~/g, '~0').replace(/\//g, '~1');
+  return (...args: unknown[]) => {
+    const [data] = args;
+    if (untagged) return validatePayload(untagged, data);
+    if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof (data as Record<string, unknown>)[property] !== 'string') {
+      return fail(pointer, `must be an object with a string "${property}"`);
+    }
+    const id = byTag.get((data as Record<string, string>)[property]!);
+    return id ? validatePayload(id, data) : fail(pointer, `unknown ${property} (${known})`);
+  };
+}
+
+/** The API as data, as metadata.gen.ts carries it (the runtime's `ApiDescription`). */
+export function describe(ir: ApiIR): ApiDescription {
+  const typeNames = new Map(ir.messages.map((m) => [m.id, m.typeName]));
+  const direction = (d: ChannelDirectionIR) => ({
+    messages: d.messages.map((cm) => ({ key: cm.key, tag: cm.tag, type: typeNames.get(cm.message)! })),
+    operations: d.operations.map(({ pointer: _pointer, ...op }) => op),
+  });
+  const channel = (c: ChannelIR): ChannelDescription => {
+    const { send, receive, typeName: _t, pointer: _p, ...rest } = c;
+    return { ...rest, send: direction(send), receive: direction(receive) };
+  };
+  return {
+    name: ir.name,
+    title: ir.title,
+    version: ir.version,
+    servers: ir.servers.map(({ pointer: _p, ...s }) => s),
+    securitySchemes: ir.securitySchemes.map(({ pointer: _p, ...s }) => s),
+    ...(ir.reconnect ? { reconnect: ir.reconnect } : {}),
+    channels: Object.fromEntries(ir.channels.map((c) => [c.id, channel(c)])),
+  };
+}
