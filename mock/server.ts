@@ -278,8 +278,11 @@ export function createMockServer(contract: MockContract, options: MockOptions = 
  * response's chunked body.
  */
 function cut(socket: import('node:net').Socket) {
-  socket.destroySoon();
-  setTimeout(() => socket.destroy(), 1000).unref();
+  // After the tick: the runtime hands a tick's SSE events to the socket at its end.
+  setImmediate(() => {
+    socket.destroySoon();
+    setTimeout(() => socket.destroy(), 1000).unref();
+  });
 }
 
 /** The first success status the operation declares (x-sw-http), with a body generated from its schema. */

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { encodeSse } from '../sse/encode.ts';
+import { textFrame } from '../ws/frame.ts';
 import { compileAddress, type AddressMatcher } from '../address.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import type { ChannelDescription } from '../contract.ts';
@@ -87,11 +89,11 @@ export class RuntimeServer {
   /** Validates once, serialises once, sends to every open WebSocket on the channel (and matching parameters). */
   broadcast(channelId: string, message: unknown, params?: Readonly<Record<string, string>>): number {
     this.validateOutbound(channelId, message);
-    const text = JSON.stringify(message);
+    const frame = textFrame(JSON.stringify(message));
     let delivered = 0;
     for (const session of this.sessions) {
       if (session.channel !== channelId || !session.isOpen || !sameParams(session.params, params)) continue;
-      session.sendRaw(text);
+      session.sendFrame(frame);
       delivered++;
     }
     return delivered;
@@ -106,7 +108,8 @@ export class RuntimeServer {
     }
     const stream = this.stream(channelId, params);
     const stored = stream.history.next(event, JSON.stringify(data));
-    for (const peer of stream.peers) peer.write(stored.id, event, stored.data);
+    const encoded = encodeSse({ id: stored.id, event, data: stored.data });
+    for (const peer of stream.peers) peer.writeEncoded(encoded);
     return stream.peers.size;
   }
 
@@ -195,6 +198,7 @@ export class RuntimeServer {
       const session = new WsSession({
         id: this.nextId++,
         ws,
+        socket,
         channel,
         params,
         url,
@@ -445,6 +449,10 @@ class SsePeerImpl implements SsePeer {
     this.server.validateEvent(this.channel, event, data);
     const stored = this.stream.history.next(event, JSON.stringify(data), false);
     this.write(stored.id, event, stored.data);
+  }
+
+  writeEncoded(encoded: string): void {
+    this.connection.writeEncoded(encoded);
   }
 
   /** `burst`: part of a replay, allowed past the slow-consumer bound until the socket drains. */

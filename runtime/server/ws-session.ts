@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { authenticate, type Principal } from '../auth/authenticate.ts';
 import type { ChannelDescription, SecuritySchemeDescription } from '../contract.ts';
@@ -9,6 +10,8 @@ import { CLOSE, type RuntimeServerOptions, type WsChannelHandlers, type WsPeer }
 export interface WsSessionInit {
   id: number;
   ws: WebSocket;
+  /** The upgraded TCP socket under `ws`, for writing broadcast frames built once. */
+  socket: Duplex;
   channel: ChannelDescription;
   params: Record<string, string>;
   url: URL;
@@ -100,10 +103,32 @@ export class WsSession implements WsPeer {
     this.sendRaw(JSON.stringify(message));
   }
 
-  /** Sends text that is already a validated, serialised message (for fan-out). */
+  /** Sends text that is already a validated, serialised message. */
   sendRaw(text: string): void {
     if (this.closed) return;
     this.ws.send(text);
+    this.boundBacklog();
+  }
+
+  /**
+   * Writes a text frame built once for every recipient (broadcast). The socket is corked until
+   * the end of the tick, so a burst of broadcasts leaves in one write per socket. Writing beside
+   * ws is safe because permessage-deflate is off: ws's sender also writes synchronously to this
+   * socket, so frames keep their order, and `bufferedAmount` counts these bytes too.
+   */
+  sendFrame(frame: Buffer): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    const socket = this.init.socket;
+    if (!socket.writableCorked) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
+    }
+    socket.write(frame);
+    this.boundBacklog();
+  }
+
+  /** A peer that does not read is cut off once its unsent bytes pass the bound. */
+  private boundBacklog(): void {
     const max = this.init.options.maxBufferedBytes ?? 1 << 20;
     if (this.ws.bufferedAmount > max) {
       this.report(new StreamwrightError('SW_SLOW_CONSUMER', `connection ${this.id} has ${this.ws.bufferedAmount} bytes unsent`, { status: CLOSE.tryAgainLater }));
