@@ -38,6 +38,11 @@ try {
   rows.push(...JSON.parse(t.stdout.trim().split('\n').pop()));
   console.log();
   rows.push(benchLoadTime({ samples: num('--samples', 7) }));
+  console.log();
+  // Fan-out (issue 4): server and clients in processes of their own; --expose-gc for the memory figures.
+  const f = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, 'bench', 'fanout.js'), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (f.status !== 0) throw new Error(`fanout exited ${f.status}`);
+  rows.push(...JSON.parse(f.stdout.trim().split('\n').pop()));
 } catch (e) {
   console.error(`\nbench failed: ${e.stack ?? e}`);
   process.exit(2);
