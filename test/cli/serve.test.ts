@@ -125,9 +125,17 @@ describe('streamwright serve', () => {
     const apis = stdout.trim().split('\n').map((l) => (JSON.parse(l) as Printed).api);
     expect(apis).toEqual(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace']);
     child.kill('SIGTERM');
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code).toBe(0);
-    expect(stderr).toBe('');
+    const exit = await new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    expect({ exit, stderr }).toEqual({ exit: { code: 0, signal: null }, stderr: '' });
+  });
+
+  it('a signal that arrives while the servers start still ends in a graceful stop', async () => {
+    const out = sink(4);
+    const signals = new EventEmitter();
+    const exit = serveCommand(['--port-base', '0', '--json'], { stdout: out.stream, stderr: out.stream } as never, signals);
+    signals.emit('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT')).toBe(0);
   });
 
   it('refuses a bad option with a usage error', async () => {

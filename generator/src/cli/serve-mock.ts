@@ -1,6 +1,6 @@
 import { createMockServer, loadContract, type FaultOptions, type MockOptions } from '../../../mock/index.ts';
 import { formatDiagnostic } from './format.ts';
-import { EXIT, type CliIO } from './io.ts';
+import { EXIT, stopSignal, type CliIO } from './io.ts';
 
 export const SERVE_MOCK_HELP = `Usage: streamwright serve <spec.yaml> [--port <n>] [--host <addr>] [--rate <n>] [--count <n>]
                          [--data examples|generated] [--seed <n>] [--time-scale <x>] [--jwt-secret <s>]
@@ -117,10 +117,12 @@ export async function serveMock(spec: string, values: Record<string, string | bo
     return EXIT.problems;
   }
   const mock = createMockServer(loaded.contract, options);
+  const stop = stopSignal(signals);
   let port: number;
   try {
     ({ port } = await mock.listen(options.port, options.host));
   } catch (e) {
+    stop.release();
     io.stderr.write(`streamwright serve: cannot listen on ${options.host}:${options.port}: ${(e as Error).message}\n`);
     return EXIT.problems;
   }
@@ -137,10 +139,8 @@ export async function serveMock(spec: string, values: Record<string, string | bo
     for (const c of credentials) io.stdout.write(`  credential ${c.scheme}: ${c.usage}\n    ${c.value}\n`);
     io.stdout.write('\nReady. Ctrl-C stops the mock.\n');
   }
-  await new Promise<void>((resolve) => {
-    signals.once('SIGINT', resolve);
-    signals.once('SIGTERM', resolve);
-  });
+  await stop.stopped;
+  stop.release();
   await mock.close();
   return EXIT.ok;
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startReferenceServers, type RunningReference } from '../../../reference-server/index.ts';
-import { EXIT, type CliIO } from './io.ts';
+import { EXIT, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, serveMock } from './serve-mock.ts';
 
 export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--json]
@@ -74,10 +74,12 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   }
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
 
+  const stop = stopSignal(signals);
   let running: RunningReference[];
   try {
     running = await startReferenceServers({ portBase, host, reference: { timeScale, seed, onError: () => undefined } });
   } catch (e) {
+    stop.release();
     io.stderr.write(`streamwright serve: cannot start: ${(e as Error).message}\n`);
     return EXIT.problems;
   }
@@ -94,10 +96,8 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     }
   }
   if (!values.json) io.stdout.write('Ready. Ctrl-C stops the servers.\n');
-  await new Promise<void>((resolve) => {
-    signals.once('SIGINT', resolve);
-    signals.once('SIGTERM', resolve);
-  });
+  await stop.stopped;
+  stop.release();
   await Promise.all(running.map((r) => r.server.close()));
   return EXIT.ok;
 }
