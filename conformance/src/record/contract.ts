@@ -1,0 +1,177 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compileAddress, type AddressMatcher } from '../../../runtime/address.ts';
+import { buildIR } from '../../../generator/src/ir/build/index.ts';
+import type { ApiIR, ChannelIR } from '../../../generator/src/ir/types.ts';
+import { defaultApiName } from '../../../generator/src/generate.ts';
+import type { Diagnostic } from '../../../generator/src/load/diagnostic.ts';
+import { hasErrors, loadSpec } from '../../../generator/src/load/load.ts';
+import { createContractValidator } from '../../../generator/src/validate/contract-validator.ts';
+import type { FrameViolation, Side, Transport } from '../transcript.ts';
+import { credentialLocations, type CredentialLocation } from './redact.ts';
+
+/** What the recorder knows about a contract: its channels, where credentials travel, how frames validate. */
+export interface RecordingContract {
+  /** API name (generated/<api>/ for the seed APIs). */
+  readonly api: string;
+  /** The spec path as transcripts name it: relative to the repository root when inside it. */
+  readonly spec: string;
+  /** `generated` when the precompiled validators of generated/<api>/ are used, `in-memory` otherwise. */
+  readonly validators: 'generated' | 'in-memory';
+  readonly channels: readonly ChannelIR[];
+  /** The WebSocket or SSE channel a request path belongs to. */
+  match(pathname: string, transport: Transport): { channel: ChannelIR; parameters: Record<string, string> } | undefined;
+  credentialLocations(channelId: string): CredentialLocation[];
+  /** The tag of a frame and the contract rules it breaks (none: it conforms). */
+  check(channelId: string, dir: Side, frame: FrameToCheck): FrameCheck;
+}
+
+export interface FrameToCheck {
+  text: string;
+  binary?: boolean;
+  /** Byte length of the frame as it travelled (for size limits). */
+  bytes?: number;
+  /** SSE only: the `event:` field ('message' when absent, as browsers dispatch it). */
+  event?: string;
+}
+
+export interface FrameCheck {
+  tag?: string;
+  violations: FrameViolation[];
+}
+
+type Verdict = { ok: true } | { ok: false; errors: readonly { pointer: string; keyword: string; message: string }[] };
+type WsValidator = (payload: unknown) => Verdict;
+type SseValidator = (event: string, payload: unknown) => Verdict;
+
+const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
+
+/** `streamwright <version>` for transcript headers. */
+export function toolVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string };
+    return `streamwright ${pkg.version ?? '0.0.0'}`;
+  } catch {
+    return 'streamwright 0.0.0';
+  }
+}
+
+/**
+ * Loads an AsyncAPI document for recording. For the four seed APIs (the document is
+ * spec/<api>.asyncapi.yaml of this repository and generated/<api>/ exists) frames are checked with
+ * the precompiled validators the servers use; any other document is compiled in memory.
+ */
+export async function loadRecordingContract(specFile: string, options: { name?: string } = {}): Promise<{ contract: RecordingContract } | { diagnostics: Diagnostic[] }> {
+  const loaded = await loadSpec(specFile, { rules: 'schema', payloadExamples: false });
+  if (hasErrors(loaded.diagnostics) || loaded.document === undefined) return { diagnostics: loaded.diagnostics };
+  const name = options.name ?? defaultApiName(specFile);
+  let ir: ApiIR;
+  try {
+    ir = buildIR(loaded.document, name);
+  } catch (e) {
+    return { diagnostics: [{ code: 'sw/generate-unsupported', severity: 'error', message: (e as Error).message, file: specFile, line: 1, column: 1, pointer: '#' }] };
+  }
+  const generated = await generatedValidators(specFile, name);
+  const inMemory = generated ? undefined : createContractValidator(loaded.document);
+  const channels = ir.channels.filter((c) => c.transport === 'ws' || c.transport === 'sse');
+  const matchers = new Map<string, AddressMatcher>(channels.map((c) => [c.id, compileAddress(c.address)]));
+
+  const validate = (channel: ChannelIR, dir: Side, payload: unknown, event: string | undefined): Verdict => {
+    const direction = dir === 'server' ? channel.send : channel.receive;
+    if (generated) {
+      const fn = generated[direction.validatorName];
+      if (typeof fn !== 'function') return { ok: false, errors: [{ pointer: '', keyword: 'tag', message: `no validator ${direction.validatorName}` }] };
+      return channel.transport === 'sse' ? (fn as SseValidator)(event ?? 'message', payload) : (fn as WsValidator)(payload);
+    }
+    const frame = event === undefined ? { payload } : { payload, event };
+    return inMemory!.validate(channel.id, dir === 'server' ? 'send' : 'receive', frame);
+  };
+
+  const contract: RecordingContract = {
+    api: name,
+    spec: displayPath(specFile),
+    validators: generated ? 'generated' : 'in-memory',
+    channels,
+    match(pathname, transport) {
+      for (const channel of channels) {
+        if (channel.transport !== transport) continue;
+        const parameters = matchers.get(channel.id)!.match(pathname);
+        if (parameters) return { channel, parameters: { ...parameters } };
+      }
+      return undefined;
+    },
+    credentialLocations(channelId) {
+      return credentialLocations(ir, channels.find((c) => c.id === channelId));
+    },
+    check(channelId, dir, frame) {
+      const channel = channels.find((c) => c.id === channelId);
+      if (!channel) return { violations: [{ rule: 'unknown-channel', pointer: '', message: `no channel ${JSON.stringify(channelId)}` }] };
+      return checkFrame(channel, dir, frame, validate);
+    },
+  };
+  return { contract };
+}
+
+function checkFrame(channel: ChannelIR, dir: Side, frame: FrameToCheck, validate: (c: ChannelIR, d: Side, payload: unknown, event: string | undefined) => Verdict): FrameCheck {
+  const violations: FrameViolation[] = [];
+  const limit = channel.limits?.maxMessageBytes?.limit;
+  const bytes = frame.bytes ?? Buffer.byteLength(frame.text);
+  if (dir === 'client' && limit !== undefined && bytes > limit) {
+    violations.push({ rule: 'too-large', pointer: '', message: `frame of ${bytes} bytes exceeds the contract's limit of ${limit} bytes` });
+  }
+  const tagged = (tag: string | undefined) => (tag === undefined ? { violations } : { tag, violations });
+  if (frame.binary) {
+    violations.push({ rule: 'binary', pointer: '', message: 'binary frame; the contract defines JSON text messages' });
+    return { violations };
+  }
+  const messages = (dir === 'server' ? channel.send : channel.receive).messages;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(frame.text);
+  } catch {
+    violations.push({ rule: 'not-json', pointer: '', message: 'frame text is not JSON' });
+    return tagged(channel.transport === 'sse' ? frame.event : undefined);
+  }
+  const tag =
+    channel.transport === 'sse'
+      ? (frame.event ?? 'message')
+      : channel.tagProperty !== null && isRecord(payload) && typeof payload[channel.tagProperty] === 'string'
+        ? (payload[channel.tagProperty] as string)
+        : undefined;
+  if (messages.length === 0) {
+    violations.push({ rule: 'unknown-tag', pointer: '', message: `the contract allows no ${dir} message on channel ${channel.id}` });
+    return tagged(tag);
+  }
+  const verdict = validate(channel, dir, payload, channel.transport === 'sse' ? (frame.event ?? 'message') : undefined);
+  if (!verdict.ok) {
+    for (const e of verdict.errors.slice(0, 50)) {
+      violations.push({ rule: e.keyword === 'tag' ? 'unknown-tag' : 'schema', pointer: e.pointer, message: e.message });
+    }
+  }
+  return tagged(tag);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The module of generated validators when the spec is one of this repository's generated APIs. */
+async function generatedValidators(specFile: string, name: string): Promise<Record<string, unknown> | undefined> {
+  const expected = path.join(REPO_ROOT, 'spec', `${name}.asyncapi.yaml`);
+  const file = path.join(REPO_ROOT, 'generated', name, 'validators.gen.js');
+  if (!existsSync(expected) || !existsSync(file)) return undefined;
+  try {
+    if (realpathSync(specFile) !== realpathSync(expected)) return undefined;
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function displayPath(specFile: string): string {
+  const abs = path.resolve(specFile);
+  const rel = path.relative(REPO_ROOT, abs);
+  const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return (inside ? rel : abs).split(path.sep).join('/');
+}
