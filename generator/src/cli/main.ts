@@ -1,12 +1,15 @@
 import { EXIT, type CliIO } from './io.ts';
+import { conformCommand } from './conform.ts';
 import { generateCommand } from './generate.ts';
 import { serveCommand } from './serve.ts';
 import { validateCommand } from './validate.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIO) => Promise<number> }> = {
   validate: { summary: 'check AsyncAPI 3.0 documents, with precise diagnostics', run: validateCommand },
-  generate: { summary: 'generate typed models, validators, metadata and server stubs from a document', run: generateCommand },
-  serve: { summary: 'run the reference servers of the four seed APIs, with dev credentials', run: (argv, io) => serveCommand(argv, io) },
+  generate: { summary: 'generate typed models, validators, metadata, server and client stubs and a README from a document', run: generateCommand },
+  conform: { summary: 'replay transcripts and probe a running implementation against its contract', run: conformCommand },
+  record: { summary: 'run a recording proxy for WebSocket and SSE that writes transcripts of real traffic', run: async (argv, io) => (await import('./record.ts')).recordCommand(argv, io) },
+  serve: { summary: 'run the reference servers of the four seed APIs with dev credentials, or a mock of any document', run: (argv, io) => serveCommand(argv, io) },
 };
 
 const HELP = `Usage: streamwright <command> [options]

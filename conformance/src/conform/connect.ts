@@ -1,0 +1,250 @@
+/**
+ * Client connections for replay and probes: a WebSocket (`ws`) or an SSE stream (`node:http`),
+ * each recording what arrives with its time since the request started, and exposing promises to
+ * await ("n frames have arrived", "closed") instead of sleeping.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import WebSocket from 'ws';
+
+export interface Received {
+  t: number;
+  text: string;
+  binary?: boolean;
+  /** SSE fields of the event. */
+  sse?: { id?: string; event?: string };
+}
+
+export interface Opened {
+  /** HTTP status of the handshake (101 for an upgrade) or undefined when the socket failed. */
+  status?: number;
+  protocol?: string;
+  headers: Record<string, string>;
+  /** Network-level failure before any answer. */
+  error?: string;
+}
+
+export interface Ended {
+  t: number;
+  by: 'client' | 'server';
+  code?: number;
+  reason?: string;
+}
+
+export interface Connection {
+  readonly frames: Received[];
+  readonly opened: Promise<Opened>;
+  readonly ended: Promise<Ended>;
+  /** Resolves true when `check()` holds, false after `timeoutMs`; re-checked on every frame and at the end. */
+  until(check: () => boolean, timeoutMs: number): Promise<boolean>;
+  send(text: string | Buffer): void;
+  close(code?: number, reason?: string): void;
+  readonly isOpen: boolean;
+  onFrame?: (frame: Received) => void;
+}
+
+export interface ConnectOptions {
+  headers?: Record<string, string>;
+  subprotocols?: string[];
+  /** Bound on one handshake. */
+  timeoutMs?: number;
+  maxPayload?: number;
+}
+
+abstract class BaseConnection implements Connection {
+  readonly frames: Received[] = [];
+  readonly start = Date.now();
+  protected waiters = new Set<() => void>();
+  protected endInfo: Ended | undefined;
+  opened!: Promise<Opened>;
+  ended!: Promise<Ended>;
+  onFrame?: (frame: Received) => void;
+  protected resolveEnded!: (e: Ended) => void;
+
+  constructor() {
+    this.ended = new Promise((r) => (this.resolveEnded = r));
+  }
+
+  protected push(frame: Received) {
+    this.frames.push(frame);
+    this.onFrame?.(frame);
+    this.wake();
+  }
+
+  protected finish(e: Omit<Ended, 't'>) {
+    if (this.endInfo) return;
+    this.endInfo = { t: Date.now() - this.start, ...e };
+    this.resolveEnded(this.endInfo);
+    this.wake();
+  }
+
+  protected wake() {
+    for (const w of [...this.waiters]) w();
+  }
+
+  get isOpen() {
+    return this.endInfo === undefined;
+  }
+
+  until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (check()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(test);
+        resolve(v);
+      };
+      const test = () => {
+        if (check()) done(true);
+        else if (this.endInfo) done(check());
+      };
+      const timer = setTimeout(() => done(check()), timeoutMs);
+      this.waiters.add(test);
+      if (this.endInfo) test();
+    });
+  }
+
+  abstract send(text: string | Buffer): void;
+  abstract close(code?: number, reason?: string): void;
+}
+
+class WsConnection extends BaseConnection {
+  private readonly ws: WebSocket;
+
+  constructor(url: string, options: ConnectOptions) {
+    super();
+    this.ws = new WebSocket(url, options.subprotocols ?? [], {
+      headers: options.headers ?? {},
+      handshakeTimeout: options.timeoutMs ?? 5000,
+      maxPayload: options.maxPayload ?? 16 * 1024 * 1024,
+    });
+    this.opened = new Promise((resolve) => {
+      this.ws.once('upgrade', (res) => resolve({ status: 101, headers: flatHeaders(res.headers), ...(res.headers['sec-websocket-protocol'] ? { protocol: String(res.headers['sec-websocket-protocol']) } : {}) }));
+      this.ws.once('unexpected-response', (_req, res) => {
+        resolve({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers) });
+        res.resume();
+        this.finish({ by: 'server' });
+        this.ws.terminate();
+      });
+      this.ws.once('error', (e) => {
+        resolve({ headers: {}, error: e.message });
+        this.finish({ by: 'server' });
+      });
+    });
+    this.ws.on('message', (data, isBinary) => {
+      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      this.push({ t: Date.now() - this.start, text: isBinary ? buf.toString('base64') : buf.toString('utf8'), ...(isBinary ? { binary: true } : {}) });
+    });
+    this.ws.on('close', (code, reason) => this.finish({ by: this.closingByClient ? 'client' : 'server', ...(code !== 1005 ? { code } : {}), reason: reason.toString() }));
+  }
+
+  private closingByClient = false;
+
+  send(text: string | Buffer) {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    try {
+      this.ws.send(text);
+    } catch {
+      // A send racing a close is not the implementation's fault; the close is reported instead.
+    }
+  }
+
+  close(code = 1000, reason = '') {
+    if (!this.isOpen) return;
+    this.closingByClient = true;
+    try {
+      if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
+      else this.ws.close(code, reason);
+    } catch {
+      this.ws.terminate();
+    }
+    // A server that never answers the close handshake must not hold the run.
+    setTimeout(() => this.ws.terminate(), 1000).unref();
+  }
+}
+
+class SseConnection extends BaseConnection {
+  private req: http.ClientRequest;
+  private byClient = false;
+
+  constructor(url: string, options: ConnectOptions) {
+    super();
+    const u = new URL(url);
+    const lib = u.protocol === 'https:' ? https : http;
+    let resolveOpened!: (o: Opened) => void;
+    this.opened = new Promise((r) => (resolveOpened = r));
+    this.req = lib.request(u, { method: 'GET', headers: { accept: 'text/event-stream', ...(options.headers ?? {}) }, timeout: options.timeoutMs ?? 5000 }, (res) => {
+      resolveOpened({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers) });
+      this.req.setTimeout(0);
+      res.setEncoding('utf8');
+      const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+      let buffer = '';
+      let data: string[] = [];
+      let id: string | undefined;
+      let event: string | undefined;
+      res.on('data', (chunk: string) => {
+        if (!ok) return;
+        buffer += chunk;
+        let nl: number;
+        while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
+          if (line === '') {
+            if (data.length > 0) this.push({ t: Date.now() - this.start, text: data.join('\n'), sse: { ...(id !== undefined ? { id } : {}), ...(event !== undefined ? { event } : {}) } });
+            data = [];
+            event = undefined;
+            continue;
+          }
+          if (line.startsWith(':')) continue;
+          const colon = line.indexOf(':');
+          const field = colon < 0 ? line : line.slice(0, colon);
+          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+          if (field === 'data') data.push(value);
+          else if (field === 'id') id = value;
+          else if (field === 'event') event = value;
+        }
+        if (buffer.length > 16 * 1024 * 1024) this.close();
+      });
+      res.on('end', () => this.finish({ by: this.byClient ? 'client' : 'server' }));
+      res.on('error', () => this.finish({ by: this.byClient ? 'client' : 'server' }));
+      res.on('close', () => this.finish({ by: this.byClient ? 'client' : 'server' }));
+    });
+    this.req.on('timeout', () => this.req.destroy(new Error('no answer in time')));
+    this.req.on('error', (e) => {
+      resolveOpened({ headers: {}, error: e.message });
+      this.finish({ by: this.byClient ? 'client' : 'server' });
+    });
+    this.req.end();
+  }
+
+  send() {
+    // SSE has no client → server frames.
+  }
+
+  close() {
+    this.byClient = true;
+    this.req.destroy();
+    this.finish({ by: 'client' });
+  }
+}
+
+function flatHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+export function connectWs(url: string, options: ConnectOptions = {}): Connection {
+  return new WsConnection(url, options);
+}
+
+export function connectSse(url: string, options: ConnectOptions = {}): Connection {
+  return new SseConnection(url, options);
+}
+
+/** `ws://host` for a WebSocket, `http://host` for SSE, from any of the four schemes. */
+export function originFor(target: URL, transport: 'ws' | 'sse'): string {
+  const secure = target.protocol === 'https:' || target.protocol === 'wss:';
+  const scheme = transport === 'ws' ? (secure ? 'wss' : 'ws') : secure ? 'https' : 'http';
+  return `${scheme}://${target.host}`;
+}

@@ -1,0 +1,265 @@
+/**
+ * Transcript matchers: how a recorded server frame is compared with the one the implementation
+ * sent. Per field (a JSON pointer, `*` for any array index or map key):
+ *   literal (default)  equal values
+ *   ignore             not compared
+ *   type               same JSON type
+ *   regex              a string matching `pattern`
+ *   oneOf              one of `values`
+ *   captured           any value the first time; the same value wherever the recorded value
+ *                      recurs later (ids are consistent, not literal)
+ * Defaults come from the contract (date-time / uuid / timestamps / durations → type, ids →
+ * captured); conformance/matchers/<api>.json overrides them per API, per message and per
+ * transcript.
+ */
+import type { JsonSchema } from '../../../generator/src/ir/types.ts';
+import { ConformError } from './errors.ts';
+
+export type FieldMatcher =
+  | { match: 'literal' }
+  | { match: 'ignore' }
+  | { match: 'type' }
+  | { match: 'regex'; pattern: string }
+  | { match: 'oneOf'; values: unknown[] }
+  | { match: 'captured' };
+
+export type OrderMode = 'strict' | 'key' | 'none';
+
+export interface MatcherSettings {
+  order: OrderMode;
+  /** Correlation keys (JSON pointers) for order `key`, tried in order. */
+  keys: string[];
+  /** Tags not matched one by one (heartbeats: their timing is a sequence rule). */
+  skip: string[];
+  /** tag (or `*`) → pointer pattern → matcher. */
+  fields: Record<string, Record<string, FieldMatcher>>;
+}
+
+export interface MatcherFile {
+  order?: OrderMode;
+  keys?: string[];
+  skip?: string[];
+  fields?: Record<string, Record<string, FieldMatcher>>;
+  /** Transcript name → overrides. */
+  transcripts?: Record<string, Omit<MatcherFile, 'transcripts'>>;
+}
+
+const MATCHES = new Set(['literal', 'ignore', 'type', 'regex', 'oneOf', 'captured']);
+
+/** Validates a parsed matcher file (untrusted: clear error, never a crash). */
+export function parseMatcherFile(value: unknown, where: string): MatcherFile {
+  const fail = (m: string): never => {
+    throw new ConformError('SW_CONFORM_MATCHERS_INVALID', `${where}: ${m}`);
+  };
+  const checkPart = (v: unknown, at: string, top: boolean) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${at} must be an object`);
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!['order', 'keys', 'skip', 'fields', '$schema', 'description', ...(top ? ['transcripts'] : [])].includes(k)) fail(`${at}: unknown field "${k}"`);
+    if (o.order !== undefined && !['strict', 'key', 'none'].includes(o.order as string)) fail(`${at}.order must be strict, key or none`);
+    for (const list of ['keys', 'skip'] as const) {
+      if (o[list] !== undefined && (!Array.isArray(o[list]) || !(o[list] as unknown[]).every((s) => typeof s === 'string'))) fail(`${at}.${list} must be an array of strings`);
+    }
+    if (o.fields !== undefined) {
+      if (typeof o.fields !== 'object' || o.fields === null) fail(`${at}.fields must be an object`);
+      for (const [tag, byPointer] of Object.entries(o.fields as object)) {
+        if (typeof byPointer !== 'object' || byPointer === null) fail(`${at}.fields.${tag} must be an object`);
+        for (const [pointer, m] of Object.entries(byPointer as object)) {
+          if (pointer !== '' && !pointer.startsWith('/')) fail(`${at}.fields.${tag}: "${pointer}" is not a JSON pointer`);
+          const mm = m as Record<string, unknown>;
+          if (typeof mm !== 'object' || mm === null || !MATCHES.has(mm.match as string)) fail(`${at}.fields.${tag}.${pointer}.match must be one of ${[...MATCHES].join(', ')}`);
+          if (mm.match === 'regex') {
+            if (typeof mm.pattern !== 'string') fail(`${at}.fields.${tag}.${pointer}: regex needs a string pattern`);
+            try {
+              new RegExp(mm.pattern as string, 'u');
+            } catch (e) {
+              fail(`${at}.fields.${tag}.${pointer}: bad pattern: ${(e as Error).message}`);
+            }
+          }
+          if (mm.match === 'oneOf' && !Array.isArray(mm.values)) fail(`${at}.fields.${tag}.${pointer}: oneOf needs an array of values`);
+        }
+      }
+    }
+  };
+  checkPart(value, 'matchers', true);
+  const o = value as MatcherFile;
+  if (o.transcripts !== undefined) for (const [name, part] of Object.entries(o.transcripts)) checkPart(part, `transcripts.${name}`, false);
+  return o;
+}
+
+/** Merges settings, later ones winning field by field. */
+export function mergeSettings(base: MatcherSettings, ...parts: (Omit<MatcherFile, 'transcripts'> | undefined)[]): MatcherSettings {
+  const out: MatcherSettings = { order: base.order, keys: [...base.keys], skip: [...base.skip], fields: Object.fromEntries(Object.entries(base.fields).map(([k, v]) => [k, { ...v }])) };
+  for (const p of parts) {
+    if (!p) continue;
+    if (p.order) out.order = p.order;
+    if (p.keys) out.keys = [...p.keys];
+    if (p.skip) out.skip = [...p.skip];
+    for (const [tag, byPointer] of Object.entries(p.fields ?? {})) out.fields[tag] = { ...(out.fields[tag] ?? {}), ...byPointer };
+  }
+  return out;
+}
+
+const ID_NAME = /^(id|.+Id|.+_id|.+ID|uuid)$/;
+const TIME_NAME = /^(timestamp|ts|time|.+At|.+_at|expires.*)$/;
+const VOLATILE_NAME = /^(duration|.+Duration|.*_duration|elapsed.*|latency.*|uptime.*|.+Ms|.+_ms)$/;
+const VOLATILE_FORMATS = new Set(['date-time', 'date', 'time', 'uuid']);
+
+/**
+ * Field matchers implied by a payload schema: formats and names of fields whose values differ
+ * between two correct runs. Walks `$ref`s into `definitions` with a depth bound.
+ */
+export function defaultFieldMatchers(schema: JsonSchema | undefined, definitions: Record<string, JsonSchema>): Record<string, FieldMatcher> {
+  const out: Record<string, FieldMatcher> = {};
+  const walk = (s: JsonSchema | undefined, pointer: string, name: string | undefined, depth: number, seen: Set<string>) => {
+    if (depth > 12 || typeof s !== 'object' || s === null) return;
+    if (typeof s.$ref === 'string') {
+      const id = decodeURIComponent(s.$ref.replace(/^#\/definitions\//, ''));
+      if (seen.has(id)) return;
+      walk(definitions[id], pointer, name, depth + 1, new Set([...seen, id]));
+      return;
+    }
+    const types = Array.isArray(s.type) ? s.type : [s.type];
+    const scalar = types.some((t) => t === 'string' || t === 'integer' || t === 'number');
+    if (name !== undefined && scalar && out[pointer] === undefined) {
+      if (typeof s.format === 'string' && VOLATILE_FORMATS.has(s.format)) out[pointer] = { match: 'type' };
+      else if (ID_NAME.test(name) && types.includes('string') && s.enum === undefined && s.const === undefined) out[pointer] = { match: 'captured' };
+      else if (TIME_NAME.test(name) || VOLATILE_NAME.test(name)) out[pointer] = { match: 'type' };
+    }
+    for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+      if (Array.isArray(s[key])) for (const sub of s[key] as JsonSchema[]) walk(sub, pointer, name, depth + 1, seen);
+    }
+    if (typeof s.properties === 'object' && s.properties !== null) {
+      for (const [k, sub] of Object.entries(s.properties as Record<string, JsonSchema>)) walk(sub, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, k, depth + 1, seen);
+    }
+    if (s.items !== undefined && !Array.isArray(s.items)) walk(s.items as JsonSchema, `${pointer}/*`, name, depth + 1, seen);
+  };
+  walk(schema, '', undefined, 0, new Set());
+  return out;
+}
+
+/** The matcher for a concrete pointer: the most specific pattern of the message, then of `*`. */
+export function matcherAt(settings: MatcherSettings, tag: string | null, pointer: string): FieldMatcher {
+  for (const table of [tag !== null ? settings.fields[tag] : undefined, settings.fields['*']]) {
+    if (!table) continue;
+    const exact = table[pointer];
+    if (exact) return exact;
+    for (const [pattern, m] of Object.entries(table)) if (pattern.includes('*') && patternMatches(pattern, pointer)) return m;
+  }
+  // Inside open maps the schema says nothing: the field's name is all there is to go on.
+  const name = pointer.slice(pointer.lastIndexOf('/') + 1);
+  if (pointer !== '' && (TIME_NAME.test(name) || VOLATILE_NAME.test(name))) return { match: 'type' };
+  return { match: 'literal' };
+}
+
+function patternMatches(pattern: string, pointer: string): boolean {
+  const p = pattern.split('/');
+  const q = pointer.split('/');
+  return p.length === q.length && p.every((seg, i) => seg === '*' || seg === q[i]);
+}
+
+export interface Mismatch {
+  pointer: string;
+  expected: string;
+  actual: string;
+  matcher: FieldMatcher['match'];
+}
+
+/** Ids seen so far in one transcript: recorded value ↔ actual value, both ways. */
+export class Captures {
+  private readonly forward = new Map<string, string>();
+  private readonly backward = new Map<string, string>();
+
+  /** Whether `actual` is consistent with earlier captures of `recorded`; records it when new. */
+  bind(recorded: unknown, actual: unknown): { ok: true } | { ok: false; expected: string } {
+    const r = JSON.stringify(recorded);
+    const a = JSON.stringify(actual);
+    const known = this.forward.get(r);
+    if (known !== undefined) return known === a ? { ok: true } : { ok: false, expected: `${known} (captured earlier for recorded ${r})` };
+    const back = this.backward.get(a);
+    if (back !== undefined && back !== r) return { ok: false, expected: `a value other than ${a} (already captured for recorded ${back})` };
+    this.forward.set(r, a);
+    this.backward.set(a, r);
+    return { ok: true };
+  }
+}
+
+const show = (v: unknown) => {
+  const s = v === undefined ? '(absent)' : JSON.stringify(v);
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+};
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/** Compares a recorded payload with the actual one under the matchers; at most `limit` mismatches. */
+export function compareFrame(recorded: unknown, actual: unknown, tag: string | null, settings: MatcherSettings, captures: Captures, limit = 10): Mismatch[] {
+  const out: Mismatch[] = [];
+  const walk = (r: unknown, a: unknown, pointer: string, depth: number) => {
+    if (out.length >= limit) return;
+    const m = matcherAt(settings, tag, pointer);
+    const fail = (expected: string) => out.push({ pointer, expected, actual: show(a), matcher: m.match });
+    switch (m.match) {
+      case 'ignore':
+        return;
+      case 'type':
+        if (jsonType(r) !== jsonType(a)) fail(`a value of type ${jsonType(r)}`);
+        return;
+      case 'regex':
+        if (typeof a !== 'string' || !new RegExp(m.pattern, 'u').test(a)) fail(`a string matching /${m.pattern}/`);
+        return;
+      case 'oneOf':
+        if (!m.values.some((v) => deepEqual(v, a))) fail(`one of ${show(m.values)}`);
+        return;
+      case 'captured': {
+        if (jsonType(r) !== jsonType(a)) return fail(`a value of type ${jsonType(r)} (captured)`);
+        const bound = captures.bind(r, a);
+        if (!bound.ok) fail(bound.expected);
+        return;
+      }
+      case 'literal':
+        break;
+    }
+    if (depth > 64) {
+      if (!deepEqual(r, a)) fail(show(r));
+      return;
+    }
+    if (Array.isArray(r) && Array.isArray(a)) {
+      if (r.length !== a.length) {
+        fail(`an array of ${r.length} items (got ${a.length})`);
+        return;
+      }
+      r.forEach((item, i) => walk(item, a[i], `${pointer}/${i}`, depth + 1));
+      return;
+    }
+    if (jsonType(r) === 'object' && jsonType(a) === 'object') {
+      const ro = r as Record<string, unknown>;
+      const ao = a as Record<string, unknown>;
+      for (const k of new Set([...Object.keys(ro), ...Object.keys(ao)])) {
+        const child = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        if (!Object.hasOwn(ao, k)) {
+          if (matcherAt(settings, tag, child).match !== 'ignore') out.push({ pointer: child, expected: show(ro[k]), actual: '(absent)', matcher: 'literal' });
+        } else if (!Object.hasOwn(ro, k)) {
+          if (matcherAt(settings, tag, child).match !== 'ignore') out.push({ pointer: child, expected: '(absent)', actual: show(ao[k]), matcher: 'literal' });
+        } else walk(ro[k], ao[k], child, depth + 1);
+        if (out.length >= limit) return;
+      }
+      return;
+    }
+    if (!deepEqual(r, a)) fail(show(r));
+  };
+  walk(recorded, actual, '', 0);
+  return out;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

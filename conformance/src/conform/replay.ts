@@ -1,0 +1,255 @@
+/**
+ * Replays the client side of one transcript against the implementation and checks what comes
+ * back: each client frame is sent as soon as the server messages recorded before it have
+ * arrived (no recorded delays are reproduced); heartbeats are answered with the contract's pong
+ * as they come, since their timing is the implementation's.
+ */
+import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import { messagesOf, substituteCredentials, substituteCredentialsInUrl, type Transcript, type TranscriptFrame } from '../transcript.ts';
+import { connectSse, connectWs, originFor, type Connection } from './connect.ts';
+import type { Contract } from './contract.ts';
+import type { Credentials } from './credentials.ts';
+import { parseFrames, schemaFindings, sequenceFindings, type ServerFrame } from './frames.ts';
+import { matchTranscript, type RecordedFrame } from './match.ts';
+import { matcherAt, type MatcherSettings } from './matchers.ts';
+import type { CaseResult, Finding } from './report.ts';
+
+export interface ReplayOptions {
+  contract: Contract;
+  target: URL;
+  credentials: Credentials;
+  settings: MatcherSettings;
+  timeScale: number;
+  /** Unscaled slack on timing rules (ms). */
+  jitterMs: number;
+  /** Longest wait for one expected server message or close. */
+  timeoutMs: number;
+}
+
+export interface ReplayResult {
+  result: CaseResult;
+  frames: ServerFrame[];
+  exercised: string[];
+}
+
+/** Request headers that belong to one connection, never replayed. */
+const HOP_HEADERS = new Set(['host', 'connection', 'upgrade', 'content-length', 'accept-encoding', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol']);
+
+export function pongText(channel: ChannelIR, transcript?: Transcript): string | undefined {
+  const hb = channel.heartbeat;
+  if (!hb || hb.mode !== 'message' || !hb.pong) return undefined;
+  const recorded = transcript?.events.find((e): e is TranscriptFrame => e.kind === 'frame' && e.dir === 'client' && e.tag === hb.pong!.message);
+  return recorded?.text ?? JSON.stringify({ [channel.tagProperty ?? 'type']: hb.pong.message });
+}
+
+export async function replayTranscript(transcript: Transcript, name: string, o: ReplayOptions): Promise<ReplayResult> {
+  const started = Date.now();
+  const findings: Finding[] = [];
+  const channelId = transcript.header.channel;
+  const done = (extra: Partial<CaseResult> = {}, frames: ServerFrame[] = [], exercised: string[] = []): ReplayResult => ({
+    result: { name, kind: 'transcript', channel: channelId, durationMs: Date.now() - started, findings, ...extra },
+    frames,
+    exercised,
+  });
+  const channel = o.contract.channel(channelId);
+  if (!channel) {
+    findings.push({ case: name, check: 'replay', rule: 'replay/unknown-channel', channel: channelId, text: `the contract has no channel "${channelId}"` });
+    return done();
+  }
+  const hs = transcript.handshake;
+  const path = hs.url.split('?')[0]!;
+  const creds = o.credentials.pick(path);
+  const missing = new Set<string>();
+  const sub = (text: string) => {
+    const r = substituteCredentials(text, creds);
+    r.missing.forEach((m) => missing.add(m));
+    return r.text;
+  };
+  const url = substituteCredentialsInUrl(hs.url, creds);
+  url.missing.forEach((m) => missing.add(m));
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(hs.requestHeaders)) if (!HOP_HEADERS.has(k)) headers[k] = sub(v);
+  const subprotocols = hs.subprotocols.map(sub);
+  const clientFrames = messagesOf(transcript, 'client');
+  for (const f of clientFrames) sub(f.text);
+  if (missing.size > 0) return done({ skipped: `no credential for ${[...missing].join(', ')} (--credentials)` });
+
+  const transport = transcript.header.transport;
+  const full = originFor(o.target, transport) + url.text;
+  const conn: Connection = transport === 'ws' ? connectWs(full, { headers, subprotocols, timeoutMs: o.timeoutMs }) : connectSse(full, { headers, timeoutMs: o.timeoutMs });
+  const skip = new Set(o.settings.skip);
+  const recordedTagOf = (f: TranscriptFrame) => f.tag ?? parseFrames(channel, [{ t: 0, text: f.text }])[0]?.tag ?? null;
+  const pong = pongText(channel, transcript);
+  const pongTag = channel.heartbeat?.mode === 'message' ? channel.heartbeat.pong?.message : undefined;
+  const heartbeatTag = channel.heartbeat?.mode !== 'none' ? channel.heartbeat?.message : undefined;
+  // A recording whose client never answered a heartbeat is about the pong timeout: replay it silent.
+  const answersHeartbeats = pongTag === undefined || transcript.events.some((e) => e.kind === 'frame' && e.dir === 'client' && recordedTagOf(e) === pongTag);
+  conn.onFrame = (frame) => {
+    if (!pong || !heartbeatTag || !answersHeartbeats) return;
+    const [parsed] = parseFrames(channel, [frame]);
+    if (parsed?.tag === heartbeatTag) conn.send(pong);
+  };
+
+  const opened = await conn.opened;
+  const recordedAccepted = transport === 'ws' ? hs.status === 101 : hs.status >= 200 && hs.status < 300;
+  if (opened.status !== hs.status) {
+    findings.push({
+      case: name,
+      check: 'transcript',
+      rule: 'transcript/handshake',
+      channel: channel.id,
+      step: 0,
+      expected: `HTTP ${hs.status}`,
+      actual: opened.status === undefined ? `no answer (${opened.error ?? 'connection failed'})` : `HTTP ${opened.status}`,
+      text: 'the handshake was answered differently than recorded',
+    });
+  }
+  if (!recordedAccepted || opened.status === undefined || (transport === 'ws' ? opened.status !== 101 : opened.status < 200 || opened.status >= 300)) {
+    conn.close();
+    return done();
+  }
+  if (transport === 'ws' && hs.protocol !== undefined && opened.protocol !== sub(hs.protocol)) {
+    findings.push({ case: name, check: 'transcript', rule: 'transcript/subprotocol', channel: channel.id, step: 0, expected: hs.protocol, actual: opened.protocol ?? '(none)', text: 'the server selected another subprotocol than recorded' });
+  }
+
+  const recordedServer: RecordedFrame[] = [];
+  const lineOf = new Map(transcript.events.map((e, i) => [e, i + 3]));
+  const recordedTag = (f: TranscriptFrame) => {
+    if (f.tag !== undefined) return f.tag;
+    if (transport === 'sse') return f.sse?.event ?? 'message';
+    return parseFrames(channel, [{ t: 0, text: f.text }])[0]!.tag;
+  };
+  const toRecorded = (f: TranscriptFrame): RecordedFrame => {
+    let payload: unknown;
+    let json = false;
+    try {
+      payload = JSON.parse(f.text);
+      json = !f.binary;
+    } catch {
+      payload = undefined;
+    }
+    return { tag: recordedTag(f), payload, json, text: f.text, line: lineOf.get(f) ?? 0 };
+  };
+  const serverCount = () => parseFrames(channel, conn.frames).filter((f) => f.tag === null || !skip.has(f.tag)).length;
+  // Order `none` (live broadcast streams): wait for the recorded messages by tag, not by count.
+  const satisfied = (need: number) => {
+    if (o.settings.order !== 'none') return serverCount() >= need;
+    const want = new Map<string | null, number>();
+    for (const r of recordedServer.slice(0, need)) want.set(r.tag, (want.get(r.tag) ?? 0) + 1);
+    const got = new Map<string | null, number>();
+    for (const f of parseFrames(channel, conn.frames)) got.set(f.tag, (got.get(f.tag) ?? 0) + 1);
+    return [...want].every(([tag, n]) => (got.get(tag) ?? 0) >= n);
+  };
+
+  // Walk the recording: each client frame waits for the server messages recorded before it.
+  let expectedBefore = 0;
+  let stalled = false;
+  for (const e of transcript.events) {
+    if (e.kind !== 'frame') continue;
+    if (e.dir === 'server') {
+      if (transport === 'sse' && e.text === '') continue;
+      const r = toRecorded(e);
+      if (r.tag === null || !skip.has(r.tag)) {
+        recordedServer.push(r);
+        expectedBefore++;
+      }
+      continue;
+    }
+    if (pongTag !== undefined && recordedTag(e) === pongTag) continue;
+    if (!stalled) {
+      const need = expectedBefore;
+      const ok = await conn.until(() => satisfied(need), o.timeoutMs);
+      if (!ok && conn.isOpen) stalled = true;
+    }
+    if (!conn.isOpen) break;
+    conn.send(e.binary ? Buffer.from(sub(e.text), 'base64') : withCapturedIds(sub(e.text), capturedIds(recordedServer, parseFrames(channel, conn.frames), o.settings)));
+  }
+  const total = recordedServer.length;
+  await conn.until(() => satisfied(total), o.timeoutMs);
+  const close = transcript.close;
+  let ended;
+  if (close?.by === 'server') {
+    const got = await conn.until(() => !conn.isOpen, o.timeoutMs);
+    if (!got) {
+      findings.push({ case: name, check: 'transcript', rule: 'transcript/close', channel: channel.id, expected: `the server ends the connection${close.code !== undefined ? ` with ${close.code}` : ''}`, actual: `still open after ${o.timeoutMs} ms`, text: 'the server did not close as recorded' });
+      conn.close();
+    }
+    ended = await conn.ended;
+    if (got && close.code !== undefined && ended.code !== close.code) {
+      findings.push({ case: name, check: 'transcript', rule: 'transcript/close', channel: channel.id, expected: `close ${close.code}${close.reason ? ` (${close.reason})` : ''}`, actual: ended.code === undefined ? 'no close code' : `close ${ended.code}${ended.reason ? ` (${ended.reason})` : ''}`, text: 'the server closed with another code than recorded' });
+    }
+  } else {
+    if (!conn.isOpen) {
+      const end = await conn.ended;
+      findings.push({ case: name, check: 'transcript', rule: 'transcript/close', channel: channel.id, expected: 'the connection stays open until the client closes', actual: `closed by the server${end.code !== undefined ? ` with ${end.code}` : ''}${end.reason ? ` (${end.reason})` : ''}`, text: 'the server closed a connection the recording kept open' });
+    }
+    conn.close(close?.code ?? 1000, close?.reason ?? '');
+    ended = await conn.ended;
+  }
+
+  const frames = parseFrames(channel, conn.frames);
+  findings.push(...schemaFindings(o.contract, channel, frames, name));
+  const resumed = transport === 'sse' && Object.keys(headers).some((h) => h.toLowerCase() === 'last-event-id');
+  const seq = sequenceFindings(channel, frames, name, { endT: ended.t, timeScale: o.timeScale, jitterMs: o.jitterMs, resumed });
+  findings.push(...seq.findings);
+  const matched = frames.filter((f) => f.tag === null || !skip.has(f.tag));
+  findings.push(...matchTranscript(recordedServer, matched, o.settings, { case: name, channel: channel.id }));
+  if (close?.by === 'server' && o.settings.order !== 'none' && matched.length > total) {
+    const extra = matched[total]!;
+    findings.push({ case: name, check: 'transcript', rule: 'transcript/extra', channel: channel.id, step: extra.index, ...(extra.tag !== null ? { message: extra.tag } : {}), expected: `${total} messages before the close`, actual: `${matched.length}`, text: 'more messages than recorded before the server closed' });
+  }
+  return done({}, frames, seq.exercised);
+}
+
+/**
+ * Ids the server chose (captured fields) differ between runs, and the client side of a recording
+ * echoes them (an agent reports progress on the task it was assigned): recorded id → the id the
+ * implementation sent, pairing the n-th recorded message of a tag with the n-th one received.
+ */
+export function capturedIds(recorded: readonly RecordedFrame[], actual: readonly ServerFrame[], settings: MatcherSettings): Map<string, string> {
+  const out = new Map<string, string>();
+  const byTag = new Map<string | null, ServerFrame[]>();
+  for (const a of actual) byTag.set(a.tag, [...(byTag.get(a.tag) ?? []), a]);
+  const nth = new Map<string | null, number>();
+  for (const r of recorded) {
+    const i = nth.get(r.tag) ?? 0;
+    nth.set(r.tag, i + 1);
+    const a = byTag.get(r.tag)?.[i];
+    if (!a || !r.json || !a.json) continue;
+    const walk = (rv: unknown, av: unknown, pointer: string, depth: number) => {
+      if (depth > 32) return;
+      if (typeof rv === 'string' && typeof av === 'string') {
+        if (rv !== av && rv.length >= 4 && matcherAt(settings, r.tag, pointer).match === 'captured' && !out.has(rv)) out.set(rv, av);
+        return;
+      }
+      if (typeof rv !== 'object' || rv === null || typeof av !== 'object' || av === null) return;
+      for (const k of Object.keys(rv)) if (Object.hasOwn(av, k)) walk((rv as Record<string, unknown>)[k], (av as Record<string, unknown>)[k], `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+    };
+    walk(r.payload, a.payload, '', 0);
+  }
+  return out;
+}
+
+/** A client frame with the recorded ids replaced by the implementation's (JSON string values only). */
+export function withCapturedIds(text: string, ids: ReadonlyMap<string, string>): string {
+  if (ids.size === 0) return text;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  let changed = false;
+  const swap = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') {
+      const to = ids.get(v);
+      if (to !== undefined) changed = true;
+      return to ?? v;
+    }
+    if (depth > 32 || typeof v !== 'object' || v === null) return v;
+    if (Array.isArray(v)) return v.map((x) => swap(x, depth + 1));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x, depth + 1)]));
+  };
+  const out = swap(value, 0);
+  return changed ? JSON.stringify(out) : text;
+}

@@ -1,0 +1,198 @@
+/**
+ * `conform` as a library call: load the contract, replay every transcript, run the probes the
+ * contract implies, and return the report. Prints nothing, exits nothing.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import { parseTranscript, type Transcript } from '../transcript.ts';
+import { runProbes, type ProbeId } from '../probes/index.ts';
+import { loadContract, type Contract } from './contract.ts';
+import { Credentials, parseCredentials } from './credentials.ts';
+import { ConformError } from './errors.ts';
+import { defaultFieldMatchers, mergeSettings, parseMatcherFile, type MatcherFile, type MatcherSettings } from './matchers.ts';
+import { replayTranscript } from './replay.ts';
+import { summarize, type CaseResult, type ConformReport, type Coverage } from './report.ts';
+
+export interface ConformOptions {
+  spec: string;
+  /** Base URL of the implementation (`http://host:port` or `ws://host:port`). */
+  target: string;
+  /** Directory (searched recursively for *.jsonl) or single transcript file; none = probes only. */
+  transcripts?: string;
+  /** Text of a credentials file, or parsed credentials. */
+  credentials?: string | Credentials;
+  /**
+   * Credentials for one transcript (by its name) when they differ from `credentials`, e.g. the
+   * principal it was recorded with; undefined = `credentials`. Probes of a channel use the credentials of the transcript whose address they open.
+   */
+  credentialsFor?(transcript: string): Credentials | undefined | Promise<Credentials | undefined>;
+  /** Directory of `<api>.json` matcher files (default conformance/matchers). */
+  matchersDir?: string;
+  /** The implementation's time scale: contract timings are multiplied by it. */
+  timeScale?: number;
+  /** Longest wait for one expected message or close (ms). */
+  timeoutMs?: number;
+  /** Unscaled slack on timing rules (ms, default 100): delays of the network and the event loop do not scale. */
+  jitterMs?: number;
+  /** Run the probes (default true), or only these. */
+  probes?: boolean | readonly ProbeId[];
+  /** API name when it is not the spec file's name. */
+  api?: string;
+  /** Called after each case (progress for the CLI). */
+  onCase?(result: CaseResult): void;
+}
+
+const DEFAULT_MATCHERS = new URL('../../matchers/', import.meta.url).pathname;
+
+export async function conform(options: ConformOptions): Promise<ConformReport> {
+  let target: URL;
+  try {
+    target = new URL(options.target);
+    if (!['http:', 'https:', 'ws:', 'wss:'].includes(target.protocol)) throw new Error('scheme');
+  } catch {
+    throw new ConformError('SW_CONFORM_TARGET_INVALID', `--target ${JSON.stringify(options.target)} must be an http(s):// or ws(s):// URL`);
+  }
+  const contract = await loadContract(options.spec, options.api !== undefined ? { api: options.api } : {});
+  const credentials = options.credentials instanceof Credentials ? options.credentials : parseCredentials(options.credentials ?? '', contract.api);
+  const matcherFile = await readMatchers(options.matchersDir ?? DEFAULT_MATCHERS, contract.api);
+  const timeScale = options.timeScale ?? 1;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const jitterMs = options.jitterMs ?? 100;
+  const cases: CaseResult[] = [];
+  const push = (r: CaseResult) => {
+    cases.push(r);
+    options.onCase?.(r);
+  };
+  const seen = new Map<string, number>();
+  const exercised = new Set<string>();
+  const addresses = new Map<string, { parameters: Record<string, string>; query: Record<string, string> }>();
+  const probeCredentials = new Map<string, Credentials>();
+
+  const files = options.transcripts ? await transcriptFiles(options.transcripts) : [];
+  for (const file of files) {
+    const name = path.basename(file).replace(/\.jsonl$/, '');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      push({ name, kind: 'transcript', channel: '?', durationMs: 0, findings: [{ case: name, check: 'replay', rule: 'replay/transcript-unreadable', channel: '?', text: `${file}: ${(e as Error).message}` }] });
+      continue;
+    }
+    const parsed = parseTranscript(text);
+    if ('errors' in parsed) {
+      push({
+        name,
+        kind: 'transcript',
+        channel: '?',
+        durationMs: 0,
+        findings: parsed.errors.slice(0, 5).map((e) => ({ case: name, check: 'replay' as const, rule: `replay/${e.code}`, channel: '?', text: `${file}:${e.line}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}` })),
+      });
+      continue;
+    }
+    const t = parsed.transcript;
+    const caseName = t.header.name || name;
+    if (t.header.api !== contract.api) {
+      push({ name: caseName, kind: 'transcript', channel: t.header.channel, durationMs: 0, findings: [], skipped: `recorded for API ${t.header.api}, not ${contract.api}` });
+      continue;
+    }
+    const channel = contract.channel(t.header.channel);
+    const own = (await options.credentialsFor?.(caseName)) ?? (await options.credentialsFor?.(name)) ?? credentials.forTranscript(caseName);
+    if (channel && t.handshake.status < 400 && !addresses.has(channel.id)) {
+      // A probe opens the address of the channel's first accepted transcript, as that transcript's principal.
+      addresses.set(channel.id, { parameters: t.header.parameters, query: t.header.query });
+      probeCredentials.set(channel.id, own);
+    }
+    const settings = channel ? settingsFor(contract, channel, matcherFile, caseName) : mergeSettings({ order: 'strict', keys: [], skip: [], fields: {} });
+    const replayed = await replayTranscript(t, caseName, { contract, target, credentials: own, settings, timeScale, jitterMs, timeoutMs });
+    for (const f of replayed.frames) if (f.tag !== null) seen.set(`${t.header.channel} ${f.tag}`, (seen.get(`${t.header.channel} ${f.tag}`) ?? 0) + 1);
+    for (const r of replayed.exercised) exercised.add(`${t.header.channel} sequence/${r}`);
+    push(replayed.result);
+  }
+
+  const wanted = options.probes ?? true;
+  if (wanted !== false) {
+    const only = wanted === true ? undefined : (id: ProbeId) => wanted.includes(id);
+    for (const channel of contract.ir.channels) {
+      const { results, exercised: ex } = await runProbes({ contract, target, credentials: probeCredentials.get(channel.id) ?? credentials, timeScale, jitterMs, timeoutMs, addresses }, channel, only);
+      for (const r of results) {
+        push(r);
+        if (!r.skipped) exercised.add(`${channel.id} probe/${r.name.split(' ')[0]}`);
+      }
+      for (const r of ex) exercised.add(`${channel.id} sequence/${r}`);
+    }
+  }
+
+  const coverage: Coverage = { messages: [], rules: [] };
+  for (const c of contract.ir.channels) {
+    if (c.transport === 'http') continue;
+    for (const m of c.send.messages) if (m.tag !== null) coverage.messages.push({ channel: c.id, tag: m.tag, seen: seen.get(`${c.id} ${m.tag}`) ?? 0 });
+    for (const r of c.sequence?.rules ?? []) coverage.rules.push({ channel: c.id, rule: `sequence/${r.id}`, exercised: exercised.has(`${c.id} sequence/${r.id}`) });
+  }
+  for (const key of exercised) {
+    const [channel, rule] = key.split(' ') as [string, string];
+    if (rule.startsWith('probe/')) coverage.rules.push({ channel, rule, exercised: true });
+  }
+  return {
+    api: contract.api,
+    spec: options.spec,
+    target: target.href,
+    validators: contract.validatorSource,
+    cases,
+    coverage,
+    summary: summarize(cases),
+  };
+}
+
+/** Matcher settings for one transcript: contract defaults, then the API's file, then the transcript's section. */
+export function settingsFor(contract: Contract, channel: ChannelIR, file: MatcherFile | undefined, transcript: string): MatcherSettings {
+  const keys = [...new Set((channel.sequence?.rules ?? []).flatMap((r) => [r.key, ...Object.values(r.keyByMessage ?? {})]).filter((k): k is string => k !== undefined))];
+  const fields: MatcherSettings['fields'] = {};
+  for (const m of channel.send.messages) {
+    if (m.tag === null) continue;
+    fields[m.tag] = defaultFieldMatchers(contract.payloadSchema(channel, 'send', m.tag), contract.definitions);
+  }
+  const hb = channel.heartbeat && channel.heartbeat.mode !== 'none' ? [channel.heartbeat.message] : [];
+  const base: MatcherSettings = { order: keys.length > 0 ? 'key' : 'strict', keys, skip: hb, fields };
+  return mergeSettings(base, file, file?.transcripts?.[transcript]);
+}
+
+async function readMatchers(dir: string, api: string): Promise<MatcherFile | undefined> {
+  const file = path.join(dir, `${api}.json`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ConformError('SW_CONFORM_MATCHERS_INVALID', `${file}: not JSON (${(e as Error).message})`);
+  }
+  return parseMatcherFile(value, file);
+}
+
+async function transcriptFiles(where: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(where);
+  } catch (e) {
+    throw new ConformError('SW_CONFORM_TRANSCRIPTS_UNREADABLE', `${where}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (info.isFile()) return [where];
+  const out: string[] = [];
+  const walk = async (dir: string, depth: number) => {
+    if (depth > 8) return;
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full, depth + 1);
+      else if (entry.isFile() && entry.name.endsWith('.jsonl')) out.push(full);
+    }
+  };
+  await walk(where, 0);
+  return out;
+}
+
+export type { Transcript };

@@ -1,0 +1,84 @@
+/** Inbound-frame probes: a frame over the size limit, and a malformed frame, get the contract's answer. */
+import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import { parseFrames } from '../conform/frames.ts';
+import type { CaseResult, Finding } from '../conform/report.ts';
+import { addressOf, answerHeartbeats, authenticated, describeEnd, errorsIn, fail, open, probeResult, type ProbeContext } from './context.ts';
+
+async function openReady(ctx: ProbeContext, channel: ChannelIR, id: string, started: number) {
+  const address = addressOf(ctx, channel);
+  if ('missing' in address) return { skip: probeResult(ctx, id, channel, started, [], [], address.missing) };
+  const presented = authenticated(ctx, channel, address);
+  if (presented === undefined) return { skip: probeResult(ctx, id, channel, started, [], [], 'no credential for any scheme of the channel (--credentials)') };
+  const conn = open(ctx, channel, address, presented === 'none-needed' ? undefined : presented);
+  answerHeartbeats(conn, channel);
+  const opened = await conn.opened;
+  if (opened.status !== 101) {
+    conn.close();
+    return { skip: probeResult(ctx, id, channel, started, [fail(channel, id, 'could not open an authenticated connection', { actual: opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}` })]) };
+  }
+  // Let authentication by first message finish before the probe frame.
+  if (presented !== 'none-needed' && presented.firstMessage) await conn.until(() => conn.frames.length > 0 || !conn.isOpen, Math.min(ctx.timeoutMs, 300));
+  return { conn };
+}
+
+export async function probeSizeLimit(ctx: ProbeContext, channel: ChannelIR): Promise<CaseResult> {
+  const started = Date.now();
+  const limit = channel.limits?.maxMessageBytes;
+  const id = 'size-limit';
+  const ready = await openReady(ctx, channel, id, started);
+  if (ready.skip) return ready.skip;
+  const conn = ready.conn;
+  const tag = channel.receive.messages.find((m) => m.tag !== null)?.tag ?? 'oversize';
+  const head = JSON.stringify({ [channel.tagProperty ?? 'type']: tag, pad: '' });
+  const pad = 'x'.repeat(limit!.limit + 1 - Buffer.byteLength(head));
+  const before = conn.frames.length;
+  conn.send(head.replace('"pad":""', `"pad":"${pad}"`));
+  const onExceed = limit!.onExceed;
+  const wantsClose = onExceed.action === 'close' || onExceed.action === 'error-and-close';
+  const wantsError = onExceed.action === 'error' || onExceed.action === 'error-and-close';
+  const errorArrived = () => errorsIn(channel, parseFrames(channel, conn.frames.slice(before))).some((e) => e.code === onExceed.errorCode);
+  await conn.until(() => (wantsClose ? !conn.isOpen : errorArrived()), ctx.timeoutMs);
+  const end = conn.isOpen ? undefined : await conn.ended;
+  const findings: Finding[] = [];
+  const expected = [wantsError ? `error ${onExceed.errorCode}` : '', wantsClose ? `close ${onExceed.closeCode}` : ''].filter(Boolean).join(' then ');
+  const actual = `${errorArrived() ? `error ${onExceed.errorCode}, ` : ''}${describeEnd(end)}`;
+  if ((wantsClose && (end?.by !== 'server' || (onExceed.closeCode !== undefined && end.code !== onExceed.closeCode))) || (wantsError && !errorArrived())) {
+    findings.push(fail(channel, id, `a frame of ${limit!.limit + 1} bytes (limit ${limit!.limit}) was not answered the way the contract says`, { expected, actual }));
+  }
+  conn.close();
+  await conn.ended;
+  return probeResult(ctx, id, channel, started, findings, [conn]);
+}
+
+/** The x-sw-errors code the contract sends for a frame that is not JSON. */
+export function notJsonCode(channel: ChannelIR): { code: string; closes: boolean } | undefined {
+  for (const [code, spec] of Object.entries(channel.errors?.codes ?? {})) {
+    if (spec.when.some((w) => /not (valid )?JSON|not JSON text|not a JSON/i.test(w))) return { code, closes: spec.then.action === 'close' };
+  }
+  return undefined;
+}
+
+export async function probeMalformedFrame(ctx: ProbeContext, channel: ChannelIR): Promise<CaseResult> {
+  const started = Date.now();
+  const id = 'malformed-frame';
+  const expectedCode = notJsonCode(channel)!;
+  const ready = await openReady(ctx, channel, id, started);
+  if (ready.skip) return ready.skip;
+  const conn = ready.conn;
+  const before = conn.frames.length;
+  conn.send('{"this is": not JSON');
+  const answered = () => errorsIn(channel, parseFrames(channel, conn.frames.slice(before))).filter((e) => e.code === expectedCode.code).length > 0;
+  await conn.until(() => answered() || !conn.isOpen, ctx.timeoutMs);
+  const findings: Finding[] = [];
+  if (!answered()) {
+    const got = errorsIn(channel, parseFrames(channel, conn.frames.slice(before)));
+    findings.push(fail(channel, id, 'a frame that is not JSON was not answered with the contract\'s error', { expected: `${channel.errors!.message} with code ${expectedCode.code}`, actual: got.length ? `${channel.errors!.message} with code ${String(got[0]!.code)}` : `no error message; ${describeEnd(conn.isOpen ? undefined : await conn.ended)}` }));
+  } else if (!expectedCode.closes) {
+    // `continue`: the connection must survive the bad frame.
+    await conn.until(() => !conn.isOpen, Math.min(ctx.timeoutMs, 200));
+    if (!conn.isOpen) findings.push(fail(channel, id, 'the connection was closed after a malformed frame, but the contract says it stays open', { expected: 'still open', actual: describeEnd(await conn.ended) }));
+  }
+  conn.close();
+  await conn.ended;
+  return probeResult(ctx, id, channel, started, findings, [conn]);
+}

@@ -1,0 +1,75 @@
+/** Liveness probes: heartbeats arrive in time; a client that never pongs is closed as the contract says. */
+import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import { checkSequence } from '../sequence/check.ts';
+import { parseFrames, sequenceFindings } from '../conform/frames.ts';
+import type { CaseResult, Finding } from '../conform/report.ts';
+import { addressOf, answerHeartbeats, authenticated, describeEnd, fail, open, probeResult, type ProbeContext } from './context.ts';
+
+async function openAuthenticated(ctx: ProbeContext, channel: ChannelIR, id: string, started: number, pong: boolean) {
+  const address = addressOf(ctx, channel);
+  if ('missing' in address) return { skip: probeResult(ctx, id, channel, started, [], [], address.missing) };
+  const presented = authenticated(ctx, channel, address);
+  if (presented === undefined) return { skip: probeResult(ctx, id, channel, started, [], [], 'no credential for any scheme of the channel (--credentials)') };
+  const conn = open(ctx, channel, address, presented === 'none-needed' ? undefined : presented);
+  if (pong) answerHeartbeats(conn, channel);
+  const opened = await conn.opened;
+  const ok = opened.status === 101 || (opened.status !== undefined && opened.status >= 200 && opened.status < 300);
+  if (!ok) {
+    conn.close();
+    return { skip: probeResult(ctx, id, channel, started, [fail(channel, id, 'could not open an authenticated connection', { actual: opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}` })]) };
+  }
+  return { conn };
+}
+
+/** Watches one connection for a heartbeat interval and a half; every timing rule must hold. */
+export async function probeHeartbeat(ctx: ProbeContext, channel: ChannelIR): Promise<{ result: CaseResult; exercised: string[] }> {
+  const started = Date.now();
+  const hb = channel.heartbeat!;
+  if (hb.mode === 'none') throw new Error('no heartbeat');
+  const id = 'heartbeat';
+  const ready = await openAuthenticated(ctx, channel, id, started, true);
+  if (ready.skip) return { result: ready.skip, exercised: [] };
+  const conn = ready.conn;
+  const window = (hb.intervalMs + (hb.toleranceMs ?? 0)) * ctx.timeScale * 1.5 + ctx.jitterMs;
+  await conn.until(() => !conn.isOpen, window);
+  const end = conn.isOpen ? undefined : await conn.ended;
+  conn.close();
+  const endT = end?.t ?? (await conn.ended).t;
+  const frames = parseFrames(channel, conn.frames);
+  const findings: Finding[] = [];
+  if (end && end.by === 'server') findings.push(fail(channel, id, 'the server closed a healthy connection (pongs answered)', { actual: describeEnd(end) }));
+  const rule = { id: 'heartbeat', kind: 'every' as const, messages: [hb.message], intervalMs: hb.intervalMs, ...(hb.toleranceMs !== undefined ? { toleranceMs: hb.toleranceMs } : {}) };
+  for (const v of checkSequence([rule], frames, { endT, timeScale: ctx.timeScale, jitterMs: ctx.jitterMs }).violations) {
+    findings.push(fail(channel, id, v.message, { expected: `${hb.message} every ${hb.intervalMs} ms (+${hb.toleranceMs ?? 0} ms), scaled ×${ctx.timeScale}`, actual: `${frames.filter((f) => f.tag === hb.message).length} ${hb.message} in ${endT} ms` }));
+  }
+  // Only the timing rules: a probe joins a live system midway (an agent with tasks from earlier
+  // connections, a broadcast already running), so rules about what a connection saw first are the
+  // transcripts' to check.
+  const timing = new Set((channel.sequence?.rules ?? []).filter((r) => r.kind === 'every').map((r) => r.id));
+  const seq = sequenceFindings(channel, frames, `${id} ${channel.id}`, { endT, timeScale: ctx.timeScale, jitterMs: ctx.jitterMs, only: (r) => timing.has(r) });
+  findings.push(...seq.findings);
+  return { result: probeResult(ctx, id, channel, started, findings, [conn]), exercised: seq.exercised };
+}
+
+export async function probePongTimeout(ctx: ProbeContext, channel: ChannelIR): Promise<CaseResult> {
+  const started = Date.now();
+  const hb = channel.heartbeat!;
+  if (hb.mode !== 'message' || !hb.pong) throw new Error('no pong');
+  const id = 'pong-timeout';
+  const ready = await openAuthenticated(ctx, channel, id, started, false);
+  if (ready.skip) return ready.skip;
+  const conn = ready.conn;
+  const allowed = (hb.pong.timeoutMs + hb.intervalMs + (hb.toleranceMs ?? 0)) * ctx.timeScale;
+  await conn.until(() => !conn.isOpen, allowed + ctx.jitterMs + ctx.timeoutMs);
+  const end = conn.isOpen ? undefined : await conn.ended;
+  conn.close();
+  const findings: Finding[] = [];
+  const expected = `close ${hb.pong.closeCode ?? '(any code)'} within ${Math.round(allowed)} ms without pong`;
+  if (!end || end.by !== 'server' || (hb.pong.closeCode !== undefined && end.code !== hb.pong.closeCode)) {
+    findings.push(fail(channel, id, 'a client that never answers heartbeats was not closed the way the contract says', { expected, actual: describeEnd(end) }));
+  } else if (end.t > allowed + ctx.timeoutMs) {
+    findings.push(fail(channel, id, 'the pong timeout was enforced too late', { expected, actual: `closed after ${end.t} ms` }));
+  }
+  await conn.ended;
+  return probeResult(ctx, id, channel, started, findings, [conn]);
+}
