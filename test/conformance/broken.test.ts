@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conform, renderText, type ProbeId } from '../../conformance/src/conform/index.ts';
+import { DEFECTS } from '../fixtures/broken/defects.ts';
+import { startProxy, type RunningProxy } from '../fixtures/broken/proxy.ts';
+import { startSuiteServers, SUITE, type SuiteTarget } from './suite.ts';
+
+// Every broken implementation (a faithful reference server behind a proxy that injects one
+// defect) fails `conform`, naming the rule that catches that defect; the same proxy without a
+// defect passes, so the failures are the defects' and not the proxy's.
+const SCALE = 0.01;
+let running: SuiteTarget[];
+const proxies: RunningProxy[] = [];
+
+beforeAll(async () => {
+  running = await startSuiteServers(SCALE);
+});
+afterAll(async () => {
+  await Promise.all(proxies.map((p) => p.close()));
+  await Promise.all(running.map((r) => r.server.close()));
+});
+
+const reference = (api: string) => running.find((r) => r.api === api)!;
+
+async function run(api: string, origin: string, probes: string[]) {
+  const ref = reference(api);
+  return conform({
+    spec: `spec/${api}.asyncapi.yaml`,
+    target: origin,
+    transcripts: SUITE(api),
+    credentials: ref.credentials,
+    credentialsFor: ref.credentialsFor,
+    timeScale: SCALE,
+    timeoutMs: 1500,
+    probes: probes as ProbeId[],
+  });
+}
+
+describe('broken implementations fail conform for the right reason', () => {
+  it.each(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace'])('%s: the transparent proxy passes', async (api) => {
+    const proxy = await startProxy(reference(api).origin);
+    proxies.push(proxy);
+    const report = await run(api, proxy.origin, ['auth-required', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-resume']);
+    expect(report.summary.failed, renderText(report)).toBe(0);
+  });
+
+  it.each(DEFECTS.map((d) => [`${d.api}: ${d.name}`, d] as const))('%s', async (_name, defect) => {
+    let hooks = defect.hooks;
+    if (defect.rule === 'probe/auth-required') {
+      // The defect: a request without a credential is let through as if it had one.
+      const token = (await reference(defect.api).server.credentials())[0]!.value;
+      hooks = { request: (r) => (r.headers.authorization || r.url.includes('access_token=') ? r : { url: r.url, headers: { ...r.headers, authorization: `Bearer ${token}` } }) };
+    }
+    const proxy = await startProxy(reference(defect.api).origin, hooks);
+    proxies.push(proxy);
+    const report = await run(defect.api, proxy.origin, defect.probes);
+    const rules = report.cases.flatMap((c) => c.findings.map((f) => f.rule));
+    expect(report.summary.failed, renderText(report)).toBeGreaterThan(0);
+    expect(rules, renderText(report)).toContain(defect.rule);
+  });
+});
