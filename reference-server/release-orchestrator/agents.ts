@@ -6,8 +6,9 @@
  * - Every open connection of an agent is offered a task shortly after it opens and then every
  *   ASSIGN_EVERY_MS, while the agent has fewer than MAX_OPEN_TASKS open tasks.
  * - Every third task assigned to an agent is cancelled CANCEL_AFTER_MS later if still open; any
- *   task still open when its `timeout` (seconds) passes is cancelled too. A cancellation is sent
- *   to every open connection of the agent.
+ *   task still open when its `timeout` (seconds) passes is cancelled too. A cancellation goes to
+ *   the connection the task was assigned on; if that one has closed, to every open connection of
+ *   the agent (the task is the agent's, and a reconnected agent must learn it is off).
  * - A report (task_progress, task_log, task_completed) naming a taskId that was never assigned to
  *   this agent is refused (the caller answers invalid_message, the connection stays). Reports for
  *   a task of this agent that is already completed or cancelled are accepted and ignored: they
@@ -41,6 +42,8 @@ export interface AgentConnection {
 export interface TaskRecord {
   readonly task: AgentTask;
   readonly agentId: string;
+  /** The task stream it was assigned on. */
+  readonly connection: AgentConnection;
   state: 'assigned' | 'running' | 'completed' | 'cancelled';
   progress: number;
   lastMessage?: string;
@@ -165,7 +168,7 @@ export class AgentTaskBroker {
     for (const r of agent.tasks.values()) if (r.state === 'assigned' || r.state === 'running') open++;
     if (open >= MAX_OPEN_TASKS) return;
     const task = this.queue.shift() ?? this.newTask();
-    const record: TaskRecord = { task, agentId: connection.agentId, state: 'assigned', progress: 0, logs: [], timers: [] };
+    const record: TaskRecord = { task, agentId: connection.agentId, connection, state: 'assigned', progress: 0, logs: [], timers: [] };
     agent.tasks.set(task.taskId, record);
     agent.assigned++;
     this.forget(agent);
@@ -179,8 +182,9 @@ export class AgentTaskBroker {
       if (record.state !== 'assigned' && record.state !== 'running') return;
       record.state = 'cancelled';
       this.finish(record);
-      const agent = this.agents.get(record.agentId);
-      for (const connection of agent?.connections.keys() ?? []) connection.send({ type: 'task_cancelled', taskId: record.task.taskId, reason });
+      const open = this.agents.get(record.agentId)?.connections;
+      const to = open?.has(record.connection) ? [record.connection] : [...(open?.keys() ?? [])];
+      for (const connection of to) connection.send({ type: 'task_cancelled', taskId: record.task.taskId, reason });
     });
     if (handle) record.timers.push(handle);
   }

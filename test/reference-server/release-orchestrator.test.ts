@@ -591,6 +591,20 @@ describe('agent task stream', () => {
     expect(c.ofType('error')).toEqual([]);
     await c.close();
   });
+
+  it('sends task_cancelled only on the stream the task was assigned on when an agent has two open', async () => {
+    const own = await start();
+    const agent = AGENT_IDS[0]!;
+    const streams = [connect(own.port, `${agentPath(agent)}?token=${await token(agent)}`), connect(own.port, `${agentPath(agent)}?token=${await token(agent)}`)];
+    const cancels = () => streams.flatMap((c) => c.ofType('task_cancelled'));
+    await streams[0]!.until(() => cancels().length > 0 && streams.every((c) => c.ofType('task_assigned').length > 0), 10_000);
+    for (const c of streams) {
+      const assigned = c.ofType('task_assigned').map((m) => (m.task as { taskId: string }).taskId);
+      for (const cancelled of c.ofType('task_cancelled')) expect(assigned).toContain(cancelled.taskId);
+    }
+    await Promise.all(streams.map((c) => c.close()));
+    await own.ref.close();
+  });
 });
 
 describe('dashboard', () => {
