@@ -105,10 +105,10 @@ function quickStart(api: ApiIR, c: ChannelIR, factory: string, method: string, m
   }
   const port = dev?.host.split(':')[1];
   const credentialNote = scheme
-    ? `Put the credential of scheme ${mdCode(scheme.id)} in \`TOKEN\` (${mdText(`npm start prints it as "credential ${scheme.id}" under ${api.name}`, true)}).`
+    ? `Put the credential of scheme ${mdCode(scheme.id)} in \`TOKEN\` (${mdText(`both print it as "credential ${scheme.id}"`, true)}).`
     : 'No credential is needed.';
   return [
-    `1. Start a server for this API${dev ? ` (${mdCode(`${dev.protocol}://${dev.host}`)}${port ? `, port ${mdText(port, true)}` : ''})` : ''}. The four seed APIs of this repository have reference servers: run \`npm install\` once, then \`npm start\`; they listen on ports 3000–3003 and print development credentials. ${credentialNote}`,
+    `1. Start a server for this API${dev ? ` (${mdCode(`${dev.protocol}://${dev.host}`)}${port ? `, port ${mdText(port, true)}` : ''})` : ''}. In the streamwright repository \`npm ci && npm start\` runs reference servers for its four seed APIs on ports 3000–3003, with development credentials; for any other document, \`npx streamwright serve <spec.yaml>\` runs a mock of it. ${credentialNote}`,
     '2. Save this as `demo.ts` at the repository root:',
     '',
     mdFence('ts', lines.join('\n')),
