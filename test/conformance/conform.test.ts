@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,17 @@ describe('conform against the reference servers', () => {
     const report = await conform({ spec: 'spec/agnt5.asyncapi.yaml', target: ref.origin, transcripts: bad, probes: false });
     expect(report.summary.failed).toBe(1);
     expect(report.cases[0]!.findings[0]!.rule).toMatch(/^replay\/SW_TRANSCRIPT_/);
+  });
+
+  it('awaits a recorded message until its recorded time (scaled) plus the timeout, not the timeout alone', async () => {
+    // fleet-stream spans the stream's 300 s maximum duration (3 s at this scale), far more than
+    // a 200 ms timeout; a replay that gave each wait only the timeout would give up early.
+    const ref = running.find((r) => r.api === 'agent-workspace')!;
+    const one = path.join(dir, 'one');
+    mkdirSync(one, { recursive: true });
+    copyFileSync(path.join(SUITE('agent-workspace'), 'fleet-stream.jsonl'), path.join(one, 'fleet-stream.jsonl'));
+    const report = await conform({ spec: 'spec/agent-workspace.asyncapi.yaml', target: ref.origin, transcripts: one, credentials: ref.credentials, credentialsFor: ref.credentialsFor, timeScale: SCALE, timeoutMs: 200, probes: false });
+    expect(report.summary, renderText(report)).toMatchObject({ passed: 1, failed: 0 });
   });
 
   it('parses both credential shapes', () => {

@@ -22,7 +22,11 @@ export interface ReplayOptions {
   timeScale: number;
   /** Unscaled slack on timing rules (ms). */
   jitterMs: number;
-  /** Longest wait for one expected server message or close. */
+  /**
+   * Longest wait for an expected server message or close beyond the time it was recorded at
+   * (scaled): a message recorded 2 s into the connection is awaited until 2 s × timeScale +
+   * timeoutMs after the open, however long the wait before it took.
+   */
   timeoutMs: number;
 }
 
@@ -112,6 +116,10 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
     findings.push({ case: name, check: 'transcript', rule: 'transcript/subprotocol', channel: channel.id, step: 0, expected: hs.protocol, actual: opened.protocol ?? '(none)', text: 'the server selected another subprotocol than recorded' });
   }
 
+  // Deadlines follow the recording's clock: waiting for something recorded at t ends
+  // timeoutMs after t (scaled) on this connection's clock, and never sooner than timeoutMs.
+  const openedAt = Date.now();
+  const budget = (recordedT: number) => Math.max(o.timeoutMs, openedAt + recordedT * o.timeScale + o.timeoutMs - Date.now());
   const recordedServer: RecordedFrame[] = [];
   const lineOf = new Map(transcript.events.map((e, i) => [e, i + 3]));
   const recordedTag = (f: TranscriptFrame) => {
@@ -143,6 +151,7 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
 
   // Walk the recording: each client frame waits for the server messages recorded before it.
   let expectedBefore = 0;
+  let lastServerT = 0;
   let stalled = false;
   for (const e of transcript.events) {
     if (e.kind !== 'frame') continue;
@@ -152,26 +161,27 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
       if (r.tag === null || !skip.has(r.tag)) {
         recordedServer.push(r);
         expectedBefore++;
+        lastServerT = e.t;
       }
       continue;
     }
     if (pongTag !== undefined && recordedTag(e) === pongTag) continue;
     if (!stalled) {
       const need = expectedBefore;
-      const ok = await conn.until(() => satisfied(need), o.timeoutMs);
+      const ok = await conn.until(() => satisfied(need), budget(lastServerT));
       if (!ok && conn.isOpen) stalled = true;
     }
     if (!conn.isOpen) break;
     conn.send(e.binary ? Buffer.from(sub(e.text), 'base64') : withCapturedIds(sub(e.text), capturedIds(recordedServer, parseFrames(channel, conn.frames), o.settings)));
   }
   const total = recordedServer.length;
-  await conn.until(() => satisfied(total), o.timeoutMs);
+  await conn.until(() => satisfied(total), budget(lastServerT));
   const close = transcript.close;
   let ended;
   if (close?.by === 'server') {
-    const got = await conn.until(() => !conn.isOpen, o.timeoutMs);
+    const got = await conn.until(() => !conn.isOpen, budget(close.t));
     if (!got) {
-      findings.push({ case: name, check: 'transcript', rule: 'transcript/close', channel: channel.id, expected: `the server ends the connection${close.code !== undefined ? ` with ${close.code}` : ''}`, actual: `still open after ${o.timeoutMs} ms`, text: 'the server did not close as recorded' });
+      findings.push({ case: name, check: 'transcript', rule: 'transcript/close', channel: channel.id, expected: `the server ends the connection${close.code !== undefined ? ` with ${close.code}` : ''}`, actual: `still open ${Date.now() - openedAt} ms after it opened`, text: 'the server did not close as recorded' });
       conn.close();
     }
     ended = await conn.ended;

@@ -25,7 +25,8 @@ Options:
                          (+ "transcripts": {"<name>": {"<schemeId>": "<value>"}} for transcripts
                          recorded as another principal, e.g. an agent's own token)
   --time-scale <x>       the implementation's time scale (0.01 = timings 100x shorter); default 1
-  --timeout <ms>         longest wait for one expected message or close (default 5000)
+  --timeout <ms>         how long past its recorded time (scaled) an expected message or
+                         close is awaited (default 5000)
   --jitter <ms>          unscaled slack on timing rules (default 100): network and event-loop delay
   --probes <list>        comma-separated probes to run (${PROBE_IDS.join(', ')}), or "none"
   --matchers <dir>       directory of <api>.json matcher files (default conformance/matchers)
