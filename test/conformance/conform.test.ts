@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../generator/src/cli/main.ts';
 import { conform, Credentials, parseCredentials, renderJunit, renderText } from '../../conformance/src/conform/index.ts';
-import { startSuiteServers, SUITE, type SuiteTarget } from './suite.ts';
+import { startSuiteServer, startSuiteServers, SUITE, type SuiteTarget } from './suite.ts';
 
 // `conform` against the faithful reference servers: every transcript and every probe passes.
 const SCALE = 0.01;
@@ -84,11 +84,13 @@ describe('conform against the reference servers', () => {
   it('awaits a recorded message until its recorded time (scaled) plus the timeout, not the timeout alone', async () => {
     // fleet-stream spans the stream's 300 s maximum duration (3 s at this scale), far more than
     // a 200 ms timeout; a replay that gave each wait only the timeout would give up early.
-    const ref = running.find((r) => r.api === 'agent-workspace')!;
+    // A fresh server: the recording was made on one, and the fleet it simulates moves on.
+    const ref = await startSuiteServer('agent-workspace', SCALE);
     const one = path.join(dir, 'one');
     mkdirSync(one, { recursive: true });
     copyFileSync(path.join(SUITE('agent-workspace'), 'fleet-stream.jsonl'), path.join(one, 'fleet-stream.jsonl'));
     const report = await conform({ spec: 'spec/agent-workspace.asyncapi.yaml', target: ref.origin, transcripts: one, credentials: ref.credentials, credentialsFor: ref.credentialsFor, timeScale: SCALE, timeoutMs: 200, probes: false });
+    await ref.server.close();
     expect(report.summary, renderText(report)).toMatchObject({ passed: 1, failed: 0 });
   });
 

@@ -25,17 +25,17 @@ export interface SuiteTarget {
   credentialsFor(transcript: string): Promise<Credentials>;
 }
 
+export async function startSuiteServer(api: SuiteApi, timeScale: number): Promise<SuiteTarget> {
+  const server = suiteServer(api, { timeScale });
+  const { port } = await server.listen(0, '127.0.0.1');
+  const credentials = new Credentials(await server.credentials());
+  const credentialsFor = async (transcript: string) => {
+    const own = await suiteCredentials(api, transcript);
+    return new Credentials(Object.entries(own).map(([scheme, value]) => ({ scheme, value })));
+  };
+  return { api, origin: `http://127.0.0.1:${port}`, server, credentials, credentialsFor };
+}
+
 export async function startSuiteServers(timeScale: number): Promise<SuiteTarget[]> {
-  return Promise.all(
-    SUITE_APIS.map(async (api) => {
-      const server = suiteServer(api, { timeScale });
-      const { port } = await server.listen(0, '127.0.0.1');
-      const credentials = new Credentials(await server.credentials());
-      const credentialsFor = async (transcript: string) => {
-        const own = await suiteCredentials(api, transcript);
-        return new Credentials(Object.entries(own).map(([scheme, value]) => ({ scheme, value })));
-      };
-      return { api, origin: `http://127.0.0.1:${port}`, server, credentials, credentialsFor };
-    }),
-  );
+  return Promise.all(SUITE_APIS.map((api) => startSuiteServer(api, timeScale)));
 }
