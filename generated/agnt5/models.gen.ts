@@ -373,17 +373,6 @@ export interface ServerErrorData {
  *
  * The only client frame. The server answers it with execution_started (then the events of that execution) or with an error message.
  *
- * @example seed-1
- * {
- *   "name": "workflow-name",
- *   "parameters": {
- *     "param1": "value1",
- *     "param2": "value2"
- *   },
- *   "metadata": {},
- *   "connection_id": "ws_uniqueIdentifier"
- * }
- *
  * @example seed-2
  * {
  *   "name": "search-candidates",
@@ -394,6 +383,17 @@ export interface ServerErrorData {
  *   },
  *   "metadata": {},
  *   "connection_id": "ws_c2GDFfT7bywQZW4He6CNFw"
+ * }
+ *
+ * @example seed-1
+ * {
+ *   "name": "workflow-name",
+ *   "parameters": {
+ *     "param1": "value1",
+ *     "param2": "value2"
+ *   },
+ *   "metadata": {},
+ *   "connection_id": "ws_uniqueIdentifier"
  * }
  */
 export type InvokeWorkflow = InvokeWorkflowRequest;

@@ -2,30 +2,15 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { request } from 'node:http';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { serveCommand } from '../../generator/src/cli/serve.ts';
+import { sink } from '../support/sink.ts';
 
 interface Printed {
   api: string;
   urls: string[];
   credentials: { scheme: string; usage: string; value: string }[];
-}
-
-/** A Writable that collects what the command prints, and resolves once `lines` full lines arrived. */
-function sink(lines: number) {
-  let text = '';
-  let wake = () => undefined as void;
-  const ready = new Promise<void>((resolve) => (wake = resolve));
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += String(chunk);
-      if (text.split('\n').length > lines) wake();
-      done();
-    },
-  });
-  return { stream, ready, get text() { return text; } };
 }
 
 /** First WebSocket message, parsed, or the HTTP status of a refused upgrade. */

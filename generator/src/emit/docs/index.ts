@@ -16,9 +16,7 @@ export function emitDocs(api: ApiIR): EmittedFile {
   const dev = devServer(api);
   const streams = api.channels.filter((c) => c.transport !== 'http');
   const primary = streams.find((c) => c.parameters.length === 0) ?? streams[0];
-  const importPath = `./generated/${api.name.replace(/[^A-Za-z0-9._-]/g, '_')}/client.gen.ts`;
-
-  const quickStartCode = primary ? quickStart(api, primary, ident(factory), methodOf.get(primary.id)!, messages, dev, importPath) : 'This API has no WebSocket or SSE channel.';
+  const quickStartCode = primary ? quickStart(api, primary, ident(factory), methodOf.get(primary.id)!, messages, dev) : 'This API has no WebSocket or SSE channel.';
   const channelsCode = api.channels.map((c) => channelSection(api, c, methodOf.get(c.id)!, messages)).join('\n\n');
   const authCode = api.securitySchemes.length
     ? api.securitySchemes.map((s) => `- ${mdCode(s.id)}${s.description ? `: ${mdText(s.description, true)}` : ''}\n  ${mdText(schemeUsage(api, s), true)}`).join('\n')
@@ -73,13 +71,17 @@ function runtimeTags(api: ApiIR, c: ChannelIR): Set<string> {
   return tags;
 }
 
-function quickStart(api: ApiIR, c: ChannelIR, factory: string, method: string, messages: Map<string, MessageIR>, dev: ServerIR | undefined, importPath: string): string {
+/**
+ * The demo imports `./client.gen.ts` and is saved next to it: the README is read in the folder it
+ * was generated into, wherever `--out` put that, so no other path is right for every reader.
+ */
+function quickStart(api: ApiIR, c: ChannelIR, factory: string, method: string, messages: Map<string, MessageIR>, dev: ServerIR | undefined): string {
   const scheme = nodeScheme(api, c);
   const received = c.send.messages.filter((cm) => cm.tag !== null && cm.tag !== (c.heartbeat?.mode !== 'none' ? c.heartbeat?.message : undefined));
   const first = received[0] ?? c.send.messages[0];
   const sendable = c.receive.messages.filter((cm) => cm.tag === null || !runtimeTags(api, c).has(cm.tag));
   const lines = [
-    `import { ${factory} } from ${tsString(importPath)};`,
+    `import { ${factory} } from ${tsString('./client.gen.ts')};`,
     '',
     `const client = ${factory}({`,
     ...(dev ? [`  server: ${tsString(dev.id)}, // ${lineComment(`${dev.protocol}://${dev.host}`)}`] : [`  baseUrl: 'http://localhost:3000',`]),
@@ -109,11 +111,11 @@ function quickStart(api: ApiIR, c: ChannelIR, factory: string, method: string, m
     : 'No credential is needed.';
   return [
     `1. Start a server for this API${dev ? ` (${mdCode(`${dev.protocol}://${dev.host}`)}${port ? `, port ${mdText(port, true)}` : ''})` : ''}. In the streamwright repository \`npm ci && npm start\` runs reference servers for its four seed APIs on ports 3000–3003, with development credentials; for any other document, \`npx streamwright serve <spec.yaml>\` runs a mock of it. ${credentialNote}`,
-    '2. Save this as `demo.ts` at the repository root:',
+    '2. Save this as `demo.ts` in this folder, next to `client.gen.ts`:',
     '',
     mdFence('ts', lines.join('\n')),
     '',
-    `3. Run \`TOKEN=<value> npx tsx demo.ts\`: typed events arrive within seconds.`,
+    `3. In this folder, run \`TOKEN=<value> npx tsx demo.ts\`: typed events arrive within seconds.`,
   ].join('\n');
 }
 
