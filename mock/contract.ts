@@ -1,11 +1,12 @@
+import { describeApi } from '../generator/src/emit/metadata/describe.ts';
 import { compilePayloads } from '../generator/src/emit/validators/index.ts';
 import { defaultApiName } from '../generator/src/generate.ts';
 import { buildIR } from '../generator/src/ir/build/index.ts';
-import type { ApiIR, ChannelDirectionIR, ChannelIR, Direction, MessageIR } from '../generator/src/ir/types.ts';
+import type { ApiIR, ChannelIR, Direction, MessageIR } from '../generator/src/ir/types.ts';
 import type { Diagnostic } from '../generator/src/load/diagnostic.ts';
 import { hasErrors, loadSpec } from '../generator/src/load/load.ts';
 import { normalizeAjvErrors } from '../generator/src/validate/ajv.ts';
-import type { ApiDescription, ChannelDescription } from '../runtime/contract.ts';
+import type { ApiDescription } from '../runtime/contract.ts';
 import type { ChannelValidator, ValidationResult } from '../runtime/server/types.ts';
 
 /**
@@ -54,7 +55,7 @@ export function compileContract(ir: ApiIR): MockContract {
   for (const c of ir.channels) {
     validators[c.id] = { send: dispatcher(c, 'send', validatePayload), receive: dispatcher(c, 'receive', validatePayload) };
   }
-  return { ir, api: describe(ir), validators, validatePayload, message };
+  return { ir, api: describeApi(ir), validators, validatePayload, message };
 }
 
 function fail(pointer: string, message: string): ValidationResult {
@@ -85,27 +86,5 @@ function dispatcher(c: ChannelIR, d: Direction, validatePayload: MockContract['v
     }
     const id = byTag.get((data as Record<string, string>)[property]!);
     return id ? validatePayload(id, data) : fail(pointer, `unknown ${property} (${known})`);
-  };
-}
-
-/** The API as data, as metadata.gen.ts carries it (the runtime's `ApiDescription`). */
-export function describe(ir: ApiIR): ApiDescription {
-  const typeNames = new Map(ir.messages.map((m) => [m.id, m.typeName]));
-  const direction = (d: ChannelDirectionIR) => ({
-    messages: d.messages.map((cm) => ({ key: cm.key, tag: cm.tag, type: typeNames.get(cm.message)! })),
-    operations: d.operations.map(({ pointer: _pointer, ...op }) => op),
-  });
-  const channel = (c: ChannelIR): ChannelDescription => {
-    const { send, receive, typeName: _t, pointer: _p, ...rest } = c;
-    return { ...rest, send: direction(send), receive: direction(receive) };
-  };
-  return {
-    name: ir.name,
-    title: ir.title,
-    version: ir.version,
-    servers: ir.servers.map(({ pointer: _p, ...s }) => s),
-    securitySchemes: ir.securitySchemes.map(({ pointer: _p, ...s }) => s),
-    ...(ir.reconnect ? { reconnect: ir.reconnect } : {}),
-    channels: Object.fromEntries(ir.channels.map((c) => [c.id, channel(c)])),
   };
 }
