@@ -1,15 +1,15 @@
 import { EXIT, type CliIO } from './io.ts';
-import { conformCommand } from './conform.ts';
-import { generateCommand } from './generate.ts';
-import { serveCommand } from './serve.ts';
-import { validateCommand } from './validate.ts';
 
-const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIO) => Promise<number> }> = {
-  validate: { summary: 'check AsyncAPI 3.0 documents, with precise diagnostics', run: validateCommand },
-  generate: { summary: 'generate typed models, validators, metadata, server and client stubs and a README from a document', run: generateCommand },
-  conform: { summary: 'replay transcripts and probe a running implementation against its contract', run: conformCommand },
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+// Each command is imported when it runs: `validate` should not pay for loading ws, the runtime
+// and the reference servers, and every command starts faster for it.
+const COMMANDS: Record<string, { summary: string; run: Command }> = {
+  validate: { summary: 'check AsyncAPI 3.0 documents, with precise diagnostics', run: async (argv, io) => (await import('./validate.ts')).validateCommand(argv, io) },
+  generate: { summary: 'generate typed models, validators, metadata, server and client stubs and a README from a document', run: async (argv, io) => (await import('./generate.ts')).generateCommand(argv, io) },
+  conform: { summary: 'replay transcripts and probe a running implementation against its contract', run: async (argv, io) => (await import('./conform.ts')).conformCommand(argv, io) },
   record: { summary: 'run a recording proxy for WebSocket and SSE that writes transcripts of real traffic', run: async (argv, io) => (await import('./record.ts')).recordCommand(argv, io) },
-  serve: { summary: 'run the reference servers of the four seed APIs with dev credentials, or a mock of any document', run: (argv, io) => serveCommand(argv, io) },
+  serve: { summary: 'run the reference servers of the four seed APIs with dev credentials, or a mock of any document', run: async (argv, io) => (await import('./serve.ts')).serveCommand(argv, io) },
 };
 
 const HELP = `Usage: streamwright <command> [options]
