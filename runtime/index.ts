@@ -17,5 +17,6 @@ export type {
   WsChannelHandlers,
   WsPeer,
 } from './server/types.ts';
+export type { CorsOptions } from './server/cors.ts';
 export type { Principal, AuthVerifiers } from './auth/authenticate.ts';
 export { signJwt, verifyJwt } from './auth/jwt.ts';

@@ -9,6 +9,7 @@ import type { ChannelDescription } from '../contract.ts';
 import { StreamwrightError } from '../errors.ts';
 import { SseConnection } from '../sse/connection.ts';
 import { SseHistory } from '../sse/hub.ts';
+import { answerPreflight, applyCors, isPreflight } from './cors.ts';
 import { authenticateRequest, schemesFor } from './security.ts';
 import {
   CLOSE,
@@ -255,6 +256,8 @@ export class RuntimeServer {
     const { route, params, url } = found;
     const channel = route.channel;
     const method = channel.send.operations[0]?.httpMethod ?? channel.receive.operations[0]?.httpMethod ?? (channel.transport === 'sse' ? 'GET' : 'POST');
+    if (isPreflight(req)) return answerPreflight(req, res, this.options.cors, channel, method, schemesFor(this.options.api, channel));
+    applyCors(req, res, this.options.cors);
     if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
       res.setHeader('Allow', method);
       return json(res, 405, { error: `use ${method}` });

@@ -35,7 +35,7 @@ export async function authenticateRequest(
 ): Promise<AuthOutcome> {
   if (schemes.length === 0) return { kind: 'accepted', principal: undefined };
   for (const scheme of schemes) {
-    const credentialSpec = scheme.auth?.credential ?? fallbackCredential(scheme);
+    const credentialSpec = credentialOf(scheme);
     if (!credentialSpec) continue;
     const presented = readCredential(req, url, credentialSpec);
     if (!presented) continue;
@@ -60,7 +60,11 @@ export async function authenticateRequest(
   return { kind: 'rejected', error: new StreamwrightError('SW_AUTH_MISSING'), onFailure };
 }
 
-/** Plain AsyncAPI schemes without x-sw-auth: read where the scheme type says. */
+/** Where a scheme's credential travels: its x-sw-auth, or for plain AsyncAPI schemes where the type says. */
+export function credentialOf(scheme: SecuritySchemeDescription): AuthSpec['credential'] | undefined {
+  return scheme.auth?.credential ?? fallbackCredential(scheme);
+}
+
 function fallbackCredential(scheme: SecuritySchemeDescription): AuthSpec['credential'] | undefined {
   if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') return { in: 'header', name: 'Authorization', prefix: 'Bearer ' };
   if (scheme.type === 'httpApiKey' && (scheme.in === 'header' || scheme.in === 'query' || scheme.in === 'cookie') && scheme.name) return { in: scheme.in, name: scheme.name };

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal, AuthVerifiers } from '../auth/authenticate.ts';
 import type { ApiDescription } from '../contract.ts';
+import type { CorsOptions } from './cors.ts';
 import type { StreamwrightError } from '../errors.ts';
 
 export interface ValidationResult {
@@ -67,6 +68,8 @@ export interface RuntimeServerOptions {
     /** Origins allowed to use cookie credentials; a request without Origin (not a browser) is allowed. */
     allowedOrigins?: readonly string[];
   };
+  /** Cross-origin browser access to SSE and HTTP channels (off by default). */
+  cors?: CorsOptions;
   /** Builds the contract's error payload for a channel (tag, code, message, timestamps…). */
   errorMessage?(channel: string, code: string, message: string): unknown;
   /** Builds the heartbeat payload a channel sends. */

@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function start(overrides: { validateOutbound?: boolean; maxBufferedBytes?: number } = {}) {
+async function start(overrides: { validateOutbound?: boolean; maxBufferedBytes?: number; cors?: { origins: string[] } } = {}) {
   errors.length = 0;
   server = createRuntimeServer({
     api,
@@ -377,6 +377,44 @@ describe('SSE channel', () => {
     expect(second.events.filter((e) => e.event === 'item').slice(0, 40).map((e) => JSON.parse(e.data!).n)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(second.ended).toBe(false);
     second.close();
+  });
+
+  it('CORS: answers preflights and marks responses for allowed origins only; off by default', async () => {
+    const call = (method: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/feed', method, headers }, (res) => {
+          resolve({ status: res.statusCode!, headers: res.headers });
+          res.destroy();
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const preflight = (origin: string) => call('OPTIONS', { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'last-event-id' });
+
+    await start();
+    expect((await preflight('http://app.test')).status).toBe(403);
+    expect((await call('GET', { origin: 'http://app.test', cookie: 'session=good-session' })).headers).not.toHaveProperty('access-control-allow-origin');
+    await server.close();
+
+    await start({ cors: { origins: ['http://app.test'] } });
+    const allowed = await preflight('http://app.test');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers).toMatchObject({ 'access-control-allow-origin': 'http://app.test', 'access-control-allow-credentials': 'true', 'access-control-allow-methods': 'GET, HEAD' });
+    expect(String(allowed.headers['access-control-allow-headers']).split(', ')).toContain('Last-Event-ID');
+    const foreign = await preflight('http://evil.test');
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers).not.toHaveProperty('access-control-allow-origin');
+
+    const stream = await call('GET', { origin: 'http://app.test', cookie: 'session=good-session' });
+    expect(stream.status).toBe(200);
+    expect(stream.headers).toMatchObject({ 'access-control-allow-origin': 'http://app.test', 'access-control-allow-credentials': 'true', vary: 'Origin', 'content-type': 'text/event-stream' });
+    // A refusal is readable by the page too, so a client can tell it from a network failure.
+    const refused = await call('GET', { origin: 'http://app.test' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers['access-control-allow-origin']).toBe('http://app.test');
+    const other = await call('GET', { origin: 'http://evil.test', cookie: 'session=good-session' });
+    expect(other.status).toBe(403);
+    expect(other.headers).not.toHaveProperty('access-control-allow-origin');
   });
 
   it('answers HEAD with the stream headers and no stream', async () => {
