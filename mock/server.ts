@@ -1,5 +1,6 @@
 import type { ChannelIR } from '../generator/src/ir/types.ts';
 import type { ApiDescription } from '../runtime/contract.ts';
+import type { CorsOptions } from '../runtime/server/cors.ts';
 import { createRuntimeServer, type RuntimeServer } from '../runtime/server/index.ts';
 import type { ChannelValidator, ConnectionInfo, HttpChannelHandlers, SseChannelHandlers, SsePeer, WsChannelHandlers, WsPeer } from '../runtime/server/types.ts';
 import type { StreamwrightError } from '../runtime/errors.ts';
@@ -23,6 +24,8 @@ export interface MockOptions {
   jwtSecret?: Uint8Array;
   /** Multiplies the contract's timings (heartbeats, deadlines, stream durations). */
   timeScale?: number;
+  /** Cross-origin browser access to SSE and HTTP channels. */
+  cors?: CorsOptions;
   onError?(error: Error): void;
 }
 
@@ -227,6 +230,7 @@ export function createMockServer(contract: MockContract, options: MockOptions = 
     handlers,
     auth: auth.verifiers,
     timeScale: options.timeScale ?? 1,
+    cors: options.cors,
     invalidFrameErrorCode: (channelId, frame) => {
       const channel = channels.get(channelId);
       if (frame) lastRefusal = { error: frame.error };

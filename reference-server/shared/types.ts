@@ -19,6 +19,11 @@ export interface ReferenceOptions {
   };
   /** Origins allowed for cookie credentials. */
   allowedOrigins?: readonly string[];
+  /**
+   * Origins of pages elsewhere (a front-end dev server on another port) that may read the SSE
+   * and HTTP responses (CORS); they may also present cookie credentials.
+   */
+  corsOrigins?: readonly string[];
   /** Told about every error the runtime handles. */
   onError?(error: Error): void;
 }

@@ -81,6 +81,7 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
       return frames.peekCode();
     },
     timeScale,
+    cors: options.corsOrigins ? { origins: options.corsOrigins } : undefined,
     onError: (error) => report(error),
   });
 

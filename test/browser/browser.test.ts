@@ -12,7 +12,8 @@ import type { ConnectionReport, PageConfig, PageResults } from './page/protocol.
 // The clients in a real headless Chromium (Debian's package, driven by playwright-core) against
 // the four reference servers, each through its browser auth path. The page is bundled from
 // TypeScript with esbuild and served by a same-origin proxy (see harness/page-server.ts), which
-// also logs every request it forwards: that is how "no retry loop" is checked.
+// also logs every request it forwards: that is how "no retry loop" is checked. One test skips the
+// proxy and reads the SSE streams cross-origin, through the servers' CORS.
 
 const gate = browserGate();
 if (!gate.run) console.warn(`\n*** BROWSER TESTS SKIPPED: ${gate.reason} ***\n`);
@@ -52,7 +53,8 @@ describe.skipIf(!gate.run)(title, () => {
       portBase: 0,
       host: '127.0.0.1',
       // Only agent-workspace's cookie scheme checks Origin; the page's origin is the one it sees.
-      reference: { seed: 5, timeScale: SCALE, allowedOrigins: [pageOrigin], onError: (e) => serverErrors.push(e) },
+      // The page's origin may also read SSE straight from the servers (CORS): the cross-origin test.
+      reference: { seed: 5, timeScale: SCALE, allowedOrigins: [pageOrigin], corsOrigins: [pageOrigin], onError: (e) => serverErrors.push(e) },
     });
     const origin = (api: string) => servers.find((s) => s.api === api)!.origin;
     pageServer.setRoutes([
@@ -84,7 +86,7 @@ describe.skipIf(!gate.run)(title, () => {
     return found.server;
   }
 
-  async function config(mode: PageConfig['mode']): Promise<PageConfig> {
+  async function config(mode: PageConfig['mode'], crossOrigin = false): Promise<PageConfig> {
     const value = async (api: string, scheme: string) => {
       const credential = (await server(api).credentials()).find((c) => c.scheme === scheme);
       if (!credential) throw new Error(`${api} has no ${scheme} credential`);
@@ -98,19 +100,19 @@ describe.skipIf(!gate.run)(title, () => {
       quietMs: QUIET_MS,
       pageOrigin,
       steadybase: { origin: origin('steadybase'), token: await value('steadybase', 'accessTokenQuery') },
-      releaseOrchestrator: { origin: pageOrigin, token: await value('release-orchestrator', 'queryToken'), runId: 'wr-1002' },
+      releaseOrchestrator: { origin: crossOrigin ? origin('release-orchestrator') : pageOrigin, token: await value('release-orchestrator', 'queryToken'), runId: 'wr-1002' },
       agnt5: { origin: origin('agnt5'), apiKey: await value('agnt5', 'apiKeySubprotocol'), endpoint: 'coffee-shop-e66b8d23', workflow: 'lookup-order' },
-      agentWorkspace: { origin: pageOrigin },
+      agentWorkspace: { origin: crossOrigin ? origin('agent-workspace') : pageOrigin },
     };
   }
 
   /** Loads the page fresh and runs one mode of it; the browser console is attached to failures. */
-  async function runPage(mode: PageConfig['mode'], how: { keepPage?: boolean; deadlineMs?: number } = {}): Promise<PageResults> {
+  async function runPage(mode: PageConfig['mode'], how: { keepPage?: boolean; deadlineMs?: number; crossOrigin?: boolean } = {}): Promise<PageResults> {
     const page = chromium!.page;
     consoleLines.length = 0;
     if (!how.keepPage) await page.goto(`${pageOrigin}/`);
     await page.waitForFunction(() => window.__streamwright !== undefined, undefined, { timeout: 10_000 });
-    const cfg = { ...(await config(mode)), ...(how.deadlineMs !== undefined ? { deadlineMs: how.deadlineMs } : {}) };
+    const cfg = { ...(await config(mode, how.crossOrigin)), ...(how.deadlineMs !== undefined ? { deadlineMs: how.deadlineMs } : {}) };
     lastConfig = cfg;
     return page.evaluate((c) => window.__streamwright!.run(c), cfg);
   }
@@ -249,6 +251,31 @@ describe.skipIf(!gate.run)(title, () => {
     expect(badBearer.notes.closedWith, why).toBe('SW_AUTH_REJECTED');
     expect(badBearer.errors.map((e) => [e.code, e.status]), why).toEqual([['SW_AUTH_REJECTED', 401]]);
     expect(forwarded.filter((r) => r.authorization === 'Bearer not-a-jwt').length, why).toBe(1);
+  }, 45_000);
+
+  // A page on its own origin, the servers on theirs: the SSE streams and their refusals must carry
+  // CORS headers, or the browser hides them from the client (a 401 would look like a network failure).
+  it('cross-origin: SSE by bearer header and by session cookie, straight to the servers (CORS)', async () => {
+    const before = pageServer!.forwarded.length;
+    const results = await runPage('generated', { crossOrigin: true });
+    const why = context(results);
+    checkContract(results);
+    const ro = results['release-orchestrator']!;
+    const aw = results['agent-workspace']!.stream!;
+    for (const r of [ro.dashboardSse!, aw]) {
+      expect(r.timedOut, `${r.via} timed out\n${why}`).toBe(false);
+      expect(r.errors, `${r.via} reported errors\n${why}`).toEqual([]);
+      expect(r.states.map((s) => s.state), `${r.via} states\n${why}`).toEqual(['open', 'closed']);
+    }
+    expect(tags(ro.dashboardSse), why).toContain('metric_update');
+    expect(tags(aw)[0], why).toBe('fleet_snapshot');
+    expect(aw.notes.heartbeatTs, why).toEqual(expect.any(Number));
+    // The refused bearer is read as a 401, not lost as a network error and retried.
+    expect(ro.badBearer!.notes.httpStatus, why).toBe(401);
+    expect(ro.badBearer!.errors.map((e) => e.code), why).toEqual(['SW_AUTH_REJECTED']);
+    // Nothing went through the page's own server.
+    const proxied = pageServer!.forwarded.slice(before).filter((r) => r.path.startsWith('/api/'));
+    expect(proxied, why).toEqual([]);
   }, 45_000);
 
   // An EventSource hides the 401; the client asks for the status once so that, with the contract's

@@ -128,5 +128,42 @@ describe('streamwright serve', () => {
     const code = await serveCommand(['--port-base', 'x'], { stdout: out.stream, stderr: out.stream } as never, new EventEmitter());
     expect(code).toBe(2);
     expect(out.text).toContain('--port-base must be a valid number');
+    const cors = sink(1);
+    expect(await serveCommand(['--cors', 'http://localhost:5173/app'], { stdout: cors.stream, stderr: cors.stream } as never, new EventEmitter())).toBe(2);
+    expect(cors.text).toContain('--cors takes an origin');
+  });
+
+  it('--cors: pages on that origin may read the SSE endpoints, with a bearer header or the session cookie', async () => {
+    const page = 'http://localhost:5173';
+    const out = sink(4);
+    const signals = new EventEmitter();
+    const exit = serveCommand(['--port-base', '0', '--json', '--cors', page], { stdout: out.stream, stderr: out.stream } as never, signals);
+    await out.ready;
+    const [, orchestrator, , workspace] = out.text.trim().split('\n').map((line) => JSON.parse(line) as Printed) as [Printed, Printed, Printed, Printed];
+    const call = (url: string, method: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+        const req = request(url, { method, headers }, (res) => {
+          resolve({ status: res.statusCode!, headers: res.headers });
+          res.destroy();
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const dashboard = orchestrator.urls.find((u) => u.startsWith('http') && u.includes('/dashboard/'))!;
+      const preflight = await call(dashboard, 'OPTIONS', { origin: page, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,last-event-id' });
+      expect(preflight.status).toBe(204);
+      expect(String(preflight.headers['access-control-allow-headers'])).toMatch(/Authorization/);
+      const bearer = await call(dashboard, 'GET', { origin: page, authorization: `Bearer ${credential(orchestrator, 'bearerHeader')}` });
+      expect([bearer.status, bearer.headers['access-control-allow-origin']]).toEqual([200, page]);
+
+      const cookie = await call(workspace.urls[0]!, 'GET', { origin: page, cookie: `session=${credential(workspace, 'sessionCookie')}` });
+      expect([cookie.status, cookie.headers['access-control-allow-origin'], cookie.headers['access-control-allow-credentials']]).toEqual([200, page, 'true']);
+      const elsewhere = await call(workspace.urls[0]!, 'GET', { origin: 'http://localhost:9999', cookie: `session=${credential(workspace, 'sessionCookie')}` });
+      expect([elsewhere.status, elsewhere.headers['access-control-allow-origin']]).toEqual([403, undefined]);
+    } finally {
+      signals.emit('SIGTERM');
+    }
+    expect(await exit).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -52,7 +53,25 @@ describe('streamwright serve <spec>', () => {
     expect(await exited).toBe(0);
   });
 
+  it('--cors: a page on that origin may read an SSE channel; other origins get no CORS headers', async () => {
+    const { child, line } = await serve(['test/fixtures/foreign/status-feed.asyncapi.yaml', '--port', '0', '--json', '--cors', 'http://app.test']);
+    const sse = (line.channels as { transport: string; url: string }[]).find((c) => c.transport === 'sse')!;
+    const get = (origin: string) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const req = request(sse.url, { headers: { origin } }, (res) => {
+          resolve({ status: res.statusCode, ...res.headers });
+          res.destroy();
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await get('http://app.test')).toMatchObject({ status: 200, 'access-control-allow-origin': 'http://app.test', vary: 'Origin' });
+    expect(await get('http://other.test')).not.toHaveProperty('access-control-allow-origin');
+    child.kill('SIGTERM');
+  });
+
   it.each([
+    [['--cors', '*'], /--cors takes an origin/],
     [['--drop', '2'], /--drop must be a probability/],
     [['--delay', '9-3'], /--delay must be/],
     [['--disconnect-after', 'soon'], /--disconnect-after must be/],

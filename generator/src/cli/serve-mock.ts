@@ -5,7 +5,7 @@ import { EXIT, stopSignal, type CliIO } from './io.ts';
 export const SERVE_MOCK_HELP = `Usage: streamwright serve <spec.yaml> [--port <n>] [--host <addr>] [--rate <n>] [--count <n>]
                          [--data examples|generated] [--seed <n>] [--time-scale <x>] [--jwt-secret <s>]
                          [--delay <ms>|<min>-<max>] [--drop <p>] [--duplicate <p>] [--reorder <p>]
-                         [--disconnect-after <frames>|<ms>ms] [--json]
+                         [--disconnect-after <frames>|<ms>ms] [--cors <origin>]... [--json]
 
 Runs a mock of any AsyncAPI 3 document: every channel served as the document says (WebSocket,
 SSE, HTTP; auth, limits, heartbeats), each connection streamed the server's messages (examples,
@@ -30,10 +30,11 @@ Options:
   --duplicate <p>         send each message twice with probability p
   --reorder <p>           hold a message back behind the next one with probability p
   --disconnect-after <n>  cut each connection (no close frame) after n frames, or after <n>ms
+  --cors <origin>         let pages on <origin> read the SSE and HTTP endpoints (CORS); repeatable
   --json                  one JSON line: {api, mock, origin, port, channels, credentials}
 `;
 
-/** Flags only the mock takes (the shared ones, --host --seed --time-scale --json --help, are serve's). */
+/** Flags only the mock takes (the shared ones, --host --seed --time-scale --cors --json --help, are serve's). */
 export const MOCK_OPTIONS = {
   port: { type: 'string' },
   rate: { type: 'string' },
@@ -49,7 +50,7 @@ export const MOCK_OPTIONS = {
 
 class UsageError extends Error {}
 
-function parseMockOptions(values: Record<string, string | boolean | undefined>): MockOptions & { port: number; host: string } {
+function parseMockOptions(values: Record<string, string | boolean | string[] | undefined>): MockOptions & { port: number; host: string } {
   const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const num = (name: string, fallback: number, valid: (n: number) => boolean, what: string) => {
     const raw = str(name);
@@ -88,12 +89,14 @@ function parseMockOptions(values: Record<string, string | boolean | undefined>):
     timeScale: num('time-scale', 1, (n) => n > 0, 'a positive number'),
     faults,
     ...(secret !== undefined ? { jwtSecret: new TextEncoder().encode(secret) } : {}),
+    // Checked by `serve` (shared with the reference servers).
+    ...(Array.isArray(values.cors) && values.cors.length > 0 ? { cors: { origins: values.cors } } : {}),
     onError: () => undefined,
   };
 }
 
 /** `serve <spec>`: load the document, start the mock, print its channels, run until a signal. */
-export async function serveMock(spec: string, values: Record<string, string | boolean | undefined>, io: CliIO, signals: NodeJS.EventEmitter): Promise<number> {
+export async function serveMock(spec: string, values: Record<string, string | boolean | string[] | undefined>, io: CliIO, signals: NodeJS.EventEmitter): Promise<number> {
   if (values.help) {
     io.stdout.write(SERVE_MOCK_HELP);
     return EXIT.ok;

@@ -3,7 +3,7 @@ import { startReferenceServers, type RunningReference } from '../../../reference
 import { EXIT, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, serveMock } from './serve-mock.ts';
 
-export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--json]
+export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--cors <origin>]... [--json]
 
 Starts the reference servers of the four seed APIs, each on its own port (port base + 0..3:
 steadybase, release-orchestrator, agnt5, agent-workspace; default base 3000), and prints for each
@@ -18,11 +18,13 @@ Options:
   --host <addr>      address to listen on (default 127.0.0.1)
   --time-scale <x>   multiply every timing (0.1 runs ten times faster)
   --seed <n>         seed of the simulations (default 1)
+  --cors <origin>    let pages on <origin> (e.g. http://localhost:5173) read the SSE and HTTP
+                     endpoints and present the session cookie; repeat for more origins
   --json             one JSON object per API per line: {api, urls, credentials}
 `;
 
 export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.EventEmitter = process): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -34,6 +36,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
         host: { type: 'string' },
         'time-scale': { type: 'string' },
         seed: { type: 'string' },
+        cors: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -44,6 +47,12 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   }
   if (positionals.length > 1) {
     io.stderr.write(`streamwright serve: give one document (got ${positionals.length})\n`);
+    return EXIT.usage;
+  }
+  const corsOrigins = Array.isArray(values.cors) ? values.cors : [];
+  const badOrigin = corsOrigins.find((o) => !isOrigin(o));
+  if (badOrigin !== undefined) {
+    io.stderr.write(`streamwright serve: --cors takes an origin such as http://localhost:5173 (got ${badOrigin})\n`);
     return EXIT.usage;
   }
   if (positionals.length === 1) return serveMock(positionals[0]!, values, io, signals);
@@ -77,7 +86,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   const stop = stopSignal(signals);
   let running: RunningReference[];
   try {
-    running = await startReferenceServers({ portBase, host, reference: { timeScale, seed, onError: () => undefined } });
+    running = await startReferenceServers({ portBase, host, reference: { timeScale, seed, ...(corsOrigins.length ? { corsOrigins } : {}), onError: () => undefined } });
   } catch (e) {
     stop.release();
     io.stderr.write(`streamwright serve: cannot start: ${(e as Error).message}\n`);
@@ -100,4 +109,14 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   stop.release();
   await Promise.all(running.map((r) => r.server.close()));
   return EXIT.ok;
+}
+
+/** Scheme, host and port only, as browsers send it in Origin. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
 }
