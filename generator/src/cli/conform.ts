@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { conform, ConformError, PROBE_IDS, renderJson, renderJunit, renderText, type ProbeId } from '../../../conformance/src/conform/index.ts';
-import { EXIT, type CliIO } from './io.ts';
+import { EXIT, parseCommandLine, type CliIO } from './io.ts';
 
 export const CONFORM_HELP = `Usage: streamwright conform --spec <file> --target <url> [--transcripts <dir>] [options]
 
@@ -39,40 +38,30 @@ Exit status: 0 conformant, 1 a check failed, 2 bad command line or unreadable in
 `;
 
 export async function conformCommand(argv: string[], io: CliIO): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        spec: { type: 'string' },
-        target: { type: 'string' },
-        transcripts: { type: 'string' },
-        credentials: { type: 'string' },
-        'time-scale': { type: 'string' },
-        timeout: { type: 'string' },
-        jitter: { type: 'string' },
-        probes: { type: 'string' },
-        matchers: { type: 'string' },
-        api: { type: 'string' },
-        report: { type: 'string' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    io.stderr.write(`streamwright conform: ${(e as Error).message}\n\n${CONFORM_HELP}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.stdout.write(CONFORM_HELP);
-    return EXIT.ok;
-  }
-  const usage = (m: string) => {
-    io.stderr.write(`streamwright conform: ${m}\n\n${CONFORM_HELP}`);
-    return EXIT.usage;
-  };
+  const line = parseCommandLine(
+    'conform',
+    CONFORM_HELP,
+    argv,
+    io,
+    {
+      spec: { type: 'string' },
+      target: { type: 'string' },
+      transcripts: { type: 'string' },
+      credentials: { type: 'string' },
+      'time-scale': { type: 'string' },
+      timeout: { type: 'string' },
+      jitter: { type: 'string' },
+      probes: { type: 'string' },
+      matchers: { type: 'string' },
+      api: { type: 'string' },
+      report: { type: 'string' },
+      json: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+    },
+    false,
+  );
+  if (typeof line === 'number') return line;
+  const { values, usage } = line;
   if (typeof values.spec !== 'string') return usage('--spec is required');
   if (typeof values.target !== 'string') return usage('--target is required');
   const timeScale = values['time-scale'] === undefined ? 1 : Number(values['time-scale']);

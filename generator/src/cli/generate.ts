@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { generate } from '../generate.ts';
 import { writeFiles } from '../write/write.ts';
 import { readConfig, CONFIG_FILE, type ApiConfig } from './config.ts';
 import { formatDiagnostic } from './format.ts';
-import { EXIT, type CliIO } from './io.ts';
+import { EXIT, parseCommandLine, type CliIO } from './io.ts';
 
 export const GENERATE_HELP = `Usage: streamwright generate [<spec> --out <dir>] [--name <api>] [--check] [--dump-ir] [--allow-remote]
 
@@ -25,39 +24,22 @@ Options:
 `;
 
 export async function generateCommand(argv: string[], io: CliIO, cwd = process.cwd()): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        name: { type: 'string' },
-        check: { type: 'boolean' },
-        'dump-ir': { type: 'boolean' },
-        'allow-remote': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    io.stderr.write(`streamwright generate: ${(e as Error).message}\n\n${GENERATE_HELP}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.stdout.write(GENERATE_HELP);
-    return EXIT.ok;
-  }
+  const line = parseCommandLine('generate', GENERATE_HELP, argv, io, {
+    out: { type: 'string' },
+    name: { type: 'string' },
+    check: { type: 'boolean' },
+    'dump-ir': { type: 'boolean' },
+    'allow-remote': { type: 'boolean' },
+  });
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
   let apis: ApiConfig[];
   if (positionals.length > 1) {
     io.stderr.write(`streamwright generate: one spec at a time (or none, to use ${CONFIG_FILE})\n`);
     return EXIT.usage;
   } else if (positionals.length === 1) {
     const spec = positionals[0]!;
-    if (typeof values.out !== 'string' && !values['dump-ir']) {
-      io.stderr.write(`streamwright generate: --out <dir> is required with a spec\n\n${GENERATE_HELP}`);
-      return EXIT.usage;
-    }
+    if (typeof values.out !== 'string' && !values['dump-ir']) return line.usage('--out <dir> is required with a spec');
     apis = [{ name: typeof values.name === 'string' ? values.name : '', spec, out: typeof values.out === 'string' ? values.out : '' }];
   } else {
     try {

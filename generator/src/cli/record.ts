@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { loadRecordingContract, RecordingProxy, recordingTarget, writeTranscript, type RecordedConnection } from '../../../conformance/src/record/index.ts';
 import { formatDiagnostic } from './format.ts';
-import { EXIT, stopSignal, type CliIO } from './io.ts';
+import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 
 export const RECORD_HELP = `Usage: streamwright record --spec <file> --upstream <url> --listen <port> --out <file|dir/> [options]
 
@@ -31,35 +30,25 @@ Exit: 0 nothing broke the contract, 1 some frame did (or the spec has errors), 2
 `;
 
 export async function recordCommand(argv: string[], io: CliIO, signals: NodeJS.EventEmitter = process): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        spec: { type: 'string' },
-        upstream: { type: 'string' },
-        listen: { type: 'string' },
-        out: { type: 'string' },
-        channel: { type: 'string' },
-        name: { type: 'string' },
-        host: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    io.stderr.write(`streamwright record: ${(e as Error).message}\n\n${RECORD_HELP}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.stdout.write(RECORD_HELP);
-    return EXIT.ok;
-  }
-  const usage = (message: string) => {
-    io.stderr.write(`streamwright record: ${message}\n\n${RECORD_HELP}`);
-    return EXIT.usage;
-  };
+  const line = parseCommandLine(
+    'record',
+    RECORD_HELP,
+    argv,
+    io,
+    {
+      spec: { type: 'string' },
+      upstream: { type: 'string' },
+      listen: { type: 'string' },
+      out: { type: 'string' },
+      channel: { type: 'string' },
+      name: { type: 'string' },
+      host: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    false,
+  );
+  if (typeof line === 'number') return line;
+  const { values, usage } = line;
   for (const required of ['spec', 'upstream', 'listen', 'out']) if (typeof values[required] !== 'string') return usage(`--${required} is required`);
   const port = Number(values.listen);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--listen must be a port number (got ${String(values.listen)})`);

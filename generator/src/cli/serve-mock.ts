@@ -1,6 +1,6 @@
 import { createMockServer, loadContract, type FaultOptions, type MockOptions } from '../../../mock/index.ts';
 import { formatDiagnostic } from './format.ts';
-import { EXIT, stopSignal, type CliIO } from './io.ts';
+import { EXIT, stopSignal, type CliIO, type ParsedValues } from './io.ts';
 
 export const SERVE_MOCK_HELP = `Usage: streamwright serve <spec.yaml> [--port <n>] [--host <addr>] [--rate <n>] [--count <n>]
                          [--data examples|generated] [--seed <n>] [--time-scale <x>] [--jwt-secret <s>]
@@ -50,7 +50,7 @@ export const MOCK_OPTIONS = {
 
 class UsageError extends Error {}
 
-function parseMockOptions(values: Record<string, string | boolean | string[] | undefined>): MockOptions & { port: number; host: string } {
+function parseMockOptions(values: ParsedValues): MockOptions & { port: number; host: string } {
   const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const num = (name: string, fallback: number, valid: (n: number) => boolean, what: string) => {
     const raw = str(name);
@@ -96,11 +96,7 @@ function parseMockOptions(values: Record<string, string | boolean | string[] | u
 }
 
 /** `serve <spec>`: load the document, start the mock, print its channels, run until a signal. */
-export async function serveMock(spec: string, values: Record<string, string | boolean | string[] | undefined>, io: CliIO, signals: NodeJS.EventEmitter): Promise<number> {
-  if (values.help) {
-    io.stdout.write(SERVE_MOCK_HELP);
-    return EXIT.ok;
-  }
+export async function serveMock(spec: string, values: ParsedValues, io: CliIO, signals: NodeJS.EventEmitter): Promise<number> {
   if (values['port-base'] !== undefined) {
     io.stderr.write('streamwright serve: --port-base is for the reference servers; use --port with a document\n');
     return EXIT.usage;

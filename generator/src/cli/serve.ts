@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { startReferenceServers, type RunningReference } from '../../../reference-server/index.ts';
-import { EXIT, stopSignal, type CliIO } from './io.ts';
-import { MOCK_OPTIONS, serveMock } from './serve-mock.ts';
+import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
+import { MOCK_OPTIONS, SERVE_MOCK_HELP, serveMock } from './serve-mock.ts';
 
 export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--cors <origin>]... [--json]
 
@@ -24,47 +23,24 @@ Options:
 `;
 
 export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.EventEmitter = process): Promise<number> {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...MOCK_OPTIONS,
-        'port-base': { type: 'string' },
-        host: { type: 'string' },
-        'time-scale': { type: 'string' },
-        seed: { type: 'string' },
-        cors: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    io.stderr.write(`streamwright serve: ${(e as Error).message}\n\n${SERVE_HELP}`);
-    return EXIT.usage;
-  }
-  if (positionals.length > 1) {
-    io.stderr.write(`streamwright serve: give one document (got ${positionals.length})\n`);
-    return EXIT.usage;
-  }
+  const line = parseCommandLine('serve', (positionals) => (positionals.length === 1 ? SERVE_MOCK_HELP : SERVE_HELP), argv, io, {
+    ...MOCK_OPTIONS,
+    'port-base': { type: 'string' },
+    host: { type: 'string' },
+    'time-scale': { type: 'string' },
+    seed: { type: 'string' },
+    cors: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  });
+  if (typeof line === 'number') return line;
+  const { values, positionals, usage } = line;
+  if (positionals.length > 1) return usage(`give one document (got ${positionals.length})`);
   const corsOrigins = Array.isArray(values.cors) ? values.cors : [];
   const badOrigin = corsOrigins.find((o) => !isOrigin(o));
-  if (badOrigin !== undefined) {
-    io.stderr.write(`streamwright serve: --cors takes an origin such as http://localhost:5173 (got ${badOrigin})\n`);
-    return EXIT.usage;
-  }
+  if (badOrigin !== undefined) return usage(`--cors takes an origin such as http://localhost:5173 (got ${badOrigin})`);
   if (positionals.length === 1) return serveMock(positionals[0]!, values, io, signals);
   const mockOnly = Object.keys(MOCK_OPTIONS).filter((name) => values[name] !== undefined);
-  if (mockOnly.length > 0) {
-    io.stderr.write(`streamwright serve: --${mockOnly[0]} applies to a mock (\`serve <spec.yaml>\`)\n\n${SERVE_HELP}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.stdout.write(SERVE_HELP);
-    return EXIT.ok;
-  }
+  if (mockOnly.length > 0) return usage(`--${mockOnly[0]} applies to a mock (\`serve <spec.yaml>\`)`);
   const number = (name: string, fallback: number, valid: (n: number) => boolean) => {
     const raw = values[name];
     if (raw === undefined) return fallback;
@@ -78,8 +54,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     timeScale = number('time-scale', 1, (n) => n > 0);
     seed = number('seed', 1, Number.isInteger);
   } catch (e) {
-    io.stderr.write(`streamwright serve: ${(e as Error).message}\n`);
-    return EXIT.usage;
+    return usage((e as Error).message);
   }
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
 

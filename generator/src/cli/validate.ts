@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { hasErrors, loadSpec } from '../load/load.ts';
 import { compareDiagnostics, type Diagnostic } from '../load/diagnostic.ts';
 import { formatDiagnostic, summarize } from './format.ts';
-import { EXIT, type CliIO } from './io.ts';
+import { EXIT, parseCommandLine, type CliIO } from './io.ts';
 
 export const VALIDATE_HELP = `Usage: streamwright validate <file...> [--format text|json] [--allow-remote]
 
@@ -21,28 +20,13 @@ Options:
 `;
 
 export async function validateCommand(argv: string[], io: CliIO): Promise<number> {
-  let values: { format?: string; 'allow-remote'?: boolean; help?: boolean };
-  let files: string[];
-  try {
-    ({ values, positionals: files } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { format: { type: 'string', default: 'text' }, 'allow-remote': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (e) {
-    io.stderr.write(`streamwright validate: ${(e as Error).message}\n\n${VALIDATE_HELP}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.stdout.write(VALIDATE_HELP);
-    return EXIT.ok;
-  }
-  if (files.length === 0 || (values.format !== 'text' && values.format !== 'json')) {
-    io.stderr.write(`streamwright validate: ${files.length === 0 ? 'no file given' : `unknown format "${values.format}"`}\n\n${VALIDATE_HELP}`);
-    return EXIT.usage;
-  }
+  const line = parseCommandLine('validate', VALIDATE_HELP, argv, io, { format: { type: 'string', default: 'text' }, 'allow-remote': { type: 'boolean' } });
+  if (typeof line === 'number') return line;
+  const { values, positionals: files } = line;
+  if (files.length === 0) return line.usage('no file given');
+  if (values.format !== 'text' && values.format !== 'json') return line.usage(`unknown format "${String(values.format)}"`);
   const diagnostics: Diagnostic[] = [];
-  for (const file of files) diagnostics.push(...(await loadSpec(file, { allowRemote: values['allow-remote'] ?? false })).diagnostics);
+  for (const file of files) diagnostics.push(...(await loadSpec(file, { allowRemote: values['allow-remote'] === true })).diagnostics);
   diagnostics.sort(compareDiagnostics);
   if (values.format === 'json') {
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
