@@ -5,11 +5,12 @@ import { probeAuthAccepted, probeAuthRequired } from './auth.ts';
 import { schemesOf, type ProbeContext } from './context.ts';
 import { notJsonCode, probeMalformedFrame, probeSizeLimit } from './frames.ts';
 import { probeHeartbeat, probePongTimeout } from './heartbeat.ts';
+import { probeConnectionLimit } from './limits.ts';
 import { probeSseResume } from './resume.ts';
 
 export type { ProbeContext } from './context.ts';
 
-export const PROBE_IDS = ['auth-required', 'auth-accepted', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-resume'] as const;
+export const PROBE_IDS = ['auth-required', 'auth-accepted', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-resume', 'connection-limit'] as const;
 export type ProbeId = (typeof PROBE_IDS)[number];
 
 /** Which probes apply to a channel, from its contract alone. */
@@ -22,6 +23,7 @@ export function applicableProbes(ctx: ProbeContext, channel: ChannelIR): ProbeId
   if (channel.heartbeat && channel.heartbeat.mode !== 'none') out.push('heartbeat');
   if (channel.heartbeat?.mode === 'message' && channel.heartbeat.pong) out.push('pong-timeout');
   if (channel.transport === 'sse' && channel.sse?.resume?.lastEventId) out.push('sse-resume');
+  if (channel.limits?.maxConnections) out.push('connection-limit');
   return out;
 }
 
@@ -54,6 +56,9 @@ export async function runProbes(ctx: ProbeContext, channel: ChannelIR, only?: (i
         break;
       case 'sse-resume':
         results.push(await probeSseResume(ctx, channel));
+        break;
+      case 'connection-limit':
+        results.push(await probeConnectionLimit(ctx, channel));
         break;
     }
   }
