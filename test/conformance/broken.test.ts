@@ -39,7 +39,7 @@ describe('broken implementations fail conform for the right reason', () => {
   it.each(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace'])('%s: the transparent proxy passes', async (api) => {
     const proxy = await startProxy(reference(api).origin);
     proxies.push(proxy);
-    const report = await run(api, proxy.origin, ['auth-required', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-resume', 'connection-limit']);
+    const report = await run(api, proxy.origin, ['auth-required', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-resume', 'connection-limit', 'rate-limit']);
     expect(report.summary.failed, renderText(report)).toBe(0);
   });
 

@@ -82,3 +82,38 @@ export async function probeMalformedFrame(ctx: ProbeContext, channel: ChannelIR)
   await conn.ended;
   return probeResult(ctx, id, channel, started, findings, [conn]);
 }
+
+/**
+ * The rate limit (x-sw-limits.maxMessagesPerSecond): a burst of `limit` + 10 frames, sent at once,
+ * is answered as onExceed says (the error code, a close) once the limit is passed, and only then.
+ * The frames are not JSON, so no frame does anything but draw the contract's error; the probe
+ * needs a channel that answers such a frame and stays open.
+ */
+export async function probeRateLimit(ctx: ProbeContext, channel: ChannelIR): Promise<CaseResult> {
+  const started = Date.now();
+  const id = 'rate-limit';
+  const spec = channel.limits!.maxMessagesPerSecond!;
+  const ready = await openReady(ctx, channel, id, started);
+  if (ready.skip) return ready.skip;
+  const conn = ready.conn;
+  const before = conn.frames.length;
+  const burst = spec.limit + 10;
+  for (let i = 0; i < burst; i++) conn.send(`{"rate probe": ${i}`);
+  const { onExceed } = spec;
+  const wantsClose = onExceed.action === 'close' || onExceed.action === 'error-and-close';
+  const limited = () => errorsIn(channel, parseFrames(channel, conn.frames.slice(before))).filter((e) => e.code === onExceed.errorCode).length;
+  const answered = () => errorsIn(channel, parseFrames(channel, conn.frames.slice(before))).length;
+  // Every frame gets an answer (its error, or the rate error), or the connection ends.
+  await conn.until(() => (wantsClose ? !conn.isOpen : answered() >= burst), ctx.timeoutMs);
+  const findings: Finding[] = [];
+  const end = conn.isOpen ? undefined : await conn.ended;
+  const expected = [onExceed.errorCode ? `error ${onExceed.errorCode} for the frames past ${spec.limit}` : '', wantsClose ? `close ${onExceed.closeCode ?? ''}`.trim() : 'connection stays open'].filter(Boolean).join(', ');
+  const actual = `${limited()} of ${burst} frames answered ${onExceed.errorCode ?? '(no code)'}; ${describeEnd(end)}`;
+  const closedRight = wantsClose ? end?.by === 'server' && (onExceed.closeCode === undefined || end.code === onExceed.closeCode) : end === undefined;
+  // Frames past the limit drew the rate error; at most `burst - limit` of them (none within the limit).
+  const errorsRight = onExceed.errorCode === undefined || (limited() >= 1 && limited() <= burst - spec.limit);
+  if (!closedRight || !errorsRight) findings.push(fail(channel, id, `a burst of ${burst} frames (limit ${spec.limit} per second) was not answered the way the contract says`, { expected, actual }));
+  conn.close();
+  await conn.ended;
+  return probeResult(ctx, id, channel, started, findings, [conn]);
+}

@@ -3,14 +3,14 @@ import type { ChannelIR } from '../../../generator/src/ir/types.ts';
 import type { CaseResult } from '../conform/report.ts';
 import { probeAuthAccepted, probeAuthRequired } from './auth.ts';
 import { schemesOf, type ProbeContext } from './context.ts';
-import { notJsonCode, probeMalformedFrame, probeSizeLimit } from './frames.ts';
+import { notJsonCode, probeMalformedFrame, probeRateLimit, probeSizeLimit } from './frames.ts';
 import { probeHeartbeat, probePongTimeout } from './heartbeat.ts';
 import { probeConnectionLimit } from './limits.ts';
 import { probeSseResume } from './resume.ts';
 
 export type { ProbeContext } from './context.ts';
 
-export const PROBE_IDS = ['auth-required', 'auth-accepted', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-resume', 'connection-limit'] as const;
+export const PROBE_IDS = ['auth-required', 'auth-accepted', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-resume', 'connection-limit', 'rate-limit'] as const;
 export type ProbeId = (typeof PROBE_IDS)[number];
 
 /** Which probes apply to a channel, from its contract alone. */
@@ -24,6 +24,8 @@ export function applicableProbes(ctx: ProbeContext, channel: ChannelIR): ProbeId
   if (channel.heartbeat?.mode === 'message' && channel.heartbeat.pong) out.push('pong-timeout');
   if (channel.transport === 'sse' && channel.sse?.resume?.lastEventId) out.push('sse-resume');
   if (channel.limits?.maxConnections) out.push('connection-limit');
+  // Its burst is of frames that are not JSON: only where the contract answers them and goes on.
+  if (channel.transport === 'ws' && channel.limits?.maxMessagesPerSecond && notJsonCode(channel)?.closes === false) out.push('rate-limit');
   return out;
 }
 
@@ -59,6 +61,9 @@ export async function runProbes(ctx: ProbeContext, channel: ChannelIR, only?: (i
         break;
       case 'connection-limit':
         results.push(await probeConnectionLimit(ctx, channel));
+        break;
+      case 'rate-limit':
+        results.push(await probeRateLimit(ctx, channel));
         break;
     }
   }

@@ -15,7 +15,8 @@ fast as the server answers, and checks:
               scheme's credential is accepted, an oversize frame and a malformed frame get the
               contract's answer, heartbeats come in time, a silent client is closed (pong
               timeout), SSE resumes with Last-Event-ID without repeating or skipping, the
-              connection limit admits exactly its number and refuses the next as it says
+              rate limit answers a burst past it, the connection limit admits exactly its
+              number and refuses the next, each as the contract says
 
 Options:
   --spec <file>          the AsyncAPI document (its file name is the API name, e.g. agnt5)
