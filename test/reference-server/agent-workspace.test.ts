@@ -1,4 +1,4 @@
-import { request, type IncomingHttpHeaders } from 'node:http';
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateFleetStreamServerEvent } from '../../generated/agent-workspace/validators.gen.js';
 import type { AgentLog, PipelineSnapshot } from '../../generated/agent-workspace/models.gen.ts';
@@ -8,6 +8,7 @@ import {
   type AgentWorkspaceReferenceOptions,
 } from '../../reference-server/agent-workspace/index.ts';
 import { Random } from '../../reference-server/shared/random.ts';
+import { RawSse, type RawSseEvent } from '../support/sse.ts';
 
 // The agent-workspace reference server over real sockets on 127.0.0.1, read with raw node:http
 // (not streamwright's client). Every event received is checked against the generated validators.
@@ -71,107 +72,37 @@ async function until(check: () => boolean, what: string, ms = 5000) {
   }
 }
 
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: string;
-  retry?: string;
+interface SseEvent extends RawSseEvent {
   /** Parsed JSON of `data`. */
   json?: unknown;
   /** Sequence number of the id (`<boot>-<seq>`). */
   seq: number;
 }
 
-interface Sse {
-  readonly events: SseEvent[];
-  until(check: () => boolean, what: string, ms?: number): Promise<void>;
-  close(): void;
-  of(name: string): SseEvent[];
-  readonly status: number | undefined;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-  readonly ended: boolean;
-  readonly failed: Error | undefined;
-}
+type Sse = RawSse<SseEvent>;
 
-/** A raw HTTP SSE reader: status, headers, then parsed (and contract-validated) events as they arrive. */
+/** A raw HTTP SSE reader on the fleet stream; every event is checked against the contract. */
 function sse(headers: Record<string, string>, options: { path?: string; method?: string; track?: boolean } = {}): Sse {
-  const events: SseEvent[] = [];
-  let status: number | undefined;
-  let responseHeaders: IncomingHttpHeaders = {};
-  let body = '';
-  let ended = false;
-  let failed: Error | undefined;
-  const req = request({ host: '127.0.0.1', port, path: options.path ?? PATH, method: options.method ?? 'GET', headers, agent: false }, (res) => {
-    status = res.statusCode;
-    responseHeaders = res.headers;
-    let buffer = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      if (status !== 200) {
-        body += chunk;
-        return;
-      }
-      buffer += chunk;
-      let i: number;
-      while ((i = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        const e: Record<string, string> = {};
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) continue;
-          const c = line.indexOf(':');
-          const name = c < 0 ? line : line.slice(0, c);
-          const value = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
-          e[name] = name === 'data' && e.data !== undefined ? `${e.data}\n${value}` : value;
+  const client = new RawSse<SseEvent>({
+    port,
+    path: options.path ?? PATH,
+    headers,
+    ...(options.method ? { method: options.method } : {}),
+    onEvent: (e) => {
+      const event: SseEvent = { ...e, seq: e.id ? Number(e.id.split('-')[1]) : -1 };
+      if (e.event !== undefined) {
+        try {
+          event.json = JSON.parse(e.data ?? '');
+        } catch {
+          violations.push(`${e.event}: data is not JSON: ${e.data}`);
         }
-        if (Object.keys(e).length === 0) continue;
-        const event: SseEvent = { ...e, seq: e.id ? Number(e.id.split('-')[1]) : -1 };
-        if (e.event !== undefined) {
-          try {
-            event.json = JSON.parse(e.data ?? '');
-          } catch {
-            violations.push(`${e.event}: data is not JSON: ${e.data}`);
-          }
-          const verdict = validateFleetStreamServerEvent(e.event, event.json);
-          if (!verdict.ok) violations.push(`${e.event} breaks the contract: ${JSON.stringify(verdict.errors)}`);
-          if (!/^[0-9a-f]{8}-\d+$/.test(e.id ?? '')) violations.push(`${e.event} without a proper id: ${e.id}`);
-        }
-        events.push(event);
+        const verdict = validateFleetStreamServerEvent(e.event, event.json);
+        if (!verdict.ok) violations.push(`${e.event} breaks the contract: ${JSON.stringify(verdict.errors)}`);
+        if (!/^[0-9a-f]{8}-\d+$/.test(e.id ?? '')) violations.push(`${e.event} without a proper id: ${e.id}`);
       }
-    });
-    res.on('end', () => (ended = true));
-    res.on('close', () => (ended = true));
-    res.on('error', () => (ended = true));
+      return event;
+    },
   });
-  req.on('error', (e) => {
-    failed = e;
-    ended = true;
-  });
-  req.end();
-  const client: Sse = {
-    events,
-    /** Waits for a condition on this stream. */
-    until: (check: () => boolean, what: string, ms = 5000) =>
-      until(check, `${what}; status ${status}, ended ${ended}, events ${events.map((e) => e.event ?? 'retry').join(',')}`, ms),
-    close: () => req.destroy(),
-    of: (name: string) => events.filter((e) => e.event === name),
-    get status() {
-      return status;
-    },
-    get headers() {
-      return responseHeaders;
-    },
-    get body() {
-      return body;
-    },
-    get ended() {
-      return ended;
-    },
-    get failed() {
-      return failed;
-    },
-  };
   if (options.track !== false) clients.push(client);
   return client;
 }

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -12,6 +11,7 @@ import {
 } from '../../reference-server/release-orchestrator/index.ts';
 import { WORKFLOW_NODES } from '../../reference-server/release-orchestrator/catalog.ts';
 import { Random } from '../../reference-server/shared/random.ts';
+import { RawSse } from '../support/sse.ts';
 
 // The release-orchestrator reference server over real sockets on 127.0.0.1, driven by independent
 // clients (`ws`, raw node:http for SSE). Every message received is checked against the generated
@@ -112,77 +112,20 @@ function connect(port: number, pathAndQuery: string, o: { pong?: boolean } = {})
   return c;
 }
 
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: string;
-  retry?: string;
-}
-
-/** A raw node:http SSE reader: status, headers, parsed events and comment lines as they arrive. */
+/** The dashboard SSE stream, raw; every named event is checked against the contract. */
 function sse(port: number, headers: Record<string, string>) {
-  const events: SseEvent[] = [];
-  const comments: string[] = [];
-  let status: number | undefined;
-  let responseHeaders: Record<string, unknown> = {};
-  let ended = false;
-  const req = request({ host: '127.0.0.1', port, path: '/api/v1/dashboard/stream', headers }, (res) => {
-    status = res.statusCode;
-    responseHeaders = res.headers;
-    let buffer = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let i: number;
-      while ((i = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        const e: Record<string, string> = {};
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) {
-            comments.push(line);
-            continue;
-          }
-          const c = line.indexOf(':');
-          e[line.slice(0, c)] = line.slice(c + 2);
-        }
-        if (Object.keys(e).length) {
-          if (e.event !== undefined) {
-            const verdict = V.validateDashboardEventsServerEvent(e.event, JSON.parse(e.data ?? 'null'));
-            if (!verdict.ok) violations.push({ path: 'sse', message: e, errors: verdict.errors });
-          }
-          events.push(e);
-        }
+  return new RawSse({
+    port,
+    path: '/api/v1/dashboard/stream',
+    headers,
+    onEvent: (e) => {
+      if (e.event !== undefined) {
+        const verdict = V.validateDashboardEventsServerEvent(e.event, JSON.parse(e.data ?? 'null'));
+        if (!verdict.ok) violations.push({ path: 'sse', message: e, errors: verdict.errors });
       }
-    });
-    res.on('end', () => (ended = true));
-    res.on('error', () => (ended = true));
+      return e;
+    },
   });
-  req.on('error', () => (ended = true));
-  req.end();
-  const until = async (check: () => boolean, ms = 5000) => {
-    const deadline = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out; status ${status}, events ${JSON.stringify(events.slice(-5))}`);
-      await sleep(10);
-    }
-  };
-  return {
-    events,
-    comments,
-    until,
-    named: () => events.filter((e) => e.event !== undefined),
-    close: () => req.destroy(),
-    get status() {
-      return status;
-    },
-    get headers() {
-      return responseHeaders;
-    },
-    get ended() {
-      return ended;
-    },
-  };
 }
 
 const RUN = '/api/v1/workflow-runs';

@@ -11,6 +11,7 @@ import { writeFiles } from '../../generator/src/write/write.ts';
 import type { ApiDescription } from '../../runtime/contract.ts';
 import { signJwt, verifyJwt } from '../../runtime/auth/jwt.ts';
 import { createRuntimeServer, type ChannelValidator, type ConnectionInfo, type RuntimeServer, type SsePeer, type WsPeer } from '../../runtime/server/index.ts';
+import { RawSse } from '../support/sse.ts';
 
 // The runtime is exercised over real sockets on 127.0.0.1 with independent clients (`ws`, raw
 // HTTP), on code generated from a small contract that uses every behaviour it implements.
@@ -268,57 +269,8 @@ describe('WebSocket channel', () => {
 });
 
 /** A raw HTTP SSE reader: headers, then parsed events as they arrive. */
-function sse(pathname: string, headers: Record<string, string>) {
-  const events: { id?: string; event?: string; data?: string; retry?: string }[] = [];
-  let status: number | undefined;
-  let responseHeaders: Record<string, unknown> = {};
-  let ended = false;
-  const req = request({ host: '127.0.0.1', port, path: pathname, headers }, (res) => {
-    status = res.statusCode;
-    responseHeaders = res.headers;
-    let buffer = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let i: number;
-      while ((i = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        const e: Record<string, string> = {};
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) continue;
-          const c = line.indexOf(':');
-          e[line.slice(0, c)] = line.slice(c + 2);
-        }
-        if (Object.keys(e).length) events.push(e);
-      }
-    });
-    res.on('end', () => (ended = true));
-  });
-  req.on('error', () => (ended = true));
-  req.end();
-  const until = async (check: () => boolean, ms = 3000) => {
-    const deadline = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out; status ${status}, events ${JSON.stringify(events)}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  return {
-    events,
-    until,
-    close: () => req.destroy(),
-    get status() {
-      return status;
-    },
-    get headers() {
-      return responseHeaders;
-    },
-    get ended() {
-      return ended;
-    },
-  };
-}
+/** A raw SSE client on the echo server. */
+const sse = (pathname: string, headers: Record<string, string>) => new RawSse({ port, path: pathname, headers });
 
 describe('SSE channel', () => {
   it('rejects a missing or unknown session cookie with 401, a foreign origin with 403', async () => {
