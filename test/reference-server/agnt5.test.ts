@@ -5,6 +5,7 @@ import { ENDPOINTS } from '../../reference-server/agnt5/catalog.ts';
 import { createAgnt5Reference, type Agnt5Reference, type Agnt5ReferenceOptions } from '../../reference-server/agnt5/index.ts';
 import { DEFAULT_START } from '../../reference-server/shared/clock.ts';
 import { Random } from '../../reference-server/shared/random.ts';
+import { RawWs } from '../support/ws.ts';
 
 // The agnt5 reference server over real sockets on 127.0.0.1, driven by an independent `ws`
 // client. Every frame the server sends is checked against the generated validators.
@@ -38,55 +39,22 @@ afterEach(async () => {
 
 /** A `ws` client that records (and validates) every frame, the close and a refused upgrade. */
 function connect(query = `?x-wf-endpoint=${COFFEE}`, protocols: string[] = [`x-api-key.${KEY}`], options: WebSocket.ClientOptions = {}) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, protocols, options);
-  clients.push(ws);
-  const frames: Frame[] = [];
-  let closed: { code: number; reason: string } | undefined;
-  let status: number | undefined;
-  let pings = 0;
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) return violations.push('binary frame from the server');
-    let frame: unknown;
-    try {
-      frame = JSON.parse(data.toString());
-    } catch {
-      return violations.push(`not JSON: ${data.toString().slice(0, 80)}`);
-    }
-    const verdict = validateWorkflowServerMessage(frame);
-    if (!verdict.ok) violations.push(`invalid ${JSON.stringify(frame).slice(0, 200)}: ${JSON.stringify(verdict.errors)}`);
-    frames.push(frame as Frame);
+  const client = new RawWs<Frame>(`ws://127.0.0.1:${port}/ws${query}`, {
+    protocols,
+    ws: options,
+    onMessage: (message, frame) => {
+      if (frame.binary) return void violations.push('binary frame from the server');
+      if (message === undefined) return void violations.push(`not JSON: ${frame.text.slice(0, 80)}`);
+      const verdict = validateWorkflowServerMessage(message);
+      if (!verdict.ok) violations.push(`invalid ${JSON.stringify(message).slice(0, 200)}: ${JSON.stringify(verdict.errors)}`);
+    },
   });
-  ws.on('ping', () => pings++);
-  ws.on('close', (code, reason) => (closed = { code, reason: reason.toString() }));
-  ws.on('unexpected-response', (_req, res) => {
-    status = res.statusCode;
-    res.resume();
-  });
-  ws.on('error', () => undefined);
-  return {
-    ws,
-    frames,
-    get closed() {
-      return closed;
-    },
-    get status() {
-      return status;
-    },
-    get pings() {
-      return pings;
-    },
-    opened: () =>
-      new Promise<void>((resolve, reject) => {
-        if (ws.readyState === ws.OPEN) return resolve();
-        ws.once('open', () => resolve());
-        ws.once('close', () => reject(new Error(`closed before open (status ${status})`)));
-      }),
-    send: (message: unknown) => ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
+  clients.push(client.ws);
+  return Object.assign(client, {
     /** Answers to invocation frames, in order: execution_started or error. */
-    answers: () => frames.filter((f) => f.type === 'execution_started' || f.type === 'error'),
-    ofType: (type: string) => frames.filter((f) => f.type === type),
-    execution: (id: string) => frames.filter((f) => f.type !== 'error' && f.data.execution_id === id),
-  };
+    answers: () => client.frames.filter((f) => f.type === 'execution_started' || f.type === 'error'),
+    execution: (id: string) => client.frames.filter((f) => f.type !== 'error' && f.data.execution_id === id),
+  });
 }
 type Client = ReturnType<typeof connect>;
 

@@ -1,6 +1,5 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as V from '../../generated/release-orchestrator/validators.gen.js';
 import {
   AGENT_IDS,
@@ -12,6 +11,7 @@ import {
 import { WORKFLOW_NODES } from '../../reference-server/release-orchestrator/catalog.ts';
 import { Random } from '../../reference-server/shared/random.ts';
 import { RawSse } from '../support/sse.ts';
+import { RawWs } from '../support/ws.ts';
 
 // The release-orchestrator reference server over real sockets on 127.0.0.1, driven by independent
 // clients (`ws`, raw node:http for SSE). Every message received is checked against the generated
@@ -59,57 +59,17 @@ async function start(options: { scale?: number; seed?: number } = {}) {
 function connect(port: number, pathAndQuery: string, o: { pong?: boolean } = {}) {
   const path = pathAndQuery.split('?')[0]!;
   const validate = validatorFor(path);
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${pathAndQuery}`);
-  const frames: Msg[] = [];
-  let closed: { code: number; reason: string } | undefined;
-  let status: number | undefined;
-  let failed = false;
-  ws.on('message', (data, isBinary) => {
-    const message = JSON.parse(data.toString()) as Msg;
-    const verdict = validate(message);
-    if (isBinary || !verdict.ok) violations.push({ path, message, errors: verdict.errors ?? 'binary frame' });
-    frames.push(message);
-    if (message.type === 'heartbeat' && o.pong !== false && ws.readyState === ws.OPEN) ws.send('{"type":"pong"}');
+  const client = new RawWs<Msg>(`ws://127.0.0.1:${port}${pathAndQuery}`, {
+    onMessage: (message, frame, ws) => {
+      const verdict = message === undefined ? { ok: false, errors: 'not JSON' } : validate(message);
+      if (frame.binary || !verdict.ok) violations.push({ path, message: message ?? frame.text, errors: verdict.errors ?? 'binary frame' });
+      if ((message as Msg | undefined)?.type === 'heartbeat' && o.pong !== false && ws.readyState === ws.OPEN) ws.send('{"type":"pong"}');
+    },
   });
-  ws.on('close', (code, reason) => (closed = { code, reason: reason.toString() }));
-  ws.on('unexpected-response', (_req, res) => (status = res.statusCode));
-  ws.on('error', () => (failed = true));
-  const until = async (check: () => boolean, ms = 5000, what = 'condition') => {
-    const deadline = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} on ${path}; frames: ${JSON.stringify(frames.slice(-8))} closed: ${JSON.stringify(closed)}`);
-      await sleep(10);
-    }
-  };
-  const c = {
-    ws,
-    frames,
-    get closed() {
-      return closed;
-    },
-    get status() {
-      return status;
-    },
-    get failed() {
-      return failed;
-    },
-    opened: () => new Promise<void>((resolve, reject) => (ws.readyState === ws.OPEN ? resolve() : ws.once('open', () => resolve()).once('close', () => reject(new Error('closed before open'))))),
-    until,
-    ofType: (type: string) => frames.filter((f) => f.type === type),
+  return Object.assign(client, {
     /** Frames other than heartbeats. */
-    data: () => frames.filter((f) => f.type !== 'heartbeat'),
-    send: (value: unknown) => ws.send(typeof value === 'string' ? value : JSON.stringify(value)),
-    closedWith: async (ms = 5000) => {
-      await until(() => closed !== undefined, ms, 'close');
-      return closed!;
-    },
-    close: async () => {
-      if (closed) return;
-      ws.close();
-      await until(() => closed !== undefined, 3000, 'own close');
-    },
-  };
-  return c;
+    data: () => client.frames.filter((f) => f.type !== 'heartbeat'),
+  });
 }
 
 /** The dashboard SSE stream, raw; every named event is checked against the contract. */

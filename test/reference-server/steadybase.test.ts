@@ -11,6 +11,7 @@ import type { ReferenceOptions } from '../../reference-server/shared/types.ts';
 import { DREW_PLAN, UNIT_SECONDS } from '../../reference-server/steadybase/catalog.ts';
 import { createSteadybaseReference, type SteadybaseReference } from '../../reference-server/steadybase/index.ts';
 import { SteadybaseSimulation } from '../../reference-server/steadybase/simulation.ts';
+import { RawWs } from '../support/ws.ts';
 
 // The steadybase reference server over real sockets on 127.0.0.1, with independent clients (`ws`,
 // raw node:http). Every message a client receives is checked against the generated validators;
@@ -64,55 +65,17 @@ async function until(check: () => boolean, what: () => string, ms = 10_000): Pro
 
 /** A `ws` client that records (and contract-checks) every frame, the close and an HTTP refusal. */
 function connect(pathAndQuery: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${pathAndQuery}`, { headers });
-  clients.push(ws);
-  const frames: Msg[] = [];
-  let closed: { code: number; reason: string } | undefined;
-  let refused: { status: number; headers: Record<string, unknown>; body: string } | undefined;
-  let failed = false;
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) return void violations.push('binary frame from the server');
-    let message: unknown;
-    try {
-      message = JSON.parse(data.toString());
-    } catch {
-      return void violations.push(`not JSON: ${data.toString().slice(0, 80)}`);
-    }
-    const verdict = validateEventsServerMessage(message);
-    if (!verdict.ok) violations.push(`${JSON.stringify(message).slice(0, 200)}: ${JSON.stringify(verdict.errors)}`);
-    frames.push(message as Msg);
+  const client = new RawWs<Msg>(`ws://127.0.0.1:${port}${pathAndQuery}`, {
+    headers,
+    onMessage: (message, frame) => {
+      if (frame.binary) return void violations.push('binary frame from the server');
+      if (message === undefined) return void violations.push(`not JSON: ${frame.text.slice(0, 80)}`);
+      const verdict = validateEventsServerMessage(message);
+      if (!verdict.ok) violations.push(`${JSON.stringify(message).slice(0, 200)}: ${JSON.stringify(verdict.errors)}`);
+    },
   });
-  ws.on('close', (code, reason) => (closed = { code, reason: reason.toString() }));
-  ws.on('unexpected-response', (_req, res) => {
-    let body = '';
-    res.setEncoding('utf8');
-    res.on('data', (c: string) => (body += c));
-    res.on('end', () => (refused = { status: res.statusCode ?? 0, headers: res.headers, body }));
-  });
-  ws.on('error', () => (failed = true));
-  const c = {
-    ws,
-    frames,
-    get closed() {
-      return closed;
-    },
-    get refused() {
-      return refused;
-    },
-    get failed() {
-      return failed;
-    },
-    opened: () =>
-      new Promise<void>((resolve, reject) => {
-        if (ws.readyState === ws.OPEN) return resolve();
-        ws.once('open', () => resolve());
-        ws.once('close', () => reject(new Error(`closed before open (refused: ${JSON.stringify(refused)})`)));
-      }),
-    until: (check: () => boolean, ms?: number) => until(check, () => `frames ${JSON.stringify(frames.slice(-5))} closed ${JSON.stringify(closed)} refused ${JSON.stringify(refused)}`, ms),
-    ofType: (type: string) => frames.filter((f) => f.type === type),
-    sim: () => frames.filter((f) => SIM_TAGS.includes(f.type)),
-  };
-  return c;
+  clients.push(client.ws);
+  return Object.assign(client, { sim: () => client.frames.filter((f) => SIM_TAGS.includes(f.type)) });
 }
 
 const bearer = async (t?: string) => ({ Authorization: `Bearer ${t ?? (await token())}` });

@@ -5,13 +5,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { generate } from '../../generator/src/generate.ts';
 import { writeFiles } from '../../generator/src/write/write.ts';
 import type { ApiDescription } from '../../runtime/contract.ts';
 import { signJwt, verifyJwt } from '../../runtime/auth/jwt.ts';
 import { createRuntimeServer, type ChannelValidator, type ConnectionInfo, type RuntimeServer, type SsePeer, type WsPeer } from '../../runtime/server/index.ts';
 import { RawSse } from '../support/sse.ts';
+import { RawWs } from '../support/ws.ts';
 
 // The runtime is exercised over real sockets on 127.0.0.1 with independent clients (`ws`, raw
 // HTTP), on code generated from a small contract that uses every behaviour it implements.
@@ -78,50 +78,8 @@ afterEach(async () => {
   await server?.close();
 });
 
-/** A `ws` client that records every frame and the close. */
-function connect(pathAndQuery: string, protocols?: string[]) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${pathAndQuery}`, protocols);
-  const frames: Record<string, unknown>[] = [];
-  const waiters: (() => void)[] = [];
-  let closed: { code: number; reason: string } | undefined;
-  let unexpected: number | undefined;
-  ws.on('message', (data) => {
-    frames.push(JSON.parse(data.toString()) as Record<string, unknown>);
-    waiters.splice(0).forEach((w) => w());
-  });
-  ws.on('close', (code, reason) => {
-    closed = { code, reason: reason.toString() };
-    waiters.splice(0).forEach((w) => w());
-  });
-  ws.on('unexpected-response', (_req, res) => {
-    unexpected = res.statusCode;
-    waiters.splice(0).forEach((w) => w());
-  });
-  ws.on('error', () => undefined);
-  const until = async (check: () => boolean, ms = 3000) => {
-    const deadline = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out; frames: ${JSON.stringify(frames)} closed: ${JSON.stringify(closed)}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 20);
-      });
-    }
-  };
-  return {
-    ws,
-    frames,
-    get closed() {
-      return closed;
-    },
-    get status() {
-      return unexpected;
-    },
-    opened: () => new Promise<void>((resolve, reject) => (ws.readyState === ws.OPEN ? resolve() : ws.once('open', () => resolve()).once('close', () => reject(new Error('closed'))))),
-    until,
-    ofType: (type: string) => frames.filter((f) => f.type === type),
-  };
-}
+/** A `ws` client that records every frame, the close and a refused upgrade. */
+const connect = (pathAndQuery: string, protocols?: string[]) => new RawWs(`ws://127.0.0.1:${port}${pathAndQuery}`, protocols ? { protocols } : {});
 
 describe('WebSocket channel', () => {
   it('authenticates with the query token, validates, broadcasts to the room only', async () => {
