@@ -87,10 +87,10 @@ export class RawSse<E extends RawSseEvent = RawSseEvent> {
     return this.events.filter((e) => e.event === name);
   }
 
-  /** Polls until `check` holds; fails after `ms` (default 5 s) with what was awaited and what arrived. */
-  async until(check: () => boolean, whatOrMs: string | number = 'condition', ms = 5000): Promise<void> {
-    const what = typeof whatOrMs === 'string' ? whatOrMs : 'condition';
-    const deadline = Date.now() + (typeof whatOrMs === 'number' ? whatOrMs : ms);
+  /** Polls until `check` holds; `hints` are what is awaited (a string) and a bound in ms (default 5 s); fails with what was awaited and what arrived. */
+  async until(check: () => boolean, ...hints: (string | number)[]): Promise<void> {
+    const what = hints.find((h): h is string => typeof h === 'string') ?? 'condition';
+    const deadline = Date.now() + (hints.find((h): h is number => typeof h === 'number') ?? 5000);
     while (!check()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; status ${this.status}, ended ${this.ended}, events ${this.events.map((e) => e.event ?? 'retry').join(',')}`);
       await new Promise((r) => setTimeout(r, 10));
