@@ -256,8 +256,11 @@ export class RuntimeServer {
     const { route, params, url } = found;
     const channel = route.channel;
     const method = channel.send.operations[0]?.httpMethod ?? channel.receive.operations[0]?.httpMethod ?? (channel.transport === 'sse' ? 'GET' : 'POST');
-    if (isPreflight(req)) return answerPreflight(req, res, this.options.cors, channel, method, schemesFor(this.options.api, channel));
-    applyCors(req, res, this.options.cors);
+    // A WebSocket address answered over plain HTTP is no resource a page may read.
+    if (channel.transport !== 'ws') {
+      if (isPreflight(req)) return answerPreflight(req, res, this.options.cors, channel, method, schemesFor(this.options.api, channel));
+      applyCors(req, res, this.options.cors);
+    }
     if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
       res.setHeader('Allow', method);
       return json(res, 405, { error: `use ${method}` });
