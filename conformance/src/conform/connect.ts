@@ -33,6 +33,8 @@ export interface Ended {
 
 export interface Connection {
   readonly frames: Received[];
+  /** When each client frame left (ms since the epoch): a rate limit counts them all. */
+  readonly sentAt: number[];
   readonly opened: Promise<Opened>;
   readonly ended: Promise<Ended>;
   /** Resolves true when `check()` holds, false after `timeoutMs`; re-checked on every frame and at the end. */
@@ -53,6 +55,7 @@ export interface ConnectOptions {
 
 abstract class BaseConnection implements Connection {
   readonly frames: Received[] = [];
+  readonly sentAt: number[] = [];
   readonly start = Date.now();
   protected waiters = new Set<() => void>();
   protected endInfo: Ended | undefined;
@@ -144,6 +147,7 @@ class WsConnection extends BaseConnection {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     try {
       this.ws.send(text);
+      this.sentAt.push(Date.now());
     } catch {
       // A send racing a close is not the implementation's fault; the close is reported instead.
     }

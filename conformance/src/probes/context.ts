@@ -104,6 +104,11 @@ export function authenticated(ctx: ProbeContext, channel: ChannelIR, address: { 
   return undefined;
 }
 
+/** Lets authentication by first message finish (the server's first frame, or its close) before a probe goes on. */
+export async function settled(ctx: ProbeContext, conn: Connection, presented: Presented | undefined): Promise<void> {
+  if (presented?.firstMessage) await conn.until(() => conn.frames.length > 0 || !conn.isOpen, Math.min(ctx.timeoutMs, 300));
+}
+
 /** Answers the contract's heartbeat with its pong on a connection (a well-behaved client). */
 export function answerHeartbeats(conn: Connection, channel: ChannelIR) {
   const pong = pongText(channel);

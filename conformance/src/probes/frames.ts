@@ -2,7 +2,7 @@
 import type { ChannelIR } from '../../../generator/src/ir/types.ts';
 import { parseFrames } from '../conform/frames.ts';
 import type { CaseResult, Finding } from '../conform/report.ts';
-import { addressOf, answerHeartbeats, authenticated, describeEnd, errorsIn, fail, open, probeResult, type ProbeContext } from './context.ts';
+import { addressOf, answerHeartbeats, authenticated, describeEnd, errorsIn, fail, open, probeResult, settled, type ProbeContext } from './context.ts';
 
 async function openReady(ctx: ProbeContext, channel: ChannelIR, id: string, started: number) {
   const address = addressOf(ctx, channel);
@@ -10,22 +10,14 @@ async function openReady(ctx: ProbeContext, channel: ChannelIR, id: string, star
   const presented = authenticated(ctx, channel, address);
   if (presented === undefined) return { skip: probeResult(ctx, id, channel, started, [], [], 'no credential for any scheme of the channel (--credentials)') };
   const conn = open(ctx, channel, address, presented === 'none-needed' ? undefined : presented);
-  // When each client frame left (the first-message credential, pongs): a rate limit counts them too.
-  const sentAt: number[] = [];
-  const send = conn.send.bind(conn);
-  conn.send = (text) => {
-    sentAt.push(Date.now());
-    send(text);
-  };
   answerHeartbeats(conn, channel);
   const opened = await conn.opened;
   if (opened.status !== 101) {
     conn.close();
     return { skip: probeResult(ctx, id, channel, started, [fail(channel, id, 'could not open an authenticated connection', { actual: opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}` })]) };
   }
-  // Let authentication by first message finish before the probe frame.
-  if (presented !== 'none-needed' && presented.firstMessage) await conn.until(() => conn.frames.length > 0 || !conn.isOpen, Math.min(ctx.timeoutMs, 300));
-  return { conn, sentAt };
+  await settled(ctx, conn, presented === 'none-needed' ? undefined : presented);
+  return { conn };
 }
 
 export async function probeSizeLimit(ctx: ProbeContext, channel: ChannelIR): Promise<CaseResult> {
@@ -105,23 +97,23 @@ export async function probeRateLimit(ctx: ProbeContext, channel: ChannelIR): Pro
   const conn = ready.conn;
   const before = conn.frames.length;
   const burst = spec.limit + 10;
-  // Frames of this connection still inside the one-second window when the burst starts.
-  const prior = ready.sentAt.filter((t) => t > Date.now() - 1000).length;
+  // Frames of this connection (credential, pongs) still inside the one-second window when the burst starts.
+  const prior = conn.sentAt.filter((t) => t > Date.now() - 1000).length;
   for (let i = 0; i < burst; i++) conn.send(`{"rate probe": ${i}`);
   const { onExceed } = spec;
   const wantsClose = onExceed.action === 'close' || onExceed.action === 'error-and-close';
-  const limited = () => errorsIn(channel, parseFrames(channel, conn.frames.slice(before))).filter((e) => e.code === onExceed.errorCode).length;
-  const answered = () => errorsIn(channel, parseFrames(channel, conn.frames.slice(before))).length;
+  const errors = () => errorsIn(channel, parseFrames(channel, conn.frames.slice(before)));
   // Every frame gets an answer (its error, or the rate error), or the connection ends.
-  await conn.until(() => (wantsClose ? !conn.isOpen : answered() >= burst), ctx.timeoutMs);
+  await conn.until(() => (wantsClose ? !conn.isOpen : errors().length >= burst), ctx.timeoutMs);
+  const limited = errors().filter((e) => e.code === onExceed.errorCode).length;
   const findings: Finding[] = [];
   const end = conn.isOpen ? undefined : await conn.ended;
   const expected = [onExceed.errorCode ? `error ${onExceed.errorCode} for the frames past ${spec.limit}` : '', wantsClose ? `close ${onExceed.closeCode ?? ''}`.trim() : 'connection stays open'].filter(Boolean).join(', ');
-  const actual = `${limited()} of ${burst} frames answered ${onExceed.errorCode ?? '(no code)'}; ${describeEnd(end)}`;
+  const actual = `${limited} of ${burst} frames answered ${onExceed.errorCode ?? '(no code)'}; ${describeEnd(end)}`;
   const closedRight = wantsClose ? end?.by === 'server' && (onExceed.closeCode === undefined || end.code === onExceed.closeCode) : end === undefined;
   // Frames past the limit drew the rate error, none within it. At least one: a loaded machine may
   // spread the burst past the window, which lets more through, never fewer.
-  const errorsRight = onExceed.errorCode === undefined || (limited() >= 1 && limited() <= burst - spec.limit + prior);
+  const errorsRight = onExceed.errorCode === undefined || (limited >= 1 && limited <= burst - spec.limit + prior);
   if (!closedRight || !errorsRight) findings.push(fail(channel, id, `a burst of ${burst} frames (limit ${spec.limit} per second) was not answered the way the contract says`, { expected, actual }));
   conn.close();
   await conn.ended;

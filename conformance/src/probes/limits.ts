@@ -7,7 +7,7 @@ import type { ChannelIR } from '../../../generator/src/ir/types.ts';
 import type { Connection } from '../conform/connect.ts';
 import { parseFrames } from '../conform/frames.ts';
 import type { CaseResult, Finding } from '../conform/report.ts';
-import { addressOf, answerHeartbeats, authenticated, describeEnd, errorsIn, fail, open, probeResult, type Presented, type ProbeContext } from './context.ts';
+import { addressOf, answerHeartbeats, authenticated, describeEnd, errorsIn, fail, open, probeResult, settled, type ProbeContext } from './context.ts';
 
 const ID = 'connection-limit';
 
@@ -20,33 +20,38 @@ export async function probeConnectionLimit(ctx: ProbeContext, channel: ChannelIR
   if (presented === undefined) return probeResult(ctx, ID, channel, started, [], [], 'no credential for any scheme of the channel (--credentials)');
   const credential = presented === 'none-needed' ? undefined : presented;
   const accepted = channel.transport === 'sse' ? 200 : 101;
+  // Every connection the probe opened, closed at the end whatever happened.
+  const all: Connection[] = [];
+  /** Opens one more connection; true when it was accepted and stayed (a refusal may follow the handshake). */
   const connect = async () => {
     const conn = open(ctx, channel, address, credential);
+    all.push(conn);
     answerHeartbeats(conn, channel);
-    return { conn, opened: await conn.opened };
+    const opened = await conn.opened;
+    if (opened.status === accepted) await settled(ctx, conn, credential);
+    const describe = async () => `${opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}`}, ${describeEnd(conn.isOpen ? undefined : await conn.ended)}`;
+    return { conn, status: opened.status, ok: opened.status === accepted && conn.isOpen, describe };
   };
 
   const held: Connection[] = [];
   const findings: Finding[] = [];
-  let extra: Connection | undefined;
   try {
     // One at a time: the count must be exact, and a refusal names the connection it hit.
     for (let n = 1; n <= spec.limit; n++) {
-      const { conn, opened } = await connect();
-      held.push(conn);
-      if (opened.status !== accepted || !(await stillOpen(conn, credential))) {
-        findings.push(fail(channel, ID, `connection ${n} of ${spec.limit} allowed was refused`, { expected: `${spec.limit} connections accepted`, actual: `connection ${n}: ${opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}`}, ${describeEnd(conn.isOpen ? undefined : await conn.ended)}` }));
-        return probeResult(ctx, ID, channel, started, findings, held);
+      const c = await connect();
+      held.push(c.conn);
+      if (!c.ok) {
+        findings.push(fail(channel, ID, `connection ${n} of ${spec.limit} allowed was refused`, { expected: `${spec.limit} connections accepted`, actual: `connection ${n}: ${await c.describe()}` }));
+        return probeResult(ctx, ID, channel, started, findings, all);
       }
     }
     const dropped = held.findIndex((c) => !c.isOpen);
     if (dropped >= 0) {
       findings.push(fail(channel, ID, `connection ${dropped + 1} of ${spec.limit} allowed was closed by the server`, { expected: `${spec.limit} connections open`, actual: describeEnd(await held[dropped]!.ended) }));
-      return probeResult(ctx, ID, channel, started, findings, held);
+      return probeResult(ctx, ID, channel, started, findings, all);
     }
     const over = await connect();
-    extra = over.conn;
-    const refusal = await refusalOf(ctx, channel, over.conn, over.opened.status);
+    const refusal = await refusalOf(ctx, channel, over.conn, over.status, accepted);
     const onExceed = spec.onExceed;
     const expected =
       onExceed.action === 'reject'
@@ -61,37 +66,24 @@ export async function probeConnectionLimit(ctx: ProbeContext, channel: ChannelIR
     if (!ok) findings.push(fail(channel, ID, `connection ${spec.limit + 1} (limit ${spec.limit}) was not refused the way the contract says`, { expected, actual: refusal.text }));
 
     // Free one slot: the next connection must be accepted again (a count that leaks would refuse it).
-    const freed = held.pop()!;
-    freed.close();
-    await freed.ended;
-    extra.close();
-    await extra.ended;
-    const again = await connect();
-    held.push(again.conn);
-    if (again.opened.status !== accepted || !(await stillOpen(again.conn, credential))) {
-      findings.push(fail(channel, ID, 'after a connection closed, a new one was still refused (the count does not go down)', { expected: 'accepted', actual: `HTTP ${again.opened.status ?? again.opened.error}, ${describeEnd(again.conn.isOpen ? undefined : await again.conn.ended)}` }));
+    for (const c of [held.pop()!, over.conn]) {
+      c.close();
+      await c.ended;
     }
-    return probeResult(ctx, ID, channel, started, findings, [...held, over.conn]);
+    const again = await connect();
+    if (!again.ok) findings.push(fail(channel, ID, 'after a connection closed, a new one was still refused (the count does not go down)', { expected: 'accepted', actual: await again.describe() }));
+    return probeResult(ctx, ID, channel, started, findings, all);
   } finally {
-    for (const c of [...held, ...(extra ? [extra] : [])]) c.close();
-    await Promise.all([...held, ...(extra ? [extra] : [])].map((c) => c.ended));
+    for (const c of all) c.close();
+    await Promise.all(all.map((c) => c.ended));
   }
 }
 
-/**
- * Whether an accepted connection stays: a server may refuse after the handshake (first-message
- * auth, an error-and-close limit), so a short look after the handshake decides.
- */
-async function stillOpen(conn: Connection, credential: Presented | undefined): Promise<boolean> {
-  if (credential?.firstMessage) await conn.until(() => conn.frames.length > 0 || !conn.isOpen, 300);
-  return conn.isOpen;
-}
-
 /** How the server answered the connection over the limit: status, its error codes and how it ended. */
-async function refusalOf(ctx: ProbeContext, channel: ChannelIR, conn: Connection, status: number | undefined) {
-  if (status === 101 || status === 200) await conn.until(() => !conn.isOpen, ctx.timeoutMs);
+async function refusalOf(ctx: ProbeContext, channel: ChannelIR, conn: Connection, status: number | undefined, accepted: number) {
+  if (status === accepted) await conn.until(() => !conn.isOpen, ctx.timeoutMs);
   const end = conn.isOpen ? undefined : await conn.ended;
   const errorCodes = errorsIn(channel, parseFrames(channel, conn.frames)).map((e) => String(e.code));
-  const text = [`HTTP ${status ?? 'none'}`, ...errorCodes.map((c) => `error ${c}`), status === 101 || status === 200 ? describeEnd(end) : ''].filter(Boolean).join(', ');
+  const text = [`HTTP ${status ?? 'none'}`, ...errorCodes.map((c) => `error ${c}`), status === accepted ? describeEnd(end) : ''].filter(Boolean).join(', ');
   return { status, end, errorCodes, text };
 }
