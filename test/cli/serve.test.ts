@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { serveCommand } from '../../generator/src/cli/serve.ts';
+import { answerHead } from '../support/http.ts';
 import { sink } from '../support/sink.ts';
 
 interface Printed {
@@ -140,26 +141,17 @@ describe('streamwright serve', () => {
     const exit = serveCommand(['--port-base', '0', '--json', '--cors', page], { stdout: out.stream, stderr: out.stream } as never, signals);
     await out.ready;
     const [, orchestrator, , workspace] = out.text.trim().split('\n').map((line) => JSON.parse(line) as Printed) as [Printed, Printed, Printed, Printed];
-    const call = (url: string, method: string, headers: Record<string, string>) =>
-      new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
-        const req = request(url, { method, headers }, (res) => {
-          resolve({ status: res.statusCode!, headers: res.headers });
-          res.destroy();
-        });
-        req.on('error', reject);
-        req.end();
-      });
     try {
       const dashboard = orchestrator.urls.find((u) => u.startsWith('http') && u.includes('/dashboard/'))!;
-      const preflight = await call(dashboard, 'OPTIONS', { origin: page, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,last-event-id' });
+      const preflight = await answerHead(dashboard, 'OPTIONS', { origin: page, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,last-event-id' });
       expect(preflight.status).toBe(204);
       expect(String(preflight.headers['access-control-allow-headers'])).toMatch(/Authorization/);
-      const bearer = await call(dashboard, 'GET', { origin: page, authorization: `Bearer ${credential(orchestrator, 'bearerHeader')}` });
+      const bearer = await answerHead(dashboard, 'GET', { origin: page, authorization: `Bearer ${credential(orchestrator, 'bearerHeader')}` });
       expect([bearer.status, bearer.headers['access-control-allow-origin']]).toEqual([200, page]);
 
-      const cookie = await call(workspace.urls[0]!, 'GET', { origin: page, cookie: `session=${credential(workspace, 'sessionCookie')}` });
+      const cookie = await answerHead(workspace.urls[0]!, 'GET', { origin: page, cookie: `session=${credential(workspace, 'sessionCookie')}` });
       expect([cookie.status, cookie.headers['access-control-allow-origin'], cookie.headers['access-control-allow-credentials']]).toEqual([200, page, 'true']);
-      const elsewhere = await call(workspace.urls[0]!, 'GET', { origin: 'http://localhost:9999', cookie: `session=${credential(workspace, 'sessionCookie')}` });
+      const elsewhere = await answerHead(workspace.urls[0]!, 'GET', { origin: 'http://localhost:9999', cookie: `session=${credential(workspace, 'sessionCookie')}` });
       expect([elsewhere.status, elsewhere.headers['access-control-allow-origin']]).toEqual([403, undefined]);
     } finally {
       signals.emit('SIGTERM');

@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createContractValidator } from '../../generator/src/validate/contract-validator.ts';
 import { loadSpec } from '../../generator/src/load/load.ts';
+import { answerHead } from '../support/http.ts';
 import { Inbox } from './client.ts';
 
 // `streamwright serve <spec>` as a user runs it: a real process, its --json line, a `ws` client.
@@ -56,17 +56,10 @@ describe('streamwright serve <spec>', () => {
   it('--cors: a page on that origin may read an SSE channel; other origins get no CORS headers', async () => {
     const { child, line } = await serve(['test/fixtures/foreign/status-feed.asyncapi.yaml', '--port', '0', '--json', '--cors', 'http://app.test']);
     const sse = (line.channels as { transport: string; url: string }[]).find((c) => c.transport === 'sse')!;
-    const get = (origin: string) =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const req = request(sse.url, { headers: { origin } }, (res) => {
-          resolve({ status: res.statusCode, ...res.headers });
-          res.destroy();
-        });
-        req.on('error', reject);
-        req.end();
-      });
-    expect(await get('http://app.test')).toMatchObject({ status: 200, 'access-control-allow-origin': 'http://app.test', vary: 'Origin' });
-    expect(await get('http://other.test')).not.toHaveProperty('access-control-allow-origin');
+    const allowed = await answerHead(sse.url, 'GET', { origin: 'http://app.test' });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers).toMatchObject({ 'access-control-allow-origin': 'http://app.test', vary: 'Origin' });
+    expect((await answerHead(sse.url, 'GET', { origin: 'http://other.test' })).headers).not.toHaveProperty('access-control-allow-origin');
     child.kill('SIGTERM');
   });
 

@@ -10,6 +10,7 @@ import { writeFiles } from '../../generator/src/write/write.ts';
 import type { ApiDescription } from '../../runtime/contract.ts';
 import { signJwt, verifyJwt } from '../../runtime/auth/jwt.ts';
 import { createRuntimeServer, type ChannelValidator, type ConnectionInfo, type RuntimeServer, type SsePeer, type WsPeer } from '../../runtime/server/index.ts';
+import { answerHead } from '../support/http.ts';
 import { RawSse } from '../support/sse.ts';
 import { RawWs } from '../support/ws.ts';
 
@@ -290,15 +291,7 @@ describe('SSE channel', () => {
   });
 
   it('CORS: answers preflights and marks responses for allowed origins only; off by default', async () => {
-    const call = (method: string, headers: Record<string, string>) =>
-      new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path: '/feed', method, headers }, (res) => {
-          resolve({ status: res.statusCode!, headers: res.headers });
-          res.destroy();
-        });
-        req.on('error', reject);
-        req.end();
-      });
+    const call = (method: string, headers: Record<string, string>) => answerHead(`http://127.0.0.1:${port}/feed`, method, headers);
     const preflight = (origin: string) => call('OPTIONS', { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'last-event-id' });
 
     await start();
