@@ -63,7 +63,7 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
   const clock = options.clock ?? createClock({ timeScale });
   const random = new Random(options.seed ?? 1);
   const sessions: Readonly<Record<string, string>> = options.secrets?.sessions ?? { [randomBytes(24).toString('base64url')]: 'dev-user' };
-  const allowedOrigins: string[] = [...(options.allowedOrigins ?? DEFAULT_ORIGINS), ...(options.corsOrigins ?? [])];
+  const allowedOrigins: string[] = [...(options.allowedOrigins ?? DEFAULT_ORIGINS), ...(options.cors?.origins ?? [])];
   const report = (e: unknown) => {
     try {
       options.onError?.(e instanceof Error ? e : new Error(String(e)));
@@ -107,7 +107,7 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
     // SSE: the client sends no frames, so there is no invalid-frame error.
     invalidFrameErrorCode: () => undefined,
     timeScale,
-    cors: options.corsOrigins ? { origins: options.corsOrigins } : undefined,
+    cors: options.cors,
     now: clock.now,
     ...(options.onError ? { onError: (e: Error) => report(e) } : {}),
   });

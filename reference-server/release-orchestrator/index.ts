@@ -238,7 +238,7 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
     heartbeatMessage: (channel): Heartbeat | undefined => (WS_CHANNELS.has(channel) ? { type: 'heartbeat', timestamp: clock.iso() } : undefined),
     invalidFrameErrorCode: (channel) => (WS_CHANNELS.has(channel) ? 'invalid_message' : undefined),
     timeScale,
-    cors: options.corsOrigins ? { origins: options.corsOrigins } : undefined,
+    cors: options.cors,
     onError: (error) => report(error),
   });
 

@@ -1,3 +1,4 @@
+import type { CorsOptions } from '../../runtime/server/cors.ts';
 import type { Clock } from './clock.ts';
 
 /** What every reference server takes. All of it is optional: defaults give a working dev server. */
@@ -20,10 +21,10 @@ export interface ReferenceOptions {
   /** Origins allowed for cookie credentials. */
   allowedOrigins?: readonly string[];
   /**
-   * Origins of pages elsewhere (a front-end dev server on another port) that may read the SSE
-   * and HTTP responses (CORS); they may also present cookie credentials.
+   * Pages elsewhere (a front-end dev server on another port) that may read the SSE and HTTP
+   * responses (CORS); their origins may also present cookie credentials.
    */
-  corsOrigins?: readonly string[];
+  cors?: CorsOptions;
   /** Told about every error the runtime handles. */
   onError?(error: Error): void;
 }

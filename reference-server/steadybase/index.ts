@@ -81,7 +81,7 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
       return frames.peekCode();
     },
     timeScale,
-    cors: options.corsOrigins ? { origins: options.corsOrigins } : undefined,
+    cors: options.cors,
     onError: (error) => report(error),
   });
 

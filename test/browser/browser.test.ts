@@ -54,7 +54,7 @@ describe.skipIf(!gate.run)(title, () => {
       host: '127.0.0.1',
       // Only agent-workspace's cookie scheme checks Origin; the page's origin is the one it sees.
       // The page's origin may also read SSE straight from the servers (CORS): the cross-origin test.
-      reference: { seed: 5, timeScale: SCALE, allowedOrigins: [pageOrigin], corsOrigins: [pageOrigin], onError: (e) => serverErrors.push(e) },
+      reference: { seed: 5, timeScale: SCALE, allowedOrigins: [pageOrigin], cors: { origins: [pageOrigin] }, onError: (e) => serverErrors.push(e) },
     });
     const origin = (api: string) => servers.find((s) => s.api === api)!.origin;
     pageServer.setRoutes([

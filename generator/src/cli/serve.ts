@@ -61,7 +61,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   const stop = stopSignal(signals);
   let running: RunningReference[];
   try {
-    running = await startReferenceServers({ portBase, host, reference: { timeScale, seed, ...(corsOrigins.length ? { corsOrigins } : {}), onError: () => undefined } });
+    running = await startReferenceServers({ portBase, host, reference: { timeScale, seed, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}), onError: () => undefined } });
   } catch (e) {
     stop.release();
     io.stderr.write(`streamwright serve: cannot start: ${(e as Error).message}\n`);
