@@ -5,10 +5,17 @@ export type * from './contract.ts';
 export * from './errors.ts';
 export * from './address.ts';
 export * from './backoff.ts';
-export { createRuntimeServer, RuntimeServer, CLOSE } from './server/index.ts';
+export { createRuntimeServer, RuntimeServer, CLOSE, httpChannel, sseChannel, wsChannel } from './server/index.ts';
+export type { ParamFilter } from './server/index.ts';
 export type {
+  ChannelParams,
   ChannelValidator,
+  ChannelValidators,
   ConnectionInfo,
+  EventValidator,
+  MessageValidator,
+  SseRefusal,
+  WsRefusal,
   HttpChannelHandlers,
   RuntimeServerOptions,
   SseChannelHandlers,

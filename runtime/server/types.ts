@@ -10,59 +10,89 @@ export interface ValidationResult {
   errors?: readonly { pointer: string; keyword: string; message: string }[];
 }
 
-/** A generated channel-direction validator: `(data)` on WebSocket, `(event, data)` on SSE. */
+/** A generated validator of a WebSocket or HTTP channel direction: `(data)`. */
+export type MessageValidator = (data: unknown) => ValidationResult;
+/** A generated validator of an SSE channel's events: `(event, data)`. */
+export type EventValidator = (event: string, data: unknown) => ValidationResult;
+/** A validator built to take either form (the mock builds its validators from the IR at run time). */
 export type ChannelValidator = (...args: unknown[]) => ValidationResult;
 
-/** What a handler knows about the connection a message came from. */
-export interface ConnectionInfo {
+/** Path parameters of a channel address, by name. */
+export type ChannelParams = Readonly<Record<string, string>>;
+
+/**
+ * What a handler knows about the connection a message came from. `P` is the channel's parameters
+ * as the generated code types them. One connection has one `id`, from its first handler call on.
+ */
+export interface ConnectionInfo<P = ChannelParams> {
   readonly id: number;
   readonly channel: string;
-  readonly params: Readonly<Record<string, string>>;
+  readonly params: P;
   readonly query: URLSearchParams;
   readonly principal: Principal | undefined;
   readonly request: IncomingMessage;
 }
 
-export interface WsPeer extends ConnectionInfo {
+/** A WebSocket client; `Out` is the union of messages the server may send it. */
+export interface WsPeer<Out = unknown, P = ChannelParams> extends ConnectionInfo<P> {
   /** Validates (unless turned off) and sends; throws StreamwrightError SW_OUTBOUND_INVALID. */
-  send(message: unknown): void;
+  send(message: Out): void;
   /** Sends the contract's error message with this code. */
   sendError(code: string, message: string): void;
   close(code: number, reason?: string): void;
 }
 
-export interface SsePeer extends ConnectionInfo {
+/** An SSE client; `Events` maps each event name the server may send to its data. */
+export interface SsePeer<Events = Record<string, unknown>, P = ChannelParams> extends ConnectionInfo<P> {
   /** Sends an event to this connection only (it gets an id, but is not kept for replay). */
-  send(event: string, data: unknown): void;
+  send<E extends keyof Events & string>(event: E, data: Events[E]): void;
   /** Whether the client resumed with a Last-Event-ID the server could replay from. */
   readonly resumed: boolean;
   end(): void;
 }
 
-export interface WsChannelHandlers {
+/** Refuses a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
+export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
+/** Refuses an event stream with an HTTP status. */
+export type SseRefusal = { httpStatus: number };
+
+// Handlers are declared with method syntax on purpose: a channel's typed handlers
+// (`WsChannelHandlers<Out, In, P>`) are then accepted where the runtime keeps them untyped.
+
+/** Handlers of a WebSocket channel: `Out` the server's messages, `In` the client's, `P` the path parameters. */
+export interface WsChannelHandlers<Out = unknown, In = unknown, P = ChannelParams> {
   /** Decides whether to accept after authentication (e.g. the resource exists): return an error code of the contract to refuse. */
-  authorize?(peer: ConnectionInfo): { errorCode: string; message: string; closeCode: number } | { httpStatus: number } | undefined | Promise<{ errorCode: string; message: string; closeCode: number } | { httpStatus: number } | undefined>;
-  open?(peer: WsPeer): void;
+  authorize?(peer: ConnectionInfo<P>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  open?(peer: WsPeer<Out, P>): void;
   /** A validated client message (its tag already checked). */
-  message?(peer: WsPeer, message: unknown): void;
-  close?(peer: WsPeer, code: number, reason: string): void;
+  message?(peer: WsPeer<Out, P>, message: In): void;
+  close?(peer: WsPeer<Out, P>, code: number, reason: string): void;
 }
 
-export interface SseChannelHandlers {
-  authorize?(peer: ConnectionInfo): { httpStatus: number } | undefined | Promise<{ httpStatus: number } | undefined>;
-  open?(peer: SsePeer): void;
-  close?(peer: SsePeer): void;
+/** Handlers of an SSE channel: `Events` maps event names to data, `P` the path parameters. */
+export interface SseChannelHandlers<Events = Record<string, unknown>, P = ChannelParams> {
+  authorize?(peer: ConnectionInfo<P>): SseRefusal | undefined | Promise<SseRefusal | undefined>;
+  open?(peer: SsePeer<Events, P>): void;
+  close?(peer: SsePeer<Events, P>): void;
 }
 
-export interface HttpChannelHandlers {
+/** The handler of an HTTP channel: `Body` the validated request body, `P` the path parameters. */
+export interface HttpChannelHandlers<Body = unknown, P = ChannelParams> {
   /** A validated request body; returns the status and JSON body of the response. */
-  request(body: unknown, info: ConnectionInfo): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
+  request(body: Body, info: ConnectionInfo<P>): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
+}
+
+/** The validators of one channel, by direction. */
+export interface ChannelValidators {
+  /** `(data)` on a WebSocket channel, `(event, data)` on an SSE channel. */
+  send?: MessageValidator | EventValidator;
+  receive?: MessageValidator;
 }
 
 export interface RuntimeServerOptions {
   api: ApiDescription;
   /** Per channel id, the generated validators of each direction. */
-  validators: Readonly<Record<string, { send?: ChannelValidator; receive?: ChannelValidator }>>;
+  validators: Readonly<Record<string, ChannelValidators>>;
   handlers: Readonly<Record<string, WsChannelHandlers | SseChannelHandlers | HttpChannelHandlers>>;
   auth: AuthVerifiers & {
     /** Origins allowed to use cookie credentials; a request without Origin (not a browser) is allowed. */

@@ -6,6 +6,7 @@ import type { ChannelDescription, SecuritySchemeDescription } from '../contract.
 import { StreamwrightError } from '../errors.ts';
 import { isJsonObject as isRecord, messageTag, readJson } from '../protocol/frame.ts';
 import { RateWindow } from '../ws/rate.ts';
+import { OutboundCheck, summary } from './outbound.ts';
 import { CLOSE, type RuntimeServerOptions, type WsChannelHandlers, type WsPeer } from './types.ts';
 
 export interface WsSessionInit {
@@ -22,6 +23,7 @@ export interface WsSessionInit {
   pendingScheme: SecuritySchemeDescription | undefined;
   handlers: WsChannelHandlers;
   options: RuntimeServerOptions;
+  outbound: OutboundCheck;
   /** Runs the channel's authorization hook; returns false when it refused (and closed). */
   authorize(session: WsSession): Promise<boolean>;
   onClosed(session: WsSession): void;
@@ -94,13 +96,7 @@ export class WsSession implements WsPeer {
 
   send(message: unknown): void {
     if (this.closed) return;
-    if (this.init.options.validateOutbound !== false) {
-      const validate = this.init.options.validators[this.channel]?.send;
-      const verdict = validate?.(message);
-      if (verdict && !verdict.ok) {
-        throw new StreamwrightError('SW_OUTBOUND_INVALID', `refusing to send an invalid message on ${this.channel}: ${summary(verdict.errors)}`, { details: verdict.errors ?? [] });
-      }
-    }
+    this.init.outbound.message(this.channel, message, 'send');
     this.sendRaw(JSON.stringify(message));
   }
 
@@ -329,11 +325,3 @@ export class WsSession implements WsPeer {
 }
 
 const MAX_HELD_FRAMES = 16;
-
-
-function summary(errors: readonly { pointer: string; message: string }[] | undefined): string {
-  return (errors ?? [])
-    .slice(0, 3)
-    .map((e) => `${e.pointer || '(root)'} ${e.message}`)
-    .join('; ');
-}

@@ -9,7 +9,7 @@ import { generate } from '../../generator/src/generate.ts';
 import { writeFiles } from '../../generator/src/write/write.ts';
 import type { ApiDescription } from '../../runtime/contract.ts';
 import { signJwt, verifyJwt } from '../../runtime/auth/jwt.ts';
-import { createRuntimeServer, type ChannelValidator, type ConnectionInfo, type RuntimeServer, type SsePeer, type WsPeer } from '../../runtime/server/index.ts';
+import { createRuntimeServer, type ChannelValidator, type ConnectionInfo, type RuntimeServer, type RuntimeServerOptions, type SsePeer, type WsPeer } from '../../runtime/server/index.ts';
 import { answerHead } from '../support/http.ts';
 import { RawSse } from '../support/sse.ts';
 import { RawWs } from '../support/ws.ts';
@@ -46,7 +46,7 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function start(overrides: { validateOutbound?: boolean; maxBufferedBytes?: number; cors?: { origins: string[] } } = {}) {
+async function start(overrides: Partial<RuntimeServerOptions> = {}) {
   errors.length = 0;
   server = createRuntimeServer({
     api,
@@ -95,6 +95,31 @@ describe('WebSocket channel', () => {
     await a.until(() => a.ofType('said').length === 1);
     await new Promise((r) => setTimeout(r, 50));
     expect(other.ofType('said')).toEqual([]);
+  });
+
+  it('gives one connection one id, from the check before the upgrade to the open session', async () => {
+    const seen: [string, number][] = [];
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    await start({
+      handlers: {
+        room: {
+          authorize: (info: ConnectionInfo) => void seen.push(['authorize', info.id]),
+          open: (peer: WsPeer) => {
+            seen.push(['open', peer.id]);
+            opened();
+          },
+        },
+      },
+    });
+    const a = connect(`/rooms/blue?token=${await token('ann')}`);
+    await open;
+    expect(seen).toEqual([
+      ['authorize', seen[0]![1]],
+      ['open', seen[0]![1]],
+    ]);
+    expect(server.wsPeers('room').map((p) => p.id)).toEqual([seen[0]![1]]);
+    a.ws.close();
   });
 
   it('takes the token from the first message instead', async () => {
