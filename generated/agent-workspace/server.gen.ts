@@ -9,19 +9,16 @@
 
 import {
   createRuntimeServer,
-  type ChannelValidator,
+  sseChannel,
   type ConnectionInfo,
   type RuntimeServer,
   type RuntimeServerOptions,
-  type SseChannelHandlers,
   type SsePeer,
+  type SseRefusal,
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
 import * as validators from './validators.gen.js';
-
-/** Refuse a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
-export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
 
 /**
  * Path parameters of `/api/agent-workspace/stream`.
@@ -29,13 +26,9 @@ export type WsRefusal = { errorCode: string; message: string; closeCode: number 
 export type FleetStreamParams = Record<string, never>;
 
 /**
- * A client reading the event stream `/api/agent-workspace/stream`.
+ * A client reading the event stream `/api/agent-workspace/stream`. `send` sends an event to this client only (it is not kept for replay).
  */
-export interface FleetStreamPeer extends Omit<SsePeer, 'send' | 'params'> {
-  readonly params: FleetStreamParams;
-  /** Sends an event to this client only (it is not kept for replay). */
-  send<E extends keyof models.FleetStreamServerEventMap & string>(event: E, data: models.FleetStreamServerEventMap[E]): void;
-}
+export type FleetStreamPeer = SsePeer<models.FleetStreamServerEventMap, FleetStreamParams>;
 
 /**
  * Fleet-wide SSE stream of the active pipeline runs of every project the session can access. Order: fleet_snapshot (or error, then the stream ends), then at once one fleet_logs with up to 300 most-recent log lines; afterwards, on each 3 s poll, fleet_update for changed runs and fleet_logs for new log lines, and a heartbeat every 15 s. The stream ends after at most 300 s (serverless invocation limit).
@@ -43,7 +36,7 @@ export interface FleetStreamPeer extends Omit<SsePeer, 'send' | 'params'> {
  * Handlers for the event stream `/api/agent-workspace/stream`.
  */
 export interface FleetStreamHandlers {
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: FleetStreamParams }): { httpStatus: number } | undefined | Promise<{ httpStatus: number } | undefined>;
+  authorize?(peer: ConnectionInfo<FleetStreamParams>): SseRefusal | undefined | Promise<SseRefusal | undefined>;
   open?(peer: FleetStreamPeer): void;
   close?(peer: FleetStreamPeer): void;
 }
@@ -76,14 +69,14 @@ export function createAgentWorkspaceServer(options: AgentWorkspaceServerOptions)
     ...rest,
     api,
     validators: {
-    fleetStream: { send: validators.validateFleetStreamServerEvent as ChannelValidator },
+      fleetStream: { send: validators.validateFleetStreamServerEvent },
     },
     handlers: {
-    fleetStream: {
-      authorize: (peer) => handlers["fleetStream"]?.authorize?.(peer as never),
-      open: (peer) => handlers["fleetStream"]?.open?.(peer as unknown as FleetStreamPeer),
-      close: (peer) => handlers["fleetStream"]?.close?.(peer as unknown as FleetStreamPeer),
-    } satisfies SseChannelHandlers,
+      fleetStream: sseChannel<models.FleetStreamServerEventMap, FleetStreamParams>({
+        authorize: (peer) => handlers["fleetStream"]?.authorize?.(peer),
+        open: (peer) => handlers["fleetStream"]?.open?.(peer),
+        close: (peer) => handlers["fleetStream"]?.close?.(peer),
+      }),
     },
   });
   return {
@@ -91,8 +84,8 @@ export function createAgentWorkspaceServer(options: AgentWorkspaceServerOptions)
     listen: (port, host) => runtime.listen(port, host),
     close: () => runtime.close(),
     fleetStream: {
-      publish: (event, data, params) => runtime.publish("fleetStream", event, data, (params ?? {}) as Record<string, string>),
-      peers: () => runtime.connections("fleetStream").sse as unknown as FleetStreamPeer[],
+      publish: (event, data, params) => runtime.publish("fleetStream", event, data, params),
+      peers: () => runtime.ssePeers<models.FleetStreamServerEventMap, FleetStreamParams>("fleetStream"),
     },
   };
 }

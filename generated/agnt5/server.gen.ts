@@ -9,19 +9,16 @@
 
 import {
   createRuntimeServer,
-  type ChannelValidator,
+  wsChannel,
   type ConnectionInfo,
   type RuntimeServer,
   type RuntimeServerOptions,
-  type WsChannelHandlers,
   type WsPeer,
+  type WsRefusal,
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
 import * as validators from './validators.gen.js';
-
-/** Refuse a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
-export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
 
 /**
  * Path parameters of `/ws`.
@@ -29,13 +26,9 @@ export type WsRefusal = { errorCode: string; message: string; closeCode: number 
 export type WorkflowParams = Record<string, never>;
 
 /**
- * A client connected to `/ws`.
+ * A client connected to `/ws`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface WorkflowPeer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: WorkflowParams;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.WorkflowServerMessage): void;
-}
+export type WorkflowPeer = WsPeer<models.WorkflowServerMessage, WorkflowParams>;
 
 /**
  * The workflow socket. The client opens it with its workflow endpoint in the `x-wf-endpoint` query parameter and its API key as the WebSocket subprotocol `x-api-key.<key>`, then sends one InvokeWorkflow frame per workflow run.
@@ -50,7 +43,7 @@ export interface WorkflowPeer extends Omit<WsPeer, 'send' | 'params'> {
  */
 export interface WorkflowHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: WorkflowParams }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<WorkflowParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: WorkflowPeer): void;
   close?(peer: WorkflowPeer, code: number, reason: string): void;
   /**
@@ -88,19 +81,18 @@ export function createAgnt5Server(options: Agnt5ServerOptions): Agnt5Server {
     ...rest,
     api,
     validators: {
-    workflow: { send: validators.validateWorkflowServerMessage as ChannelValidator, receive: validators.validateWorkflowClientMessage as ChannelValidator },
+      workflow: { send: validators.validateWorkflowServerMessage, receive: validators.validateWorkflowClientMessage },
     },
     handlers: {
-    workflow: {
-      authorize: (peer) => handlers["workflow"]?.authorize?.(peer as never),
-      open: (peer) => handlers["workflow"]?.open?.(peer as WorkflowPeer),
-      close: (peer, code, reason) => handlers["workflow"]?.close?.(peer as WorkflowPeer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["workflow"];
-        if (!h) return;
-        return h.onInvokeWorkflow?.(peer as WorkflowPeer, message as models.InvokeWorkflow);
-      },
-    } satisfies WsChannelHandlers,
+      workflow: wsChannel<models.WorkflowServerMessage, models.WorkflowClientMessage, WorkflowParams>({
+        authorize: (peer) => handlers["workflow"]?.authorize?.(peer),
+        open: (peer) => handlers["workflow"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["workflow"]?.close?.(peer, code, reason),
+        message: (peer, message) => {
+          const h = handlers["workflow"];
+          h?.onInvokeWorkflow?.(peer, message);
+        },
+      }),
     },
   });
   return {
@@ -108,8 +100,8 @@ export function createAgnt5Server(options: Agnt5ServerOptions): Agnt5Server {
     listen: (port, host) => runtime.listen(port, host),
     close: () => runtime.close(),
     workflow: {
-      broadcast: (message, params) => runtime.broadcast("workflow", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("workflow").ws as unknown as WorkflowPeer[],
+      broadcast: (message, params) => runtime.broadcast("workflow", message, params),
+      peers: () => runtime.wsPeers<models.WorkflowServerMessage, WorkflowParams>("workflow"),
     },
   };
 }

@@ -9,21 +9,19 @@
 
 import {
   createRuntimeServer,
-  type ChannelValidator,
+  sseChannel,
+  wsChannel,
   type ConnectionInfo,
   type RuntimeServer,
   type RuntimeServerOptions,
-  type SseChannelHandlers,
   type SsePeer,
-  type WsChannelHandlers,
+  type SseRefusal,
   type WsPeer,
+  type WsRefusal,
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
-import type * as models from './models.gen.js';
+import * as models from './models.gen.js';
 import * as validators from './validators.gen.js';
-
-/** Refuse a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
-export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
 
 /**
  * Path parameters of `/api/v1/workflow-runs/{id}/stream`.
@@ -36,13 +34,9 @@ export type WorkflowRunStreamParams = {
 };
 
 /**
- * A client connected to `/api/v1/workflow-runs/{id}/stream`.
+ * A client connected to `/api/v1/workflow-runs/{id}/stream`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface WorkflowRunStreamPeer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: WorkflowRunStreamParams;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.WorkflowRunStreamServerMessage): void;
-}
+export type WorkflowRunStreamPeer = WsPeer<models.WorkflowRunStreamServerMessage, WorkflowRunStreamParams>;
 
 /**
  * Real-time updates of one workflow run: each step's start, progress, log lines and completion, then the run's completion. Server to client only, apart from the auth message and heartbeat pongs.
@@ -51,10 +45,9 @@ export interface WorkflowRunStreamPeer extends Omit<WsPeer, 'send' | 'params'> {
  */
 export interface WorkflowRunStreamHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: WorkflowRunStreamParams }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<WorkflowRunStreamParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: WorkflowRunStreamPeer): void;
   close?(peer: WorkflowRunStreamPeer, code: number, reason: string): void;
-
 }
 
 export interface WorkflowRunStreamChannel {
@@ -77,13 +70,9 @@ export type DeploymentJobStreamParams = {
 };
 
 /**
- * A client connected to `/api/v1/deployment-jobs/{id}/stream`.
+ * A client connected to `/api/v1/deployment-jobs/{id}/stream`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface DeploymentJobStreamPeer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: DeploymentJobStreamParams;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.DeploymentJobStreamServerMessage): void;
-}
+export type DeploymentJobStreamPeer = WsPeer<models.DeploymentJobStreamServerMessage, DeploymentJobStreamParams>;
 
 /**
  * Real-time updates of one deployment job: each target task's start, progress, log lines and completion, then the job's completion. Server to client only, apart from the auth message and heartbeat pongs.
@@ -92,10 +81,9 @@ export interface DeploymentJobStreamPeer extends Omit<WsPeer, 'send' | 'params'>
  */
 export interface DeploymentJobStreamHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: DeploymentJobStreamParams }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<DeploymentJobStreamParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: DeploymentJobStreamPeer): void;
   close?(peer: DeploymentJobStreamPeer, code: number, reason: string): void;
-
 }
 
 export interface DeploymentJobStreamChannel {
@@ -118,13 +106,9 @@ export type AgentTaskStreamParams = {
 };
 
 /**
- * A client connected to `/api/v1/agents/{id}/task-stream`.
+ * A client connected to `/api/v1/agents/{id}/task-stream`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface AgentTaskStreamPeer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: AgentTaskStreamParams;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.AgentTaskStreamServerMessage): void;
-}
+export type AgentTaskStreamPeer = WsPeer<models.AgentTaskStreamServerMessage, AgentTaskStreamParams>;
 
 /**
  * Bidirectional stream of one agent: the server assigns and cancels tasks; the agent reports each task's progress, log lines and completion. The path id must be the token's subject.
@@ -133,7 +117,7 @@ export interface AgentTaskStreamPeer extends Omit<WsPeer, 'send' | 'params'> {
  */
 export interface AgentTaskStreamHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: AgentTaskStreamParams }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<AgentTaskStreamParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: AgentTaskStreamPeer): void;
   close?(peer: AgentTaskStreamPeer, code: number, reason: string): void;
   /**
@@ -165,13 +149,9 @@ export interface AgentTaskStreamChannel {
 export type DashboardStreamParams = Record<string, never>;
 
 /**
- * A client connected to `/api/v1/dashboard/stream`.
+ * A client connected to `/api/v1/dashboard/stream`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface DashboardStreamPeer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: DashboardStreamParams;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.DashboardStreamServerMessage): void;
-}
+export type DashboardStreamPeer = WsPeer<models.DashboardStreamServerMessage, DashboardStreamParams>;
 
 /**
  * Real-time dashboard metrics, alerts and promotion updates over WebSocket. Server to client only, apart from the auth message and heartbeat pongs. The same events are offered as SSE by channel dashboardEvents at the same address.
@@ -180,10 +160,9 @@ export interface DashboardStreamPeer extends Omit<WsPeer, 'send' | 'params'> {
  */
 export interface DashboardStreamHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: DashboardStreamParams }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<DashboardStreamParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: DashboardStreamPeer): void;
   close?(peer: DashboardStreamPeer, code: number, reason: string): void;
-
 }
 
 export interface DashboardStreamChannel {
@@ -201,13 +180,9 @@ export interface DashboardStreamChannel {
 export type DashboardEventsParams = Record<string, never>;
 
 /**
- * A client reading the event stream `/api/v1/dashboard/stream`.
+ * A client reading the event stream `/api/v1/dashboard/stream`. `send` sends an event to this client only (it is not kept for replay).
  */
-export interface DashboardEventsPeer extends Omit<SsePeer, 'send' | 'params'> {
-  readonly params: DashboardEventsParams;
-  /** Sends an event to this client only (it is not kept for replay). */
-  send<E extends keyof models.DashboardEventsServerEventMap & string>(event: E, data: models.DashboardEventsServerEventMap[E]): void;
-}
+export type DashboardEventsPeer = SsePeer<models.DashboardEventsServerEventMap, DashboardEventsParams>;
 
 /**
  * The dashboard stream as Server-Sent Events, for browsers: a GET with an Authorization bearer header answered with text/event-stream. Each event's `event:` is the message name (metric_update, alert, promotion_update) and its `data:` the same JSON as on the WebSocket channel dashboardStream. A request without a valid token gets HTTP 401; a token without access to the dashboard gets 403. There is no heartbeat event; `:` comment lines keep the response alive.
@@ -215,7 +190,7 @@ export interface DashboardEventsPeer extends Omit<SsePeer, 'send' | 'params'> {
  * Handlers for the event stream `/api/v1/dashboard/stream`.
  */
 export interface DashboardEventsHandlers {
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: DashboardEventsParams }): { httpStatus: number } | undefined | Promise<{ httpStatus: number } | undefined>;
+  authorize?(peer: ConnectionInfo<DashboardEventsParams>): SseRefusal | undefined | Promise<SseRefusal | undefined>;
   open?(peer: DashboardEventsPeer): void;
   close?(peer: DashboardEventsPeer): void;
 }
@@ -256,65 +231,44 @@ export function createReleaseOrchestratorServer(options: ReleaseOrchestratorServ
     ...rest,
     api,
     validators: {
-    workflowRunStream: { send: validators.validateWorkflowRunStreamServerMessage as ChannelValidator, receive: validators.validateWorkflowRunStreamClientMessage as ChannelValidator },
-    deploymentJobStream: { send: validators.validateDeploymentJobStreamServerMessage as ChannelValidator, receive: validators.validateDeploymentJobStreamClientMessage as ChannelValidator },
-    agentTaskStream: { send: validators.validateAgentTaskStreamServerMessage as ChannelValidator, receive: validators.validateAgentTaskStreamClientMessage as ChannelValidator },
-    dashboardStream: { send: validators.validateDashboardStreamServerMessage as ChannelValidator, receive: validators.validateDashboardStreamClientMessage as ChannelValidator },
-    dashboardEvents: { send: validators.validateDashboardEventsServerEvent as ChannelValidator },
+      workflowRunStream: { send: validators.validateWorkflowRunStreamServerMessage, receive: validators.validateWorkflowRunStreamClientMessage },
+      deploymentJobStream: { send: validators.validateDeploymentJobStreamServerMessage, receive: validators.validateDeploymentJobStreamClientMessage },
+      agentTaskStream: { send: validators.validateAgentTaskStreamServerMessage, receive: validators.validateAgentTaskStreamClientMessage },
+      dashboardStream: { send: validators.validateDashboardStreamServerMessage, receive: validators.validateDashboardStreamClientMessage },
+      dashboardEvents: { send: validators.validateDashboardEventsServerEvent },
     },
     handlers: {
-    workflowRunStream: {
-      authorize: (peer) => handlers["workflowRunStream"]?.authorize?.(peer as never),
-      open: (peer) => handlers["workflowRunStream"]?.open?.(peer as WorkflowRunStreamPeer),
-      close: (peer, code, reason) => handlers["workflowRunStream"]?.close?.(peer as WorkflowRunStreamPeer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["workflowRunStream"];
-        if (!h) return;
-        return;
-      },
-    } satisfies WsChannelHandlers,
-    deploymentJobStream: {
-      authorize: (peer) => handlers["deploymentJobStream"]?.authorize?.(peer as never),
-      open: (peer) => handlers["deploymentJobStream"]?.open?.(peer as DeploymentJobStreamPeer),
-      close: (peer, code, reason) => handlers["deploymentJobStream"]?.close?.(peer as DeploymentJobStreamPeer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["deploymentJobStream"];
-        if (!h) return;
-        return;
-      },
-    } satisfies WsChannelHandlers,
-    agentTaskStream: {
-      authorize: (peer) => handlers["agentTaskStream"]?.authorize?.(peer as never),
-      open: (peer) => handlers["agentTaskStream"]?.open?.(peer as AgentTaskStreamPeer),
-      close: (peer, code, reason) => handlers["agentTaskStream"]?.close?.(peer as AgentTaskStreamPeer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["agentTaskStream"];
-        if (!h) return;
-        switch ((message as { type: string })["type"]) {
-          case "task_progress":
-            return h.onAgentTaskProgress?.(peer as AgentTaskStreamPeer, message as models.AgentTaskProgress);
-          case "task_log":
-            return h.onAgentTaskLog?.(peer as AgentTaskStreamPeer, message as models.AgentTaskLog);
-          case "task_completed":
-            return h.onAgentTaskCompleted?.(peer as AgentTaskStreamPeer, message as models.AgentTaskCompleted);
-        }
-      },
-    } satisfies WsChannelHandlers,
-    dashboardStream: {
-      authorize: (peer) => handlers["dashboardStream"]?.authorize?.(peer as never),
-      open: (peer) => handlers["dashboardStream"]?.open?.(peer as DashboardStreamPeer),
-      close: (peer, code, reason) => handlers["dashboardStream"]?.close?.(peer as DashboardStreamPeer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["dashboardStream"];
-        if (!h) return;
-        return;
-      },
-    } satisfies WsChannelHandlers,
-    dashboardEvents: {
-      authorize: (peer) => handlers["dashboardEvents"]?.authorize?.(peer as never),
-      open: (peer) => handlers["dashboardEvents"]?.open?.(peer as unknown as DashboardEventsPeer),
-      close: (peer) => handlers["dashboardEvents"]?.close?.(peer as unknown as DashboardEventsPeer),
-    } satisfies SseChannelHandlers,
+      workflowRunStream: wsChannel<models.WorkflowRunStreamServerMessage, models.WorkflowRunStreamClientMessage, WorkflowRunStreamParams>({
+        authorize: (peer) => handlers["workflowRunStream"]?.authorize?.(peer),
+        open: (peer) => handlers["workflowRunStream"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["workflowRunStream"]?.close?.(peer, code, reason),
+      }),
+      deploymentJobStream: wsChannel<models.DeploymentJobStreamServerMessage, models.DeploymentJobStreamClientMessage, DeploymentJobStreamParams>({
+        authorize: (peer) => handlers["deploymentJobStream"]?.authorize?.(peer),
+        open: (peer) => handlers["deploymentJobStream"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["deploymentJobStream"]?.close?.(peer, code, reason),
+      }),
+      agentTaskStream: wsChannel<models.AgentTaskStreamServerMessage, models.AgentTaskStreamClientMessage, AgentTaskStreamParams>({
+        authorize: (peer) => handlers["agentTaskStream"]?.authorize?.(peer),
+        open: (peer) => handlers["agentTaskStream"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["agentTaskStream"]?.close?.(peer, code, reason),
+        message: (peer, message) => {
+          const h = handlers["agentTaskStream"];
+          if (models.isAgentTaskProgress(message)) return h?.onAgentTaskProgress?.(peer, message);
+          if (models.isAgentTaskLog(message)) return h?.onAgentTaskLog?.(peer, message);
+          if (models.isAgentTaskCompleted(message)) return h?.onAgentTaskCompleted?.(peer, message);
+        },
+      }),
+      dashboardStream: wsChannel<models.DashboardStreamServerMessage, models.DashboardStreamClientMessage, DashboardStreamParams>({
+        authorize: (peer) => handlers["dashboardStream"]?.authorize?.(peer),
+        open: (peer) => handlers["dashboardStream"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["dashboardStream"]?.close?.(peer, code, reason),
+      }),
+      dashboardEvents: sseChannel<models.DashboardEventsServerEventMap, DashboardEventsParams>({
+        authorize: (peer) => handlers["dashboardEvents"]?.authorize?.(peer),
+        open: (peer) => handlers["dashboardEvents"]?.open?.(peer),
+        close: (peer) => handlers["dashboardEvents"]?.close?.(peer),
+      }),
     },
   });
   return {
@@ -322,24 +276,24 @@ export function createReleaseOrchestratorServer(options: ReleaseOrchestratorServ
     listen: (port, host) => runtime.listen(port, host),
     close: () => runtime.close(),
     workflowRunStream: {
-      broadcast: (message, params) => runtime.broadcast("workflowRunStream", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("workflowRunStream").ws as unknown as WorkflowRunStreamPeer[],
+      broadcast: (message, params) => runtime.broadcast("workflowRunStream", message, params),
+      peers: () => runtime.wsPeers<models.WorkflowRunStreamServerMessage, WorkflowRunStreamParams>("workflowRunStream"),
     },
     deploymentJobStream: {
-      broadcast: (message, params) => runtime.broadcast("deploymentJobStream", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("deploymentJobStream").ws as unknown as DeploymentJobStreamPeer[],
+      broadcast: (message, params) => runtime.broadcast("deploymentJobStream", message, params),
+      peers: () => runtime.wsPeers<models.DeploymentJobStreamServerMessage, DeploymentJobStreamParams>("deploymentJobStream"),
     },
     agentTaskStream: {
-      broadcast: (message, params) => runtime.broadcast("agentTaskStream", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("agentTaskStream").ws as unknown as AgentTaskStreamPeer[],
+      broadcast: (message, params) => runtime.broadcast("agentTaskStream", message, params),
+      peers: () => runtime.wsPeers<models.AgentTaskStreamServerMessage, AgentTaskStreamParams>("agentTaskStream"),
     },
     dashboardStream: {
-      broadcast: (message, params) => runtime.broadcast("dashboardStream", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("dashboardStream").ws as unknown as DashboardStreamPeer[],
+      broadcast: (message, params) => runtime.broadcast("dashboardStream", message, params),
+      peers: () => runtime.wsPeers<models.DashboardStreamServerMessage, DashboardStreamParams>("dashboardStream"),
     },
     dashboardEvents: {
-      publish: (event, data, params) => runtime.publish("dashboardEvents", event, data, (params ?? {}) as Record<string, string>),
-      peers: () => runtime.connections("dashboardEvents").sse as unknown as DashboardEventsPeer[],
+      publish: (event, data, params) => runtime.publish("dashboardEvents", event, data, params),
+      peers: () => runtime.ssePeers<models.DashboardEventsServerEventMap, DashboardEventsParams>("dashboardEvents"),
     },
   };
 }

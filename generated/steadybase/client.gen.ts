@@ -85,7 +85,7 @@ export function createSteadybaseClient(options: SteadybaseClientOptions = {}): S
         params,
         options,
       ),
-    taskStatus: (body, options) => core.request("taskStatus", body, validators.validateTaskStatus2ClientMessage, options),
+    taskStatus: (body, options) => core.request("taskStatus", body, validators.validateTaskStatusChannelClientMessage, options),
     close: () => core.close(),
   };
 }

@@ -436,22 +436,22 @@ export interface EventsClientMessageMap {}
 /**
  * Every message of channel `/api/tasks/status` (server → client).
  */
-export type TaskStatus2ServerMessage = never;
+export type TaskStatusChannelServerMessage = never;
 
 /**
  * Tag → type of every message of channel `/api/tasks/status` (server → client).
  */
-export interface TaskStatus2ServerMessageMap {}
+export interface TaskStatusChannelServerMessageMap {}
 
 /**
  * Every message of channel `/api/tasks/status` (client → server).
  */
-export type TaskStatus2ClientMessage = TaskStatusRequest;
+export type TaskStatusChannelClientMessage = TaskStatusRequest;
 
 /**
  * Tag → type of every message of channel `/api/tasks/status` (client → server).
  */
-export interface TaskStatus2ClientMessageMap {}
+export interface TaskStatusChannelClientMessageMap {}
 
 export function isWorkerStatus(message: EventsServerMessage): message is WorkerStatus {
   return message.type === "worker-status";

@@ -9,20 +9,17 @@
 
 import {
   createRuntimeServer,
-  type ChannelValidator,
+  httpChannel,
+  wsChannel,
   type ConnectionInfo,
-  type HttpChannelHandlers,
   type RuntimeServer,
   type RuntimeServerOptions,
-  type WsChannelHandlers,
   type WsPeer,
+  type WsRefusal,
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
 import * as validators from './validators.gen.js';
-
-/** Refuse a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
-export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
 
 /**
  * Path parameters of `/ws`.
@@ -30,13 +27,9 @@ export type WsRefusal = { errorCode: string; message: string; closeCode: number 
 export type EventsParams = Record<string, never>;
 
 /**
- * A client connected to `/ws`.
+ * A client connected to `/ws`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface EventsPeer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: EventsParams;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.EventsServerMessage): void;
-}
+export type EventsPeer = WsPeer<models.EventsServerMessage, EventsParams>;
 
 /**
  * The real-time event stream. After an authenticated upgrade the server pushes, to every connected client, worker status changes, workflow progress, Drew Coordinator step updates, task status broadcasts and approval requests, each a JSON text frame tagged by `type`. Clients send nothing; a frame they do send is answered with an `error` message and the connection stays open. The server sends no heartbeat.
@@ -45,10 +38,9 @@ export interface EventsPeer extends Omit<WsPeer, 'send' | 'params'> {
  */
 export interface EventsHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: EventsParams }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<EventsParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: EventsPeer): void;
   close?(peer: EventsPeer, code: number, reason: string): void;
-
 }
 
 export interface EventsChannel {
@@ -65,15 +57,15 @@ export interface EventsChannel {
  *
  * Handler for POST `/api/tasks/status`.
  */
-export interface TaskStatus2Handlers {
+export interface TaskStatusChannelHandlers {
   request(body: models.TaskStatusRequest, info: ConnectionInfo): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
 }
 
-export interface TaskStatus2Channel {}
+export interface TaskStatusChannel {}
 
 export interface SteadybaseHandlers {
   events?: EventsHandlers;
-  taskStatus?: TaskStatus2Handlers;
+  taskStatus?: TaskStatusChannelHandlers;
 }
 
 export interface SteadybaseServer {
@@ -82,7 +74,7 @@ export interface SteadybaseServer {
   /** Graceful shutdown: WebSockets closed with 1001, streams ended. */
   close(): Promise<void>;
   readonly events: EventsChannel;
-  readonly taskStatus: TaskStatus2Channel;
+  readonly taskStatus: TaskStatusChannel;
 }
 
 export type SteadybaseServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: SteadybaseHandlers };
@@ -93,26 +85,21 @@ export function createSteadybaseServer(options: SteadybaseServerOptions): Steady
     ...rest,
     api,
     validators: {
-    events: { send: validators.validateEventsServerMessage as ChannelValidator },
-    taskStatus: { receive: validators.validateTaskStatus2ClientMessage as ChannelValidator },
+      events: { send: validators.validateEventsServerMessage },
+      taskStatus: { receive: validators.validateTaskStatusChannelClientMessage },
     },
     handlers: {
-    events: {
-      authorize: (peer) => handlers["events"]?.authorize?.(peer as never),
-      open: (peer) => handlers["events"]?.open?.(peer as EventsPeer),
-      close: (peer, code, reason) => handlers["events"]?.close?.(peer as EventsPeer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["events"];
-        if (!h) return;
-        return;
-      },
-    } satisfies WsChannelHandlers,
-    taskStatus: {
-      request: (body, info) => {
-        const h = handlers["taskStatus"];
-        return h ? h.request(body as never, info) : { status: 501, body: { error: 'not implemented' } };
-      },
-    } satisfies HttpChannelHandlers,
+      events: wsChannel<models.EventsServerMessage, never, EventsParams>({
+        authorize: (peer) => handlers["events"]?.authorize?.(peer),
+        open: (peer) => handlers["events"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["events"]?.close?.(peer, code, reason),
+      }),
+      taskStatus: httpChannel<models.TaskStatusRequest>({
+        request: (body, info) => {
+          const h = handlers["taskStatus"];
+          return h ? h.request(body, info) : { status: 501, body: { error: 'not implemented' } };
+        },
+      }),
     },
   });
   return {
@@ -120,8 +107,8 @@ export function createSteadybaseServer(options: SteadybaseServerOptions): Steady
     listen: (port, host) => runtime.listen(port, host),
     close: () => runtime.close(),
     events: {
-      broadcast: (message, params) => runtime.broadcast("events", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("events").ws as unknown as EventsPeer[],
+      broadcast: (message, params) => runtime.broadcast("events", message, params),
+      peers: () => runtime.wsPeers<models.EventsServerMessage, EventsParams>("events"),
     },
     taskStatus: {},
   };

@@ -67,9 +67,9 @@ export declare function validateEventsClientMessage(data: unknown): Validation<m
 /**
  * Validates a message of channel `/api/tasks/status` (server → client): reads the tag, then validates that message only.
  */
-export declare function validateTaskStatus2ServerMessage(data: unknown): Validation<models.TaskStatus2ServerMessage>;
+export declare function validateTaskStatusChannelServerMessage(data: unknown): Validation<models.TaskStatusChannelServerMessage>;
 
 /**
  * Validates a message of channel `/api/tasks/status` (client → server): reads the tag, then validates that message only.
  */
-export declare function validateTaskStatus2ClientMessage(data: unknown): Validation<models.TaskStatus2ClientMessage>;
+export declare function validateTaskStatusChannelClientMessage(data: unknown): Validation<models.TaskStatusChannelClientMessage>;

@@ -1808,7 +1808,7 @@ export function validateEventsClientMessage(data) {
 /**
  * Validates a message of channel `/api/tasks/status` (server → client): reads the tag, then validates that message only.
  */
-export function validateTaskStatus2ServerMessage(data) {
+export function validateTaskStatusChannelServerMessage(data) {
   if (!isObject(data) || typeof data["type"] !== 'string') return fail("/type", 'tag', "must be an object with a string \"type\"");
   switch (data["type"]) {
 
@@ -1820,6 +1820,6 @@ export function validateTaskStatus2ServerMessage(data) {
 /**
  * Validates a message of channel `/api/tasks/status` (client → server): reads the tag, then validates that message only.
  */
-export function validateTaskStatus2ClientMessage(data) {
+export function validateTaskStatusChannelClientMessage(data) {
   return validateTaskStatusRequest(data);
 }

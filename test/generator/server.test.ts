@@ -20,6 +20,14 @@ describe('server.gen.ts', () => {
     expect(diagnostics).toEqual([]);
   });
 
+  it.each(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace'])('generated/%s/server.gen.ts has no type assertion for a user to step through', async (api) => {
+    const { readFile } = await import('node:fs/promises');
+    const code = (await readFile(`generated/${api}/server.gen.ts`, 'utf8'))
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^import .*$/gm, '');
+    expect(code.match(/.*\bas\b.*/g) ?? []).toEqual([]);
+  });
+
   it('routes each client message to its typed handler, never pongs or auth', async () => {
     type Peer = { params: { room: string }; send(m: unknown): void };
     type Server = { listen(port: number): Promise<{ port: number }>; close(): Promise<void>; room: { broadcast(m: unknown, p?: object): number } };

@@ -28,7 +28,19 @@ function words(raw: string): string[] {
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .split(/[^A-Za-z0-9]+/)
-    .filter((w) => w.length > 0);
+    .filter((w, i, all) => w.length > 0 && !sameWord(w, previousWord(all, i)));
+}
+
+/** The nearest non-empty word before `i`. */
+function previousWord(all: readonly string[], i: number): string | undefined {
+  for (let j = i - 1; j >= 0; j--) if (all[j]!.length > 0) return all[j];
+  return undefined;
+}
+
+// A name built from a name that already ends in its kind (`TaskStatusChannel` + `channel`) says
+// the word once.
+function sameWord(a: string, b: string | undefined): boolean {
+  return b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
 function cased(parts: string[], nameCase: NameCase): string {
@@ -49,6 +61,13 @@ export function toIdentifier(raw: string, nameCase: NameCase, fallback = 'Unname
   return name;
 }
 
+/**
+ * What a named thing is: when its own name is taken, the word for its kind tells it apart
+ * (`TaskStatusChannel` for the channel `taskStatus` beside the schema `TaskStatus`), so a
+ * collision never leaks into the public API as a meaningless number.
+ */
+export type NameMeaning = 'channel' | 'message' | 'schema' | 'event' | 'payload' | 'value';
+
 /** A scope in which every name handed out is unique. */
 export class NameScope {
   private readonly used = new Set<string>();
@@ -57,11 +76,23 @@ export class NameScope {
     for (const name of reserved) this.used.add(name);
   }
 
-  /** `raw` made into an identifier, with `2`, `3`, … appended until it is unused. */
-  claim(raw: string, nameCase: NameCase, fallback?: string): string {
+  /**
+   * `raw` made into an identifier; if that is taken, with the word for its `meaning` added. Only
+   * when that is taken too (two things of one kind whose names differ only in punctuation or
+   * case, `worker-status` and `worker_status`) does a number follow, `2`, `3`, …
+   */
+  claim(raw: string, nameCase: NameCase, fallback?: string, meaning?: NameMeaning): string {
     const base = toIdentifier(raw, nameCase, fallback);
-    let name = base;
-    for (let n = 2; this.used.has(name); n++) name = `${base}${n}`;
+    const candidates = [base];
+    if (meaning !== undefined) {
+      const word = meaning.charAt(0).toUpperCase() + meaning.slice(1);
+      if (!base.endsWith(word)) candidates.push(base + word);
+    }
+    let name = candidates.find((c) => !this.used.has(c));
+    if (name === undefined) {
+      const last = candidates[candidates.length - 1]!;
+      for (let n = 2; name === undefined || this.used.has(name); n++) name = `${last}${n}`;
+    }
     this.used.add(name);
     return name;
   }

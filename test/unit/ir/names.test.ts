@@ -40,4 +40,24 @@ describe('NameScope', () => {
       'Reserved2',
     ]);
   });
+
+  it('tells a collision apart by what the thing is, not by a number', () => {
+    const scope = new NameScope(['ValidationError']);
+    expect([
+      scope.claim('TaskStatus', 'pascal', 'Schema', 'schema'),
+      scope.claim('taskStatus', 'pascal', 'Channel', 'channel'),
+      scope.claim('ValidationError', 'pascal', 'Schema', 'schema'),
+      scope.claim('task status', 'pascal', 'Message', 'message'),
+    ]).toEqual(['TaskStatus', 'TaskStatusChannel', 'ValidationErrorSchema', 'TaskStatusMessage']);
+  });
+
+  it('numbers only two things of one kind whose names differ in punctuation alone', () => {
+    const scope = new NameScope(['AB']);
+    expect(['a-b', 'a_b', 'a.b'].map((n) => scope.claim(n, 'pascal', 'Channel', 'channel'))).toEqual(['ABChannel', 'ABChannel2', 'ABChannel3']);
+  });
+
+  it('a name built on a name that already says its kind says it once', () => {
+    expect(toIdentifier('TaskStatusChannel channel', 'pascal')).toBe('TaskStatusChannel');
+    expect(toIdentifier('is is-ready', 'camel')).toBe('isReady');
+  });
 });

@@ -47,7 +47,7 @@ export function clientNames(api: ApiIR) {
   const clientName = names.claim(`${apiName} client`, 'pascal');
   const factory = names.claim(`create ${apiName} client`, 'camel');
   const methods = new NameScope(['close']);
-  const methodOf = new Map(api.channels.map((c) => [c.id, methods.claim(c.id, 'camel', 'channel')]));
+  const methodOf = new Map(api.channels.map((c) => [c.id, methods.claim(c.id, 'camel', 'channel', 'channel')]));
   return { names, authName, optionsName, clientName, factory, methodOf };
 }
 

@@ -20,18 +20,29 @@ export function emitServer(api: ApiIR): EmittedFile {
   const properties = new NameScope();
 
   const firstMessageTags = api.securitySchemes.flatMap((s) => (s.auth?.credential.in === 'first-message' && s.auth.credential.message ? [s.auth.credential.message] : []));
-  const channels = api.channels.map((c) => channelParts(c, names, properties, messages, firstMessageTags));
-  const used = new Set(['ChannelValidator', 'ConnectionInfo', 'RuntimeServer', 'RuntimeServerOptions']);
+  // Wiring sits two levels deep in `createRuntimeServer({ validators: { … }, handlers: { … } })`.
+  const channels = api.channels
+    .map((c) => channelParts(c, names, properties, messages, firstMessageTags))
+    .map((c) => ({ ...c, validatorsCode: indent(c.validatorsCode), handlerWiringCode: indent(c.handlerWiringCode) }));
+  const values = new Set(['createRuntimeServer']);
+  const types = new Set(['ConnectionInfo', 'RuntimeServer', 'RuntimeServerOptions']);
   for (const c of api.channels) {
-    if (c.transport === 'ws') ['WsChannelHandlers', 'WsPeer'].forEach((n) => used.add(n));
-    else if (c.transport === 'sse') ['SseChannelHandlers', 'SsePeer'].forEach((n) => used.add(n));
-    else used.add('HttpChannelHandlers');
+    if (c.transport === 'ws') {
+      values.add('wsChannel');
+      ['WsPeer', 'WsRefusal'].forEach((n) => types.add(n));
+    } else if (c.transport === 'sse') {
+      values.add('sseChannel');
+      ['SsePeer', 'SseRefusal'].forEach((n) => types.add(n));
+    } else values.add('httpChannel');
   }
-  const importsCode = ['createRuntimeServer', ...[...used].sort().map((n) => `type ${n}`)].map((n) => `  ${n},`).join('\n');
+  const importsCode = [...[...values].sort(), ...[...types].sort().map((n) => `type ${n}`)].map((n) => `  ${n},`).join('\n');
+  // Guards are values; the models module is imported for them only when a dispatch uses one.
+  const modelsImportCode = channels.some((c) => c.usesGuards) ? `import * as models from './models.gen.js';` : `import type * as models from './models.gen.js';`;
   return {
     path: 'server.gen.ts',
     contents: render('server/server.hbs', {
       importsCode,
+      modelsImportCode,
       headerCode: header(api, `A typed server for the API: \`${factoryName}\` wires handlers to the streamwright runtime.`),
       channels,
       handlersNameCode: ident(handlersName),
@@ -47,7 +58,7 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
   const peerName = names.claim(`${c.typeName} peer`, 'pascal');
   const handlersName = names.claim(`${c.typeName} handlers`, 'pascal');
   const apiName = names.claim(`${c.typeName} channel`, 'pascal');
-  const property = properties.claim(c.id, 'camel', 'channel');
+  const property = properties.claim(c.id, 'camel', 'channel', 'channel');
   const paramsCode = c.parameters.length
     ? `{\n${c.parameters.map((p) => `${jsDoc([p.description], '  ')}  readonly ${propertyKey(p.name)}: string;`).join('\n')}\n}`
     : 'Record<string, never>';
@@ -62,28 +73,35 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
   const sendUnion = c.send.messages.length ? `models.${ident(c.send.unionName)}` : 'never';
   const common = { property: tsString(property), propertyCode: propertyKey(property), idCode: tsString(c.id), paramsNameCode: ident(paramsName), peerNameCode: ident(peerName), handlersNameCode: ident(handlersName), apiNameCode: ident(apiName) };
 
+  const receiveUnion = c.receive.messages.length ? `models.${ident(c.receive.unionName)}` : 'never';
   if (c.transport === 'ws') {
-    const dispatchCode = onMessage.length
-      ? c.tagProperty && onMessage.some((o) => o.cm.tag !== null)
-        ? `switch ((message as { ${propertyKey(c.tagProperty)}: string })[${tsString(c.tagProperty)}]) {\n${onMessage
-            .map((o) => `          case ${tsString(o.cm.tag ?? '')}:\n            return h.${ident(o.name)}?.(peer as ${ident(peerName)}, message as models.${ident(o.m.typeName)});`)
-            .join('\n')}\n        }`
-        : `return h.${ident(onMessage[0]!.name)}?.(peer as ${ident(peerName)}, message as models.${ident(onMessage[0]!.m.typeName)});`
+    // The runtime validated the message against the channel's union, tag first; each message's
+    // guard (a tag comparison) narrows it to that message's type. A channel's only message needs none.
+    const only = c.receive.messages.length === 1;
+    const dispatch = onMessage.flatMap((o) => {
+      if (only) return [`h?.${ident(o.name)}?.(peer, message);`];
+      if (o.cm.tag === null || !c.tagProperty) return [];
+      return [`if (models.${ident(o.m.guardName)}(message)) return h?.${ident(o.name)}?.(peer, message);`];
+    });
+    const usesGuards = !only && dispatch.length > 0;
+    const messageCode = dispatch.length
+      ? `      message: (peer, message) => {\n        const h = handlers[${tsString(property)}];\n${dispatch.map((d) => `        ${d}`).join('\n')}\n      },\n`
       : '';
     return {
       ...common,
       ws: true,
       declarationsCode: [
         `${jsDoc([`Path parameters of ${where}.`])}export type ${ident(paramsName)} = ${paramsCode};`,
-        `${jsDoc([`A client connected to ${where}.`])}export interface ${ident(peerName)} extends Omit<WsPeer, 'send' | 'params'> {\n  readonly params: ${ident(paramsName)};\n  /** Validates, then sends; throws \`SW_OUTBOUND_INVALID\` for a message that breaks the contract. */\n  send(message: ${sendUnion}): void;\n}`,
-        `${jsDoc([c.description ?? c.title, `Handlers for ${where}.`])}export interface ${ident(handlersName)} {\n  /** Refuse a connection once it is authenticated (e.g. an unknown id). */\n  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: ${ident(paramsName)} }): WsRefusal | undefined | Promise<WsRefusal | undefined>;\n  open?(peer: ${ident(peerName)}): void;\n  close?(peer: ${ident(peerName)}, code: number, reason: string): void;\n${onMessage
-          .map((o) => `${jsDoc([`A validated \`${o.m.typeName}\` from the client.`], '  ')}  ${ident(o.name)}?(peer: ${ident(peerName)}, message: models.${ident(o.m.typeName)}): void;`)
-          .join('\n')}\n}`,
+        `${jsDoc([`A client connected to ${where}. \`send\` validates, then sends; it throws \`SW_OUTBOUND_INVALID\` for a message that breaks the contract.`])}export type ${ident(peerName)} = WsPeer<${sendUnion}, ${ident(paramsName)}>;`,
+        `${jsDoc([c.description ?? c.title, `Handlers for ${where}.`])}export interface ${ident(handlersName)} {\n  /** Refuse a connection once it is authenticated (e.g. an unknown id). */\n  authorize?(peer: ConnectionInfo<${ident(paramsName)}>): WsRefusal | undefined | Promise<WsRefusal | undefined>;\n  open?(peer: ${ident(peerName)}): void;\n  close?(peer: ${ident(peerName)}, code: number, reason: string): void;\n${onMessage
+          .map((o) => `${jsDoc([`A validated \`${o.m.typeName}\` from the client.`], '  ')}  ${ident(o.name)}?(peer: ${ident(peerName)}, message: models.${ident(o.m.typeName)}): void;\n`)
+          .join('')}}`,
         `export interface ${ident(apiName)} {\n${jsDoc([`Validates once, then sends to every client of ${where} (whose parameters match, if given).`], '  ')}  broadcast(message: ${sendUnion}, params?: Partial<${ident(paramsName)}>): number;\n  /** The clients connected now. */\n  peers(): ${ident(peerName)}[];\n}`,
       ].join('\n\n'),
-      handlerWiringCode: `    ${propertyKey(c.id)}: {\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer as never),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer as ${ident(peerName)}),\n      close: (peer, code, reason) => handlers[${tsString(property)}]?.close?.(peer as ${ident(peerName)}, code, reason),\n      message: (peer, message) => {\n        const h = handlers[${tsString(property)}];\n        if (!h) return;\n        ${dispatchCode || 'return;'}\n      },\n    } satisfies WsChannelHandlers,`,
-      apiCode: `    ${propertyKey(property)}: {\n      broadcast: (message, params) => runtime.broadcast(${tsString(c.id)}, message, params as Record<string, string> | undefined),\n      peers: () => runtime.connections(${tsString(c.id)}).ws as unknown as ${ident(peerName)}[],\n    },`,
-      validatorsCode: `    ${propertyKey(c.id)}: { ${c.send.messages.length ? `send: validators.${ident(c.send.validatorName)} as ChannelValidator` : ''}${c.send.messages.length && c.receive.messages.length ? ', ' : ''}${c.receive.messages.length ? `receive: validators.${ident(c.receive.validatorName)} as ChannelValidator` : ''} },`,
+      usesGuards,
+      handlerWiringCode: `    ${propertyKey(c.id)}: wsChannel<${sendUnion}, ${receiveUnion}, ${ident(paramsName)}>({\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer),\n      close: (peer, code, reason) => handlers[${tsString(property)}]?.close?.(peer, code, reason),\n${messageCode}    }),`,
+      apiCode: `    ${propertyKey(property)}: {\n      broadcast: (message, params) => runtime.broadcast(${tsString(c.id)}, message, params),\n      peers: () => runtime.wsPeers<${sendUnion}, ${ident(paramsName)}>(${tsString(c.id)}),\n    },`,
+      validatorsCode: `    ${propertyKey(c.id)}: { ${[c.send.messages.length ? `send: validators.${ident(c.send.validatorName)}` : '', c.receive.messages.length ? `receive: validators.${ident(c.receive.validatorName)}` : ''].filter(Boolean).join(', ')} },`,
       handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
       apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
     };
@@ -95,13 +113,14 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
       ws: false,
       declarationsCode: [
         `${jsDoc([`Path parameters of ${where}.`])}export type ${ident(paramsName)} = ${paramsCode};`,
-        `${jsDoc([`A client reading the event stream ${where}.`])}export interface ${ident(peerName)} extends Omit<SsePeer, 'send' | 'params'> {\n  readonly params: ${ident(paramsName)};\n  /** Sends an event to this client only (it is not kept for replay). */\n  send<E extends keyof ${map} & string>(event: E, data: ${map}[E]): void;\n}`,
-        `${jsDoc([c.description ?? c.title, `Handlers for the event stream ${where}.`])}export interface ${ident(handlersName)} {\n  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: ${ident(paramsName)} }): { httpStatus: number } | undefined | Promise<{ httpStatus: number } | undefined>;\n  open?(peer: ${ident(peerName)}): void;\n  close?(peer: ${ident(peerName)}): void;\n}`,
+        `${jsDoc([`A client reading the event stream ${where}. \`send\` sends an event to this client only (it is not kept for replay).`])}export type ${ident(peerName)} = SsePeer<${map}, ${ident(paramsName)}>;`,
+        `${jsDoc([c.description ?? c.title, `Handlers for the event stream ${where}.`])}export interface ${ident(handlersName)} {\n  authorize?(peer: ConnectionInfo<${ident(paramsName)}>): SseRefusal | undefined | Promise<SseRefusal | undefined>;\n  open?(peer: ${ident(peerName)}): void;\n  close?(peer: ${ident(peerName)}): void;\n}`,
         `export interface ${ident(apiName)} {\n${jsDoc([`Validates, then publishes to every reader of ${where}; kept for Last-Event-ID replay.`], '  ')}  publish<E extends keyof ${map} & string>(event: E, data: ${map}[E], params?: ${ident(paramsName)}): number;\n  peers(): ${ident(peerName)}[];\n}`,
       ].join('\n\n'),
-      handlerWiringCode: `    ${propertyKey(c.id)}: {\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer as never),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer as unknown as ${ident(peerName)}),\n      close: (peer) => handlers[${tsString(property)}]?.close?.(peer as unknown as ${ident(peerName)}),\n    } satisfies SseChannelHandlers,`,
-      apiCode: `    ${propertyKey(property)}: {\n      publish: (event, data, params) => runtime.publish(${tsString(c.id)}, event, data, (params ?? {}) as Record<string, string>),\n      peers: () => runtime.connections(${tsString(c.id)}).sse as unknown as ${ident(peerName)}[],\n    },`,
-      validatorsCode: `    ${propertyKey(c.id)}: { send: validators.${ident(c.send.validatorName)} as ChannelValidator },`,
+      usesGuards: false,
+      handlerWiringCode: `    ${propertyKey(c.id)}: sseChannel<${map}, ${ident(paramsName)}>({\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer),\n      close: (peer) => handlers[${tsString(property)}]?.close?.(peer),\n    }),`,
+      apiCode: `    ${propertyKey(property)}: {\n      publish: (event, data, params) => runtime.publish(${tsString(c.id)}, event, data, params),\n      peers: () => runtime.ssePeers<${map}, ${ident(paramsName)}>(${tsString(c.id)}),\n    },`,
+      validatorsCode: `    ${propertyKey(c.id)}: { send: validators.${ident(c.send.validatorName)} },`,
       handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
       apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
     };
@@ -112,10 +131,18 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
     ...common,
     ws: false,
     declarationsCode: `${jsDoc([c.description ?? c.title, `Handler for ${c.receive.operations[0]?.httpMethod ?? 'POST'} ${where}.`])}export interface ${ident(handlersName)} {\n  request(body: ${body ? `models.${ident(body.typeName)}` : 'unknown'}, info: ConnectionInfo): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;\n}\n\nexport interface ${ident(apiName)} {}`,
-    handlerWiringCode: `    ${propertyKey(c.id)}: {\n      request: (body, info) => {\n        const h = handlers[${tsString(property)}];\n        return h ? h.request(body as never, info) : { status: 501, body: { error: 'not implemented' } };\n      },\n    } satisfies HttpChannelHandlers,`,
+    usesGuards: false,
+    handlerWiringCode: `    ${propertyKey(c.id)}: httpChannel<${body ? `models.${ident(body.typeName)}` : 'unknown'}>({\n      request: (body, info) => {\n        const h = handlers[${tsString(property)}];\n        return h ? h.request(body, info) : { status: 501, body: { error: 'not implemented' } };\n      },\n    }),`,
     apiCode: `    ${propertyKey(property)}: {},`,
-    validatorsCode: `    ${propertyKey(c.id)}: { ${c.receive.messages.length ? `receive: validators.${ident(c.receive.validatorName)} as ChannelValidator` : ''} },`,
+    validatorsCode: `    ${propertyKey(c.id)}: { ${c.receive.messages.length ? `receive: validators.${ident(c.receive.validatorName)}` : ''} },`,
     handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
     apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
   };
+}
+
+function indent(code: string, by = '  '): string {
+  return code
+    .split('\n')
+    .map((line) => (line === '' ? line : by + line))
+    .join('\n');
 }

@@ -19,7 +19,7 @@ export function buildChannels(doc: Record<string, unknown>, naming: ChannelNamin
   return channelViews(doc).map((view) => {
     const ch = view.channel;
     const transport: Transport = view.sse ? 'sse' : hasHttpOperation(doc, view.id) ? 'http' : 'ws';
-    const typeName = naming.types.claim(view.id, 'pascal', 'Channel');
+    const typeName = naming.types.claim(view.id, 'pascal', 'Channel', 'channel');
     const unit = transport === 'sse' ? 'event' : 'message';
     const direction = (d: Direction): ChannelDirectionIR => ({
       unionName: naming.types.claim(`${typeName} ${SIDE[d]} ${unit}`, 'pascal'),

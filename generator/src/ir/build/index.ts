@@ -38,7 +38,7 @@ export function buildIR(doc: unknown, name: string): ApiIR {
     const inComponents = path[0] === 'components';
     const key = String(path[path.length - 1]);
     const id = inComponents ? key : `${String(path[1])}.${key}`;
-    const typeName = types.claim(inComponents ? key : `${String(path[1])} ${key}`, 'pascal', 'Message');
+    const typeName = types.claim(inComponents ? key : `${String(path[1])} ${key}`, 'pascal', 'Message', 'message');
     idByPointer.set(pointer, id);
     const payloadPath = [...path, 'payload'];
     const payload = getAt(doc, payloadPath);

@@ -24,7 +24,7 @@ export class SchemaRegistry {
     const pointer = toPointer(path);
     const existing = this.byPointer.get(pointer);
     if (existing) return existing.id;
-    const name = typeName ?? this.types.claim(preferredName, 'pascal', 'Schema');
+    const name = typeName ?? this.types.claim(preferredName, 'pascal', 'Schema', 'schema');
     const ir: SchemaIR = { id: name, typeName: name, schema: {}, pointer: '#' + pointer };
     this.byPointer.set(pointer, ir);
     this.pending.push(ir);

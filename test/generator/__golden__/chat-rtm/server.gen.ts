@@ -9,19 +9,16 @@
 
 import {
   createRuntimeServer,
-  type ChannelValidator,
+  wsChannel,
   type ConnectionInfo,
   type RuntimeServer,
   type RuntimeServerOptions,
-  type WsChannelHandlers,
   type WsPeer,
+  type WsRefusal,
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
-import type * as models from './models.gen.js';
+import * as models from './models.gen.js';
 import * as validators from './validators.gen.js';
-
-/** Refuse a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
-export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
 
 /**
  * Path parameters of `/rtm`.
@@ -29,13 +26,9 @@ export type WsRefusal = { errorCode: string; message: string; closeCode: number 
 export type RtmParams = Record<string, never>;
 
 /**
- * A client connected to `/rtm`.
+ * A client connected to `/rtm`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface RtmPeer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: RtmParams;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.RtmServerMessage): void;
-}
+export type RtmPeer = WsPeer<models.RtmServerMessage, RtmParams>;
 
 /**
  * RTM socket
@@ -44,7 +37,7 @@ export interface RtmPeer extends Omit<WsPeer, 'send' | 'params'> {
  */
 export interface RtmHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: RtmParams }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<RtmParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: RtmPeer): void;
   close?(peer: RtmPeer, code: number, reason: string): void;
   /**
@@ -90,26 +83,20 @@ export function createChatRtmServer(options: ChatRtmServerOptions): ChatRtmServe
     ...rest,
     api,
     validators: {
-    rtm: { send: validators.validateRtmServerMessage as ChannelValidator, receive: validators.validateRtmClientMessage as ChannelValidator },
+      rtm: { send: validators.validateRtmServerMessage, receive: validators.validateRtmClientMessage },
     },
     handlers: {
-    rtm: {
-      authorize: (peer) => handlers["rtm"]?.authorize?.(peer as never),
-      open: (peer) => handlers["rtm"]?.open?.(peer as RtmPeer),
-      close: (peer, code, reason) => handlers["rtm"]?.close?.(peer as RtmPeer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["rtm"];
-        if (!h) return;
-        switch ((message as { type: string })["type"]) {
-          case "message":
-            return h.onPostMessage?.(peer as RtmPeer, message as models.PostMessage);
-          case "typing":
-            return h.onTyping?.(peer as RtmPeer, message as models.Typing);
-          case "ping":
-            return h.onPing?.(peer as RtmPeer, message as models.Ping);
-        }
-      },
-    } satisfies WsChannelHandlers,
+      rtm: wsChannel<models.RtmServerMessage, models.RtmClientMessage, RtmParams>({
+        authorize: (peer) => handlers["rtm"]?.authorize?.(peer),
+        open: (peer) => handlers["rtm"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["rtm"]?.close?.(peer, code, reason),
+        message: (peer, message) => {
+          const h = handlers["rtm"];
+          if (models.isPostMessage(message)) return h?.onPostMessage?.(peer, message);
+          if (models.isTyping(message)) return h?.onTyping?.(peer, message);
+          if (models.isPing(message)) return h?.onPing?.(peer, message);
+        },
+      }),
     },
   });
   return {
@@ -117,8 +104,8 @@ export function createChatRtmServer(options: ChatRtmServerOptions): ChatRtmServe
     listen: (port, host) => runtime.listen(port, host),
     close: () => runtime.close(),
     rtm: {
-      broadcast: (message, params) => runtime.broadcast("rtm", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("rtm").ws as unknown as RtmPeer[],
+      broadcast: (message, params) => runtime.broadcast("rtm", message, params),
+      peers: () => runtime.wsPeers<models.RtmServerMessage, RtmParams>("rtm"),
     },
   };
 }

@@ -62,19 +62,19 @@ export type GlobalThisSwCanary1Connection = WsChannelClient<models.GlobalThisSwC
 /**
  * Parameters of `/__proto__`: path parameters fill the address, the others go to the query.
  */
-export type Prototype2Params = Record<string, never>;
+export type PrototypeChannelParams = Record<string, never>;
 
 /**
  * A channel whose id is `prototype`, tagged by a property whose name is hostile.
  *
  * A WebSocket connection to `/__proto__`: `on(tag, handler)` with the narrowed message, `for await` over every message, `send` for what the client sends, `onState('open' | 'reconnecting' | 'closed' | 'error', …)`, `close()`.
  */
-export type Prototype2Connection = WsChannelClient<models.Prototype2ServerMessageMap, models.Prototype2ServerMessage, never>;
+export type PrototypeChannelConnection = WsChannelClient<models.PrototypeChannelServerMessageMap, models.PrototypeChannelServerMessage, never>;
 
 /**
  * Parameters of `/events/*\/ `${globalThis.__swCanary = 1}``: path parameters fill the address, the others go to the query.
  */
-export type Constructor2Params = {
+export type ConstructorChannelParams = {
   /**
    * `${globalThis.__swCanary = 1}`
    *
@@ -86,17 +86,17 @@ export type Constructor2Params = {
 /**
  * An event stream (SSE) from `/events/*\/ `${globalThis.__swCanary = 1}``: `on(event, handler)` with the narrowed data, `for await` over `{ event, data, id }`, `onState(…)`, `close()`. Resumes with Last-Event-ID after a loss.
  */
-export type Constructor2Connection = SseChannelClient<models.Constructor2ServerEventMap, models.Constructor2ServerEvent>;
+export type ConstructorChannelConnection = SseChannelClient<models.ConstructorChannelServerEventMap, models.ConstructorChannelServerEvent>;
 
 /**
  * Parameters of `/1st/\u2029`: path parameters fill the address, the others go to the query.
  */
-export type N1st2Params = Record<string, never>;
+export type N1stChannelParams = Record<string, never>;
 
 /**
  * A WebSocket connection to `/1st/\u2029`: `on(tag, handler)` with the narrowed message, `for await` over every message, `send` for what the client sends, `onState('open' | 'reconnecting' | 'closed' | 'error', …)`, `close()`.
  */
-export type N1st2Connection = WsChannelClient<models.N1st2ServerMessageMap, never, models.N1st2ClientMessage>;
+export type N1stChannelConnection = WsChannelClient<models.N1stChannelServerMessageMap, never, models.N1stChannelClientMessage>;
 
 export interface HostileClient {
   /**
@@ -112,19 +112,19 @@ export interface HostileClient {
    *
    * Credentials accepted (auth): `prototype`.
    */
-  prototypeValue(params?: Prototype2Params, options?: ChannelOptions): Prototype2Connection;
+  prototypeValue(params?: PrototypeChannelParams, options?: ChannelOptions): PrototypeChannelConnection;
   /**
    * Opens the event stream `/events/*\/ `${globalThis.__swCanary = 1}`` and keeps it open: resumes with Last-Event-ID, honours `retry:`.
    *
    * Credentials accepted (auth): `prototype`.
    */
-  constructorValue(params: Constructor2Params, options?: ChannelOptions): Constructor2Connection;
+  constructorValue(params: ConstructorChannelParams, options?: ChannelOptions): ConstructorChannelConnection;
   /**
    * Opens `/1st/\u2029` (WebSocket) and keeps it open: reconnects as the contract advises.
    *
    * Credentials accepted (auth): `prototype`.
    */
-  n1st(params?: N1st2Params, options?: ChannelOptions): N1st2Connection;
+  n1st(params?: N1stChannelParams, options?: ChannelOptions): N1stChannelConnection;
   /** Closes every connection this client opened. */
   close(): Promise<void>;
 }
@@ -145,22 +145,22 @@ export function createHostileClient(options: HostileClientOptions = {}): Hostile
         params,
         options,
       ),
-    prototypeValue: (params: Prototype2Params = {}, options) =>
-      core.ws<models.Prototype2ServerMessageMap, models.Prototype2ServerMessage, never>(
+    prototypeValue: (params: PrototypeChannelParams = {}, options) =>
+      core.ws<models.PrototypeChannelServerMessageMap, models.PrototypeChannelServerMessage, never>(
         {
           channel: "prototype",
-          inbound: validators.validatePrototype2ServerMessage,
+          inbound: validators.validatePrototypeChannelServerMessage,
         },
         params,
         options,
       ),
-    constructorValue: (params: Constructor2Params, options) => core.sse<models.Constructor2ServerEventMap, models.Constructor2ServerEvent>({ channel: "constructor", inbound: validators.validateConstructor2ServerEvent }, params, options),
-    n1st: (params: N1st2Params = {}, options) =>
-      core.ws<models.N1st2ServerMessageMap, never, models.N1st2ClientMessage>(
+    constructorValue: (params: ConstructorChannelParams, options) => core.sse<models.ConstructorChannelServerEventMap, models.ConstructorChannelServerEvent>({ channel: "constructor", inbound: validators.validateConstructorChannelServerEvent }, params, options),
+    n1st: (params: N1stChannelParams = {}, options) =>
+      core.ws<models.N1stChannelServerMessageMap, never, models.N1stChannelClientMessage>(
         {
           channel: "1st",
-          inbound: validators.validateN1st2ServerMessage,
-          outbound: validators.validateN1st2ClientMessage,
+          inbound: validators.validateN1stChannelServerMessage,
+          outbound: validators.validateN1stChannelClientMessage,
         },
         params,
         options,

@@ -236,7 +236,7 @@ export const api = {
           {
             "key": "lonely",
             "tag": null,
-            "type": "Validation2",
+            "type": "ValidationMessage",
           },
         ],
         "operations": [

@@ -35,7 +35,7 @@ export interface ObjectType {
    */
   class?: string;
   delete?: boolean;
-  enum?: Enum2;
+  enum?: EnumSchema;
   /**
    * Format: `*\/ globalThis.__swCanary = 1; /*`.
    */
@@ -106,7 +106,7 @@ export interface Delete {
  */
 export interface Enum {
   "\"); globalThis.__swCanary = 1; (\"": "enum";
-  value: Enum2;
+  value: EnumSchema;
 }
 
 /**
@@ -120,7 +120,7 @@ export interface Enum {
  */
 export interface Default {
   "\"); globalThis.__swCanary = 1; (\"": "`${globalThis.__swCanary = 1}`";
-  default?: Default2;
+  default?: DefaultSchema;
 }
 
 /**
@@ -148,7 +148,7 @@ export type Type = "`${globalThis.__swCanary = 1}`";
  */
 export type N1st = [string?, number?, ...unknown[]];
 
-export interface ValidationError2 {
+export interface ValidationErrorSchema {
   api?: string;
   formats?: string;
 }
@@ -156,9 +156,9 @@ export interface ValidationError2 {
 /**
  * Enum values that are code *\/
  */
-export type Enum2 = "\"); globalThis.__swCanary = 1; (\"" | "'); globalThis.__swCanary = 1; ('" | "`${globalThis.__swCanary = 1}`" | "*/ globalThis.__swCanary = 1; /*" | "__proto__" | "constructor" | "" | "\u2028" | "\u2029" | "line\nbreak" | "\\" | "﻿" | "\ud800" | "\u0000";
+export type EnumSchema = "\"); globalThis.__swCanary = 1; (\"" | "'); globalThis.__swCanary = 1; ('" | "`${globalThis.__swCanary = 1}`" | "*/ globalThis.__swCanary = 1; /*" | "__proto__" | "constructor" | "" | "\u2028" | "\u2029" | "line\nbreak" | "\\" | "﻿" | "\ud800" | "\u0000";
 
-export interface Default2 {
+export interface DefaultSchema {
   [key: string]: null;
 }
 
@@ -207,7 +207,7 @@ export type Prototype = ObjectType;
  *   "formats": "*\/"
  * }
  */
-export type Validation2 = ValidationError2;
+export type ValidationMessage = ValidationErrorSchema;
 
 /**
  * Every message of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1` (server → client).
@@ -244,12 +244,12 @@ export interface GlobalThisSwCanary1ClientMessageMap {
  *
  * Narrow with a `switch` on `"); globalThis.__swCanary = 1; ("`.
  */
-export type Prototype2ServerMessage = Enum | Default;
+export type PrototypeChannelServerMessage = Enum | Default;
 
 /**
  * Tag → type of every message of channel `/__proto__` (server → client).
  */
-export interface Prototype2ServerMessageMap {
+export interface PrototypeChannelServerMessageMap {
   enum: Enum;
   "`${globalThis.__swCanary = 1}`": Default;
 }
@@ -257,24 +257,24 @@ export interface Prototype2ServerMessageMap {
 /**
  * Every message of channel `/__proto__` (client → server).
  */
-export type Prototype2ClientMessage = never;
+export type PrototypeChannelClientMessage = never;
 
 /**
  * Tag → type of every message of channel `/__proto__` (client → server).
  */
-export interface Prototype2ClientMessageMap {}
+export interface PrototypeChannelClientMessageMap {}
 
 /**
  * Every event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (server → client).
  *
  * Narrow with a `switch` on `event`.
  */
-export type Constructor2ServerEvent = { event: "*/ globalThis.__swCanary = 1; /*"; data: Interface } | { event: "`${globalThis.__swCanary = 1}`"; data: Type } | { event: "__proto__"; data: N1st };
+export type ConstructorChannelServerEvent = { event: "*/ globalThis.__swCanary = 1; /*"; data: Interface } | { event: "`${globalThis.__swCanary = 1}`"; data: Type } | { event: "__proto__"; data: N1st };
 
 /**
  * Tag → type of every event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (server → client).
  */
-export interface Constructor2ServerEventMap {
+export interface ConstructorChannelServerEventMap {
   "*/ globalThis.__swCanary = 1; /*": Interface;
   "`${globalThis.__swCanary = 1}`": Type;
   __proto__: N1st;
@@ -283,32 +283,32 @@ export interface Constructor2ServerEventMap {
 /**
  * Every event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (client → server).
  */
-export type Constructor2ClientEvent = never;
+export type ConstructorChannelClientEvent = never;
 
 /**
  * Tag → type of every event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (client → server).
  */
-export interface Constructor2ClientEventMap {}
+export interface ConstructorChannelClientEventMap {}
 
 /**
  * Every message of channel `/1st/\u2029` (server → client).
  */
-export type N1st2ServerMessage = never;
+export type N1stChannelServerMessage = never;
 
 /**
  * Tag → type of every message of channel `/1st/\u2029` (server → client).
  */
-export interface N1st2ServerMessageMap {}
+export interface N1stChannelServerMessageMap {}
 
 /**
  * Every message of channel `/1st/\u2029` (client → server).
  */
-export type N1st2ClientMessage = Validation2;
+export type N1stChannelClientMessage = ValidationMessage;
 
 /**
  * Tag → type of every message of channel `/1st/\u2029` (client → server).
  */
-export interface N1st2ClientMessageMap {}
+export interface N1stChannelClientMessageMap {}
 
 export function isPrototype(message: GlobalThisSwCanary1ServerMessage): message is Prototype {
   return message.type === "__proto__";
@@ -326,22 +326,22 @@ export function isDelete(message: GlobalThisSwCanary1ClientMessage): message is 
   return message.type === "\"); globalThis.__swCanary = 1; (\"";
 }
 
-export function isEnum(message: Prototype2ServerMessage): message is Enum {
+export function isEnum(message: PrototypeChannelServerMessage): message is Enum {
   return message["\"); globalThis.__swCanary = 1; (\""] === "enum";
 }
 
-export function isDefault(message: Prototype2ServerMessage): message is Default {
+export function isDefault(message: PrototypeChannelServerMessage): message is Default {
   return message["\"); globalThis.__swCanary = 1; (\""] === "`${globalThis.__swCanary = 1}`";
 }
 
-export function isInterfaceEvent(event: Constructor2ServerEvent): event is Extract<Constructor2ServerEvent, { event: "*/ globalThis.__swCanary = 1; /*" }> {
+export function isInterfaceEvent(event: ConstructorChannelServerEvent): event is Extract<ConstructorChannelServerEvent, { event: "*/ globalThis.__swCanary = 1; /*" }> {
   return event.event === "*/ globalThis.__swCanary = 1; /*";
 }
 
-export function isTypeEvent(event: Constructor2ServerEvent): event is Extract<Constructor2ServerEvent, { event: "`${globalThis.__swCanary = 1}`" }> {
+export function isTypeEvent(event: ConstructorChannelServerEvent): event is Extract<ConstructorChannelServerEvent, { event: "`${globalThis.__swCanary = 1}`" }> {
   return event.event === "`${globalThis.__swCanary = 1}`";
 }
 
-export function isN1stEvent(event: Constructor2ServerEvent): event is Extract<Constructor2ServerEvent, { event: "__proto__" }> {
+export function isN1stEvent(event: ConstructorChannelServerEvent): event is Extract<ConstructorChannelServerEvent, { event: "__proto__" }> {
   return event.event === "__proto__";
 }

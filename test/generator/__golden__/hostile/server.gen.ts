@@ -11,21 +11,19 @@
 
 import {
   createRuntimeServer,
-  type ChannelValidator,
+  sseChannel,
+  wsChannel,
   type ConnectionInfo,
   type RuntimeServer,
   type RuntimeServerOptions,
-  type SseChannelHandlers,
   type SsePeer,
-  type WsChannelHandlers,
+  type SseRefusal,
   type WsPeer,
+  type WsRefusal,
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
 import * as validators from './validators.gen.js';
-
-/** Refuse a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
-export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
 
 /**
  * Path parameters of `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1`.
@@ -42,13 +40,9 @@ export type GlobalThisSwCanary1Params = {
 };
 
 /**
- * A client connected to `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1`.
+ * A client connected to `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface GlobalThisSwCanary1Peer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: GlobalThisSwCanary1Params;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.GlobalThisSwCanary1ServerMessage): void;
-}
+export type GlobalThisSwCanary1Peer = WsPeer<models.GlobalThisSwCanary1ServerMessage, GlobalThisSwCanary1Params>;
 
 /**
  * *\/ globalThis.__swCanary = 1; /*
@@ -58,7 +52,7 @@ export interface GlobalThisSwCanary1Peer extends Omit<WsPeer, 'send' | 'params'>
  */
 export interface GlobalThisSwCanary1Handlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: GlobalThisSwCanary1Params }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<GlobalThisSwCanary1Params>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: GlobalThisSwCanary1Peer): void;
   close?(peer: GlobalThisSwCanary1Peer, code: number, reason: string): void;
   /**
@@ -79,43 +73,38 @@ export interface GlobalThisSwCanary1Channel {
 /**
  * Path parameters of `/__proto__`.
  */
-export type Prototype2Params = Record<string, never>;
+export type PrototypeChannelParams = Record<string, never>;
 
 /**
- * A client connected to `/__proto__`.
+ * A client connected to `/__proto__`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface Prototype2Peer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: Prototype2Params;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.Prototype2ServerMessage): void;
-}
+export type PrototypeChannelPeer = WsPeer<models.PrototypeChannelServerMessage, PrototypeChannelParams>;
 
 /**
  * A channel whose id is `prototype`, tagged by a property whose name is hostile.
  *
  * Handlers for `/__proto__`.
  */
-export interface Prototype2Handlers {
+export interface PrototypeChannelHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: Prototype2Params }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
-  open?(peer: Prototype2Peer): void;
-  close?(peer: Prototype2Peer, code: number, reason: string): void;
-
+  authorize?(peer: ConnectionInfo<PrototypeChannelParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  open?(peer: PrototypeChannelPeer): void;
+  close?(peer: PrototypeChannelPeer, code: number, reason: string): void;
 }
 
-export interface Prototype2Channel {
+export interface PrototypeChannel {
   /**
    * Validates once, then sends to every client of `/__proto__` (whose parameters match, if given).
    */
-  broadcast(message: models.Prototype2ServerMessage, params?: Partial<Prototype2Params>): number;
+  broadcast(message: models.PrototypeChannelServerMessage, params?: Partial<PrototypeChannelParams>): number;
   /** The clients connected now. */
-  peers(): Prototype2Peer[];
+  peers(): PrototypeChannelPeer[];
 }
 
 /**
  * Path parameters of `/events/*\/ `${globalThis.__swCanary = 1}``.
  */
-export type Constructor2Params = {
+export type ConstructorChannelParams = {
   /**
    * `${globalThis.__swCanary = 1}`
    */
@@ -123,73 +112,65 @@ export type Constructor2Params = {
 };
 
 /**
- * A client reading the event stream `/events/*\/ `${globalThis.__swCanary = 1}``.
+ * A client reading the event stream `/events/*\/ `${globalThis.__swCanary = 1}``. `send` sends an event to this client only (it is not kept for replay).
  */
-export interface Constructor2Peer extends Omit<SsePeer, 'send' | 'params'> {
-  readonly params: Constructor2Params;
-  /** Sends an event to this client only (it is not kept for replay). */
-  send<E extends keyof models.Constructor2ServerEventMap & string>(event: E, data: models.Constructor2ServerEventMap[E]): void;
-}
+export type ConstructorChannelPeer = SsePeer<models.ConstructorChannelServerEventMap, ConstructorChannelParams>;
 
 /**
  * Handlers for the event stream `/events/*\/ `${globalThis.__swCanary = 1}``.
  */
-export interface Constructor2Handlers {
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: Constructor2Params }): { httpStatus: number } | undefined | Promise<{ httpStatus: number } | undefined>;
-  open?(peer: Constructor2Peer): void;
-  close?(peer: Constructor2Peer): void;
+export interface ConstructorChannelHandlers {
+  authorize?(peer: ConnectionInfo<ConstructorChannelParams>): SseRefusal | undefined | Promise<SseRefusal | undefined>;
+  open?(peer: ConstructorChannelPeer): void;
+  close?(peer: ConstructorChannelPeer): void;
 }
 
-export interface Constructor2Channel {
+export interface ConstructorChannel {
   /**
    * Validates, then publishes to every reader of `/events/*\/ `${globalThis.__swCanary = 1}``; kept for Last-Event-ID replay.
    */
-  publish<E extends keyof models.Constructor2ServerEventMap & string>(event: E, data: models.Constructor2ServerEventMap[E], params?: Constructor2Params): number;
-  peers(): Constructor2Peer[];
+  publish<E extends keyof models.ConstructorChannelServerEventMap & string>(event: E, data: models.ConstructorChannelServerEventMap[E], params?: ConstructorChannelParams): number;
+  peers(): ConstructorChannelPeer[];
 }
 
 /**
  * Path parameters of `/1st/\u2029`.
  */
-export type N1st2Params = Record<string, never>;
+export type N1stChannelParams = Record<string, never>;
 
 /**
- * A client connected to `/1st/\u2029`.
+ * A client connected to `/1st/\u2029`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface N1st2Peer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: N1st2Params;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: never): void;
-}
+export type N1stChannelPeer = WsPeer<never, N1stChannelParams>;
 
 /**
  * Handlers for `/1st/\u2029`.
  */
-export interface N1st2Handlers {
+export interface N1stChannelHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: N1st2Params }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
-  open?(peer: N1st2Peer): void;
-  close?(peer: N1st2Peer, code: number, reason: string): void;
+  authorize?(peer: ConnectionInfo<N1stChannelParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  open?(peer: N1stChannelPeer): void;
+  close?(peer: N1stChannelPeer, code: number, reason: string): void;
   /**
-   * A validated `Validation2` from the client.
+   * A validated `ValidationMessage` from the client.
    */
-  onValidation2?(peer: N1st2Peer, message: models.Validation2): void;
+  onValidationMessage?(peer: N1stChannelPeer, message: models.ValidationMessage): void;
 }
 
-export interface N1st2Channel {
+export interface N1stChannel {
   /**
    * Validates once, then sends to every client of `/1st/\u2029` (whose parameters match, if given).
    */
-  broadcast(message: never, params?: Partial<N1st2Params>): number;
+  broadcast(message: never, params?: Partial<N1stChannelParams>): number;
   /** The clients connected now. */
-  peers(): N1st2Peer[];
+  peers(): N1stChannelPeer[];
 }
 
 export interface HostileHandlers {
   globalThisSwCanary1?: GlobalThisSwCanary1Handlers;
-  prototypeValue?: Prototype2Handlers;
-  constructorValue?: Constructor2Handlers;
-  n1st?: N1st2Handlers;
+  prototypeValue?: PrototypeChannelHandlers;
+  constructorValue?: ConstructorChannelHandlers;
+  n1st?: N1stChannelHandlers;
 }
 
 export interface HostileServer {
@@ -198,9 +179,9 @@ export interface HostileServer {
   /** Graceful shutdown: WebSockets closed with 1001, streams ended. */
   close(): Promise<void>;
   readonly globalThisSwCanary1: GlobalThisSwCanary1Channel;
-  readonly prototypeValue: Prototype2Channel;
-  readonly constructorValue: Constructor2Channel;
-  readonly n1st: N1st2Channel;
+  readonly prototypeValue: PrototypeChannel;
+  readonly constructorValue: ConstructorChannel;
+  readonly n1st: N1stChannel;
 }
 
 export type HostileServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: HostileHandlers };
@@ -211,50 +192,40 @@ export function createHostileServer(options: HostileServerOptions): HostileServe
     ...rest,
     api,
     validators: {
-    "*/ globalThis.__swCanary = 1; /*": { send: validators.validateGlobalThisSwCanary1ServerMessage as ChannelValidator, receive: validators.validateGlobalThisSwCanary1ClientMessage as ChannelValidator },
-    prototype: { send: validators.validatePrototype2ServerMessage as ChannelValidator },
-    constructor: { send: validators.validateConstructor2ServerEvent as ChannelValidator },
-    "1st": { receive: validators.validateN1st2ClientMessage as ChannelValidator },
+      "*/ globalThis.__swCanary = 1; /*": { send: validators.validateGlobalThisSwCanary1ServerMessage, receive: validators.validateGlobalThisSwCanary1ClientMessage },
+      prototype: { send: validators.validatePrototypeChannelServerMessage },
+      constructor: { send: validators.validateConstructorChannelServerEvent },
+      "1st": { receive: validators.validateN1stChannelClientMessage },
     },
     handlers: {
-    "*/ globalThis.__swCanary = 1; /*": {
-      authorize: (peer) => handlers["globalThisSwCanary1"]?.authorize?.(peer as never),
-      open: (peer) => handlers["globalThisSwCanary1"]?.open?.(peer as GlobalThisSwCanary1Peer),
-      close: (peer, code, reason) => handlers["globalThisSwCanary1"]?.close?.(peer as GlobalThisSwCanary1Peer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["globalThisSwCanary1"];
-        if (!h) return;
-        switch ((message as { type: string })["type"]) {
-          case "\"); globalThis.__swCanary = 1; (\"":
-            return h.onDelete?.(peer as GlobalThisSwCanary1Peer, message as models.Delete);
-        }
-      },
-    } satisfies WsChannelHandlers,
-    prototype: {
-      authorize: (peer) => handlers["prototypeValue"]?.authorize?.(peer as never),
-      open: (peer) => handlers["prototypeValue"]?.open?.(peer as Prototype2Peer),
-      close: (peer, code, reason) => handlers["prototypeValue"]?.close?.(peer as Prototype2Peer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["prototypeValue"];
-        if (!h) return;
-        return;
-      },
-    } satisfies WsChannelHandlers,
-    constructor: {
-      authorize: (peer) => handlers["constructorValue"]?.authorize?.(peer as never),
-      open: (peer) => handlers["constructorValue"]?.open?.(peer as unknown as Constructor2Peer),
-      close: (peer) => handlers["constructorValue"]?.close?.(peer as unknown as Constructor2Peer),
-    } satisfies SseChannelHandlers,
-    "1st": {
-      authorize: (peer) => handlers["n1st"]?.authorize?.(peer as never),
-      open: (peer) => handlers["n1st"]?.open?.(peer as N1st2Peer),
-      close: (peer, code, reason) => handlers["n1st"]?.close?.(peer as N1st2Peer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["n1st"];
-        if (!h) return;
-        return h.onValidation2?.(peer as N1st2Peer, message as models.Validation2);
-      },
-    } satisfies WsChannelHandlers,
+      "*/ globalThis.__swCanary = 1; /*": wsChannel<models.GlobalThisSwCanary1ServerMessage, models.GlobalThisSwCanary1ClientMessage, GlobalThisSwCanary1Params>({
+        authorize: (peer) => handlers["globalThisSwCanary1"]?.authorize?.(peer),
+        open: (peer) => handlers["globalThisSwCanary1"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["globalThisSwCanary1"]?.close?.(peer, code, reason),
+        message: (peer, message) => {
+          const h = handlers["globalThisSwCanary1"];
+          h?.onDelete?.(peer, message);
+        },
+      }),
+      prototype: wsChannel<models.PrototypeChannelServerMessage, never, PrototypeChannelParams>({
+        authorize: (peer) => handlers["prototypeValue"]?.authorize?.(peer),
+        open: (peer) => handlers["prototypeValue"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["prototypeValue"]?.close?.(peer, code, reason),
+      }),
+      constructor: sseChannel<models.ConstructorChannelServerEventMap, ConstructorChannelParams>({
+        authorize: (peer) => handlers["constructorValue"]?.authorize?.(peer),
+        open: (peer) => handlers["constructorValue"]?.open?.(peer),
+        close: (peer) => handlers["constructorValue"]?.close?.(peer),
+      }),
+      "1st": wsChannel<never, models.N1stChannelClientMessage, N1stChannelParams>({
+        authorize: (peer) => handlers["n1st"]?.authorize?.(peer),
+        open: (peer) => handlers["n1st"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["n1st"]?.close?.(peer, code, reason),
+        message: (peer, message) => {
+          const h = handlers["n1st"];
+          h?.onValidationMessage?.(peer, message);
+        },
+      }),
     },
   });
   return {
@@ -262,20 +233,20 @@ export function createHostileServer(options: HostileServerOptions): HostileServe
     listen: (port, host) => runtime.listen(port, host),
     close: () => runtime.close(),
     globalThisSwCanary1: {
-      broadcast: (message, params) => runtime.broadcast("*/ globalThis.__swCanary = 1; /*", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("*/ globalThis.__swCanary = 1; /*").ws as unknown as GlobalThisSwCanary1Peer[],
+      broadcast: (message, params) => runtime.broadcast("*/ globalThis.__swCanary = 1; /*", message, params),
+      peers: () => runtime.wsPeers<models.GlobalThisSwCanary1ServerMessage, GlobalThisSwCanary1Params>("*/ globalThis.__swCanary = 1; /*"),
     },
     prototypeValue: {
-      broadcast: (message, params) => runtime.broadcast("prototype", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("prototype").ws as unknown as Prototype2Peer[],
+      broadcast: (message, params) => runtime.broadcast("prototype", message, params),
+      peers: () => runtime.wsPeers<models.PrototypeChannelServerMessage, PrototypeChannelParams>("prototype"),
     },
     constructorValue: {
-      publish: (event, data, params) => runtime.publish("constructor", event, data, (params ?? {}) as Record<string, string>),
-      peers: () => runtime.connections("constructor").sse as unknown as Constructor2Peer[],
+      publish: (event, data, params) => runtime.publish("constructor", event, data, params),
+      peers: () => runtime.ssePeers<models.ConstructorChannelServerEventMap, ConstructorChannelParams>("constructor"),
     },
     n1st: {
-      broadcast: (message, params) => runtime.broadcast("1st", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("1st").ws as unknown as N1st2Peer[],
+      broadcast: (message, params) => runtime.broadcast("1st", message, params),
+      peers: () => runtime.wsPeers<never, N1stChannelParams>("1st"),
     },
   };
 }

@@ -67,9 +67,9 @@ export declare function validateType(data: unknown): Validation<models.Type>;
 export declare function validateN1st(data: unknown): Validation<models.N1st>;
 
 /**
- * Validates a `Validation2` payload.
+ * Validates a `ValidationMessage` payload.
  */
-export declare function validateValidation2(data: unknown): Validation<models.Validation2>;
+export declare function validateValidationMessage(data: unknown): Validation<models.ValidationMessage>;
 
 /**
  * Validates a message of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1` (server → client): reads the tag, then validates that message only.
@@ -84,29 +84,29 @@ export declare function validateGlobalThisSwCanary1ClientMessage(data: unknown):
 /**
  * Validates a message of channel `/__proto__` (server → client): reads the tag, then validates that message only.
  */
-export declare function validatePrototype2ServerMessage(data: unknown): Validation<models.Prototype2ServerMessage>;
+export declare function validatePrototypeChannelServerMessage(data: unknown): Validation<models.PrototypeChannelServerMessage>;
 
 /**
  * Validates a message of channel `/__proto__` (client → server): reads the tag, then validates that message only.
  */
-export declare function validatePrototype2ClientMessage(data: unknown): Validation<models.Prototype2ClientMessage>;
+export declare function validatePrototypeChannelClientMessage(data: unknown): Validation<models.PrototypeChannelClientMessage>;
 
 /**
  * Validates an event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (server → client): reads the tag, then validates that message only.
  */
-export declare function validateConstructor2ServerEvent(event: string, data: unknown): Validation<models.Constructor2ServerEvent>;
+export declare function validateConstructorChannelServerEvent(event: string, data: unknown): Validation<models.ConstructorChannelServerEvent>;
 
 /**
  * Validates an event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (client → server): reads the tag, then validates that message only.
  */
-export declare function validateConstructor2ClientEvent(event: string, data: unknown): Validation<models.Constructor2ClientEvent>;
+export declare function validateConstructorChannelClientEvent(event: string, data: unknown): Validation<models.ConstructorChannelClientEvent>;
 
 /**
  * Validates a message of channel `/1st/\u2029` (server → client): reads the tag, then validates that message only.
  */
-export declare function validateN1st2ServerMessage(data: unknown): Validation<models.N1st2ServerMessage>;
+export declare function validateN1stChannelServerMessage(data: unknown): Validation<models.N1stChannelServerMessage>;
 
 /**
  * Validates a message of channel `/1st/\u2029` (client → server): reads the tag, then validates that message only.
  */
-export declare function validateN1st2ClientMessage(data: unknown): Validation<models.N1st2ClientMessage>;
+export declare function validateN1stChannelClientMessage(data: unknown): Validation<models.N1stChannelClientMessage>;

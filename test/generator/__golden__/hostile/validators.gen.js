@@ -182,7 +182,7 @@ function asEvent(event, result) {
 
 // ---- ajv standalone code (one function per payload schema) ----
 const _payloadObjectType = validate1;
-const schema1 = {"type":"object","description":"*/ globalThis.__swCanary = 1; /*","additionalProperties":false,"required":["type","prototype","constructor","`${globalThis.__swCanary = 1}`",""],"properties":{"type":{"type":"string","const":"__proto__"},"prototype":{"type":"string","description":"`${globalThis.__swCanary = 1}`"},"constructor":{"type":"string","description":"\"); globalThis.__swCanary = 1; (\""},"`${globalThis.__swCanary = 1}`":{"type":"string","description":"*/ globalThis.__swCanary = 1; /*"},"":{"type":"string","description":""},"1st":{"type":"integer"},"class":{"type":"string","examples":["*/ globalThis.__swCanary = 1; /*","\u2028"]},"delete":{"type":"boolean"},"enum":{"$ref":"#/definitions/Enum2"},"*/":{"type":"string","format":"*/ globalThis.__swCanary = 1; /*"},"'":{"type":"string"},"\"":{"type":"string"},"line\nbreak":{"type":"string"},"sep\u2028arator":{"type":"string"}}};
+const schema1 = {"type":"object","description":"*/ globalThis.__swCanary = 1; /*","additionalProperties":false,"required":["type","prototype","constructor","`${globalThis.__swCanary = 1}`",""],"properties":{"type":{"type":"string","const":"__proto__"},"prototype":{"type":"string","description":"`${globalThis.__swCanary = 1}`"},"constructor":{"type":"string","description":"\"); globalThis.__swCanary = 1; (\""},"`${globalThis.__swCanary = 1}`":{"type":"string","description":"*/ globalThis.__swCanary = 1; /*"},"":{"type":"string","description":""},"1st":{"type":"integer"},"class":{"type":"string","examples":["*/ globalThis.__swCanary = 1; /*","\u2028"]},"delete":{"type":"boolean"},"enum":{"$ref":"#/definitions/EnumSchema"},"*/":{"type":"string","format":"*/ globalThis.__swCanary = 1; /*"},"'":{"type":"string"},"\"":{"type":"string"},"line\nbreak":{"type":"string"},"sep\u2028arator":{"type":"string"}}};
 const schema2 = {"type":"string","description":"Enum values that are code */","enum":["\"); globalThis.__swCanary = 1; (\"","'); globalThis.__swCanary = 1; ('","`${globalThis.__swCanary = 1}`","*/ globalThis.__swCanary = 1; /*","__proto__","constructor","","\u2028","\u2029","line\nbreak","\\","﻿","\ud800","\u0000"]};
 const func0 = Object.prototype.hasOwnProperty;
 
@@ -363,7 +363,7 @@ errors++;
 if(data.enum !== undefined && func0.call(data, "enum")){
 let data8 = data.enum;
 if(typeof data8 !== "string"){
-const err15 = {instancePath:instancePath+"/enum",schemaPath:"#/definitions/Enum2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath:instancePath+"/enum",schemaPath:"#/definitions/EnumSchema/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -373,7 +373,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!((((((((((((((data8 === "\"); globalThis.__swCanary = 1; (\"") || (data8 === "'); globalThis.__swCanary = 1; ('")) || (data8 === "`${globalThis.__swCanary = 1}`")) || (data8 === "*/ globalThis.__swCanary = 1; /*")) || (data8 === "__proto__")) || (data8 === "constructor")) || (data8 === "")) || (data8 === "\u2028")) || (data8 === "\u2029")) || (data8 === "line\nbreak")) || (data8 === "\\")) || (data8 === "﻿")) || (data8 === "\ud800")) || (data8 === "\u0000"))){
-const err16 = {instancePath:instancePath+"/enum",schemaPath:"#/definitions/Enum2/enum",keyword:"enum",params:{allowedValues: schema2.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/enum",schemaPath:"#/definitions/EnumSchema/enum",keyword:"enum",params:{allowedValues: schema2.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -779,7 +779,7 @@ return errors === 0;
 }
 
 const _payloadEnum = validate5;
-const schema6 = {"type":"object","additionalProperties":false,"required":["\"); globalThis.__swCanary = 1; (\"","value"],"properties":{"\"); globalThis.__swCanary = 1; (\"":{"const":"enum"},"value":{"$ref":"#/definitions/Enum2"}}};
+const schema6 = {"type":"object","additionalProperties":false,"required":["\"); globalThis.__swCanary = 1; (\"","value"],"properties":{"\"); globalThis.__swCanary = 1; (\"":{"const":"enum"},"value":{"$ref":"#/definitions/EnumSchema"}}};
 
 function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -832,7 +832,7 @@ errors++;
 if(data.value !== undefined && func0.call(data, "value")){
 let data1 = data.value;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/Enum2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err4 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/EnumSchema/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -842,7 +842,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((((((((((((((data1 === "\"); globalThis.__swCanary = 1; (\"") || (data1 === "'); globalThis.__swCanary = 1; ('")) || (data1 === "`${globalThis.__swCanary = 1}`")) || (data1 === "*/ globalThis.__swCanary = 1; /*")) || (data1 === "__proto__")) || (data1 === "constructor")) || (data1 === "")) || (data1 === "\u2028")) || (data1 === "\u2029")) || (data1 === "line\nbreak")) || (data1 === "\\")) || (data1 === "﻿")) || (data1 === "\ud800")) || (data1 === "\u0000"))){
-const err5 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/Enum2/enum",keyword:"enum",params:{allowedValues: schema2.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/value",schemaPath:"#/definitions/EnumSchema/enum",keyword:"enum",params:{allowedValues: schema2.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -868,7 +868,7 @@ return errors === 0;
 }
 
 const _payloadDefault = validate6;
-const schema8 = {"type":"object","additionalProperties":false,"required":["\"); globalThis.__swCanary = 1; (\""],"properties":{"\"); globalThis.__swCanary = 1; (\"":{"const":"`${globalThis.__swCanary = 1}`"},"default":{"$ref":"#/definitions/Default2"}}};
+const schema8 = {"type":"object","additionalProperties":false,"required":["\"); globalThis.__swCanary = 1; (\""],"properties":{"\"); globalThis.__swCanary = 1; (\"":{"const":"`${globalThis.__swCanary = 1}`"},"default":{"$ref":"#/definitions/DefaultSchema"}}};
 const schema9 = {"type":"object","additionalProperties":{"type":"null"}};
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -914,7 +914,7 @@ let data1 = data.default;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 of Object.keys(data1)){
 if(data1[key1] !== null){
-const err3 = {instancePath:instancePath+"/default/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/Default2/additionalProperties/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err3 = {instancePath:instancePath+"/default/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/DefaultSchema/additionalProperties/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -926,7 +926,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/default",schemaPath:"#/definitions/Default2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err4 = {instancePath:instancePath+"/default",schemaPath:"#/definitions/DefaultSchema/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1085,7 +1085,7 @@ validate9.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadValidationError2 = validate10;
+const _payloadValidationErrorSchema = validate10;
 const schema13 = {"type":"object","additionalProperties":false,"properties":{"api":{"type":"string"},"formats":{"type":"string"}}};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1208,10 +1208,10 @@ export function validateN1st(data) {
 }
 
 /**
- * Validates a `Validation2` payload.
+ * Validates a `ValidationMessage` payload.
  */
-export function validateValidation2(data) {
-  return check(_payloadValidationError2, data);
+export function validateValidationMessage(data) {
+  return check(_payloadValidationErrorSchema, data);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----
@@ -1248,7 +1248,7 @@ export function validateGlobalThisSwCanary1ClientMessage(data) {
 /**
  * Validates a message of channel `/__proto__` (server → client): reads the tag, then validates that message only.
  */
-export function validatePrototype2ServerMessage(data) {
+export function validatePrototypeChannelServerMessage(data) {
   if (!isObject(data) || typeof data["\"); globalThis.__swCanary = 1; (\""] !== 'string') return fail("/\"); globalThis.__swCanary = 1; (\"", 'tag', "must be an object with a string \"\"); globalThis.__swCanary = 1; (\"\"");
   switch (data["\"); globalThis.__swCanary = 1; (\""]) {
     case "enum":
@@ -1263,7 +1263,7 @@ export function validatePrototype2ServerMessage(data) {
 /**
  * Validates a message of channel `/__proto__` (client → server): reads the tag, then validates that message only.
  */
-export function validatePrototype2ClientMessage(data) {
+export function validatePrototypeChannelClientMessage(data) {
   if (!isObject(data) || typeof data["\"); globalThis.__swCanary = 1; (\""] !== 'string') return fail("/\"); globalThis.__swCanary = 1; (\"", 'tag', "must be an object with a string \"\"); globalThis.__swCanary = 1; (\"\"");
   switch (data["\"); globalThis.__swCanary = 1; (\""]) {
 
@@ -1275,7 +1275,7 @@ export function validatePrototype2ClientMessage(data) {
 /**
  * Validates an event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (server → client): reads the tag, then validates that message only.
  */
-export function validateConstructor2ServerEvent(event, data) {
+export function validateConstructorChannelServerEvent(event, data) {
   switch (event) {
     case "*/ globalThis.__swCanary = 1; /*":
       return asEvent(event, validateInterface(data));
@@ -1291,7 +1291,7 @@ export function validateConstructor2ServerEvent(event, data) {
 /**
  * Validates an event of channel `/events/*\/ `${globalThis.__swCanary = 1}`` (client → server): reads the tag, then validates that message only.
  */
-export function validateConstructor2ClientEvent(event, data) {
+export function validateConstructorChannelClientEvent(event, data) {
   switch (event) {
 
     default:
@@ -1302,7 +1302,7 @@ export function validateConstructor2ClientEvent(event, data) {
 /**
  * Validates a message of channel `/1st/\u2029` (server → client): reads the tag, then validates that message only.
  */
-export function validateN1st2ServerMessage(data) {
+export function validateN1stChannelServerMessage(data) {
   if (!isObject(data) || typeof data["type"] !== 'string') return fail("/type", 'tag', "must be an object with a string \"type\"");
   switch (data["type"]) {
 
@@ -1314,6 +1314,6 @@ export function validateN1st2ServerMessage(data) {
 /**
  * Validates a message of channel `/1st/\u2029` (client → server): reads the tag, then validates that message only.
  */
-export function validateN1st2ClientMessage(data) {
-  return validateValidation2(data);
+export function validateN1stChannelClientMessage(data) {
+  return validateValidationMessage(data);
 }

@@ -9,19 +9,16 @@
 
 import {
   createRuntimeServer,
-  type ChannelValidator,
+  wsChannel,
   type ConnectionInfo,
   type RuntimeServer,
   type RuntimeServerOptions,
-  type WsChannelHandlers,
   type WsPeer,
+  type WsRefusal,
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
-import type * as models from './models.gen.js';
+import * as models from './models.gen.js';
 import * as validators from './validators.gen.js';
-
-/** Refuse a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
-export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
 
 /**
  * Path parameters of `/ws/v2`.
@@ -29,13 +26,9 @@ export type WsRefusal = { errorCode: string; message: string; closeCode: number 
 export type FeedParams = Record<string, never>;
 
 /**
- * A client connected to `/ws/v2`.
+ * A client connected to `/ws/v2`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface FeedPeer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: FeedParams;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.FeedServerMessage): void;
-}
+export type FeedPeer = WsPeer<models.FeedServerMessage, FeedParams>;
 
 /**
  * One socket, many subscriptions. Every frame is a JSON object tagged by `type`.
@@ -44,7 +37,7 @@ export interface FeedPeer extends Omit<WsPeer, 'send' | 'params'> {
  */
 export interface FeedHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: FeedParams }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<FeedParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: FeedPeer): void;
   close?(peer: FeedPeer, code: number, reason: string): void;
   /**
@@ -77,13 +70,9 @@ export type CandlesParams = {
 };
 
 /**
- * A client connected to `/ws/v2/candles/{productId}`.
+ * A client connected to `/ws/v2/candles/{productId}`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface CandlesPeer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: CandlesParams;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.CandlesServerMessage): void;
-}
+export type CandlesPeer = WsPeer<models.CandlesServerMessage, CandlesParams>;
 
 /**
  * A bare stream of candle arrays, one per closed interval; the server sends nothing else.
@@ -92,10 +81,9 @@ export interface CandlesPeer extends Omit<WsPeer, 'send' | 'params'> {
  */
 export interface CandlesHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: CandlesParams }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<CandlesParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: CandlesPeer): void;
   close?(peer: CandlesPeer, code: number, reason: string): void;
-
 }
 
 export interface CandlesChannel {
@@ -129,35 +117,25 @@ export function createMarketDataServer(options: MarketDataServerOptions): Market
     ...rest,
     api,
     validators: {
-    feed: { send: validators.validateFeedServerMessage as ChannelValidator, receive: validators.validateFeedClientMessage as ChannelValidator },
-    candles: { send: validators.validateCandlesServerMessage as ChannelValidator },
+      feed: { send: validators.validateFeedServerMessage, receive: validators.validateFeedClientMessage },
+      candles: { send: validators.validateCandlesServerMessage },
     },
     handlers: {
-    feed: {
-      authorize: (peer) => handlers["feed"]?.authorize?.(peer as never),
-      open: (peer) => handlers["feed"]?.open?.(peer as FeedPeer),
-      close: (peer, code, reason) => handlers["feed"]?.close?.(peer as FeedPeer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["feed"];
-        if (!h) return;
-        switch ((message as { type: string })["type"]) {
-          case "subscribe":
-            return h.onSubscribe?.(peer as FeedPeer, message as models.Subscribe);
-          case "unsubscribe":
-            return h.onUnsubscribe?.(peer as FeedPeer, message as models.Unsubscribe);
-        }
-      },
-    } satisfies WsChannelHandlers,
-    candles: {
-      authorize: (peer) => handlers["candles"]?.authorize?.(peer as never),
-      open: (peer) => handlers["candles"]?.open?.(peer as CandlesPeer),
-      close: (peer, code, reason) => handlers["candles"]?.close?.(peer as CandlesPeer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["candles"];
-        if (!h) return;
-        return;
-      },
-    } satisfies WsChannelHandlers,
+      feed: wsChannel<models.FeedServerMessage, models.FeedClientMessage, FeedParams>({
+        authorize: (peer) => handlers["feed"]?.authorize?.(peer),
+        open: (peer) => handlers["feed"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["feed"]?.close?.(peer, code, reason),
+        message: (peer, message) => {
+          const h = handlers["feed"];
+          if (models.isSubscribe(message)) return h?.onSubscribe?.(peer, message);
+          if (models.isUnsubscribe(message)) return h?.onUnsubscribe?.(peer, message);
+        },
+      }),
+      candles: wsChannel<models.CandlesServerMessage, never, CandlesParams>({
+        authorize: (peer) => handlers["candles"]?.authorize?.(peer),
+        open: (peer) => handlers["candles"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["candles"]?.close?.(peer, code, reason),
+      }),
     },
   });
   return {
@@ -165,12 +143,12 @@ export function createMarketDataServer(options: MarketDataServerOptions): Market
     listen: (port, host) => runtime.listen(port, host),
     close: () => runtime.close(),
     feed: {
-      broadcast: (message, params) => runtime.broadcast("feed", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("feed").ws as unknown as FeedPeer[],
+      broadcast: (message, params) => runtime.broadcast("feed", message, params),
+      peers: () => runtime.wsPeers<models.FeedServerMessage, FeedParams>("feed"),
     },
     candles: {
-      broadcast: (message, params) => runtime.broadcast("candles", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("candles").ws as unknown as CandlesPeer[],
+      broadcast: (message, params) => runtime.broadcast("candles", message, params),
+      peers: () => runtime.wsPeers<models.CandlesServerMessage, CandlesParams>("candles"),
     },
   };
 }

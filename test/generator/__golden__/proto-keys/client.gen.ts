@@ -28,12 +28,12 @@ export type ProtoKeysAuth = {
 /**
  * Parameters of `/__proto__`: path parameters fill the address, the others go to the query.
  */
-export type Proto2Params = Record<string, never>;
+export type ProtoChannelParams = Record<string, never>;
 
 /**
  * A WebSocket connection to `/__proto__`: `on(tag, handler)` with the narrowed message, `for await` over every message, `send` for what the client sends, `onState('open' | 'reconnecting' | 'closed' | 'error', …)`, `close()`.
  */
-export type Proto2Connection = WsChannelClient<models.Proto2ServerMessageMap, models.Proto2ServerMessage, never>;
+export type ProtoChannelConnection = WsChannelClient<models.ProtoChannelServerMessageMap, models.ProtoChannelServerMessage, never>;
 
 /**
  * Parameters of `/constructor`: path parameters fill the address, the others go to the query.
@@ -49,7 +49,7 @@ export interface ProtoKeysClient {
   /**
    * Opens `/__proto__` (WebSocket) and keeps it open: reconnects as the contract advises.
    */
-  proto(params?: Proto2Params, options?: ChannelOptions): Proto2Connection;
+  proto(params?: ProtoChannelParams, options?: ChannelOptions): ProtoChannelConnection;
   /**
    * Opens the event stream `/constructor` and keeps it open: resumes with Last-Event-ID, honours `retry:`.
    */
@@ -64,11 +64,11 @@ export type ProtoKeysClientOptions = ApiClientOptions<ProtoKeysAuth>;
 export function createProtoKeysClient(options: ProtoKeysClientOptions = {}): ProtoKeysClient {
   const core = createApiClient(api, options);
   return {
-    proto: (params: Proto2Params = {}, options) =>
-      core.ws<models.Proto2ServerMessageMap, models.Proto2ServerMessage, never>(
+    proto: (params: ProtoChannelParams = {}, options) =>
+      core.ws<models.ProtoChannelServerMessageMap, models.ProtoChannelServerMessage, never>(
         {
           channel: "__proto__",
-          inbound: validators.validateProto2ServerMessage,
+          inbound: validators.validateProtoChannelServerMessage,
         },
         params,
         options,

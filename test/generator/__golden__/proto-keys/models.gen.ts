@@ -59,12 +59,12 @@ export interface Event {
  *
  * Narrow with a `switch` on `type`.
  */
-export type Proto2ServerMessage = Proto | HasOwnProperty;
+export type ProtoChannelServerMessage = Proto | HasOwnProperty;
 
 /**
  * Tag → type of every message of channel `/__proto__` (server → client).
  */
-export interface Proto2ServerMessageMap {
+export interface ProtoChannelServerMessageMap {
   __proto__: Proto;
   hasOwnProperty: HasOwnProperty;
 }
@@ -72,12 +72,12 @@ export interface Proto2ServerMessageMap {
 /**
  * Every message of channel `/__proto__` (client → server).
  */
-export type Proto2ClientMessage = never;
+export type ProtoChannelClientMessage = never;
 
 /**
  * Tag → type of every message of channel `/__proto__` (client → server).
  */
-export interface Proto2ClientMessageMap {}
+export interface ProtoChannelClientMessageMap {}
 
 /**
  * Every event of channel `/constructor` (server → client).
@@ -103,14 +103,14 @@ export type ConstructorClientEvent = never;
  */
 export interface ConstructorClientEventMap {}
 
-export function isProto(message: Proto2ServerMessage): message is Proto {
+export function isProto(message: ProtoChannelServerMessage): message is Proto {
   return message.type === "__proto__";
 }
 
-export function isHasOwnProperty(message: Proto2ServerMessage): message is HasOwnProperty {
+export function isHasOwnProperty(message: ProtoChannelServerMessage): message is HasOwnProperty {
   return message.type === "hasOwnProperty";
 }
 
-export function isEventEvent(event: ConstructorServerEvent): event is Extract<ConstructorServerEvent, { event: "__proto__" }> {
+export function isEvent2(event: ConstructorServerEvent): event is Extract<ConstructorServerEvent, { event: "__proto__" }> {
   return event.event === "__proto__";
 }

@@ -9,54 +9,47 @@
 
 import {
   createRuntimeServer,
-  type ChannelValidator,
+  sseChannel,
+  wsChannel,
   type ConnectionInfo,
   type RuntimeServer,
   type RuntimeServerOptions,
-  type SseChannelHandlers,
   type SsePeer,
-  type WsChannelHandlers,
+  type SseRefusal,
   type WsPeer,
+  type WsRefusal,
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
 import * as validators from './validators.gen.js';
 
-/** Refuse a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
-export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
-
 /**
  * Path parameters of `/__proto__`.
  */
-export type Proto2Params = Record<string, never>;
+export type ProtoChannelParams = Record<string, never>;
 
 /**
- * A client connected to `/__proto__`.
+ * A client connected to `/__proto__`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface Proto2Peer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: Proto2Params;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.Proto2ServerMessage): void;
-}
+export type ProtoChannelPeer = WsPeer<models.ProtoChannelServerMessage, ProtoChannelParams>;
 
 /**
  * Handlers for `/__proto__`.
  */
-export interface Proto2Handlers {
+export interface ProtoChannelHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: Proto2Params }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
-  open?(peer: Proto2Peer): void;
-  close?(peer: Proto2Peer, code: number, reason: string): void;
-
+  authorize?(peer: ConnectionInfo<ProtoChannelParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  open?(peer: ProtoChannelPeer): void;
+  close?(peer: ProtoChannelPeer, code: number, reason: string): void;
 }
 
-export interface Proto2Channel {
+export interface ProtoChannel {
   /**
    * Validates once, then sends to every client of `/__proto__` (whose parameters match, if given).
    */
-  broadcast(message: models.Proto2ServerMessage, params?: Partial<Proto2Params>): number;
+  broadcast(message: models.ProtoChannelServerMessage, params?: Partial<ProtoChannelParams>): number;
   /** The clients connected now. */
-  peers(): Proto2Peer[];
+  peers(): ProtoChannelPeer[];
 }
 
 /**
@@ -65,19 +58,15 @@ export interface Proto2Channel {
 export type ConstructorParams = Record<string, never>;
 
 /**
- * A client reading the event stream `/constructor`.
+ * A client reading the event stream `/constructor`. `send` sends an event to this client only (it is not kept for replay).
  */
-export interface ConstructorPeer extends Omit<SsePeer, 'send' | 'params'> {
-  readonly params: ConstructorParams;
-  /** Sends an event to this client only (it is not kept for replay). */
-  send<E extends keyof models.ConstructorServerEventMap & string>(event: E, data: models.ConstructorServerEventMap[E]): void;
-}
+export type ConstructorPeer = SsePeer<models.ConstructorServerEventMap, ConstructorParams>;
 
 /**
  * Handlers for the event stream `/constructor`.
  */
 export interface ConstructorHandlers {
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: ConstructorParams }): { httpStatus: number } | undefined | Promise<{ httpStatus: number } | undefined>;
+  authorize?(peer: ConnectionInfo<ConstructorParams>): SseRefusal | undefined | Promise<SseRefusal | undefined>;
   open?(peer: ConstructorPeer): void;
   close?(peer: ConstructorPeer): void;
 }
@@ -91,7 +80,7 @@ export interface ConstructorChannel {
 }
 
 export interface ProtoKeysHandlers {
-  proto?: Proto2Handlers;
+  proto?: ProtoChannelHandlers;
   constructorValue?: ConstructorHandlers;
 }
 
@@ -100,7 +89,7 @@ export interface ProtoKeysServer {
   listen(port: number, host?: string): Promise<{ port: number }>;
   /** Graceful shutdown: WebSockets closed with 1001, streams ended. */
   close(): Promise<void>;
-  readonly proto: Proto2Channel;
+  readonly proto: ProtoChannel;
   readonly constructorValue: ConstructorChannel;
 }
 
@@ -112,25 +101,20 @@ export function createProtoKeysServer(options: ProtoKeysServerOptions): ProtoKey
     ...rest,
     api,
     validators: {
-    __proto__: { send: validators.validateProto2ServerMessage as ChannelValidator },
-    constructor: { send: validators.validateConstructorServerEvent as ChannelValidator },
+      __proto__: { send: validators.validateProtoChannelServerMessage },
+      constructor: { send: validators.validateConstructorServerEvent },
     },
     handlers: {
-    __proto__: {
-      authorize: (peer) => handlers["proto"]?.authorize?.(peer as never),
-      open: (peer) => handlers["proto"]?.open?.(peer as Proto2Peer),
-      close: (peer, code, reason) => handlers["proto"]?.close?.(peer as Proto2Peer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["proto"];
-        if (!h) return;
-        return;
-      },
-    } satisfies WsChannelHandlers,
-    constructor: {
-      authorize: (peer) => handlers["constructorValue"]?.authorize?.(peer as never),
-      open: (peer) => handlers["constructorValue"]?.open?.(peer as unknown as ConstructorPeer),
-      close: (peer) => handlers["constructorValue"]?.close?.(peer as unknown as ConstructorPeer),
-    } satisfies SseChannelHandlers,
+      __proto__: wsChannel<models.ProtoChannelServerMessage, never, ProtoChannelParams>({
+        authorize: (peer) => handlers["proto"]?.authorize?.(peer),
+        open: (peer) => handlers["proto"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["proto"]?.close?.(peer, code, reason),
+      }),
+      constructor: sseChannel<models.ConstructorServerEventMap, ConstructorParams>({
+        authorize: (peer) => handlers["constructorValue"]?.authorize?.(peer),
+        open: (peer) => handlers["constructorValue"]?.open?.(peer),
+        close: (peer) => handlers["constructorValue"]?.close?.(peer),
+      }),
     },
   });
   return {
@@ -138,12 +122,12 @@ export function createProtoKeysServer(options: ProtoKeysServerOptions): ProtoKey
     listen: (port, host) => runtime.listen(port, host),
     close: () => runtime.close(),
     proto: {
-      broadcast: (message, params) => runtime.broadcast("__proto__", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("__proto__").ws as unknown as Proto2Peer[],
+      broadcast: (message, params) => runtime.broadcast("__proto__", message, params),
+      peers: () => runtime.wsPeers<models.ProtoChannelServerMessage, ProtoChannelParams>("__proto__"),
     },
     constructorValue: {
-      publish: (event, data, params) => runtime.publish("constructor", event, data, (params ?? {}) as Record<string, string>),
-      peers: () => runtime.connections("constructor").sse as unknown as ConstructorPeer[],
+      publish: (event, data, params) => runtime.publish("constructor", event, data, params),
+      peers: () => runtime.ssePeers<models.ConstructorServerEventMap, ConstructorParams>("constructor"),
     },
   };
 }

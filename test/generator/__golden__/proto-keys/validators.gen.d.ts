@@ -37,12 +37,12 @@ export declare function validateEvent(data: unknown): Validation<models.Event>;
 /**
  * Validates a message of channel `/__proto__` (server → client): reads the tag, then validates that message only.
  */
-export declare function validateProto2ServerMessage(data: unknown): Validation<models.Proto2ServerMessage>;
+export declare function validateProtoChannelServerMessage(data: unknown): Validation<models.ProtoChannelServerMessage>;
 
 /**
  * Validates a message of channel `/__proto__` (client → server): reads the tag, then validates that message only.
  */
-export declare function validateProto2ClientMessage(data: unknown): Validation<models.Proto2ClientMessage>;
+export declare function validateProtoChannelClientMessage(data: unknown): Validation<models.ProtoChannelClientMessage>;
 
 /**
  * Validates an event of channel `/constructor` (server → client): reads the tag, then validates that message only.

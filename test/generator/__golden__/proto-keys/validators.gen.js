@@ -434,7 +434,7 @@ export function validateEvent(data) {
 /**
  * Validates a message of channel `/__proto__` (server → client): reads the tag, then validates that message only.
  */
-export function validateProto2ServerMessage(data) {
+export function validateProtoChannelServerMessage(data) {
   if (!isObject(data) || typeof data["type"] !== 'string') return fail("/type", 'tag', "must be an object with a string \"type\"");
   switch (data["type"]) {
     case "__proto__":
@@ -449,7 +449,7 @@ export function validateProto2ServerMessage(data) {
 /**
  * Validates a message of channel `/__proto__` (client → server): reads the tag, then validates that message only.
  */
-export function validateProto2ClientMessage(data) {
+export function validateProtoChannelClientMessage(data) {
   if (!isObject(data) || typeof data["type"] !== 'string') return fail("/type", 'tag', "must be an object with a string \"type\"");
   switch (data["type"]) {
 

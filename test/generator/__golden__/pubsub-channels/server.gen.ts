@@ -9,19 +9,16 @@
 
 import {
   createRuntimeServer,
-  type ChannelValidator,
+  wsChannel,
   type ConnectionInfo,
   type RuntimeServer,
   type RuntimeServerOptions,
-  type WsChannelHandlers,
   type WsPeer,
+  type WsRefusal,
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
-import type * as models from './models.gen.js';
+import * as models from './models.gen.js';
 import * as validators from './validators.gen.js';
-
-/** Refuse a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
-export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
 
 /**
  * Path parameters of `/app/{key}`.
@@ -34,20 +31,16 @@ export type SocketParams = {
 };
 
 /**
- * A client connected to `/app/{key}`.
+ * A client connected to `/app/{key}`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
  */
-export interface SocketPeer extends Omit<WsPeer, 'send' | 'params'> {
-  readonly params: SocketParams;
-  /** Validates, then sends; throws `SW_OUTBOUND_INVALID` for a message that breaks the contract. */
-  send(message: models.SocketServerMessage): void;
-}
+export type SocketPeer = WsPeer<models.SocketServerMessage, SocketParams>;
 
 /**
  * Handlers for `/app/{key}`.
  */
 export interface SocketHandlers {
   /** Refuse a connection once it is authenticated (e.g. an unknown id). */
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: SocketParams }): WsRefusal | undefined | Promise<WsRefusal | undefined>;
+  authorize?(peer: ConnectionInfo<SocketParams>): WsRefusal | undefined | Promise<WsRefusal | undefined>;
   open?(peer: SocketPeer): void;
   close?(peer: SocketPeer, code: number, reason: string): void;
   /**
@@ -93,26 +86,20 @@ export function createPubsubChannelsServer(options: PubsubChannelsServerOptions)
     ...rest,
     api,
     validators: {
-    socket: { send: validators.validateSocketServerMessage as ChannelValidator, receive: validators.validateSocketClientMessage as ChannelValidator },
+      socket: { send: validators.validateSocketServerMessage, receive: validators.validateSocketClientMessage },
     },
     handlers: {
-    socket: {
-      authorize: (peer) => handlers["socket"]?.authorize?.(peer as never),
-      open: (peer) => handlers["socket"]?.open?.(peer as SocketPeer),
-      close: (peer, code, reason) => handlers["socket"]?.close?.(peer as SocketPeer, code, reason),
-      message: (peer, message) => {
-        const h = handlers["socket"];
-        if (!h) return;
-        switch ((message as { event: string })["event"]) {
-          case "relay:subscribe":
-            return h.onSubscribe?.(peer as SocketPeer, message as models.Subscribe);
-          case "relay:unsubscribe":
-            return h.onUnsubscribe?.(peer as SocketPeer, message as models.Unsubscribe);
-          case "client-typing":
-            return h.onClientEvent?.(peer as SocketPeer, message as models.ClientEvent);
-        }
-      },
-    } satisfies WsChannelHandlers,
+      socket: wsChannel<models.SocketServerMessage, models.SocketClientMessage, SocketParams>({
+        authorize: (peer) => handlers["socket"]?.authorize?.(peer),
+        open: (peer) => handlers["socket"]?.open?.(peer),
+        close: (peer, code, reason) => handlers["socket"]?.close?.(peer, code, reason),
+        message: (peer, message) => {
+          const h = handlers["socket"];
+          if (models.isSubscribe(message)) return h?.onSubscribe?.(peer, message);
+          if (models.isUnsubscribe(message)) return h?.onUnsubscribe?.(peer, message);
+          if (models.isClientEvent(message)) return h?.onClientEvent?.(peer, message);
+        },
+      }),
     },
   });
   return {
@@ -120,8 +107,8 @@ export function createPubsubChannelsServer(options: PubsubChannelsServerOptions)
     listen: (port, host) => runtime.listen(port, host),
     close: () => runtime.close(),
     socket: {
-      broadcast: (message, params) => runtime.broadcast("socket", message, params as Record<string, string> | undefined),
-      peers: () => runtime.connections("socket").ws as unknown as SocketPeer[],
+      broadcast: (message, params) => runtime.broadcast("socket", message, params),
+      peers: () => runtime.wsPeers<models.SocketServerMessage, SocketParams>("socket"),
     },
   };
 }

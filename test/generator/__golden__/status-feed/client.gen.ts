@@ -39,7 +39,7 @@ export type IncidentsConnection = SseChannelClient<models.IncidentsServerEventMa
 /**
  * Parameters of `/components/{componentId}/status`: path parameters fill the address, the others go to the query.
  */
-export type ComponentStatus2Params = {
+export type ComponentStatusChannelParams = {
   /**
    * Component slug.
    *
@@ -53,7 +53,7 @@ export type ComponentStatus2Params = {
  *
  * An event stream (SSE) from `/components/{componentId}/status`: `on(event, handler)` with the narrowed data, `for await` over `{ event, data, id }`, `onState(…)`, `close()`. Resumes with Last-Event-ID after a loss.
  */
-export type ComponentStatus2Connection = SseChannelClient<models.ComponentStatus2ServerEventMap, models.ComponentStatus2ServerEvent>;
+export type ComponentStatusChannelConnection = SseChannelClient<models.ComponentStatusChannelServerEventMap, models.ComponentStatusChannelServerEvent>;
 
 export interface StatusFeedClient {
   /**
@@ -67,7 +67,7 @@ export interface StatusFeedClient {
    *
    * Opens the event stream `/components/{componentId}/status` and keeps it open: resumes with Last-Event-ID, honours `retry:`.
    */
-  componentStatus(params: ComponentStatus2Params, options?: ChannelOptions): ComponentStatus2Connection;
+  componentStatus(params: ComponentStatusChannelParams, options?: ChannelOptions): ComponentStatusChannelConnection;
   /** Closes every connection this client opened. */
   close(): Promise<void>;
 }
@@ -79,7 +79,7 @@ export function createStatusFeedClient(options: StatusFeedClientOptions = {}): S
   const core = createApiClient(api, options);
   return {
     incidents: (params: IncidentsParams = {}, options) => core.sse<models.IncidentsServerEventMap, models.IncidentsServerEvent>({ channel: "incidents", inbound: validators.validateIncidentsServerEvent }, params, options),
-    componentStatus: (params: ComponentStatus2Params, options) => core.sse<models.ComponentStatus2ServerEventMap, models.ComponentStatus2ServerEvent>({ channel: "componentStatus", inbound: validators.validateComponentStatus2ServerEvent }, params, options),
+    componentStatus: (params: ComponentStatusChannelParams, options) => core.sse<models.ComponentStatusChannelServerEventMap, models.ComponentStatusChannelServerEvent>({ channel: "componentStatus", inbound: validators.validateComponentStatusChannelServerEvent }, params, options),
     close: () => core.close(),
   };
 }

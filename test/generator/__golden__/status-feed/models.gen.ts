@@ -226,22 +226,22 @@ export interface IncidentsClientEventMap {}
 /**
  * Every event of channel `/components/{componentId}/status` (server → client).
  */
-export type ComponentStatus2ServerEvent = { event: string; data: ComponentStatus };
+export type ComponentStatusChannelServerEvent = { event: string; data: ComponentStatus };
 
 /**
  * Tag → type of every event of channel `/components/{componentId}/status` (server → client).
  */
-export interface ComponentStatus2ServerEventMap {}
+export interface ComponentStatusChannelServerEventMap {}
 
 /**
  * Every event of channel `/components/{componentId}/status` (client → server).
  */
-export type ComponentStatus2ClientEvent = never;
+export type ComponentStatusChannelClientEvent = never;
 
 /**
  * Tag → type of every event of channel `/components/{componentId}/status` (client → server).
  */
-export interface ComponentStatus2ClientEventMap {}
+export interface ComponentStatusChannelClientEventMap {}
 
 export function isIncidentCreatedEvent(event: IncidentsServerEvent): event is Extract<IncidentsServerEvent, { event: "incident.created" }> {
   return event.event === "incident.created";

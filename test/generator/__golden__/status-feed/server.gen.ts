@@ -9,19 +9,16 @@
 
 import {
   createRuntimeServer,
-  type ChannelValidator,
+  sseChannel,
   type ConnectionInfo,
   type RuntimeServer,
   type RuntimeServerOptions,
-  type SseChannelHandlers,
   type SsePeer,
+  type SseRefusal,
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
 import * as validators from './validators.gen.js';
-
-/** Refuse a WebSocket connection: with the contract's error message and a close code, or an HTTP status before the upgrade. */
-export type WsRefusal = { errorCode: string; message: string; closeCode: number } | { httpStatus: number };
 
 /**
  * Path parameters of `/incidents/stream`.
@@ -29,13 +26,9 @@ export type WsRefusal = { errorCode: string; message: string; closeCode: number 
 export type IncidentsParams = Record<string, never>;
 
 /**
- * A client reading the event stream `/incidents/stream`.
+ * A client reading the event stream `/incidents/stream`. `send` sends an event to this client only (it is not kept for replay).
  */
-export interface IncidentsPeer extends Omit<SsePeer, 'send' | 'params'> {
-  readonly params: IncidentsParams;
-  /** Sends an event to this client only (it is not kept for replay). */
-  send<E extends keyof models.IncidentsServerEventMap & string>(event: E, data: models.IncidentsServerEventMap[E]): void;
-}
+export type IncidentsPeer = SsePeer<models.IncidentsServerEventMap, IncidentsParams>;
 
 /**
  * Every incident and maintenance update of the page, newest last.
@@ -43,7 +36,7 @@ export interface IncidentsPeer extends Omit<SsePeer, 'send' | 'params'> {
  * Handlers for the event stream `/incidents/stream`.
  */
 export interface IncidentsHandlers {
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: IncidentsParams }): { httpStatus: number } | undefined | Promise<{ httpStatus: number } | undefined>;
+  authorize?(peer: ConnectionInfo<IncidentsParams>): SseRefusal | undefined | Promise<SseRefusal | undefined>;
   open?(peer: IncidentsPeer): void;
   close?(peer: IncidentsPeer): void;
 }
@@ -59,7 +52,7 @@ export interface IncidentsChannel {
 /**
  * Path parameters of `/components/{componentId}/status`.
  */
-export type ComponentStatus2Params = {
+export type ComponentStatusChannelParams = {
   /**
    * Component slug.
    */
@@ -67,36 +60,32 @@ export type ComponentStatus2Params = {
 };
 
 /**
- * A client reading the event stream `/components/{componentId}/status`.
+ * A client reading the event stream `/components/{componentId}/status`. `send` sends an event to this client only (it is not kept for replay).
  */
-export interface ComponentStatus2Peer extends Omit<SsePeer, 'send' | 'params'> {
-  readonly params: ComponentStatus2Params;
-  /** Sends an event to this client only (it is not kept for replay). */
-  send<E extends keyof models.ComponentStatus2ServerEventMap & string>(event: E, data: models.ComponentStatus2ServerEventMap[E]): void;
-}
+export type ComponentStatusChannelPeer = SsePeer<models.ComponentStatusChannelServerEventMap, ComponentStatusChannelParams>;
 
 /**
  * Each event is the component's whole status; the stream sends nothing else.
  *
  * Handlers for the event stream `/components/{componentId}/status`.
  */
-export interface ComponentStatus2Handlers {
-  authorize?(peer: Omit<ConnectionInfo, 'params'> & { readonly params: ComponentStatus2Params }): { httpStatus: number } | undefined | Promise<{ httpStatus: number } | undefined>;
-  open?(peer: ComponentStatus2Peer): void;
-  close?(peer: ComponentStatus2Peer): void;
+export interface ComponentStatusChannelHandlers {
+  authorize?(peer: ConnectionInfo<ComponentStatusChannelParams>): SseRefusal | undefined | Promise<SseRefusal | undefined>;
+  open?(peer: ComponentStatusChannelPeer): void;
+  close?(peer: ComponentStatusChannelPeer): void;
 }
 
-export interface ComponentStatus2Channel {
+export interface ComponentStatusChannel {
   /**
    * Validates, then publishes to every reader of `/components/{componentId}/status`; kept for Last-Event-ID replay.
    */
-  publish<E extends keyof models.ComponentStatus2ServerEventMap & string>(event: E, data: models.ComponentStatus2ServerEventMap[E], params?: ComponentStatus2Params): number;
-  peers(): ComponentStatus2Peer[];
+  publish<E extends keyof models.ComponentStatusChannelServerEventMap & string>(event: E, data: models.ComponentStatusChannelServerEventMap[E], params?: ComponentStatusChannelParams): number;
+  peers(): ComponentStatusChannelPeer[];
 }
 
 export interface StatusFeedHandlers {
   incidents?: IncidentsHandlers;
-  componentStatus?: ComponentStatus2Handlers;
+  componentStatus?: ComponentStatusChannelHandlers;
 }
 
 export interface StatusFeedServer {
@@ -105,7 +94,7 @@ export interface StatusFeedServer {
   /** Graceful shutdown: WebSockets closed with 1001, streams ended. */
   close(): Promise<void>;
   readonly incidents: IncidentsChannel;
-  readonly componentStatus: ComponentStatus2Channel;
+  readonly componentStatus: ComponentStatusChannel;
 }
 
 export type StatusFeedServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: StatusFeedHandlers };
@@ -116,20 +105,20 @@ export function createStatusFeedServer(options: StatusFeedServerOptions): Status
     ...rest,
     api,
     validators: {
-    incidents: { send: validators.validateIncidentsServerEvent as ChannelValidator },
-    componentStatus: { send: validators.validateComponentStatus2ServerEvent as ChannelValidator },
+      incidents: { send: validators.validateIncidentsServerEvent },
+      componentStatus: { send: validators.validateComponentStatusChannelServerEvent },
     },
     handlers: {
-    incidents: {
-      authorize: (peer) => handlers["incidents"]?.authorize?.(peer as never),
-      open: (peer) => handlers["incidents"]?.open?.(peer as unknown as IncidentsPeer),
-      close: (peer) => handlers["incidents"]?.close?.(peer as unknown as IncidentsPeer),
-    } satisfies SseChannelHandlers,
-    componentStatus: {
-      authorize: (peer) => handlers["componentStatus"]?.authorize?.(peer as never),
-      open: (peer) => handlers["componentStatus"]?.open?.(peer as unknown as ComponentStatus2Peer),
-      close: (peer) => handlers["componentStatus"]?.close?.(peer as unknown as ComponentStatus2Peer),
-    } satisfies SseChannelHandlers,
+      incidents: sseChannel<models.IncidentsServerEventMap, IncidentsParams>({
+        authorize: (peer) => handlers["incidents"]?.authorize?.(peer),
+        open: (peer) => handlers["incidents"]?.open?.(peer),
+        close: (peer) => handlers["incidents"]?.close?.(peer),
+      }),
+      componentStatus: sseChannel<models.ComponentStatusChannelServerEventMap, ComponentStatusChannelParams>({
+        authorize: (peer) => handlers["componentStatus"]?.authorize?.(peer),
+        open: (peer) => handlers["componentStatus"]?.open?.(peer),
+        close: (peer) => handlers["componentStatus"]?.close?.(peer),
+      }),
     },
   });
   return {
@@ -137,12 +126,12 @@ export function createStatusFeedServer(options: StatusFeedServerOptions): Status
     listen: (port, host) => runtime.listen(port, host),
     close: () => runtime.close(),
     incidents: {
-      publish: (event, data, params) => runtime.publish("incidents", event, data, (params ?? {}) as Record<string, string>),
-      peers: () => runtime.connections("incidents").sse as unknown as IncidentsPeer[],
+      publish: (event, data, params) => runtime.publish("incidents", event, data, params),
+      peers: () => runtime.ssePeers<models.IncidentsServerEventMap, IncidentsParams>("incidents"),
     },
     componentStatus: {
-      publish: (event, data, params) => runtime.publish("componentStatus", event, data, (params ?? {}) as Record<string, string>),
-      peers: () => runtime.connections("componentStatus").sse as unknown as ComponentStatus2Peer[],
+      publish: (event, data, params) => runtime.publish("componentStatus", event, data, params),
+      peers: () => runtime.ssePeers<models.ComponentStatusChannelServerEventMap, ComponentStatusChannelParams>("componentStatus"),
     },
   };
 }

@@ -62,9 +62,9 @@ export declare function validateIncidentsClientEvent(event: string, data: unknow
 /**
  * Validates an event of channel `/components/{componentId}/status` (server → client): reads the tag, then validates that message only.
  */
-export declare function validateComponentStatus2ServerEvent(event: string, data: unknown): Validation<models.ComponentStatus2ServerEvent>;
+export declare function validateComponentStatusChannelServerEvent(event: string, data: unknown): Validation<models.ComponentStatusChannelServerEvent>;
 
 /**
  * Validates an event of channel `/components/{componentId}/status` (client → server): reads the tag, then validates that message only.
  */
-export declare function validateComponentStatus2ClientEvent(event: string, data: unknown): Validation<models.ComponentStatus2ClientEvent>;
+export declare function validateComponentStatusChannelClientEvent(event: string, data: unknown): Validation<models.ComponentStatusChannelClientEvent>;

@@ -1262,14 +1262,14 @@ export function validateIncidentsClientEvent(event, data) {
 /**
  * Validates an event of channel `/components/{componentId}/status` (server → client): reads the tag, then validates that message only.
  */
-export function validateComponentStatus2ServerEvent(event, data) {
+export function validateComponentStatusChannelServerEvent(event, data) {
   return asEvent(event, validateComponentStatus(data));
 }
 
 /**
  * Validates an event of channel `/components/{componentId}/status` (client → server): reads the tag, then validates that message only.
  */
-export function validateComponentStatus2ClientEvent(event, data) {
+export function validateComponentStatusChannelClientEvent(event, data) {
   switch (event) {
 
     default:
