@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { serveCommand } from '../../generator/src/cli/serve.ts';
+import { serveCommand } from '../../cli/serve.ts';
 import { answerHead } from '../support/http.ts';
 import { sink } from '../support/sink.ts';
 

@@ -11,8 +11,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../generator/src/cli/main.ts';
-import { serveCommand } from '../../generator/src/cli/serve.ts';
+import { main } from '../../cli/main.ts';
+import { serveCommand } from '../../cli/serve.ts';
 import { typeCheck } from '../generator/harness.ts';
 import { sink } from '../support/sink.ts';
 

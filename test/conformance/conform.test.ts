@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../generator/src/cli/main.ts';
+import { main } from '../../cli/main.ts';
 import { conform, Credentials, parseCredentials, renderJunit, renderText } from '../../conformance/src/conform/index.ts';
 import { startSuiteServer, startSuiteServers, SUITE, type SuiteTarget } from './suite.ts';
 

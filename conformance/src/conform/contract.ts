@@ -38,8 +38,6 @@ export interface Contract {
 
 type GeneratedValidator = (...args: unknown[]) => { ok: boolean; errors?: { pointer: string; keyword: string; message: string }[] };
 
-const REPO = new URL('../../../', import.meta.url);
-
 export async function loadContract(spec: string, options: { api?: string; generatedDir?: string } = {}): Promise<Contract> {
   const loaded = await loadSpec(spec, { rules: 'schema', payloadExamples: false });
   if (hasErrors(loaded.diagnostics) || loaded.document === undefined) {
@@ -53,7 +51,7 @@ export async function loadContract(spec: string, options: { api?: string; genera
   } catch (e) {
     throw new ConformError('SW_CONFORM_SPEC_INVALID', `${spec}: ${(e as Error).message}`);
   }
-  const generatedFile = path.join(options.generatedDir ?? new URL('generated/', REPO).pathname, api, 'validators.gen.js');
+  const generatedFile = path.join(options.generatedDir ?? path.resolve('generated'), api, 'validators.gen.js');
   let generated: Record<string, GeneratedValidator> | undefined;
   if (existsSync(generatedFile)) {
     try {
@@ -77,7 +75,7 @@ export async function loadContract(spec: string, options: { api?: string; genera
     spec,
     ir,
     definitions,
-    validatorSource: useGenerated ? path.relative(new URL('.', REPO).pathname, generatedFile) : 'in-memory',
+    validatorSource: useGenerated ? path.relative(process.cwd(), generatedFile) : 'in-memory',
     channel: (id) => ir.channels.find((c) => c.id === id),
     validator(channel, direction) {
       const fn = useGenerated ? usable(channel, direction) : undefined;

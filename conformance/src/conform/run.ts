@@ -27,7 +27,7 @@ export interface ConformOptions {
    * principal it was recorded with; undefined = `credentials`. Probes of a channel use the credentials of the transcript whose address they open.
    */
   credentialsFor?(transcript: string): Credentials | undefined | Promise<Credentials | undefined>;
-  /** Directory of `<api>.json` matcher files (default conformance/matchers). */
+  /** Directory of `<api>.json` matcher files (default `conformance/matchers` in the working directory). */
   matchersDir?: string;
   /** The implementation's time scale: contract timings are multiplied by it. */
   timeScale?: number;
@@ -43,8 +43,6 @@ export interface ConformOptions {
   onCase?(result: CaseResult): void;
 }
 
-const DEFAULT_MATCHERS = new URL('../../matchers/', import.meta.url).pathname;
-
 export async function conform(options: ConformOptions): Promise<ConformReport> {
   let target: URL;
   try {
@@ -55,7 +53,7 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   }
   const contract = await loadContract(options.spec, options.api !== undefined ? { api: options.api } : {});
   const credentials = options.credentials instanceof Credentials ? options.credentials : parseCredentials(options.credentials ?? '', contract.api);
-  const matcherFile = await readMatchers(options.matchersDir ?? DEFAULT_MATCHERS, contract.api);
+  const matcherFile = await readMatchers(options.matchersDir ?? path.resolve('conformance/matchers'), contract.api);
   const timeScale = options.timeScale ?? 1;
   const timeoutMs = options.timeoutMs ?? 5000;
   const jitterMs = options.jitterMs ?? 100;

@@ -13,10 +13,20 @@ export const CONFIG_FILE = 'streamwright.config.json';
 export async function readConfig(cwd: string): Promise<ApiConfig[]> {
   const file = path.join(cwd, CONFIG_FILE);
   let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read ${CONFIG_FILE}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(
+      `no ${CONFIG_FILE} in ${cwd}: run \`streamwright generate <spec> --out <dir>\`, or create ${CONFIG_FILE} ` +
+        `listing your APIs: {"apis": [{"name": "chat", "spec": "chat.asyncapi.yaml", "out": "generated/chat"}]}`,
+    );
+  }
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file} is not JSON: ${(e as Error).message}`);
   }
   const apis = (data as { apis?: unknown }).apis;
   if (!Array.isArray(apis)) throw new Error(`${CONFIG_FILE}: "apis" must be an array of {name, spec, out}`);

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { generate } from '../generate.ts';
-import { writeFiles } from '../write/write.ts';
+import { generate } from '../generator/src/index.ts';
 import { readConfig, CONFIG_FILE, type ApiConfig } from './config.ts';
 import { formatDiagnostic } from './format.ts';
 import { EXIT, parseCommandLine, type CliIO } from './io.ts';
@@ -53,17 +52,22 @@ export async function generateCommand(argv: string[], io: CliIO, cwd = process.c
   let failed = false;
   for (const api of apis) {
     const rel = (p: string) => path.relative(cwd, p) || '.';
-    const result = await generate(rel(api.spec), { allowRemote: values['allow-remote'] === true, ...(api.name ? { name: api.name } : {}) });
+    const dumpIr = values['dump-ir'] === true;
+    const result = await generate(rel(api.spec), {
+      allowRemote: values['allow-remote'] === true,
+      ...(api.name ? { name: api.name } : {}),
+      ...(dumpIr ? {} : { out: rel(api.out), check: values.check === true }),
+    });
     for (const d of result.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
     if (!result.files || !result.ir) {
       failed = true;
       continue;
     }
-    if (values['dump-ir']) {
+    if (dumpIr) {
       io.stdout.write(JSON.stringify(result.ir, null, 2) + '\n');
       continue;
     }
-    const report = await writeFiles(rel(api.out), result.files, { check: values.check === true });
+    const report = result.written!;
     if (values.check) {
       for (const f of report.changed) io.stdout.write(`differs: ${f}\n`);
       for (const f of report.stale) io.stdout.write(`stale: ${f}\n`);

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../load/diagnostic.ts';
+import type { Diagnostic } from '../generator/src/index.ts';
 
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column}  ${d.severity}  ${d.code}  ${oneLine(d.message)}  (at ${d.pointer})`;

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { EXIT, type CliIO } from './io.ts';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
@@ -19,8 +20,17 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join('\n')}
 
+Options:
+  --version  print streamwright's version
+  --help     print this help
+
 Run \`streamwright <command> --help\` for a command's options.
 `;
+
+/** The installed package's version; the self-reference finds the same package.json from cli/ and dist/cli/. */
+function version(): string {
+  return (createRequire(import.meta.url)('streamwright/package.json') as { version: string }).version;
+}
 
 /** The CLI entry point: argv in, exit code out. All output goes through `io`. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -28,6 +38,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(HELP);
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${version()}\n`);
+    return EXIT.ok;
   }
   const command = COMMANDS[name];
   if (!command) {

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { conform, ConformError, PROBE_IDS, renderJson, renderJunit, renderText, type ProbeId } from '../../../conformance/src/conform/index.ts';
+import { conform, ConformError, PROBE_IDS, renderJson, renderJunit, renderText, type ProbeId } from '../conformance/src/conform/index.ts';
 import { EXIT, parseCommandLine, type CliIO } from './io.ts';
 
 export const CONFORM_HELP = `Usage: streamwright conform --spec <file> --target <url> [--transcripts <dir>] [options]

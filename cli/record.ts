@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { loadRecordingContract, RecordingProxy, recordingTarget, writeTranscript, type RecordedConnection } from '../../../conformance/src/record/index.ts';
+import { loadRecordingContract, RecordingProxy, recordingTarget, writeTranscript, type RecordedConnection } from '../conformance/src/record/index.ts';
 import { formatDiagnostic } from './format.ts';
 import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 

@@ -1,5 +1,4 @@
-import { hasErrors, loadSpec } from '../load/load.ts';
-import { compareDiagnostics, type Diagnostic } from '../load/diagnostic.ts';
+import { validate } from '../generator/src/index.ts';
 import { formatDiagnostic, summarize } from './format.ts';
 import { EXIT, parseCommandLine, type CliIO } from './io.ts';
 
@@ -25,15 +24,12 @@ export async function validateCommand(argv: string[], io: CliIO): Promise<number
   const { values, positionals: files } = line;
   if (files.length === 0) return line.usage('no file given');
   if (values.format !== 'text' && values.format !== 'json') return line.usage(`unknown format "${String(values.format)}"`);
-  const diagnostics: Diagnostic[] = [];
-  for (const file of files) diagnostics.push(...(await loadSpec(file, { allowRemote: values['allow-remote'] === true })).diagnostics);
-  diagnostics.sort(compareDiagnostics);
+  const { diagnostics, errors, warnings, ok } = await validate(files, { allowRemote: values['allow-remote'] === true });
   if (values.format === 'json') {
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    io.stdout.write(JSON.stringify({ diagnostics, errors, warnings: diagnostics.length - errors }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ diagnostics, errors, warnings }, null, 2) + '\n');
   } else {
     for (const d of diagnostics) io.stdout.write(formatDiagnostic(d) + '\n');
     io.stdout.write(summarize(diagnostics, files.length) + '\n');
   }
-  return hasErrors(diagnostics) ? EXIT.problems : EXIT.ok;
+  return ok ? EXIT.ok : EXIT.problems;
 }

@@ -1,4 +1,4 @@
-import { startReferenceServers, type RunningReference } from '../../../reference-server/index.ts';
+import { startReferenceServers, type RunningReference } from '../reference-server/index.ts';
 import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, SERVE_MOCK_HELP, serveMock } from './serve-mock.ts';
 
