@@ -12,7 +12,7 @@ export interface ParserFinding {
   position?: { line: number; column: number };
 }
 
-// streamwright targets AsyncAPI 3.0 on purpose; the "use 3.1" nudge is noise for it.
+// 3.0 and 3.1 are both first-class here; the "use the latest version" nudge is noise.
 const IGNORED_RULES = new Set(['asyncapi-latest-version']);
 
 interface ParserContext {

@@ -17,7 +17,7 @@ export interface LoadOptions {
   allowRemote?: boolean;
   /**
    * `full` (default): `@asyncapi/parser`'s whole rule set plus streamwright's checks.
-   * `schema`: the AsyncAPI 3.0 JSON Schema plus streamwright's checks; much faster, for
+   * `schema`: the AsyncAPI 3.0 / 3.1 JSON Schema plus streamwright's checks; much faster, for
    * `generate`, which must not pay seconds for advice rules on every run.
    */
   rules?: 'full' | 'schema';
@@ -29,7 +29,7 @@ export interface LoadResult {
   file: string;
   /** Sorted by position, then code. */
   diagnostics: Diagnostic[];
-  /** The raw document (refs not followed), present when it could be read and is AsyncAPI 3.0. */
+  /** The raw document (refs not followed), present when it could be read and is AsyncAPI 3.0 or 3.1. */
   document?: unknown;
   source?: SourceFile;
 }
@@ -64,8 +64,8 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
     at(source, 'sw/not-asyncapi', 'error', 'not an AsyncAPI document: the top level must be a mapping with an `asyncapi` field', []);
     return done();
   }
-  if (typeof doc.asyncapi !== 'string' || !/^3\.0\.\d+$/.test(doc.asyncapi)) {
-    at(source, 'sw/unsupported-version', 'error', `asyncapi: ${JSON.stringify(doc.asyncapi)} is not supported; streamwright reads AsyncAPI 3.0.x`, ['asyncapi']);
+  if (typeof doc.asyncapi !== 'string' || !/^3\.[01]\.\d+$/.test(doc.asyncapi)) {
+    at(source, 'sw/unsupported-version', 'error', `asyncapi: ${JSON.stringify(doc.asyncapi)} is not supported; streamwright reads AsyncAPI 3.0 or 3.1 (3.0.x, 3.1.x)`, ['asyncapi']);
     return done();
   }
 

@@ -63,13 +63,18 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
   const common = { property: tsString(property), propertyCode: propertyKey(property), idCode: tsString(c.id), paramsNameCode: ident(paramsName), peerNameCode: ident(peerName), handlersNameCode: ident(handlersName), apiNameCode: ident(apiName) };
 
   if (c.transport === 'ws') {
-    const dispatchCode = onMessage.length
-      ? c.tagProperty && onMessage.some((o) => o.cm.tag !== null)
-        ? `switch ((message as { ${propertyKey(c.tagProperty)}: string })[${tsString(c.tagProperty)}]) {\n${onMessage
-            .map((o) => `          case ${tsString(o.cm.tag ?? '')}:\n            return h.${ident(o.name)}?.(peer as ${ident(peerName)}, message as models.${ident(o.m.typeName)});`)
-            .join('\n')}\n        }`
-        : `return h.${ident(onMessage[0]!.name)}?.(peer as ${ident(peerName)}, message as models.${ident(onMessage[0]!.m.typeName)});`
-      : '';
+    const receiveProperty = c.receive.tagProperty ?? c.tagProperty;
+    const call = (o: (typeof onMessage)[number]) => `h.${ident(o.name)}?.(peer as ${ident(peerName)}, message as models.${ident(o.m.typeName)})`;
+    const dispatchCode = !onMessage.length
+      ? ''
+      : c.receive.dispatch === 'shape'
+        ? // No tag: the first message whose validator accepts the frame, as the channel validator chose.
+          `${onMessage.map((o) => `if (validators.${ident(o.m.validatorName)}(message).ok) return ${call(o)};`).join('\n        ')}\n        return;`
+        : receiveProperty && onMessage.some((o) => o.cm.tag !== null)
+          ? `switch ((message as { ${propertyKey(receiveProperty)}: string })[${tsString(receiveProperty)}]) {\n${onMessage
+              .map((o) => `          case ${tsString(o.cm.tag ?? '')}:\n            return ${call(o)};`)
+              .join('\n')}\n        }`
+          : `return ${call(onMessage[0]!)};`;
     return {
       ...common,
       ws: true,

@@ -1,4 +1,5 @@
-import { channelIdOf, channelViews, tagOf, type ChannelView } from '../../load/channels.ts';
+import { channelIdOf, channelViews, type ChannelView } from '../../load/channels.ts';
+import { channelDispatch } from '../../load/discriminator.ts';
 import { getAt, isRecord, parsePointer, toPointer } from '../../load/pointer.ts';
 import { derefLocal } from '../../load/refs.ts';
 import type { NameScope } from '../names.ts';
@@ -21,18 +22,19 @@ export function buildChannels(doc: Record<string, unknown>, naming: ChannelNamin
     const transport: Transport = view.sse ? 'sse' : hasHttpOperation(doc, view.id) ? 'http' : 'ws';
     const typeName = naming.types.claim(view.id, 'pascal', 'Channel');
     const unit = transport === 'sse' ? 'event' : 'message';
+    const dispatch = channelDispatch(doc, view);
     const direction = (d: Direction): ChannelDirectionIR => ({
       unionName: naming.types.claim(`${typeName} ${SIDE[d]} ${unit}`, 'pascal'),
       mapName: naming.types.claim(`${typeName} ${SIDE[d]} ${unit} map`, 'pascal'),
       validatorName: naming.values.claim(`validate ${typeName} ${SIDE[d]} ${unit}`, 'camel'),
-      messages: view.messages
-        .filter((m) => view.directions[d].has(m.id))
-        .map((m) => {
-          const tag = tagOf(doc, view, m);
-          return { key: m.id, message: naming.messageIdOf(view, m.id), tag: tag.kind === 'tag' ? tag.value : null };
-        }),
+      dispatch: dispatch[d].kind,
+      ...(dispatch[d].property !== undefined ? { tagProperty: dispatch[d].property } : {}),
+      messages: [...dispatch[d].tags].map(([key, tag]) => ({ key, message: naming.messageIdOf(view, key), tag })),
       operations: operationsOf(doc, view.id, d),
     });
+    const tagExt = ch['x-sw-tag'];
+    const property = dispatch.send.property ?? dispatch.receive.property ?? (isRecord(tagExt) && typeof tagExt.property === 'string' ? tagExt.property : undefined);
+    const byShape = dispatch.send.kind === 'shape' || dispatch.receive.kind === 'shape';
     const query = getAt(ch, ['bindings', 'ws', 'query']);
     const ir: ChannelIR = {
       id: view.id,
@@ -44,7 +46,8 @@ export function buildChannels(doc: Record<string, unknown>, naming: ChannelNamin
       parameters: parametersOf(doc, view),
       ...(isRecord(query) ? { query: query as JsonSchema } : {}),
       servers: serversOf(doc, ch),
-      tagProperty: view.sse ? null : view.tagProperty,
+      // Our own documents tag with `type` even where a direction has one message.
+      tagProperty: view.sse ? null : (property ?? (byShape ? null : 'type')),
       send: direction('send'),
       receive: direction('receive'),
       pointer: '#' + toPointer(view.at),

@@ -1,5 +1,6 @@
 import { createAjv, normalizeAjvErrors } from '../../validate/ajv.ts';
-import { tagOf, type ChannelView, type Direction } from '../channels.ts';
+import type { ChannelView, Direction } from '../channels.ts';
+import { directionDispatch } from '../discriminator.ts';
 import { EXTENSIONS, siteOf } from '../extensions.ts';
 import { isRecord, parsePointer, type PathSegment } from '../pointer.ts';
 import type { Check, Finding } from './context.ts';
@@ -51,12 +52,7 @@ function checkOne(name: string, value: unknown, owner: PathSegment[], at: PathSe
 /** Tags and error codes named inside a channel's extensions exist on that channel. */
 function checkChannelReferences(doc: unknown, view: ChannelView, report: (f: Finding) => void) {
   const tags = (direction: Direction) =>
-    new Set(
-      view.messages
-        .filter((m) => view.directions[direction].has(m.id))
-        .map((m) => tagOf(doc, view, m))
-        .flatMap((t) => (t.kind === 'tag' ? [t.value] : [])),
-    );
+    new Set([...directionDispatch(doc, view, direction).tags.values()].flatMap((t) => (t === null ? [] : [t])));
   const expectTag = (tag: unknown, direction: Direction, at: PathSegment[]) => {
     if (typeof tag === 'string' && !tags(direction).has(tag)) {
       const arrow = direction === 'send' ? 'server → client' : 'client → server';
