@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build`: compiles the package into dist/ with tsc (tsconfig.build.json) and copies the
 // files tsc does not emit. `--if-stale` builds only when the sources differ from the last build,
-// which is how `npm test`, `npm start`, `npm run generate` and the test setup keep dist/ current.
+// which is how `npm test`, `npm start`, `npm run generate` and the test setup keep dist/ current;
+// `--check` builds nothing and exits 1 when dist/ is stale.
 //
 // dist/.build-stamp holds a hash of every input (paths and contents), so an edited, added or
 // deleted source, template or schema makes dist/ stale; a `touch` or a checkout does not.
@@ -72,7 +73,12 @@ export function build() {
   writeFileSync(STAMP, hash + '\n');
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv.includes('--check')) {
+  // Builds nothing: exit 1 when dist/ does not match the sources (the package test asks first).
+  const reason = staleReason();
+  if (reason !== undefined) process.stderr.write(`dist/ is stale: ${reason}; run \`npm run build\`\n`);
+  process.exitCode = reason === undefined ? 0 : 1;
+} else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const ifStale = process.argv.includes('--if-stale');
   const reason = ifStale ? staleReason() : 'asked to';
   if (reason !== undefined) {
