@@ -77,6 +77,8 @@ export interface ChannelIR {
   errors?: ErrorsIR;
   reconnect?: ReconnectIR;
   sequence?: SequenceIR;
+  /** Set (to its servers' protocols) for a channel on a protocol the runtime does not speak: no server or client stub. */
+  stubless?: string[];
   pointer: string;
 }
 
@@ -167,5 +169,7 @@ export interface SecuritySchemeIR {
   scheme?: string;
   bearerFormat?: string;
   auth?: AuthIR;
+  /** `auth` was derived from the standard scheme (no `x-sw-auth`): its verifier is a required server option. */
+  authDerived?: true;
   pointer: string;
 }

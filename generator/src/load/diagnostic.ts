@@ -27,13 +27,17 @@ export const DIAGNOSTIC_CODES = {
   'sw/extension-ref-unknown': 'an extension names a message tag or error code that the channel does not define',
   'sw/component-unused': 'a component is never referenced',
   'sw/external-unchecked': "a payload lives in another file; tags and examples are checked only in the document's own file for now",
+  'sw/generate-skipped': 'info: a channel on a protocol the runtime does not speak (Kafka, AMQP, MQTT…) gets models, validators and metadata, no server or client stub',
+  'sw/transport-ambiguous': 'warning: a channel could be a WebSocket or HTTP (its servers offer both); add a `ws` or `http` channel binding',
+  'sw/auth-key-required': 'warning: a standard JWT scheme (http bearer JWT, oauth2, openIdConnect) is checked with a key the server must be given (`auth.jwtSecret`)',
+  'sw/auth-unchecked': 'warning: a security scheme the runtime cannot check on a WebSocket, SSE or HTTP request (X.509, SASL…)',
   'sw/generate-unsupported': 'the document uses something code generation does not support',
   'sw/internal': 'a check failed unexpectedly (please report it)',
 } as const;
 
 export type OwnCode = keyof typeof DIAGNOSTIC_CODES;
 export type DiagnosticCode = OwnCode | `asyncapi/${string}`;
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {
   code: DiagnosticCode;

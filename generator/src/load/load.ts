@@ -6,6 +6,8 @@ import { checkExtensions } from './checks/extensions.ts';
 import { checkOperations } from './checks/operations.ts';
 import { checkRefs } from './checks/refs.ts';
 import { checkTags } from './checks/tags.ts';
+import { checkTransports } from './checks/transports.ts';
+import { checkSecuritySchemes } from './checks/security.ts';
 import { checkUnusedComponents } from './checks/unused.ts';
 import type { Check, Finding } from './checks/context.ts';
 import { compareDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostic.ts';
@@ -34,7 +36,7 @@ export interface LoadResult {
   source?: SourceFile;
 }
 
-const CHECKS: readonly Check[] = [checkOperations, checkTags, checkExtensions, checkUnusedComponents];
+const CHECKS: readonly Check[] = [checkOperations, checkTags, checkTransports, checkSecuritySchemes, checkExtensions, checkUnusedComponents];
 
 /** Reads, parses and checks one AsyncAPI document. Never throws for a bad document. */
 export async function loadSpec(file: string, options: LoadOptions = {}): Promise<LoadResult> {

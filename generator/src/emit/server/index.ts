@@ -3,7 +3,7 @@ import type { ApiIR, ChannelIR, MessageIR } from '../../ir/types.ts';
 import { docInline, ident, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
-import type { EmittedFile } from '../types.ts';
+import { served, type EmittedFile } from '../types.ts';
 
 /**
  * `server.gen.ts`: a typed `create<Api>Server` over the runtime: one handler per message the
@@ -20,9 +20,9 @@ export function emitServer(api: ApiIR): EmittedFile {
   const properties = new NameScope();
 
   const firstMessageTags = api.securitySchemes.flatMap((s) => (s.auth?.credential.in === 'first-message' && s.auth.credential.message ? [s.auth.credential.message] : []));
-  const channels = api.channels.map((c) => channelParts(c, names, properties, messages, firstMessageTags));
+  const channels = served(api).map((c) => channelParts(c, names, properties, messages, firstMessageTags));
   const used = new Set(['ChannelValidator', 'ConnectionInfo', 'RuntimeServer', 'RuntimeServerOptions']);
-  for (const c of api.channels) {
+  for (const c of served(api)) {
     if (c.transport === 'ws') ['WsChannelHandlers', 'WsPeer'].forEach((n) => used.add(n));
     else if (c.transport === 'sse') ['SseChannelHandlers', 'SsePeer'].forEach((n) => used.add(n));
     else used.add('HttpChannelHandlers');
@@ -36,6 +36,7 @@ export function emitServer(api: ApiIR): EmittedFile {
       channels,
       handlersNameCode: ident(handlersName),
       optionsNameCode: ident(optionsName),
+      optionsTypeCode: optionsType(api, ident(handlersName)),
       serverNameCode: ident(serverName),
       factoryNameCode: ident(factoryName),
     }),
@@ -123,4 +124,23 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
     handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
     apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
   };
+}
+
+/**
+ * The server's options. A scheme derived from standard AsyncAPI (no `x-sw-auth`) cannot be
+ * checked without the application's verifier, so that verifier is a required option rather than
+ * a refusal of every credential at runtime.
+ */
+function optionsType(api: ApiIR, handlersCode: string): string {
+  const needed = new Set<string>();
+  for (const s of api.securitySchemes) {
+    if (!s.authDerived || !s.auth) continue;
+    if (s.auth.jwt) needed.add('jwtSecret');
+    else if (s.auth.credential.prefix?.trim().toLowerCase() === 'basic') needed.add('password');
+    else if (s.auth.credential.in === 'cookie') needed.add('session');
+    else needed.add('apiKey');
+  }
+  if (needed.size === 0) return `Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: ${handlersCode} }`;
+  const keys = [...needed].sort().map((k) => tsString(k)).join(' | ');
+  return `Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {\n  handlers: ${handlersCode};\n  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */\n  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], ${keys}>>;\n}`;
 }

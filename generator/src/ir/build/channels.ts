@@ -1,5 +1,6 @@
 import { channelIdOf, channelViews, type ChannelView } from '../../load/channels.ts';
 import { channelDispatch } from '../../load/discriminator.ts';
+import { channelTransport } from '../../load/transport.ts';
 import { getAt, isRecord, parsePointer, toPointer } from '../../load/pointer.ts';
 import { derefLocal } from '../../load/refs.ts';
 import type { NameScope } from '../names.ts';
@@ -19,7 +20,9 @@ const SIDE = { send: 'server', receive: 'client' } as const;
 export function buildChannels(doc: Record<string, unknown>, naming: ChannelNaming): ChannelIR[] {
   return channelViews(doc).map((view) => {
     const ch = view.channel;
-    const transport: Transport = view.sse ? 'sse' : hasHttpOperation(doc, view.id) ? 'http' : 'ws';
+    const derived = channelTransport(doc, view);
+    // A channel on Kafka, AMQP… is validated like a WebSocket one (payloads only), and gets no stub.
+    const transport: Transport = derived.kind === 'none' ? 'ws' : derived.kind;
     const typeName = naming.types.claim(view.id, 'pascal', 'Channel');
     const unit = transport === 'sse' ? 'event' : 'message';
     const dispatch = channelDispatch(doc, view);
@@ -50,6 +53,7 @@ export function buildChannels(doc: Record<string, unknown>, naming: ChannelNamin
       tagProperty: view.sse ? null : (property ?? (byShape ? null : 'type')),
       send: direction('send'),
       receive: direction('receive'),
+      ...(derived.kind === 'none' ? { stubless: derived.protocols } : {}),
       pointer: '#' + toPointer(view.at),
     };
     for (const [key, field] of [
@@ -100,15 +104,6 @@ function eachOperation(doc: Record<string, unknown>, channelId: string, fn: (id:
     const op = resolved.value;
     if (channelIdOf(op.channel) === channelId) fn(id, op);
   }
-}
-
-function hasHttpOperation(doc: Record<string, unknown>, channelId: string): boolean {
-  let found = false;
-  eachOperation(doc, channelId, (_id, op) => {
-    const method = getAt(op, ['bindings', 'http', 'method']);
-    if (typeof method === 'string' && method !== 'GET') found = true;
-  });
-  return found;
 }
 
 function operationsOf(doc: Record<string, unknown>, channelId: string, direction: Direction): OperationIR[] {
