@@ -11,6 +11,7 @@ export const DIAGNOSTIC_CODES = {
   'sw/remote-ref-blocked': 'a $ref to http(s) was not fetched (pass --allow-remote to allow it)',
   'sw/ref-outside-root': "a $ref to a file outside the document's folder was not read",
   'sw/ref-dangling': 'a local $ref points to nothing',
+  'sw/ref-cycle': 'a $ref cycle with no structure in between (A refers to B refers to A), which no tool can resolve',
   'sw/operation-channel-missing': 'an operation names a channel that does not exist',
   'sw/operation-message-missing': "an operation names a message that is not one of its channel's messages",
   'sw/message-without-operation': 'a channel message is used by no operation, so it has no direction',

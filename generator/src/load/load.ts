@@ -4,6 +4,7 @@ import { channelViews } from './channels.ts';
 import { checkExamples } from './checks/examples.ts';
 import { checkExtensions } from './checks/extensions.ts';
 import { checkOperations } from './checks/operations.ts';
+import { checkRefCycles } from './checks/ref-cycles.ts';
 import { checkRefs } from './checks/refs.ts';
 import { checkTags } from './checks/tags.ts';
 import { checkUnusedComponents } from './checks/unused.ts';
@@ -79,6 +80,11 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   };
 
   run('refs', checkRefs({ file, allowRemote }), { doc, channels: [], report });
+  // Everything after this point follows $refs (the parser, ajv, the IR): a cycle that never
+  // reaches structure would hang or overflow the stack there, so it ends the load here.
+  const before = diagnostics.length;
+  run('ref-cycles', checkRefCycles, { doc, channels: [], report });
+  if (diagnostics.slice(before).some((d) => d.code === 'sw/ref-cycle')) return done({ source });
   const ctx = { doc, channels: channelViews(doc), report };
   for (const check of CHECKS) run(check.name, check, ctx);
   run('examples', checkExamples({ payloads: options.payloadExamples ?? true }), ctx);
