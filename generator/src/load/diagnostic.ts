@@ -10,6 +10,8 @@ export const DIAGNOSTIC_CODES = {
   'sw/unsupported-version': 'the document is not AsyncAPI 3.0.x',
   'sw/remote-ref-blocked': 'a $ref to http(s) was not fetched (pass --allow-remote to allow it)',
   'sw/ref-outside-root': "a $ref to a file outside the document's folder was not read",
+  'sw/ref-unsupported': 'a $ref with a scheme streamwright never reads (ftp:, data:, ...)',
+  'sw/ref-blocked': 'the parser was refused a read the other ref checks did not foresee (reported so nothing becomes a silent {})',
   'sw/ref-dangling': 'a local $ref points to nothing',
   'sw/ref-cycle': 'a $ref cycle with no structure in between (A refers to B refers to A), which no tool can resolve',
   'sw/operation-channel-missing': 'an operation names a channel that does not exist',

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { checkAsyncapiSchema } from './asyncapi-schema.ts';
 import { channelViews } from './channels.ts';
 import { checkExamples } from './checks/examples.ts';
@@ -94,7 +95,16 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   const ours = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.pointer));
   try {
     // The parser (Spectral and its rule set) is loaded only when it is used.
-    const { findings } = options.rules === 'schema' ? { findings: checkAsyncapiSchema(doc) } : await (await import('./asyncapi-parser.ts')).runAsyncapiParser(file, text, { allowRemote });
+    const { findings, blocked } = options.rules === 'schema' ? { findings: checkAsyncapiSchema(doc), blocked: [] } : await (await import('./asyncapi-parser.ts')).runAsyncapiParser(file, text, { allowRemote, document: doc });
+    // The resolver answers a refused read with `{}`; checkRefs should have foreseen every one,
+    // and any it did not (a nested file's reference, say) must still fail the document.
+    const foreseen = new Set(diagnostics.map((d) => d.code));
+    for (const b of blocked) {
+      if (foreseen.has(b.reason === 'remote' ? 'sw/remote-ref-blocked' : 'sw/ref-outside-root')) continue;
+      // Relative to the document, so output does not depend on where the checkout is.
+      const name = b.reason === 'remote' ? b.uri : path.relative(path.dirname(path.resolve(file)), safeDecode(b.uri));
+      at(source, 'sw/ref-blocked', 'error', `${JSON.stringify(name)} was not read: ${b.reason === 'remote' ? 'remote references need --allow-remote' : "it is outside the document's folder"}`, []);
+    }
     for (const f of findings) {
       const pointer = '#' + toPointer(f.path);
       if (ours.has(pointer) || ours.has(pointer.replace(/\/\$ref$/, ''))) continue;
@@ -109,4 +119,12 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
