@@ -21,6 +21,8 @@ export const DIAGNOSTIC_CODES = {
   'sw/tag-duplicate': 'two messages on one channel and direction share a tag',
   'sw/untagged-not-alone': 'an untagged message shares its channel and direction with others',
   'sw/example-invalid': 'a message example does not validate against its payload or headers schema',
+  'sw/pattern-unsafe': 'a pattern that can backtrack exponentially (a repeated group holding a repetition, a backreference)',
+  'sw/example-budget': "example checks ran out of their per-document time budget; later examples were not checked",
   'sw/schema-invalid': 'a payload or headers schema cannot be compiled',
   'sw/extension-unknown': 'an x-sw-* extension that streamwright does not define',
   'sw/extension-misplaced': 'an x-sw-* extension on an object where it has no meaning',

@@ -5,6 +5,7 @@ import { channelViews } from './channels.ts';
 import { checkExamples } from './checks/examples.ts';
 import { checkExtensions } from './checks/extensions.ts';
 import { checkOperations } from './checks/operations.ts';
+import { checkPatterns } from './checks/patterns.ts';
 import { checkRefCycles } from './checks/ref-cycles.ts';
 import { checkRefs } from './checks/refs.ts';
 import { checkTags } from './checks/tags.ts';
@@ -25,7 +26,14 @@ export interface LoadOptions {
   rules?: 'full' | 'schema';
   /** Check message payload examples (default true). `generate` checks them itself, with the validators it compiles anyway. */
   payloadExamples?: boolean;
+  /**
+   * Milliseconds example checks of one document may take (default 5000). Unsafe patterns are
+   * refused before any example meets them; the budget bounds what that heuristic misses.
+   */
+  exampleBudgetMs?: number;
 }
+
+export const EXAMPLE_BUDGET_MS = 5000;
 
 export interface LoadResult {
   file: string;
@@ -88,7 +96,12 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   if (diagnostics.slice(before).some((d) => d.code === 'sw/ref-cycle')) return done({ source });
   const ctx = { doc, channels: channelViews(doc), report };
   for (const check of CHECKS) run(check.name, check, ctx);
-  run('examples', checkExamples({ payloads: options.payloadExamples ?? true }), ctx);
+  // An unsafe pattern is never run against an example: that is the hang being reported.
+  const beforePatterns = diagnostics.length;
+  run('patterns', checkPatterns, ctx);
+  if (!diagnostics.slice(beforePatterns).some((d) => d.code === 'sw/pattern-unsafe')) {
+    run('examples', checkExamples({ payloads: options.payloadExamples ?? true, budgetMs: options.exampleBudgetMs ?? EXAMPLE_BUDGET_MS }), ctx);
+  }
 
   // Where one of our checks already reported an error, the parser's finding at the same place
   // (or at the `$ref` there) says the same thing less precisely.

@@ -26,6 +26,7 @@ const cases: [string, { want: string[] }][] = [
     },
   ],
   ['proto-property.asyncapi.yaml', { want: [] }],
+  ['redos.asyncapi.yaml', { want: ['30 sw/pattern-unsafe #/components/messages/Word/payload/properties/word/pattern'] }],
   ['proto-keys.asyncapi.yaml', { want: [] }],
 ];
 
@@ -56,6 +57,12 @@ describe('hostile documents', () => {
     expect(validate(JSON.parse('{"type":"note","__proto__":5}')).ok).toBe(false);
     expect(validate(JSON.parse('{"type":"note"}')).ok).toBe(false);
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('hello');
+  });
+
+  it('stops example checks at the per-document time budget, with a located error', async () => {
+    const want = ['32 sw/example-budget #/components/messages/Tree/examples/0/payload'];
+    expect((await loadSpec(`${dir}/recursive-tree.asyncapi.yaml`, { exampleBudgetMs: -1 })).diagnostics.map(show)).toEqual(want);
+    expect((await generate(`${dir}/recursive-tree.asyncapi.yaml`, { exampleBudgetMs: -1 })).diagnostics.map(show)).toEqual(want);
   });
 
   it('names the whole cycle in the message', async () => {
