@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 // The format checks generated validators inline: in-memory and standalone validation must agree.
 import { formats } from '../../../templates/validators/prelude.js';
 import { encodeSegment, toPointer, type PathSegment } from '../load/pointer.ts';
+import { protoSafeSchema } from './proto-safe.ts';
 
 
 export interface ValidationError {
@@ -33,7 +34,7 @@ const DOCUMENT_ID = 'https://streamwright.invalid/document.json';
  */
 export function createDocumentSchemas(doc: unknown) {
   const ajv = createAjv();
-  ajv.addSchema(doc as object, DOCUMENT_ID, undefined, false);
+  ajv.addSchema(protoSafeSchema(doc) as object, DOCUMENT_ID, undefined, false);
   const cache = new Map<string, ValidateFunction>();
   return {
     compileAt(path: readonly PathSegment[]): ValidateFunction {

@@ -4,6 +4,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { ApiIR, ChannelIR, Direction, MessageIR } from '../../ir/types.ts';
 import { docInline, ident, jsDoc, tsString } from '../../render/escape.ts';
 import { AJV_OPTIONS } from '../../validate/ajv.ts';
+import { protoSafeSchema } from '../../validate/proto-safe.ts';
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
 import type { EmittedFile } from '../types.ts';
@@ -36,7 +37,7 @@ export function compilePayloads(api: ApiIR): CompiledPayloads {
   const ownProperties = api.schemas.some((d) => namesPrototypeProperty(d.schema));
   const ajv = new Ajv({ ...AJV_OPTIONS, ownProperties, code: { source: true, esm: true, lines: true, optimize: true, formats: _`formats` } });
   for (const [name, fn] of Object.entries(formats)) ajv.addFormat(name, fn as (s: string) => boolean);
-  ajv.addSchema({ $id: SCHEMA_ID, definitions: Object.fromEntries(api.schemas.map((s) => [s.id, s.schema])) }, undefined, undefined, false);
+  ajv.addSchema({ $id: SCHEMA_ID, definitions: Object.fromEntries(api.schemas.map((s) => [s.id, protoSafeSchema(s.schema)])) }, undefined, undefined, false);
   const refOf = (m: MessageIR) => `${SCHEMA_ID}#/definitions/${encodeURIComponent(m.payload)}`;
   return {
     validatorOf(m) {
