@@ -147,13 +147,13 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
 /** Matcher settings for one transcript: contract defaults, then the API's file, then the transcript's section. */
 export function settingsFor(contract: Contract, channel: ChannelIR, file: MatcherFile | undefined, transcript: string): MatcherSettings {
   const keys = [...new Set((channel.sequence?.rules ?? []).flatMap((r) => [r.key, ...Object.values(r.keyByMessage ?? {})]).filter((k): k is string => k !== undefined))];
-  const fields: MatcherSettings['fields'] = {};
+  const implied: NonNullable<MatcherSettings['implied']> = {};
   for (const m of channel.send.messages) {
     if (m.tag === null) continue;
-    fields[m.tag] = defaultFieldMatchers(contract.payloadSchema(channel, 'send', m.tag), contract.definitions);
+    implied[m.tag] = defaultFieldMatchers(contract.payloadSchema(channel, 'send', m.tag), contract.definitions);
   }
   const hb = channel.heartbeat && channel.heartbeat.mode !== 'none' ? [channel.heartbeat.message] : [];
-  const base: MatcherSettings = { order: keys.length > 0 ? 'key' : 'strict', keys, skip: hb, fields };
+  const base: MatcherSettings = { order: keys.length > 0 ? 'key' : 'strict', keys, skip: hb, fields: {}, implied };
   return mergeSettings(base, file, file?.transcripts?.[transcript]);
 }
 
