@@ -68,6 +68,7 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   const exercised = new Set<string>();
   const addresses = new Map<string, { parameters: Record<string, string>; query: Record<string, string> }>();
   const probeCredentials = new Map<string, Credentials>();
+  const openAddress = new Set<string>();
 
   const files = options.transcripts ? await transcriptFiles(options.transcripts) : [];
   for (const file of files) {
@@ -98,10 +99,13 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
     }
     const channel = contract.channel(t.header.channel);
     const own = (await options.credentialsFor?.(caseName)) ?? (await options.credentialsFor?.(name)) ?? credentials.forTranscript(caseName);
-    if (channel && t.handshake.status < 400 && !addresses.has(channel.id)) {
-      // A probe opens the address of the channel's first accepted transcript, as that transcript's principal.
+    if (channel && t.handshake.status < 400 && (!addresses.has(channel.id) || (!openAddress.has(channel.id) && stayedOpen(t)))) {
+      // A probe opens the address of the channel's first transcript whose connection stayed open
+      // until the client closed it (else its first accepted one), as that transcript's principal:
+      // an address the server accepts and then refuses (4403, 4404) says nothing about the rest.
       addresses.set(channel.id, { parameters: t.header.parameters, query: t.header.query });
       probeCredentials.set(channel.id, own);
+      if (stayedOpen(t)) openAddress.add(channel.id);
     }
     const settings = channel ? settingsFor(contract, channel, matcherFile, caseName) : mergeSettings({ order: 'strict', keys: [], skip: [], fields: {} });
     const replayed = await replayTranscript(t, caseName, { contract, target, credentials: own, settings, timeScale, jitterMs, timeoutMs });
@@ -142,6 +146,12 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
     coverage,
     summary: summarize(cases),
   };
+}
+
+/** Whether a recorded connection was accepted and stayed open until the client closed it. */
+export function stayedOpen(t: Transcript): boolean {
+  const accepted = t.header.transport === 'ws' ? t.handshake.status === 101 : t.handshake.status >= 200 && t.handshake.status < 300;
+  return accepted && t.close?.by === 'client';
 }
 
 /** Matcher settings for one transcript: contract defaults, then the API's file, then the transcript's section. */
