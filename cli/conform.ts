@@ -14,7 +14,8 @@ fast as the server answers, and checks:
   probes      what the contract implies without a transcript: no credential is refused, each
               scheme's credential is accepted, an oversize frame and a malformed frame get the
               contract's answer, heartbeats come in time, a silent client is closed (pong
-              timeout), SSE resumes with Last-Event-ID without repeating or skipping, the
+              timeout), an SSE response has the contract's headers and retry: field, SSE
+              resumes with Last-Event-ID without repeating or skipping, the
               rate limit answers a burst past it, the connection limit admits exactly its
               number and refuses the next, each as the contract says
 

@@ -38,6 +38,17 @@ describe('conform against the reference servers', () => {
     expect(junit).not.toContain('<failure');
   });
 
+  it('probes open an address whose recorded connection stayed open, not one refused after the upgrade', async () => {
+    // agent-task-forbidden (agent-02's stream with agent-01's token, closed 4403) sorts before
+    // agent-task-stream: probes opening its address were refused and failed a correct server.
+    const ref = running.find((r) => r.api === 'release-orchestrator')!;
+    const only = mkdtempSync(path.join(tmpdir(), 'sw-conform-address-'));
+    for (const name of ['agent-task-forbidden', 'agent-task-stream']) copyFileSync(`${SUITE('release-orchestrator')}/${name}.jsonl`, path.join(only, `${name}.jsonl`));
+    const report = await conform({ spec: 'spec/release-orchestrator.asyncapi.yaml', target: ref.origin, transcripts: only, credentials: ref.credentials, credentialsFor: ref.credentialsFor, timeScale: SCALE, timeoutMs: 2000, probes: ['heartbeat', 'malformed-frame'] });
+    expect(report.summary.failed, renderText(report)).toBe(0);
+    expect(report.cases.filter((c) => c.kind === 'probe' && c.channel === 'agentTaskStream' && !c.skipped).length).toBeGreaterThan(0);
+  });
+
   it('the CLI reads `serve --json` credentials, writes JUnit and exits 0', async () => {
     const ref = running.find((r) => r.api === 'agnt5')!;
     const creds = path.join(dir, 'creds.jsonl');

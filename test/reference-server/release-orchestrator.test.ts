@@ -495,6 +495,28 @@ describe('agent task stream', () => {
     await c.close();
   });
 
+  it("never sends a closed connection's cancellations to the agent's next connection, which is offered work at once", async () => {
+    // Regression: the tasks of a closed stream stayed open (blocking MAX_OPEN_TASKS) and their
+    // cancellations went to the agent's next stream, which had never been assigned them.
+    const own = await start({ scale: 0.01 });
+    const agent = AGENT_IDS[AGENT_IDS.length - 1]!;
+    const t = await token(agent);
+    const first = connect(own.port, `${agentPath(agent)}?token=${t}`);
+    await first.until(() => first.ofType('task_assigned').length === 3, 10_000);
+    await first.close();
+    const ids = first.ofType('task_assigned').map((m) => (m.task as { taskId: string }).taskId);
+    await first.until(() => own.ref.broker.tasksOf(agent).every((r) => r.state !== 'assigned' && r.state !== 'running'), 10_000);
+    const next = connect(own.port, `${agentPath(agent)}?token=${t}`);
+    // Later than the third task's cancellation would have fired (CANCEL_AFTER_MS), and later than a first offer.
+    await next.until(() => next.ofType('task_assigned').length >= 2, 10_000);
+    const assigned = next.ofType('task_assigned').map((m) => (m.task as { taskId: string }).taskId);
+    for (const cancelled of next.ofType('task_cancelled')) expect(assigned).toContain(cancelled.taskId);
+    // The withdrawn work is offered again first.
+    expect(assigned[0]).toBe(ids[0]);
+    await next.close();
+    await own.ref.close();
+  });
+
   it('sends task_cancelled only on the stream the task was assigned on when an agent has two open', async () => {
     const own = await start();
     const agent = AGENT_IDS[0]!;

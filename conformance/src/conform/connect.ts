@@ -35,6 +35,8 @@ export interface Connection {
   readonly frames: Received[];
   /** When each client frame left (ms since the epoch): a rate limit counts them all. */
   readonly sentAt: number[];
+  /** SSE `retry:` values as they arrived (a block without data is no event, but its retry counts). */
+  readonly retries: number[];
   readonly opened: Promise<Opened>;
   readonly ended: Promise<Ended>;
   /** Resolves true when `check()` holds, false after `timeoutMs`; re-checked on every frame and at the end. */
@@ -56,6 +58,7 @@ export interface ConnectOptions {
 abstract class BaseConnection implements Connection {
   readonly frames: Received[] = [];
   readonly sentAt: number[] = [];
+  readonly retries: number[] = [];
   readonly start = Date.now();
   protected waiters = new Set<() => void>();
   protected endInfo: Ended | undefined;
@@ -206,6 +209,10 @@ class SseConnection extends BaseConnection {
           if (field === 'data') data.push(value);
           else if (field === 'id') id = value;
           else if (field === 'event') event = value;
+          else if (field === 'retry' && /^\d+$/.test(value)) {
+            this.retries.push(Number(value));
+            this.wake();
+          }
         }
         if (buffer.length > 16 * 1024 * 1024) this.close();
       });

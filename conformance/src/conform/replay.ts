@@ -10,7 +10,7 @@ import { connectSse, connectWs, originFor, type Connection } from './connect.ts'
 import type { Contract } from './contract.ts';
 import type { Credentials } from './credentials.ts';
 import { parseFrames, schemaFindings, sequenceFindings, type ServerFrame } from './frames.ts';
-import { matchTranscript, type RecordedFrame } from './match.ts';
+import { allArrived, matchTranscript, type RecordedFrame } from './match.ts';
 import { matcherAt, type MatcherSettings } from './matchers.ts';
 import type { CaseResult, Finding } from './report.ts';
 
@@ -138,16 +138,14 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
     }
     return { tag: recordedTag(f), payload, json, text: f.text, line: lineOf.get(f) ?? 0 };
   };
-  const serverCount = () => parseFrames(channel, conn.frames).filter((f) => f.tag === null || !skip.has(f.tag)).length;
-  // Order `none` (live broadcast streams): wait for the recorded messages by tag, not by count.
-  const satisfied = (need: number) => {
-    if (o.settings.order !== 'none') return serverCount() >= need;
-    const want = new Map<string | null, number>();
-    for (const r of recordedServer.slice(0, need)) want.set(r.tag, (want.get(r.tag) ?? 0) + 1);
-    const got = new Map<string | null, number>();
-    for (const f of parseFrames(channel, conn.frames)) got.set(f.tag, (got.get(f.tag) ?? 0) + 1);
-    return [...want].every(([tag, n]) => (got.get(tag) ?? 0) >= n);
-  };
+  // Wait for the recorded messages themselves (as the order mode pairs them), never for a count:
+  // a live message the recording does not have must not end the wait for one it does.
+  const satisfied = (need: number) =>
+    allArrived(
+      recordedServer.slice(0, need),
+      parseFrames(channel, conn.frames).filter((f) => f.tag === null || !skip.has(f.tag)),
+      o.settings,
+    );
 
   // Walk the recording: each client frame waits for the server messages recorded before it.
   let expectedBefore = 0;

@@ -66,6 +66,7 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   const exercised = new Set<string>();
   const addresses = new Map<string, { parameters: Record<string, string>; query: Record<string, string> }>();
   const probeCredentials = new Map<string, Credentials>();
+  const openAddress = new Set<string>();
 
   const files = options.transcripts ? await transcriptFiles(options.transcripts) : [];
   for (const file of files) {
@@ -96,10 +97,13 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
     }
     const channel = contract.channel(t.header.channel);
     const own = (await options.credentialsFor?.(caseName)) ?? (await options.credentialsFor?.(name)) ?? credentials.forTranscript(caseName);
-    if (channel && t.handshake.status < 400 && !addresses.has(channel.id)) {
-      // A probe opens the address of the channel's first accepted transcript, as that transcript's principal.
+    if (channel && t.handshake.status < 400 && (!addresses.has(channel.id) || (!openAddress.has(channel.id) && stayedOpen(t)))) {
+      // A probe opens the address of the channel's first transcript whose connection stayed open
+      // until the client closed it (else its first accepted one), as that transcript's principal:
+      // an address the server accepts and then refuses (4403, 4404) says nothing about the rest.
       addresses.set(channel.id, { parameters: t.header.parameters, query: t.header.query });
       probeCredentials.set(channel.id, own);
+      if (stayedOpen(t)) openAddress.add(channel.id);
     }
     const settings = channel ? settingsFor(contract, channel, matcherFile, caseName) : mergeSettings({ order: 'strict', keys: [], skip: [], fields: {} });
     const replayed = await replayTranscript(t, caseName, { contract, target, credentials: own, settings, timeScale, jitterMs, timeoutMs });
@@ -142,16 +146,22 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   };
 }
 
+/** Whether a recorded connection was accepted and stayed open until the client closed it. */
+export function stayedOpen(t: Transcript): boolean {
+  const accepted = t.header.transport === 'ws' ? t.handshake.status === 101 : t.handshake.status >= 200 && t.handshake.status < 300;
+  return accepted && t.close?.by === 'client';
+}
+
 /** Matcher settings for one transcript: contract defaults, then the API's file, then the transcript's section. */
 export function settingsFor(contract: Contract, channel: ChannelIR, file: MatcherFile | undefined, transcript: string): MatcherSettings {
   const keys = [...new Set((channel.sequence?.rules ?? []).flatMap((r) => [r.key, ...Object.values(r.keyByMessage ?? {})]).filter((k): k is string => k !== undefined))];
-  const fields: MatcherSettings['fields'] = {};
+  const implied: NonNullable<MatcherSettings['implied']> = {};
   for (const m of channel.send.messages) {
     if (m.tag === null) continue;
-    fields[m.tag] = defaultFieldMatchers(contract.payloadSchema(channel, 'send', m.tag), contract.definitions);
+    implied[m.tag] = defaultFieldMatchers(contract.payloadSchema(channel, 'send', m.tag), contract.definitions);
   }
   const hb = channel.heartbeat && channel.heartbeat.mode !== 'none' ? [channel.heartbeat.message] : [];
-  const base: MatcherSettings = { order: keys.length > 0 ? 'key' : 'strict', keys, skip: hb, fields };
+  const base: MatcherSettings = { order: keys.length > 0 ? 'key' : 'strict', keys, skip: hb, fields: {}, implied };
   return mergeSettings(base, file, file?.transcripts?.[transcript]);
 }
 
