@@ -1,3 +1,4 @@
+import { consolePageForIR, consolePages } from '../generator/src/console-page.ts';
 import { createMockServer, loadContract, type FaultOptions, type MockOptions } from '../mock/index.ts';
 import { formatDiagnostic } from './format.ts';
 import { EXIT, stopSignal, type CliIO, type ParsedValues } from './io.ts';
@@ -5,7 +6,7 @@ import { EXIT, stopSignal, type CliIO, type ParsedValues } from './io.ts';
 export const SERVE_MOCK_HELP = `Usage: streamwright serve <spec.yaml> [--port <n>] [--host <addr>] [--rate <n>] [--count <n>]
                          [--data examples|generated] [--seed <n>] [--time-scale <x>] [--jwt-secret <s>]
                          [--delay <ms>|<min>-<max>] [--drop <p>] [--duplicate <p>] [--reorder <p>]
-                         [--disconnect-after <frames>|<ms>ms] [--cors <origin>]... [--json]
+                         [--disconnect-after <frames>|<ms>ms] [--cors <origin>]... [--json] [--no-console]
 
 Runs a mock of any AsyncAPI 3 document: every channel served as the document says (WebSocket,
 SSE, HTTP; auth, limits, heartbeats), each connection streamed the server's messages (examples,
@@ -32,6 +33,7 @@ Options:
   --disconnect-after <n>  cut each connection (no close frame) after n frames, or after <n>ms
   --cors <origin>         let pages on <origin> read the SSE and HTTP endpoints (CORS); repeatable
   --json                  one JSON line: {api, mock, origin, port, channels, credentials}
+  --no-console            do not serve the live console at /_console
 `;
 
 /** Flags only the mock takes (the shared ones, --host --seed --time-scale --cors --json --help, are serve's). */
@@ -115,7 +117,8 @@ export async function serveMock(spec: string, values: ParsedValues, io: CliIO, s
     io.stderr.write(`streamwright serve: cannot mock ${spec}: the document has errors\n`);
     return EXIT.problems;
   }
-  const mock = createMockServer(loaded.contract, options);
+  const contract = loaded.contract;
+  const mock = createMockServer(contract, values['no-console'] ? options : { ...options, pages: consolePages(() => consolePageForIR(contract.ir, spec)) });
   const stop = stopSignal(signals);
   let port: number;
   try {
@@ -136,6 +139,7 @@ export async function serveMock(spec: string, values: ParsedValues, io: CliIO, s
     io.stdout.write(`${api} (mock of ${spec})  ${origin}\n`);
     for (const c of channels) io.stdout.write(`  ${(c.method ?? 'WS').padEnd(4)} ${c.url}\n       sends ${c.sends.join(', ') || '-'}; accepts ${c.receives.join(', ') || '-'}\n`);
     for (const c of credentials) io.stdout.write(`  credential ${c.scheme}: ${c.usage}\n    ${c.value}\n`);
+    if (!values['no-console']) io.stdout.write(`  console ${origin}/_console\n`);
     io.stdout.write('\nReady. Ctrl-C stops the mock.\n');
   }
   await stop.stopped;

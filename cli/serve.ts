@@ -1,13 +1,16 @@
+import { consolePages, referenceConsolePage } from '../generator/src/console-page.ts';
 import { startReferenceServers, type RunningReference } from '../reference-server/index.ts';
 import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, SERVE_MOCK_HELP, serveMock } from './serve-mock.ts';
 
-export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--cors <origin>]... [--json]
+export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--cors <origin>]... [--json] [--no-console]
 
 Starts the reference servers of the four seed APIs, each on its own port (port base + 0..3:
 steadybase, release-orchestrator, agnt5, agent-workspace; default base 3000), and prints for each
 its URLs and a ready-to-use development credential per auth scheme. Development secrets are
-generated at start. Stops on SIGINT / SIGTERM with a graceful shutdown.
+generated at start. Each server also serves a live console at /_console: connect to a channel
+from the browser, watch frames validated against the contract, send examples, download a
+transcript for \`conform\`. Stops on SIGINT / SIGTERM with a graceful shutdown.
 
 With a document, \`streamwright serve <spec.yaml>\` runs a mock of it instead: see
 \`streamwright serve <spec.yaml> --help\`.
@@ -20,6 +23,7 @@ Options:
   --cors <origin>    let pages on <origin> (e.g. http://localhost:5173) read the SSE and HTTP
                      endpoints and present the session cookie; repeat for more origins
   --json             one JSON object per API per line: {api, urls, credentials}
+  --no-console       do not serve the live console at /_console
 `;
 
 export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.EventEmitter = process): Promise<number> {
@@ -31,6 +35,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     seed: { type: 'string' },
     cors: { type: 'string', multiple: true },
     json: { type: 'boolean' },
+    'no-console': { type: 'boolean' },
   });
   if (typeof line === 'number') return line;
   const { values, positionals, usage } = line;
@@ -61,7 +66,8 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   const stop = stopSignal(signals);
   let running: RunningReference[];
   try {
-    running = await startReferenceServers({ portBase, host, reference: { timeScale, seed, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}), onError: () => undefined } });
+    const pages = values['no-console'] ? undefined : (api: string) => consolePages(() => referenceConsolePage(api));
+    running = await startReferenceServers({ portBase, host, ...(pages ? { pages } : {}), reference: { timeScale, seed, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}), onError: () => undefined } });
   } catch (e) {
     stop.release();
     io.stderr.write(`streamwright serve: cannot start: ${(e as Error).message}\n`);
@@ -75,6 +81,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     } else {
       io.stdout.write(`${r.api}  ${r.origin}\n`);
       for (const url of urls) io.stdout.write(`  ${url}\n`);
+      if (!values['no-console']) io.stdout.write(`  console ${r.origin}/_console\n`);
       for (const c of credentials) io.stdout.write(`  credential ${c.scheme}: ${c.usage}\n    ${c.value}\n`);
       io.stdout.write('\n');
     }

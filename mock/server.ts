@@ -26,6 +26,8 @@ export interface MockOptions {
   timeScale?: number;
   /** Cross-origin browser access to SSE and HTTP channels. */
   cors?: CorsOptions;
+  /** Extra pages at exact paths (the dev console); see the runtime's `pages`. */
+  pages?: Readonly<Record<string, () => Promise<string>>>;
   onError?(error: Error): void;
 }
 
@@ -231,6 +233,7 @@ export function createMockServer(contract: MockContract, options: MockOptions = 
     auth: auth.verifiers,
     timeScale: options.timeScale ?? 1,
     cors: options.cors,
+    ...(options.pages ? { pages: options.pages } : {}),
     invalidFrameErrorCode: (channelId, frame) => {
       const channel = channels.get(channelId);
       if (frame) lastRefusal = { error: frame.error };

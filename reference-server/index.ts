@@ -18,12 +18,13 @@ export interface RunningReference {
 }
 
 /** Starts every reference server on consecutive ports; closes those already started if one fails. */
-export async function startReferenceServers(options: { portBase: number; host: string; reference?: ReferenceOptions }): Promise<RunningReference[]> {
+export async function startReferenceServers(options: { portBase: number; host: string; reference?: ReferenceOptions; pages?: (api: string) => ReferenceOptions['pages'] }): Promise<RunningReference[]> {
   const running: RunningReference[] = [];
   try {
     for (const [i, entry] of REFERENCE_APIS.entries()) {
       const create = (await entry.load()) as (o?: ReferenceOptions) => ReferenceServer;
-      const server = create(options.reference);
+      const pages = options.pages?.(entry.api);
+      const server = create(pages ? { ...options.reference, pages } : options.reference);
       const { port } = await server.listen(options.portBase === 0 ? 0 : options.portBase + i, options.host);
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       running.push({ api: entry.api, server, port, origin: `http://${host}:${port}` });

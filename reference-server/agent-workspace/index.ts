@@ -107,6 +107,7 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
     // SSE: the client sends no frames, so there is no invalid-frame error.
     invalidFrameErrorCode: () => undefined,
     timeScale,
+    ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
     now: clock.now,
     ...(options.onError ? { onError: (e: Error) => report(e) } : {}),

@@ -238,6 +238,7 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
     heartbeatMessage: (channel): Heartbeat | undefined => (WS_CHANNELS.has(channel) ? { type: 'heartbeat', timestamp: clock.iso() } : undefined),
     invalidFrameErrorCode: (channel) => (WS_CHANNELS.has(channel) ? 'invalid_message' : undefined),
     timeScale,
+    ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
     onError: (error) => report(error),
   });

@@ -25,6 +25,8 @@ export interface ReferenceOptions {
    * responses (CORS); their origins may also present cookie credentials.
    */
   cors?: CorsOptions;
+  /** Extra pages served at exact paths (the dev console); see the runtime's `pages`. */
+  pages?: Readonly<Record<string, () => Promise<string>>>;
   /** Told about every error the runtime handles. */
   onError?(error: Error): void;
 }

@@ -81,6 +81,7 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
       return frames.peekCode();
     },
     timeScale,
+    ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
     onError: (error) => report(error),
   });

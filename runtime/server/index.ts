@@ -246,8 +246,17 @@ export class RuntimeServer {
     });
   }
 
+  private pageAt(req: IncomingMessage): (() => Promise<string>) | undefined {
+    const pages = this.options.pages;
+    if (!pages || (req.method !== 'GET' && req.method !== 'HEAD')) return undefined;
+    const path = (req.url ?? '').split('?')[0]!;
+    return Object.hasOwn(pages, path) ? pages[path] : undefined;
+  }
+
   private async onRequest(req: IncomingMessage, res: ServerResponse) {
     if (this.closing) return json(res, 503, { error: 'shutting down' });
+    const page = this.pageAt(req);
+    if (page) return servePage(res, await page());
     const found = this.route(req);
     if (!found) {
       this.report(new StreamwrightError('SW_NOT_FOUND', `nothing at ${req.method} ${req.url}`, { status: 404 }));
@@ -502,6 +511,17 @@ function sameParams(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** A page that runs only its own inline script, talks only to this origin, and is never framed. */
+function servePage(res: ServerResponse, html: string) {
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  });
+  res.end(html);
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {

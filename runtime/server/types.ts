@@ -93,6 +93,11 @@ export interface RuntimeServerOptions {
   now?: () => number;
   /** Told about every error the runtime handles (bad frames, handler failures); never throws. */
   onError?(error: Error, info?: { channel?: string; connection?: number }): void;
+  /**
+   * Self-contained HTML pages answered at exact paths on GET (the dev console at `/_console`),
+   * before channel routing; each is rendered on first request by its function.
+   */
+  pages?: Readonly<Record<string, () => Promise<string>>>;
 }
 
 /** Close codes the runtime uses beyond those the contract names. */
