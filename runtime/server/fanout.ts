@@ -10,6 +10,11 @@ export interface StreamReader {
   cursor: string | undefined;
   /** Set while the reader's replay is being fetched: live events wait here. */
   held: BusSseEvent[] | undefined;
+  /**
+   * Set once joined, until a live event past the cursor arrives: on a bus whose live path and
+   * lookups are separate connections, events the replay had may still come in live.
+   */
+  fresh: boolean;
   writeEncoded(encoded: string): void;
   write(id: string, event: string, data: string, burst?: boolean): void;
 }
@@ -101,6 +106,10 @@ export class Fanout implements BusNode {
         peer.held.push(event);
         continue;
       }
+      if (peer.fresh) {
+        if (peer.cursor !== undefined && !this.bus.after(event.id, peer.cursor)) continue;
+        peer.fresh = false;
+      }
       peer.writeEncoded((encoded ??= encodeSse({ id: event.id, event: event.event, data: event.data })));
       peer.cursor = event.id;
     }
@@ -134,6 +143,7 @@ export class Fanout implements BusNode {
       reader.write(e.id, e.event, e.data, true);
       reader.cursor = e.id;
     }
+    reader.fresh = true;
     return joined.replay !== undefined;
   }
 

@@ -436,6 +436,7 @@ class SsePeerImpl implements SsePeer, StreamReader {
   resumed = false;
   cursor: string | undefined;
   held: StreamReader['held'];
+  fresh = false;
 
   constructor(
     info: ConnectionInfo,
