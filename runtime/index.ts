@@ -6,6 +6,9 @@ export * from './errors.ts';
 export * from './address.ts';
 export * from './backoff.ts';
 export { createRuntimeServer, RuntimeServer, CLOSE } from './server/index.ts';
+export { memoryBus } from './bus/memory.ts';
+export { redisBus, type RedisBusOptions } from './bus/redis.ts';
+export type { Bus, BusNode, BusSseEvent, BusWsMessage, StreamJoin } from './bus/types.ts';
 export type {
   ChannelValidator,
   ConnectionInfo,

@@ -1,15 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { encodeSse } from '../sse/encode.ts';
-import { textFrame } from '../ws/frame.ts';
 import { compileAddress, type AddressMatcher } from '../address.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import type { ChannelDescription } from '../contract.ts';
 import { StreamwrightError } from '../errors.ts';
 import { SseConnection } from '../sse/connection.ts';
-import { SseHistory } from '../sse/hub.ts';
 import { answerPreflight, applyCors, isPreflight } from './cors.ts';
+import { Fanout, type SseStream, type StreamReader } from './fanout.ts';
 import { authenticateRequest, schemesFor } from './security.ts';
 import {
   CLOSE,
@@ -29,11 +27,6 @@ interface Route {
   matcher: AddressMatcher;
 }
 
-interface SseStream {
-  history: SseHistory;
-  peers: Set<SsePeerImpl>;
-}
-
 const MAX_HTTP_BODY = 1 << 20;
 
 /**
@@ -47,14 +40,15 @@ export class RuntimeServer {
   private readonly routes: Route[];
   private readonly wss = new Map<string, WebSocketServer>();
   private readonly sessions = new Set<WsSession>();
-  private readonly connectionCounts = new Map<string, number>();
-  private readonly streams = new Map<string, SseStream>();
+  /** Broadcasts, SSE streams and connection counts, through the bus (runtime/server/fanout.ts). */
+  private readonly fanout: Fanout;
   private readonly sseTimers = new Set<NodeJS.Timeout>();
   private nextId = 1;
   private closing = false;
 
   constructor(options: RuntimeServerOptions) {
     this.options = options;
+    this.fanout = new Fanout(options.api.name, options.bus, () => this.sessions, (e) => this.report(e));
     this.routes = Object.values(options.api.channels).map((channel) => ({ channel, matcher: compileAddress(channel.address) }));
     for (const { channel } of this.routes) {
       if (channel.transport !== 'ws') continue;
@@ -77,7 +71,8 @@ export class RuntimeServer {
     });
   }
 
-  listen(port: number, host = '127.0.0.1'): Promise<{ port: number }> {
+  async listen(port: number, host = '127.0.0.1'): Promise<{ port: number }> {
+    await this.fanout.start();
     return new Promise((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(port, host, () => {
@@ -87,38 +82,45 @@ export class RuntimeServer {
     });
   }
 
-  /** Validates once, serialises once, sends to every open WebSocket on the channel (and matching parameters). */
+  /**
+   * Validates once, serialises once, and sends to every open WebSocket on the channel (and
+   * matching parameters) on every instance of the bus. Returns the connections reached on this
+   * instance.
+   */
   broadcast(channelId: string, message: unknown, params?: Readonly<Record<string, string>>): number {
     this.validateOutbound(channelId, message);
-    const frame = textFrame(JSON.stringify(message));
-    let delivered = 0;
-    for (const session of this.sessions) {
-      if (session.channel !== channelId || !session.isOpen || !sameParams(session.params, params)) continue;
-      session.sendFrame(frame);
-      delivered++;
-    }
-    return delivered;
+    return this.fanout.broadcast({ channel: channelId, ...(params ? { params } : {}), text: JSON.stringify(message) });
   }
 
-  /** Publishes an SSE event on a stream (kept for Last-Event-ID replay). */
+  /** Validates and sends to one WebSocket connection, on whichever instance holds it (see address()). */
+  sendTo(channelId: string, address: string, message: unknown): number {
+    this.validateOutbound(channelId, message);
+    return this.fanout.broadcast({ channel: channelId, to: address, text: JSON.stringify(message) });
+  }
+
+  /** A connection's address on the bus, valid on every instance, for sendTo(). */
+  address(peer: { readonly id: number }): string {
+    return this.fanout.address(peer.id);
+  }
+
+  /**
+   * Publishes an SSE event on a stream (kept for Last-Event-ID replay) to its readers on every
+   * instance of the bus. Returns the readers on this instance.
+   */
   publish(channelId: string, event: string, data: unknown, params: Readonly<Record<string, string>> = {}): number {
     const validate = this.options.validators[channelId]?.send;
     if (this.options.validateOutbound !== false && validate) {
       const verdict = validate(event, data);
       if (!verdict.ok) throw new StreamwrightError('SW_OUTBOUND_INVALID', `refusing to publish an invalid ${event} on ${channelId}`, { details: verdict.errors ?? [] });
     }
-    const stream = this.stream(channelId, params);
-    const stored = stream.history.next(event, JSON.stringify(data));
-    const encoded = encodeSse({ id: stored.id, event, data: stored.data });
-    for (const peer of stream.peers) peer.writeEncoded(encoded);
-    return stream.peers.size;
+    return this.fanout.publish(this.stream(channelId, params), event, JSON.stringify(data));
   }
 
-  /** Open WebSocket sessions and SSE peers, for applications that address clients one by one. */
+  /** Open WebSocket sessions and SSE peers of this instance, for applications that address clients one by one. */
   connections(channelId: string): { ws: WsSession[]; sse: SsePeer[] } {
     return {
       ws: [...this.sessions].filter((s) => s.channel === channelId && s.isOpen),
-      sse: [...this.streams.entries()].filter(([key]) => key.startsWith(channelId + '\0')).flatMap(([, s]) => [...s.peers]),
+      sse: this.fanout.channelStreams(channelId).flatMap((s) => [...s.peers] as SsePeerImpl[]),
     };
   }
 
@@ -126,7 +128,7 @@ export class RuntimeServer {
   async close(): Promise<void> {
     this.closing = true;
     for (const session of this.sessions) session.shutdown();
-    for (const stream of this.streams.values()) for (const peer of stream.peers) peer.end();
+    for (const peer of this.fanout.readers()) (peer as SsePeerImpl).end();
     for (const t of this.sseTimers) clearTimeout(t);
     this.sseTimers.clear();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -136,6 +138,7 @@ export class RuntimeServer {
     for (const wss of this.wss.values()) for (const client of wss.clients) client.terminate();
     this.http.closeAllConnections();
     await closed;
+    await this.fanout.stop();
   }
 
   // ---- routing ----
@@ -184,7 +187,7 @@ export class RuntimeServer {
     const principal = outcome.kind === 'accepted' ? outcome.principal : undefined;
     const limitKey = this.connectionKey(channel, url, principal);
     const maxConnections = channel.limits?.maxConnections;
-    const overLimit = maxConnections !== undefined && limitKey !== undefined && (this.connectionCounts.get(limitKey) ?? 0) >= maxConnections.limit;
+    const overLimit = maxConnections !== undefined && limitKey !== undefined && (await this.fanout.bus.count(limitKey)) >= maxConnections.limit;
     if (overLimit && maxConnections.onExceed.action === 'reject') {
       this.report(new StreamwrightError('SW_TOO_MANY_CONNECTIONS', undefined, { status: maxConnections.onExceed.httpStatus ?? 429 }), channel.id);
       return rejectUpgrade(socket, maxConnections.onExceed.httpStatus ?? 429, 'too many connections');
@@ -219,15 +222,21 @@ export class RuntimeServer {
             return refuse(outcome.onFailure.errorCode, outcome.onFailure.closeCode ?? CLOSE.policy, outcome.error.message);
           }
           const key = this.connectionKey(channel, url, s.principal);
-          if (maxConnections && key !== undefined && (overLimit || (this.connectionCounts.get(key) ?? 0) >= maxConnections.limit)) {
+          const tooMany = () => {
             this.report(new StreamwrightError('SW_TOO_MANY_CONNECTIONS'), channel.id);
-            return refuse(maxConnections.onExceed.errorCode, maxConnections.onExceed.closeCode ?? CLOSE.policy, 'too many connections');
-          }
+            return refuse(maxConnections!.onExceed.errorCode, maxConnections!.onExceed.closeCode ?? CLOSE.policy, 'too many connections');
+          };
+          if (maxConnections && key !== undefined && (overLimit || (await this.fanout.bus.count(key)) >= maxConnections.limit)) return tooMany();
           const refusal = outcome.kind === 'accepted' ? early : await handlers.authorize?.(s);
           if (refusal) return 'errorCode' in refusal ? refuse(refusal.errorCode, refusal.closeCode, refusal.message) : refuse(undefined, CLOSE.policy, 'refused');
-          // Only connections that got through count towards the limit.
-          if (key !== undefined) {
-            this.connectionCounts.set(key, (this.connectionCounts.get(key) ?? 0) + 1);
+          // Only connections that got through count towards the limit (on every instance of the bus).
+          if (maxConnections && key !== undefined) {
+            if (!(await this.fanout.bus.acquire(key, maxConnections.limit))) return tooMany();
+            // The socket may have closed while the count was taken (onClosed has run: nothing to release then).
+            if (!this.sessions.has(s)) {
+              this.fanout.bus.release(key);
+              return false;
+            }
             countedKeys.set(s, key);
           }
           return true;
@@ -235,11 +244,7 @@ export class RuntimeServer {
         onClosed: (s) => {
           this.sessions.delete(s);
           const key = countedKeys.get(s);
-          if (key !== undefined) {
-            const n = (this.connectionCounts.get(key) ?? 1) - 1;
-            if (n <= 0) this.connectionCounts.delete(key);
-            else this.connectionCounts.set(key, n);
-          }
+          if (key !== undefined) this.fanout.bus.release(key);
         },
       });
       this.sessions.add(session);
@@ -326,12 +331,12 @@ export class RuntimeServer {
       res.flushHeaders();
       const stream = this.stream(channel.id, info.params);
       const connection = new SseConnection(res, this.options.maxBufferedBytes ?? 1 << 20);
-      const lastEventId = headerValue(req.headers['last-event-id']);
-      const replay = lastEventId !== undefined && spec?.resume?.lastEventId ? stream.history.after(lastEventId) : undefined;
-      const peer = new SsePeerImpl(info, connection, stream, this, replay !== undefined);
+      const lastEventId = spec?.resume?.lastEventId ? headerValue(req.headers['last-event-id']) : undefined;
+      const peer = new SsePeerImpl(info, connection, stream, this.fanout, this);
       if (spec?.retryMs !== undefined) connection.write({ retry: Math.round(spec.retryMs * scale) });
-      for (const e of replay ?? []) peer.write(e.id, e.event, e.data, true);
-      stream.peers.add(peer);
+      const joining = this.fanout.join(stream, peer, lastEventId);
+      peer.resumed = await joining;
+      if (!connection.isOpen) return this.fanout.leave(stream, peer);
 
       const timers: NodeJS.Timeout[] = [];
       const every = (ms: number, fn: () => void) => {
@@ -356,7 +361,7 @@ export class RuntimeServer {
       }
       connection.onClose(() => {
         for (const t of timers) clearTimeout(t);
-        stream.peers.delete(peer);
+        this.fanout.leave(stream, peer);
         try {
           handlers.close?.(peer);
         } catch (e) {
@@ -388,14 +393,7 @@ export class RuntimeServer {
   }
 
   private stream(channelId: string, params: Readonly<Record<string, string>>): SseStream {
-    const key = channelId + '\0' + JSON.stringify(Object.entries(params).sort());
-    let stream = this.streams.get(key);
-    if (!stream) {
-      const channel = this.options.api.channels[channelId];
-      stream = { history: new SseHistory(channel?.sse?.resume?.bufferSize ?? 0), peers: new Set() };
-      this.streams.set(key, stream);
-    }
-    return stream;
+    return this.fanout.stream(channelId, params, this.options.api.channels[channelId]?.sse?.resume?.bufferSize ?? 0);
   }
 
   private connectionKey(channel: ChannelDescription, url: URL, principal: Principal | undefined): string | undefined {
@@ -437,20 +435,24 @@ const countedKeys = new WeakMap<WsSession, string>();
 const ACCEPTED_PROTOCOL = Symbol('streamwright.acceptedProtocol');
 type RequestWithProtocol = IncomingMessage & { [ACCEPTED_PROTOCOL]?: string };
 
-class SsePeerImpl implements SsePeer {
+class SsePeerImpl implements SsePeer, StreamReader {
   readonly id: number;
   readonly channel: string;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly principal: Principal | undefined;
   readonly request: IncomingMessage;
+  resumed = false;
+  cursor: string | undefined;
+  held: StreamReader['held'];
+  fresh = false;
 
   constructor(
     info: ConnectionInfo,
     private readonly connection: SseConnection,
     private readonly stream: SseStream,
+    private readonly fanout: Fanout,
     private readonly server: RuntimeServer,
-    readonly resumed: boolean,
   ) {
     this.id = info.id;
     this.channel = info.channel;
@@ -462,8 +464,7 @@ class SsePeerImpl implements SsePeer {
 
   send(event: string, data: unknown): void {
     this.server.validateEvent(this.channel, event, data);
-    const stored = this.stream.history.next(event, JSON.stringify(data), false);
-    this.write(stored.id, event, stored.data);
+    this.write(this.fanout.sideId(this.stream, this), event, JSON.stringify(data));
   }
 
   writeEncoded(encoded: string): void {
@@ -471,7 +472,7 @@ class SsePeerImpl implements SsePeer {
   }
 
   /** `burst`: part of a replay, allowed past the slow-consumer bound until the socket drains. */
-  write(id: string, event: string, data: string, burst = false): void {
+  write(id: string | undefined, event: string, data: string, burst = false): void {
     this.connection.write({ id, event, data }, burst);
   }
 
@@ -502,11 +503,6 @@ function malformedQuery(channel: ChannelDescription, query: URLSearchParams): st
       return typeof schema.maxLength === 'number' && [...value].length > schema.maxLength;
     })
     .map(([name]) => name);
-}
-
-function sameParams(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>> | undefined): boolean {
-  if (!b) return true;
-  return Object.entries(b).every(([k, v]) => a[k] === v);
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal, AuthVerifiers } from '../auth/authenticate.ts';
 import type { ApiDescription } from '../contract.ts';
+import type { Bus } from '../bus/types.ts';
 import type { CorsOptions } from './cors.ts';
 import type { StreamwrightError } from '../errors.ts';
 
@@ -81,6 +82,11 @@ export interface RuntimeServerOptions {
    * object on a channel that accepts no client messages).
    */
   invalidFrameErrorCode?(channel: string, frame?: { error: StreamwrightError; message?: unknown }): string | undefined;
+  /**
+   * What broadcasts, SSE publishes, targeted sends and connection limits go through: `memoryBus()`
+   * (default) for one process, `redisBus({ url })` to share them between instances.
+   */
+  bus?: Bus;
   /** Validate outbound messages (default true). */
   validateOutbound?: boolean;
   /** Multiplies every contract timing (0.01 runs a 15 s heartbeat every 150 ms). */
