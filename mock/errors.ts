@@ -1,6 +1,6 @@
 import type { ChannelIR } from '../generator/src/ir/types.ts';
 import type { ValidationResult } from '../runtime/server/types.ts';
-import type { Random } from '../reference-server/shared/random.ts';
+import type { Random } from '../runtime/seeded/random.ts';
 import type { MockContract } from './contract.ts';
 import type { Payloads } from './source.ts';
 

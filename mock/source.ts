@@ -1,5 +1,5 @@
 import type { ChannelIR, MessageIR } from '../generator/src/ir/types.ts';
-import { Random } from '../reference-server/shared/random.ts';
+import { Random } from '../runtime/seeded/random.ts';
 import type { MockContract } from './contract.ts';
 import { createSampler } from './sample/schema.ts';
 

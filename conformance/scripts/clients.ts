@@ -1,6 +1,6 @@
 import { request, type IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { SseParser, type SseItem } from '../src/record/sse-parser.ts';
+import { SseParser, type SseItem } from '../../runtime/protocol/sse-parser.ts';
 
 /**
  * Plain clients the suite drives through the recording proxy: they know nothing of the proxy or
@@ -152,7 +152,7 @@ export function sseClient(url: string, headers: Record<string, string> = {}): Ss
     res.on('data', (chunk: Buffer) => {
       for (const item of parser.push(chunk)) {
         if (item.kind === 'comment') comments.push(item.text);
-        else events.push(item);
+        else if (item.kind === 'event') events.push(item);
       }
       waiters.poke();
     });

@@ -1,4 +1,4 @@
-import type { Random } from '../../reference-server/shared/random.ts';
+import type { Random } from '../../runtime/seeded/random.ts';
 
 /**
  * Strings that match a JSON Schema `pattern`, for the subset of ECMAScript regular expressions

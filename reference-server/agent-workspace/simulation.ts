@@ -1,6 +1,6 @@
 import type { AgentLog, SlimIntervention, SlimJob } from '../../generated/agent-workspace/models.gen.ts';
-import type { Clock } from '../shared/clock.ts';
-import type { Random } from '../shared/random.ts';
+import type { Clock } from '../../runtime/seeded/clock.ts';
+import type { Random } from '../../runtime/seeded/random.ts';
 import { isActive, type ActiveStatus, type FinalStatus, type FleetStore, type RunRecord } from './store.ts';
 
 /** The stages a run goes through, in order; `awaiting_approval` is a human gate without an agent job. */

@@ -5,8 +5,8 @@
  * clears every timer.
  */
 import type { WorkflowServerMessage } from '../../generated/agnt5/models.gen.ts';
-import type { Clock } from '../shared/clock.ts';
-import type { Random } from '../shared/random.ts';
+import type { Clock } from '../../runtime/seeded/clock.ts';
+import type { Random } from '../../runtime/seeded/random.ts';
 import { eventMessage } from './frames.ts';
 import type { PlannedEvent } from './plan.ts';
 

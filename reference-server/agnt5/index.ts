@@ -14,8 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import { createAgnt5Server, type WorkflowPeer } from '../../generated/agnt5/server.gen.ts';
 import type { InvokeWorkflow, WorkflowServerMessage } from '../../generated/agnt5/models.gen.ts';
-import { createClock } from '../shared/clock.ts';
-import { Random } from '../shared/random.ts';
+import { createClock } from '../../runtime/seeded/clock.ts';
+import { Random } from '../../runtime/seeded/random.ts';
 import type { DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
 import { ENDPOINT_PATTERN, ENDPOINTS, findEndpoint, findWorkflow, requestedSimulation } from './catalog.ts';
 import { ExecutionRunner } from './executions.ts';

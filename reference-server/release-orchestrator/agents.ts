@@ -20,7 +20,7 @@
  *   may cross the cancellation on the wire.
  */
 import type { AgentTask, AgentTaskAssigned, AgentTaskCancelled, AgentTaskCompleted, AgentTaskLog, AgentTaskProgress, LogLevel } from '../../generated/release-orchestrator/models.gen.ts';
-import type { Random } from '../shared/random.ts';
+import type { Random } from '../../runtime/seeded/random.ts';
 import { AGENT_IDS, AGENT_TASK_TYPES, CANCEL_REASONS } from './catalog.ts';
 import { hex } from './runs.ts';
 import type { Timers } from './timers.ts';

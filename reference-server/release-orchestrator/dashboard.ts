@@ -5,8 +5,8 @@
  * deployment jobs) are read from them, so the metrics describe the server's real state.
  */
 import type { Alert, DashboardAlert, EnvironmentStatus, Health, MetricUpdate, Promotion, PromotionStatus, PromotionUpdate, ResourceType, Severity } from '../../generated/release-orchestrator/models.gen.ts';
-import type { Clock } from '../shared/clock.ts';
-import type { Random } from '../shared/random.ts';
+import type { Clock } from '../../runtime/seeded/clock.ts';
+import type { Random } from '../../runtime/seeded/random.ts';
 import { ENVIRONMENTS, RELEASES, REQUESTERS } from './catalog.ts';
 import type { Timers } from './timers.ts';
 

@@ -36,8 +36,8 @@ import {
 } from '../../generated/release-orchestrator/server.gen.ts';
 import type { Heartbeat } from '../../generated/release-orchestrator/models.gen.ts';
 import { signJwt } from '../../runtime/auth/jwt.ts';
-import { createClock } from '../shared/clock.ts';
-import { Random } from '../shared/random.ts';
+import { createClock } from '../../runtime/seeded/clock.ts';
+import { Random } from '../../runtime/seeded/random.ts';
 import type { DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
 import { CLOSE_INTERNAL, errorPayload, refuseAgentStream, refuseDashboard, refuseResource, type AccessRules } from './access.ts';
 import { AgentTaskBroker, type AgentConnection, type AgentReport } from './agents.ts';

@@ -5,8 +5,8 @@
  * back to back), so every node of the run is started and completed exactly once.
  */
 import type { LogLevel, RunStatus, StepCompleted, StepLog, StepProgress, StepStarted, WorkflowCompleted } from '../../generated/release-orchestrator/models.gen.ts';
-import type { Clock } from '../shared/clock.ts';
-import type { Random } from '../shared/random.ts';
+import type { Clock } from '../../runtime/seeded/clock.ts';
+import type { Random } from '../../runtime/seeded/random.ts';
 import { WORKFLOW_NODES, type WorkflowNode, type WorkflowRunSeed } from './catalog.ts';
 import type { PlanStep } from './playback.ts';
 

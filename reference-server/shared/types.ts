@@ -1,5 +1,5 @@
 import type { CorsOptions } from '../../runtime/server/cors.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../runtime/seeded/clock.ts';
 
 /** What every reference server takes. All of it is optional: defaults give a working dev server. */
 export interface ReferenceOptions {

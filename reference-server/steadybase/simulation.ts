@@ -5,8 +5,8 @@
  * same sequence of events. Timers live elsewhere (ticker.ts).
  */
 import type { ApprovalRequired, DrewUpdate, EventsServerMessage, StepStatus, WorkerState, WorkerStatus, WorkflowProgress } from '../../generated/steadybase/models.gen.ts';
-import type { Clock } from '../shared/clock.ts';
-import type { Random } from '../shared/random.ts';
+import type { Clock } from '../../runtime/seeded/clock.ts';
+import type { Random } from '../../runtime/seeded/random.ts';
 import { ACCOUNTS, DREW_PLAN, UNIT_SECONDS, WORKERS, WORKFLOWS, type Timeout, type WorkerProfile, type WorkflowTemplate } from './catalog.ts';
 
 interface WorkerState_ {

@@ -11,6 +11,6 @@ export { ApiClient, createApiClient, type ApiClientOptions, type ChannelOptions,
 export { WsChannelClient } from './ws-channel.ts';
 export { SseChannelClient, type SseItem } from './sse-channel.ts';
 export type { HttpResponse } from './http.ts';
-export { SseParser, type ParsedSseEvent } from './sse-parser.ts';
+export { SseParser, SseMessageReader, type SseMessage, type SseBlock } from '../protocol/sse-parser.ts';
 export { planAuth, channelSchemes, type AuthPlan } from './auth.ts';
 export { channelUrl, type Target } from './url.ts';

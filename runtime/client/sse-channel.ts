@@ -2,7 +2,7 @@ import { StreamwrightError } from '../errors.ts';
 import { planAuth, type AuthPlan } from './auth.ts';
 import { ChannelConnection, type ConnectionConfig } from './connection.ts';
 import { resolveEnvironment } from './environment.ts';
-import { SseParser, type ParsedSseEvent } from './sse-parser.ts';
+import { SseMessageReader, SseParser, type SseMessage } from '../protocol/sse-parser.ts';
 import type { ClientAuth, EventSourceConstructorLike, EventSourceLike, FetchLike, ValidationResult } from './types.ts';
 import { channelUrl, type Target } from './url.ts';
 
@@ -123,24 +123,23 @@ export class SseChannelClient<TagMap, Event> extends ChannelConnection<TagMap, S
       void response.body.cancel().catch(() => {});
       return this.lost({ httpStatus: response.status, reason: `not an event stream (${type || 'no content type'})` });
     }
-    const parser = new SseParser(
-      {
-        event: (e) => this.onEvent(e),
-        retry: (ms) => (this.retryMs = ms),
-        comment: () => this.activity(),
-      },
-      this.lastId,
-    );
+    const parser = new SseParser();
+    const messages = new SseMessageReader(this.lastId);
     this.opened(plan.scheme);
     const reader = response.body.getReader();
-    const decoder = new TextDecoder();
     let reason = 'stream ended';
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         this.activity();
-        parser.push(decoder.decode(value, { stream: true }));
+        for (const item of parser.push(value)) {
+          if (item.kind === 'retry') this.retryMs = item.ms;
+          else if (item.kind === 'event') {
+            const message = messages.read(item);
+            if (message) this.onEvent(message);
+          }
+        }
       }
     } catch (e) {
       reason = controller.signal.aborted ? (this.closing ? 'client closed' : 'silent server') : `stream failed: ${(e as Error).message}`;
@@ -202,7 +201,7 @@ export class SseChannelClient<TagMap, Event> extends ChannelConnection<TagMap, S
     }
   }
 
-  private onEvent(e: ParsedSseEvent) {
+  private onEvent(e: SseMessage) {
     this.activity();
     if (e.id !== '' && e.ownId) {
       if (this.seen.has(e.id)) return;

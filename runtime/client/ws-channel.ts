@@ -1,4 +1,5 @@
 import { StreamwrightError } from '../errors.ts';
+import { messageTag, readJson } from '../protocol/frame.ts';
 import { planAuth, type AuthPlan } from './auth.ts';
 import { ChannelConnection, type ConnectionConfig } from './connection.ts';
 import { resolveEnvironment } from './environment.ts';
@@ -150,19 +151,14 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
   private onFrame(text: string | undefined, raw: unknown) {
     this.activity();
     if (text === undefined) return this.invalid('SW_FRAME_BINARY', 'binary frame; the contract defines JSON text', raw);
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      return this.invalid('SW_FRAME_NOT_JSON', 'frame is not JSON', text);
-    }
-    const tagProperty = this.channel.tagProperty;
-    const rawTag = tagProperty !== null && typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>)[tagProperty] : undefined;
+    const json = readJson(text);
+    if (!json.ok) return this.invalid('SW_FRAME_NOT_JSON', 'frame is not JSON', text);
+    const data = json.value;
+    const tag = messageTag(data, this.channel.tagProperty);
     if (this.options.validateInbound !== false) {
       const verdict = this.config.inbound(data);
       if (!verdict.ok) return this.invalid('SW_FRAME_INVALID', `frame breaks the contract: ${(verdict.errors ?? []).map((e) => `${e.pointer || '(root)'} ${e.message}`).join('; ')}`, data, verdict.errors ?? []);
     }
-    const tag = typeof rawTag === 'string' ? rawTag : null;
     if (tag !== null && tag === this.heartbeatTag && this.pongText !== undefined) this.sendNow(this.pongText);
     this.deliver(tag, data, data as In, { tag });
   }

@@ -4,6 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import { authenticate, type Principal } from '../auth/authenticate.ts';
 import type { ChannelDescription, SecuritySchemeDescription } from '../contract.ts';
 import { StreamwrightError } from '../errors.ts';
+import { isJsonObject as isRecord, messageTag, readJson } from '../protocol/frame.ts';
 import { RateWindow } from '../ws/rate.ts';
 import { CLOSE, type RuntimeServerOptions, type WsChannelHandlers, type WsPeer } from './types.ts';
 
@@ -209,13 +210,12 @@ export class WsSession implements WsPeer {
       this.refuseFrame(new StreamwrightError('SW_FRAME_BINARY', 'binary frames are not part of this contract; send JSON text'));
       return;
     }
-    let message: unknown;
-    try {
-      message = JSON.parse(data.toString());
-    } catch {
+    const json = readJson(data.toString());
+    if (!json.ok) {
       this.refuseFrame(new StreamwrightError('SW_FRAME_NOT_JSON', 'the frame is not JSON'));
       return;
     }
+    const message = json.value;
     const verdict = this.init.options.validators[this.channel]?.receive?.(message);
     if (!verdict) {
       this.refuseFrame(new StreamwrightError('SW_FRAME_INVALID', 'this channel accepts no client messages'), message);
@@ -225,7 +225,7 @@ export class WsSession implements WsPeer {
       this.refuseFrame(new StreamwrightError('SW_FRAME_INVALID', `invalid message: ${summary(verdict.errors)}`, { details: verdict.errors ?? [] }), message);
       return;
     }
-    const tag = this.spec.tagProperty && isRecord(message) ? message[this.spec.tagProperty] : undefined;
+    const tag = messageTag(message, this.spec.tagProperty);
     if (!this.opened) {
       void this.firstMessage(message, tag);
       return;
@@ -244,7 +244,7 @@ export class WsSession implements WsPeer {
     this.call(() => this.init.handlers.message?.(this, message));
   }
 
-  private async firstMessage(message: unknown, tag: unknown) {
+  private async firstMessage(message: unknown, tag: string | null) {
     const scheme = this.init.pendingScheme;
     const credential = scheme?.auth?.credential;
     if (!scheme || !credential || tag !== credential.message || !isRecord(message) || typeof message[credential.property ?? 'token'] !== 'string') {
@@ -330,9 +330,6 @@ export class WsSession implements WsPeer {
 
 const MAX_HELD_FRAMES = 16;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function summary(errors: readonly { pointer: string; message: string }[] | undefined): string {
   return (errors ?? [])

@@ -3,7 +3,7 @@ import { loadContract } from '../../mock/contract.ts';
 import { createSampler } from '../../mock/sample/schema.ts';
 import { sampleRegex, UnsupportedPattern } from '../../mock/sample/regex.ts';
 import { sampleFormat } from '../../mock/sample/formats.ts';
-import { Random } from '../../reference-server/shared/random.ts';
+import { Random } from '../../runtime/seeded/random.ts';
 import { formats } from '../../templates/validators/prelude.js';
 
 const DOCUMENTS = [

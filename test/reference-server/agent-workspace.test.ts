@@ -7,7 +7,7 @@ import {
   type AgentWorkspaceReference,
   type AgentWorkspaceReferenceOptions,
 } from '../../reference-server/agent-workspace/index.ts';
-import { Random } from '../../reference-server/shared/random.ts';
+import { Random } from '../../runtime/seeded/random.ts';
 import { RawSse, type RawSseEvent } from '../support/sse.ts';
 
 // The agent-workspace reference server over real sockets on 127.0.0.1, read with raw node:http

@@ -3,8 +3,8 @@ import WebSocket from 'ws';
 import { validateWorkflowClientMessage, validateWorkflowServerMessage } from '../../generated/agnt5/validators.gen.js';
 import { ENDPOINTS } from '../../reference-server/agnt5/catalog.ts';
 import { createAgnt5Reference, type Agnt5Reference, type Agnt5ReferenceOptions } from '../../reference-server/agnt5/index.ts';
-import { DEFAULT_START } from '../../reference-server/shared/clock.ts';
-import { Random } from '../../reference-server/shared/random.ts';
+import { DEFAULT_START } from '../../runtime/seeded/clock.ts';
+import { Random } from '../../runtime/seeded/random.ts';
 import { RawWs } from '../support/ws.ts';
 
 // The agnt5 reference server over real sockets on 127.0.0.1, driven by an independent `ws`

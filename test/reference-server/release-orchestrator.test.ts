@@ -9,7 +9,7 @@ import {
   type ReleaseOrchestratorReference,
 } from '../../reference-server/release-orchestrator/index.ts';
 import { WORKFLOW_NODES } from '../../reference-server/release-orchestrator/catalog.ts';
-import { Random } from '../../reference-server/shared/random.ts';
+import { Random } from '../../runtime/seeded/random.ts';
 import { RawSse } from '../support/sse.ts';
 import { RawWs } from '../support/ws.ts';
 

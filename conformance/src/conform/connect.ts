@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import WebSocket from 'ws';
+import { SseParser } from '../../../runtime/protocol/sse-parser.ts';
 
 export interface Received {
   t: number;
@@ -183,38 +184,23 @@ class SseConnection extends BaseConnection {
     this.req = lib.request(u, { method: 'GET', headers: { accept: 'text/event-stream', ...(options.headers ?? {}) }, timeout: options.timeoutMs ?? 5000 }, (res) => {
       resolveOpened({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers) });
       this.req.setTimeout(0);
-      res.setEncoding('utf8');
       const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
-      let buffer = '';
-      let data: string[] = [];
+      const parser = new SseParser();
+      // The id in force persists across events, as in a browser.
       let id: string | undefined;
-      let event: string | undefined;
-      res.on('data', (chunk: string) => {
+      res.on('data', (chunk: Buffer) => {
         if (!ok) return;
-        buffer += chunk;
-        let nl: number;
-        while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
-          if (line === '') {
-            if (data.length > 0) this.push({ t: Date.now() - this.start, text: data.join('\n'), sse: { ...(id !== undefined ? { id } : {}), ...(event !== undefined ? { event } : {}) } });
-            data = [];
-            event = undefined;
+        for (const item of parser.push(chunk)) {
+          if (item.kind === 'overflow') return this.close();
+          if (item.kind === 'retry') {
+            this.retries.push(item.ms);
+            this.wake();
             continue;
           }
-          if (line.startsWith(':')) continue;
-          const colon = line.indexOf(':');
-          const field = colon < 0 ? line : line.slice(0, colon);
-          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (field === 'data') data.push(value);
-          else if (field === 'id') id = value;
-          else if (field === 'event') event = value;
-          else if (field === 'retry' && /^\d+$/.test(value)) {
-            this.retries.push(Number(value));
-            this.wake();
-          }
+          if (item.kind !== 'event') continue;
+          if (item.id !== undefined) id = item.id;
+          if (item.hasData) this.push({ t: Date.now() - this.start, text: item.data, sse: { ...(id !== undefined ? { id } : {}), ...(item.event !== undefined ? { event: item.event } : {}) } });
         }
-        if (buffer.length > 16 * 1024 * 1024) this.close();
       });
       res.on('end', () => this.finish({ by: this.byClient ? 'client' : 'server' }));
       res.on('error', () => this.finish({ by: this.byClient ? 'client' : 'server' }));

@@ -11,6 +11,7 @@ import { buildIR } from '../../../generator/src/ir/build/index.ts';
 import type { ApiIR, ChannelIR, JsonSchema } from '../../../generator/src/ir/types.ts';
 import { hasErrors, loadSpec } from '../../../generator/src/load/load.ts';
 import { createContractValidator } from '../../../generator/src/validate/contract-validator.ts';
+import { eventTag, frameTag } from '../../../runtime/protocol/frame.ts';
 import { ConformError } from './errors.ts';
 
 export interface FrameCheck {
@@ -79,20 +80,11 @@ export async function loadContract(spec: string, options: { api?: string; genera
     channel: (id) => ir.channels.find((c) => c.id === id),
     validator(channel, direction) {
       const fn = useGenerated ? usable(channel, direction) : undefined;
-      const tagOf = (payload: unknown, event?: string): string | null => {
-        if (channel.transport === 'sse') return event ?? 'message';
-        const p = channel.tagProperty;
-        if (p && typeof payload === 'object' && payload !== null && !Array.isArray(payload)) {
-          const v = (payload as Record<string, unknown>)[p];
-          return typeof v === 'string' ? v : null;
-        }
-        return null;
-      };
       return (payload, event) => {
-        const tag = tagOf(payload, event);
+        const tag = frameTag(channel, payload, event);
         try {
           if (fn) {
-            const r = channel.transport === 'sse' ? fn(event ?? 'message', payload) : fn(payload);
+            const r = channel.transport === 'sse' ? fn(eventTag(event), payload) : fn(payload);
             return { ok: r.ok, tag, errors: r.ok ? [] : (r.errors ?? []) };
           }
           const r = memory.validate(channel.id, direction, { payload, ...(event !== undefined ? { event } : {}) });

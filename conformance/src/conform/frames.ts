@@ -3,6 +3,7 @@
  * frame goes through, and the sequence check over one connection.
  */
 import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import { frameTag, isJsonObject, readJson } from '../../../runtime/protocol/frame.ts';
 import { checkSequence } from '../sequence/check.ts';
 import type { Received } from './connect.ts';
 import type { Contract } from './contract.ts';
@@ -22,22 +23,11 @@ export interface ServerFrame {
 
 export function parseFrames(channel: ChannelIR, received: readonly Received[]): ServerFrame[] {
   return received.map((r, index) => {
-    let payload: unknown;
-    let json = false;
-    if (!r.binary) {
-      try {
-        payload = JSON.parse(r.text);
-        json = true;
-      } catch {
-        payload = undefined;
-      }
-    }
-    let tag: string | null = null;
-    if (channel.transport === 'sse') tag = r.sse?.event ?? 'message';
-    else if (channel.tagProperty && typeof payload === 'object' && payload !== null && !Array.isArray(payload)) {
-      const v = (payload as Record<string, unknown>)[channel.tagProperty];
-      tag = typeof v === 'string' ? v : null;
-    } else if (channel.send.messages.length === 1) tag = channel.send.messages[0]!.tag;
+    const read = r.binary ? undefined : readJson(r.text);
+    const json = read?.ok === true;
+    const payload = read?.ok ? read.value : undefined;
+    let tag = frameTag(channel, payload, r.sse?.event);
+    if (tag === null && channel.transport !== 'sse' && !(channel.tagProperty && isJsonObject(payload)) && channel.send.messages.length === 1) tag = channel.send.messages[0]!.tag;
     return {
       index,
       t: r.t,

@@ -5,6 +5,7 @@
  * as they come, since their timing is the implementation's.
  */
 import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import { eventTag, readJson } from '../../../runtime/protocol/frame.ts';
 import { messagesOf, substituteCredentials, substituteCredentialsInUrl, type Transcript, type TranscriptFrame } from '../transcript.ts';
 import { connectSse, connectWs, originFor, type Connection } from './connect.ts';
 import type { Contract } from './contract.ts';
@@ -124,19 +125,12 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   const lineOf = new Map(transcript.events.map((e, i) => [e, i + 3]));
   const recordedTag = (f: TranscriptFrame) => {
     if (f.tag !== undefined) return f.tag;
-    if (transport === 'sse') return f.sse?.event ?? 'message';
+    if (transport === 'sse') return eventTag(f.sse?.event);
     return parseFrames(channel, [{ t: 0, text: f.text }])[0]!.tag;
   };
   const toRecorded = (f: TranscriptFrame): RecordedFrame => {
-    let payload: unknown;
-    let json = false;
-    try {
-      payload = JSON.parse(f.text);
-      json = !f.binary;
-    } catch {
-      payload = undefined;
-    }
-    return { tag: recordedTag(f), payload, json, text: f.text, line: lineOf.get(f) ?? 0 };
+    const read = readJson(f.text);
+    return { tag: recordedTag(f), payload: read.ok ? read.value : undefined, json: read.ok && !f.binary, text: f.text, line: lineOf.get(f) ?? 0 };
   };
   // Wait for the recorded messages themselves (as the order mode pairs them), never for a count:
   // a live message the recording does not have must not end the wait for one it does.

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileAddress, type AddressMatcher } from '../../../runtime/address.ts';
+import { eventTag, frameTag, readJson } from '../../../runtime/protocol/frame.ts';
 import { buildIR } from '../../../generator/src/ir/build/index.ts';
 import type { ApiIR, ChannelIR } from '../../../generator/src/ir/types.ts';
 import { defaultApiName } from '../../../generator/src/generate.ts';
@@ -85,7 +86,7 @@ export async function loadRecordingContract(specFile: string, options: { name?: 
     if (generated) {
       const fn = generated[direction.validatorName];
       if (typeof fn !== 'function') return { ok: false, errors: [{ pointer: '', keyword: 'tag', message: `no validator ${direction.validatorName}` }] };
-      return channel.transport === 'sse' ? (fn as SseValidator)(event ?? 'message', payload) : (fn as WsValidator)(payload);
+      return channel.transport === 'sse' ? (fn as SseValidator)(eventTag(event), payload) : (fn as WsValidator)(payload);
     }
     const frame = event === undefined ? { payload } : { payload, event };
     return inMemory!.validate(channel.id, dir === 'server' ? 'send' : 'receive', frame);
@@ -129,34 +130,24 @@ function checkFrame(channel: ChannelIR, dir: Side, frame: FrameToCheck, validate
     return { violations };
   }
   const messages = (dir === 'server' ? channel.send : channel.receive).messages;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(frame.text);
-  } catch {
+  const read = readJson(frame.text);
+  if (!read.ok) {
     violations.push({ rule: 'not-json', pointer: '', message: 'frame text is not JSON' });
     return tagged(channel.transport === 'sse' ? frame.event : undefined);
   }
-  const tag =
-    channel.transport === 'sse'
-      ? (frame.event ?? 'message')
-      : channel.tagProperty !== null && isRecord(payload) && typeof payload[channel.tagProperty] === 'string'
-        ? (payload[channel.tagProperty] as string)
-        : undefined;
+  const payload = read.value;
+  const tag = frameTag(channel, payload, frame.event) ?? undefined;
   if (messages.length === 0) {
     violations.push({ rule: 'unknown-tag', pointer: '', message: `the contract allows no ${dir} message on channel ${channel.id}` });
     return tagged(tag);
   }
-  const verdict = validate(channel, dir, payload, channel.transport === 'sse' ? (frame.event ?? 'message') : undefined);
+  const verdict = validate(channel, dir, payload, channel.transport === 'sse' ? eventTag(frame.event) : undefined);
   if (!verdict.ok) {
     for (const e of verdict.errors.slice(0, 50)) {
       violations.push({ rule: e.keyword === 'tag' ? 'unknown-tag' : 'schema', pointer: e.pointer, message: e.message });
     }
   }
   return tagged(tag);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The module of generated validators when the spec is one of this repository's generated APIs. */

@@ -6,7 +6,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { RecordingContract } from './contract.ts';
 import { toolVersion } from './contract.ts';
 import { RecordingSession, type RecordedConnection } from './session.ts';
-import { SseParser } from './sse-parser.ts';
+import { SseParser } from '../../../runtime/protocol/sse-parser.ts';
 
 export interface RecordingProxyOptions {
   contract: RecordingContract;
@@ -332,12 +332,13 @@ export class RecordingProxy {
         const handshake = { method: req.method ?? 'GET', requestHeaders: req.headers, subprotocols: [] as string[], status, responseHeaders: up.headers };
         if (session && isStream) {
           session.recordHandshake(handshake);
-          const parser = new SseParser();
+          // The stream is relayed whole; only what is recorded is bounded.
+          const parser = new SseParser({ maxBlockBytes: 4 * 1024 * 1024 });
           up.on('data', (chunk: Buffer) => {
             res.write(chunk);
             for (const item of parser.push(chunk)) {
               if (item.kind === 'comment') session.recordComment(item.text);
-              else session.recordSseEvent(item);
+              else if (item.kind === 'event') session.recordSseEvent(item);
             }
           });
         } else {

@@ -1,6 +1,7 @@
 /**
- * Seeded randomness, so a reference server's traffic is reproducible: the same seed and the same
- * client actions give the same ids, choices and values.
+ * Seeded randomness, shared by the reference servers, the mock's samplers and its faults, so
+ * traffic is reproducible: the same seed and the same client actions give the same ids, choices
+ * and values. Not for secrets.
  */
 export class Random {
   private state: number;
@@ -24,7 +25,7 @@ export class Random {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('pick from an empty list');
+    if (items.length === 0) throw new RangeError('pick from an empty list');
     return items[Math.floor(this.next() * items.length)]!;
   }
 

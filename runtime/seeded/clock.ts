@@ -1,7 +1,7 @@
 /**
- * The reference servers' clock: timestamps start at a fixed instant and advance with (scaled)
- * real time, so traffic looks the same from run to run and fast tests still see time pass at the
- * contract's pace.
+ * The clock of the reference servers and the mock: timestamps start at a fixed instant and
+ * advance with (scaled) real time, so traffic looks the same from run to run and fast tests still
+ * see time pass at the contract's pace.
  */
 export interface Clock {
   /** Milliseconds since the epoch, on the server's timeline. */
