@@ -10,6 +10,7 @@ export const RUNTIME_ERROR_CODES = {
   SW_FRAME_NOT_JSON: 'an inbound frame is not JSON text',
   SW_FRAME_BINARY: 'an inbound frame is binary where the contract defines text',
   SW_FRAME_INVALID: 'an inbound frame does not match the contract',
+  SW_FRAME_UNKNOWN_PARTS: 'a valid inbound frame carries properties or values the contract does not know (delivered)',
   SW_FRAME_TOO_LARGE: 'an inbound frame exceeds the size limit',
   SW_RATE_LIMITED: 'too many inbound frames per second',
   SW_TOO_MANY_CONNECTIONS: 'the connection limit was reached',

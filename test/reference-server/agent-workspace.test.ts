@@ -109,8 +109,8 @@ function sse(headers: Record<string, string>, options: { path?: string; method?:
 
 const fingerprint = (run: PipelineSnapshot) => JSON.stringify([run.status, run.jobs.map((j) => j.status), run.pendingInterventions.length]);
 const runsOf = (e: SseEvent) => e.json as PipelineSnapshot[];
-const logsOf = (e: SseEvent) => e.json as AgentLog[];
-const isChronological = (logs: AgentLog[]) => logs.every((l, i) => i === 0 || Date.parse(logs[i - 1]!.createdAt) <= Date.parse(l.createdAt));
+const logsOf = (e: SseEvent) => e.json as Required<AgentLog>[];
+const isChronological = (logs: Required<AgentLog>[]) => logs.every((l, i) => i === 0 || Date.parse(logs[i - 1]!.createdAt) <= Date.parse(l.createdAt));
 
 describe('agent-workspace: authentication', () => {
   it('answers 401 without a valid session cookie and opens no stream', async () => {

@@ -134,13 +134,11 @@ describe('agnt5 handshake and auth', () => {
   it.each([
     ['missing x-wf-endpoint', '', 400],
     ['an empty x-wf-endpoint', '?x-wf-endpoint=', 400],
-    ['upper case', '?x-wf-endpoint=Coffee-Shop', 400],
-    ['a leading hyphen', '?x-wf-endpoint=-coffee', 400],
-    ['a trailing hyphen', '?x-wf-endpoint=coffee-', 400],
-    ['an underscore', '?x-wf-endpoint=coffee_shop', 400],
-    ['129 characters', `?x-wf-endpoint=${'a'.repeat(129)}`, 400],
     ['an unknown endpoint', '?x-wf-endpoint=tea-house-00000000', 404],
-    ['128 characters, unknown', `?x-wf-endpoint=${'a'.repeat(128)}`, 404],
+    // The seed states no format for an endpoint: any non-empty name is looked up (agnt5#endpoint-query-parameter).
+    ['an unknown endpoint in upper case', '?x-wf-endpoint=Coffee-Shop', 404],
+    ['an unknown endpoint with an underscore', '?x-wf-endpoint=coffee_shop', 404],
+    ['an unknown endpoint of 129 characters', `?x-wf-endpoint=${'a'.repeat(129)}`, 404],
   ])('refuses %s (%s) with %i', async (_name, query, status) => {
     await start();
     expect(await refused(query)).toBe(status);

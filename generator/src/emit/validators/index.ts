@@ -8,6 +8,7 @@ import { protoSafeSchema } from '../../validate/proto-safe.ts';
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
 import type { EmittedFile } from '../types.ts';
+import { buildShapes } from './shapes.ts';
 // The same format checks are inlined into every generated module and used here to compile.
 import { formats } from '../../../../templates/validators/prelude.js';
 
@@ -66,11 +67,13 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
   const schemaById = new Map(api.schemas.map((s) => [s.id, s]));
   const payloadFn = (m: MessageIR) => payloadFunctionName(m, schemaById);
   const ajvCode = compiled.code();
+  const shapes = buildShapes(api);
 
   const messages = api.messages.map((m) => ({
     docCode: jsDoc([`Validates a \`${m.typeName}\` payload.`], ''),
     nameCode: ident(m.validatorName),
     payloadCode: payloadFn(m),
+    shapeIndexCode: String(shapes.indexOf(m.payload)),
     typeCode: ident(m.typeName),
   }));
   // Every direction gets a dispatcher, even an empty one: it answers "no message is allowed here".
@@ -80,6 +83,7 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
     headerCode: header(api, 'Precompiled validators: one per message, and per channel direction one that reads the tag first.'),
     preludeCode: readFileSync(PRELUDE_URL, 'utf8').replace(/^export /gm, ''),
     ajvCode,
+    shapesCode: shapes.code(),
     messages,
     dispatchers,
   };
