@@ -4,7 +4,7 @@
  * one scenario per transcript through the proxy with plain `ws` / node:http clients, and writes
  * conformance/recordings/<api>/<scenario>.jsonl.
  *
- *   node --import tsx conformance/scripts/record-suite.ts [--out DIR] [api ...]
+ *   node --conditions=streamwright-source --import tsx conformance/scripts/record-suite.ts [--out DIR] [api ...]
  *
  * Deterministic as far as the servers are: same seed, same secrets, same scenario order, a fixed
  * `recordedAt`; what still varies between runs is the timing (`t`) and, on simulation-driven
