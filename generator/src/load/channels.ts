@@ -1,4 +1,5 @@
 import { derefLocal } from './refs.ts';
+import { channelTransport } from './transport.ts';
 import { getAt, isRecord, parsePointer, type PathSegment } from './pointer.ts';
 
 /** `send` = server → client, `receive` = client → server (the server's point of view). */
@@ -19,6 +20,7 @@ export interface ChannelView {
   id: string;
   at: PathSegment[];
   channel: Record<string, unknown>;
+  /** Served as Server-Sent Events (`x-sw-sse`, an `sse`/`mercure` server, `text/event-stream` messages). */
   sse: boolean;
   messages: ChannelMessage[];
   /** Every key of the channel's `messages` map, including entries whose `$ref` dangles. */
@@ -73,8 +75,24 @@ export function channelViews(doc: unknown): ChannelView[] {
         const msgId = messageIdOf(ref, channelId!);
         if (msgId !== undefined && view.messages.some((m) => m.id === msgId)) view.directions[action].add(msgId);
       }
+      // A reply travels the other way, on its own channel or (without one) on the request's.
+      const reply = derefLocal(doc, ['operations', opId, 'reply']);
+      if (reply.ok && isRecord(reply.value)) {
+        const replyId = channelIdOf(reply.value.channel) ?? channelId!;
+        const replyView = views.get(replyId);
+        const back = action === 'send' ? 'receive' : 'send';
+        if (replyView) {
+          const refs = Array.isArray(reply.value.messages) ? reply.value.messages : replyView.messages.map((m) => ({ $ref: `#/channels/${replyId}/messages/${m.id}` }));
+          for (const ref of refs) {
+            const msgId = messageIdOf(ref, replyId);
+            if (msgId !== undefined && replyView.messages.some((m) => m.id === msgId)) replyView.directions[back].add(msgId);
+          }
+        }
+      }
     }
   }
+  // SSE by our `x-sw-sse`, or by what standard AsyncAPI says (protocol, content type).
+  for (const view of views.values()) view.sse = channelTransport(doc, view).kind === 'sse';
   return [...views.values()];
 }
 

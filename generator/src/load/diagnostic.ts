@@ -36,6 +36,7 @@ export const DIAGNOSTIC_CODES = {
   'sw/transport-ambiguous': 'warning: a channel could be a WebSocket or HTTP (its servers offer both); add a `ws` or `http` channel binding',
   'sw/auth-key-required': 'warning: a standard JWT scheme (http bearer JWT, oauth2, openIdConnect) is checked with a key the server must be given (`auth.jwtSecret`)',
   'sw/auth-unchecked': 'warning: a security scheme the runtime cannot check on a WebSocket, SSE or HTTP request (X.509, SASL…)',
+  'sw/schema-format-unsupported': 'warning: a payload in a schema format other than JSON Schema / AsyncAPI Schema (Avro, Protobuf…) is typed `unknown` and not validated',
   'sw/generate-unsupported': 'the document uses something code generation does not support',
   'sw/internal': 'a check failed unexpectedly (please report it)',
 } as const;

@@ -11,6 +11,7 @@ import { checkRefs } from './checks/refs.ts';
 import { checkTags } from './checks/tags.ts';
 import { checkTransports } from './checks/transports.ts';
 import { checkSecuritySchemes } from './checks/security.ts';
+import { checkPayloadFormats } from './checks/payload-formats.ts';
 import { checkUnusedComponents } from './checks/unused.ts';
 import type { Check, Finding } from './checks/context.ts';
 import { compareDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostic.ts';
@@ -46,7 +47,7 @@ export interface LoadResult {
   source?: SourceFile;
 }
 
-const CHECKS: readonly Check[] = [checkOperations, checkTags, checkTransports, checkSecuritySchemes, checkExtensions, checkUnusedComponents];
+const CHECKS: readonly Check[] = [checkOperations, checkTags, checkTransports, checkSecuritySchemes, checkPayloadFormats, checkExtensions, checkUnusedComponents];
 
 /** Reads, parses and checks one AsyncAPI document. Never throws for a bad document. */
 export async function loadSpec(file: string, options: LoadOptions = {}): Promise<LoadResult> {

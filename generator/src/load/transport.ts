@@ -10,7 +10,7 @@ import { derefLocal } from './refs.ts';
 export type ChannelTransport =
   | { kind: 'ws' | 'sse' | 'http'; /** Set when the document allows two and the first was taken. */ alsoPossible?: 'ws' | 'sse' | 'http' }
   /** No protocol the runtime speaks (Kafka, AMQP, MQTT…): models and validators only. */
-  | { kind: 'none'; protocols: string[] };
+  | { kind: 'none'; protocols: string[]; why: string };
 
 const WS = new Set(['ws', 'wss']);
 const HTTP = new Set(['http', 'https']);
@@ -20,6 +20,8 @@ export function channelTransport(doc: unknown, view: ChannelView): ChannelTransp
   const ch = view.channel;
   if (ch['x-sw-sse'] !== undefined) return { kind: 'sse' };
   const protocols = serverProtocols(doc, ch);
+  // An address unknown until run time (`null`, as AsyncAPI allows) cannot be served or dialled.
+  if (ch.address === null) return { kind: 'none', protocols, why: 'its address is null (known only at run time)' };
   const eventStream = view.messages.some((m) => contentType(doc, m.message) === 'text/event-stream');
   const bindings = isRecord(ch.bindings) ? ch.bindings : {};
   const httpWrite = hasHttpWrite(doc, view.id);
@@ -32,7 +34,7 @@ export function channelTransport(doc: unknown, view: ChannelView): ChannelTransp
   if (protocols.length === 0 && !http) return { kind: 'ws' };
   if (ws) return http ? { kind: 'ws', alsoPossible: 'http' } : { kind: 'ws' };
   if (http) return { kind: 'http' };
-  return { kind: 'none', protocols };
+  return { kind: 'none', protocols, why: `it is served over ${protocols.join(', ')}` };
 }
 
 function serverProtocols(doc: unknown, channel: Record<string, unknown>): string[] {

@@ -3,6 +3,7 @@ import { directionDispatch, directionMessages } from '../load/discriminator.ts';
 import { createDocumentSchemas, normalizeAjvErrors, type ValidationError } from './ajv.ts';
 import { encodeSegment, isRecord, type PathSegment } from '../load/pointer.ts';
 import { derefLocal } from '../load/refs.ts';
+import { payloadLocation } from '../load/payload.ts';
 import type { ValidateFunction } from 'ajv';
 
 /** One inbound or outbound frame: its JSON payload and, on SSE channels, its `event:` name. */
@@ -32,7 +33,7 @@ export function createContractValidator(doc: unknown) {
     const key = path.join('\u0000');
     let fn = compiled.get(key);
     if (!fn) {
-      fn = schemas.compileAt(path);
+      fn = path[0] === '$anything' ? (Object.assign(() => true, { errors: null }) as unknown as ValidateFunction) : schemas.compileAt(path);
       compiled.set(key, fn);
     }
     return fn;
@@ -84,8 +85,9 @@ function routeFor(doc: unknown, view: ChannelView, direction: Direction): Route 
   const d = directionDispatch(doc, view, direction);
   const route: Route = { sse: view.sse, kind: d.kind, tagProperty: d.property ?? 'type', byTag: new Map(), all: [] };
   for (const m of directionMessages(view, direction)) {
-    const payload = derefLocal(doc, [...m.target, 'payload']);
-    const payloadPath = payload.ok ? payload.at : [...m.target, 'payload'];
+    const location = payloadLocation(doc, m.target);
+    // No payload, or one that is not JSON Schema: anything goes, as in the generated validators.
+    const payloadPath = location.kind === 'schema' ? followed(doc, location.path) : ['$anything'];
     const tag = d.tags.get(m.id) ?? null;
     const entry = { id: m.id, tag, payloadPath };
     route.all.push(entry);
@@ -110,4 +112,9 @@ function dispatch(route: Route, frame: Frame): RouteEntry | RouteEntry[] | { err
   const tag = frame.payload[route.tagProperty] as string;
   const entries = route.byTag.get(tag);
   return entries ? pick(entries) : { errors: [{ pointer, keyword: 'tag', message: `unknown ${route.tagProperty} ${JSON.stringify(tag)} (expected one of ${[...route.byTag.keys()].join(', ')})` }] };
+}
+
+function followed(doc: unknown, path: PathSegment[]): PathSegment[] {
+  const resolved = derefLocal(doc, path);
+  return resolved.ok ? resolved.at : path;
 }

@@ -133,6 +133,12 @@ function propertyDoc(schema: JsonSchema, indent: string): string {
 function literal(value: unknown): string {
   if (typeof value === 'string') return tsString(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  // A constant array or object (`const: { offset: 0 }`) is its own literal type.
+  if (Array.isArray(value)) return `readonly [${value.map(literal).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return entries.length === 0 ? 'Record<string, never>' : `{ ${entries.map(([k, v]) => `readonly ${propertyKey(k)}: ${literal(v)}`).join('; ')} }`;
+  }
   return 'unknown';
 }
 

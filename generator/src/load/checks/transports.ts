@@ -9,7 +9,7 @@ export const checkTransports: Check = ({ doc, channels, report }) => {
       report({
         code: 'sw/generate-skipped',
         severity: 'info',
-        message: `channel "${view.id}" is served over ${t.protocols.join(', ')}; streamwright generates its models, validators and metadata, but no server or client stub (it speaks WebSocket, SSE and HTTP)`,
+        message: `channel "${view.id}" gets no server or client stub: ${t.why}. streamwright generates its models, validators and metadata (its runtime speaks WebSocket, SSE and HTTP at known addresses)`,
         at: view.at,
       });
     } else if (t.alsoPossible) {
