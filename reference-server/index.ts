@@ -23,7 +23,9 @@ export async function startReferenceServers(options: { portBase: number; host: s
   try {
     for (const [i, entry] of REFERENCE_APIS.entries()) {
       const create = (await entry.load()) as (o?: ReferenceOptions) => ReferenceServer;
-      const server = create(options.reference);
+      const reference = options.reference;
+      // Each server's events say which API they come from.
+      const server = create(reference?.onError ? { ...reference, onError: (e, info) => reference.onError!(e, { ...info, api: entry.api }) } : reference);
       const { port } = await server.listen(options.portBase === 0 ? 0 : options.portBase + i, options.host);
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       running.push({ api: entry.api, server, port, origin: `http://${host}:${port}` });

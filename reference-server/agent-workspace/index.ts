@@ -1,3 +1,4 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 import { randomBytes } from 'node:crypto';
 import { api } from '../../generated/agent-workspace/metadata.gen.ts';
 import type { HeartbeatData, StreamErrorData } from '../../generated/agent-workspace/models.gen.ts';
@@ -64,9 +65,9 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
   const sessions: Readonly<Record<string, string>> = options.secrets?.sessions ?? { [randomBytes(24).toString('base64url')]: 'dev-user' };
   // The server's own origins join these once it knows where it listens (see listen).
   const allowedOrigins: string[] = [...(options.allowedOrigins ?? []), ...(options.cors?.origins ?? [])];
-  const report = (e: unknown) => {
+  const report = (e: unknown, info?: RuntimeEventInfo) => {
     try {
-      options.onError?.(e instanceof Error ? e : new Error(String(e)));
+      options.onError?.(e instanceof Error ? e : new Error(String(e)), info);
     } catch {
       // never let a reporter break the server
     }
@@ -109,7 +110,7 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
     timeScale,
     cors: options.cors,
     now: clock.now,
-    ...(options.onError ? { onError: (e: Error) => report(e) } : {}),
+    ...(options.onError ? { onError: (e: Error, info?: RuntimeEventInfo) => report(e, info) } : {}),
   });
 
   /** fleet_snapshot (or error and the end), then at once the most recent lines as one fleet_logs. */

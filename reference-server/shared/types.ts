@@ -1,3 +1,4 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 import type { CorsOptions } from '../../runtime/server/cors.ts';
 import type { Clock } from './clock.ts';
 
@@ -25,8 +26,8 @@ export interface ReferenceOptions {
    * responses (CORS); their origins may also present cookie credentials.
    */
   cors?: CorsOptions;
-  /** Told about every error the runtime handles. */
-  onError?(error: Error): void;
+  /** Told about every error the runtime handles (refused logins, slow consumers cut off…), with where it happened. */
+  onError?(error: Error, info?: RuntimeEventInfo): void;
 }
 
 /** A ready-to-use credential, as `serve` prints it. */

@@ -316,7 +316,9 @@ export class RuntimeServer {
       res.writeHead(200, { ...(spec?.headers ?? { 'Content-Type': 'text/event-stream' }) });
       res.flushHeaders();
       const stream = this.stream(channel.id, info.params);
-      const connection = new SseConnection(res, this.options.maxBufferedBytes ?? 1 << 20);
+      const connection = new SseConnection(res, this.options.maxBufferedBytes ?? 1 << 20, (unsent) =>
+        this.report(new StreamwrightError('SW_SLOW_CONSUMER', `connection ${info.id} has ${unsent} bytes unsent`), channel.id, info.id),
+      );
       const lastEventId = headerValue(req.headers['last-event-id']);
       const replay = lastEventId !== undefined && spec?.resume?.lastEventId ? stream.history.after(lastEventId) : undefined;
       const peer = new SsePeerImpl(info, connection, stream, this, replay !== undefined);
@@ -404,9 +406,9 @@ export class RuntimeServer {
     return { id: this.nextId++, channel: channel.id, params, query: url.searchParams, principal, request: req };
   }
 
-  private report(error: Error, channel?: string) {
+  private report(error: Error, channel?: string, connection?: number) {
     try {
-      this.options.onError?.(error, channel === undefined ? undefined : { channel });
+      this.options.onError?.(error, channel === undefined ? undefined : { channel, ...(connection !== undefined ? { connection } : {}) });
     } catch {
       // ignore
     }

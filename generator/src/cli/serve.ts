@@ -1,6 +1,7 @@
 import { startReferenceServers, type RunningReference } from '../../../reference-server/index.ts';
 import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, SERVE_MOCK_HELP, serveMock } from './serve-mock.ts';
+import { logRecord, type RuntimeEventInfo } from '../../../runtime/server/log.ts';
 
 export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--cors <origin>]... [--json]
 
@@ -59,9 +60,12 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
 
   const stop = stopSignal(signals);
+  const secrets: string[] = [];
   let running: RunningReference[];
   try {
-    running = await startReferenceServers({ portBase, host, reference: { timeScale, seed, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}), onError: () => undefined } });
+    // One JSON line per runtime event on stderr; the dev credentials just printed are masked in it.
+    const onError = (e: Error, info?: RuntimeEventInfo) => io.stderr.write(JSON.stringify(logRecord(e, info, { secrets })) + '\n');
+    running = await startReferenceServers({ portBase, host, reference: { timeScale, seed, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}), onError } });
   } catch (e) {
     stop.release();
     io.stderr.write(`streamwright serve: cannot start: ${(e as Error).message}\n`);
@@ -70,6 +74,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   for (const r of running) {
     const urls = r.server.urls(r.origin);
     const credentials = await r.server.credentials();
+    secrets.push(...credentials.map((c) => c.value));
     if (values.json) {
       io.stdout.write(JSON.stringify({ api: r.api, urls, credentials }) + '\n');
     } else {
