@@ -68,6 +68,14 @@ export async function generateCommand(argv: string[], io: CliIO, cwd = process.c
       continue;
     }
     const report = result.written!;
+    if (report.refused.length > 0) {
+      for (const r of report.refused) io.stderr.write(`${r.file}  error  ${r.code}  ${r.message}
+`);
+      io.stderr.write(`${api.name || result.ir.name}: nothing written in ${rel(api.out)}
+`);
+      failed = true;
+      continue;
+    }
     if (values.check) {
       for (const f of report.changed) io.stdout.write(`differs: ${f}\n`);
       for (const f of report.stale) io.stdout.write(`stale: ${f}\n`);

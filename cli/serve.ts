@@ -2,6 +2,7 @@ import { consolePages, referenceConsolePage } from '../generator/src/console-pag
 import { startReferenceServers, type RunningReference } from '../reference-server/index.ts';
 import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, SERVE_MOCK_HELP, serveMock } from './serve-mock.ts';
+import { logRecord, type RuntimeEventInfo } from '../runtime/server/log.ts';
 
 export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--cors <origin>]... [--json] [--no-console]
 
@@ -64,10 +65,13 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
 
   const stop = stopSignal(signals);
+  const secrets: string[] = [];
   let running: RunningReference[];
   try {
     const pages = values['no-console'] ? undefined : (api: string) => consolePages(() => referenceConsolePage(api));
-    running = await startReferenceServers({ portBase, host, ...(pages ? { pages } : {}), reference: { timeScale, seed, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}), onError: () => undefined } });
+    // One JSON line per runtime event on stderr; the dev credentials just printed are masked in it.
+    const onError = (e: Error, info?: RuntimeEventInfo) => io.stderr.write(JSON.stringify(logRecord(e, info, { secrets })) + '\n');
+    running = await startReferenceServers({ portBase, host, ...(pages ? { pages } : {}), reference: { timeScale, seed, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}), onError } });
   } catch (e) {
     stop.release();
     io.stderr.write(`streamwright serve: cannot start: ${(e as Error).message}\n`);
@@ -76,6 +80,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   for (const r of running) {
     const urls = r.server.urls(r.origin);
     const credentials = await r.server.credentials();
+    secrets.push(...credentials.map((c) => c.value));
     if (values.json) {
       io.stdout.write(JSON.stringify({ api: r.api, urls, credentials }) + '\n');
     } else {

@@ -1,3 +1,4 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 /**
  * The agnt5 reference server (spec/agnt5.asyncapi.yaml), on the generated stub.
  *
@@ -45,9 +46,9 @@ export function createAgnt5Reference(options: Agnt5ReferenceOptions = {}): Agnt5
   const clock = options.clock ?? createClock({ timeScale });
   const apiKeys = new Set(options.secrets?.apiKeys ?? [`agnt5_dev_${randomBytes(16).toString('hex')}`]);
   const maxRunning = options.maxRunningExecutions ?? DEFAULT_MAX_RUNNING;
-  const report = (error: Error) => {
+  const report = (error: Error, info?: RuntimeEventInfo) => {
     try {
-      options.onError?.(error);
+      options.onError?.(error, info);
     } catch {
       // A failing hook must not break the server.
     }
@@ -111,7 +112,7 @@ export function createAgnt5Reference(options: Agnt5ReferenceOptions = {}): Agnt5
     invalidFrameErrorCode: () => 'invalid_message',
     timeScale,
     ...(options.pages ? { pages: options.pages } : {}),
-    onError: report,
+    onError: (error, info) => report(error, info),
   });
 
   return {

@@ -1,3 +1,4 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 /**
  * Reference server of the release-orchestrator API (spec/release-orchestrator.asyncapi.yaml), on
  * the generated stub.
@@ -76,9 +77,9 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
   const clock = options.clock ?? createClock({ timeScale });
   const root = new Random(options.seed ?? 1);
   const jwtSecret = options.secrets?.jwtSecret ?? new Uint8Array(randomBytes(32));
-  const report = (error: Error) => {
+  const report = (error: Error, info?: RuntimeEventInfo) => {
     try {
-      options.onError?.(error);
+      options.onError?.(error, info);
     } catch {
       // A failing hook must not take the server down.
     }
@@ -240,7 +241,7 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
     timeScale,
     ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
-    onError: (error) => report(error),
+    onError: (error, info) => report(error, info),
   });
 
   let started = false;

@@ -1,3 +1,4 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 import type { CorsOptions } from '../../runtime/server/cors.ts';
 import type { Clock } from '../../runtime/seeded/clock.ts';
 
@@ -27,8 +28,8 @@ export interface ReferenceOptions {
   cors?: CorsOptions;
   /** Extra pages served at exact paths (the dev console); see the runtime's `pages`. */
   pages?: Readonly<Record<string, () => Promise<string>>>;
-  /** Told about every error the runtime handles. */
-  onError?(error: Error): void;
+  /** Told about every error the runtime handles (refused logins, slow consumers cut off…), with where it happened. */
+  onError?(error: Error, info?: RuntimeEventInfo): void;
 }
 
 /** A ready-to-use credential, as `serve` prints it. */

@@ -1,3 +1,4 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 /**
  * Reference server of the steadybase API (spec/steadybase.asyncapi.yaml), on the generated stub.
  *
@@ -39,9 +40,9 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
   const clock = options.clock ?? createClock({ timeScale });
   const random = new Random(options.seed ?? 1);
   const jwtSecret = options.secrets?.jwtSecret ?? new Uint8Array(randomBytes(32));
-  const report = (error: Error) => {
+  const report = (error: Error, info?: RuntimeEventInfo) => {
     try {
-      options.onError?.(error);
+      options.onError?.(error, info);
     } catch {
       // A failing hook must not take the server down.
     }
@@ -83,7 +84,7 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
     timeScale,
     ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
-    onError: (error) => report(error),
+    onError: (error, info) => report(error, info),
   });
 
   const ticker = new Ticker(

@@ -330,7 +330,9 @@ export class RuntimeServer {
       res.writeHead(200, { ...(spec?.headers ?? { 'Content-Type': 'text/event-stream' }) });
       res.flushHeaders();
       const stream = this.stream(channel.id, info.params);
-      const connection = new SseConnection(res, this.options.maxBufferedBytes ?? 1 << 20);
+      const connection = new SseConnection(res, this.options.maxBufferedBytes ?? 1 << 20, (unsent) =>
+        this.report(new StreamwrightError('SW_SLOW_CONSUMER', `connection ${info.id} has ${unsent} bytes unsent`), channel.id, info.id),
+      );
       const lastEventId = spec?.resume?.lastEventId ? headerValue(req.headers['last-event-id']) : undefined;
       const peer = new SsePeerImpl(info, connection, stream, this.fanout, this);
       if (spec?.retryMs !== undefined) connection.write({ retry: Math.round(spec.retryMs * scale) });
@@ -411,9 +413,9 @@ export class RuntimeServer {
     return { id: this.nextId++, channel: channel.id, params, query: url.searchParams, principal, request: req };
   }
 
-  private report(error: Error, channel?: string) {
+  private report(error: Error, channel?: string, connection?: number) {
     try {
-      this.options.onError?.(error, channel === undefined ? undefined : { channel });
+      this.options.onError?.(error, channel === undefined ? undefined : { channel, ...(connection !== undefined ? { connection } : {}) });
     } catch {
       // ignore
     }

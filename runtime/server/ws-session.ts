@@ -51,6 +51,8 @@ export class WsSession implements WsPeer {
   /** Frames that arrive while the first-message credential is being checked, replayed after. */
   private held: [RawData, boolean][] | undefined;
   private closed = false;
+  /** Cut off as a slow consumer. */
+  private cut = false;
 
   constructor(init: WsSessionInit) {
     this.init = init;
@@ -131,7 +133,9 @@ export class WsSession implements WsPeer {
   /** A peer that does not read is cut off once its unsent bytes pass the bound. */
   private boundBacklog(): void {
     const max = this.init.options.maxBufferedBytes ?? 1 << 20;
-    if (this.ws.bufferedAmount > max) {
+    // Sends go on while the close handshake runs: the cut is reported and started once.
+    if (this.ws.bufferedAmount > max && !this.cut) {
+      this.cut = true;
       this.report(new StreamwrightError('SW_SLOW_CONSUMER', `connection ${this.id} has ${this.ws.bufferedAmount} bytes unsent`, { status: CLOSE.tryAgainLater }));
       this.close(CLOSE.tryAgainLater, 'slow consumer');
       // A peer that does not read will not read a close frame either.

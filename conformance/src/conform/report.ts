@@ -73,7 +73,7 @@ export function renderText(report: ConformReport, options: { verbose?: boolean }
     for (const f of c.findings) {
       const where = [f.step !== undefined ? `step ${f.step}` : undefined, f.message, f.pointer !== undefined ? `at ${f.pointer || '(root)'}` : undefined].filter(Boolean).join(', ');
       lines.push(`      ✗ [${f.rule}] ${where ? `${where}: ` : ''}${f.text}`);
-      if (f.expected !== undefined || f.actual !== undefined) lines.push(`        expected ${f.expected ?? '-'}\n        actual   ${f.actual ?? '-'}`);
+      if (f.expected !== undefined || f.actual !== undefined) lines.push(`        expected ${f.expected ?? '-'}`, `        actual   ${f.actual ?? '-'}`);
     }
   }
   const s = report.summary;
@@ -85,7 +85,18 @@ export function renderText(report: ConformReport, options: { verbose?: boolean }
   if (missing.length > 0) lines.push(`  never seen: ${options.verbose ? missing.join(', ') : missing.slice(0, 12).join(', ') + (missing.length > 12 ? `, … (${missing.length - 12} more)` : '')}`);
   const idle = report.coverage.rules.filter((r) => !r.exercised).map((r) => `${r.channel}:${r.rule}`);
   if (idle.length > 0) lines.push(`  not exercised: ${options.verbose ? idle.join(', ') : idle.slice(0, 12).join(', ') + (idle.length > 12 ? `, … (${idle.length - 12} more)` : '')}`);
-  return lines.join('\n') + '\n';
+  return lines.map(printable).join('\n') + '\n';
+}
+
+/**
+ * Frames, transcripts and a target's answers are untrusted: a control character (an ANSI escape
+ * that rewrites the terminal, a carriage return that hides a verdict) is shown as an escape.
+ */
+export function printable(line: string): string {
+  return line.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 export function renderJson(report: ConformReport): string {

@@ -2,7 +2,8 @@
  * `conform` as a library call: load the contract, replay every transcript, run the probes the
  * contract implies, and return the report. Prints nothing, exits nothing.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChannelIR } from '../../../generator/src/ir/types.ts';
 import { parseTranscript, type Transcript } from '../transcript.ts';
@@ -73,9 +74,11 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
     const name = path.basename(file).replace(/\.jsonl$/, '');
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readNoFollow(file);
     } catch (e) {
-      push({ name, kind: 'transcript', channel: '?', durationMs: 0, findings: [{ case: name, check: 'replay', rule: 'replay/transcript-unreadable', channel: '?', text: `${file}: ${(e as Error).message}` }] });
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ELOOP' ? 'a symbolic link; transcripts are never read through one' : (code ?? (e as Error).message);
+      push({ name, kind: 'transcript', channel: '?', durationMs: 0, findings: [{ case: name, check: 'replay', rule: 'replay/transcript-unreadable', channel: '?', text: `${file}: ${why}` }] });
       continue;
     }
     const parsed = parseTranscript(text);
@@ -185,18 +188,19 @@ async function readMatchers(dir: string, api: string): Promise<MatcherFile | und
 async function transcriptFiles(where: string): Promise<string[]> {
   let info;
   try {
-    info = await stat(where);
+    info = await lstat(where);
   } catch (e) {
     throw new ConformError('SW_CONFORM_TRANSCRIPTS_UNREADABLE', `${where}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (info.isFile()) return [where];
+  // A symlink given by name is listed, and refused when read (O_NOFOLLOW), so the report says why.
+  if (info.isFile() || info.isSymbolicLink()) return [where];
   const out: string[] = [];
   const walk = async (dir: string, depth: number) => {
     if (depth > 8) return;
     for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full, depth + 1);
-      else if (entry.isFile() && entry.name.endsWith('.jsonl')) out.push(full);
+      else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.jsonl')) out.push(full);
     }
   };
   await walk(where, 0);
@@ -204,3 +208,13 @@ async function transcriptFiles(where: string): Promise<string[]> {
 }
 
 export type { Transcript };
+
+/** Reads a file unless it is a symbolic link (ELOOP): the check and the read are one open. */
+async function readNoFollow(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
