@@ -2,7 +2,7 @@ import { startReferenceServers, type RunningReference } from '../../../reference
 import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, SERVE_MOCK_HELP, serveMock } from './serve-mock.ts';
 
-export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--cors <origin>]... [--json]
+export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--token-ttl <s>] [--cors <origin>]... [--json]
 
 Starts the reference servers of the four seed APIs, each on its own port (port base + 0..3:
 steadybase, release-orchestrator, agnt5, agent-workspace; default base 3000), and prints for each
@@ -17,9 +17,14 @@ Options:
   --host <addr>      address to listen on (default 127.0.0.1)
   --time-scale <x>   multiply every timing (0.1 runs ten times faster)
   --seed <n>         seed of the simulations (default 1)
+  --token-ttl <s>    lifetime of the printed development tokens in seconds (default 43200 = 12 h)
   --cors <origin>    let pages on <origin> (e.g. http://localhost:5173) read the SSE and HTTP
                      endpoints and present the session cookie; repeat for more origins
-  --json             one JSON object per API per line: {api, urls, credentials}
+  --json             one JSON object per API per line: {api, origin, timeScale, urls, credentials};
+                     each credential {scheme, value, usage, principal?, expiresAt?}: every
+                     principal the recorded suite needs (release-orchestrator: the user and each
+                     agent, per scheme), the first of a scheme being the default. Save it and
+                     give it to \`streamwright conform --from-serve <file>\`.
 `;
 
 export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.EventEmitter = process): Promise<number> {
@@ -29,6 +34,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     host: { type: 'string' },
     'time-scale': { type: 'string' },
     seed: { type: 'string' },
+    'token-ttl': { type: 'string' },
     cors: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   });
@@ -48,8 +54,9 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     if (!Number.isFinite(n) || !valid(n)) throw new Error(`--${name} must be a valid number (got ${String(raw)})`);
     return n;
   };
-  let portBase: number, timeScale: number, seed: number;
+  let portBase: number, timeScale: number, seed: number, ttlSeconds: number;
   try {
+    ttlSeconds = number('token-ttl', 12 * 3600, (n) => Number.isInteger(n) && n > 0);
     portBase = number('port-base', 3000, (n) => Number.isInteger(n) && n >= 0 && n <= 65532);
     timeScale = number('time-scale', 1, (n) => n > 0);
     seed = number('seed', 1, Number.isInteger);
@@ -69,13 +76,13 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   }
   for (const r of running) {
     const urls = r.server.urls(r.origin);
-    const credentials = await r.server.credentials();
+    const credentials = await r.server.credentials({ ttlSeconds });
     if (values.json) {
-      io.stdout.write(JSON.stringify({ api: r.api, urls, credentials }) + '\n');
+      io.stdout.write(JSON.stringify({ api: r.api, origin: r.origin, timeScale, urls, credentials }) + '\n');
     } else {
       io.stdout.write(`${r.api}  ${r.origin}\n`);
       for (const url of urls) io.stdout.write(`  ${url}\n`);
-      for (const c of credentials) io.stdout.write(`  credential ${c.scheme}: ${c.usage}\n    ${c.value}\n`);
+      for (const c of credentials) io.stdout.write(`  credential ${c.scheme}: ${c.usage}${c.expiresAt ? ` (until ${c.expiresAt})` : ''}\n    ${c.value}\n`);
       io.stdout.write('\n');
     }
   }
