@@ -32,9 +32,9 @@ export interface MatcherSettings {
   /** Tags not matched one by one (heartbeats: their timing is a sequence rule). */
   skip: string[];
   /**
-   * Tags a live simulation sends as it goes (order `none`): how many fall inside one
-   * connection is the run's, so each recorded one is compared when there is one to compare,
-   * and fewer than recorded is no finding as long as at least one arrived.
+   * Tags a live simulation sends as it goes (order `none`): which of them fall inside one
+   * connection, and how many, is the run's. Each recorded one is compared with one of its tag
+   * when there is one; fewer (or other ones) is no finding as long as one of these tags arrived.
    */
   periodic?: string[];
   /** tag (or `*`) → pointer pattern → matcher, as written in a matcher file. */
