@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { conform, ConformError, PROBE_IDS, renderJson, renderJunit, renderText, type ProbeId } from '../conformance/src/conform/index.ts';
 import { EXIT, parseCommandLine, type CliIO } from './io.ts';
 
-export const CONFORM_HELP = `Usage: streamwright conform --spec <file> --target <url> [--transcripts <dir>] [options]
+export const CONFORM_HELP = `Usage: streamwright conform --spec <file> (--target <url> | --from-serve <file>) [--transcripts <dir>] [options]
 
 Checks a running implementation against its AsyncAPI contract. Replays the client side of every
 recorded transcript (*.jsonl, searched recursively; record them with \`streamwright record\`) as
@@ -23,10 +23,14 @@ Options:
   --spec <file>          the AsyncAPI document (its file name is the API name, e.g. agnt5)
   --target <url>         base URL of the implementation: http(s)://host:port or ws(s)://host:port
   --transcripts <dir>    directory or file of transcripts (none: probes only)
+  --from-serve <file>    the saved output of \`streamwright serve --json\`: the API's credentials
+                         (each transcript presented as the principal its directory's
+                         principals.json names), and unless given, --target and --time-scale
   --credentials <file>   \`streamwright serve --json\` output, or {"<securitySchemeId>": "<value>"}
                          (+ "transcripts": {"<name>": {"<schemeId>": "<value>"}} for transcripts
                          recorded as another principal, e.g. an agent's own token)
-  --time-scale <x>       the implementation's time scale (0.01 = timings 100x shorter); default 1
+  --time-scale <x>       the implementation's time scale (0.01 = timings 100x shorter); default
+                         the --from-serve output's, else 1
   --timeout <ms>         how long past its recorded time (scaled) an expected message or
                          close is awaited (default 5000)
   --jitter <ms>          unscaled slack on timing rules (default 100): network and event-loop delay
@@ -51,6 +55,7 @@ export async function conformCommand(argv: string[], io: CliIO): Promise<number>
       target: { type: 'string' },
       transcripts: { type: 'string' },
       credentials: { type: 'string' },
+      'from-serve': { type: 'string' },
       'time-scale': { type: 'string' },
       timeout: { type: 'string' },
       jitter: { type: 'string' },
@@ -66,9 +71,9 @@ export async function conformCommand(argv: string[], io: CliIO): Promise<number>
   if (typeof line === 'number') return line;
   const { values, usage } = line;
   if (typeof values.spec !== 'string') return usage('--spec is required');
-  if (typeof values.target !== 'string') return usage('--target is required');
-  const timeScale = values['time-scale'] === undefined ? 1 : Number(values['time-scale']);
-  if (!Number.isFinite(timeScale) || timeScale <= 0) return usage('--time-scale must be a number > 0');
+  if (typeof values.target !== 'string' && typeof values['from-serve'] !== 'string') return usage('--target (or --from-serve) is required');
+  const timeScale = values['time-scale'] === undefined ? undefined : Number(values['time-scale']);
+  if (timeScale !== undefined && (!Number.isFinite(timeScale) || timeScale <= 0)) return usage('--time-scale must be a number > 0');
   const timeoutMs = values.timeout === undefined ? 5000 : Number(values.timeout);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) return usage('--timeout must be a number of ms > 0');
   const jitterMs = values.jitter === undefined ? 100 : Number(values.jitter);
@@ -83,25 +88,36 @@ export async function conformCommand(argv: string[], io: CliIO): Promise<number>
       probes = list as ProbeId[];
     }
   }
+  const read = async (file: string): Promise<string | undefined> => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (e) {
+      io.stderr.write(`streamwright conform: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return undefined;
+    }
+  };
   let credentials = '';
   if (typeof values.credentials === 'string') {
-    try {
-      credentials = await readFile(values.credentials, 'utf8');
-    } catch (e) {
-      io.stderr.write(`streamwright conform: cannot read ${values.credentials}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-      return EXIT.usage;
-    }
+    const text = await read(values.credentials);
+    if (text === undefined) return EXIT.usage;
+    credentials = text;
+  }
+  let fromServe: string | undefined;
+  if (typeof values['from-serve'] === 'string') {
+    fromServe = await read(values['from-serve']);
+    if (fromServe === undefined) return EXIT.usage;
   }
   let report;
   try {
     report = await conform({
       spec: values.spec,
-      target: values.target,
+      ...(typeof values.target === 'string' ? { target: values.target } : {}),
+      ...(fromServe !== undefined ? { fromServe } : {}),
       ...(typeof values.transcripts === 'string' ? { transcripts: values.transcripts } : {}),
       credentials,
       ...(typeof values.matchers === 'string' ? { matchersDir: values.matchers } : {}),
       ...(typeof values.api === 'string' ? { api: values.api } : {}),
-      timeScale,
+      ...(timeScale !== undefined ? { timeScale } : {}),
       timeoutMs,
       jitterMs,
       probes,

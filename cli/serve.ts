@@ -4,7 +4,7 @@ import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, SERVE_MOCK_HELP, serveMock } from './serve-mock.ts';
 import { logRecord, type RuntimeEventInfo } from '../runtime/server/log.ts';
 
-export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--cors <origin>]... [--json] [--no-console]
+export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--token-ttl <s>] [--cors <origin>]... [--json] [--no-console]
 
 Starts the reference servers of the four seed APIs, each on its own port (port base + 0..3:
 steadybase, release-orchestrator, agnt5, agent-workspace; default base 3000), and prints for each
@@ -21,9 +21,14 @@ Options:
   --host <addr>      address to listen on (default 127.0.0.1)
   --time-scale <x>   multiply every timing (0.1 runs ten times faster)
   --seed <n>         seed of the simulations (default 1)
+  --token-ttl <s>    lifetime of the printed development tokens in seconds (default 43200 = 12 h)
   --cors <origin>    let pages on <origin> (e.g. http://localhost:5173) read the SSE and HTTP
                      endpoints and present the session cookie; repeat for more origins
-  --json             one JSON object per API per line: {api, urls, credentials}
+  --json             one JSON object per API per line: {api, origin, timeScale, urls, credentials};
+                     each credential {scheme, value, usage, principal?, expiresAt?}: every
+                     principal the recorded suite needs (release-orchestrator: the user and each
+                     agent, per scheme), the first of a scheme being the default. Save it and
+                     give it to \`streamwright conform --from-serve <file>\`.
   --no-console       do not serve the live console at /_console
 `;
 
@@ -34,6 +39,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     host: { type: 'string' },
     'time-scale': { type: 'string' },
     seed: { type: 'string' },
+    'token-ttl': { type: 'string' },
     cors: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     'no-console': { type: 'boolean' },
@@ -54,8 +60,9 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     if (!Number.isFinite(n) || !valid(n)) throw new Error(`--${name} must be a valid number (got ${String(raw)})`);
     return n;
   };
-  let portBase: number, timeScale: number, seed: number;
+  let portBase: number, timeScale: number, seed: number, ttlSeconds: number;
   try {
+    ttlSeconds = number('token-ttl', 12 * 3600, (n) => Number.isInteger(n) && n > 0);
     portBase = number('port-base', 3000, (n) => Number.isInteger(n) && n >= 0 && n <= 65532);
     timeScale = number('time-scale', 1, (n) => n > 0);
     seed = number('seed', 1, Number.isInteger);
@@ -79,15 +86,15 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   }
   for (const r of running) {
     const urls = r.server.urls(r.origin);
-    const credentials = await r.server.credentials();
+    const credentials = await r.server.credentials({ ttlSeconds });
     secrets.push(...credentials.map((c) => c.value));
     if (values.json) {
-      io.stdout.write(JSON.stringify({ api: r.api, urls, credentials }) + '\n');
+      io.stdout.write(JSON.stringify({ api: r.api, origin: r.origin, timeScale, urls, credentials }) + '\n');
     } else {
       io.stdout.write(`${r.api}  ${r.origin}\n`);
       for (const url of urls) io.stdout.write(`  ${url}\n`);
       if (!values['no-console']) io.stdout.write(`  console ${r.origin}/_console\n`);
-      for (const c of credentials) io.stdout.write(`  credential ${c.scheme}: ${c.usage}\n    ${c.value}\n`);
+      for (const c of credentials) io.stdout.write(`  credential ${c.scheme}: ${c.usage}${c.expiresAt ? ` (until ${c.expiresAt})` : ''}\n    ${c.value}\n`);
       io.stdout.write('\n');
     }
   }

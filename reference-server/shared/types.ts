@@ -39,6 +39,20 @@ export interface DevCredential {
   /** How to present it, in words (`Authorization: Bearer <value>`, `?token=<value>`, …). */
   usage: string;
   value: string;
+  /**
+   * Whom it authenticates (a JWT's `sub`), where a server knows several: `conform` presents a
+   * transcript recorded as one principal with that principal's credential. The first
+   * credential of a scheme is the default one.
+   */
+  principal?: string;
+  /** When it stops being accepted (ISO 8601), for credentials that expire. */
+  expiresAt?: string;
+}
+
+/** How `credentials()` mints what it prints. */
+export interface CredentialOptions {
+  /** Lifetime of minted tokens in seconds (default 12 h). */
+  ttlSeconds?: number;
 }
 
 /** A running (or ready to run) reference implementation of one seed API. */
@@ -50,6 +64,6 @@ export interface ReferenceServer {
   close(): Promise<void>;
   /** Example URLs of each endpoint for a server at `origin` (`http://127.0.0.1:3000`). */
   urls(origin: string): string[];
-  /** A working development credential per auth scheme. */
-  credentials(): Promise<DevCredential[]>;
+  /** A working development credential per auth scheme (and per principal where a scenario needs another). */
+  credentials(options?: CredentialOptions): Promise<DevCredential[]>;
 }

@@ -16,10 +16,10 @@ import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 import { randomBytes } from 'node:crypto';
 import { createSteadybaseServer, type SteadybaseServer } from '../../generated/steadybase/server.gen.ts';
 import type { TaskStatusRequest } from '../../generated/steadybase/models.gen.ts';
-import { signJwt } from '../../runtime/auth/jwt.ts';
 import { createClock } from '../../runtime/seeded/clock.ts';
 import { Random } from '../../runtime/seeded/random.ts';
-import type { DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
+import { devJwt } from '../shared/credentials.ts';
+import type { CredentialOptions, DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
 import { errorPayload, FrameClassifier } from './frames.ts';
 import { SteadybaseSimulation } from './simulation.ts';
 import { TaskStore } from './tasks.ts';
@@ -114,11 +114,11 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
       const ws = base.replace(/^http(s?):/i, (_m, s: string) => `ws${s}:`);
       return [`${ws}/ws`, `${base}/api/tasks/status`];
     },
-    async credentials(): Promise<DevCredential[]> {
-      const token = await signJwt({ sub: 'dev-user' }, jwtSecret, { expiresIn: '12h' });
+    async credentials(options?: CredentialOptions): Promise<DevCredential[]> {
+      const token = await devJwt(jwtSecret, 'dev-user', options);
       return [
-        { scheme: 'bearerJwt', usage: 'Authorization: Bearer <value> (WebSocket upgrade of /ws, and POST /api/tasks/status)', value: token },
-        { scheme: 'accessTokenQuery', usage: '/ws?access_token=<value> (browsers, WebSocket only)', value: token },
+        { scheme: 'bearerJwt', usage: 'Authorization: Bearer <value> (WebSocket upgrade of /ws, and POST /api/tasks/status)', ...token },
+        { scheme: 'accessTokenQuery', usage: '/ws?access_token=<value> (browsers, WebSocket only)', ...token },
       ];
     },
   };

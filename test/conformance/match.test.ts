@@ -39,3 +39,19 @@ describe('order key: waiting on and pairing the recorded messages', () => {
     expect(findings.map((f) => `${f.rule} ${f.message}`)).toEqual(['transcript/missing task_cancelled']);
   });
 });
+
+describe('order none: periodic tags', () => {
+  const none: MatcherSettings = { order: 'none', keys: [], skip: [], fields: {}, periodic: ['fleet_update', 'fleet_status'] };
+  const update = { type: 'fleet_update' };
+  const logs = { type: 'fleet_logs' };
+  const rec = recorded([update, update, update, logs]);
+  it.each([
+    ['fewer periodic messages than recorded are enough', { given: [update, logs], findings: [] as string[], arrived: true }],
+    ['another periodic tag stands for it (which ones come is the run\'s)', { given: [logs, { type: 'fleet_status' }], findings: [], arrived: true }],
+    ['no periodic message at all is missing', { given: [logs], findings: ['transcript/missing fleet_update', 'transcript/missing fleet_update', 'transcript/missing fleet_update'], arrived: false }],
+    ['a tag that is not periodic counts every one', { given: [update], findings: ['transcript/missing fleet_logs'], arrived: false }],
+  ])('%s', (_name, { given, findings, arrived }) => {
+    expect(matchTranscript(rec, actual(given), none, { case: 'x', channel: 'fleetStream' }).map((f) => `${f.rule} ${f.message}`)).toEqual(findings);
+    expect(allArrived(rec, actual(given), none)).toBe(arrived);
+  });
+});

@@ -50,12 +50,13 @@ export function matchTranscript(recorded: readonly RecordedFrame[], actual: read
   }
   if (settings.order === 'none') {
     const used = new Set<number>();
+    const periodic = new Set(settings.periodic ?? []);
     for (const r of recorded) {
       const candidates = actual.filter((a) => !used.has(a.index) && a.tag === r.tag);
       const exact = candidates.find((a) => r.json && a.json && compareFrame(r.payload, a.payload, r.tag, settings, new Captures(), 1).length === 0);
       const pick = exact ?? candidates[0];
       if (!pick) {
-        missing(r);
+        if (!(r.tag !== null && periodic.has(r.tag) && actual.some((a) => a.tag !== null && periodic.has(a.tag)))) missing(r);
         continue;
       }
       used.add(pick.index);
@@ -132,9 +133,13 @@ export function pairKeyGroups(recorded: readonly RecordedFrame[], actual: readon
 export function allArrived(recorded: readonly RecordedFrame[], actual: readonly ServerFrame[], settings: MatcherSettings): boolean {
   if (settings.order === 'strict') return actual.length >= recorded.length;
   if (settings.order === 'key') return pairKeyGroups(recorded, actual, settings).every(([rs, as]) => as.length >= rs.length);
+  // Periodic messages of a live simulation: one of any of their tags stands for all of them.
+  const periodic = new Set(settings.periodic ?? []);
+  const isPeriodic = (tag: string | null) => tag !== null && periodic.has(tag);
   const want = new Map<string | null, number>();
-  for (const r of recorded) want.set(r.tag, (want.get(r.tag) ?? 0) + 1);
+  for (const r of recorded) if (!isPeriodic(r.tag)) want.set(r.tag, (want.get(r.tag) ?? 0) + 1);
   const got = new Map<string | null, number>();
   for (const a of actual) got.set(a.tag, (got.get(a.tag) ?? 0) + 1);
+  if (recorded.some((r) => isPeriodic(r.tag)) && !actual.some((a) => isPeriodic(a.tag))) return false;
   return [...want].every(([tag, n]) => (got.get(tag) ?? 0) >= n);
 }

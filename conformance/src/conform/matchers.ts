@@ -31,6 +31,12 @@ export interface MatcherSettings {
   keys: string[];
   /** Tags not matched one by one (heartbeats: their timing is a sequence rule). */
   skip: string[];
+  /**
+   * Tags a live simulation sends as it goes (order `none`): which of them fall inside one
+   * connection, and how many, is the run's. Each recorded one is compared with one of its tag
+   * when there is one; fewer (or other ones) is no finding as long as one of these tags arrived.
+   */
+  periodic?: string[];
   /** tag (or `*`) → pointer pattern → matcher, as written in a matcher file. */
   fields: Record<string, Record<string, FieldMatcher>>;
   /**
@@ -45,6 +51,7 @@ export interface MatcherFile {
   order?: OrderMode;
   keys?: string[];
   skip?: string[];
+  periodic?: string[];
   fields?: Record<string, Record<string, FieldMatcher>>;
   /** Transcript name → overrides. */
   transcripts?: Record<string, Omit<MatcherFile, 'transcripts'>>;
@@ -60,9 +67,9 @@ export function parseMatcherFile(value: unknown, where: string): MatcherFile {
   const checkPart = (v: unknown, at: string, top: boolean) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${at} must be an object`);
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!['order', 'keys', 'skip', 'fields', '$schema', 'description', ...(top ? ['transcripts'] : [])].includes(k)) fail(`${at}: unknown field "${k}"`);
+    for (const k of Object.keys(o)) if (!['order', 'keys', 'skip', 'periodic', 'fields', '$schema', 'description', ...(top ? ['transcripts'] : [])].includes(k)) fail(`${at}: unknown field "${k}"`);
     if (o.order !== undefined && !['strict', 'key', 'none'].includes(o.order as string)) fail(`${at}.order must be strict, key or none`);
-    for (const list of ['keys', 'skip'] as const) {
+    for (const list of ['keys', 'skip', 'periodic'] as const) {
       if (o[list] !== undefined && (!Array.isArray(o[list]) || !(o[list] as unknown[]).every((s) => typeof s === 'string'))) fail(`${at}.${list} must be an array of strings`);
     }
     if (o.fields !== undefined) {
@@ -94,12 +101,13 @@ export function parseMatcherFile(value: unknown, where: string): MatcherFile {
 
 /** Merges settings, later ones winning field by field. */
 export function mergeSettings(base: MatcherSettings, ...parts: (Omit<MatcherFile, 'transcripts'> | undefined)[]): MatcherSettings {
-  const out: MatcherSettings = { order: base.order, keys: [...base.keys], skip: [...base.skip], fields: Object.fromEntries(Object.entries(base.fields).map(([k, v]) => [k, { ...v }])), ...(base.implied ? { implied: base.implied } : {}) };
+  const out: MatcherSettings = { order: base.order, keys: [...base.keys], skip: [...base.skip], fields: Object.fromEntries(Object.entries(base.fields).map(([k, v]) => [k, { ...v }])), ...(base.implied ? { implied: base.implied } : {}), ...(base.periodic ? { periodic: [...base.periodic] } : {}) };
   for (const p of parts) {
     if (!p) continue;
     if (p.order) out.order = p.order;
     if (p.keys) out.keys = [...p.keys];
     if (p.skip) out.skip = [...p.skip];
+    if (p.periodic) out.periodic = [...p.periodic];
     for (const [tag, byPointer] of Object.entries(p.fields ?? {})) out.fields[tag] = { ...(out.fields[tag] ?? {}), ...byPointer };
   }
   return out;

@@ -9,7 +9,7 @@ import type { ChannelIR } from '../../../generator/src/ir/types.ts';
 import { parseTranscript, type Transcript } from '../transcript.ts';
 import { runProbes, type ProbeId } from '../probes/index.ts';
 import { loadContract, type Contract } from './contract.ts';
-import { Credentials, parseCredentials } from './credentials.ts';
+import { Credentials, parseCredentials, servedApi } from './credentials.ts';
 import { ConformError } from './errors.ts';
 import { defaultFieldMatchers, mergeSettings, parseMatcherFile, type MatcherFile, type MatcherSettings } from './matchers.ts';
 import { replayTranscript } from './replay.ts';
@@ -17,8 +17,14 @@ import { summarize, type CaseResult, type ConformReport, type Coverage } from '.
 
 export interface ConformOptions {
   spec: string;
-  /** Base URL of the implementation (`http://host:port` or `ws://host:port`). */
-  target: string;
+  /** Base URL of the implementation (`http://host:port` or `ws://host:port`); default: `fromServe`'s origin of the API. */
+  target?: string;
+  /**
+   * Text of `streamwright serve --json` output: the API's line gives the credentials (every
+   * principal, each transcript replayed as the one `principals.json` names), and unless given
+   * otherwise the target (`origin`) and the time scale.
+   */
+  fromServe?: string;
   /** Directory (searched recursively for *.jsonl) or single transcript file; none = probes only. */
   transcripts?: string;
   /** Text of a credentials file, or parsed credentials. */
@@ -45,17 +51,26 @@ export interface ConformOptions {
 }
 
 export async function conform(options: ConformOptions): Promise<ConformReport> {
-  let target: URL;
-  try {
-    target = new URL(options.target);
-    if (!['http:', 'https:', 'ws:', 'wss:'].includes(target.protocol)) throw new Error('scheme');
-  } catch {
-    throw new ConformError('SW_CONFORM_TARGET_INVALID', `--target ${JSON.stringify(options.target)} must be an http(s):// or ws(s):// URL`);
-  }
+  const parseTarget = (raw: string): URL => {
+    try {
+      const url = new URL(raw);
+      if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) throw new Error('scheme');
+      return url;
+    } catch {
+      throw new ConformError('SW_CONFORM_TARGET_INVALID', `--target ${JSON.stringify(raw)} must be an http(s):// or ws(s):// URL`);
+    }
+  };
+  if (options.target !== undefined) parseTarget(options.target);
   const contract = await loadContract(options.spec, options.api !== undefined ? { api: options.api } : {});
-  const credentials = options.credentials instanceof Credentials ? options.credentials : parseCredentials(options.credentials ?? '', contract.api);
+  const served = options.fromServe !== undefined ? servedApi(options.fromServe, contract.api) : undefined;
+  if (options.fromServe !== undefined && served === undefined) throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', `the serve --json output has no line for API ${contract.api}`);
+  const targetText = options.target ?? served?.origin;
+  if (targetText === undefined) throw new ConformError('SW_CONFORM_TARGET_INVALID', 'no target: give --target, or --from-serve output that has the origin');
+  const target = parseTarget(targetText);
+  const credentials =
+    options.credentials instanceof Credentials ? options.credentials : parseCredentials(options.credentials !== undefined && options.credentials !== '' ? options.credentials : (options.fromServe ?? ''), contract.api);
   const matcherFile = await readMatchers(options.matchersDir ?? path.resolve('conformance/matchers'), contract.api);
-  const timeScale = options.timeScale ?? 1;
+  const timeScale = options.timeScale ?? served?.timeScale ?? 1;
   const timeoutMs = options.timeoutMs ?? 5000;
   const jitterMs = options.jitterMs ?? 100;
   const cases: CaseResult[] = [];
@@ -70,6 +85,7 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   const openAddress = new Set<string>();
 
   const files = options.transcripts ? await transcriptFiles(options.transcripts) : [];
+  const principals = options.transcripts ? await readPrincipals(options.transcripts) : {};
   for (const file of files) {
     const name = path.basename(file).replace(/\.jsonl$/, '');
     let text: string;
@@ -99,7 +115,8 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
       continue;
     }
     const channel = contract.channel(t.header.channel);
-    const own = (await options.credentialsFor?.(caseName)) ?? (await options.credentialsFor?.(name)) ?? credentials.forTranscript(caseName);
+    const principal = principals[caseName] ?? principals[name];
+    const own = (await options.credentialsFor?.(caseName)) ?? (await options.credentialsFor?.(name)) ?? (principal !== undefined ? credentials.forPrincipal(principal) : credentials).forTranscript(caseName);
     if (channel && t.handshake.status < 400 && (!addresses.has(channel.id) || (!openAddress.has(channel.id) && stayedOpen(t)))) {
       // A probe opens the address of the channel's first transcript whose connection stayed open
       // until the client closed it (else its first accepted one), as that transcript's principal:
@@ -183,6 +200,35 @@ async function readMatchers(dir: string, api: string): Promise<MatcherFile | und
     throw new ConformError('SW_CONFORM_MATCHERS_INVALID', `${file}: not JSON (${(e as Error).message})`);
   }
   return parseMatcherFile(value, file);
+}
+
+/**
+ * `principals.json` beside the transcripts: transcript name → the principal it was recorded as
+ * (an agent's own token), so that credentials with a `principal` (`serve --json`) fill it in.
+ */
+async function readPrincipals(where: string): Promise<Record<string, string>> {
+  const file = path.join(where, 'principals.json');
+  let text: string;
+  try {
+    if (!(await lstat(where)).isDirectory()) return {};
+    text = await readFile(file, 'utf8');
+  } catch {
+    return {};
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ConformError('SW_CONFORM_TRANSCRIPTS_UNREADABLE', `${file}: not JSON (${(e as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConformError('SW_CONFORM_TRANSCRIPTS_UNREADABLE', `${file}: must map transcript names to principals`);
+  const out: Record<string, string> = {};
+  for (const [name, principal] of Object.entries(value)) {
+    if (name === '$comment' || name === 'description') continue;
+    if (typeof principal !== 'string') throw new ConformError('SW_CONFORM_TRANSCRIPTS_UNREADABLE', `${file}: the principal of ${JSON.stringify(name)} must be a string`);
+    out[name] = principal;
+  }
+  return out;
 }
 
 async function transcriptFiles(where: string): Promise<string[]> {
