@@ -118,7 +118,7 @@ function connect() {
       query: url.query,
       recordedAt: new Date().toISOString(),
       tool: 'streamwright console',
-      name: `console-${c.id}`.replace(/[^A-Za-z0-9._-]+/g, '-'),
+      name: ($('scenario').value.trim() || `console-${c.id}`).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'console',
     },
   ];
   $('connect').disabled = true;
