@@ -128,19 +128,6 @@ describe.skipIf(!gate.run)('live console in Chromium', () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
-  it('is not served with --no-console (no pages given)', async () => {
-    const [bare] = await startReferenceServers({ portBase: 0, host: '127.0.0.1', reference: { timeScale: SCALE } }).then((all) => {
-      void Promise.all(all.slice(1).map((s) => s.server.close()));
-      return all;
-    });
-    try {
-      const response = await fetch(`${bare!.origin}/_console`);
-      expect(response.status).toBe(404);
-    } finally {
-      await bare!.server.close();
-    }
-  });
-
   async function downloadTranscript(name: string): Promise<string> {
     const page = chromium!.page;
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);

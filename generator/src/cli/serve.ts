@@ -22,7 +22,7 @@ Options:
   --seed <n>         seed of the simulations (default 1)
   --cors <origin>    let pages on <origin> (e.g. http://localhost:5173) read the SSE and HTTP
                      endpoints and present the session cookie; repeat for more origins
-  --json             one JSON object per API per line: {api, urls, credentials}
+  --json             one JSON object per API per line: {api, urls, credentials, console}
   --no-console       do not serve the live console at /_console
 `;
 
@@ -77,7 +77,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     const urls = r.server.urls(r.origin);
     const credentials = await r.server.credentials();
     if (values.json) {
-      io.stdout.write(JSON.stringify({ api: r.api, urls, credentials }) + '\n');
+      io.stdout.write(JSON.stringify({ api: r.api, urls, credentials, ...(values['no-console'] ? {} : { console: `${r.origin}/_console` }) }) + '\n');
     } else {
       io.stdout.write(`${r.api}  ${r.origin}\n`);
       for (const url of urls) io.stdout.write(`  ${url}\n`);
