@@ -32,7 +32,7 @@ Options:
   --reorder <p>           hold a message back behind the next one with probability p
   --disconnect-after <n>  cut each connection (no close frame) after n frames, or after <n>ms
   --cors <origin>         let pages on <origin> read the SSE and HTTP endpoints (CORS); repeatable
-  --json                  one JSON line: {api, mock, origin, port, channels, credentials}
+  --json                  one JSON line: {api, mock, origin, port, channels, credentials, console}
   --no-console            do not serve the live console at /_console
 `;
 
@@ -134,7 +134,7 @@ export async function serveMock(spec: string, values: ParsedValues, io: CliIO, s
   const credentials = await mock.credentials();
   const api = loaded.contract.ir.name;
   if (values.json) {
-    io.stdout.write(JSON.stringify({ api, mock: true, origin, port, channels, credentials }) + '\n');
+    io.stdout.write(JSON.stringify({ api, mock: true, origin, port, channels, credentials, ...(values['no-console'] ? {} : { console: `${origin}/_console` }) }) + '\n');
   } else {
     io.stdout.write(`${api} (mock of ${spec})  ${origin}\n`);
     for (const c of channels) io.stdout.write(`  ${(c.method ?? 'WS').padEnd(4)} ${c.url}\n       sends ${c.sends.join(', ') || '-'}; accepts ${c.receives.join(', ') || '-'}\n`);

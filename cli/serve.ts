@@ -24,7 +24,7 @@ Options:
   --token-ttl <s>    lifetime of the printed development tokens in seconds (default 43200 = 12 h)
   --cors <origin>    let pages on <origin> (e.g. http://localhost:5173) read the SSE and HTTP
                      endpoints and present the session cookie; repeat for more origins
-  --json             one JSON object per API per line: {api, origin, timeScale, urls, credentials};
+  --json             one JSON object per API per line: {api, origin, timeScale, urls, credentials, console};
                      each credential {scheme, value, usage, principal?, expiresAt?}: every
                      principal the recorded suite needs (release-orchestrator: the user and each
                      agent, per scheme), the first of a scheme being the default. Save it and
@@ -89,7 +89,7 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     const credentials = await r.server.credentials({ ttlSeconds });
     secrets.push(...credentials.map((c) => c.value));
     if (values.json) {
-      io.stdout.write(JSON.stringify({ api: r.api, origin: r.origin, timeScale, urls, credentials }) + '\n');
+      io.stdout.write(JSON.stringify({ api: r.api, origin: r.origin, timeScale, urls, credentials, ...(values['no-console'] ? {} : { console: `${r.origin}/_console` }) }) + '\n');
     } else {
       io.stdout.write(`${r.api}  ${r.origin}\n`);
       for (const url of urls) io.stdout.write(`  ${url}\n`);

@@ -57,6 +57,7 @@ export function emitConsolePage(api: ApiIR, options: { spec: string; validatorsJ
 <div id="params"></div>
 <label>Credential <select id="scheme"></select> <input id="credential" size="40" autocomplete="off" placeholder="value"></label>
 <label class="check"><input type="checkbox" id="answer-heartbeat" checked> answer heartbeats</label>
+<label>Scenario <input id="scenario" size="30" placeholder="console-&lt;channel&gt;" title="the transcript's name; conform's matchers may be keyed by it"></label>
 <div class="buttons"><button id="connect">Connect</button> <button id="disconnect" disabled>Disconnect</button> <span id="state" class="muted">closed</span></div>
 </section>
 <section class="send" id="send-form" hidden>

@@ -118,7 +118,7 @@ function connect() {
       query: url.query,
       recordedAt: new Date().toISOString(),
       tool: 'streamwright console',
-      name: `console-${c.id}`.replace(/[^A-Za-z0-9._-]+/g, '-'),
+      name: ($('scenario').value.trim() || `console-${c.id}`).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'console',
     },
   ];
   $('connect').disabled = true;
@@ -169,7 +169,7 @@ function openWebSocket(c, scheme, credential, url) {
   };
   ws.onmessage = (event) => {
     const binary = typeof event.data !== 'string';
-    const text = binary ? btoa(String.fromCharCode(...new Uint8Array(event.data))) : event.data;
+    const text = binary ? base64(new Uint8Array(event.data)) : event.data;
     const tag = frame('server', text, t(), { binary });
     if (c.heartbeat && tag === c.heartbeat.ping && $('answer-heartbeat').checked) sendFrame(c.heartbeat.text);
   };
@@ -251,6 +251,13 @@ function openEventStream(c, scheme, credential, url) {
       abort.abort();
     },
   };
+}
+
+/** Base64 of bytes, in chunks: spreading a large frame into one call would overflow the stack. */
+function base64(bytes) {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /** The SSE wire format (WHATWG HTML § 9.2): blocks end at a blank line; `data` lines join with LF. */
