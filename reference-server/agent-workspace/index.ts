@@ -110,6 +110,7 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
     cors: options.cors,
     now: clock.now,
     ...(options.onError ? { onError: (e: Error) => report(e) } : {}),
+    bus: options.bus,
   });
 
   /** fleet_snapshot (or error and the end), then at once the most recent lines as one fleet_logs. */
@@ -139,6 +140,7 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
       if (!(e instanceof StoreUnavailableError)) report(e);
       return;
     }
+    if (options.fanOutSimulation === false) return;
     try {
       if (output.updated.length > 0) server.fleetStream.publish('fleet_update', output.updated);
       if (output.logs.length > 0) server.fleetStream.publish('fleet_logs', output.logs);

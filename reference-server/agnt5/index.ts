@@ -110,6 +110,7 @@ export function createAgnt5Reference(options: Agnt5ReferenceOptions = {}): Agnt5
     heartbeatMessage: () => undefined,
     invalidFrameErrorCode: () => 'invalid_message',
     timeScale,
+    bus: options.bus,
     onError: report,
   });
 

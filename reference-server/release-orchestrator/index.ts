@@ -144,6 +144,7 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
   };
   const emitDashboard = (message: DashboardMessage) => {
     for (const peer of dashboardPeers) sendTo(peer, message);
+    if (options.fanOutSimulation === false) return;
     try {
       switch (message.type) {
         case 'metric_update':
@@ -239,6 +240,7 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
     invalidFrameErrorCode: (channel) => (WS_CHANNELS.has(channel) ? 'invalid_message' : undefined),
     timeScale,
     cors: options.cors,
+    bus: options.bus,
     onError: (error) => report(error),
   });
 

@@ -1,3 +1,4 @@
+import type { Bus } from '../../runtime/bus/types.ts';
 import type { CorsOptions } from '../../runtime/server/cors.ts';
 import type { Clock } from './clock.ts';
 
@@ -25,6 +26,14 @@ export interface ReferenceOptions {
    * responses (CORS); their origins may also present cookie credentials.
    */
   cors?: CorsOptions;
+  /** The bus broadcasts and SSE events go through (default: this process only); see `serve --instances`. */
+  bus?: Bus;
+  /**
+   * Whether the simulation's own events (ticks, fleet polls, dashboard metrics) go out on the bus
+   * (default true). Several instances on one bus each run the seeded simulation, so that what a
+   * client is shown on connecting agrees; only one of them sends its events to everyone.
+   */
+  fanOutSimulation?: boolean;
   /** Told about every error the runtime handles. */
   onError?(error: Error): void;
 }

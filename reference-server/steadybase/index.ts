@@ -82,13 +82,15 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
     },
     timeScale,
     cors: options.cors,
+    bus: options.bus,
     onError: (error) => report(error),
   });
 
   const ticker = new Ticker(
     TICK_MS * timeScale,
     () => {
-      for (const event of simulation.step()) stub.events.broadcast(event);
+      const events = simulation.step();
+      if (options.fanOutSimulation !== false) for (const event of events) stub.events.broadcast(event);
     },
     report,
   );
