@@ -1,4 +1,5 @@
 import { consolePages, referenceConsolePage } from '../generator/src/console-page.ts';
+import { startReferenceCluster } from '../reference-server/cluster.ts';
 import { startReferenceServers, type RunningReference } from '../reference-server/index.ts';
 import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, SERVE_MOCK_HELP, serveMock } from './serve-mock.ts';
@@ -30,6 +31,9 @@ Options:
                      agent, per scheme), the first of a scheme being the default. Save it and
                      give it to \`streamwright conform --from-serve <file>\`.
   --no-console       do not serve the live console at /_console
+  --instances <n>    run n processes per API behind a round-robin front on the API's port,
+                     sharing broadcasts, SSE replay and connection limits through --redis
+  --redis <url>      the Redis the instances share (redis://127.0.0.1:6379), required with --instances
 `;
 
 export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.EventEmitter = process): Promise<number> {
@@ -43,6 +47,8 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     cors: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     'no-console': { type: 'boolean' },
+    instances: { type: 'string' },
+    redis: { type: 'string' },
   });
   if (typeof line === 'number') return line;
   const { values, positionals, usage } = line;
@@ -60,16 +66,21 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     if (!Number.isFinite(n) || !valid(n)) throw new Error(`--${name} must be a valid number (got ${String(raw)})`);
     return n;
   };
-  let portBase: number, timeScale: number, seed: number, ttlSeconds: number;
+  let portBase: number, timeScale: number, seed: number, ttlSeconds: number, instances: number;
   try {
     ttlSeconds = number('token-ttl', 12 * 3600, (n) => Number.isInteger(n) && n > 0);
     portBase = number('port-base', 3000, (n) => Number.isInteger(n) && n >= 0 && n <= 65532);
     timeScale = number('time-scale', 1, (n) => n > 0);
     seed = number('seed', 1, Number.isInteger);
+    instances = number('instances', 0, (n) => Number.isInteger(n) && n >= 1 && n <= 64);
   } catch (e) {
     return usage((e as Error).message);
   }
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+  if (instances > 0 || values.redis !== undefined) {
+    if (typeof values.redis !== 'string' || !/^rediss?:\/\//.test(values.redis)) return usage('--instances needs --redis redis://host:port (the bus the instances share)');
+    return serveInstances({ instances: Math.max(instances, 1), redisUrl: values.redis, portBase, host, seed, timeScale, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}) }, values.json === true, io, signals);
+  }
 
   const stop = stopSignal(signals);
   const secrets: string[] = [];
@@ -102,6 +113,34 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   await stop.stopped;
   stop.release();
   await Promise.all(running.map((r) => r.server.close()));
+  return EXIT.ok;
+}
+
+/** `serve --instances`: N processes per API on one Redis bus, behind a round-robin front each. */
+async function serveInstances(options: Parameters<typeof startReferenceCluster>[0], json: boolean, io: CliIO, signals: NodeJS.EventEmitter): Promise<number> {
+  const stop = stopSignal(signals);
+  let cluster;
+  try {
+    cluster = await startReferenceCluster(options);
+  } catch (e) {
+    stop.release();
+    io.stderr.write(`streamwright serve: cannot start: ${(e as Error).message}\n`);
+    return EXIT.problems;
+  }
+  for (const a of cluster.apis) {
+    if (json) {
+      io.stdout.write(JSON.stringify({ api: a.api, origin: a.origin, timeScale: options.timeScale, urls: a.urls, instances: a.instances, credentials: a.credentials }) + '\n');
+      continue;
+    }
+    io.stdout.write(`${a.api}  ${a.origin} (round robin over ${a.instances.join(' ')})\n`);
+    for (const url of a.urls) io.stdout.write(`  ${url}\n`);
+    for (const c of a.credentials) io.stdout.write(`  credential ${c.scheme}: ${c.usage}\n    ${c.value}\n`);
+    io.stdout.write('\n');
+  }
+  if (!json) io.stdout.write(`Ready: ${options.instances} instance(s) per API on ${options.redisUrl}. Ctrl-C stops them.\n`);
+  await stop.stopped;
+  stop.release();
+  await cluster.close();
   return EXIT.ok;
 }
 

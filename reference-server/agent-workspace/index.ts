@@ -112,6 +112,7 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
     cors: options.cors,
     now: clock.now,
     ...(options.onError ? { onError: (e: Error, info?: RuntimeEventInfo) => report(e, info) } : {}),
+    bus: options.bus,
   });
 
   /** fleet_snapshot (or error and the end), then at once the most recent lines as one fleet_logs. */
@@ -141,6 +142,7 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
       if (!(e instanceof StoreUnavailableError)) report(e);
       return;
     }
+    if (options.fanOutSimulation === false) return;
     try {
       if (output.updated.length > 0) server.fleetStream.publish('fleet_update', output.updated);
       if (output.logs.length > 0) server.fleetStream.publish('fleet_logs', output.logs);

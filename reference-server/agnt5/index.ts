@@ -113,6 +113,7 @@ export function createAgnt5Reference(options: Agnt5ReferenceOptions = {}): Agnt5
     timeScale,
     ...(options.pages ? { pages: options.pages } : {}),
     onError: (error, info) => report(error, info),
+    bus: options.bus,
   });
 
   return {

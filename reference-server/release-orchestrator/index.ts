@@ -146,6 +146,7 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
   };
   const emitDashboard = (message: DashboardMessage) => {
     for (const peer of dashboardPeers) sendTo(peer, message);
+    if (options.fanOutSimulation === false) return;
     try {
       switch (message.type) {
         case 'metric_update':
@@ -243,6 +244,7 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
     ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
     onError: (error, info) => report(error, info),
+    bus: options.bus,
   });
 
   let started = false;

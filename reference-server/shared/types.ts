@@ -1,4 +1,5 @@
 import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
+import type { Bus } from '../../runtime/bus/types.ts';
 import type { CorsOptions } from '../../runtime/server/cors.ts';
 import type { Clock } from '../../runtime/seeded/clock.ts';
 
@@ -28,6 +29,14 @@ export interface ReferenceOptions {
   cors?: CorsOptions;
   /** Extra pages served at exact paths (the dev console); see the runtime's `pages`. */
   pages?: Readonly<Record<string, () => Promise<string>>>;
+  /** The bus broadcasts and SSE events go through (default: this process only); see `serve --instances`. */
+  bus?: Bus;
+  /**
+   * Whether the simulation's own events (ticks, fleet polls, dashboard metrics) go out on the bus
+   * (default true). Several instances on one bus each run the seeded simulation, so that what a
+   * client is shown on connecting agrees; only one of them sends its events to everyone.
+   */
+  fanOutSimulation?: boolean;
   /** Told about every error the runtime handles (refused logins, slow consumers cut off…), with where it happened. */
   onError?(error: Error, info?: RuntimeEventInfo): void;
 }

@@ -85,12 +85,14 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
     ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
     onError: (error, info) => report(error, info),
+    bus: options.bus,
   });
 
   const ticker = new Ticker(
     TICK_MS * timeScale,
     () => {
-      for (const event of simulation.step()) stub.events.broadcast(event);
+      const events = simulation.step();
+      if (options.fanOutSimulation !== false) for (const event of events) stub.events.broadcast(event);
     },
     report,
   );

@@ -148,14 +148,16 @@ class RedisBus implements Bus {
     }
     this.cmd.on('ready', () => void this.resync());
     this.sub.on('message', (_channel: string, message: string) => this.onMessage(message));
-    // Subscribed before catching up, so nothing falls between what the streams say and what pub/sub brings.
-    this.sub.on('ready', () => void this.sub!.subscribe(this.channel).then(() => this.catchUp(), (e: Error) => this.fault(e)));
+    this.sub.on('ready', () => void this.listen());
     const ttl = this.options.instanceTtlMs ?? 10_000;
     this.alive = setInterval(() => void this.cmd?.set(this.aliveKey(this.instance), '1', 'PX', ttl).catch(() => undefined), ttl / 3);
     this.alive.unref();
     // A bus that cannot reach Redis at start still starts: ioredis keeps trying, and the first
     // connection runs the same catch-up as a reconnection.
     await Promise.all([this.cmd.connect().catch((e: Error) => this.fault(e)), this.sub.connect().catch((e: Error) => this.fault(e))]);
+    // Redis unreachable at start: what is appended from now on is for this instance too (Redis
+    // stream ids are Redis's clock in ms; on one host, or hosts in NTP step, the same clock).
+    if (this.lastSeen.get(this.wsKey) === undefined && this.cmd.status !== 'ready') this.lastSeen.set(this.wsKey, `${Date.now()}-0`);
   }
 
   broadcast(message: BusWsMessage): number {
@@ -307,7 +309,28 @@ class RedisBus implements Bus {
     }
   }
 
-  /** After (re)subscribing: what was published while this instance could not hear, in order. */
+  /**
+   * The subscriber (re)connected: streams read for the first time start at their end, taken
+   * before subscribing; then subscribe; then read what was appended since the last entry
+   * delivered. Whatever arrives both ways is delivered once.
+   */
+  private async listen(): Promise<void> {
+    const cmd = this.cmd;
+    if (!cmd || !this.sub || this.stopped) return;
+    try {
+      for (const [key, seen] of this.lastSeen) {
+        if (seen !== undefined) continue;
+        const tail = (await cmd.xrevrange(key, '+', '-', 'COUNT', 1)) as Entry[];
+        if (this.lastSeen.has(key) && this.lastSeen.get(key) === undefined) this.lastSeen.set(key, tail[0]?.[0] ?? '0-0');
+      }
+      await this.sub.subscribe(this.channel);
+      await this.catchUp();
+    } catch (e) {
+      this.fault(e as Error);
+    }
+  }
+
+  /** What was appended while this instance could not hear, in order. */
   private async catchUp(): Promise<void> {
     const cmd = this.cmd;
     if (!cmd || this.stopped) return;
@@ -317,11 +340,7 @@ class RedisBus implements Bus {
     for (const key of keys) {
       try {
         const seen = this.lastSeen.get(key);
-        if (seen === undefined) {
-          // First connection: start from the stream's end.
-          const tail = (await cmd.xrevrange(key, '+', '-', 'COUNT', 1)) as Entry[];
-          if (this.lastSeen.has(key) && this.lastSeen.get(key) === undefined) this.lastSeen.set(key, tail[0]?.[0] ?? '0-0');
-        } else {
+        if (seen !== undefined) {
           const missed = (await cmd.xrange(key, `(${seen}`, '+')) as Entry[];
           for (const [id, fields] of missed) this.deliver(key, id, fields[1] ?? '');
         }

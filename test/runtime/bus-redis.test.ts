@@ -42,7 +42,8 @@ beforeAll(async () => {
   api = ((await import(pathToFileURL(path.join(dir, 'metadata.gen.ts')).href)) as { api: ApiDescription }).api;
   validators = (await import(pathToFileURL(path.join(dir, 'validators.gen.js')).href)) as Record<string, ChannelValidator>;
   await redis.start();
-});
+  // Generating the test API under a loaded machine can take a while.
+}, 60_000);
 
 afterAll(async () => {
   if (skip) return;
@@ -229,6 +230,37 @@ describe.skipIf(skip !== undefined)('runtime bus on Redis', () => {
     await again.until(() => openOn(c!) === 2 || again.closed !== undefined, 'accepted or refused');
     expect(again.closed).toBeUndefined();
     for (const ws of [held[1]!, held[2]!, bob, again]) await ws.close();
+  });
+
+  it('starts while Redis is down: serves its own connections, and joins the bus when Redis comes up', async () => {
+    await redis.kill();
+    const got: string[] = [];
+    const reported: string[] = [];
+    const node = (name: string) => ({
+      namespace: 'late',
+      deliverWs: (m: { text: string }) => (got.push(`${name}:${m.text}`), 1),
+      deliverSse: () => undefined,
+      report: (e: Error) => void reported.push(`${name}:${(e as StreamwrightError).code}`),
+    });
+    const a = redisBus({ url: redis.url, prefix: `t${++prefix}`, instance: 'a' });
+    const b = redisBus({ url: redis.url, prefix: `t${prefix}`, instance: 'b' });
+    try {
+      await a.start(node('A'));
+      await b.start(node('B'));
+      expect(a.broadcast({ channel: 'room', text: 'during' })).toBe(1);
+      expect(got).toEqual(['A:during']);
+      await redis.start();
+      // Once back, A's held message reaches B, once, and the bus carries new ones.
+      const deadline = Date.now() + 10_000;
+      while (!got.includes('B:during') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      a.broadcast({ channel: 'room', text: 'after' });
+      while (!got.includes('B:after') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(got.sort()).toEqual(['A:after', 'A:during', 'B:after', 'B:during']);
+      expect(reported.sort()).toEqual(['A:SW_BUS_UNAVAILABLE', 'B:SW_BUS_UNAVAILABLE']);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   });
 
   it('keeps serving through a Redis crash and restart, reports it, and catches up without loss or duplicates', async () => {
