@@ -21,10 +21,6 @@ import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
  * in a fixed order at construction), message timestamps from the clock, every timer scaled by
  * timeScale, unref'd and cleared by close(). JWT `exp` / `iat` are wall-clock times: tokens are
  * real credentials checked against the real time.
- *
- * Messages are sent to each opened peer with the stub's typed, validated `send` rather than with
- * the channel `broadcast`: the runtime's broadcast also reaches connections that have not
- * authenticated yet (see the report), which this server must not feed.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -122,8 +118,6 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
   const rules: AccessRules = { isAgent: (id) => broker.isAgent(id) };
 
   // ---- sending ----
-  /** Opened dashboard WebSocket peers (never a connection still authenticating). */
-  const dashboardPeers = new Set<DashboardStreamPeer>();
   const unsubscribers = new WeakMap<object, () => void>();
   const agentConnections = new WeakMap<object, AgentConnection>();
 
@@ -145,9 +139,11 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
     }
   };
   const emitDashboard = (message: DashboardMessage) => {
-    for (const peer of dashboardPeers) sendTo(peer, message);
+    // Several instances on one bus: only one sends the simulation's events, to everyone.
     if (options.fanOutSimulation === false) return;
     try {
+      // Reaches only connections that are authenticated and authorised.
+      stub.dashboardStream.broadcast(message);
       switch (message.type) {
         case 'metric_update':
           stub.dashboardEvents.publish('metric_update', message);
@@ -220,13 +216,7 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
       },
       dashboardStream: {
         authorize: (peer) => refuseDashboard(peer.principal?.subject, rules),
-        open: (peer) => {
-          dashboardPeers.add(peer);
-          sendTo(peer, board.snapshot());
-        },
-        close: (peer) => {
-          dashboardPeers.delete(peer);
-        },
+        open: (peer) => sendTo(peer, board.snapshot()),
       },
       dashboardEvents: {
         authorize: (peer) => (refuseDashboard(peer.principal?.subject, rules) ? { httpStatus: 403 } : undefined),

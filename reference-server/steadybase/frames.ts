@@ -3,13 +3,8 @@
  * `invalid_message` when the frame is not a JSON object (binary, not JSON, or JSON that is not an
  * object), `unsupported_message` when it is a JSON object (this API accepts no client messages).
  * The connection stays open either way.
- *
- * The runtime answers every frame of a channel without a receive operation with the single code
- * `invalidFrameErrorCode(channel)` returns, and does not pass the frame; FrameClassifier looks at
- * the frame first (a listener placed before the runtime's on the peer's socket) so that the code
- * can depend on it. See the report for the runtime patch that would make this unnecessary.
  */
-import type { EventEmitter } from 'node:events';
+import { readJson } from '../../runtime/protocol/frame.ts';
 import type { ProtocolError } from '../../generated/steadybase/models.gen.ts';
 
 export type FrameErrorCode = ProtocolError['code'];
@@ -24,13 +19,8 @@ const UNSUPPORTED = 'This API accepts no client messages; the frame was ignored.
 /** The contract's verdict on one client frame. */
 export function classifyFrame(data: unknown, isBinary: boolean): FrameVerdict {
   if (isBinary) return { code: 'invalid_message', message: 'Binary frames are not accepted: the frame is not a JSON object; this API accepts no client messages.' };
-  let value: unknown;
-  try {
-    value = JSON.parse(toText(data));
-  } catch {
-    return NOT_JSON;
-  }
-  return classifyValue(value);
+  const json = readJson(toText(data));
+  return json.ok ? classifyValue(json.value) : NOT_JSON;
 }
 
 const NOT_JSON: FrameVerdict = { code: 'invalid_message', message: 'The frame is not JSON; this API accepts no client messages.' };
@@ -50,39 +40,20 @@ export function errorPayload(code: FrameErrorCode, message: string, timestamp: s
 }
 
 /**
- * Remembers the verdict on the frame the runtime is about to handle. The runtime handles a frame
- * synchronously (parse, validate, answer), so the verdict set by a listener that runs just before
- * it is the one `take()` returns while the runtime builds the answer.
+ * Carries the verdict on the frame the runtime is refusing from `invalidFrameErrorCode` (which
+ * sees the frame) to `errorMessage` (which words the answer): the runtime calls one right after
+ * the other, synchronously.
  */
 export class FrameClassifier {
   private current: FrameVerdict | undefined;
 
-  /** Places the classifying listener before the runtime's on the peer's socket; false if it cannot. */
-  attach(peer: object): boolean {
-    const socket = (peer as { ws?: unknown }).ws;
-    if (!isEmitter(socket)) return false;
-    socket.prependListener('message', (data: unknown, isBinary: unknown) => {
-      this.current = classifyFrame(data, isBinary === true);
-    });
-    return true;
-  }
-
-  /**
-   * Takes what the runtime says about the frame, when it says enough (the parsed message is passed
-   * to `invalidFrameErrorCode` with the runtime patch proposed in the report); otherwise keeps the
-   * verdict of the socket listener.
-   */
-  note(frame: unknown): void {
-    if (typeof frame !== 'object' || frame === null) return;
-    const info = frame as { error?: { code?: unknown }; message?: unknown };
-    const code = info.error?.code;
+  /** Classifies the refused frame from what the runtime says about it; returns the code. */
+  note(frame: { error: { code: string }; message?: unknown } | undefined): FrameErrorCode {
+    const code = frame?.error.code;
     if (code === 'SW_FRAME_BINARY') this.current = classifyFrame(undefined, true);
     else if (code === 'SW_FRAME_NOT_JSON') this.current = NOT_JSON;
-    else if ('message' in info) this.current = classifyValue(info.message);
-  }
-
-  /** The code for the frame being handled (invalid_message when unknown). */
-  peekCode(): FrameErrorCode {
+    else if (frame !== undefined && 'message' in frame) this.current = classifyValue(frame.message);
+    else this.current = undefined;
     return this.current?.code ?? 'invalid_message';
   }
 
@@ -92,10 +63,6 @@ export class FrameClassifier {
     this.current = undefined;
     return verdict;
   }
-}
-
-function isEmitter(v: unknown): v is EventEmitter {
-  return typeof v === 'object' && v !== null && typeof (v as EventEmitter).prependListener === 'function';
 }
 
 function toText(data: unknown): string {

@@ -54,11 +54,6 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
 
   const stub = createSteadybaseServer({
     handlers: {
-      events: {
-        open: (peer) => {
-          if (!frames.attach(peer)) report(new Error('steadybase: cannot see client frames; every frame is answered with invalid_message'));
-        },
-      },
       taskStatus: {
         request: (body: TaskStatusRequest) => {
           const update = tasks.accept(body, clock.iso());
@@ -77,10 +72,7 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
       const final = verdict ?? { code: code === 'unsupported_message' ? ('unsupported_message' as const) : ('invalid_message' as const), message };
       return errorPayload(final.code, final.message, clock.iso());
     },
-    invalidFrameErrorCode: (_channel: string, frame?: unknown) => {
-      frames.note(frame);
-      return frames.peekCode();
-    },
+    invalidFrameErrorCode: (_channel, frame) => frames.note(frame),
     timeScale,
     ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
