@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conform, renderText, type ProbeId } from '../../conformance/src/conform/index.ts';
-import { DEFECTS } from '../fixtures/broken/defects.ts';
+import { DEFECTS, rewrite } from '../fixtures/broken/defects.ts';
 import { startProxy, type RunningProxy } from '../fixtures/broken/proxy.ts';
 import { startSuiteServers, SUITE, type SuiteTarget } from './suite.ts';
 
@@ -52,6 +52,18 @@ describe('broken implementations fail conform for the right reason', () => {
     const report = await run('release-orchestrator', proxy.origin, [], 'agent-task-stream');
     expect(report.cases.filter((c) => !c.skipped)).toHaveLength(1);
     expect(report.summary.failed, renderText(report)).toBe(0);
+  });
+
+  it('a newer server (an added field, an unknown error code) passes, with each unknown part a warning at its pointer', async () => {
+    const proxy = await startProxy(reference('steadybase').origin, { serverFrame: rewrite('error', (m) => ({ ...m, code: 'unsupported', hint: 'send nothing' })) });
+    proxies.push(proxy);
+    // The one transcript in which the server sends `error` (a client's frames answered).
+    const report = await run('steadybase', proxy.origin, [], 'events-client-frames');
+    expect(report.summary.failed, renderText(report)).toBe(0);
+    const warnings = report.cases.flatMap((c) => c.findings.filter((f) => f.severity === 'warning').map((f) => [f.rule, f.pointer]));
+    expect(warnings, renderText(report)).toContainEqual(['schema/unknown-value', '/code']);
+    expect(warnings, renderText(report)).toContainEqual(['schema/unknown-property', '/hint']);
+    expect(report.summary.warnings).toBe(warnings.length);
   });
 
   it.each(DEFECTS.map((d) => [`${d.api}: ${d.name}`, d] as const))('%s', async (_name, defect) => {

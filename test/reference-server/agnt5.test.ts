@@ -330,11 +330,8 @@ describe('agnt5 bad frames', () => {
     ['no name', JSON.stringify({ parameters: {} })],
     ['a name of the wrong type', JSON.stringify({ name: 7 })],
     ['an empty name', JSON.stringify({ name: '' })],
-    ['a name with upper case', JSON.stringify({ name: 'Search-Candidates' })],
-    ['a name of 129 characters', JSON.stringify({ name: 'a'.repeat(129) })],
     ['parameters as an array', JSON.stringify({ name: 'search-candidates', parameters: [] })],
     ['metadata as a string', JSON.stringify({ name: 'search-candidates', metadata: 'x' })],
-    ['a malformed connection_id', JSON.stringify({ name: 'search-candidates', connection_id: 'abc' })],
     ['an extra field', JSON.stringify({ name: 'search-candidates', priority: 1 })],
     ['a server tag', JSON.stringify({ type: 'execution_started', data: { timestamp: '2024-01-10T12:00:00Z', details: {}, execution_id: 'exec_abc123' } })],
     ['a tagged invocation', JSON.stringify({ type: 'invoke', name: 'search-candidates' })],
@@ -347,6 +344,27 @@ describe('agnt5 bad frames', () => {
     expect(c.answers()[0]).toMatchObject({ type: 'error', data: { code: 'invalid_message' } });
     checkExecution(await run(c, { name: 'search-candidates' }));
     expect(c.closed).toBeUndefined();
+  });
+
+  // The seed gives workflow names and connection ids as examples, not formats (agnt5#workflow-name-pattern, agnt5#connection-id).
+  it.each([
+    ['upper case', 'Search-Candidates'],
+    ['129 characters', 'a'.repeat(129)],
+  ])('looks up a workflow name in %s: unknown_workflow, not invalid_message', async (_name, name) => {
+    await start();
+    const c = connect();
+    await c.opened();
+    c.send(JSON.stringify({ name }));
+    await until(() => c.answers().length === 1, 'the answer');
+    expect(c.answers()[0]).toMatchObject({ type: 'error', data: { code: 'unknown_workflow' } });
+    expect(c.closed).toBeUndefined();
+  });
+
+  it('accepts a connection_id without the ws_ prefix of the seed’s examples', async () => {
+    await start();
+    const c = connect();
+    await c.opened();
+    checkExecution(await run(c, { name: 'search-candidates', connection_id: 'abc' }));
   });
 
   it('answers a binary frame with invalid_message and stays open', async () => {
