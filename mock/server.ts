@@ -234,7 +234,7 @@ export function createMockServer(contract: MockContract, options: MockOptions = 
     invalidFrameErrorCode: (channelId, frame) => {
       const channel = channels.get(channelId);
       if (frame) lastRefusal = { error: frame.error };
-      return (channel && invalidFrameCode(channel)) ?? frame?.error.code ?? 'SW_FRAME_INVALID';
+      return (channel && invalidFrameCode(channel, frame)) ?? frame?.error.code ?? 'SW_FRAME_INVALID';
     },
     errorMessage: (channelId, code, message) => {
       const channel = channels.get(channelId);
