@@ -1,6 +1,7 @@
 import { createMockServer, loadContract, type FaultOptions, type MockOptions } from '../../../mock/index.ts';
 import { formatDiagnostic } from './format.ts';
 import { EXIT, stopSignal, type CliIO, type ParsedValues } from './io.ts';
+import { logRecord } from '../../../runtime/server/log.ts';
 
 export const SERVE_MOCK_HELP = `Usage: streamwright serve <spec.yaml> [--port <n>] [--host <addr>] [--rate <n>] [--count <n>]
                          [--data examples|generated] [--seed <n>] [--time-scale <x>] [--jwt-secret <s>]
@@ -115,7 +116,8 @@ export async function serveMock(spec: string, values: ParsedValues, io: CliIO, s
     io.stderr.write(`streamwright serve: cannot mock ${spec}: the document has errors\n`);
     return EXIT.problems;
   }
-  const mock = createMockServer(loaded.contract, options);
+  // One JSON line per runtime event on stderr, as `serve` does for the reference servers.
+  const mock = createMockServer(loaded.contract, { ...options, onError: (e, info) => io.stderr.write(JSON.stringify(logRecord(e, { api: loaded.contract.ir.name, ...info })) + '\n') });
   const stop = stopSignal(signals);
   let port: number;
   try {
