@@ -2,6 +2,7 @@ import { consolePageForIR, consolePages } from '../generator/src/console-page.ts
 import { createMockServer, loadContract, type FaultOptions, type MockOptions } from '../mock/index.ts';
 import { formatDiagnostic } from './format.ts';
 import { EXIT, stopSignal, type CliIO, type ParsedValues } from './io.ts';
+import { logRecord } from '../runtime/server/log.ts';
 
 export const SERVE_MOCK_HELP = `Usage: streamwright serve <spec.yaml> [--port <n>] [--host <addr>] [--rate <n>] [--count <n>]
                          [--data examples|generated] [--seed <n>] [--time-scale <x>] [--jwt-secret <s>]
@@ -118,7 +119,9 @@ export async function serveMock(spec: string, values: ParsedValues, io: CliIO, s
     return EXIT.problems;
   }
   const contract = loaded.contract;
-  const mock = createMockServer(contract, values['no-console'] ? options : { ...options, pages: consolePages(() => consolePageForIR(contract.ir, spec)) });
+  // One JSON line per runtime event on stderr, as `serve` does for the reference servers.
+  const onError: MockOptions['onError'] = (e, info) => io.stderr.write(JSON.stringify(logRecord(e, { api: contract.ir.name, ...info })) + '\n');
+  const mock = createMockServer(contract, values['no-console'] ? { ...options, onError } : { ...options, onError, pages: consolePages(() => consolePageForIR(contract.ir, spec)) });
   const stop = stopSignal(signals);
   let port: number;
   try {

@@ -172,6 +172,7 @@ export const api = {
             "description": "The server could not start the execution.",
             "when": [
               "a valid invocation could not be started for a reason of the server",
+              "the server runs as many executions as it allows, or the API key holds its share of them (a quarter)",
             ],
             "then": {
               "action": "continue",

@@ -304,6 +304,9 @@ export class RuntimeServer {
     try {
       text = await readBody(req, MAX_HTTP_BODY);
     } catch {
+      // The client is told why, then the connection closes: the rest of the body is not read.
+      res.shouldKeepAlive = false;
+      res.once('finish', () => req.socket.destroySoon?.());
       return json(res, 413, { error: `body over ${MAX_HTTP_BODY} bytes` });
     }
     let body: unknown;
@@ -538,15 +541,21 @@ function rejectUpgrade(socket: Duplex, status: number, message: string) {
   );
 }
 
+/**
+ * The body, or a rejection once it passes `max` bytes (at once when Content-Length says so).
+ * The request is not destroyed: that would reset the socket before the 413 could be sent.
+ */
 function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    if (Number(req.headers['content-length'] ?? 0) > max) return reject(new Error('too large'));
     req.on('data', (chunk: Buffer) => {
+      if (size > max) return;
       size += chunk.length;
       if (size > max) {
+        chunks.length = 0;
         reject(new Error('too large'));
-        req.destroy();
         return;
       }
       chunks.push(chunk);

@@ -291,7 +291,7 @@ describe('agnt5 executions', () => {
   });
 
   it('answers internal_error when it cannot start more executions', async () => {
-    await start({ maxRunningExecutions: 2 });
+    await start({ maxRunningExecutions: 2, maxRunningPerKey: 2 });
     const c = connect();
     await c.opened();
     for (let i = 0; i < 3; i++) c.send({ name: 'nightly-inventory-report' });
@@ -300,6 +300,23 @@ describe('agnt5 executions', () => {
     expect(c.answers()[2]!.data.code).toBe('internal_error');
     await until(() => ref!.stats().running === 0, 'executions to end');
     checkExecution(await run(c, { name: 'search-candidates' }));
+  });
+
+  it('gives one API key only its share of the execution limit, so another key still gets slots', async () => {
+    const OTHER = 'other-key-0123456789abcdef';
+    await start({ maxRunningExecutions: 8, secrets: { apiKeys: [KEY, OTHER] } });
+    const greedy = connect();
+    const other = connect(`?x-wf-endpoint=${COFFEE}`, [`x-api-key.${OTHER}`]);
+    await Promise.all([greedy.opened(), other.opened()]);
+    for (let i = 0; i < 3; i++) greedy.send({ name: 'nightly-inventory-report' });
+    await until(() => greedy.answers().length === 3, 'three answers');
+    expect(greedy.answers().map((a) => a.data.code ?? a.type)).toEqual(['execution_started', 'execution_started', 'internal_error']);
+    expect(greedy.answers()[2]!.data.message).toMatch(/share/);
+    for (let i = 0; i < 2; i++) other.send({ name: 'nightly-inventory-report' });
+    await until(() => other.answers().length === 2, 'two answers');
+    expect(other.answers().map((a) => a.type)).toEqual(['execution_started', 'execution_started']);
+    await until(() => ref!.stats().running === 0, 'executions to end');
+    checkExecution(await run(greedy, { name: 'search-candidates' }));
   });
 
   it('is deterministic: same seed and invocations, same traffic', async () => {
