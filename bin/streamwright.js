@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// The sources are TypeScript; tsx compiles them on load so there is no build step between
-// editing the generator and running it.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI in dist/ (`npm run build`); no TypeScript loader at run time.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../generator/src/cli/main.ts');
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  // Only a source checkout gets here: the published package always carries dist/.
+  process.stderr.write('streamwright: dist/ is missing; run `npm run build` (or `npm ci`) first\n');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

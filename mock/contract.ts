@@ -62,29 +62,44 @@ function fail(pointer: string, message: string): ValidationResult {
   return { ok: false, errors: [{ pointer, keyword: 'tag', message }] };
 }
 
-/** The validator of one channel direction: the tag picks the message, then only its schema runs. */
+/**
+ * The validator of one channel direction, as the generated one does it: the tag picks the
+ * message (several sharing an SSE event, or no tag at all: the first whose schema matches).
+ */
 function dispatcher(c: ChannelIR, d: Direction, validatePayload: MockContract['validatePayload']): ChannelValidator {
-  const entries = c[d].messages;
-  const untagged = entries.length === 1 && entries[0]!.tag === null ? entries[0]!.message : undefined;
-  const byTag = new Map(entries.flatMap((e) => (e.tag === null ? [] : [[e.tag, e.message] as const])));
+  const dir = c[d];
+  const entries = dir.messages;
+  const byTag = new Map<string, string[]>();
+  for (const e of entries) if (e.tag !== null) byTag.set(e.tag, [...(byTag.get(e.tag) ?? []), e.message]);
   const known = byTag.size ? `expected one of ${[...byTag.keys()].join(', ')}` : `no message is allowed ${d === 'send' ? 'server → client' : 'client → server'}`;
+  const firstMatch = (ids: string[], data: unknown): ValidationResult => {
+    let firstFailure: ValidationResult | undefined;
+    for (const id of ids) {
+      const verdict = validatePayload(id, data);
+      if (verdict.ok) return verdict;
+      firstFailure ??= verdict;
+    }
+    return firstFailure ?? fail('', `no message is allowed ${d === 'send' ? 'server → client' : 'client → server'}`);
+  };
+  const all = entries.map((e) => e.message);
+  if (dir.dispatch === 'single' || dir.dispatch === 'shape') {
+    return (...args: unknown[]) => firstMatch(all, c.transport === 'sse' ? args[1] : args[0]);
+  }
   if (c.transport === 'sse') {
     return (...args: unknown[]) => {
       const [event, data] = args;
-      if (untagged) return validatePayload(untagged, data);
-      const id = typeof event === 'string' ? byTag.get(event) : undefined;
-      return id ? validatePayload(id, data) : fail('', `unknown event (${known})`);
+      const ids = typeof event === 'string' ? byTag.get(event) : undefined;
+      return ids ? firstMatch(ids, data) : fail('', `unknown event (${known})`);
     };
   }
-  const property = c.tagProperty ?? 'type';
+  const property = dir.tagProperty ?? c.tagProperty ?? 'type';
   const pointer = '/' + property.replace(/~/g, '~0').replace(/\//g, '~1');
   return (...args: unknown[]) => {
     const [data] = args;
-    if (untagged) return validatePayload(untagged, data);
     if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof (data as Record<string, unknown>)[property] !== 'string') {
       return fail(pointer, `must be an object with a string "${property}"`);
     }
-    const id = byTag.get((data as Record<string, string>)[property]!);
-    return id ? validatePayload(id, data) : fail(pointer, `unknown ${property} (${known})`);
+    const ids = byTag.get((data as Record<string, string>)[property]!);
+    return ids ? firstMatch(ids, data) : fail(pointer, `unknown ${property} (${known})`);
   };
 }

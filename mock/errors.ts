@@ -30,11 +30,18 @@ const INVALID_FRAME_CODES = /^(invalid_message|invalid_frame|invalid_request|inv
  * `invalid_message` whose consequence keeps the connection open, else any code that keeps it
  * open. Undefined when the channel declares no error message.
  */
-export function invalidFrameCode(channel: ChannelIR): string | undefined {
+export function invalidFrameCode(channel: ChannelIR, frame?: { message?: unknown }): string | undefined {
   const codes = channel.errors ? Object.entries(channel.errors.codes) : [];
   if (codes.length === 0) return undefined;
   const staying = codes.filter(([, c]) => c.then.action === 'continue');
   const pool = staying.length > 0 ? staying : codes;
+  // A well-formed JSON object on a channel that takes no client messages is not malformed, it is
+  // unsupported: a contract that names that case (steadybase's `unsupported_message`) gets it.
+  const message = frame?.message;
+  if (channel.receive.messages.length === 0 && typeof message === 'object' && message !== null && !Array.isArray(message)) {
+    const unsupported = pool.find(([name]) => /^unsupported(_(message|frame))?$/i.test(name));
+    if (unsupported) return unsupported[0];
+  }
   const exact = pool.find(([name]) => /^invalid_(message|frame)$/i.test(name));
   return (exact ?? pool.find(([name]) => INVALID_FRAME_CODES.test(name)) ?? pool[0]!)[0];
 }

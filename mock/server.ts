@@ -26,7 +26,9 @@ export interface MockOptions {
   timeScale?: number;
   /** Cross-origin browser access to SSE and HTTP channels. */
   cors?: CorsOptions;
-  onError?(error: Error): void;
+  /** Extra pages at exact paths (the dev console); see the runtime's `pages`. */
+  pages?: Readonly<Record<string, () => Promise<string>>>;
+  onError?(error: Error, info?: { channel?: string; connection?: number }): void;
 }
 
 /** One served channel, as `serve` prints it. */
@@ -87,9 +89,9 @@ export function createMockServer(contract: MockContract, options: MockOptions = 
   const payloads = createPayloads(contract);
   const auth: MockAuth = createMockAuth(contract.api, options.jwtSecret ? { jwtSecret: options.jwtSecret } : {});
   const channels = new Map(contract.ir.channels.map((c) => [c.id, c]));
-  const report = (error: Error) => {
+  const report = (error: Error, info?: { channel?: string; connection?: number }) => {
     try {
-      options.onError?.(error);
+      options.onError?.(error, info);
     } catch {
       // A failing hook must not take the mock down.
     }
@@ -231,10 +233,11 @@ export function createMockServer(contract: MockContract, options: MockOptions = 
     auth: auth.verifiers,
     timeScale: options.timeScale ?? 1,
     cors: options.cors,
+    ...(options.pages ? { pages: options.pages } : {}),
     invalidFrameErrorCode: (channelId, frame) => {
       const channel = channels.get(channelId);
       if (frame) lastRefusal = { error: frame.error };
-      return (channel && invalidFrameCode(channel)) ?? frame?.error.code ?? 'SW_FRAME_INVALID';
+      return (channel && invalidFrameCode(channel, frame)) ?? frame?.error.code ?? 'SW_FRAME_INVALID';
     },
     errorMessage: (channelId, code, message) => {
       const channel = channels.get(channelId);
@@ -256,7 +259,7 @@ export function createMockServer(contract: MockContract, options: MockOptions = 
       const code = (error as StreamwrightError).code;
       const s = where?.connection === undefined ? undefined : sessions.get(where.connection);
       if (s && (code === 'SW_FRAME_INVALID' || code === 'SW_FRAME_NOT_JSON' || code === 'SW_FRAME_BINARY')) s.info.refused++;
-      report(error);
+      report(error, where);
     },
   });
 

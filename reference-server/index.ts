@@ -1,4 +1,5 @@
 import type { ReferenceOptions, ReferenceServer } from './shared/types.ts';
+import type { RuntimeEventInfo } from '../runtime/server/log.ts';
 
 export type { DevCredential, ReferenceOptions, ReferenceServer } from './shared/types.ts';
 
@@ -18,12 +19,16 @@ export interface RunningReference {
 }
 
 /** Starts every reference server on consecutive ports; closes those already started if one fails. */
-export async function startReferenceServers(options: { portBase: number; host: string; reference?: ReferenceOptions }): Promise<RunningReference[]> {
+export async function startReferenceServers(options: { portBase: number; host: string; reference?: ReferenceOptions; pages?: (api: string) => ReferenceOptions['pages'] }): Promise<RunningReference[]> {
   const running: RunningReference[] = [];
   try {
     for (const [i, entry] of REFERENCE_APIS.entries()) {
       const create = (await entry.load()) as (o?: ReferenceOptions) => ReferenceServer;
-      const server = create(options.reference);
+      const pages = options.pages?.(entry.api);
+      const reference = options.reference;
+      // Each server's events say which API they come from.
+      const withEvents = reference?.onError ? { ...reference, onError: (e: Error, info?: RuntimeEventInfo) => reference.onError!(e, { ...info, api: entry.api }) } : reference;
+      const server = create(pages ? { ...withEvents, pages } : withEvents);
       const { port } = await server.listen(options.portBase === 0 ? 0 : options.portBase + i, options.host);
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       running.push({ api: entry.api, server, port, origin: `http://${host}:${port}` });

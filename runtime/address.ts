@@ -19,14 +19,16 @@ export function compileAddress(template: string): AddressMatcher {
         names.push(m[1]!);
         return '([^/]+)';
       }
-      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return canonical(part).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })
     .join('');
   const pattern = new RegExp(`^${source}/?$`);
   return {
     template,
     match(pathname) {
-      const m = pattern.exec(pathname);
+      const path = canonicalPath(pathname);
+      if (path === undefined) return undefined;
+      const m = pattern.exec(path);
       if (!m) return undefined;
       const params: Record<string, string> = Object.create(null) as Record<string, string>;
       for (let i = 0; i < names.length; i++) {
@@ -39,11 +41,32 @@ export function compileAddress(template: string): AddressMatcher {
       return params;
     },
     format(params) {
-      return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-        const value = params[name];
-        if (value === undefined) throw new Error(`missing parameter ${name} for ${template}`);
-        return encodeURIComponent(value);
-      });
+      return template
+        .split(/(\{[^}]+\})/)
+        .map((part) => {
+          const m = /^\{([^}]+)\}$/.exec(part);
+          if (!m) return canonical(part);
+          const value = params[m[1]!];
+          if (value === undefined) throw new Error(`missing parameter ${m[1]} for ${template}`);
+          return encodeURIComponent(value);
+        })
+        .join('');
     },
   };
+}
+
+/**
+ * One spelling per path, so an address with characters that need percent-encoding (`/café`,
+ * `/a b`) matches however a client encoded it: each segment decoded, then encoded again.
+ */
+function canonical(literal: string): string {
+  return literal.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+}
+
+function canonicalPath(pathname: string): string | undefined {
+  try {
+    return pathname.split('/').map((segment) => encodeURIComponent(decodeURIComponent(segment))).join('/');
+  } catch {
+    return undefined;
+  }
 }

@@ -80,6 +80,8 @@ export interface SequenceRule {
   ignore?: readonly string[];
   key?: string;
   keyByMessage?: Readonly<Record<string, string>>;
+  /** `once` only: at-most-once (default) or exactly-once per connection (per key). */
+  count?: 'at-most-once' | 'exactly-once';
   intervalMs?: number;
   toleranceMs?: number;
 }

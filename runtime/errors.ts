@@ -10,6 +10,7 @@ export const RUNTIME_ERROR_CODES = {
   SW_FRAME_NOT_JSON: 'an inbound frame is not JSON text',
   SW_FRAME_BINARY: 'an inbound frame is binary where the contract defines text',
   SW_FRAME_INVALID: 'an inbound frame does not match the contract',
+  SW_FRAME_UNKNOWN_PARTS: 'a valid inbound frame carries properties or values the contract does not know (delivered)',
   SW_FRAME_TOO_LARGE: 'an inbound frame exceeds the size limit',
   SW_RATE_LIMITED: 'too many inbound frames per second',
   SW_TOO_MANY_CONNECTIONS: 'the connection limit was reached',
@@ -19,6 +20,8 @@ export const RUNTIME_ERROR_CODES = {
   SW_NOT_FOUND: 'no channel at this address',
   SW_HANDLER_FAILED: 'an application handler threw',
   SW_CONFIG_INVALID: 'an option given to the runtime is not valid',
+  SW_BUS_UNAVAILABLE: 'the message bus (Redis) cannot be reached: this instance keeps serving its own clients and catches up when it returns',
+  SW_BUS_BACKLOG_FULL: 'too many messages waited for the bus to return; the oldest were dropped',
   // Raised or reported by the client (runtime/client).
   SW_AUTH_REJECTED: 'the server refused the credential (HTTP 401/403, close 4401/4403); the client does not retry',
   SW_CONNECTION_REFUSED: 'the server refused the connection for good (a status or close code the contract says not to retry)',

@@ -4,7 +4,7 @@
  * one scenario per transcript through the proxy with plain `ws` / node:http clients, and writes
  * conformance/recordings/<api>/<scenario>.jsonl.
  *
- *   node --import tsx conformance/scripts/record-suite.ts [--out DIR] [api ...]
+ *   node --conditions=streamwright-source --import tsx conformance/scripts/record-suite.ts [--out DIR] [api ...]
  *
  * Deterministic as far as the servers are: same seed, same secrets, same scenario order, a fixed
  * `recordedAt`; what still varies between runs is the timing (`t`) and, on simulation-driven
@@ -78,6 +78,12 @@ export async function recordSuite(o: SuiteOptions = {}): Promise<SuiteResult[]> 
     const dir = path.join(out, api);
     await mkdir(dir, { recursive: true });
     for (const f of await readdir(dir)) if (f.endsWith('.jsonl')) await rm(path.join(dir, f));
+    const principals = Object.fromEntries(scenarios.filter((s) => SUBJECTS[s.name] !== undefined).map((s) => [s.name, SUBJECTS[s.name]!]));
+    if (Object.keys(principals).length > 0) {
+      // Which principal each transcript was recorded as: `conform` presents that principal's
+      // credential (from `serve --json`) when it replays one. Every other one is the default.
+      await writeFile(path.join(dir, 'principals.json'), JSON.stringify({ description: 'transcript name → the principal (JWT sub) it was recorded as; the others as the default principal', ...principals }, null, 2) + '\n', 'utf8');
+    }
     try {
       for (const s of scenarios) {
         await s.run(h);

@@ -198,8 +198,10 @@ export function parseTranscript(text: string): ParseResult {
     let value: unknown;
     try {
       value = JSON.parse(raw);
-    } catch (e) {
-      errors.push({ code: 'SW_TRANSCRIPT_NOT_JSON', line: lineNo, message: `not JSON: ${(e as Error).message}` });
+    } catch {
+      // JSON.parse's message quotes the start of the line: for a file that is not a transcript
+      // at all (a planted /etc/passwd) that would print its contents.
+      errors.push({ code: 'SW_TRANSCRIPT_NOT_JSON', line: lineNo, message: `not JSON (${raw.length} characters; contents not shown)` });
       continue;
     }
     const checked = checkLine(value, lineNo);

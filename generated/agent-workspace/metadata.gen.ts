@@ -117,7 +117,7 @@ export const api = {
         "description": "Every 3000 ms the server reloads the active runs and sends fleet_update with the runs whose fingerprint changed (nothing when none did) and fleet_logs with up to 50 new log lines per run.",
       },
       "sequence": {
-        "description": "A fresh stream starts with fleet_snapshot (or error, which ends it); heartbeats every 15 s.",
+        "description": "A fresh stream starts with fleet_snapshot (or error, which ends it), and never sends a second one; heartbeats every 15 s.",
         "rules": [
           {
             "id": "snapshot-first",
@@ -127,6 +127,15 @@ export const api = {
               "error",
             ],
             "description": "The first event of a stream opened without Last-Event-ID is fleet_snapshot, or error when the state cannot be loaded.",
+          },
+          {
+            "id": "snapshot-once",
+            "kind": "once",
+            "count": "at-most-once",
+            "messages": [
+              "fleet_snapshot",
+            ],
+            "description": "A stream carries one fleet_snapshot at most (its first event); what changes later comes as fleet_update.",
           },
           {
             "id": "error-last",

@@ -30,6 +30,7 @@ export interface HeartbeatData {
    * Server time when the heartbeat was sent, epoch milliseconds.
    */
   ts: number;
+  [key: string]: unknown;
 }
 
 /**
@@ -40,6 +41,7 @@ export interface StreamErrorData {
    * Human-readable error text.
    */
   message: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -60,8 +62,10 @@ export interface PipelineSnapshot {
   projectName: string;
   /**
    * Current status; always one of the active statuses (completed or failed runs leave the stream).
+   *
+   * Known values: `"queued"`, `"researching"`, `"architecting"`, `"designing"`, `"implementing"`, `"testing"`, `"awaiting_approval"`, `"releasing"`, `"marketing"`, `"documenting"`, `"syncing_branches"`; others may come (an open set).
    */
-  status: "queued" | "researching" | "architecting" | "designing" | "implementing" | "testing" | "awaiting_approval" | "releasing" | "marketing" | "documenting" | "syncing_branches";
+  status: "queued" | "researching" | "architecting" | "designing" | "implementing" | "testing" | "awaiting_approval" | "releasing" | "marketing" | "documenting" | "syncing_branches" | (string & {});
   /**
    * When the run started; null while it has not started.
    *
@@ -84,6 +88,7 @@ export interface PipelineSnapshot {
    * Unresolved human interventions on this run (each with status pending).
    */
   pendingInterventions: SlimIntervention[];
+  [key: string]: unknown;
 }
 
 /**
@@ -106,8 +111,10 @@ export interface SlimJob {
   agentType: string;
   /**
    * Job status; null when the job has not been scheduled yet.
+   *
+   * Known values: `"queued"`, `"running"`, `"waiting"`, `"completed"`, `"failed"`, `"cancelled"`, `"skipped"`; others may come (an open set).
    */
-  status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "skipped" | null;
+  status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "skipped" | (string & {}) | null;
   /**
    * Job start time; null while not started.
    *
@@ -124,6 +131,7 @@ export interface SlimJob {
    * Error message if the job failed, else null.
    */
   error: string | null;
+  [key: string]: unknown;
 }
 
 /**
@@ -140,22 +148,27 @@ export interface SlimIntervention {
   pipelineRunId: string;
   /**
    * Kind of intervention.
+   *
+   * Known values: `"interrupt"`, `"inject"`, `"take_over"`, `"resume"`, `"note"`; others may come (an open set).
    */
-  type: "interrupt" | "inject" | "take_over" | "resume" | "note";
+  type: "interrupt" | "inject" | "take_over" | "resume" | "note" | (string & {});
   /**
    * Optional instruction or note text; null when there is none.
    */
   message: string | null;
   /**
    * Whether the intervention is still pending or resolved.
+   *
+   * Known values: `"pending"`, `"resolved"`; others may come (an open set).
    */
-  status: "pending" | "resolved";
+  status: "pending" | "resolved" | (string & {});
   /**
    * Creation timestamp.
    *
    * Format: `date-time`.
    */
   createdAt: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -165,35 +178,38 @@ export interface AgentLog {
   /**
    * Log entry ID.
    */
-  id: string;
+  id?: string;
   /**
    * Pipeline run the line belongs to.
    */
-  pipelineRunId: string;
+  pipelineRunId?: string;
   /**
    * Job that wrote the line; null when it is not tied to a job.
    */
-  jobId: string | null;
+  jobId?: string | null;
   /**
    * Type of agent that wrote the line (open set of values).
    *
    * @example "implementing"
    */
-  agentType: string;
+  agentType?: string;
   /**
    * Severity of the line.
+   *
+   * Known values: `"debug"`, `"info"`, `"warn"`, `"error"`; others may come (an open set).
    */
-  level: "debug" | "info" | "warn" | "error";
+  level?: "debug" | "info" | "warn" | "error" | (string & {});
   /**
    * Log text.
    */
-  message: string;
+  message?: string;
   /**
    * When the line was written.
    *
    * Format: `date-time`.
    */
-  createdAt: string;
+  createdAt?: string;
+  [key: string]: unknown;
 }
 
 /**

@@ -166,8 +166,62 @@ function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
 
-function check(validate, data) {
-  return validate(data) ? { ok: true, value: data } : { ok: false, errors: toErrors(validate.errors) };
+/**
+ * Validates, then (for a valid value) lists what the contract does not know: properties of an
+ * object that declares no `additionalProperties`, and strings outside `x-sw-known-values`. Those
+ * are `warnings`, never errors: a server may add fields and values (spec/README.md, "Reading").
+ */
+function check(validate, data, shape) {
+  if (!validate(data)) return { ok: false, errors: toErrors(validate.errors) };
+  if (shape === undefined) return { ok: true, value: data };
+  const warnings = [];
+  drift(shape, data, '', warnings);
+  return warnings.length === 0 ? { ok: true, value: data } : { ok: true, value: data, warnings };
+}
+
+// A frame with thousands of unknown parts needs only the first few named.
+const MAX_WARNINGS = 20;
+
+/**
+ * Walks a value along its shape (built by `shapes()` below): `p` known properties (a Map, so a
+ * property named `__proto__` is an ordinary key), `x` extra properties expected (an open map),
+ * `k` the known values of an open string set, `i` the shape of array items.
+ */
+function drift(shape, value, pointer, out) {
+  if (out.length >= MAX_WARNINGS) return;
+  if (typeof value === 'string') {
+    if (shape.k !== undefined && !shape.k.includes(value)) {
+      out.push({ pointer, keyword: 'x-sw-known-values', message: `unknown value ${JSON.stringify(value.length > 64 ? value.slice(0, 64) + '…' : value)} (known: ${shape.k.join(', ')})` });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (shape.i !== undefined) for (let n = 0; n < value.length; n++) drift(shape.i, value[n], pointer + '/' + n, out);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || shape.p === undefined) return;
+  for (const key of Object.keys(value)) {
+    const inner = shape.p.get(key);
+    if (inner !== undefined) drift(inner, value[key], pointer + '/' + escapeSegment(key), out);
+    else if (!shape.x) out.push({ pointer: pointer + '/' + escapeSegment(key), keyword: 'additionalProperties', message: 'unknown property' });
+    if (out.length >= MAX_WARNINGS) return;
+  }
+}
+
+/**
+ * Links the emitted shape table: `p` is a list of [name, index] pairs, `i` an index, so that
+ * shapes may refer to each other (and to themselves) without a cycle in the literal.
+ */
+function shapes(table) {
+  const linked = table.map(() => ({}));
+  table.forEach((s, n) => {
+    const l = linked[n];
+    if (s.p !== undefined) l.p = new Map(s.p.map(([name, index]) => [name, linked[index]]));
+    if (s.x) l.x = true;
+    if (s.k !== undefined) l.k = s.k;
+    if (s.i !== undefined) l.i = linked[s.i];
+  });
+  return linked;
 }
 
 function isObject(data) {
@@ -175,17 +229,17 @@ function isObject(data) {
 }
 
 function asEvent(event, result) {
-  return result.ok ? { ok: true, value: { event, data: result.value } } : result;
+  if (!result.ok) return result;
+  return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
 // ---- ajv standalone code (one function per payload schema) ----
 const _payloadFleetSnapshotData = validate1;
 const schema1 = {"type":"array","description":"All active pipeline runs the session can access, at most 50; empty when there are none.","maxItems":50,"items":{"$ref":"#/definitions/PipelineSnapshot"}};
-const schema2 = {"type":"object","description":"State of one active pipeline run.","additionalProperties":false,"required":["id","projectId","projectName","status","startedAt","trigger","triggerData","jobs","pendingInterventions"],"properties":{"id":{"type":"string","minLength":1,"description":"Pipeline run ID."},"projectId":{"type":"string","minLength":1,"description":"Associated project ID."},"projectName":{"type":"string","description":"Human-readable project name."},"status":{"type":"string","enum":["queued","researching","architecting","designing","implementing","testing","awaiting_approval","releasing","marketing","documenting","syncing_branches"],"description":"Current status; always one of the active statuses (completed or failed runs leave the stream)."},"startedAt":{"type":["string","null"],"format":"date-time","description":"When the run started; null while it has not started."},"trigger":{"type":"string","description":"What triggered the run (open set of values)."},"triggerData":{"description":"Trigger payload; any JSON value."},"jobs":{"type":"array","description":"Agent jobs in this run.","items":{"$ref":"#/definitions/SlimJob"}},"pendingInterventions":{"type":"array","description":"Unresolved human interventions on this run (each with status pending).","items":{"$ref":"#/definitions/SlimIntervention"}}}};
-const schema3 = {"type":"object","description":"One agent job of a pipeline run.","additionalProperties":false,"required":["id","pipelineRunId","agentType","status","startedAt","completedAt","error"],"properties":{"id":{"type":"string","minLength":1,"description":"Job ID."},"pipelineRunId":{"type":"string","minLength":1,"description":"Parent run ID."},"agentType":{"type":"string","minLength":1,"description":"Type of agent (open set of values).","examples":["implementing"]},"status":{"type":["string","null"],"enum":["queued","running","waiting","completed","failed","cancelled","skipped",null],"description":"Job status; null when the job has not been scheduled yet."},"startedAt":{"type":["string","null"],"format":"date-time","description":"Job start time; null while not started."},"completedAt":{"type":["string","null"],"format":"date-time","description":"Job completion time; null while not finished."},"error":{"type":["string","null"],"description":"Error message if the job failed, else null."}}};
-const schema4 = {"type":"object","description":"A human intervention on a pipeline run.","additionalProperties":false,"required":["id","pipelineRunId","type","message","status","createdAt"],"properties":{"id":{"type":"string","minLength":1,"description":"Intervention ID."},"pipelineRunId":{"type":"string","minLength":1,"description":"Target pipeline run."},"type":{"type":"string","enum":["interrupt","inject","take_over","resume","note"],"description":"Kind of intervention."},"message":{"type":["string","null"],"description":"Optional instruction or note text; null when there is none."},"status":{"type":"string","enum":["pending","resolved"],"description":"Whether the intervention is still pending or resolved."},"createdAt":{"type":"string","format":"date-time","description":"Creation timestamp."}}};
-const func0 = Object.prototype.hasOwnProperty;
-const func1 = ucs2length;
+const schema2 = {"type":"object","description":"State of one active pipeline run.","required":["id","projectId","projectName","status","startedAt","trigger","triggerData","jobs","pendingInterventions"],"properties":{"id":{"type":"string","minLength":1,"description":"Pipeline run ID."},"projectId":{"type":"string","minLength":1,"description":"Associated project ID."},"projectName":{"type":"string","description":"Human-readable project name."},"status":{"type":"string","x-sw-known-values":["queued","researching","architecting","designing","implementing","testing","awaiting_approval","releasing","marketing","documenting","syncing_branches"],"description":"Current status; always one of the active statuses (completed or failed runs leave the stream)."},"startedAt":{"type":["string","null"],"format":"date-time","description":"When the run started; null while it has not started."},"trigger":{"type":"string","description":"What triggered the run (open set of values)."},"triggerData":{"description":"Trigger payload; any JSON value."},"jobs":{"type":"array","description":"Agent jobs in this run.","items":{"$ref":"#/definitions/SlimJob"}},"pendingInterventions":{"type":"array","description":"Unresolved human interventions on this run (each with status pending).","items":{"$ref":"#/definitions/SlimIntervention"}}}};
+const schema3 = {"type":"object","description":"One agent job of a pipeline run.","required":["id","pipelineRunId","agentType","status","startedAt","completedAt","error"],"properties":{"id":{"type":"string","minLength":1,"description":"Job ID."},"pipelineRunId":{"type":"string","minLength":1,"description":"Parent run ID."},"agentType":{"type":"string","minLength":1,"description":"Type of agent (open set of values).","examples":["implementing"]},"status":{"type":["string","null"],"x-sw-known-values":["queued","running","waiting","completed","failed","cancelled","skipped"],"description":"Job status; null when the job has not been scheduled yet."},"startedAt":{"type":["string","null"],"format":"date-time","description":"Job start time; null while not started."},"completedAt":{"type":["string","null"],"format":"date-time","description":"Job completion time; null while not finished."},"error":{"type":["string","null"],"description":"Error message if the job failed, else null."}}};
+const schema4 = {"type":"object","description":"A human intervention on a pipeline run.","required":["id","pipelineRunId","type","message","status","createdAt"],"properties":{"id":{"type":"string","minLength":1,"description":"Intervention ID."},"pipelineRunId":{"type":"string","minLength":1,"description":"Target pipeline run."},"type":{"type":"string","x-sw-known-values":["interrupt","inject","take_over","resume","note"],"description":"Kind of intervention."},"message":{"type":["string","null"],"description":"Optional instruction or note text; null when there is none."},"status":{"type":"string","x-sw-known-values":["pending","resolved"],"description":"Whether the intervention is still pending or resolved."},"createdAt":{"type":"string","format":"date-time","description":"Creation timestamp."}}};
+const func0 = ucs2length;
 const formats0 = formats["date-time"];
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -282,9 +336,11 @@ vErrors.push(err8);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func0.call(schema2.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(func0(data0) < 1){
+const err9 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -294,11 +350,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -308,8 +361,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.projectId !== undefined){
+let data1 = data.projectId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err11 = {instancePath:instancePath+"/projectId",schemaPath:"#/properties/projectId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -319,11 +375,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.projectId !== undefined){
-let data1 = data.projectId;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err12 = {instancePath:instancePath+"/projectId",schemaPath:"#/properties/projectId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err12 = {instancePath:instancePath+"/projectId",schemaPath:"#/properties/projectId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -333,8 +386,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/projectId",schemaPath:"#/properties/projectId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.projectName !== undefined){
+if(typeof data.projectName !== "string"){
+const err13 = {instancePath:instancePath+"/projectName",schemaPath:"#/properties/projectName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -344,9 +398,9 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.projectName !== undefined){
-if(typeof data.projectName !== "string"){
-const err14 = {instancePath:instancePath+"/projectName",schemaPath:"#/properties/projectName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.status !== undefined){
+if(typeof data.status !== "string"){
+const err14 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -356,10 +410,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data3 = data.status;
-if(typeof data3 !== "string"){
-const err15 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.startedAt !== undefined){
+let data4 = data.startedAt;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err15 = {instancePath:instancePath+"/startedAt",schemaPath:"#/properties/startedAt/type",keyword:"type",params:{type: schema2.properties.startedAt.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -368,8 +422,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!(((((((((((data3 === "queued") || (data3 === "researching")) || (data3 === "architecting")) || (data3 === "designing")) || (data3 === "implementing")) || (data3 === "testing")) || (data3 === "awaiting_approval")) || (data3 === "releasing")) || (data3 === "marketing")) || (data3 === "documenting")) || (data3 === "syncing_branches"))){
-const err16 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema2.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(typeof data4 === "string"){
+if(!(formats0(data4))){
+const err16 = {instancePath:instancePath+"/startedAt",schemaPath:"#/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -379,39 +434,15 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.startedAt !== undefined){
-let data4 = data.startedAt;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err17 = {instancePath:instancePath+"/startedAt",schemaPath:"#/properties/startedAt/type",keyword:"type",params:{type: schema2.properties.startedAt.type},message:"must be string,null"};
+}
+if(data.trigger !== undefined){
+if(typeof data.trigger !== "string"){
+const err17 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
-}
-errors++;
-}
-if(typeof data4 === "string"){
-if(!(formats0(data4))){
-const err18 = {instancePath:instancePath+"/startedAt",schemaPath:"#/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-if(data.trigger !== undefined){
-if(typeof data.trigger !== "string"){
-const err19 = {instancePath:instancePath+"/trigger",schemaPath:"#/properties/trigger/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
 }
 errors++;
 }
@@ -424,7 +455,27 @@ for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.id === undefined){
-const err20 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err18 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data7.pipelineRunId === undefined){
+const err19 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "pipelineRunId"},message:"must have required property '"+"pipelineRunId"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data7.agentType === undefined){
+const err20 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "agentType"},message:"must have required property '"+"agentType"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -433,8 +484,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data7.pipelineRunId === undefined){
-const err21 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "pipelineRunId"},message:"must have required property '"+"pipelineRunId"+"'"};
+if(data7.status === undefined){
+const err21 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -443,8 +494,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data7.agentType === undefined){
-const err22 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "agentType"},message:"must have required property '"+"agentType"+"'"};
+if(data7.startedAt === undefined){
+const err22 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -453,8 +504,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data7.status === undefined){
-const err23 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data7.completedAt === undefined){
+const err23 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "completedAt"},message:"must have required property '"+"completedAt"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -463,8 +514,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data7.startedAt === undefined){
-const err24 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "startedAt"},message:"must have required property '"+"startedAt"+"'"};
+if(data7.error === undefined){
+const err24 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -473,8 +524,11 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data7.completedAt === undefined){
-const err25 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "completedAt"},message:"must have required property '"+"completedAt"+"'"};
+if(data7.id !== undefined){
+let data8 = data7.id;
+if(typeof data8 === "string"){
+if(func0(data8) < 1){
+const err25 = {instancePath:instancePath+"/jobs/" + i0+"/id",schemaPath:"#/definitions/SlimJob/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -483,8 +537,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data7.error === undefined){
-const err26 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+}
+else {
+const err26 = {instancePath:instancePath+"/jobs/" + i0+"/id",schemaPath:"#/definitions/SlimJob/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -493,9 +548,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-for(const key1 in data7){
-if(!(((((((key1 === "id") || (key1 === "pipelineRunId")) || (key1 === "agentType")) || (key1 === "status")) || (key1 === "startedAt")) || (key1 === "completedAt")) || (key1 === "error"))){
-const err27 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+if(data7.pipelineRunId !== undefined){
+let data9 = data7.pipelineRunId;
+if(typeof data9 === "string"){
+if(func0(data9) < 1){
+const err27 = {instancePath:instancePath+"/jobs/" + i0+"/pipelineRunId",schemaPath:"#/definitions/SlimJob/properties/pipelineRunId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -505,11 +563,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data7.id !== undefined){
-let data8 = data7.id;
-if(typeof data8 === "string"){
-if(func1(data8) < 1){
-const err28 = {instancePath:instancePath+"/jobs/" + i0+"/id",schemaPath:"#/definitions/SlimJob/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err28 = {instancePath:instancePath+"/jobs/" + i0+"/pipelineRunId",schemaPath:"#/definitions/SlimJob/properties/pipelineRunId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -519,8 +574,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-else {
-const err29 = {instancePath:instancePath+"/jobs/" + i0+"/id",schemaPath:"#/definitions/SlimJob/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data7.agentType !== undefined){
+let data10 = data7.agentType;
+if(typeof data10 === "string"){
+if(func0(data10) < 1){
+const err29 = {instancePath:instancePath+"/jobs/" + i0+"/agentType",schemaPath:"#/definitions/SlimJob/properties/agentType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -530,11 +588,8 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data7.pipelineRunId !== undefined){
-let data9 = data7.pipelineRunId;
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-const err30 = {instancePath:instancePath+"/jobs/" + i0+"/pipelineRunId",schemaPath:"#/definitions/SlimJob/properties/pipelineRunId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err30 = {instancePath:instancePath+"/jobs/" + i0+"/agentType",schemaPath:"#/definitions/SlimJob/properties/agentType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -544,8 +599,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/jobs/" + i0+"/pipelineRunId",schemaPath:"#/definitions/SlimJob/properties/pipelineRunId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data7.status !== undefined){
+let data11 = data7.status;
+if((typeof data11 !== "string") && (data11 !== null)){
+const err31 = {instancePath:instancePath+"/jobs/" + i0+"/status",schemaPath:"#/definitions/SlimJob/properties/status/type",keyword:"type",params:{type: schema3.properties.status.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -555,11 +612,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data7.agentType !== undefined){
-let data10 = data7.agentType;
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-const err32 = {instancePath:instancePath+"/jobs/" + i0+"/agentType",schemaPath:"#/definitions/SlimJob/properties/agentType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data7.startedAt !== undefined){
+let data12 = data7.startedAt;
+if((typeof data12 !== "string") && (data12 !== null)){
+const err32 = {instancePath:instancePath+"/jobs/" + i0+"/startedAt",schemaPath:"#/definitions/SlimJob/properties/startedAt/type",keyword:"type",params:{type: schema3.properties.startedAt.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -568,9 +624,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/jobs/" + i0+"/agentType",schemaPath:"#/definitions/SlimJob/properties/agentType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data12 === "string"){
+if(!(formats0(data12))){
+const err33 = {instancePath:instancePath+"/jobs/" + i0+"/startedAt",schemaPath:"#/definitions/SlimJob/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -580,10 +636,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data7.status !== undefined){
-let data11 = data7.status;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err34 = {instancePath:instancePath+"/jobs/" + i0+"/status",schemaPath:"#/definitions/SlimJob/properties/status/type",keyword:"type",params:{type: schema3.properties.status.type},message:"must be string,null"};
+}
+if(data7.completedAt !== undefined){
+let data13 = data7.completedAt;
+if((typeof data13 !== "string") && (data13 !== null)){
+const err34 = {instancePath:instancePath+"/jobs/" + i0+"/completedAt",schemaPath:"#/definitions/SlimJob/properties/completedAt/type",keyword:"type",params:{type: schema3.properties.completedAt.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -592,8 +649,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(!((((((((data11 === "queued") || (data11 === "running")) || (data11 === "waiting")) || (data11 === "completed")) || (data11 === "failed")) || (data11 === "cancelled")) || (data11 === "skipped")) || (data11 === null))){
-const err35 = {instancePath:instancePath+"/jobs/" + i0+"/status",schemaPath:"#/definitions/SlimJob/properties/status/enum",keyword:"enum",params:{allowedValues: schema3.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(typeof data13 === "string"){
+if(!(formats0(data13))){
+const err35 = {instancePath:instancePath+"/jobs/" + i0+"/completedAt",schemaPath:"#/definitions/SlimJob/properties/completedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -603,10 +661,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data7.startedAt !== undefined){
-let data12 = data7.startedAt;
-if((typeof data12 !== "string") && (data12 !== null)){
-const err36 = {instancePath:instancePath+"/jobs/" + i0+"/startedAt",schemaPath:"#/definitions/SlimJob/properties/startedAt/type",keyword:"type",params:{type: schema3.properties.startedAt.type},message:"must be string,null"};
+}
+if(data7.error !== undefined){
+let data14 = data7.error;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err36 = {instancePath:instancePath+"/jobs/" + i0+"/error",schemaPath:"#/definitions/SlimJob/properties/error/type",keyword:"type",params:{type: schema3.properties.error.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -615,9 +674,10 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(typeof data12 === "string"){
-if(!(formats0(data12))){
-const err37 = {instancePath:instancePath+"/jobs/" + i0+"/startedAt",schemaPath:"#/definitions/SlimJob/properties/startedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -628,64 +688,13 @@ errors++;
 }
 }
 }
-if(data7.completedAt !== undefined){
-let data13 = data7.completedAt;
-if((typeof data13 !== "string") && (data13 !== null)){
-const err38 = {instancePath:instancePath+"/jobs/" + i0+"/completedAt",schemaPath:"#/definitions/SlimJob/properties/completedAt/type",keyword:"type",params:{type: schema3.properties.completedAt.type},message:"must be string,null"};
+else {
+const err38 = {instancePath:instancePath+"/jobs",schemaPath:"#/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err38];
 }
 else {
 vErrors.push(err38);
-}
-errors++;
-}
-if(typeof data13 === "string"){
-if(!(formats0(data13))){
-const err39 = {instancePath:instancePath+"/jobs/" + i0+"/completedAt",schemaPath:"#/definitions/SlimJob/properties/completedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-}
-if(data7.error !== undefined){
-let data14 = data7.error;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err40 = {instancePath:instancePath+"/jobs/" + i0+"/error",schemaPath:"#/definitions/SlimJob/properties/error/type",keyword:"type",params:{type: schema3.properties.error.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-}
-else {
-const err41 = {instancePath:instancePath+"/jobs/" + i0,schemaPath:"#/definitions/SlimJob/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/jobs",schemaPath:"#/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
 }
 errors++;
 }
@@ -698,7 +707,47 @@ for(let i1=0; i1<len1; i1++){
 let data16 = data15[i1];
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.id === undefined){
-const err43 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+const err39 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data16.pipelineRunId === undefined){
+const err40 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "pipelineRunId"},message:"must have required property '"+"pipelineRunId"+"'"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(data16.type === undefined){
+const err41 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data16.message === undefined){
+const err42 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(data16.status === undefined){
+const err43 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -707,8 +756,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data16.pipelineRunId === undefined){
-const err44 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "pipelineRunId"},message:"must have required property '"+"pipelineRunId"+"'"};
+if(data16.createdAt === undefined){
+const err44 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -717,8 +766,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(data16.type === undefined){
-const err45 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data16.id !== undefined){
+let data17 = data16.id;
+if(typeof data17 === "string"){
+if(func0(data17) < 1){
+const err45 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/id",schemaPath:"#/definitions/SlimIntervention/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -727,8 +779,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(data16.message === undefined){
-const err46 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+}
+else {
+const err46 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/id",schemaPath:"#/definitions/SlimIntervention/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -737,8 +790,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data16.status === undefined){
-const err47 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+}
+if(data16.pipelineRunId !== undefined){
+let data18 = data16.pipelineRunId;
+if(typeof data18 === "string"){
+if(func0(data18) < 1){
+const err47 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/pipelineRunId",schemaPath:"#/definitions/SlimIntervention/properties/pipelineRunId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -747,8 +804,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data16.createdAt === undefined){
-const err48 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
+}
+else {
+const err48 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/pipelineRunId",schemaPath:"#/definitions/SlimIntervention/properties/pipelineRunId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -757,9 +815,10 @@ vErrors.push(err48);
 }
 errors++;
 }
-for(const key2 in data16){
-if(!((((((key2 === "id") || (key2 === "pipelineRunId")) || (key2 === "type")) || (key2 === "message")) || (key2 === "status")) || (key2 === "createdAt"))){
-const err49 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+if(data16.type !== undefined){
+if(typeof data16.type !== "string"){
+const err49 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/type",schemaPath:"#/definitions/SlimIntervention/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -769,11 +828,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data16.id !== undefined){
-let data17 = data16.id;
-if(typeof data17 === "string"){
-if(func1(data17) < 1){
-const err50 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/id",schemaPath:"#/definitions/SlimIntervention/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data16.message !== undefined){
+let data20 = data16.message;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err50 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/message",schemaPath:"#/definitions/SlimIntervention/properties/message/type",keyword:"type",params:{type: schema4.properties.message.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -783,8 +841,9 @@ vErrors.push(err50);
 errors++;
 }
 }
-else {
-const err51 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/id",schemaPath:"#/definitions/SlimIntervention/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data16.status !== undefined){
+if(typeof data16.status !== "string"){
+const err51 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/status",schemaPath:"#/definitions/SlimIntervention/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -794,11 +853,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data16.pipelineRunId !== undefined){
-let data18 = data16.pipelineRunId;
-if(typeof data18 === "string"){
-if(func1(data18) < 1){
-const err52 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/pipelineRunId",schemaPath:"#/definitions/SlimIntervention/properties/pipelineRunId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data16.createdAt !== undefined){
+let data22 = data16.createdAt;
+if(typeof data22 === "string"){
+if(!(formats0(data22))){
+const err52 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/createdAt",schemaPath:"#/definitions/SlimIntervention/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -809,7 +868,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/pipelineRunId",schemaPath:"#/definitions/SlimIntervention/properties/pipelineRunId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err53 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/createdAt",schemaPath:"#/definitions/SlimIntervention/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -819,10 +878,9 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data16.type !== undefined){
-let data19 = data16.type;
-if(typeof data19 !== "string"){
-const err54 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/type",schemaPath:"#/definitions/SlimIntervention/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err54 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -831,8 +889,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(!(((((data19 === "interrupt") || (data19 === "inject")) || (data19 === "take_over")) || (data19 === "resume")) || (data19 === "note"))){
-const err55 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/type",schemaPath:"#/definitions/SlimIntervention/properties/type/enum",keyword:"enum",params:{allowedValues: schema4.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/pendingInterventions",schemaPath:"#/properties/pendingInterventions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -842,99 +902,14 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data16.message !== undefined){
-let data20 = data16.message;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err56 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/message",schemaPath:"#/definitions/SlimIntervention/properties/message/type",keyword:"type",params:{type: schema4.properties.message.type},message:"must be string,null"};
+}
+else {
+const err56 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err56];
 }
 else {
 vErrors.push(err56);
-}
-errors++;
-}
-}
-if(data16.status !== undefined){
-let data21 = data16.status;
-if(typeof data21 !== "string"){
-const err57 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/status",schemaPath:"#/definitions/SlimIntervention/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-if(!((data21 === "pending") || (data21 === "resolved"))){
-const err58 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/status",schemaPath:"#/definitions/SlimIntervention/properties/status/enum",keyword:"enum",params:{allowedValues: schema4.properties.status.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-}
-if(data16.createdAt !== undefined){
-let data22 = data16.createdAt;
-if(typeof data22 === "string"){
-if(!(formats0(data22))){
-const err59 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/createdAt",schemaPath:"#/definitions/SlimIntervention/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-}
-else {
-const err60 = {instancePath:instancePath+"/pendingInterventions/" + i1+"/createdAt",schemaPath:"#/definitions/SlimIntervention/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-}
-}
-else {
-const err61 = {instancePath:instancePath+"/pendingInterventions/" + i1,schemaPath:"#/definitions/SlimIntervention/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-}
-}
-else {
-const err62 = {instancePath:instancePath+"/pendingInterventions",schemaPath:"#/properties/pendingInterventions/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-}
-else {
-const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
 }
 errors++;
 }
@@ -1019,7 +994,7 @@ return errors === 0;
 
 const _payloadFleetLogsData = validate6;
 const schema6 = {"type":"array","description":"New agent log entries, oldest first.","minItems":1,"items":{"$ref":"#/definitions/AgentLog"}};
-const schema7 = {"type":"object","description":"One log line written by an agent of an active run.","additionalProperties":false,"required":["id","pipelineRunId","jobId","agentType","level","message","createdAt"],"properties":{"id":{"type":"string","minLength":1,"description":"Log entry ID."},"pipelineRunId":{"type":"string","minLength":1,"description":"Pipeline run the line belongs to."},"jobId":{"type":["string","null"],"minLength":1,"description":"Job that wrote the line; null when it is not tied to a job."},"agentType":{"type":"string","minLength":1,"description":"Type of agent that wrote the line (open set of values).","examples":["implementing"]},"level":{"type":"string","enum":["debug","info","warn","error"],"description":"Severity of the line."},"message":{"type":"string","description":"Log text."},"createdAt":{"type":"string","format":"date-time","description":"When the line was written."}}};
+const schema7 = {"type":"object","description":"One log line written by an agent of an active run.","properties":{"id":{"type":"string","minLength":1,"description":"Log entry ID."},"pipelineRunId":{"type":"string","minLength":1,"description":"Pipeline run the line belongs to."},"jobId":{"type":["string","null"],"minLength":1,"description":"Job that wrote the line; null when it is not tied to a job."},"agentType":{"type":"string","minLength":1,"description":"Type of agent that wrote the line (open set of values).","examples":["implementing"]},"level":{"type":"string","x-sw-known-values":["debug","info","warn","error"],"description":"Severity of the line."},"message":{"type":"string","description":"Log text."},"createdAt":{"type":"string","format":"date-time","description":"When the line was written."}}};
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1039,8 +1014,11 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.id === undefined){
-const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/AgentLog/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(data0.id !== undefined){
+let data1 = data0.id;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err1 = {instancePath:instancePath+"/" + i0+"/id",schemaPath:"#/definitions/AgentLog/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1049,8 +1027,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data0.pipelineRunId === undefined){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/AgentLog/required",keyword:"required",params:{missingProperty: "pipelineRunId"},message:"must have required property '"+"pipelineRunId"+"'"};
+}
+else {
+const err2 = {instancePath:instancePath+"/" + i0+"/id",schemaPath:"#/definitions/AgentLog/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1059,8 +1038,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data0.jobId === undefined){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/AgentLog/required",keyword:"required",params:{missingProperty: "jobId"},message:"must have required property '"+"jobId"+"'"};
+}
+if(data0.pipelineRunId !== undefined){
+let data2 = data0.pipelineRunId;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err3 = {instancePath:instancePath+"/" + i0+"/pipelineRunId",schemaPath:"#/definitions/AgentLog/properties/pipelineRunId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1069,8 +1052,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data0.agentType === undefined){
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/AgentLog/required",keyword:"required",params:{missingProperty: "agentType"},message:"must have required property '"+"agentType"+"'"};
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0+"/pipelineRunId",schemaPath:"#/definitions/AgentLog/properties/pipelineRunId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1079,8 +1063,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data0.level === undefined){
-const err5 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/AgentLog/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
+}
+if(data0.jobId !== undefined){
+let data3 = data0.jobId;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/" + i0+"/jobId",schemaPath:"#/definitions/AgentLog/properties/jobId/type",keyword:"type",params:{type: schema7.properties.jobId.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1089,8 +1076,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data0.message === undefined){
-const err6 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/AgentLog/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(typeof data3 === "string"){
+if(func0(data3) < 1){
+const err6 = {instancePath:instancePath+"/" + i0+"/jobId",schemaPath:"#/definitions/AgentLog/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1099,8 +1087,13 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data0.createdAt === undefined){
-const err7 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/AgentLog/required",keyword:"required",params:{missingProperty: "createdAt"},message:"must have required property '"+"createdAt"+"'"};
+}
+}
+if(data0.agentType !== undefined){
+let data4 = data0.agentType;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err7 = {instancePath:instancePath+"/" + i0+"/agentType",schemaPath:"#/definitions/AgentLog/properties/agentType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1109,9 +1102,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key0 in data0){
-if(!(((((((key0 === "id") || (key0 === "pipelineRunId")) || (key0 === "jobId")) || (key0 === "agentType")) || (key0 === "level")) || (key0 === "message")) || (key0 === "createdAt"))){
-const err8 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/AgentLog/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/" + i0+"/agentType",schemaPath:"#/definitions/AgentLog/properties/agentType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1121,11 +1114,9 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data0.id !== undefined){
-let data1 = data0.id;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err9 = {instancePath:instancePath+"/" + i0+"/id",schemaPath:"#/definitions/AgentLog/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data0.level !== undefined){
+if(typeof data0.level !== "string"){
+const err9 = {instancePath:instancePath+"/" + i0+"/level",schemaPath:"#/definitions/AgentLog/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1135,8 +1126,9 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/" + i0+"/id",schemaPath:"#/definitions/AgentLog/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data0.message !== undefined){
+if(typeof data0.message !== "string"){
+const err10 = {instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/definitions/AgentLog/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1146,11 +1138,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data0.pipelineRunId !== undefined){
-let data2 = data0.pipelineRunId;
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-const err11 = {instancePath:instancePath+"/" + i0+"/pipelineRunId",schemaPath:"#/definitions/AgentLog/properties/pipelineRunId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data0.createdAt !== undefined){
+let data7 = data0.createdAt;
+if(typeof data7 === "string"){
+if(!(formats0(data7))){
+const err11 = {instancePath:instancePath+"/" + i0+"/createdAt",schemaPath:"#/definitions/AgentLog/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1161,7 +1153,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/" + i0+"/pipelineRunId",schemaPath:"#/definitions/AgentLog/properties/pipelineRunId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/" + i0+"/createdAt",schemaPath:"#/definitions/AgentLog/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1171,10 +1163,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data0.jobId !== undefined){
-let data3 = data0.jobId;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err13 = {instancePath:instancePath+"/" + i0+"/jobId",schemaPath:"#/definitions/AgentLog/properties/jobId/type",keyword:"type",params:{type: schema7.properties.jobId.type},message:"must be string,null"};
+}
+else {
+const err13 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/AgentLog/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1183,9 +1174,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err14 = {instancePath:instancePath+"/" + i0+"/jobId",schemaPath:"#/definitions/AgentLog/properties/jobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1194,122 +1186,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-}
-if(data0.agentType !== undefined){
-let data4 = data0.agentType;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err15 = {instancePath:instancePath+"/" + i0+"/agentType",schemaPath:"#/definitions/AgentLog/properties/agentType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/" + i0+"/agentType",schemaPath:"#/definitions/AgentLog/properties/agentType/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data0.level !== undefined){
-let data5 = data0.level;
-if(typeof data5 !== "string"){
-const err17 = {instancePath:instancePath+"/" + i0+"/level",schemaPath:"#/definitions/AgentLog/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if(!((((data5 === "debug") || (data5 === "info")) || (data5 === "warn")) || (data5 === "error"))){
-const err18 = {instancePath:instancePath+"/" + i0+"/level",schemaPath:"#/definitions/AgentLog/properties/level/enum",keyword:"enum",params:{allowedValues: schema7.properties.level.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data0.message !== undefined){
-if(typeof data0.message !== "string"){
-const err19 = {instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/definitions/AgentLog/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data0.createdAt !== undefined){
-let data7 = data0.createdAt;
-if(typeof data7 === "string"){
-if(!(formats0(data7))){
-const err20 = {instancePath:instancePath+"/" + i0+"/createdAt",schemaPath:"#/definitions/AgentLog/properties/createdAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/" + i0+"/createdAt",schemaPath:"#/definitions/AgentLog/properties/createdAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/AgentLog/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-}
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
 validate6.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadHeartbeatData = validate7;
-const schema8 = {"type":"object","description":"Keep-alive event data.","additionalProperties":false,"required":["ts"],"properties":{"ts":{"type":"integer","minimum":0,"description":"Server time when the heartbeat was sent, epoch milliseconds."}}};
+const schema8 = {"type":"object","description":"Keep-alive event data.","required":["ts"],"properties":{"ts":{"type":"integer","minimum":0,"description":"Server time when the heartbeat was sent, epoch milliseconds."}}};
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1325,9 +1207,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(key0 === "ts")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.ts !== undefined){
+let data0 = data.ts;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err1 = {instancePath:instancePath+"/ts",schemaPath:"#/properties/ts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1336,11 +1219,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-if(data.ts !== undefined){
-let data0 = data.ts;
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-const err2 = {instancePath:instancePath+"/ts",schemaPath:"#/properties/ts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data0 == "number"){
+if(data0 < 0 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/ts",schemaPath:"#/properties/ts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1349,9 +1230,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(typeof data0 == "number"){
-if(data0 < 0 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/ts",schemaPath:"#/properties/ts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1360,25 +1243,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
 validate7.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadStreamErrorData = validate8;
-const schema9 = {"type":"object","description":"Why the stream could not start.","additionalProperties":false,"required":["message"],"properties":{"message":{"type":"string","minLength":1,"description":"Human-readable error text."}}};
+const schema9 = {"type":"object","description":"Why the stream could not start.","required":["message"],"properties":{"message":{"type":"string","minLength":1,"description":"Human-readable error text."}}};
 
 function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1394,9 +1264,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(key0 === "message")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.message !== undefined){
+let data0 = data.message;
+if(typeof data0 === "string"){
+if(func0(data0) < 1){
+const err1 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1406,11 +1278,8 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.message !== undefined){
-let data0 = data.message;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err2 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1420,8 +1289,9 @@ vErrors.push(err2);
 errors++;
 }
 }
+}
 else {
-const err3 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1430,56 +1300,65 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-}
-else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
 validate8.errors = vErrors;
 return errors === 0;
 }
+
+// ---- what a valid value may carry that the contract does not know (warnings) ----
+const SHAPES = shapes([
+  { i: 1 },
+  { p: [["id", 2], ["projectId", 2], ["projectName", 2], ["status", 3], ["startedAt", 2], ["trigger", 2], ["triggerData", 2], ["jobs", 6], ["pendingInterventions", 10]] },
+  {},
+  { k: ["queued", "researching", "architecting", "designing", "implementing", "testing", "awaiting_approval", "releasing", "marketing", "documenting", "syncing_branches"] },
+  { p: [["id", 2], ["pipelineRunId", 2], ["agentType", 2], ["status", 5], ["startedAt", 2], ["completedAt", 2], ["error", 2]] },
+  { k: ["queued", "running", "waiting", "completed", "failed", "cancelled", "skipped"] },
+  { i: 4 },
+  { p: [["id", 2], ["pipelineRunId", 2], ["type", 8], ["message", 2], ["status", 9], ["createdAt", 2]] },
+  { k: ["interrupt", "inject", "take_over", "resume", "note"] },
+  { k: ["pending", "resolved"] },
+  { i: 7 },
+  { i: 1 },
+  { i: 13 },
+  { p: [["id", 2], ["pipelineRunId", 2], ["jobId", 2], ["agentType", 2], ["level", 14], ["message", 2], ["createdAt", 2]] },
+  { k: ["debug", "info", "warn", "error"] },
+  { p: [["ts", 2]] },
+  { p: [["message", 2]] },
+]);
 
 // ---- per message ----
 /**
  * Validates a `FleetSnapshot` payload.
  */
 export function validateFleetSnapshot(data) {
-  return check(_payloadFleetSnapshotData, data);
+  return check(_payloadFleetSnapshotData, data, SHAPES[0]);
 }
 
 /**
  * Validates a `FleetUpdate` payload.
  */
 export function validateFleetUpdate(data) {
-  return check(_payloadFleetUpdateData, data);
+  return check(_payloadFleetUpdateData, data, SHAPES[11]);
 }
 
 /**
  * Validates a `FleetLogs` payload.
  */
 export function validateFleetLogs(data) {
-  return check(_payloadFleetLogsData, data);
+  return check(_payloadFleetLogsData, data, SHAPES[12]);
 }
 
 /**
  * Validates a `Heartbeat` payload.
  */
 export function validateHeartbeat(data) {
-  return check(_payloadHeartbeatData, data);
+  return check(_payloadHeartbeatData, data, SHAPES[15]);
 }
 
 /**
  * Validates a `StreamError` payload.
  */
 export function validateStreamError(data) {
-  return check(_payloadStreamErrorData, data);
+  return check(_payloadStreamErrorData, data, SHAPES[16]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

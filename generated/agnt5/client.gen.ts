@@ -35,7 +35,7 @@ export type Agnt5Auth = {
  */
 export type WorkflowParams = {
   /**
-   * Workflow endpoint to connect to: lowercase letters, digits and hyphens, 1 to 128 characters, not starting or ending with a hyphen.
+   * Workflow endpoint to connect to, as the AGNT5 console names it (non-empty; no format is stated).
    *
    * Query parameter.
    */

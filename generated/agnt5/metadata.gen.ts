@@ -57,7 +57,7 @@ export const api = {
     "multiplier": 2,
     "firstExponent": 0,
     "maxDelayMs": 30000,
-    "maxRetries": 5,
+    "maxRetries": 4,
     "resetOnOpen": true,
     "jitter": "full",
     "doNotRetry": {
@@ -71,7 +71,7 @@ export const api = {
         1009,
       ],
     },
-    "description": "Seed: exponential backoff min(1000 * 2^retryCount, 30000) ms, at most 5 retries.",
+    "description": "Seed: exponential backoff min(1000 * 2^retryCount, 30000) ms; its snippet stops at retryCount 5 before connecting, so at most 4 retries follow the first connection. Full jitter: each wait is a uniform draw between 0 and that ceiling.",
   },
   "channels": {
     "workflow": {
@@ -86,8 +86,8 @@ export const api = {
         "properties": {
           "x-wf-endpoint": {
             "type": "string",
-            "description": "Workflow endpoint to connect to: lowercase letters, digits and hyphens, 1 to 128 characters, not starting or ending with a hyphen.",
-            "pattern": "^[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?$",
+            "description": "Workflow endpoint to connect to, as the AGNT5 console names it (non-empty; no format is stated).",
+            "minLength": 1,
             "examples": [
               "coffee-shop-e66b8d23",
             ],
@@ -172,6 +172,7 @@ export const api = {
             "description": "The server could not start the execution.",
             "when": [
               "a valid invocation could not be started for a reason of the server",
+              "the server runs as many executions as it allows, or the API key holds its share of them (a quarter)",
             ],
             "then": {
               "action": "continue",

@@ -12,7 +12,7 @@
  */
 export interface InvokeWorkflowRequest {
   /**
-   * Name of the workflow to run: lowercase letters, digits, hyphens and underscores, 1 to 128 characters.
+   * Name of the workflow to run, as defined on the endpoint (non-empty; no format is stated).
    *
    * @example "search-candidates"
    */
@@ -30,7 +30,7 @@ export interface InvokeWorkflowRequest {
     [key: string]: unknown;
   };
   /**
-   * Identifier the client chose for its connection, `ws_` then letters, digits, `_` or `-`; not echoed in events.
+   * Identifier the client chose for its connection (non-empty; the seed's examples start with `ws_`); not echoed in events.
    *
    * @example "ws_c2GDFfT7bywQZW4He6CNFw"
    */
@@ -49,6 +49,7 @@ export interface ExecutionStartedEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -63,6 +64,7 @@ export interface ExecutionCompletedEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -77,6 +79,7 @@ export interface ExecutionFailedEvent {
    * Event data; details carries the error.
    */
   data: ErrorEventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -91,6 +94,7 @@ export interface ExecutionCancelledEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -105,6 +109,7 @@ export interface WorkflowStartEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -119,6 +124,7 @@ export interface WorkflowEndEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -133,6 +139,7 @@ export interface WorkflowErrorEvent {
    * Event data; details carries the error.
    */
   data: ErrorEventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -147,6 +154,7 @@ export interface TaskStartEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -161,6 +169,7 @@ export interface TaskEndEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -175,6 +184,7 @@ export interface TaskErrorEvent {
    * Event data; details carries the error.
    */
   data: ErrorEventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -189,6 +199,7 @@ export interface LlmStartEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -203,6 +214,7 @@ export interface LlmEndEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -217,6 +229,7 @@ export interface LlmErrorEvent {
    * Event data; details carries the error.
    */
   data: ErrorEventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -231,6 +244,7 @@ export interface ToolStartEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -245,6 +259,7 @@ export interface ToolEndEvent {
    * Event data.
    */
   data: EventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -259,6 +274,7 @@ export interface ToolErrorEvent {
    * Event data; details carries the error.
    */
   data: ErrorEventData;
+  [key: string]: unknown;
 }
 
 /**
@@ -273,6 +289,7 @@ export interface ServerErrorPayload {
    * Error data.
    */
   data: ServerErrorData;
+  [key: string]: unknown;
 }
 
 /**
@@ -297,6 +314,7 @@ export interface EventData {
    * @example "exec_abc123"
    */
   execution_id: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -319,16 +337,17 @@ export interface ErrorEventData {
    * @example "exec_abc123"
    */
   execution_id: string;
+  [key: string]: unknown;
 }
 
 /**
- * Details of an error event: the error, plus any other event-specific keys (open map).
+ * Details of an error event (open map, may be empty as in the seed's `"details": {}`): the error when the server describes it, plus any other event-specific keys.
  */
 export interface ErrorDetails {
   /**
-   * What went wrong.
+   * What went wrong, when the server says.
    */
-  error: EventError;
+  error?: EventError;
   [key: string]: unknown;
 }
 
@@ -344,6 +363,7 @@ export interface EventError {
    * Machine-readable error code, when the failing component gives one.
    */
   code?: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -357,13 +377,16 @@ export interface ServerErrorData {
    */
   timestamp: string;
   /**
-   * Error code (see the channel's x-sw-errors).
+   * Error code (see the channel's x-sw-errors); an open set.
+   *
+   * Known values: `"invalid_message"`, `"rate_limited"`, `"unknown_workflow"`, `"internal_error"`; others may come (an open set).
    */
-  code: "invalid_message" | "rate_limited" | "unknown_workflow" | "internal_error";
+  code: "invalid_message" | "rate_limited" | "unknown_workflow" | "internal_error" | (string & {});
   /**
    * Human-readable explanation.
    */
   message: string;
+  [key: string]: unknown;
 }
 
 /**

@@ -166,8 +166,62 @@ function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
 
-function check(validate, data) {
-  return validate(data) ? { ok: true, value: data } : { ok: false, errors: toErrors(validate.errors) };
+/**
+ * Validates, then (for a valid value) lists what the contract does not know: properties of an
+ * object that declares no `additionalProperties`, and strings outside `x-sw-known-values`. Those
+ * are `warnings`, never errors: a server may add fields and values (spec/README.md, "Reading").
+ */
+function check(validate, data, shape) {
+  if (!validate(data)) return { ok: false, errors: toErrors(validate.errors) };
+  if (shape === undefined) return { ok: true, value: data };
+  const warnings = [];
+  drift(shape, data, '', warnings);
+  return warnings.length === 0 ? { ok: true, value: data } : { ok: true, value: data, warnings };
+}
+
+// A frame with thousands of unknown parts needs only the first few named.
+const MAX_WARNINGS = 20;
+
+/**
+ * Walks a value along its shape (built by `shapes()` below): `p` known properties (a Map, so a
+ * property named `__proto__` is an ordinary key), `x` extra properties expected (an open map),
+ * `k` the known values of an open string set, `i` the shape of array items.
+ */
+function drift(shape, value, pointer, out) {
+  if (out.length >= MAX_WARNINGS) return;
+  if (typeof value === 'string') {
+    if (shape.k !== undefined && !shape.k.includes(value)) {
+      out.push({ pointer, keyword: 'x-sw-known-values', message: `unknown value ${JSON.stringify(value.length > 64 ? value.slice(0, 64) + '…' : value)} (known: ${shape.k.join(', ')})` });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (shape.i !== undefined) for (let n = 0; n < value.length; n++) drift(shape.i, value[n], pointer + '/' + n, out);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || shape.p === undefined) return;
+  for (const key of Object.keys(value)) {
+    const inner = shape.p.get(key);
+    if (inner !== undefined) drift(inner, value[key], pointer + '/' + escapeSegment(key), out);
+    else if (!shape.x) out.push({ pointer: pointer + '/' + escapeSegment(key), keyword: 'additionalProperties', message: 'unknown property' });
+    if (out.length >= MAX_WARNINGS) return;
+  }
+}
+
+/**
+ * Links the emitted shape table: `p` is a list of [name, index] pairs, `i` an index, so that
+ * shapes may refer to each other (and to themselves) without a cycle in the literal.
+ */
+function shapes(table) {
+  const linked = table.map(() => ({}));
+  table.forEach((s, n) => {
+    const l = linked[n];
+    if (s.p !== undefined) l.p = new Map(s.p.map(([name, index]) => [name, linked[index]]));
+    if (s.x) l.x = true;
+    if (s.k !== undefined) l.k = s.k;
+    if (s.i !== undefined) l.i = linked[s.i];
+  });
+  return linked;
 }
 
 function isObject(data) {
@@ -175,14 +229,14 @@ function isObject(data) {
 }
 
 function asEvent(event, result) {
-  return result.ok ? { ok: true, value: { event, data: result.value } } : result;
+  if (!result.ok) return result;
+  return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
 // ---- ajv standalone code (one function per payload schema) ----
 const _payloadInvokeWorkflowRequest = validate1;
-const schema1 = {"type":"object","description":"Invocation of one workflow run; one per text frame.","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","description":"Name of the workflow to run: lowercase letters, digits, hyphens and underscores, 1 to 128 characters.","pattern":"^[a-z0-9][a-z0-9_-]{0,127}$","examples":["search-candidates"]},"parameters":{"type":"object","description":"Input parameters of the workflow (open map; absent means {}).","additionalProperties":true},"metadata":{"type":"object","description":"Optional metadata about the invocation (open map; absent means {}).","additionalProperties":true},"connection_id":{"type":"string","description":"Identifier the client chose for its connection, `ws_` then letters, digits, `_` or `-`; not echoed in events.","pattern":"^ws_[A-Za-z0-9_-]+$","examples":["ws_c2GDFfT7bywQZW4He6CNFw"]}}};
-const pattern0 = new RegExp("^[a-z0-9][a-z0-9_-]{0,127}$", "u");
-const pattern1 = new RegExp("^ws_[A-Za-z0-9_-]+$", "u");
+const schema1 = {"type":"object","description":"Invocation of one workflow run; one per text frame.","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","description":"Name of the workflow to run, as defined on the endpoint (non-empty; no format is stated).","minLength":1,"examples":["search-candidates"]},"parameters":{"type":"object","description":"Input parameters of the workflow (open map; absent means {}).","additionalProperties":true},"metadata":{"type":"object","description":"Optional metadata about the invocation (open map; absent means {}).","additionalProperties":true},"connection_id":{"type":"string","description":"Identifier the client chose for its connection (non-empty; the seed's examples start with `ws_`); not echoed in events.","minLength":1,"examples":["ws_c2GDFfT7bywQZW4He6CNFw"]}}};
+const func0 = ucs2length;
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -213,8 +267,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern0.test(data0)){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_-]{0,127}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_-]{0,127}$"+"\""};
+if(func0(data0) < 1){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -268,8 +322,8 @@ errors++;
 if(data.connection_id !== undefined){
 let data3 = data.connection_id;
 if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-const err6 = {instancePath:instancePath+"/connection_id",schemaPath:"#/properties/connection_id/pattern",keyword:"pattern",params:{pattern: "^ws_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^ws_[A-Za-z0-9_-]+$"+"\""};
+if(func0(data3) < 1){
+const err6 = {instancePath:instancePath+"/connection_id",schemaPath:"#/properties/connection_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -306,10 +360,9 @@ return errors === 0;
 }
 
 const _payloadExecutionStartedEvent = validate2;
-const schema2 = {"type":"object","description":"Payload of execution_started (Workflow execution begins).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_started","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
-const schema3 = {"type":"object","description":"Data of an event that carries no error.","additionalProperties":false,"required":["timestamp","details","execution_id"],"properties":{"timestamp":{"type":"string","format":"date-time","description":"When the event occurred (RFC 3339)."},"details":{"type":"object","description":"Event-specific details (open map; may be empty).","additionalProperties":true},"execution_id":{"type":"string","pattern":"^exec_[A-Za-z0-9_-]+$","description":"Execution the event belongs to; the same for every event of one invocation.","examples":["exec_abc123"]}}};
+const schema2 = {"type":"object","description":"Payload of execution_started (Workflow execution begins).","required":["type","data"],"properties":{"type":{"type":"string","const":"execution_started","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema3 = {"type":"object","description":"Data of an event that carries no error.","required":["timestamp","details","execution_id"],"properties":{"timestamp":{"type":"string","format":"date-time","description":"When the event occurred (RFC 3339)."},"details":{"type":"object","description":"Event-specific details (open map; may be empty).","additionalProperties":true},"execution_id":{"type":"string","minLength":1,"description":"Execution the event belongs to; the same for every event of one invocation.","examples":["exec_abc123"]}}};
 const formats0 = formats["date-time"];
-const pattern2 = new RegExp("^exec_[A-Za-z0-9_-]+$", "u");
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -335,9 +388,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -346,11 +400,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("execution_started" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "execution_started"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -359,8 +410,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("execution_started" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "execution_started"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -369,12 +424,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -383,8 +434,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -393,8 +444,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -403,9 +457,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -415,11 +469,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.details !== undefined){
+let data3 = data1.details;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -429,8 +484,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -440,12 +498,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.details !== undefined){
-let data3 = data1.details;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -455,11 +509,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -469,8 +521,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -479,36 +532,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate2.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadExecutionCompletedEvent = validate3;
-const schema4 = {"type":"object","description":"Payload of execution_completed (Workflow completes successfully).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_completed","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema4 = {"type":"object","description":"Payload of execution_completed (Workflow completes successfully).","required":["type","data"],"properties":{"type":{"type":"string","const":"execution_completed","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -534,9 +563,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -545,11 +575,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("execution_completed" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "execution_completed"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -558,8 +585,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("execution_completed" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "execution_completed"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -568,12 +599,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -582,8 +609,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -592,8 +619,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -602,39 +632,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -644,7 +649,32 @@ let data3 = data1.details;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 }
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -654,11 +684,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -668,8 +696,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -678,47 +707,25 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate3.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadExecutionFailedEvent = validate4;
-const schema6 = {"type":"object","description":"Payload of execution_failed (Workflow fails with an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_failed","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
-const schema7 = {"type":"object","description":"Data of an error event (execution_failed, workflow_error, task_error, llm_error, tool_error).","additionalProperties":false,"required":["timestamp","details","execution_id"],"properties":{"timestamp":{"type":"string","format":"date-time","description":"When the event occurred (RFC 3339)."},"details":{"$ref":"#/definitions/ErrorDetails","description":"Event-specific details, including the error."},"execution_id":{"type":"string","pattern":"^exec_[A-Za-z0-9_-]+$","description":"Execution the event belongs to; the same for every event of one invocation.","examples":["exec_abc123"]}}};
-const schema8 = {"type":"object","description":"Details of an error event: the error, plus any other event-specific keys (open map).","additionalProperties":true,"required":["error"],"properties":{"error":{"$ref":"#/definitions/EventError","description":"What went wrong."}}};
-const schema9 = {"type":"object","description":"An error reported by an execution.","additionalProperties":false,"required":["message"],"properties":{"message":{"type":"string","minLength":1,"description":"Human-readable error message."},"code":{"type":"string","minLength":1,"description":"Machine-readable error code, when the failing component gives one."}}};
-const func0 = ucs2length;
+const schema6 = {"type":"object","description":"Payload of execution_failed (Workflow fails with an error).","required":["type","data"],"properties":{"type":{"type":"string","const":"execution_failed","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
+const schema7 = {"type":"object","description":"Data of an error event (execution_failed, workflow_error, task_error, llm_error, tool_error).","required":["timestamp","details","execution_id"],"properties":{"timestamp":{"type":"string","format":"date-time","description":"When the event occurred (RFC 3339)."},"details":{"$ref":"#/definitions/ErrorDetails","description":"Event-specific details, including the error."},"execution_id":{"type":"string","minLength":1,"description":"Execution the event belongs to; the same for every event of one invocation.","examples":["exec_abc123"]}}};
+const schema8 = {"type":"object","description":"Details of an error event (open map, may be empty as in the seed's `\"details\": {}`): the error when the server describes it, plus any other event-specific keys.","additionalProperties":true,"properties":{"error":{"$ref":"#/definitions/EventError","description":"What went wrong, when the server says."}}};
+const schema9 = {"type":"object","description":"An error reported by an execution.","required":["message"],"properties":{"message":{"type":"string","minLength":1,"description":"Human-readable error message."},"code":{"type":"string","minLength":1,"description":"Machine-readable error code, when the failing component gives one."}}};
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.error === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+if(data.error !== undefined){
+let data0 = data.error;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.message === undefined){
+const err0 = {instancePath:instancePath+"/error",schemaPath:"#/definitions/EventError/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -727,11 +734,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.error !== undefined){
-let data0 = data.error;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.message === undefined){
-const err1 = {instancePath:instancePath+"/error",schemaPath:"#/definitions/EventError/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(data0.message !== undefined){
+let data1 = data0.message;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err1 = {instancePath:instancePath+"/error/message",schemaPath:"#/definitions/EventError/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -740,9 +747,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data0){
-if(!((key0 === "message") || (key0 === "code"))){
-const err2 = {instancePath:instancePath+"/error",schemaPath:"#/definitions/EventError/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+else {
+const err2 = {instancePath:instancePath+"/error/message",schemaPath:"#/definitions/EventError/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -752,11 +759,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data0.message !== undefined){
-let data1 = data0.message;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err3 = {instancePath:instancePath+"/error/message",schemaPath:"#/definitions/EventError/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data0.code !== undefined){
+let data2 = data0.code;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err3 = {instancePath:instancePath+"/error/code",schemaPath:"#/definitions/EventError/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -767,7 +774,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/error/message",schemaPath:"#/definitions/EventError/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err4 = {instancePath:instancePath+"/error/code",schemaPath:"#/definitions/EventError/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -777,11 +784,9 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data0.code !== undefined){
-let data2 = data0.code;
-if(typeof data2 === "string"){
-if(func0(data2) < 1){
-const err5 = {instancePath:instancePath+"/error/code",schemaPath:"#/definitions/EventError/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err5 = {instancePath:instancePath+"/error",schemaPath:"#/definitions/EventError/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -791,37 +796,14 @@ vErrors.push(err5);
 errors++;
 }
 }
+}
 else {
-const err6 = {instancePath:instancePath+"/error/code",schemaPath:"#/definitions/EventError/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/error",schemaPath:"#/definitions/EventError/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
 }
 errors++;
 }
@@ -863,9 +845,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((key0 === "timestamp") || (key0 === "details")) || (key0 === "execution_id"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if(typeof data0 === "string"){
+if(!(formats0(data0))){
+const err3 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -875,27 +859,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if(typeof data0 === "string"){
-if(!(formats0(data0))){
-const err4 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -909,8 +879,19 @@ errors = vErrors.length;
 if(data.execution_id !== undefined){
 let data2 = data.execution_id;
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err6 = {instancePath:instancePath+"/execution_id",schemaPath:"#/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+if(func0(data2) < 1){
+const err5 = {instancePath:instancePath+"/execution_id",schemaPath:"#/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/execution_id",schemaPath:"#/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -920,25 +901,14 @@ vErrors.push(err6);
 errors++;
 }
 }
+}
 else {
-const err7 = {instancePath:instancePath+"/execution_id",schemaPath:"#/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
 }
 errors++;
 }
@@ -970,9 +940,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -981,26 +952,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("execution_failed" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "execution_failed"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-if("execution_failed" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "execution_failed"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -1013,12 +971,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -1027,7 +985,7 @@ return errors === 0;
 }
 
 const _payloadExecutionCancelledEvent = validate9;
-const schema10 = {"type":"object","description":"Payload of execution_cancelled (Workflow is cancelled).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"execution_cancelled","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema10 = {"type":"object","description":"Payload of execution_cancelled (Workflow is cancelled).","required":["type","data"],"properties":{"type":{"type":"string","const":"execution_cancelled","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1053,9 +1011,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1064,11 +1023,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("execution_cancelled" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "execution_cancelled"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1077,8 +1033,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("execution_cancelled" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "execution_cancelled"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1087,12 +1047,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1101,8 +1057,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1111,8 +1067,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1121,9 +1080,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1133,11 +1092,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.details !== undefined){
+let data3 = data1.details;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1147,8 +1107,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1158,12 +1121,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.details !== undefined){
-let data3 = data1.details;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1173,11 +1132,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1187,8 +1144,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1197,36 +1155,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate9.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadWorkflowStartEvent = validate10;
-const schema12 = {"type":"object","description":"Payload of workflow_start (Workflow initialization).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema12 = {"type":"object","description":"Payload of workflow_start (Workflow initialization).","required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1252,9 +1186,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1263,11 +1198,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("workflow_start" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "workflow_start"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1276,8 +1208,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("workflow_start" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "workflow_start"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1286,12 +1222,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1300,8 +1232,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1310,8 +1242,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1320,9 +1255,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1332,11 +1267,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.details !== undefined){
+let data3 = data1.details;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1346,8 +1282,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1357,12 +1296,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.details !== undefined){
-let data3 = data1.details;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1372,11 +1307,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1386,8 +1319,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1396,36 +1330,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate10.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadWorkflowEndEvent = validate11;
-const schema14 = {"type":"object","description":"Payload of workflow_end (Workflow completion).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema14 = {"type":"object","description":"Payload of workflow_end (Workflow completion).","required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1451,9 +1361,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1462,11 +1373,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("workflow_end" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "workflow_end"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1475,8 +1383,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("workflow_end" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "workflow_end"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1485,12 +1397,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1499,8 +1407,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1509,8 +1417,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1519,9 +1430,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1531,11 +1442,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.details !== undefined){
+let data3 = data1.details;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1545,8 +1457,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1556,12 +1471,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.details !== undefined){
-let data3 = data1.details;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1571,11 +1482,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1585,8 +1494,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1595,36 +1505,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate11.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadWorkflowErrorEvent = validate12;
-const schema16 = {"type":"object","description":"Payload of workflow_error (Workflow-level error occurs).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
+const schema16 = {"type":"object","description":"Payload of workflow_error (Workflow-level error occurs).","required":["type","data"],"properties":{"type":{"type":"string","const":"workflow_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1650,9 +1536,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1661,26 +1548,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("workflow_error" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "workflow_error"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-if("workflow_error" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "workflow_error"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -1693,12 +1567,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -1707,7 +1581,7 @@ return errors === 0;
 }
 
 const _payloadTaskStartEvent = validate14;
-const schema17 = {"type":"object","description":"Payload of task_start (Task begins execution).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"task_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema17 = {"type":"object","description":"Payload of task_start (Task begins execution).","required":["type","data"],"properties":{"type":{"type":"string","const":"task_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1733,9 +1607,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1744,11 +1619,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("task_start" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_start"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1757,8 +1629,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("task_start" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_start"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1767,12 +1643,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1781,8 +1653,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1791,8 +1663,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1801,9 +1676,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1813,11 +1688,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.details !== undefined){
+let data3 = data1.details;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1827,8 +1703,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1838,12 +1717,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.details !== undefined){
-let data3 = data1.details;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1853,11 +1728,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1867,8 +1740,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1877,36 +1751,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate14.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadTaskEndEvent = validate15;
-const schema19 = {"type":"object","description":"Payload of task_end (Task completes).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"task_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema19 = {"type":"object","description":"Payload of task_end (Task completes).","required":["type","data"],"properties":{"type":{"type":"string","const":"task_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1932,9 +1782,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1943,11 +1794,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("task_end" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_end"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1956,8 +1804,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("task_end" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_end"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1966,12 +1818,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1980,8 +1828,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1990,8 +1838,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2000,9 +1851,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2012,11 +1863,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.details !== undefined){
+let data3 = data1.details;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2026,8 +1878,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2037,12 +1892,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.details !== undefined){
-let data3 = data1.details;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2052,11 +1903,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2066,8 +1915,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2076,36 +1926,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate15.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadTaskErrorEvent = validate16;
-const schema21 = {"type":"object","description":"Payload of task_error (Task encounters an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"task_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
+const schema21 = {"type":"object","description":"Payload of task_error (Task encounters an error).","required":["type","data"],"properties":{"type":{"type":"string","const":"task_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2131,9 +1957,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2142,26 +1969,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("task_error" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_error"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-if("task_error" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_error"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -2174,12 +1988,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -2188,7 +2002,7 @@ return errors === 0;
 }
 
 const _payloadLlmStartEvent = validate18;
-const schema22 = {"type":"object","description":"Payload of llm_start (LLM processing begins).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"llm_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema22 = {"type":"object","description":"Payload of llm_start (LLM processing begins).","required":["type","data"],"properties":{"type":{"type":"string","const":"llm_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2214,9 +2028,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2225,11 +2040,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("llm_start" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "llm_start"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2238,8 +2050,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("llm_start" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "llm_start"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2248,12 +2064,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2262,8 +2074,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2272,8 +2084,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2282,9 +2097,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2294,11 +2109,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.details !== undefined){
+let data3 = data1.details;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2308,8 +2124,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2319,12 +2138,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.details !== undefined){
-let data3 = data1.details;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2334,11 +2149,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2348,8 +2161,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2358,36 +2172,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate18.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadLlmEndEvent = validate19;
-const schema24 = {"type":"object","description":"Payload of llm_end (LLM processing completes).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"llm_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema24 = {"type":"object","description":"Payload of llm_end (LLM processing completes).","required":["type","data"],"properties":{"type":{"type":"string","const":"llm_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2413,9 +2203,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2424,11 +2215,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("llm_end" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "llm_end"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2437,8 +2225,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("llm_end" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "llm_end"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2447,12 +2239,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2461,8 +2249,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2471,8 +2259,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2481,9 +2272,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2493,11 +2284,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.details !== undefined){
+let data3 = data1.details;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2507,8 +2299,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2518,12 +2313,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.details !== undefined){
-let data3 = data1.details;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2533,11 +2324,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2547,8 +2336,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2557,36 +2347,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate19.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadLlmErrorEvent = validate20;
-const schema26 = {"type":"object","description":"Payload of llm_error (LLM encounters an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"llm_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
+const schema26 = {"type":"object","description":"Payload of llm_error (LLM encounters an error).","required":["type","data"],"properties":{"type":{"type":"string","const":"llm_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2612,9 +2378,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2623,26 +2390,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("llm_error" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "llm_error"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-if("llm_error" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "llm_error"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -2655,12 +2409,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -2669,7 +2423,7 @@ return errors === 0;
 }
 
 const _payloadToolStartEvent = validate22;
-const schema27 = {"type":"object","description":"Payload of tool_start (Tool execution begins).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"tool_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema27 = {"type":"object","description":"Payload of tool_start (Tool execution begins).","required":["type","data"],"properties":{"type":{"type":"string","const":"tool_start","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2695,9 +2449,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2706,11 +2461,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("tool_start" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tool_start"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2719,8 +2471,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("tool_start" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tool_start"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2729,12 +2485,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2743,8 +2495,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2753,8 +2505,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2763,9 +2518,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2775,11 +2530,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.details !== undefined){
+let data3 = data1.details;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2789,8 +2545,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2800,12 +2559,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.details !== undefined){
-let data3 = data1.details;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2815,11 +2570,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2829,8 +2582,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2839,36 +2593,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate22.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadToolEndEvent = validate23;
-const schema29 = {"type":"object","description":"Payload of tool_end (Tool execution completes).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"tool_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
+const schema29 = {"type":"object","description":"Payload of tool_end (Tool execution completes).","required":["type","data"],"properties":{"type":{"type":"string","const":"tool_end","description":"Event name (tag)."},"data":{"$ref":"#/definitions/EventData","description":"Event data."}}};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2894,9 +2624,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2905,11 +2636,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("tool_end" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tool_end"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2918,8 +2646,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("tool_end" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tool_end"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2928,12 +2660,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.details === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2942,8 +2670,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.details === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data1.execution_id === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2952,8 +2680,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.execution_id === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/required",keyword:"required",params:{missingProperty: "execution_id"},message:"must have required property '"+"execution_id"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2962,9 +2693,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "details")) || (key1 === "execution_id"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2974,11 +2705,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.details !== undefined){
+let data3 = data1.details;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err9 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2988,8 +2720,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/EventData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.execution_id !== undefined){
+let data4 = data1.execution_id;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err10 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2999,12 +2734,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.details !== undefined){
-let data3 = data1.details;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
 else {
-const err11 = {instancePath:instancePath+"/data/details",schemaPath:"#/definitions/EventData/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3014,11 +2745,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data1.execution_id !== undefined){
-let data4 = data1.execution_id;
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-const err12 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/pattern",keyword:"pattern",params:{pattern: "^exec_[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^exec_[A-Za-z0-9_-]+$"+"\""};
+}
+else {
+const err12 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3028,8 +2757,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/data/execution_id",schemaPath:"#/definitions/EventData/properties/execution_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3038,36 +2768,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/EventData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate23.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadToolErrorEvent = validate24;
-const schema31 = {"type":"object","description":"Payload of tool_error (Tool encounters an error).","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"tool_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
+const schema31 = {"type":"object","description":"Payload of tool_error (Tool encounters an error).","required":["type","data"],"properties":{"type":{"type":"string","const":"tool_error","description":"Event name (tag)."},"data":{"$ref":"#/definitions/ErrorEventData","description":"Event data; details carries the error."}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3093,9 +2799,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3104,26 +2811,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("tool_error" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tool_error"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-if("tool_error" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tool_error"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -3136,12 +2830,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -3150,8 +2844,8 @@ return errors === 0;
 }
 
 const _payloadServerErrorPayload = validate26;
-const schema32 = {"type":"object","description":"Error answering a rejected client frame.","additionalProperties":false,"required":["type","data"],"properties":{"type":{"type":"string","const":"error","description":"Message tag."},"data":{"$ref":"#/definitions/ServerErrorData","description":"Error data."}}};
-const schema33 = {"type":"object","description":"What was wrong with the client frame.","additionalProperties":false,"required":["timestamp","code","message"],"properties":{"timestamp":{"type":"string","format":"date-time","description":"When the error occurred (RFC 3339)."},"code":{"type":"string","enum":["invalid_message","rate_limited","unknown_workflow","internal_error"],"description":"Error code (see the channel's x-sw-errors)."},"message":{"type":"string","minLength":1,"description":"Human-readable explanation."}}};
+const schema32 = {"type":"object","description":"Error answering a rejected client frame.","required":["type","data"],"properties":{"type":{"type":"string","const":"error","description":"Message tag."},"data":{"$ref":"#/definitions/ServerErrorData","description":"Error data."}}};
+const schema33 = {"type":"object","description":"What was wrong with the client frame.","required":["timestamp","code","message"],"properties":{"timestamp":{"type":"string","format":"date-time","description":"When the error occurred (RFC 3339)."},"code":{"type":"string","minLength":1,"x-sw-known-values":["invalid_message","rate_limited","unknown_workflow","internal_error"],"description":"Error code (see the channel's x-sw-errors); an open set."},"message":{"type":"string","minLength":1,"description":"Human-readable explanation."}}};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3177,9 +2871,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "data"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3188,11 +2883,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("error" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "error"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3201,8 +2893,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("error" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "error"},message:"must be equal to constant"};
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/ServerErrorData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3211,12 +2907,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.data !== undefined){
-let data1 = data.data;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.timestamp === undefined){
-const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/ServerErrorData/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data1.code === undefined){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/ServerErrorData/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3225,8 +2917,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.code === undefined){
-const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/ServerErrorData/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
+if(data1.message === undefined){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/ServerErrorData/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3235,8 +2927,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.message === undefined){
-const err7 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/ServerErrorData/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(data1.timestamp !== undefined){
+let data2 = data1.timestamp;
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+const err7 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/ServerErrorData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3245,9 +2940,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "timestamp") || (key1 === "code")) || (key1 === "message"))){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/ServerErrorData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/ServerErrorData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3257,11 +2952,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data1.timestamp !== undefined){
-let data2 = data1.timestamp;
-if(typeof data2 === "string"){
-if(!(formats0(data2))){
-const err9 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/ServerErrorData/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.code !== undefined){
+let data3 = data1.code;
+if(typeof data3 === "string"){
+if(func0(data3) < 1){
+const err9 = {instancePath:instancePath+"/data/code",schemaPath:"#/definitions/ServerErrorData/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3272,7 +2967,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/data/timestamp",schemaPath:"#/definitions/ServerErrorData/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/data/code",schemaPath:"#/definitions/ServerErrorData/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3282,10 +2977,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.code !== undefined){
-let data3 = data1.code;
-if(typeof data3 !== "string"){
-const err11 = {instancePath:instancePath+"/data/code",schemaPath:"#/definitions/ServerErrorData/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.message !== undefined){
+let data4 = data1.message;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err11 = {instancePath:instancePath+"/data/message",schemaPath:"#/definitions/ServerErrorData/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3294,8 +2990,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!((((data3 === "invalid_message") || (data3 === "rate_limited")) || (data3 === "unknown_workflow")) || (data3 === "internal_error"))){
-const err12 = {instancePath:instancePath+"/data/code",schemaPath:"#/definitions/ServerErrorData/properties/code/enum",keyword:"enum",params:{allowedValues: schema33.properties.code.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err12 = {instancePath:instancePath+"/data/message",schemaPath:"#/definitions/ServerErrorData/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3305,11 +3002,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data1.message !== undefined){
-let data4 = data1.message;
-if(typeof data4 === "string"){
-if(func0(data4) < 1){
-const err13 = {instancePath:instancePath+"/data/message",schemaPath:"#/definitions/ServerErrorData/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err13 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/ServerErrorData/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3319,8 +3014,9 @@ vErrors.push(err13);
 errors++;
 }
 }
+}
 else {
-const err14 = {instancePath:instancePath+"/data/message",schemaPath:"#/definitions/ServerErrorData/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3329,159 +3025,164 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/data",schemaPath:"#/definitions/ServerErrorData/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
 validate26.errors = vErrors;
 return errors === 0;
 }
+
+// ---- what a valid value may carry that the contract does not know (warnings) ----
+const SHAPES = shapes([
+  { p: [["name", 1], ["parameters", 1], ["metadata", 1], ["connection_id", 1]], x: 1 },
+  {},
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["timestamp", 1], ["details", 1], ["execution_id", 1]] },
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["type", 1], ["data", 6]] },
+  { p: [["timestamp", 1], ["details", 7], ["execution_id", 1]] },
+  { p: [["error", 8]], x: 1 },
+  { p: [["message", 1], ["code", 1]] },
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["type", 1], ["data", 6]] },
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["type", 1], ["data", 6]] },
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["type", 1], ["data", 6]] },
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["type", 1], ["data", 3]] },
+  { p: [["type", 1], ["data", 6]] },
+  { p: [["type", 1], ["data", 23]] },
+  { p: [["timestamp", 1], ["code", 24], ["message", 1]] },
+  { k: ["invalid_message", "rate_limited", "unknown_workflow", "internal_error"] },
+]);
 
 // ---- per message ----
 /**
  * Validates a `InvokeWorkflow` payload.
  */
 export function validateInvokeWorkflow(data) {
-  return check(_payloadInvokeWorkflowRequest, data);
+  return check(_payloadInvokeWorkflowRequest, data, SHAPES[0]);
 }
 
 /**
  * Validates a `ExecutionStarted` payload.
  */
 export function validateExecutionStarted(data) {
-  return check(_payloadExecutionStartedEvent, data);
+  return check(_payloadExecutionStartedEvent, data, SHAPES[2]);
 }
 
 /**
  * Validates a `ExecutionCompleted` payload.
  */
 export function validateExecutionCompleted(data) {
-  return check(_payloadExecutionCompletedEvent, data);
+  return check(_payloadExecutionCompletedEvent, data, SHAPES[4]);
 }
 
 /**
  * Validates a `ExecutionFailed` payload.
  */
 export function validateExecutionFailed(data) {
-  return check(_payloadExecutionFailedEvent, data);
+  return check(_payloadExecutionFailedEvent, data, SHAPES[5]);
 }
 
 /**
  * Validates a `ExecutionCancelled` payload.
  */
 export function validateExecutionCancelled(data) {
-  return check(_payloadExecutionCancelledEvent, data);
+  return check(_payloadExecutionCancelledEvent, data, SHAPES[9]);
 }
 
 /**
  * Validates a `WorkflowStart` payload.
  */
 export function validateWorkflowStart(data) {
-  return check(_payloadWorkflowStartEvent, data);
+  return check(_payloadWorkflowStartEvent, data, SHAPES[10]);
 }
 
 /**
  * Validates a `WorkflowEnd` payload.
  */
 export function validateWorkflowEnd(data) {
-  return check(_payloadWorkflowEndEvent, data);
+  return check(_payloadWorkflowEndEvent, data, SHAPES[11]);
 }
 
 /**
  * Validates a `WorkflowError` payload.
  */
 export function validateWorkflowError(data) {
-  return check(_payloadWorkflowErrorEvent, data);
+  return check(_payloadWorkflowErrorEvent, data, SHAPES[12]);
 }
 
 /**
  * Validates a `TaskStart` payload.
  */
 export function validateTaskStart(data) {
-  return check(_payloadTaskStartEvent, data);
+  return check(_payloadTaskStartEvent, data, SHAPES[13]);
 }
 
 /**
  * Validates a `TaskEnd` payload.
  */
 export function validateTaskEnd(data) {
-  return check(_payloadTaskEndEvent, data);
+  return check(_payloadTaskEndEvent, data, SHAPES[14]);
 }
 
 /**
  * Validates a `TaskError` payload.
  */
 export function validateTaskError(data) {
-  return check(_payloadTaskErrorEvent, data);
+  return check(_payloadTaskErrorEvent, data, SHAPES[15]);
 }
 
 /**
  * Validates a `LlmStart` payload.
  */
 export function validateLlmStart(data) {
-  return check(_payloadLlmStartEvent, data);
+  return check(_payloadLlmStartEvent, data, SHAPES[16]);
 }
 
 /**
  * Validates a `LlmEnd` payload.
  */
 export function validateLlmEnd(data) {
-  return check(_payloadLlmEndEvent, data);
+  return check(_payloadLlmEndEvent, data, SHAPES[17]);
 }
 
 /**
  * Validates a `LlmError` payload.
  */
 export function validateLlmError(data) {
-  return check(_payloadLlmErrorEvent, data);
+  return check(_payloadLlmErrorEvent, data, SHAPES[18]);
 }
 
 /**
  * Validates a `ToolStart` payload.
  */
 export function validateToolStart(data) {
-  return check(_payloadToolStartEvent, data);
+  return check(_payloadToolStartEvent, data, SHAPES[19]);
 }
 
 /**
  * Validates a `ToolEnd` payload.
  */
 export function validateToolEnd(data) {
-  return check(_payloadToolEndEvent, data);
+  return check(_payloadToolEndEvent, data, SHAPES[20]);
 }
 
 /**
  * Validates a `ToolError` payload.
  */
 export function validateToolError(data) {
-  return check(_payloadToolErrorEvent, data);
+  return check(_payloadToolErrorEvent, data, SHAPES[21]);
 }
 
 /**
  * Validates a `ServerError` payload.
  */
 export function validateServerError(data) {
-  return check(_payloadServerErrorPayload, data);
+  return check(_payloadServerErrorPayload, data, SHAPES[22]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

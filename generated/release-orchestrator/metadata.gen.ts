@@ -140,7 +140,7 @@ export const api = {
         404,
       ],
     },
-    "description": "Attempt n (from 0) waits min(1000 * 2^n, 30000) ms plus full jitter; unlimited attempts; the counter resets after a successful open. No automatic reconnect after close 4401, 4403, 4404 or 1008, or HTTP 401, 403 or 404.",
+    "description": "Attempt n (from 0) waits a uniform draw between 0 and min(1000 * 2^n, 30000) ms (full jitter); unlimited attempts; the counter resets after a successful open. No automatic reconnect after close 4401, 4403, 4404 or 1008, or HTTP 401, 403 or 404.",
   },
   "channels": {
     "workflowRunStream": {

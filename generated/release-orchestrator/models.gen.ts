@@ -41,6 +41,7 @@ export interface StepStarted {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -75,6 +76,7 @@ export interface StepProgress {
    * Human-readable status line, e.g. "Deploying to target 3/6".
    */
   message: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -113,6 +115,7 @@ export interface StepLog {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -148,7 +151,7 @@ export interface StepCompleted {
   /**
    * Outputs of the step, keyed by output name (open map; keys depend on the step type, e.g. criticalCount).
    */
-  outputs: {
+  outputs?: {
     [key: string]: unknown;
   };
   /**
@@ -161,6 +164,7 @@ export interface StepCompleted {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -194,7 +198,7 @@ export interface WorkflowCompleted {
   /**
    * Outputs of the workflow run, keyed by output name (open map, e.g. deploymentId).
    */
-  outputs: {
+  outputs?: {
     [key: string]: unknown;
   };
   /**
@@ -203,6 +207,7 @@ export interface WorkflowCompleted {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -249,6 +254,7 @@ export interface DeploymentTaskStarted {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -283,6 +289,7 @@ export interface DeploymentTaskProgress {
    * Human-readable status line, e.g. "Pulling layer 4/5".
    */
   message: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -314,6 +321,7 @@ export interface DeploymentTaskLog {
    */
   line: string;
   level: LogLevel;
+  [key: string]: unknown;
 }
 
 /**
@@ -358,7 +366,7 @@ export interface DeploymentTaskCompleted {
   /**
    * Result of the task (open map; keys depend on the task type, e.g. containerId, digest).
    */
-  result: {
+  result?: {
     [key: string]: unknown;
   };
   /**
@@ -367,6 +375,7 @@ export interface DeploymentTaskCompleted {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -410,6 +419,7 @@ export interface DeploymentJobCompleted {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -443,6 +453,7 @@ export interface AgentTaskAssigned {
    */
   type: "task_assigned";
   task: AgentTask;
+  [key: string]: unknown;
 }
 
 /**
@@ -472,6 +483,7 @@ export interface AgentTaskCancelled {
    * Why the task was cancelled, e.g. "Deployment cancelled by user".
    */
   reason: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -532,7 +544,7 @@ export interface AgentTaskLog {
    * Id of the task, as assigned.
    */
   taskId: string;
-  level: LogLevel;
+  level: AgentLogLevel;
   /**
    * The log line, without a trailing newline.
    */
@@ -631,6 +643,7 @@ export interface MetricUpdate {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -660,6 +673,7 @@ export interface Alert {
    */
   type: "alert";
   alert: DashboardAlert;
+  [key: string]: unknown;
 }
 
 /**
@@ -687,6 +701,7 @@ export interface PromotionUpdate {
    */
   type: "promotion_update";
   promotion: Promotion;
+  [key: string]: unknown;
 }
 
 /**
@@ -713,6 +728,7 @@ export interface Heartbeat {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -789,6 +805,7 @@ export interface StreamError {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -819,6 +836,7 @@ export interface AgentTask {
    * Time limit of the task in seconds.
    */
   timeout: number;
+  [key: string]: unknown;
 }
 
 /**
@@ -842,6 +860,7 @@ export interface DashboardMetrics {
    */
   recentReleases: number;
   systemHealth: SystemHealth;
+  [key: string]: unknown;
 }
 
 /**
@@ -857,6 +876,7 @@ export interface EnvironmentStatus {
    */
   name: string;
   health: Health;
+  [key: string]: unknown;
 }
 
 /**
@@ -875,6 +895,7 @@ export interface SystemHealth {
    * Number of tasks waiting for an agent.
    */
   queueDepth: number;
+  [key: string]: unknown;
 }
 
 /**
@@ -905,6 +926,7 @@ export interface DashboardAlert {
    * Format: `date-time`.
    */
   timestamp: string;
+  [key: string]: unknown;
 }
 
 /**
@@ -928,47 +950,69 @@ export interface Promotion {
    * Display name of the user who requested the promotion.
    */
   requestedBy: string;
+  [key: string]: unknown;
 }
 
 /**
  * Error code: unauthorized (invalid or expired token), forbidden (no access to resource), not_found (resource not found), rate_limited (too many connections), internal_error (server error), invalid_message (a client frame was rejected).
+ *
+ * Known values: `"unauthorized"`, `"forbidden"`, `"not_found"`, `"rate_limited"`, `"internal_error"`, `"invalid_message"`; others may come (an open set).
  */
-export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "internal_error" | "invalid_message";
+export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "internal_error" | "invalid_message" | (string & {});
+
+/**
+ * Level of a log line an agent reports.
+ */
+export type AgentLogLevel = "debug" | "info" | "warn" | "error";
 
 /**
  * Severity of a log line.
+ *
+ * Known values: `"debug"`, `"info"`, `"warn"`, `"error"`; others may come (an open set).
  */
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogLevel = "debug" | "info" | "warn" | "error" | (string & {});
 
 /**
  * How a step or deployment task finished.
+ *
+ * Known values: `"succeeded"`, `"failed"`, `"cancelled"`, `"skipped"`; others may come (an open set).
  */
-export type CompletionStatus = "succeeded" | "failed" | "cancelled" | "skipped";
+export type CompletionStatus = "succeeded" | "failed" | "cancelled" | "skipped" | (string & {});
 
 /**
  * How a workflow run or deployment job finished.
+ *
+ * Known values: `"succeeded"`, `"failed"`, `"cancelled"`; others may come (an open set).
  */
-export type RunStatus = "succeeded" | "failed" | "cancelled";
+export type RunStatus = "succeeded" | "failed" | "cancelled" | (string & {});
 
 /**
  * Health of an environment.
+ *
+ * Known values: `"healthy"`, `"degraded"`, `"unhealthy"`, `"unknown"`; others may come (an open set).
  */
-export type Health = "healthy" | "degraded" | "unhealthy" | "unknown";
+export type Health = "healthy" | "degraded" | "unhealthy" | "unknown" | (string & {});
 
 /**
  * Severity of an alert.
+ *
+ * Known values: `"info"`, `"warning"`, `"error"`, `"critical"`; others may come (an open set).
  */
-export type Severity = "info" | "warning" | "error" | "critical";
+export type Severity = "info" | "warning" | "error" | "critical" | (string & {});
 
 /**
  * State of a promotion.
+ *
+ * Known values: `"pending"`, `"awaiting_approval"`, `"approved"`, `"rejected"`, `"deploying"`, `"deployed"`, `"failed"`, `"cancelled"`; others may come (an open set).
  */
-export type PromotionStatus = "pending" | "awaiting_approval" | "approved" | "rejected" | "deploying" | "deployed" | "failed" | "cancelled";
+export type PromotionStatus = "pending" | "awaiting_approval" | "approved" | "rejected" | "deploying" | "deployed" | "failed" | "cancelled" | (string & {});
 
 /**
  * Kind of resource an alert is about.
+ *
+ * Known values: `"deployment"`, `"release"`, `"promotion"`, `"environment"`, `"agent"`, `"workflow_run"`; others may come (an open set).
  */
-export type ResourceType = "deployment" | "release" | "promotion" | "environment" | "agent" | "workflow_run";
+export type ResourceType = "deployment" | "release" | "promotion" | "environment" | "agent" | "workflow_run" | (string & {});
 
 /**
  * Every message of channel `/api/v1/workflow-runs/{id}/stream` (server → client).

@@ -17,7 +17,12 @@ export interface ValidationError {
   message: string;
 }
 
-export type Validation<T> = { ok: true; value: T } | { ok: false; errors: ValidationError[] };
+/**
+ * `warnings`: what a valid value carries that the contract does not know — a property an open
+ * object does not declare (keyword `additionalProperties`), a value outside an open set's known
+ * values (keyword `x-sw-known-values`). Readers deliver the value and report them.
+ */
+export type Validation<T> = { ok: true; value: T; warnings?: ValidationError[] } | { ok: false; errors: ValidationError[] };
 
 /**
  * Validates a `StepStarted` payload.

@@ -166,8 +166,62 @@ function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
 
-function check(validate, data) {
-  return validate(data) ? { ok: true, value: data } : { ok: false, errors: toErrors(validate.errors) };
+/**
+ * Validates, then (for a valid value) lists what the contract does not know: properties of an
+ * object that declares no `additionalProperties`, and strings outside `x-sw-known-values`. Those
+ * are `warnings`, never errors: a server may add fields and values (spec/README.md, "Reading").
+ */
+function check(validate, data, shape) {
+  if (!validate(data)) return { ok: false, errors: toErrors(validate.errors) };
+  if (shape === undefined) return { ok: true, value: data };
+  const warnings = [];
+  drift(shape, data, '', warnings);
+  return warnings.length === 0 ? { ok: true, value: data } : { ok: true, value: data, warnings };
+}
+
+// A frame with thousands of unknown parts needs only the first few named.
+const MAX_WARNINGS = 20;
+
+/**
+ * Walks a value along its shape (built by `shapes()` below): `p` known properties (a Map, so a
+ * property named `__proto__` is an ordinary key), `x` extra properties expected (an open map),
+ * `k` the known values of an open string set, `i` the shape of array items.
+ */
+function drift(shape, value, pointer, out) {
+  if (out.length >= MAX_WARNINGS) return;
+  if (typeof value === 'string') {
+    if (shape.k !== undefined && !shape.k.includes(value)) {
+      out.push({ pointer, keyword: 'x-sw-known-values', message: `unknown value ${JSON.stringify(value.length > 64 ? value.slice(0, 64) + '…' : value)} (known: ${shape.k.join(', ')})` });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (shape.i !== undefined) for (let n = 0; n < value.length; n++) drift(shape.i, value[n], pointer + '/' + n, out);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || shape.p === undefined) return;
+  for (const key of Object.keys(value)) {
+    const inner = shape.p.get(key);
+    if (inner !== undefined) drift(inner, value[key], pointer + '/' + escapeSegment(key), out);
+    else if (!shape.x) out.push({ pointer: pointer + '/' + escapeSegment(key), keyword: 'additionalProperties', message: 'unknown property' });
+    if (out.length >= MAX_WARNINGS) return;
+  }
+}
+
+/**
+ * Links the emitted shape table: `p` is a list of [name, index] pairs, `i` an index, so that
+ * shapes may refer to each other (and to themselves) without a cycle in the literal.
+ */
+function shapes(table) {
+  const linked = table.map(() => ({}));
+  table.forEach((s, n) => {
+    const l = linked[n];
+    if (s.p !== undefined) l.p = new Map(s.p.map(([name, index]) => [name, linked[index]]));
+    if (s.x) l.x = true;
+    if (s.k !== undefined) l.k = s.k;
+    if (s.i !== undefined) l.i = linked[s.i];
+  });
+  return linked;
 }
 
 function isObject(data) {
@@ -175,12 +229,13 @@ function isObject(data) {
 }
 
 function asEvent(event, result) {
-  return result.ok ? { ok: true, value: { event, data: result.value } } : result;
+  if (!result.ok) return result;
+  return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
 // ---- ajv standalone code (one function per payload schema) ----
 const _payloadStepStarted = validate1;
-const schema1 = {"type":"object","description":"A step (workflow node) of the run started.","additionalProperties":false,"required":["type","nodeId","stepType","timestamp"],"properties":{"type":{"type":"string","const":"step_started","description":"Message tag."},"nodeId":{"type":"string","minLength":1,"description":"Id of the workflow node (step) in the workflow definition, e.g. \"security-check\"."},"stepType":{"type":"string","minLength":1,"description":"Kind of step, e.g. \"security-gate\"; the set is defined by the workflow engine."},"timestamp":{"type":"string","format":"date-time","description":"When the step started (RFC 3339)."}}};
+const schema1 = {"type":"object","description":"A step (workflow node) of the run started.","required":["type","nodeId","stepType","timestamp"],"properties":{"type":{"type":"string","const":"step_started","description":"Message tag."},"nodeId":{"type":"string","minLength":1,"description":"Id of the workflow node (step) in the workflow definition, e.g. \"security-check\"."},"stepType":{"type":"string","minLength":1,"description":"Kind of step, e.g. \"security-gate\"; the set is defined by the workflow engine."},"timestamp":{"type":"string","format":"date-time","description":"When the step started (RFC 3339)."}}};
 const func0 = ucs2length;
 const formats0 = formats["date-time"];
 
@@ -228,9 +283,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "type") || (key0 === "nodeId")) || (key0 === "stepType")) || (key0 === "timestamp"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -239,11 +295,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("step_started" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "step_started"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -252,8 +305,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if("step_started" !== data0){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "step_started"},message:"must be equal to constant"};
+}
+if(data.nodeId !== undefined){
+let data1 = data.nodeId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err6 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -263,11 +320,8 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.nodeId !== undefined){
-let data1 = data.nodeId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err7 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err7 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -277,8 +331,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.stepType !== undefined){
+let data2 = data.stepType;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err8 = {instancePath:instancePath+"/stepType",schemaPath:"#/properties/stepType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -288,11 +345,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.stepType !== undefined){
-let data2 = data.stepType;
-if(typeof data2 === "string"){
-if(func0(data2) < 1){
-const err9 = {instancePath:instancePath+"/stepType",schemaPath:"#/properties/stepType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err9 = {instancePath:instancePath+"/stepType",schemaPath:"#/properties/stepType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -302,8 +356,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/stepType",schemaPath:"#/properties/stepType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timestamp !== undefined){
+let data3 = data.timestamp;
+if(typeof data3 === "string"){
+if(!(formats0(data3))){
+const err10 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -313,11 +370,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data3 = data.timestamp;
-if(typeof data3 === "string"){
-if(!(formats0(data3))){
-const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -327,8 +381,9 @@ vErrors.push(err11);
 errors++;
 }
 }
+}
 else {
-const err12 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -337,24 +392,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
 validate1.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadStepProgress = validate2;
-const schema2 = {"type":"object","description":"Progress of a running step.","additionalProperties":false,"required":["type","nodeId","progress","message"],"properties":{"type":{"type":"string","const":"step_progress","description":"Message tag."},"nodeId":{"type":"string","minLength":1,"description":"Id of the workflow node (step)."},"progress":{"type":"number","minimum":0,"maximum":100,"description":"Completion of the step in percent, 0 to 100."},"message":{"type":"string","description":"Human-readable status line, e.g. \"Deploying to target 3/6\"."}}};
+const schema2 = {"type":"object","description":"Progress of a running step.","required":["type","nodeId","progress","message"],"properties":{"type":{"type":"string","const":"step_progress","description":"Message tag."},"nodeId":{"type":"string","minLength":1,"description":"Id of the workflow node (step)."},"progress":{"type":"number","minimum":0,"maximum":100,"description":"Completion of the step in percent, 0 to 100."},"message":{"type":"string","description":"Human-readable status line, e.g. \"Deploying to target 3/6\"."}}};
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -400,9 +443,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "type") || (key0 === "nodeId")) || (key0 === "progress")) || (key0 === "message"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -411,11 +455,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("step_progress" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "step_progress"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -424,8 +465,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if("step_progress" !== data0){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "step_progress"},message:"must be equal to constant"};
+}
+if(data.nodeId !== undefined){
+let data1 = data.nodeId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err6 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -435,11 +480,8 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.nodeId !== undefined){
-let data1 = data.nodeId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err7 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err7 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -449,8 +491,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.progress !== undefined){
+let data2 = data.progress;
+if(typeof data2 == "number"){
+if(data2 > 100 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -459,12 +504,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data.progress !== undefined){
-let data2 = data.progress;
-if(typeof data2 == "number"){
-if(data2 > 100 || isNaN(data2)){
-const err9 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data2 < 0 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -473,8 +514,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data2 < 0 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err10 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -484,8 +526,9 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.message !== undefined){
+if(typeof data.message !== "string"){
+const err11 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -495,9 +538,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.message !== undefined){
-if(typeof data.message !== "string"){
-const err12 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -506,25 +549,13 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
 validate2.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadStepLog = validate3;
-const schema3 = {"type":"object","description":"One log line written by a step.","additionalProperties":false,"required":["type","nodeId","line","level","timestamp"],"properties":{"type":{"type":"string","const":"step_log","description":"Message tag."},"nodeId":{"type":"string","minLength":1,"description":"Id of the workflow node (step) that wrote the line."},"line":{"type":"string","description":"The log line, without a trailing newline."},"level":{"$ref":"#/definitions/LogLevel"},"timestamp":{"type":"string","format":"date-time","description":"When the line was written (RFC 3339)."}}};
-const schema4 = {"type":"string","description":"Severity of a log line.","enum":["debug","info","warn","error"]};
+const schema3 = {"type":"object","description":"One log line written by a step.","required":["type","nodeId","line","level","timestamp"],"properties":{"type":{"type":"string","const":"step_log","description":"Message tag."},"nodeId":{"type":"string","minLength":1,"description":"Id of the workflow node (step) that wrote the line."},"line":{"type":"string","description":"The log line, without a trailing newline."},"level":{"$ref":"#/definitions/LogLevel"},"timestamp":{"type":"string","format":"date-time","description":"When the line was written (RFC 3339)."}}};
+const schema4 = {"type":"string","minLength":1,"description":"Severity of a log line.","x-sw-known-values":["debug","info","warn","error"]};
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -580,9 +611,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "type") || (key0 === "nodeId")) || (key0 === "line")) || (key0 === "level")) || (key0 === "timestamp"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -591,11 +623,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("step_log" !== data0){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "step_log"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -604,8 +633,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if("step_log" !== data0){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "step_log"},message:"must be equal to constant"};
+}
+if(data.nodeId !== undefined){
+let data1 = data.nodeId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err7 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -615,11 +648,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.nodeId !== undefined){
-let data1 = data.nodeId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err8 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err8 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -629,8 +659,9 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.line !== undefined){
+if(typeof data.line !== "string"){
+const err9 = {instancePath:instancePath+"/line",schemaPath:"#/properties/line/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -640,9 +671,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.line !== undefined){
-if(typeof data.line !== "string"){
-const err10 = {instancePath:instancePath+"/line",schemaPath:"#/properties/line/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.level !== undefined){
+let data3 = data.level;
+if(typeof data3 === "string"){
+if(func0(data3) < 1){
+const err10 = {instancePath:instancePath+"/level",schemaPath:"#/definitions/LogLevel/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -652,9 +685,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.level !== undefined){
-let data3 = data.level;
-if(typeof data3 !== "string"){
+else {
 const err11 = {instancePath:instancePath+"/level",schemaPath:"#/definitions/LogLevel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
@@ -664,8 +695,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!((((data3 === "debug") || (data3 === "info")) || (data3 === "warn")) || (data3 === "error"))){
-const err12 = {instancePath:instancePath+"/level",schemaPath:"#/definitions/LogLevel/enum",keyword:"enum",params:{allowedValues: schema4.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.timestamp !== undefined){
+let data4 = data.timestamp;
+if(typeof data4 === "string"){
+if(!(formats0(data4))){
+const err12 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -675,11 +710,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data4 = data.timestamp;
-if(typeof data4 === "string"){
-if(!(formats0(data4))){
-const err13 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err13 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -689,8 +721,212 @@ vErrors.push(err13);
 errors++;
 }
 }
+}
 else {
-const err14 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate3.errors = vErrors;
+return errors === 0;
+}
+
+const _payloadStepCompleted = validate4;
+const schema5 = {"type":"object","description":"A step finished.","required":["type","nodeId","status","duration","timestamp"],"if":{"properties":{"status":{"const":"succeeded"}}},"then":{"required":["outputs"]},"properties":{"type":{"type":"string","const":"step_completed","description":"Message tag."},"nodeId":{"type":"string","minLength":1,"description":"Id of the workflow node (step) that finished."},"status":{"$ref":"#/definitions/CompletionStatus"},"outputs":{"type":"object","additionalProperties":true,"description":"Outputs of the step, keyed by output name (open map; keys depend on the step type, e.g. criticalCount)."},"duration":{"type":"number","minimum":0,"description":"Run time of the step in seconds."},"timestamp":{"type":"string","format":"date-time","description":"When the step finished (RFC 3339)."}}};
+const schema6 = {"type":"string","minLength":1,"description":"How a step or deployment task finished.","x-sw-known-values":["succeeded","failed","cancelled","skipped"]};
+
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.status !== undefined){
+if("succeeded" !== data.status){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.outputs === undefined){
+const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "outputs"},message:"must have required property '"+"outputs"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.nodeId === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodeId"},message:"must have required property '"+"nodeId"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.status === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.duration === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.timestamp === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.type !== undefined){
+let data1 = data.type;
+if(typeof data1 !== "string"){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if("step_completed" !== data1){
+const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "step_completed"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.nodeId !== undefined){
+let data2 = data.nodeId;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err10 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data3 = data.status;
+if(typeof data3 === "string"){
+if(func0(data3) < 1){
+const err12 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/CompletionStatus/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/CompletionStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.outputs !== undefined){
+let data4 = data.outputs;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+}
+else {
+const err14 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -700,9 +936,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.duration !== undefined){
+let data5 = data.duration;
+if(typeof data5 == "number"){
+if(data5 < 0 || isNaN(data5)){
+const err15 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -711,20 +949,72 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate3.errors = vErrors;
+}
+else {
+const err16 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.timestamp !== undefined){
+let data6 = data.timestamp;
+if(typeof data6 === "string"){
+if(!(formats0(data6))){
+const err17 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate4.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadStepCompleted = validate4;
-const schema5 = {"type":"object","description":"A step finished.","additionalProperties":false,"required":["type","nodeId","status","outputs","duration","timestamp"],"properties":{"type":{"type":"string","const":"step_completed","description":"Message tag."},"nodeId":{"type":"string","minLength":1,"description":"Id of the workflow node (step) that finished."},"status":{"$ref":"#/definitions/CompletionStatus"},"outputs":{"type":"object","additionalProperties":true,"description":"Outputs of the step, keyed by output name (open map; keys depend on the step type, e.g. criticalCount)."},"duration":{"type":"number","minimum":0,"description":"Run time of the step in seconds."},"timestamp":{"type":"string","format":"date-time","description":"When the step finished (RFC 3339)."}}};
-const schema6 = {"type":"string","description":"How a step or deployment task finished.","enum":["succeeded","failed","cancelled","skipped"]};
+const _payloadWorkflowCompleted = validate5;
+const schema7 = {"type":"object","description":"The workflow run finished; no further step messages follow.","required":["type","status","duration","timestamp"],"if":{"properties":{"status":{"const":"succeeded"}}},"then":{"required":["outputs"]},"properties":{"type":{"type":"string","const":"workflow_completed","description":"Message tag."},"status":{"$ref":"#/definitions/RunStatus"},"duration":{"type":"number","minimum":0,"description":"Run time of the whole workflow run in seconds."},"outputs":{"type":"object","additionalProperties":true,"description":"Outputs of the workflow run, keyed by output name (open map, e.g. deploymentId)."},"timestamp":{"type":"string","format":"date-time","description":"When the run finished (RFC 3339)."}}};
+const schema8 = {"type":"string","minLength":1,"description":"How a workflow run or deployment job finished.","x-sw-known-values":["succeeded","failed","cancelled"]};
 
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data.status !== undefined){
+if("succeeded" !== data.status){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -733,8 +1023,23 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.nodeId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodeId"},message:"must have required property '"+"nodeId"+"'"};
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.outputs === undefined){
+const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "outputs"},message:"must have required property '"+"outputs"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -743,8 +1048,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.status === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -753,8 +1062,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.outputs === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outputs"},message:"must have required property '"+"outputs"+"'"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -763,8 +1073,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.duration === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'"};
+if(data.status === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -773,8 +1083,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.timestamp === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data.duration === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -783,9 +1093,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "type") || (key0 === "nodeId")) || (key0 === "status")) || (key0 === "outputs")) || (key0 === "duration")) || (key0 === "timestamp"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.timestamp === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -794,10 +1103,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
 if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
+let data1 = data.type;
+if(typeof data1 !== "string"){
 const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
@@ -807,8 +1115,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if("step_completed" !== data0){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "step_completed"},message:"must be equal to constant"};
+if("workflow_completed" !== data1){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "workflow_completed"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -818,11 +1126,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.nodeId !== undefined){
-let data1 = data.nodeId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err9 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.status !== undefined){
+let data2 = data.status;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err9 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/RunStatus/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -833,7 +1141,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/nodeId",schemaPath:"#/properties/nodeId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/RunStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -843,10 +1151,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data2 = data.status;
-if(typeof data2 !== "string"){
-const err11 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/CompletionStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.duration !== undefined){
+let data3 = data.duration;
+if(typeof data3 == "number"){
+if(data3 < 0 || isNaN(data3)){
+const err11 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -855,8 +1164,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!((((data2 === "succeeded") || (data2 === "failed")) || (data2 === "cancelled")) || (data2 === "skipped"))){
-const err12 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/CompletionStatus/enum",keyword:"enum",params:{allowedValues: schema6.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err12 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -867,8 +1177,8 @@ errors++;
 }
 }
 if(data.outputs !== undefined){
-let data3 = data.outputs;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let data4 = data.outputs;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 }
 else {
 const err13 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -881,11 +1191,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.duration !== undefined){
-let data4 = data.duration;
-if(typeof data4 == "number"){
-if(data4 < 0 || isNaN(data4)){
-const err14 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data.timestamp !== undefined){
+let data5 = data.timestamp;
+if(typeof data5 === "string"){
+if(!(formats0(data5))){
+const err14 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -896,7 +1206,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err15 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -906,11 +1216,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data5 = data.timestamp;
-if(typeof data5 === "string"){
-if(!(formats0(data5))){
-const err16 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -919,231 +1227,12 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-}
-else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-validate4.errors = vErrors;
-return errors === 0;
-}
-
-const _payloadWorkflowCompleted = validate5;
-const schema7 = {"type":"object","description":"The workflow run finished; no further step messages follow.","additionalProperties":false,"required":["type","status","duration","outputs","timestamp"],"properties":{"type":{"type":"string","const":"workflow_completed","description":"Message tag."},"status":{"$ref":"#/definitions/RunStatus"},"duration":{"type":"number","minimum":0,"description":"Run time of the whole workflow run in seconds."},"outputs":{"type":"object","additionalProperties":true,"description":"Outputs of the workflow run, keyed by output name (open map, e.g. deploymentId)."},"timestamp":{"type":"string","format":"date-time","description":"When the run finished (RFC 3339)."}}};
-const schema8 = {"type":"string","description":"How a workflow run or deployment job finished.","enum":["succeeded","failed","cancelled"]};
-
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.status === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.duration === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.outputs === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outputs"},message:"must have required property '"+"outputs"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.timestamp === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(((((key0 === "type") || (key0 === "status")) || (key0 === "duration")) || (key0 === "outputs")) || (key0 === "timestamp"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if("workflow_completed" !== data0){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "workflow_completed"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.status !== undefined){
-let data1 = data.status;
-if(typeof data1 !== "string"){
-const err8 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/RunStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!(((data1 === "succeeded") || (data1 === "failed")) || (data1 === "cancelled"))){
-const err9 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/RunStatus/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.duration !== undefined){
-let data2 = data.duration;
-if(typeof data2 == "number"){
-if(data2 < 0 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.outputs !== undefined){
-let data3 = data.outputs;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
-else {
-const err12 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.timestamp !== undefined){
-let data4 = data.timestamp;
-if(typeof data4 === "string"){
-if(!(formats0(data4))){
-const err13 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
 validate5.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadDeploymentTaskStarted = validate6;
-const schema9 = {"type":"object","description":"A deployment task started on one target.","additionalProperties":false,"required":["type","taskId","targetId","targetName","taskType","timestamp"],"properties":{"type":{"type":"string","const":"task_started","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the deployment task."},"targetId":{"type":"string","minLength":1,"description":"Id of the deployment target the task runs on."},"targetName":{"type":"string","minLength":1,"description":"Name of the target, e.g. \"prod-web-01\"."},"taskType":{"type":"string","minLength":1,"description":"Kind of task, e.g. \"docker.pull\"; the set is defined by the agents."},"timestamp":{"type":"string","format":"date-time","description":"When the task started (RFC 3339)."}}};
+const schema9 = {"type":"object","description":"A deployment task started on one target.","required":["type","taskId","targetId","targetName","taskType","timestamp"],"properties":{"type":{"type":"string","const":"task_started","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the deployment task."},"targetId":{"type":"string","minLength":1,"description":"Id of the deployment target the task runs on."},"targetName":{"type":"string","minLength":1,"description":"Name of the target, e.g. \"prod-web-01\"."},"taskType":{"type":"string","minLength":1,"description":"Kind of task, e.g. \"docker.pull\"; the set is defined by the agents."},"timestamp":{"type":"string","format":"date-time","description":"When the task started (RFC 3339)."}}};
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1209,9 +1298,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "type") || (key0 === "taskId")) || (key0 === "targetId")) || (key0 === "targetName")) || (key0 === "taskType")) || (key0 === "timestamp"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1220,11 +1310,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("task_started" !== data0){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_started"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1233,8 +1320,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-if("task_started" !== data0){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_started"},message:"must be equal to constant"};
+}
+if(data.taskId !== undefined){
+let data1 = data.taskId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err8 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1244,11 +1335,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.taskId !== undefined){
-let data1 = data.taskId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err9 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err9 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1258,8 +1346,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.targetId !== undefined){
+let data2 = data.targetId;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err10 = {instancePath:instancePath+"/targetId",schemaPath:"#/properties/targetId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1269,11 +1360,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.targetId !== undefined){
-let data2 = data.targetId;
-if(typeof data2 === "string"){
-if(func0(data2) < 1){
-const err11 = {instancePath:instancePath+"/targetId",schemaPath:"#/properties/targetId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err11 = {instancePath:instancePath+"/targetId",schemaPath:"#/properties/targetId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1283,8 +1371,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/targetId",schemaPath:"#/properties/targetId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.targetName !== undefined){
+let data3 = data.targetName;
+if(typeof data3 === "string"){
+if(func0(data3) < 1){
+const err12 = {instancePath:instancePath+"/targetName",schemaPath:"#/properties/targetName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1294,11 +1385,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.targetName !== undefined){
-let data3 = data.targetName;
-if(typeof data3 === "string"){
-if(func0(data3) < 1){
-const err13 = {instancePath:instancePath+"/targetName",schemaPath:"#/properties/targetName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err13 = {instancePath:instancePath+"/targetName",schemaPath:"#/properties/targetName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1308,8 +1396,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/targetName",schemaPath:"#/properties/targetName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.taskType !== undefined){
+let data4 = data.taskType;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err14 = {instancePath:instancePath+"/taskType",schemaPath:"#/properties/taskType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1319,11 +1410,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.taskType !== undefined){
-let data4 = data.taskType;
-if(typeof data4 === "string"){
-if(func0(data4) < 1){
-const err15 = {instancePath:instancePath+"/taskType",schemaPath:"#/properties/taskType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err15 = {instancePath:instancePath+"/taskType",schemaPath:"#/properties/taskType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1333,8 +1421,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/taskType",schemaPath:"#/properties/taskType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timestamp !== undefined){
+let data5 = data.timestamp;
+if(typeof data5 === "string"){
+if(!(formats0(data5))){
+const err16 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1344,11 +1435,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data5 = data.timestamp;
-if(typeof data5 === "string"){
-if(!(formats0(data5))){
-const err17 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err17 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1358,8 +1446,9 @@ vErrors.push(err17);
 errors++;
 }
 }
+}
 else {
-const err18 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1368,24 +1457,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
 validate6.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadDeploymentTaskProgress = validate7;
-const schema10 = {"type":"object","description":"Progress of a running deployment task.","additionalProperties":false,"required":["type","taskId","progress","message"],"properties":{"type":{"type":"string","const":"task_progress","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the deployment task."},"progress":{"type":"number","minimum":0,"maximum":100,"description":"Completion of the task in percent, 0 to 100."},"message":{"type":"string","description":"Human-readable status line, e.g. \"Pulling layer 4/5\"."}}};
+const schema10 = {"type":"object","description":"Progress of a running deployment task.","required":["type","taskId","progress","message"],"properties":{"type":{"type":"string","const":"task_progress","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the deployment task."},"progress":{"type":"number","minimum":0,"maximum":100,"description":"Completion of the task in percent, 0 to 100."},"message":{"type":"string","description":"Human-readable status line, e.g. \"Pulling layer 4/5\"."}}};
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1431,9 +1508,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "type") || (key0 === "taskId")) || (key0 === "progress")) || (key0 === "message"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1442,11 +1520,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("task_progress" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_progress"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1455,8 +1530,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if("task_progress" !== data0){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_progress"},message:"must be equal to constant"};
+}
+if(data.taskId !== undefined){
+let data1 = data.taskId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err6 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1466,11 +1545,8 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.taskId !== undefined){
-let data1 = data.taskId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err7 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err7 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1480,8 +1556,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.progress !== undefined){
+let data2 = data.progress;
+if(typeof data2 == "number"){
+if(data2 > 100 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1490,12 +1569,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data.progress !== undefined){
-let data2 = data.progress;
-if(typeof data2 == "number"){
-if(data2 > 100 || isNaN(data2)){
-const err9 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data2 < 0 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1504,8 +1579,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data2 < 0 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err10 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1515,8 +1591,9 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.message !== undefined){
+if(typeof data.message !== "string"){
+const err11 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1526,9 +1603,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.message !== undefined){
-if(typeof data.message !== "string"){
-const err12 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1537,24 +1614,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
 validate7.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadDeploymentTaskLog = validate8;
-const schema11 = {"type":"object","description":"One log line written by a deployment task.","additionalProperties":false,"required":["type","taskId","line","level"],"properties":{"type":{"type":"string","const":"task_log","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the deployment task that wrote the line."},"line":{"type":"string","description":"The log line, without a trailing newline."},"level":{"$ref":"#/definitions/LogLevel"}}};
+const schema11 = {"type":"object","description":"One log line written by a deployment task.","required":["type","taskId","line","level"],"properties":{"type":{"type":"string","const":"task_log","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the deployment task that wrote the line."},"line":{"type":"string","description":"The log line, without a trailing newline."},"level":{"$ref":"#/definitions/LogLevel"}}};
 
 function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1600,9 +1665,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "type") || (key0 === "taskId")) || (key0 === "line")) || (key0 === "level"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1611,11 +1677,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("task_log" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_log"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1624,8 +1687,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if("task_log" !== data0){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_log"},message:"must be equal to constant"};
+}
+if(data.taskId !== undefined){
+let data1 = data.taskId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err6 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1635,11 +1702,8 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.taskId !== undefined){
-let data1 = data.taskId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err7 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err7 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1649,8 +1713,9 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.line !== undefined){
+if(typeof data.line !== "string"){
+const err8 = {instancePath:instancePath+"/line",schemaPath:"#/properties/line/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1660,9 +1725,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.line !== undefined){
-if(typeof data.line !== "string"){
-const err9 = {instancePath:instancePath+"/line",schemaPath:"#/properties/line/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.level !== undefined){
+let data3 = data.level;
+if(typeof data3 === "string"){
+if(func0(data3) < 1){
+const err9 = {instancePath:instancePath+"/level",schemaPath:"#/definitions/LogLevel/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1672,9 +1739,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.level !== undefined){
-let data3 = data.level;
-if(typeof data3 !== "string"){
+else {
 const err10 = {instancePath:instancePath+"/level",schemaPath:"#/definitions/LogLevel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
@@ -1684,8 +1749,10 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!((((data3 === "debug") || (data3 === "info")) || (data3 === "warn")) || (data3 === "error"))){
-const err11 = {instancePath:instancePath+"/level",schemaPath:"#/definitions/LogLevel/enum",keyword:"enum",params:{allowedValues: schema4.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1694,31 +1761,23 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
 validate8.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadDeploymentTaskCompleted = validate9;
-const schema13 = {"type":"object","description":"A deployment task finished on one target.","additionalProperties":false,"required":["type","taskId","targetId","status","duration","result","timestamp"],"properties":{"type":{"type":"string","const":"task_completed","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the deployment task."},"targetId":{"type":"string","minLength":1,"description":"Id of the deployment target the task ran on."},"status":{"$ref":"#/definitions/CompletionStatus"},"duration":{"type":"number","minimum":0,"description":"Run time of the task in seconds."},"result":{"type":"object","additionalProperties":true,"description":"Result of the task (open map; keys depend on the task type, e.g. containerId, digest)."},"timestamp":{"type":"string","format":"date-time","description":"When the task finished (RFC 3339)."}}};
+const schema13 = {"type":"object","description":"A deployment task finished on one target.","required":["type","taskId","targetId","status","duration","timestamp"],"if":{"properties":{"status":{"const":"succeeded"}}},"then":{"required":["result"]},"properties":{"type":{"type":"string","const":"task_completed","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the deployment task."},"targetId":{"type":"string","minLength":1,"description":"Id of the deployment target the task ran on."},"status":{"$ref":"#/definitions/CompletionStatus"},"duration":{"type":"number","minimum":0,"description":"Run time of the task in seconds."},"result":{"type":"object","additionalProperties":true,"description":"Result of the task (open map; keys depend on the task type, e.g. containerId, digest)."},"timestamp":{"type":"string","format":"date-time","description":"When the task finished (RFC 3339)."}}};
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data.status !== undefined){
+if("succeeded" !== data.status){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1727,8 +1786,23 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.taskId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskId"},message:"must have required property '"+"taskId"+"'"};
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.result === undefined){
+const err1 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "result"},message:"must have required property '"+"result"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1737,8 +1811,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.targetId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "targetId"},message:"must have required property '"+"targetId"+"'"};
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1747,8 +1825,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.status === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1757,8 +1836,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.duration === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'"};
+if(data.taskId === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "taskId"},message:"must have required property '"+"taskId"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1767,8 +1846,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.result === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "result"},message:"must have required property '"+"result"+"'"};
+if(data.targetId === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "targetId"},message:"must have required property '"+"targetId"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1777,8 +1856,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.timestamp === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(data.status === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1787,9 +1866,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((((key0 === "type") || (key0 === "taskId")) || (key0 === "targetId")) || (key0 === "status")) || (key0 === "duration")) || (key0 === "result")) || (key0 === "timestamp"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.duration === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duration"},message:"must have required property '"+"duration"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1798,11 +1876,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timestamp === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1811,8 +1886,10 @@ vErrors.push(err8);
 }
 errors++;
 }
-if("task_completed" !== data0){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_completed"},message:"must be equal to constant"};
+if(data.type !== undefined){
+let data1 = data.type;
+if(typeof data1 !== "string"){
+const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1821,12 +1898,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.taskId !== undefined){
-let data1 = data.taskId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err10 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("task_completed" !== data1){
+const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_completed"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1836,8 +1909,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.taskId !== undefined){
+let data2 = data.taskId;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err11 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1847,11 +1923,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.targetId !== undefined){
-let data2 = data.targetId;
-if(typeof data2 === "string"){
-if(func0(data2) < 1){
-const err12 = {instancePath:instancePath+"/targetId",schemaPath:"#/properties/targetId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err12 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1861,8 +1934,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/targetId",schemaPath:"#/properties/targetId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.targetId !== undefined){
+let data3 = data.targetId;
+if(typeof data3 === "string"){
+if(func0(data3) < 1){
+const err13 = {instancePath:instancePath+"/targetId",schemaPath:"#/properties/targetId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1872,10 +1948,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data3 = data.status;
-if(typeof data3 !== "string"){
-const err14 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/CompletionStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err14 = {instancePath:instancePath+"/targetId",schemaPath:"#/properties/targetId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1884,8 +1958,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!((((data3 === "succeeded") || (data3 === "failed")) || (data3 === "cancelled")) || (data3 === "skipped"))){
-const err15 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/CompletionStatus/enum",keyword:"enum",params:{allowedValues: schema6.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.status !== undefined){
+let data4 = data.status;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err15 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/CompletionStatus/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1895,11 +1973,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.duration !== undefined){
-let data4 = data.duration;
-if(typeof data4 == "number"){
-if(data4 < 0 || isNaN(data4)){
-const err16 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err16 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/CompletionStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1909,8 +1984,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.duration !== undefined){
+let data5 = data.duration;
+if(typeof data5 == "number"){
+if(data5 < 0 || isNaN(data5)){
+const err17 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1920,12 +1998,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.result !== undefined){
-let data5 = data.result;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-}
 else {
-const err18 = {instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err18 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1935,11 +2009,12 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data6 = data.timestamp;
-if(typeof data6 === "string"){
-if(!(formats0(data6))){
-const err19 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.result !== undefined){
+let data6 = data.result;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+}
+else {
+const err19 = {instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1949,8 +2024,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timestamp !== undefined){
+let data7 = data.timestamp;
+if(typeof data7 === "string"){
+if(!(formats0(data7))){
+const err20 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1960,9 +2038,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err21 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1971,12 +2048,24 @@ vErrors.push(err21);
 }
 errors++;
 }
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
 validate9.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadDeploymentJobCompleted = validate10;
-const schema15 = {"type":"object","description":"The deployment job finished; no further task messages follow.","additionalProperties":false,"required":["type","status","targetsDeployed","targetsFailed","duration","timestamp"],"properties":{"type":{"type":"string","const":"job_completed","description":"Message tag."},"status":{"$ref":"#/definitions/RunStatus"},"targetsDeployed":{"type":"integer","minimum":0,"description":"Number of targets deployed successfully."},"targetsFailed":{"type":"integer","minimum":0,"description":"Number of targets whose deployment failed; a job with failed targets has status failed."},"duration":{"type":"number","minimum":0,"description":"Run time of the whole job in seconds."},"timestamp":{"type":"string","format":"date-time","description":"When the job finished (RFC 3339)."}}};
+const schema15 = {"type":"object","description":"The deployment job finished; no further task messages follow.","required":["type","status","targetsDeployed","targetsFailed","duration","timestamp"],"properties":{"type":{"type":"string","const":"job_completed","description":"Message tag."},"status":{"$ref":"#/definitions/RunStatus"},"targetsDeployed":{"type":"integer","minimum":0,"description":"Number of targets deployed successfully."},"targetsFailed":{"type":"integer","minimum":0,"description":"Number of targets whose deployment failed; a job with failed targets has status failed."},"duration":{"type":"number","minimum":0,"description":"Run time of the whole job in seconds."},"timestamp":{"type":"string","format":"date-time","description":"When the job finished (RFC 3339)."}}};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2042,9 +2131,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "type") || (key0 === "status")) || (key0 === "targetsDeployed")) || (key0 === "targetsFailed")) || (key0 === "duration")) || (key0 === "timestamp"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2053,11 +2143,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("job_completed" !== data0){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job_completed"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2066,8 +2153,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-if("job_completed" !== data0){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job_completed"},message:"must be equal to constant"};
+}
+if(data.status !== undefined){
+let data1 = data.status;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err8 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/RunStatus/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2077,9 +2168,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data1 = data.status;
-if(typeof data1 !== "string"){
+else {
 const err9 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/RunStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
@@ -2089,8 +2178,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(((data1 === "succeeded") || (data1 === "failed")) || (data1 === "cancelled"))){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/RunStatus/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.targetsDeployed !== undefined){
+let data2 = data.targetsDeployed;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err10 = {instancePath:instancePath+"/targetsDeployed",schemaPath:"#/properties/targetsDeployed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2099,11 +2191,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.targetsDeployed !== undefined){
-let data2 = data.targetsDeployed;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err11 = {instancePath:instancePath+"/targetsDeployed",schemaPath:"#/properties/targetsDeployed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data2 == "number"){
+if(data2 < 0 || isNaN(data2)){
+const err11 = {instancePath:instancePath+"/targetsDeployed",schemaPath:"#/properties/targetsDeployed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2112,9 +2202,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(typeof data2 == "number"){
-if(data2 < 0 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/targetsDeployed",schemaPath:"#/properties/targetsDeployed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.targetsFailed !== undefined){
+let data3 = data.targetsFailed;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err12 = {instancePath:instancePath+"/targetsFailed",schemaPath:"#/properties/targetsFailed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2123,28 +2216,14 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-if(data.targetsFailed !== undefined){
-let data3 = data.targetsFailed;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err13 = {instancePath:instancePath+"/targetsFailed",schemaPath:"#/properties/targetsFailed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data3 == "number"){
+if(data3 < 0 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/targetsFailed",schemaPath:"#/properties/targetsFailed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
-}
-errors++;
-}
-if(typeof data3 == "number"){
-if(data3 < 0 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/targetsFailed",schemaPath:"#/properties/targetsFailed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
 }
 errors++;
 }
@@ -2154,7 +2233,18 @@ if(data.duration !== undefined){
 let data4 = data.duration;
 if(typeof data4 == "number"){
 if(data4 < 0 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err14 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2164,8 +2254,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.timestamp !== undefined){
+let data5 = data.timestamp;
+if(typeof data5 === "string"){
+if(!(formats0(data5))){
+const err16 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2175,11 +2268,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data5 = data.timestamp;
-if(typeof data5 === "string"){
-if(!(formats0(data5))){
-const err17 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err17 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2189,8 +2279,9 @@ vErrors.push(err17);
 errors++;
 }
 }
+}
 else {
-const err18 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2199,25 +2290,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
 validate10.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadAgentTaskAssigned = validate11;
-const schema17 = {"type":"object","description":"The server assigns a task to the agent.","additionalProperties":false,"required":["type","task"],"properties":{"type":{"type":"string","const":"task_assigned","description":"Message tag."},"task":{"$ref":"#/definitions/AgentTask"}}};
-const schema18 = {"type":"object","description":"A task for the agent to run.","additionalProperties":false,"required":["taskId","taskType","payload","credentials","timeout"],"properties":{"taskId":{"type":"string","minLength":1,"description":"Id of the task; the agent's reports name it."},"taskType":{"type":"string","minLength":1,"description":"Kind of task, e.g. \"docker.pull\"; the set is defined by the agents."},"payload":{"type":"object","additionalProperties":true,"description":"Task input (open map; keys depend on the task type, e.g. image, digest)."},"credentials":{"type":"object","additionalProperties":true,"description":"Secrets the task needs (open map, e.g. \"registry.username\"); never to be logged."},"timeout":{"type":"integer","minimum":1,"description":"Time limit of the task in seconds."}}};
+const schema17 = {"type":"object","description":"The server assigns a task to the agent.","required":["type","task"],"properties":{"type":{"type":"string","const":"task_assigned","description":"Message tag."},"task":{"$ref":"#/definitions/AgentTask"}}};
+const schema18 = {"type":"object","description":"A task for the agent to run.","required":["taskId","taskType","payload","credentials","timeout"],"properties":{"taskId":{"type":"string","minLength":1,"description":"Id of the task; the agent's reports name it."},"taskType":{"type":"string","minLength":1,"description":"Kind of task, e.g. \"docker.pull\"; the set is defined by the agents."},"payload":{"type":"object","additionalProperties":true,"description":"Task input (open map; keys depend on the task type, e.g. image, digest)."},"credentials":{"type":"object","additionalProperties":true,"description":"Secrets the task needs (open map, e.g. \"registry.username\"); never to be logged."},"timeout":{"type":"integer","minimum":1,"description":"Time limit of the task in seconds."}}};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2243,9 +2322,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "task"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2254,11 +2334,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("task_assigned" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_assigned"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2267,8 +2344,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("task_assigned" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_assigned"},message:"must be equal to constant"};
+}
+if(data.task !== undefined){
+let data1 = data.task;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.taskId === undefined){
+const err4 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/required",keyword:"required",params:{missingProperty: "taskId"},message:"must have required property '"+"taskId"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2277,12 +2358,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.task !== undefined){
-let data1 = data.task;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.taskId === undefined){
-const err5 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/required",keyword:"required",params:{missingProperty: "taskId"},message:"must have required property '"+"taskId"+"'"};
+if(data1.taskType === undefined){
+const err5 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/required",keyword:"required",params:{missingProperty: "taskType"},message:"must have required property '"+"taskType"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2291,8 +2368,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data1.taskType === undefined){
-const err6 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/required",keyword:"required",params:{missingProperty: "taskType"},message:"must have required property '"+"taskType"+"'"};
+if(data1.payload === undefined){
+const err6 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2301,8 +2378,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data1.payload === undefined){
-const err7 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+if(data1.credentials === undefined){
+const err7 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/required",keyword:"required",params:{missingProperty: "credentials"},message:"must have required property '"+"credentials"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2311,8 +2388,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data1.credentials === undefined){
-const err8 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/required",keyword:"required",params:{missingProperty: "credentials"},message:"must have required property '"+"credentials"+"'"};
+if(data1.timeout === undefined){
+const err8 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2321,8 +2398,11 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data1.timeout === undefined){
-const err9 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'"};
+if(data1.taskId !== undefined){
+let data2 = data1.taskId;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err9 = {instancePath:instancePath+"/task/taskId",schemaPath:"#/definitions/AgentTask/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2331,9 +2411,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((((key1 === "taskId") || (key1 === "taskType")) || (key1 === "payload")) || (key1 === "credentials")) || (key1 === "timeout"))){
-const err10 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err10 = {instancePath:instancePath+"/task/taskId",schemaPath:"#/definitions/AgentTask/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2343,11 +2423,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data1.taskId !== undefined){
-let data2 = data1.taskId;
-if(typeof data2 === "string"){
-if(func0(data2) < 1){
-const err11 = {instancePath:instancePath+"/task/taskId",schemaPath:"#/definitions/AgentTask/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data1.taskType !== undefined){
+let data3 = data1.taskType;
+if(typeof data3 === "string"){
+if(func0(data3) < 1){
+const err11 = {instancePath:instancePath+"/task/taskType",schemaPath:"#/definitions/AgentTask/properties/taskType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2358,7 +2438,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/task/taskId",schemaPath:"#/definitions/AgentTask/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/task/taskType",schemaPath:"#/definitions/AgentTask/properties/taskType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2368,11 +2448,12 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data1.taskType !== undefined){
-let data3 = data1.taskType;
-if(typeof data3 === "string"){
-if(func0(data3) < 1){
-const err13 = {instancePath:instancePath+"/task/taskType",schemaPath:"#/definitions/AgentTask/properties/taskType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data1.payload !== undefined){
+let data4 = data1.payload;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+}
+else {
+const err13 = {instancePath:instancePath+"/task/payload",schemaPath:"#/definitions/AgentTask/properties/payload/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2382,8 +2463,12 @@ vErrors.push(err13);
 errors++;
 }
 }
+if(data1.credentials !== undefined){
+let data5 = data1.credentials;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+}
 else {
-const err14 = {instancePath:instancePath+"/task/taskType",schemaPath:"#/definitions/AgentTask/properties/taskType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/task/credentials",schemaPath:"#/definitions/AgentTask/properties/credentials/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2393,12 +2478,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data1.payload !== undefined){
-let data4 = data1.payload;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-}
-else {
-const err15 = {instancePath:instancePath+"/task/payload",schemaPath:"#/definitions/AgentTask/properties/payload/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data1.timeout !== undefined){
+let data6 = data1.timeout;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err15 = {instancePath:instancePath+"/task/timeout",schemaPath:"#/definitions/AgentTask/properties/timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2407,13 +2490,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-if(data1.credentials !== undefined){
-let data5 = data1.credentials;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-}
-else {
-const err16 = {instancePath:instancePath+"/task/credentials",schemaPath:"#/definitions/AgentTask/properties/credentials/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data6 == "number"){
+if(data6 < 1 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/task/timeout",schemaPath:"#/definitions/AgentTask/properties/timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2423,10 +2502,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data1.timeout !== undefined){
-let data6 = data1.timeout;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err17 = {instancePath:instancePath+"/task/timeout",schemaPath:"#/definitions/AgentTask/properties/timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2435,9 +2514,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(typeof data6 == "number"){
-if(data6 < 1 || isNaN(data6)){
-const err18 = {instancePath:instancePath+"/task/timeout",schemaPath:"#/definitions/AgentTask/properties/timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2446,37 +2526,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/task",schemaPath:"#/definitions/AgentTask/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-}
-else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
 validate11.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadAgentTaskCancelled = validate12;
-const schema19 = {"type":"object","description":"The server cancels a task assigned to the agent; the agent stops it.","additionalProperties":false,"required":["type","taskId","reason"],"properties":{"type":{"type":"string","const":"task_cancelled","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the cancelled task."},"reason":{"type":"string","description":"Why the task was cancelled, e.g. \"Deployment cancelled by user\"."}}};
+const schema19 = {"type":"object","description":"The server cancels a task assigned to the agent; the agent stops it.","required":["type","taskId","reason"],"properties":{"type":{"type":"string","const":"task_cancelled","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the cancelled task."},"reason":{"type":"string","description":"Why the task was cancelled, e.g. \"Deployment cancelled by user\"."}}};
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2512,9 +2567,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((key0 === "type") || (key0 === "taskId")) || (key0 === "reason"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2523,11 +2579,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("task_cancelled" !== data0){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_cancelled"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2536,8 +2589,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-if("task_cancelled" !== data0){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task_cancelled"},message:"must be equal to constant"};
+}
+if(data.taskId !== undefined){
+let data1 = data.taskId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err5 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2547,11 +2604,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.taskId !== undefined){
-let data1 = data.taskId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err6 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err6 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2561,8 +2615,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-else {
-const err7 = {instancePath:instancePath+"/taskId",schemaPath:"#/properties/taskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2572,26 +2627,14 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.reason !== undefined){
-if(typeof data.reason !== "string"){
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
 }
 errors++;
 }
@@ -2769,7 +2812,8 @@ return errors === 0;
 }
 
 const _payloadAgentTaskLog = validate14;
-const schema21 = {"type":"object","description":"The agent reports one log line of a task.","additionalProperties":false,"required":["type","taskId","level","message"],"properties":{"type":{"type":"string","const":"task_log","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the task, as assigned."},"level":{"$ref":"#/definitions/LogLevel"},"message":{"type":"string","description":"The log line, without a trailing newline."}}};
+const schema21 = {"type":"object","description":"The agent reports one log line of a task.","additionalProperties":false,"required":["type","taskId","level","message"],"properties":{"type":{"type":"string","const":"task_log","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the task, as assigned."},"level":{"$ref":"#/definitions/AgentLogLevel"},"message":{"type":"string","description":"The log line, without a trailing newline."}}};
+const schema22 = {"type":"string","description":"Level of a log line an agent reports.","enum":["debug","info","warn","error"]};
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2878,7 +2922,7 @@ errors++;
 if(data.level !== undefined){
 let data2 = data.level;
 if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/level",schemaPath:"#/definitions/LogLevel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/level",schemaPath:"#/definitions/AgentLogLevel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2888,7 +2932,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((((data2 === "debug") || (data2 === "info")) || (data2 === "warn")) || (data2 === "error"))){
-const err10 = {instancePath:instancePath+"/level",schemaPath:"#/definitions/LogLevel/enum",keyword:"enum",params:{allowedValues: schema4.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/level",schemaPath:"#/definitions/AgentLogLevel/enum",keyword:"enum",params:{allowedValues: schema22.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3090,11 +3134,11 @@ return errors === 0;
 }
 
 const _payloadMetricUpdate = validate16;
-const schema24 = {"type":"object","description":"A snapshot of the dashboard metrics.","additionalProperties":false,"required":["type","metrics","timestamp"],"properties":{"type":{"type":"string","const":"metric_update","description":"Message tag."},"metrics":{"$ref":"#/definitions/DashboardMetrics"},"timestamp":{"type":"string","format":"date-time","description":"When the metrics were taken (RFC 3339)."}}};
-const schema25 = {"type":"object","description":"The dashboard metrics.","additionalProperties":false,"required":["pipelineStatus","pendingApprovals","activeDeployments","recentReleases","systemHealth"],"properties":{"pipelineStatus":{"type":"array","description":"Health of each environment of the release pipeline, in pipeline order.","items":{"$ref":"#/definitions/EnvironmentStatus"}},"pendingApprovals":{"type":"integer","minimum":0,"description":"Number of promotions awaiting approval."},"activeDeployments":{"type":"integer","minimum":0,"description":"Number of deployments in progress."},"recentReleases":{"type":"integer","minimum":0,"description":"Number of recent releases."},"systemHealth":{"$ref":"#/definitions/SystemHealth"}}};
-const schema28 = {"type":"object","description":"Health of the orchestrator's agents and queue. All counts are integers >= 0; agentsOnline <= agentsTotal.","additionalProperties":false,"required":["agentsOnline","agentsTotal","queueDepth"],"properties":{"agentsOnline":{"type":"integer","minimum":0,"description":"Number of agents connected now (at most agentsTotal)."},"agentsTotal":{"type":"integer","minimum":0,"description":"Number of registered agents."},"queueDepth":{"type":"integer","minimum":0,"description":"Number of tasks waiting for an agent."}}};
-const schema26 = {"type":"object","description":"Health of one environment of the release pipeline.","additionalProperties":false,"required":["environmentId","name","health"],"properties":{"environmentId":{"type":"string","minLength":1,"description":"Id of the environment."},"name":{"type":"string","minLength":1,"description":"Display name of the environment, e.g. \"Production\"."},"health":{"$ref":"#/definitions/Health"}}};
-const schema27 = {"type":"string","description":"Health of an environment.","enum":["healthy","degraded","unhealthy","unknown"]};
+const schema24 = {"type":"object","description":"A snapshot of the dashboard metrics.","required":["type","metrics","timestamp"],"properties":{"type":{"type":"string","const":"metric_update","description":"Message tag."},"metrics":{"$ref":"#/definitions/DashboardMetrics"},"timestamp":{"type":"string","format":"date-time","description":"When the metrics were taken (RFC 3339)."}}};
+const schema25 = {"type":"object","description":"The dashboard metrics.","required":["pipelineStatus","pendingApprovals","activeDeployments","recentReleases","systemHealth"],"properties":{"pipelineStatus":{"type":"array","description":"Health of each environment of the release pipeline, in pipeline order.","items":{"$ref":"#/definitions/EnvironmentStatus"}},"pendingApprovals":{"type":"integer","minimum":0,"description":"Number of promotions awaiting approval."},"activeDeployments":{"type":"integer","minimum":0,"description":"Number of deployments in progress."},"recentReleases":{"type":"integer","minimum":0,"description":"Number of recent releases."},"systemHealth":{"$ref":"#/definitions/SystemHealth"}}};
+const schema28 = {"type":"object","description":"Health of the orchestrator's agents and queue. All counts are integers >= 0; agentsOnline <= agentsTotal.","required":["agentsOnline","agentsTotal","queueDepth"],"properties":{"agentsOnline":{"type":"integer","minimum":0,"description":"Number of agents connected now (at most agentsTotal)."},"agentsTotal":{"type":"integer","minimum":0,"description":"Number of registered agents."},"queueDepth":{"type":"integer","minimum":0,"description":"Number of tasks waiting for an agent."}}};
+const schema26 = {"type":"object","description":"Health of one environment of the release pipeline.","required":["environmentId","name","health"],"properties":{"environmentId":{"type":"string","minLength":1,"description":"Id of the environment."},"name":{"type":"string","minLength":1,"description":"Display name of the environment, e.g. \"Production\"."},"health":{"$ref":"#/definitions/Health"}}};
+const schema27 = {"type":"string","minLength":1,"description":"Health of an environment.","x-sw-known-values":["healthy","degraded","unhealthy","unknown"]};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3130,9 +3174,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((key0 === "environmentId") || (key0 === "name")) || (key0 === "health"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.environmentId !== undefined){
+let data0 = data.environmentId;
+if(typeof data0 === "string"){
+if(func0(data0) < 1){
+const err3 = {instancePath:instancePath+"/environmentId",schemaPath:"#/properties/environmentId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3142,11 +3188,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.environmentId !== undefined){
-let data0 = data.environmentId;
-if(typeof data0 === "string"){
-if(func0(data0) < 1){
-const err4 = {instancePath:instancePath+"/environmentId",schemaPath:"#/properties/environmentId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err4 = {instancePath:instancePath+"/environmentId",schemaPath:"#/properties/environmentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3156,8 +3199,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/environmentId",schemaPath:"#/properties/environmentId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.name !== undefined){
+let data1 = data.name;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3167,11 +3213,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.name !== undefined){
-let data1 = data.name;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3181,8 +3224,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-else {
-const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.health !== undefined){
+let data2 = data.health;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err7 = {instancePath:instancePath+"/health",schemaPath:"#/definitions/Health/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3192,9 +3238,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.health !== undefined){
-let data2 = data.health;
-if(typeof data2 !== "string"){
+else {
 const err8 = {instancePath:instancePath+"/health",schemaPath:"#/definitions/Health/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
@@ -3204,25 +3248,15 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!((((data2 === "healthy") || (data2 === "degraded")) || (data2 === "unhealthy")) || (data2 === "unknown"))){
-const err9 = {instancePath:instancePath+"/health",schemaPath:"#/definitions/Health/enum",keyword:"enum",params:{allowedValues: schema27.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -3284,18 +3318,6 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "pipelineStatus") || (key0 === "pendingApprovals")) || (key0 === "activeDeployments")) || (key0 === "recentReleases")) || (key0 === "systemHealth"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
 if(data.pipelineStatus !== undefined){
 let data0 = data.pipelineStatus;
 if(Array.isArray(data0)){
@@ -3308,7 +3330,20 @@ errors = vErrors.length;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/pipelineStatus",schemaPath:"#/properties/pipelineStatus/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err5 = {instancePath:instancePath+"/pipelineStatus",schemaPath:"#/properties/pipelineStatus/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.pendingApprovals !== undefined){
+let data2 = data.pendingApprovals;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err6 = {instancePath:instancePath+"/pendingApprovals",schemaPath:"#/properties/pendingApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3317,11 +3352,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-if(data.pendingApprovals !== undefined){
-let data2 = data.pendingApprovals;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err7 = {instancePath:instancePath+"/pendingApprovals",schemaPath:"#/properties/pendingApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data2 == "number"){
+if(data2 < 0 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/pendingApprovals",schemaPath:"#/properties/pendingApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3330,9 +3363,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(typeof data2 == "number"){
-if(data2 < 0 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/pendingApprovals",schemaPath:"#/properties/pendingApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.activeDeployments !== undefined){
+let data3 = data.activeDeployments;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err8 = {instancePath:instancePath+"/activeDeployments",schemaPath:"#/properties/activeDeployments/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3341,12 +3377,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-}
-if(data.activeDeployments !== undefined){
-let data3 = data.activeDeployments;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err9 = {instancePath:instancePath+"/activeDeployments",schemaPath:"#/properties/activeDeployments/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data3 == "number"){
+if(data3 < 0 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/activeDeployments",schemaPath:"#/properties/activeDeployments/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3355,9 +3388,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(typeof data3 == "number"){
-if(data3 < 0 || isNaN(data3)){
-const err10 = {instancePath:instancePath+"/activeDeployments",schemaPath:"#/properties/activeDeployments/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.recentReleases !== undefined){
+let data4 = data.recentReleases;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err10 = {instancePath:instancePath+"/recentReleases",schemaPath:"#/properties/recentReleases/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3366,28 +3402,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-if(data.recentReleases !== undefined){
-let data4 = data.recentReleases;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-const err11 = {instancePath:instancePath+"/recentReleases",schemaPath:"#/properties/recentReleases/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data4 == "number"){
+if(data4 < 0 || isNaN(data4)){
+const err11 = {instancePath:instancePath+"/recentReleases",schemaPath:"#/properties/recentReleases/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
-}
-errors++;
-}
-if(typeof data4 == "number"){
-if(data4 < 0 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/recentReleases",schemaPath:"#/properties/recentReleases/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
 }
 errors++;
 }
@@ -3397,7 +3419,17 @@ if(data.systemHealth !== undefined){
 let data5 = data.systemHealth;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.agentsOnline === undefined){
-const err13 = {instancePath:instancePath+"/systemHealth",schemaPath:"#/definitions/SystemHealth/required",keyword:"required",params:{missingProperty: "agentsOnline"},message:"must have required property '"+"agentsOnline"+"'"};
+const err12 = {instancePath:instancePath+"/systemHealth",schemaPath:"#/definitions/SystemHealth/required",keyword:"required",params:{missingProperty: "agentsOnline"},message:"must have required property '"+"agentsOnline"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data5.agentsTotal === undefined){
+const err13 = {instancePath:instancePath+"/systemHealth",schemaPath:"#/definitions/SystemHealth/required",keyword:"required",params:{missingProperty: "agentsTotal"},message:"must have required property '"+"agentsTotal"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3406,8 +3438,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data5.agentsTotal === undefined){
-const err14 = {instancePath:instancePath+"/systemHealth",schemaPath:"#/definitions/SystemHealth/required",keyword:"required",params:{missingProperty: "agentsTotal"},message:"must have required property '"+"agentsTotal"+"'"};
+if(data5.queueDepth === undefined){
+const err14 = {instancePath:instancePath+"/systemHealth",schemaPath:"#/definitions/SystemHealth/required",keyword:"required",params:{missingProperty: "queueDepth"},message:"must have required property '"+"queueDepth"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3416,8 +3448,10 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data5.queueDepth === undefined){
-const err15 = {instancePath:instancePath+"/systemHealth",schemaPath:"#/definitions/SystemHealth/required",keyword:"required",params:{missingProperty: "queueDepth"},message:"must have required property '"+"queueDepth"+"'"};
+if(data5.agentsOnline !== undefined){
+let data6 = data5.agentsOnline;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err15 = {instancePath:instancePath+"/systemHealth/agentsOnline",schemaPath:"#/definitions/SystemHealth/properties/agentsOnline/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3426,9 +3460,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-for(const key1 in data5){
-if(!(((key1 === "agentsOnline") || (key1 === "agentsTotal")) || (key1 === "queueDepth"))){
-const err16 = {instancePath:instancePath+"/systemHealth",schemaPath:"#/definitions/SystemHealth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(typeof data6 == "number"){
+if(data6 < 0 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/systemHealth/agentsOnline",schemaPath:"#/definitions/SystemHealth/properties/agentsOnline/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3438,10 +3472,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data5.agentsOnline !== undefined){
-let data6 = data5.agentsOnline;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err17 = {instancePath:instancePath+"/systemHealth/agentsOnline",schemaPath:"#/definitions/SystemHealth/properties/agentsOnline/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data5.agentsTotal !== undefined){
+let data7 = data5.agentsTotal;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err17 = {instancePath:instancePath+"/systemHealth/agentsTotal",schemaPath:"#/definitions/SystemHealth/properties/agentsTotal/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3450,9 +3485,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(typeof data6 == "number"){
-if(data6 < 0 || isNaN(data6)){
-const err18 = {instancePath:instancePath+"/systemHealth/agentsOnline",schemaPath:"#/definitions/SystemHealth/properties/agentsOnline/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data7 == "number"){
+if(data7 < 0 || isNaN(data7)){
+const err18 = {instancePath:instancePath+"/systemHealth/agentsTotal",schemaPath:"#/definitions/SystemHealth/properties/agentsTotal/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3463,10 +3498,10 @@ errors++;
 }
 }
 }
-if(data5.agentsTotal !== undefined){
-let data7 = data5.agentsTotal;
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-const err19 = {instancePath:instancePath+"/systemHealth/agentsTotal",schemaPath:"#/definitions/SystemHealth/properties/agentsTotal/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data5.queueDepth !== undefined){
+let data8 = data5.queueDepth;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err19 = {instancePath:instancePath+"/systemHealth/queueDepth",schemaPath:"#/definitions/SystemHealth/properties/queueDepth/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3475,9 +3510,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(typeof data7 == "number"){
-if(data7 < 0 || isNaN(data7)){
-const err20 = {instancePath:instancePath+"/systemHealth/agentsTotal",schemaPath:"#/definitions/SystemHealth/properties/agentsTotal/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data8 == "number"){
+if(data8 < 0 || isNaN(data8)){
+const err20 = {instancePath:instancePath+"/systemHealth/queueDepth",schemaPath:"#/definitions/SystemHealth/properties/queueDepth/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3488,10 +3523,9 @@ errors++;
 }
 }
 }
-if(data5.queueDepth !== undefined){
-let data8 = data5.queueDepth;
-if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-const err21 = {instancePath:instancePath+"/systemHealth/queueDepth",schemaPath:"#/definitions/SystemHealth/properties/queueDepth/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err21 = {instancePath:instancePath+"/systemHealth",schemaPath:"#/definitions/SystemHealth/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3500,39 +3534,15 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(typeof data8 == "number"){
-if(data8 < 0 || isNaN(data8)){
-const err22 = {instancePath:instancePath+"/systemHealth/queueDepth",schemaPath:"#/definitions/SystemHealth/properties/queueDepth/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err22];
 }
 else {
 vErrors.push(err22);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/systemHealth",schemaPath:"#/definitions/SystemHealth/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-}
-else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
 }
 errors++;
 }
@@ -3574,9 +3584,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((key0 === "type") || (key0 === "metrics")) || (key0 === "timestamp"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3585,26 +3596,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("metric_update" !== data0){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "metric_update"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-if("metric_update" !== data0){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "metric_update"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -3619,7 +3617,18 @@ if(data.timestamp !== undefined){
 let data2 = data.timestamp;
 if(typeof data2 === "string"){
 if(!(formats0(data2))){
-const err6 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+const err5 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3629,8 +3638,9 @@ vErrors.push(err6);
 errors++;
 }
 }
+}
 else {
-const err7 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3639,27 +3649,15 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
 validate16.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadAlert = validate21;
-const schema29 = {"type":"object","description":"A new dashboard alert.","additionalProperties":false,"required":["type","alert"],"properties":{"type":{"type":"string","const":"alert","description":"Message tag."},"alert":{"$ref":"#/definitions/DashboardAlert"}}};
-const schema30 = {"type":"object","description":"An alert about one resource.","additionalProperties":false,"required":["id","severity","title","message","resourceType","resourceId","timestamp"],"properties":{"id":{"type":"string","minLength":1,"description":"Id of the alert."},"severity":{"$ref":"#/definitions/Severity"},"title":{"type":"string","minLength":1,"description":"Short title, e.g. \"Deployment Failed\"."},"message":{"type":"string","description":"Human-readable detail."},"resourceType":{"$ref":"#/definitions/ResourceType"},"resourceId":{"type":"string","minLength":1,"description":"Id of the resource the alert is about."},"timestamp":{"type":"string","format":"date-time","description":"When the alert was raised (RFC 3339)."}}};
-const schema31 = {"type":"string","description":"Severity of an alert.","enum":["info","warning","error","critical"]};
-const schema32 = {"type":"string","description":"Kind of resource an alert is about.","enum":["deployment","release","promotion","environment","agent","workflow_run"]};
+const schema29 = {"type":"object","description":"A new dashboard alert.","required":["type","alert"],"properties":{"type":{"type":"string","const":"alert","description":"Message tag."},"alert":{"$ref":"#/definitions/DashboardAlert"}}};
+const schema30 = {"type":"object","description":"An alert about one resource.","required":["id","severity","title","message","resourceType","resourceId","timestamp"],"properties":{"id":{"type":"string","minLength":1,"description":"Id of the alert."},"severity":{"$ref":"#/definitions/Severity"},"title":{"type":"string","minLength":1,"description":"Short title, e.g. \"Deployment Failed\"."},"message":{"type":"string","description":"Human-readable detail."},"resourceType":{"$ref":"#/definitions/ResourceType"},"resourceId":{"type":"string","minLength":1,"description":"Id of the resource the alert is about."},"timestamp":{"type":"string","format":"date-time","description":"When the alert was raised (RFC 3339)."}}};
+const schema31 = {"type":"string","minLength":1,"description":"Severity of an alert.","x-sw-known-values":["info","warning","error","critical"]};
+const schema32 = {"type":"string","minLength":1,"description":"Kind of resource an alert is about.","x-sw-known-values":["deployment","release","promotion","environment","agent","workflow_run"]};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3735,9 +3733,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((((key0 === "id") || (key0 === "severity")) || (key0 === "title")) || (key0 === "message")) || (key0 === "resourceType")) || (key0 === "resourceId")) || (key0 === "timestamp"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(func0(data0) < 1){
+const err7 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3747,11 +3747,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(func0(data0) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err8 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3761,8 +3758,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.severity !== undefined){
+let data1 = data.severity;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err9 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3772,9 +3772,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.severity !== undefined){
-let data1 = data.severity;
-if(typeof data1 !== "string"){
+else {
 const err10 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
@@ -3784,8 +3782,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!((((data1 === "info") || (data1 === "warning")) || (data1 === "error")) || (data1 === "critical"))){
-const err11 = {instancePath:instancePath+"/severity",schemaPath:"#/definitions/Severity/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.title !== undefined){
+let data2 = data.title;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err11 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3795,11 +3797,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.title !== undefined){
-let data2 = data.title;
-if(typeof data2 === "string"){
-if(func0(data2) < 1){
-const err12 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err12 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3809,8 +3808,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.message !== undefined){
+if(typeof data.message !== "string"){
+const err13 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3820,9 +3820,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.message !== undefined){
-if(typeof data.message !== "string"){
-const err14 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.resourceType !== undefined){
+let data4 = data.resourceType;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err14 = {instancePath:instancePath+"/resourceType",schemaPath:"#/definitions/ResourceType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3832,9 +3834,7 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.resourceType !== undefined){
-let data4 = data.resourceType;
-if(typeof data4 !== "string"){
+else {
 const err15 = {instancePath:instancePath+"/resourceType",schemaPath:"#/definitions/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
@@ -3844,8 +3844,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!((((((data4 === "deployment") || (data4 === "release")) || (data4 === "promotion")) || (data4 === "environment")) || (data4 === "agent")) || (data4 === "workflow_run"))){
-const err16 = {instancePath:instancePath+"/resourceType",schemaPath:"#/definitions/ResourceType/enum",keyword:"enum",params:{allowedValues: schema32.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.resourceId !== undefined){
+let data5 = data.resourceId;
+if(typeof data5 === "string"){
+if(func0(data5) < 1){
+const err16 = {instancePath:instancePath+"/resourceId",schemaPath:"#/properties/resourceId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3855,11 +3859,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.resourceId !== undefined){
-let data5 = data.resourceId;
-if(typeof data5 === "string"){
-if(func0(data5) < 1){
-const err17 = {instancePath:instancePath+"/resourceId",schemaPath:"#/properties/resourceId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err17 = {instancePath:instancePath+"/resourceId",schemaPath:"#/properties/resourceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3869,8 +3870,11 @@ vErrors.push(err17);
 errors++;
 }
 }
-else {
-const err18 = {instancePath:instancePath+"/resourceId",schemaPath:"#/properties/resourceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timestamp !== undefined){
+let data6 = data.timestamp;
+if(typeof data6 === "string"){
+if(!(formats0(data6))){
+const err18 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3880,11 +3884,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data6 = data.timestamp;
-if(typeof data6 === "string"){
-if(!(formats0(data6))){
-const err19 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err19 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3894,25 +3895,14 @@ vErrors.push(err19);
 errors++;
 }
 }
+}
 else {
-const err20 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err20];
 }
 else {
 vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
 }
 errors++;
 }
@@ -3944,9 +3934,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "alert"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3955,26 +3946,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("alert" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "alert"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-if("alert" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "alert"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -3987,12 +3965,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -4001,9 +3979,9 @@ return errors === 0;
 }
 
 const _payloadPromotionUpdate = validate24;
-const schema33 = {"type":"object","description":"A release promotion changed.","additionalProperties":false,"required":["type","promotion"],"properties":{"type":{"type":"string","const":"promotion_update","description":"Message tag."},"promotion":{"$ref":"#/definitions/Promotion"}}};
-const schema34 = {"type":"object","description":"The promotion of a release to an environment, in its new state.","additionalProperties":false,"required":["id","releaseName","targetEnvironment","status","requestedBy"],"properties":{"id":{"type":"string","minLength":1,"description":"Id of the promotion."},"releaseName":{"type":"string","minLength":1,"description":"Name of the promoted release, e.g. \"myapp-v2.3.1\"."},"targetEnvironment":{"type":"string","minLength":1,"description":"Display name of the environment promoted to, e.g. \"Production\"."},"status":{"$ref":"#/definitions/PromotionStatus"},"requestedBy":{"type":"string","minLength":1,"description":"Display name of the user who requested the promotion."}}};
-const schema35 = {"type":"string","description":"State of a promotion.","enum":["pending","awaiting_approval","approved","rejected","deploying","deployed","failed","cancelled"]};
+const schema33 = {"type":"object","description":"A release promotion changed.","required":["type","promotion"],"properties":{"type":{"type":"string","const":"promotion_update","description":"Message tag."},"promotion":{"$ref":"#/definitions/Promotion"}}};
+const schema34 = {"type":"object","description":"The promotion of a release to an environment, in its new state.","required":["id","releaseName","targetEnvironment","status","requestedBy"],"properties":{"id":{"type":"string","minLength":1,"description":"Id of the promotion."},"releaseName":{"type":"string","minLength":1,"description":"Name of the promoted release, e.g. \"myapp-v2.3.1\"."},"targetEnvironment":{"type":"string","minLength":1,"description":"Display name of the environment promoted to, e.g. \"Production\"."},"status":{"$ref":"#/definitions/PromotionStatus"},"requestedBy":{"type":"string","minLength":1,"description":"Display name of the user who requested the promotion."}}};
+const schema35 = {"type":"string","minLength":1,"description":"State of a promotion.","x-sw-known-values":["pending","awaiting_approval","approved","rejected","deploying","deployed","failed","cancelled"]};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4059,9 +4037,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "id") || (key0 === "releaseName")) || (key0 === "targetEnvironment")) || (key0 === "status")) || (key0 === "requestedBy"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(func0(data0) < 1){
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4071,11 +4051,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(func0(data0) < 1){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err6 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4085,8 +4062,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.releaseName !== undefined){
+let data1 = data.releaseName;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err7 = {instancePath:instancePath+"/releaseName",schemaPath:"#/properties/releaseName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4096,11 +4076,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.releaseName !== undefined){
-let data1 = data.releaseName;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err8 = {instancePath:instancePath+"/releaseName",schemaPath:"#/properties/releaseName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err8 = {instancePath:instancePath+"/releaseName",schemaPath:"#/properties/releaseName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4110,8 +4087,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/releaseName",schemaPath:"#/properties/releaseName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.targetEnvironment !== undefined){
+let data2 = data.targetEnvironment;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err9 = {instancePath:instancePath+"/targetEnvironment",schemaPath:"#/properties/targetEnvironment/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4121,11 +4101,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.targetEnvironment !== undefined){
-let data2 = data.targetEnvironment;
-if(typeof data2 === "string"){
-if(func0(data2) < 1){
-const err10 = {instancePath:instancePath+"/targetEnvironment",schemaPath:"#/properties/targetEnvironment/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err10 = {instancePath:instancePath+"/targetEnvironment",schemaPath:"#/properties/targetEnvironment/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4135,8 +4112,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/targetEnvironment",schemaPath:"#/properties/targetEnvironment/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.status !== undefined){
+let data3 = data.status;
+if(typeof data3 === "string"){
+if(func0(data3) < 1){
+const err11 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/PromotionStatus/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4146,9 +4126,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data3 = data.status;
-if(typeof data3 !== "string"){
+else {
 const err12 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/PromotionStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
@@ -4158,8 +4136,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(!((((((((data3 === "pending") || (data3 === "awaiting_approval")) || (data3 === "approved")) || (data3 === "rejected")) || (data3 === "deploying")) || (data3 === "deployed")) || (data3 === "failed")) || (data3 === "cancelled"))){
-const err13 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/PromotionStatus/enum",keyword:"enum",params:{allowedValues: schema35.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.requestedBy !== undefined){
+let data4 = data.requestedBy;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err13 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4169,11 +4151,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.requestedBy !== undefined){
-let data4 = data.requestedBy;
-if(typeof data4 === "string"){
-if(func0(data4) < 1){
-const err14 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err14 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4183,25 +4162,14 @@ vErrors.push(err14);
 errors++;
 }
 }
+}
 else {
-const err15 = {instancePath:instancePath+"/requestedBy",schemaPath:"#/properties/requestedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
 }
 errors++;
 }
@@ -4233,9 +4201,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "promotion"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4244,26 +4213,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("promotion_update" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "promotion_update"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-if("promotion_update" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "promotion_update"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -4276,12 +4232,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -4290,7 +4246,7 @@ return errors === 0;
 }
 
 const _payloadHeartbeat = validate27;
-const schema36 = {"type":"object","description":"Periodic liveness message from the server.","additionalProperties":false,"required":["type","timestamp"],"properties":{"type":{"type":"string","const":"heartbeat","description":"Message tag."},"timestamp":{"type":"string","format":"date-time","description":"When the server sent the heartbeat (RFC 3339)."}}};
+const schema36 = {"type":"object","description":"Periodic liveness message from the server.","required":["type","timestamp"],"properties":{"type":{"type":"string","const":"heartbeat","description":"Message tag."},"timestamp":{"type":"string","format":"date-time","description":"When the server sent the heartbeat (RFC 3339)."}}};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4316,9 +4272,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "type") || (key0 === "timestamp"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4327,11 +4284,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("heartbeat" !== data0){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "heartbeat"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4340,8 +4294,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-if("heartbeat" !== data0){
-const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "heartbeat"},message:"must be equal to constant"};
+}
+if(data.timestamp !== undefined){
+let data1 = data.timestamp;
+if(typeof data1 === "string"){
+if(!(formats0(data1))){
+const err4 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4351,11 +4309,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data1 = data.timestamp;
-if(typeof data1 === "string"){
-if(!(formats0(data1))){
-const err5 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err5 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4365,25 +4320,14 @@ vErrors.push(err5);
 errors++;
 }
 }
+}
 else {
-const err6 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
 }
 errors++;
 }
@@ -4561,8 +4505,8 @@ return errors === 0;
 }
 
 const _payloadStreamError = validate30;
-const schema39 = {"type":"object","description":"An error reported by the server.","additionalProperties":false,"required":["type","code","message","timestamp"],"properties":{"type":{"type":"string","const":"error","description":"Message tag."},"code":{"$ref":"#/definitions/ErrorCode"},"message":{"type":"string","description":"Human-readable detail, e.g. \"Token expired\"."},"timestamp":{"type":"string","format":"date-time","description":"When the error occurred (RFC 3339)."}}};
-const schema40 = {"type":"string","description":"Error code: unauthorized (invalid or expired token), forbidden (no access to resource), not_found (resource not found), rate_limited (too many connections), internal_error (server error), invalid_message (a client frame was rejected).","enum":["unauthorized","forbidden","not_found","rate_limited","internal_error","invalid_message"]};
+const schema39 = {"type":"object","description":"An error reported by the server.","required":["type","code","message","timestamp"],"properties":{"type":{"type":"string","const":"error","description":"Message tag."},"code":{"$ref":"#/definitions/ErrorCode"},"message":{"type":"string","description":"Human-readable detail, e.g. \"Token expired\"."},"timestamp":{"type":"string","format":"date-time","description":"When the error occurred (RFC 3339)."}}};
+const schema40 = {"type":"string","minLength":1,"description":"Error code: unauthorized (invalid or expired token), forbidden (no access to resource), not_found (resource not found), rate_limited (too many connections), internal_error (server error), invalid_message (a client frame was rejected).","x-sw-known-values":["unauthorized","forbidden","not_found","rate_limited","internal_error","invalid_message"]};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4608,9 +4552,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "type") || (key0 === "code")) || (key0 === "message")) || (key0 === "timestamp"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4619,11 +4564,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("error" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "error"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4632,8 +4574,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if("error" !== data0){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "error"},message:"must be equal to constant"};
+}
+if(data.code !== undefined){
+let data1 = data.code;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err6 = {instancePath:instancePath+"/code",schemaPath:"#/definitions/ErrorCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4643,9 +4589,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.code !== undefined){
-let data1 = data.code;
-if(typeof data1 !== "string"){
+else {
 const err7 = {instancePath:instancePath+"/code",schemaPath:"#/definitions/ErrorCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
@@ -4655,8 +4599,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!((((((data1 === "unauthorized") || (data1 === "forbidden")) || (data1 === "not_found")) || (data1 === "rate_limited")) || (data1 === "internal_error")) || (data1 === "invalid_message"))){
-const err8 = {instancePath:instancePath+"/code",schemaPath:"#/definitions/ErrorCode/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.message !== undefined){
+if(typeof data.message !== "string"){
+const err8 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4666,9 +4612,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.message !== undefined){
-if(typeof data.message !== "string"){
-const err9 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timestamp !== undefined){
+let data3 = data.timestamp;
+if(typeof data3 === "string"){
+if(!(formats0(data3))){
+const err9 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4678,11 +4626,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data3 = data.timestamp;
-if(typeof data3 === "string"){
-if(!(formats0(data3))){
-const err10 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err10 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4692,8 +4637,9 @@ vErrors.push(err10);
 errors++;
 }
 }
+}
 else {
-const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4702,175 +4648,206 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
 validate30.errors = vErrors;
 return errors === 0;
 }
+
+// ---- what a valid value may carry that the contract does not know (warnings) ----
+const SHAPES = shapes([
+  { p: [["type", 1], ["nodeId", 1], ["stepType", 1], ["timestamp", 1]] },
+  {},
+  { p: [["type", 1], ["nodeId", 1], ["progress", 1], ["message", 1]] },
+  { p: [["type", 1], ["nodeId", 1], ["line", 1], ["level", 4], ["timestamp", 1]] },
+  { k: ["debug", "info", "warn", "error"] },
+  { p: [["type", 1], ["nodeId", 1], ["status", 6], ["outputs", 1], ["duration", 1], ["timestamp", 1]] },
+  { k: ["succeeded", "failed", "cancelled", "skipped"] },
+  { p: [["type", 1], ["status", 8], ["duration", 1], ["outputs", 1], ["timestamp", 1]] },
+  { k: ["succeeded", "failed", "cancelled"] },
+  { p: [["type", 1], ["taskId", 1], ["targetId", 1], ["targetName", 1], ["taskType", 1], ["timestamp", 1]] },
+  { p: [["type", 1], ["taskId", 1], ["progress", 1], ["message", 1]] },
+  { p: [["type", 1], ["taskId", 1], ["line", 1], ["level", 4]] },
+  { p: [["type", 1], ["taskId", 1], ["targetId", 1], ["status", 6], ["duration", 1], ["result", 1], ["timestamp", 1]] },
+  { p: [["type", 1], ["status", 8], ["targetsDeployed", 1], ["targetsFailed", 1], ["duration", 1], ["timestamp", 1]] },
+  { p: [["type", 1], ["task", 15]] },
+  { p: [["taskId", 1], ["taskType", 1], ["payload", 1], ["credentials", 1], ["timeout", 1]] },
+  { p: [["type", 1], ["taskId", 1], ["reason", 1]] },
+  { p: [["type", 1], ["taskId", 1], ["progress", 1], ["message", 1]], x: 1 },
+  { p: [["type", 1], ["taskId", 1], ["level", 19], ["message", 1]], x: 1 },
+  {},
+  { p: [["type", 1], ["taskId", 1], ["success", 1], ["result", 1], ["error", 1]], x: 1 },
+  { p: [["type", 1], ["metrics", 22], ["timestamp", 1]] },
+  { p: [["pipelineStatus", 25], ["pendingApprovals", 1], ["activeDeployments", 1], ["recentReleases", 1], ["systemHealth", 26]] },
+  { p: [["environmentId", 1], ["name", 1], ["health", 24]] },
+  { k: ["healthy", "degraded", "unhealthy", "unknown"] },
+  { i: 23 },
+  { p: [["agentsOnline", 1], ["agentsTotal", 1], ["queueDepth", 1]] },
+  { p: [["type", 1], ["alert", 28]] },
+  { p: [["id", 1], ["severity", 29], ["title", 1], ["message", 1], ["resourceType", 30], ["resourceId", 1], ["timestamp", 1]] },
+  { k: ["info", "warning", "error", "critical"] },
+  { k: ["deployment", "release", "promotion", "environment", "agent", "workflow_run"] },
+  { p: [["type", 1], ["promotion", 32]] },
+  { p: [["id", 1], ["releaseName", 1], ["targetEnvironment", 1], ["status", 33], ["requestedBy", 1]] },
+  { k: ["pending", "awaiting_approval", "approved", "rejected", "deploying", "deployed", "failed", "cancelled"] },
+  { p: [["type", 1], ["timestamp", 1]] },
+  { p: [["type", 1]], x: 1 },
+  { p: [["type", 1], ["token", 1]], x: 1 },
+  { p: [["type", 1], ["code", 38], ["message", 1], ["timestamp", 1]] },
+  { k: ["unauthorized", "forbidden", "not_found", "rate_limited", "internal_error", "invalid_message"] },
+]);
 
 // ---- per message ----
 /**
  * Validates a `StepStarted` payload.
  */
 export function validateStepStarted(data) {
-  return check(_payloadStepStarted, data);
+  return check(_payloadStepStarted, data, SHAPES[0]);
 }
 
 /**
  * Validates a `StepProgress` payload.
  */
 export function validateStepProgress(data) {
-  return check(_payloadStepProgress, data);
+  return check(_payloadStepProgress, data, SHAPES[2]);
 }
 
 /**
  * Validates a `StepLog` payload.
  */
 export function validateStepLog(data) {
-  return check(_payloadStepLog, data);
+  return check(_payloadStepLog, data, SHAPES[3]);
 }
 
 /**
  * Validates a `StepCompleted` payload.
  */
 export function validateStepCompleted(data) {
-  return check(_payloadStepCompleted, data);
+  return check(_payloadStepCompleted, data, SHAPES[5]);
 }
 
 /**
  * Validates a `WorkflowCompleted` payload.
  */
 export function validateWorkflowCompleted(data) {
-  return check(_payloadWorkflowCompleted, data);
+  return check(_payloadWorkflowCompleted, data, SHAPES[7]);
 }
 
 /**
  * Validates a `DeploymentTaskStarted` payload.
  */
 export function validateDeploymentTaskStarted(data) {
-  return check(_payloadDeploymentTaskStarted, data);
+  return check(_payloadDeploymentTaskStarted, data, SHAPES[9]);
 }
 
 /**
  * Validates a `DeploymentTaskProgress` payload.
  */
 export function validateDeploymentTaskProgress(data) {
-  return check(_payloadDeploymentTaskProgress, data);
+  return check(_payloadDeploymentTaskProgress, data, SHAPES[10]);
 }
 
 /**
  * Validates a `DeploymentTaskLog` payload.
  */
 export function validateDeploymentTaskLog(data) {
-  return check(_payloadDeploymentTaskLog, data);
+  return check(_payloadDeploymentTaskLog, data, SHAPES[11]);
 }
 
 /**
  * Validates a `DeploymentTaskCompleted` payload.
  */
 export function validateDeploymentTaskCompleted(data) {
-  return check(_payloadDeploymentTaskCompleted, data);
+  return check(_payloadDeploymentTaskCompleted, data, SHAPES[12]);
 }
 
 /**
  * Validates a `DeploymentJobCompleted` payload.
  */
 export function validateDeploymentJobCompleted(data) {
-  return check(_payloadDeploymentJobCompleted, data);
+  return check(_payloadDeploymentJobCompleted, data, SHAPES[13]);
 }
 
 /**
  * Validates a `AgentTaskAssigned` payload.
  */
 export function validateAgentTaskAssigned(data) {
-  return check(_payloadAgentTaskAssigned, data);
+  return check(_payloadAgentTaskAssigned, data, SHAPES[14]);
 }
 
 /**
  * Validates a `AgentTaskCancelled` payload.
  */
 export function validateAgentTaskCancelled(data) {
-  return check(_payloadAgentTaskCancelled, data);
+  return check(_payloadAgentTaskCancelled, data, SHAPES[16]);
 }
 
 /**
  * Validates a `AgentTaskProgress` payload.
  */
 export function validateAgentTaskProgress(data) {
-  return check(_payloadAgentTaskProgress, data);
+  return check(_payloadAgentTaskProgress, data, SHAPES[17]);
 }
 
 /**
  * Validates a `AgentTaskLog` payload.
  */
 export function validateAgentTaskLog(data) {
-  return check(_payloadAgentTaskLog, data);
+  return check(_payloadAgentTaskLog, data, SHAPES[18]);
 }
 
 /**
  * Validates a `AgentTaskCompleted` payload.
  */
 export function validateAgentTaskCompleted(data) {
-  return check(_payloadAgentTaskCompleted, data);
+  return check(_payloadAgentTaskCompleted, data, SHAPES[20]);
 }
 
 /**
  * Validates a `MetricUpdate` payload.
  */
 export function validateMetricUpdate(data) {
-  return check(_payloadMetricUpdate, data);
+  return check(_payloadMetricUpdate, data, SHAPES[21]);
 }
 
 /**
  * Validates a `Alert` payload.
  */
 export function validateAlert(data) {
-  return check(_payloadAlert, data);
+  return check(_payloadAlert, data, SHAPES[27]);
 }
 
 /**
  * Validates a `PromotionUpdate` payload.
  */
 export function validatePromotionUpdate(data) {
-  return check(_payloadPromotionUpdate, data);
+  return check(_payloadPromotionUpdate, data, SHAPES[31]);
 }
 
 /**
  * Validates a `Heartbeat` payload.
  */
 export function validateHeartbeat(data) {
-  return check(_payloadHeartbeat, data);
+  return check(_payloadHeartbeat, data, SHAPES[34]);
 }
 
 /**
  * Validates a `Pong` payload.
  */
 export function validatePong(data) {
-  return check(_payloadPong, data);
+  return check(_payloadPong, data, SHAPES[35]);
 }
 
 /**
  * Validates a `Auth` payload.
  */
 export function validateAuth(data) {
-  return check(_payloadAuth, data);
+  return check(_payloadAuth, data, SHAPES[36]);
 }
 
 /**
  * Validates a `StreamError` payload.
  */
 export function validateStreamError(data) {
-  return check(_payloadStreamError, data);
+  return check(_payloadStreamError, data, SHAPES[37]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -120,7 +120,7 @@ export const api = {
         403,
       ],
     },
-    "description": "From the seed's connectWithRetry - wait min(1000 * 2^n, 30000) ms before retry n (n = 1..5, so 2 s, 4 s, 8 s, 16 s, 30 s), at most 5 consecutive retries, counter reset after a successful open; full jitter; never retry on your own after a 401/403 upgrade refusal or a 4401/4403/1008 close.",
+    "description": "From the seed's connectWithRetry - wait min(1000 * 2^n, 30000) ms before retry n (n = 1..5, so 2 s, 4 s, 8 s, 16 s, 30 s), at most 5 consecutive retries, counter reset after a successful open; full jitter (each wait a uniform draw between 0 and that delay); never retry on your own after a 401/403 upgrade refusal or a 4401/4403/1008 close.",
   },
   "channels": {
     "events": {

@@ -55,6 +55,7 @@ export interface WorkerStatus {
    * When the server emitted the event.
    */
   timestamp: Timestamp;
+  [key: string]: unknown;
 }
 
 /**
@@ -104,6 +105,7 @@ export interface WorkflowProgress {
    * When the server emitted the event.
    */
   timestamp: Timestamp;
+  [key: string]: unknown;
 }
 
 /**
@@ -154,6 +156,7 @@ export interface DrewUpdate {
    * When the server emitted the event.
    */
   timestamp: Timestamp;
+  [key: string]: unknown;
 }
 
 /**
@@ -184,7 +187,7 @@ export interface TaskUpdate {
   /**
    * The task's new status.
    */
-  status: TaskStatus;
+  status: TaskUpdateStatus;
   /**
    * The note sent with the update.
    */
@@ -193,6 +196,7 @@ export interface TaskUpdate {
    * When the server accepted the update (receipt of POST /api/tasks/status).
    */
   timestamp: Timestamp;
+  [key: string]: unknown;
 }
 
 /**
@@ -246,11 +250,15 @@ export interface ApprovalRequired {
    */
   description: string;
   /**
-   * How long the gate waits for a decision, as "<positive integer> <unit>" (second, minute, hour, day or week, singular or plural).
+   * How long the gate waits for a decision, free text for humans (the seed gives no grammar); timeoutSeconds and expiresAt say it for machines.
    *
    * @example "7 days"
    *
-   * @example "1 hour"
+   * @example "48h"
+   *
+   * @example "P7D"
+   *
+   * @example "1 month"
    */
   timeout: string;
   /**
@@ -271,6 +279,7 @@ export interface ApprovalRequired {
    * When the workflow reached the gate.
    */
   timestamp: Timestamp;
+  [key: string]: unknown;
 }
 
 /**
@@ -295,8 +304,10 @@ export interface ProtocolError {
   type: "error";
   /**
    * invalid_message: the frame is not a JSON object (binary, not JSON, or not an object); unsupported_message: it is a JSON object, but this API accepts no client messages.
+   *
+   * Known values: `"invalid_message"`, `"unsupported_message"`; others may come (an open set).
    */
-  code: "invalid_message" | "unsupported_message";
+  code: "invalid_message" | "unsupported_message" | (string & {});
   /**
    * Human-readable explanation.
    */
@@ -305,6 +316,7 @@ export interface ProtocolError {
    * When the server answered the frame.
    */
   timestamp: Timestamp;
+  [key: string]: unknown;
 }
 
 /**
@@ -361,18 +373,29 @@ export type TaskId = string;
 
 /**
  * A worker's status. idle: no task; started: just started; running: working on currentTask; waiting: paused until something outside it happens (e.g. an approval); stopped: stopped; error: failed and needs attention.
+ *
+ * Known values: `"idle"`, `"started"`, `"running"`, `"waiting"`, `"stopped"`, `"error"`; others may come (an open set).
  */
-export type WorkerState = "idle" | "started" | "running" | "waiting" | "stopped" | "error";
+export type WorkerState = "idle" | "started" | "running" | "waiting" | "stopped" | "error" | (string & {});
 
 /**
  * Status of a step. pending: not started; running: in progress; completed: done; failed: ended with an error; skipped: not executed.
+ *
+ * Known values: `"pending"`, `"running"`, `"completed"`, `"failed"`, `"skipped"`; others may come (an open set).
  */
-export type StepStatus = "pending" | "running" | "completed" | "failed" | "skipped";
+export type StepStatus = "pending" | "running" | "completed" | "failed" | "skipped" | (string & {});
 
 /**
  * Status of a task. pending: not started; running: in progress; completed: done; failed: ended with an error; cancelled: stopped before completion.
  */
 export type TaskStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
+
+/**
+ * Status of a task as the server broadcasts it: the values POST /api/tasks/status accepts today (pending: not started; running: in progress; completed: done; failed: ended with an error; cancelled: stopped before completion); an open set.
+ *
+ * Known values: `"pending"`, `"running"`, `"completed"`, `"failed"`, `"cancelled"`; others may come (an open set).
+ */
+export type TaskUpdateStatus = "pending" | "running" | "completed" | "failed" | "cancelled" | (string & {});
 
 /**
  * 1-based number of the step; at most the workflow's totalSteps where one is known (not expressible in the schema).

@@ -166,8 +166,62 @@ function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
 
-function check(validate, data) {
-  return validate(data) ? { ok: true, value: data } : { ok: false, errors: toErrors(validate.errors) };
+/**
+ * Validates, then (for a valid value) lists what the contract does not know: properties of an
+ * object that declares no `additionalProperties`, and strings outside `x-sw-known-values`. Those
+ * are `warnings`, never errors: a server may add fields and values (spec/README.md, "Reading").
+ */
+function check(validate, data, shape) {
+  if (!validate(data)) return { ok: false, errors: toErrors(validate.errors) };
+  if (shape === undefined) return { ok: true, value: data };
+  const warnings = [];
+  drift(shape, data, '', warnings);
+  return warnings.length === 0 ? { ok: true, value: data } : { ok: true, value: data, warnings };
+}
+
+// A frame with thousands of unknown parts needs only the first few named.
+const MAX_WARNINGS = 20;
+
+/**
+ * Walks a value along its shape (built by `shapes()` below): `p` known properties (a Map, so a
+ * property named `__proto__` is an ordinary key), `x` extra properties expected (an open map),
+ * `k` the known values of an open string set, `i` the shape of array items.
+ */
+function drift(shape, value, pointer, out) {
+  if (out.length >= MAX_WARNINGS) return;
+  if (typeof value === 'string') {
+    if (shape.k !== undefined && !shape.k.includes(value)) {
+      out.push({ pointer, keyword: 'x-sw-known-values', message: `unknown value ${JSON.stringify(value.length > 64 ? value.slice(0, 64) + '…' : value)} (known: ${shape.k.join(', ')})` });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (shape.i !== undefined) for (let n = 0; n < value.length; n++) drift(shape.i, value[n], pointer + '/' + n, out);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || shape.p === undefined) return;
+  for (const key of Object.keys(value)) {
+    const inner = shape.p.get(key);
+    if (inner !== undefined) drift(inner, value[key], pointer + '/' + escapeSegment(key), out);
+    else if (!shape.x) out.push({ pointer: pointer + '/' + escapeSegment(key), keyword: 'additionalProperties', message: 'unknown property' });
+    if (out.length >= MAX_WARNINGS) return;
+  }
+}
+
+/**
+ * Links the emitted shape table: `p` is a list of [name, index] pairs, `i` an index, so that
+ * shapes may refer to each other (and to themselves) without a cycle in the literal.
+ */
+function shapes(table) {
+  const linked = table.map(() => ({}));
+  table.forEach((s, n) => {
+    const l = linked[n];
+    if (s.p !== undefined) l.p = new Map(s.p.map(([name, index]) => [name, linked[index]]));
+    if (s.x) l.x = true;
+    if (s.k !== undefined) l.k = s.k;
+    if (s.i !== undefined) l.i = linked[s.i];
+  });
+  return linked;
 }
 
 function isObject(data) {
@@ -175,14 +229,15 @@ function isObject(data) {
 }
 
 function asEvent(event, result) {
-  return result.ok ? { ok: true, value: { event, data: result.value } } : result;
+  if (!result.ok) return result;
+  return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
 // ---- ajv standalone code (one function per payload schema) ----
 const _payloadWorkerStatus = validate1;
-const schema1 = {"type":"object","description":"A worker's new status.","additionalProperties":false,"required":["type","workerId","status","timestamp"],"properties":{"type":{"type":"string","const":"worker-status","description":"Message tag."},"workerId":{"$ref":"#/definitions/WorkerId","description":"The worker whose status changed."},"status":{"$ref":"#/definitions/WorkerState","description":"The worker's new status."},"currentTask":{"type":["string","null"],"description":"What the worker is doing now, in words; null or absent when it has no task (idle, stopped, error).","examples":["Preparing call brief for Acme Corp"]},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the server emitted the event."}}};
+const schema1 = {"type":"object","description":"A worker's new status.","required":["type","workerId","status","timestamp"],"properties":{"type":{"type":"string","const":"worker-status","description":"Message tag."},"workerId":{"$ref":"#/definitions/WorkerId","description":"The worker whose status changed."},"status":{"$ref":"#/definitions/WorkerState","description":"The worker's new status."},"currentTask":{"type":["string","null"],"description":"What the worker is doing now, in words; null or absent when it has no task (idle, stopped, error).","examples":["Preparing call brief for Acme Corp"]},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the server emitted the event."}}};
 const schema2 = {"type":"string","minLength":1,"description":"Identifier of a worker (an AI worker persona and its region).","examples":["sarah-ae-west"]};
-const schema3 = {"type":"string","enum":["idle","started","running","waiting","stopped","error"],"description":"A worker's status. idle: no task; started: just started; running: working on currentTask; waiting: paused until something outside it happens (e.g. an approval); stopped: stopped; error: failed and needs attention."};
+const schema3 = {"type":"string","minLength":1,"x-sw-known-values":["idle","started","running","waiting","stopped","error"],"description":"A worker's status. idle: no task; started: just started; running: working on currentTask; waiting: paused until something outside it happens (e.g. an approval); stopped: stopped; error: failed and needs attention."};
 const schema4 = {"type":"string","format":"date-time","description":"When the server emitted the event (RFC 3339).","examples":["2026-03-04T10:00:00Z"]};
 const func0 = ucs2length;
 const formats0 = formats["date-time"];
@@ -231,9 +286,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "type") || (key0 === "workerId")) || (key0 === "status")) || (key0 === "currentTask")) || (key0 === "timestamp"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -242,11 +298,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("worker-status" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "worker-status"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -255,8 +308,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if("worker-status" !== data0){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "worker-status"},message:"must be equal to constant"};
+}
+if(data.workerId !== undefined){
+let data1 = data.workerId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err6 = {instancePath:instancePath+"/workerId",schemaPath:"#/definitions/WorkerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -266,11 +323,8 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.workerId !== undefined){
-let data1 = data.workerId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err7 = {instancePath:instancePath+"/workerId",schemaPath:"#/definitions/WorkerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err7 = {instancePath:instancePath+"/workerId",schemaPath:"#/definitions/WorkerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -280,8 +334,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/workerId",schemaPath:"#/definitions/WorkerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.status !== undefined){
+let data2 = data.status;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err8 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/WorkerState/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -291,9 +348,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data2 = data.status;
-if(typeof data2 !== "string"){
+else {
 const err9 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/WorkerState/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
@@ -303,8 +358,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!((((((data2 === "idle") || (data2 === "started")) || (data2 === "running")) || (data2 === "waiting")) || (data2 === "stopped")) || (data2 === "error"))){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/WorkerState/enum",keyword:"enum",params:{allowedValues: schema3.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.currentTask !== undefined){
+let data3 = data.currentTask;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err10 = {instancePath:instancePath+"/currentTask",schemaPath:"#/properties/currentTask/type",keyword:"type",params:{type: schema1.properties.currentTask.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -314,10 +372,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.currentTask !== undefined){
-let data3 = data.currentTask;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err11 = {instancePath:instancePath+"/currentTask",schemaPath:"#/properties/currentTask/type",keyword:"type",params:{type: schema1.properties.currentTask.type},message:"must be string,null"};
+if(data.timestamp !== undefined){
+let data4 = data.timestamp;
+if(typeof data4 === "string"){
+if(!(formats0(data4))){
+const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -327,11 +386,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data4 = data.timestamp;
-if(typeof data4 === "string"){
-if(!(formats0(data4))){
-const err12 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err12 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -341,8 +397,9 @@ vErrors.push(err12);
 errors++;
 }
 }
+}
 else {
-const err13 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -351,28 +408,16 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
 validate1.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadWorkflowProgress = validate2;
-const schema5 = {"type":"object","description":"Progress of a workflow after one of its steps completed or changed.","additionalProperties":false,"required":["type","workflowId","step","totalSteps","action","status","timestamp"],"properties":{"type":{"type":"string","const":"workflow-progress","description":"Message tag."},"workflowId":{"$ref":"#/definitions/WorkflowId","description":"The workflow run."},"step":{"$ref":"#/definitions/StepNumber","description":"The step that completed or changed (1-based, at most totalSteps)."},"totalSteps":{"type":"integer","minimum":1,"description":"Number of steps of the workflow; step <= totalSteps (not expressible in the schema)."},"action":{"$ref":"#/definitions/StepAction","description":"What the step did, in words."},"status":{"$ref":"#/definitions/StepStatus","description":"Status of that step."},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the server emitted the event."}}};
+const schema5 = {"type":"object","description":"Progress of a workflow after one of its steps completed or changed.","required":["type","workflowId","step","totalSteps","action","status","timestamp"],"properties":{"type":{"type":"string","const":"workflow-progress","description":"Message tag."},"workflowId":{"$ref":"#/definitions/WorkflowId","description":"The workflow run."},"step":{"$ref":"#/definitions/StepNumber","description":"The step that completed or changed (1-based, at most totalSteps)."},"totalSteps":{"type":"integer","minimum":1,"description":"Number of steps of the workflow; step <= totalSteps (not expressible in the schema)."},"action":{"$ref":"#/definitions/StepAction","description":"What the step did, in words."},"status":{"$ref":"#/definitions/StepStatus","description":"Status of that step."},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the server emitted the event."}}};
 const schema6 = {"type":"string","minLength":1,"description":"Identifier of a workflow run.","examples":["client-onboarding-acme-001","drew-coord-2026-03-04-001"]};
 const schema7 = {"type":"integer","minimum":1,"description":"1-based number of the step; at most the workflow's totalSteps where one is known (not expressible in the schema)."};
 const schema8 = {"type":"string","minLength":1,"description":"What the step did or is doing, in words.","examples":["Proposal generated","Queried 12 Gong transcripts from last 30 days"]};
-const schema9 = {"type":"string","enum":["pending","running","completed","failed","skipped"],"description":"Status of a step. pending: not started; running: in progress; completed: done; failed: ended with an error; skipped: not executed."};
+const schema9 = {"type":"string","minLength":1,"x-sw-known-values":["pending","running","completed","failed","skipped"],"description":"Status of a step. pending: not started; running: in progress; completed: done; failed: ended with an error; skipped: not executed."};
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -448,9 +493,10 @@ vErrors.push(err6);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((((key0 === "type") || (key0 === "workflowId")) || (key0 === "step")) || (key0 === "totalSteps")) || (key0 === "action")) || (key0 === "status")) || (key0 === "timestamp"))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -459,11 +505,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("workflow-progress" !== data0){
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "workflow-progress"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -472,8 +515,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-if("workflow-progress" !== data0){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "workflow-progress"},message:"must be equal to constant"};
+}
+if(data.workflowId !== undefined){
+let data1 = data.workflowId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err9 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -483,11 +530,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.workflowId !== undefined){
-let data1 = data.workflowId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err10 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err10 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -497,8 +541,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.step !== undefined){
+let data2 = data.step;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err11 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -507,11 +553,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.step !== undefined){
-let data2 = data.step;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err12 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data2 == "number"){
+if(data2 < 1 || isNaN(data2)){
+const err12 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -520,9 +564,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(typeof data2 == "number"){
-if(data2 < 1 || isNaN(data2)){
-const err13 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data.totalSteps !== undefined){
+let data3 = data.totalSteps;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err13 = {instancePath:instancePath+"/totalSteps",schemaPath:"#/properties/totalSteps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -531,28 +578,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-if(data.totalSteps !== undefined){
-let data3 = data.totalSteps;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err14 = {instancePath:instancePath+"/totalSteps",schemaPath:"#/properties/totalSteps/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data3 == "number"){
+if(data3 < 1 || isNaN(data3)){
+const err14 = {instancePath:instancePath+"/totalSteps",schemaPath:"#/properties/totalSteps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
-}
-errors++;
-}
-if(typeof data3 == "number"){
-if(data3 < 1 || isNaN(data3)){
-const err15 = {instancePath:instancePath+"/totalSteps",schemaPath:"#/properties/totalSteps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
 }
 errors++;
 }
@@ -562,7 +595,18 @@ if(data.action !== undefined){
 let data4 = data.action;
 if(typeof data4 === "string"){
 if(func0(data4) < 1){
-const err16 = {instancePath:instancePath+"/action",schemaPath:"#/definitions/StepAction/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err15 = {instancePath:instancePath+"/action",schemaPath:"#/definitions/StepAction/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/action",schemaPath:"#/definitions/StepAction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -572,8 +616,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/action",schemaPath:"#/definitions/StepAction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.status !== undefined){
+let data5 = data.status;
+if(typeof data5 === "string"){
+if(func0(data5) < 1){
+const err17 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/StepStatus/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -583,9 +630,7 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data5 = data.status;
-if(typeof data5 !== "string"){
+else {
 const err18 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/StepStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
@@ -595,8 +640,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!(((((data5 === "pending") || (data5 === "running")) || (data5 === "completed")) || (data5 === "failed")) || (data5 === "skipped"))){
-const err19 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/StepStatus/enum",keyword:"enum",params:{allowedValues: schema9.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.timestamp !== undefined){
+let data6 = data.timestamp;
+if(typeof data6 === "string"){
+if(!(formats0(data6))){
+const err19 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -606,11 +655,8 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data6 = data.timestamp;
-if(typeof data6 === "string"){
-if(!(formats0(data6))){
-const err20 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err20 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -620,8 +666,9 @@ vErrors.push(err20);
 errors++;
 }
 }
+}
 else {
-const err21 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -630,24 +677,12 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-}
-else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
 validate2.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadDrewUpdate = validate3;
-const schema11 = {"type":"object","description":"One step of a Drew Coordinator run, sent as the step progresses.","additionalProperties":false,"required":["type","step","agent","action","status","timestamp"],"properties":{"type":{"type":"string","const":"drew-update","description":"Message tag."},"workflowId":{"$ref":"#/definitions/WorkflowId","description":"The Drew Coordinator run the step belongs to; optional (the seed's example has none)."},"step":{"$ref":"#/definitions/StepNumber","description":"The coordinator's step (1-based)."},"agent":{"type":"string","minLength":1,"description":"Name of the agent the coordinator delegated the step to.","examples":["Lisa"]},"action":{"$ref":"#/definitions/StepAction","description":"What the agent did in this step, in words."},"status":{"$ref":"#/definitions/StepStatus","description":"Status of the step."},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the server emitted the event."}}};
+const schema11 = {"type":"object","description":"One step of a Drew Coordinator run, sent as the step progresses.","required":["type","step","agent","action","status","timestamp"],"properties":{"type":{"type":"string","const":"drew-update","description":"Message tag."},"workflowId":{"$ref":"#/definitions/WorkflowId","description":"The Drew Coordinator run the step belongs to; optional (the seed's example has none)."},"step":{"$ref":"#/definitions/StepNumber","description":"The coordinator's step (1-based)."},"agent":{"type":"string","minLength":1,"description":"Name of the agent the coordinator delegated the step to.","examples":["Lisa"]},"action":{"$ref":"#/definitions/StepAction","description":"What the agent did in this step, in words."},"status":{"$ref":"#/definitions/StepStatus","description":"Status of the step."},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the server emitted the event."}}};
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -713,9 +748,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((((key0 === "type") || (key0 === "workflowId")) || (key0 === "step")) || (key0 === "agent")) || (key0 === "action")) || (key0 === "status")) || (key0 === "timestamp"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -724,11 +760,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("drew-update" !== data0){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "drew-update"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -737,8 +770,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-if("drew-update" !== data0){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "drew-update"},message:"must be equal to constant"};
+}
+if(data.workflowId !== undefined){
+let data1 = data.workflowId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err8 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -748,11 +785,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.workflowId !== undefined){
-let data1 = data.workflowId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err9 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err9 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -762,8 +796,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.step !== undefined){
+let data2 = data.step;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err10 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -772,27 +808,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.step !== undefined){
-let data2 = data.step;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err11 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data2 == "number"){
+if(data2 < 1 || isNaN(data2)){
+const err11 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
-}
-errors++;
-}
-if(typeof data2 == "number"){
-if(data2 < 1 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
 }
 errors++;
 }
@@ -802,7 +825,18 @@ if(data.agent !== undefined){
 let data3 = data.agent;
 if(typeof data3 === "string"){
 if(func0(data3) < 1){
-const err13 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err12 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -812,8 +846,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/agent",schemaPath:"#/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.action !== undefined){
+let data4 = data.action;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err14 = {instancePath:instancePath+"/action",schemaPath:"#/definitions/StepAction/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -823,11 +860,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.action !== undefined){
-let data4 = data.action;
-if(typeof data4 === "string"){
-if(func0(data4) < 1){
-const err15 = {instancePath:instancePath+"/action",schemaPath:"#/definitions/StepAction/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err15 = {instancePath:instancePath+"/action",schemaPath:"#/definitions/StepAction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -837,8 +871,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/action",schemaPath:"#/definitions/StepAction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.status !== undefined){
+let data5 = data.status;
+if(typeof data5 === "string"){
+if(func0(data5) < 1){
+const err16 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/StepStatus/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -848,9 +885,7 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data5 = data.status;
-if(typeof data5 !== "string"){
+else {
 const err17 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/StepStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
@@ -860,8 +895,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!(((((data5 === "pending") || (data5 === "running")) || (data5 === "completed")) || (data5 === "failed")) || (data5 === "skipped"))){
-const err18 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/StepStatus/enum",keyword:"enum",params:{allowedValues: schema9.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.timestamp !== undefined){
+let data6 = data.timestamp;
+if(typeof data6 === "string"){
+if(!(formats0(data6))){
+const err18 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -871,11 +910,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data6 = data.timestamp;
-if(typeof data6 === "string"){
-if(!(formats0(data6))){
-const err19 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err19 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -885,8 +921,9 @@ vErrors.push(err19);
 errors++;
 }
 }
+}
 else {
-const err20 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -895,26 +932,14 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
 validate3.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadTaskUpdate = validate4;
-const schema17 = {"type":"object","description":"A task's new status, broadcast after POST /api/tasks/status accepted it.","additionalProperties":false,"required":["type","taskId","status","message","timestamp"],"properties":{"type":{"type":"string","const":"task-update","description":"Message tag."},"taskId":{"$ref":"#/definitions/TaskId","description":"The task whose status changed."},"status":{"$ref":"#/definitions/TaskStatus","description":"The task's new status."},"message":{"$ref":"#/definitions/TaskMessage","description":"The note sent with the update."},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the server accepted the update (receipt of POST /api/tasks/status)."}}};
+const schema17 = {"type":"object","description":"A task's new status, broadcast after POST /api/tasks/status accepted it.","required":["type","taskId","status","message","timestamp"],"properties":{"type":{"type":"string","const":"task-update","description":"Message tag."},"taskId":{"$ref":"#/definitions/TaskId","description":"The task whose status changed."},"status":{"$ref":"#/definitions/TaskUpdateStatus","description":"The task's new status."},"message":{"$ref":"#/definitions/TaskMessage","description":"The note sent with the update."},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the server accepted the update (receipt of POST /api/tasks/status)."}}};
 const schema18 = {"type":"string","minLength":1,"description":"Identifier of a task.","examples":["task-001"]};
-const schema19 = {"type":"string","enum":["pending","running","completed","failed","cancelled"],"description":"Status of a task. pending: not started; running: in progress; completed: done; failed: ended with an error; cancelled: stopped before completion."};
+const schema19 = {"type":"string","minLength":1,"x-sw-known-values":["pending","running","completed","failed","cancelled"],"description":"Status of a task as the server broadcasts it: the values POST /api/tasks/status accepts today (pending: not started; running: in progress; completed: done; failed: ended with an error; cancelled: stopped before completion); an open set."};
 const schema20 = {"type":"string","minLength":1,"description":"Human-readable note on the task's new status.","examples":["Call brief generated for Acme Corp"]};
 
 function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -971,9 +996,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "type") || (key0 === "taskId")) || (key0 === "status")) || (key0 === "message")) || (key0 === "timestamp"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -982,11 +1008,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("task-update" !== data0){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task-update"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -995,8 +1018,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if("task-update" !== data0){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "task-update"},message:"must be equal to constant"};
+}
+if(data.taskId !== undefined){
+let data1 = data.taskId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err7 = {instancePath:instancePath+"/taskId",schemaPath:"#/definitions/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1006,11 +1033,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.taskId !== undefined){
-let data1 = data.taskId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err8 = {instancePath:instancePath+"/taskId",schemaPath:"#/definitions/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err8 = {instancePath:instancePath+"/taskId",schemaPath:"#/definitions/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1020,8 +1044,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/taskId",schemaPath:"#/definitions/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.status !== undefined){
+let data2 = data.status;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err9 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/TaskUpdateStatus/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1031,10 +1058,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data2 = data.status;
-if(typeof data2 !== "string"){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/TaskStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err10 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/TaskUpdateStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1043,8 +1068,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!(((((data2 === "pending") || (data2 === "running")) || (data2 === "completed")) || (data2 === "failed")) || (data2 === "cancelled"))){
-const err11 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/TaskStatus/enum",keyword:"enum",params:{allowedValues: schema19.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.message !== undefined){
+let data3 = data.message;
+if(typeof data3 === "string"){
+if(func0(data3) < 1){
+const err11 = {instancePath:instancePath+"/message",schemaPath:"#/definitions/TaskMessage/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1054,11 +1083,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.message !== undefined){
-let data3 = data.message;
-if(typeof data3 === "string"){
-if(func0(data3) < 1){
-const err12 = {instancePath:instancePath+"/message",schemaPath:"#/definitions/TaskMessage/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err12 = {instancePath:instancePath+"/message",schemaPath:"#/definitions/TaskMessage/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1068,8 +1094,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/message",schemaPath:"#/definitions/TaskMessage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timestamp !== undefined){
+let data4 = data.timestamp;
+if(typeof data4 === "string"){
+if(!(formats0(data4))){
+const err13 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1079,11 +1108,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data4 = data.timestamp;
-if(typeof data4 === "string"){
-if(!(formats0(data4))){
-const err14 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err14 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1093,8 +1119,9 @@ vErrors.push(err14);
 errors++;
 }
 }
+}
 else {
-const err15 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1103,25 +1130,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
 validate4.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadApprovalRequired = validate5;
-const schema22 = {"type":"object","description":"A workflow waits at a human approval gate.","additionalProperties":false,"required":["type","workflowId","step","description","timeout","timestamp"],"properties":{"type":{"type":"string","const":"approval-required","description":"Message tag."},"workflowId":{"$ref":"#/definitions/WorkflowId","description":"The workflow waiting for approval."},"step":{"$ref":"#/definitions/StepNumber","description":"The step at which the workflow waits (1-based)."},"description":{"type":"string","minLength":1,"description":"What the human is asked to review and approve.","examples":["Review and approve outreach drafts for Tier 1 accounts"]},"timeout":{"type":"string","pattern":"^[1-9][0-9]* (second|minute|hour|day|week)s?$","description":"How long the gate waits for a decision, as \"<positive integer> <unit>\" (second, minute, hour, day or week, singular or plural).","examples":["7 days","1 hour"]},"timeoutSeconds":{"type":"integer","minimum":1,"description":"The same timeout in seconds (604800 for \"7 days\"); optional.","examples":[604800]},"expiresAt":{"type":"string","format":"date-time","description":"When the gate times out, timestamp + timeout (RFC 3339); optional.","examples":["2026-03-11T10:30:00Z"]},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the workflow reached the gate."}}};
-const pattern0 = new RegExp("^[1-9][0-9]* (second|minute|hour|day|week)s?$", "u");
+const schema22 = {"type":"object","description":"A workflow waits at a human approval gate.","required":["type","workflowId","step","description","timeout","timestamp"],"properties":{"type":{"type":"string","const":"approval-required","description":"Message tag."},"workflowId":{"$ref":"#/definitions/WorkflowId","description":"The workflow waiting for approval."},"step":{"$ref":"#/definitions/StepNumber","description":"The step at which the workflow waits (1-based)."},"description":{"type":"string","minLength":1,"description":"What the human is asked to review and approve.","examples":["Review and approve outreach drafts for Tier 1 accounts"]},"timeout":{"type":"string","minLength":1,"description":"How long the gate waits for a decision, free text for humans (the seed gives no grammar); timeoutSeconds and expiresAt say it for machines.","examples":["7 days","48h","P7D","1 month"]},"timeoutSeconds":{"type":"integer","minimum":1,"description":"The same timeout in seconds (604800 for \"7 days\"); optional.","examples":[604800]},"expiresAt":{"type":"string","format":"date-time","description":"When the gate times out, timestamp + timeout (RFC 3339); optional.","examples":["2026-03-11T10:30:00Z"]},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the workflow reached the gate."}}};
 
 function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1187,9 +1201,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((((key0 === "type") || (key0 === "workflowId")) || (key0 === "step")) || (key0 === "description")) || (key0 === "timeout")) || (key0 === "timeoutSeconds")) || (key0 === "expiresAt")) || (key0 === "timestamp"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1198,11 +1213,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("approval-required" !== data0){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "approval-required"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1211,8 +1223,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-if("approval-required" !== data0){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "approval-required"},message:"must be equal to constant"};
+}
+if(data.workflowId !== undefined){
+let data1 = data.workflowId;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err8 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1222,11 +1238,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.workflowId !== undefined){
-let data1 = data.workflowId;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err9 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err9 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1236,8 +1249,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/workflowId",schemaPath:"#/definitions/WorkflowId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.step !== undefined){
+let data2 = data.step;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err10 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1246,27 +1261,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.step !== undefined){
-let data2 = data.step;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err11 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data2 == "number"){
+if(data2 < 1 || isNaN(data2)){
+const err11 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
-}
-errors++;
-}
-if(typeof data2 == "number"){
-if(data2 < 1 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/step",schemaPath:"#/definitions/StepNumber/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
 }
 errors++;
 }
@@ -1276,7 +1278,18 @@ if(data.description !== undefined){
 let data3 = data.description;
 if(typeof data3 === "string"){
 if(func0(data3) < 1){
-const err13 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err12 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1286,8 +1299,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timeout !== undefined){
+let data4 = data.timeout;
+if(typeof data4 === "string"){
+if(func0(data4) < 1){
+const err14 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1297,11 +1313,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.timeout !== undefined){
-let data4 = data.timeout;
-if(typeof data4 === "string"){
-if(!pattern0.test(data4)){
-const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]* (second|minute|hour|day|week)s?$"},message:"must match pattern \""+"^[1-9][0-9]* (second|minute|hour|day|week)s?$"+"\""};
+else {
+const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1311,8 +1324,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timeoutSeconds !== undefined){
+let data5 = data.timeoutSeconds;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err16 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1321,27 +1336,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data.timeoutSeconds !== undefined){
-let data5 = data.timeoutSeconds;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err17 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data5 == "number"){
+if(data5 < 1 || isNaN(data5)){
+const err17 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
-}
-errors++;
-}
-if(typeof data5 == "number"){
-if(data5 < 1 || isNaN(data5)){
-const err18 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
 }
 errors++;
 }
@@ -1351,7 +1353,18 @@ if(data.expiresAt !== undefined){
 let data6 = data.expiresAt;
 if(typeof data6 === "string"){
 if(!(formats0(data6))){
-const err19 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+const err18 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1361,8 +1374,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/expiresAt",schemaPath:"#/properties/expiresAt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timestamp !== undefined){
+let data7 = data.timestamp;
+if(typeof data7 === "string"){
+if(!(formats0(data7))){
+const err20 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1372,11 +1388,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data7 = data.timestamp;
-if(typeof data7 === "string"){
-if(!(formats0(data7))){
-const err21 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err21 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1386,8 +1399,9 @@ vErrors.push(err21);
 errors++;
 }
 }
+}
 else {
-const err22 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1396,24 +1410,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
 validate5.errors = vErrors;
 return errors === 0;
 }
 
 const _payloadProtocolError = validate6;
-const schema26 = {"type":"object","description":"The server's answer to a frame the client sent.","additionalProperties":false,"required":["type","code","message","timestamp"],"properties":{"type":{"type":"string","const":"error","description":"Message tag."},"code":{"type":"string","enum":["invalid_message","unsupported_message"],"description":"invalid_message: the frame is not a JSON object (binary, not JSON, or not an object); unsupported_message: it is a JSON object, but this API accepts no client messages."},"message":{"type":"string","minLength":1,"description":"Human-readable explanation."},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the server answered the frame."}}};
+const schema26 = {"type":"object","description":"The server's answer to a frame the client sent.","required":["type","code","message","timestamp"],"properties":{"type":{"type":"string","const":"error","description":"Message tag."},"code":{"type":"string","minLength":1,"x-sw-known-values":["invalid_message","unsupported_message"],"description":"invalid_message: the frame is not a JSON object (binary, not JSON, or not an object); unsupported_message: it is a JSON object, but this API accepts no client messages."},"message":{"type":"string","minLength":1,"description":"Human-readable explanation."},"timestamp":{"$ref":"#/definitions/Timestamp","description":"When the server answered the frame."}}};
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1459,9 +1461,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "type") || (key0 === "code")) || (key0 === "message")) || (key0 === "timestamp"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.type !== undefined){
+let data0 = data.type;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1470,11 +1473,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("error" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "error"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1483,8 +1483,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if("error" !== data0){
-const err6 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "error"},message:"must be equal to constant"};
+}
+if(data.code !== undefined){
+let data1 = data.code;
+if(typeof data1 === "string"){
+if(func0(data1) < 1){
+const err6 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1494,9 +1498,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.code !== undefined){
-let data1 = data.code;
-if(typeof data1 !== "string"){
+else {
 const err7 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
@@ -1506,8 +1508,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!((data1 === "invalid_message") || (data1 === "unsupported_message"))){
-const err8 = {instancePath:instancePath+"/code",schemaPath:"#/properties/code/enum",keyword:"enum",params:{allowedValues: schema26.properties.code.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.message !== undefined){
+let data2 = data.message;
+if(typeof data2 === "string"){
+if(func0(data2) < 1){
+const err8 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1517,11 +1523,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.message !== undefined){
-let data2 = data.message;
-if(typeof data2 === "string"){
-if(func0(data2) < 1){
-const err9 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err9 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1531,8 +1534,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timestamp !== undefined){
+let data3 = data.timestamp;
+if(typeof data3 === "string"){
+if(!(formats0(data3))){
+const err10 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1542,11 +1548,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.timestamp !== undefined){
-let data3 = data.timestamp;
-if(typeof data3 === "string"){
-if(!(formats0(data3))){
-const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err11 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1556,25 +1559,14 @@ vErrors.push(err11);
 errors++;
 }
 }
+}
 else {
-const err12 = {instancePath:instancePath+"/timestamp",schemaPath:"#/definitions/Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
 }
 errors++;
 }
@@ -1584,6 +1576,7 @@ return errors === 0;
 
 const _payloadTaskStatusRequest = validate7;
 const schema28 = {"type":"object","description":"Body of POST /api/tasks/status. The server adds `type` and `timestamp` and broadcasts it as task-update.","additionalProperties":false,"required":["taskId","status","message"],"properties":{"taskId":{"$ref":"#/definitions/TaskId","description":"The task to update."},"status":{"$ref":"#/definitions/TaskStatus","description":"The task's new status."},"message":{"$ref":"#/definitions/TaskMessage","description":"A note on the new status, broadcast with it."}}};
+const schema30 = {"type":"string","enum":["pending","running","completed","failed","cancelled"],"description":"Status of a task. pending: not started; running: in progress; completed: done; failed: ended with an error; cancelled: stopped before completion."};
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1669,7 +1662,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!(((((data1 === "pending") || (data1 === "running")) || (data1 === "completed")) || (data1 === "failed")) || (data1 === "cancelled"))){
-const err7 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/TaskStatus/enum",keyword:"enum",params:{allowedValues: schema19.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/status",schemaPath:"#/definitions/TaskStatus/enum",keyword:"enum",params:{allowedValues: schema30.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1719,54 +1712,78 @@ validate7.errors = vErrors;
 return errors === 0;
 }
 
+// ---- what a valid value may carry that the contract does not know (warnings) ----
+const SHAPES = shapes([
+  { p: [["type", 1], ["workerId", 2], ["status", 3], ["currentTask", 1], ["timestamp", 4]] },
+  {},
+  {},
+  { k: ["idle", "started", "running", "waiting", "stopped", "error"] },
+  {},
+  { p: [["type", 1], ["workflowId", 6], ["step", 7], ["totalSteps", 1], ["action", 8], ["status", 9], ["timestamp", 4]] },
+  {},
+  {},
+  {},
+  { k: ["pending", "running", "completed", "failed", "skipped"] },
+  { p: [["type", 1], ["workflowId", 6], ["step", 7], ["agent", 1], ["action", 8], ["status", 9], ["timestamp", 4]] },
+  { p: [["type", 1], ["taskId", 12], ["status", 13], ["message", 14], ["timestamp", 4]] },
+  {},
+  { k: ["pending", "running", "completed", "failed", "cancelled"] },
+  {},
+  { p: [["type", 1], ["workflowId", 6], ["step", 7], ["description", 1], ["timeout", 1], ["timeoutSeconds", 1], ["expiresAt", 1], ["timestamp", 4]] },
+  { p: [["type", 1], ["code", 17], ["message", 1], ["timestamp", 4]] },
+  { k: ["invalid_message", "unsupported_message"] },
+  { p: [["taskId", 12], ["status", 19], ["message", 14]], x: 1 },
+  {},
+]);
+
 // ---- per message ----
 /**
  * Validates a `WorkerStatus` payload.
  */
 export function validateWorkerStatus(data) {
-  return check(_payloadWorkerStatus, data);
+  return check(_payloadWorkerStatus, data, SHAPES[0]);
 }
 
 /**
  * Validates a `WorkflowProgress` payload.
  */
 export function validateWorkflowProgress(data) {
-  return check(_payloadWorkflowProgress, data);
+  return check(_payloadWorkflowProgress, data, SHAPES[5]);
 }
 
 /**
  * Validates a `DrewUpdate` payload.
  */
 export function validateDrewUpdate(data) {
-  return check(_payloadDrewUpdate, data);
+  return check(_payloadDrewUpdate, data, SHAPES[10]);
 }
 
 /**
  * Validates a `TaskUpdate` payload.
  */
 export function validateTaskUpdate(data) {
-  return check(_payloadTaskUpdate, data);
+  return check(_payloadTaskUpdate, data, SHAPES[11]);
 }
 
 /**
  * Validates a `ApprovalRequired` payload.
  */
 export function validateApprovalRequired(data) {
-  return check(_payloadApprovalRequired, data);
+  return check(_payloadApprovalRequired, data, SHAPES[15]);
 }
 
 /**
  * Validates a `ProtocolError` payload.
  */
 export function validateProtocolError(data) {
-  return check(_payloadProtocolError, data);
+  return check(_payloadProtocolError, data, SHAPES[16]);
 }
 
 /**
  * Validates a `TaskStatusRequest` payload.
  */
 export function validateTaskStatusRequest(data) {
-  return check(_payloadTaskStatusRequest, data);
+  return check(_payloadTaskStatusRequest, data, SHAPES[18]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -7,11 +7,11 @@ import { emitServer } from './emit/server/index.ts';
 import type { EmittedFile } from './emit/types.ts';
 import { compilePayloads, emitValidators, type CompiledPayloads } from './emit/validators/index.ts';
 import { normalizeAjvErrors } from './validate/ajv.ts';
-import { parsePointer, toPointer } from './load/pointer.ts';
+import { parsePointer, toPointer, type PathSegment } from './load/pointer.ts';
 import { buildIR } from './ir/build/index.ts';
 import type { ApiIR } from './ir/types.ts';
 import { compareDiagnostics, type Diagnostic } from './load/diagnostic.ts';
-import { hasErrors, loadSpec, type LoadOptions } from './load/load.ts';
+import { EXAMPLE_BUDGET_MS, hasErrors, loadSpec, type LoadOptions } from './load/load.ts';
 
 export interface GenerateResult {
   diagnostics: Diagnostic[];
@@ -53,24 +53,25 @@ export async function generate(spec: string, options: LoadOptions & { name?: str
   }
   const compiled = compilePayloads(ir);
   const exampleDiagnostics: Diagnostic[] = [];
-  for (const m of ir.messages) {
+  const located = (code: Diagnostic['code'], message: string, path: PathSegment[]): Diagnostic => {
+    const where = loaded.source!.locate(path);
+    return { code, severity: 'error', message, file: spec, line: where.line, column: where.column, pointer: '#' + toPointer(path) };
+  };
+  const budgetMs = options.exampleBudgetMs ?? EXAMPLE_BUDGET_MS;
+  const deadline = performance.now() + budgetMs;
+  examples: for (const m of ir.messages) {
     const validate = compiled.validatorOf(m);
-    m.examples.forEach((example, i) => {
-      if (validate(example.payload)) return;
-      for (const error of normalizeAjvErrors(validate.errors)) {
-        const path = [...parsePointer(m.pointer), 'examples', i, 'payload', ...parsePointer(error.pointer)];
-        const where = loaded.source!.locate(path);
-        exampleDiagnostics.push({
-          code: 'sw/example-invalid',
-          severity: 'error',
-          message: `example ${example.name ? `"${example.name}"` : `#${i}`}: ${error.pointer || '(root)'} ${error.message}`,
-          file: spec,
-          line: where.line,
-          column: where.column,
-          pointer: '#' + toPointer(path),
-        });
+    for (const [i, example] of m.examples.entries()) {
+      const at = [...parsePointer(m.pointer), 'examples', i, 'payload'];
+      if (performance.now() > deadline) {
+        exampleDiagnostics.push(located('sw/example-budget', `example checks stopped here after their ${budgetMs} ms budget (a slow pattern?); this and later examples were not checked`, at));
+        break examples;
       }
-    });
+      if (validate(example.payload)) continue;
+      for (const error of normalizeAjvErrors(validate.errors)) {
+        exampleDiagnostics.push(located('sw/example-invalid', `example ${example.name ? `"${example.name}"` : `#${i}`}: ${error.pointer || '(root)'} ${error.message}`, [...at, ...parsePointer(error.pointer)]));
+      }
+    }
   }
   if (exampleDiagnostics.length > 0) return { diagnostics: [...loaded.diagnostics, ...exampleDiagnostics].sort(compareDiagnostics) };
   return { diagnostics: loaded.diagnostics, ir, files: emitAll(ir, compiled) };

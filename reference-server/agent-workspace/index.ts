@@ -1,3 +1,4 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 import { randomBytes } from 'node:crypto';
 import { api } from '../../generated/agent-workspace/metadata.gen.ts';
 import type { HeartbeatData, StreamErrorData } from '../../generated/agent-workspace/models.gen.ts';
@@ -12,7 +13,6 @@ import { FleetStore, StoreUnavailableError, type FinalStatus } from './store.ts'
 
 const CHANNEL = api.channels.fleetStream;
 const STREAM_PATH = CHANNEL.address;
-const DEFAULT_ORIGINS = ['http://localhost:3003', 'http://127.0.0.1:3003'];
 /** The contract's example text of the `error` event. */
 const LOAD_FAILED = 'Failed to load initial state';
 export interface AgentWorkspaceReferenceOptions extends ReferenceOptions {
@@ -63,10 +63,11 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
   const clock = options.clock ?? createClock({ timeScale });
   const random = new Random(options.seed ?? 1);
   const sessions: Readonly<Record<string, string>> = options.secrets?.sessions ?? { [randomBytes(24).toString('base64url')]: 'dev-user' };
-  const allowedOrigins: string[] = [...(options.allowedOrigins ?? DEFAULT_ORIGINS), ...(options.cors?.origins ?? [])];
-  const report = (e: unknown) => {
+  // The server's own origins join these once it knows where it listens (see listen).
+  const allowedOrigins: string[] = [...(options.allowedOrigins ?? []), ...(options.cors?.origins ?? [])];
+  const report = (e: unknown, info?: RuntimeEventInfo) => {
     try {
-      options.onError?.(e instanceof Error ? e : new Error(String(e)));
+      options.onError?.(e instanceof Error ? e : new Error(String(e)), info);
     } catch {
       // never let a reporter break the server
     }
@@ -107,9 +108,11 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
     // SSE: the client sends no frames, so there is no invalid-frame error.
     invalidFrameErrorCode: () => undefined,
     timeScale,
+    ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
     now: clock.now,
-    ...(options.onError ? { onError: (e: Error) => report(e) } : {}),
+    ...(options.onError ? { onError: (e: Error, info?: RuntimeEventInfo) => report(e, info) } : {}),
+    bus: options.bus,
   });
 
   /** fleet_snapshot (or error and the end), then at once the most recent lines as one fleet_logs. */
@@ -139,6 +142,7 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
       if (!(e instanceof StoreUnavailableError)) report(e);
       return;
     }
+    if (options.fanOutSimulation === false) return;
     try {
       if (output.updated.length > 0) server.fleetStream.publish('fleet_update', output.updated);
       if (output.logs.length > 0) server.fleetStream.publish('fleet_logs', output.logs);
@@ -168,10 +172,7 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
     async listen(port, host = '127.0.0.1') {
       const bound = await server.listen(port, host);
       if (!options.allowedOrigins) {
-        for (const name of ['localhost', '127.0.0.1']) {
-          const origin = `http://${name}:${bound.port}`;
-          if (!allowedOrigins.includes(origin)) allowedOrigins.push(origin);
-        }
+        for (const origin of ownOrigins(host, bound.port)) if (!allowedOrigins.includes(origin)) allowedOrigins.push(origin);
       }
       start();
       return bound;
@@ -189,4 +190,15 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
         : [{ scheme: 'sessionCookie', usage: `Cookie: session=<value> (on the request to ${STREAM_PATH}; a browser's Origin must be on the allow-list)`, value: session }];
     },
   };
+}
+
+/**
+ * The origins of pages this server itself serves: the address it listens on, and `localhost`
+ * for a loopback or wildcard address. Any other origin must be given (allowedOrigins or --cors).
+ */
+export function ownOrigins(host: string, port: number): string[] {
+  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const names = wildcard ? ['localhost', '127.0.0.1', '[::1]'] : loopback ? [host.includes(':') ? `[${host}]` : host, 'localhost'] : [host.includes(':') ? `[${host}]` : host];
+  return [...new Set(names)].map((name) => `http://${name}:${port}`);
 }

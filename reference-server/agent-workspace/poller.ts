@@ -1,5 +1,5 @@
-import type { AgentLog, PipelineSnapshot } from '../../generated/agent-workspace/models.gen.ts';
-import { isActive, type FleetStore } from './store.ts';
+import type { PipelineSnapshot } from '../../generated/agent-workspace/models.gen.ts';
+import { isActive, type FleetStore, type LogEntry } from './store.ts';
 
 export interface PollLimits {
   /** Runs in a snapshot (and in the polled view). */
@@ -14,7 +14,7 @@ export interface PollOutput {
   /** Runs whose fingerprint changed (or that are new); empty when none did. */
   updated: PipelineSnapshot[];
   /** New log lines of the polled runs, oldest first; empty when there are none. */
-  logs: AgentLog[];
+  logs: LogEntry[];
 }
 
 /**
@@ -74,7 +74,7 @@ export class FleetPoller {
   }
 
   /** What a new connection gets: the view, and the most recent published lines of its runs. */
-  snapshot(): { runs: PipelineSnapshot[]; logs: AgentLog[] } {
+  snapshot(): { runs: PipelineSnapshot[]; logs: LogEntry[] } {
     const ids = new Set(this.view.map((r) => r.id));
     const logs = this.store.loadRecentLogs(this.limits.snapshotLogLines, (log) => {
       const id = log.entry.pipelineRunId;

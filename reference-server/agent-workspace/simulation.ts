@@ -1,7 +1,7 @@
-import type { AgentLog, SlimIntervention, SlimJob } from '../../generated/agent-workspace/models.gen.ts';
+import type { SlimIntervention, SlimJob } from '../../generated/agent-workspace/models.gen.ts';
 import type { Clock } from '../../runtime/seeded/clock.ts';
 import type { Random } from '../../runtime/seeded/random.ts';
-import { isActive, type ActiveStatus, type FinalStatus, type FleetStore, type RunRecord } from './store.ts';
+import { isActive, type ActiveStatus, type FinalStatus, type FleetStore, type LogEntry, type RunRecord } from './store.ts';
 
 /** The stages a run goes through, in order; `awaiting_approval` is a human gate without an agent job. */
 const STAGES = [
@@ -48,7 +48,7 @@ const LINES: Record<string, readonly string[]> = {
   syncing_branches: ['Rebased feature branch on main.', 'Pushed branch; no conflicts.'],
   orchestrator: ['Run moved to the next stage.', 'Scheduled next agent job.', 'Waiting for a human decision.'],
 };
-const LEVELS: readonly AgentLog['level'][] = ['debug', 'info', 'info', 'info', 'info', 'info', 'warn', 'warn', 'error'];
+const LEVELS: readonly LogEntry['level'][] = ['debug', 'info', 'info', 'info', 'info', 'info', 'warn', 'warn', 'error'];
 
 export interface SimulationOptions {
   random: Random;
@@ -79,7 +79,7 @@ export class FleetSimulation {
   seed(): void {
     const { random, clock } = this.options;
     const now = clock.now();
-    const history: { at: number; entry: Omit<AgentLog, 'createdAt'> }[] = [];
+    const history: { at: number; entry: Omit<LogEntry, 'createdAt'> }[] = [];
     const [minLines, maxLines] = this.options.initialLogLines ?? [20, 60];
     for (let n = 0; n < this.options.targetActiveRuns; n++) {
       const queued = random.next() < 0.15;
@@ -308,7 +308,7 @@ export class FleetSimulation {
     this.store.appendLog(this.logEntry(run, job), this.options.clock.now());
   }
 
-  private logEntry(run: RunRecord, job: SlimJob | undefined): Omit<AgentLog, 'createdAt'> {
+  private logEntry(run: RunRecord, job: SlimJob | undefined): Omit<LogEntry, 'createdAt'> {
     const { random } = this.options;
     const agentType = job?.agentType ?? 'orchestrator';
     return {

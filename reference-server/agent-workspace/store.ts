@@ -39,10 +39,16 @@ export interface RunRecord {
   order: number;
 }
 
+/**
+ * A log line as this server writes it: every field the contract documents for AgentLog. (The
+ * contract requires none of them, since the seed never defines the type; this server sends all.)
+ */
+export type LogEntry = Required<Pick<AgentLog, 'id' | 'pipelineRunId' | 'jobId' | 'agentType' | 'level' | 'message' | 'createdAt'>>;
+
 /** A log line with its position in the store (strictly increasing, like createdAt). */
 export interface StoredLog {
   seq: number;
-  entry: AgentLog;
+  entry: LogEntry;
 }
 
 /** Thrown by loads while the store is made to fail. */
@@ -94,7 +100,7 @@ export class FleetStore {
    * Appends a log line; its createdAt is `at` or, if that is not after the previous line, one
    * millisecond after it, so that store order and chronological order are the same.
    */
-  appendLog(entry: Omit<AgentLog, 'createdAt'>, at: number): StoredLog {
+  appendLog(entry: Omit<LogEntry, 'createdAt'>, at: number): StoredLog {
     const time = Math.max(at, this.lastLogTime + 1);
     this.lastLogTime = time;
     const stored = { seq: ++this.logSeq, entry: { ...entry, createdAt: new Date(time).toISOString() } };

@@ -161,8 +161,8 @@ export const ENDPOINTS: readonly EndpointSpec[] = [
   },
 ];
 
-/** The query parameter's pattern (the contract's `x-wf-endpoint` schema). */
-export const ENDPOINT_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?$/;
+/** The contract's `x-wf-endpoint` schema: any non-empty value; one the catalog lacks is a 404. */
+export const ENDPOINT_PATTERN = /^.+$/su;
 
 export function findEndpoint(id: string): EndpointSpec | undefined {
   return ENDPOINTS.find((e) => e.id === id);

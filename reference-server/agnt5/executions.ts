@@ -13,6 +13,8 @@ import type { PlannedEvent } from './plan.ts';
 export type Sink = (message: WorkflowServerMessage) => void;
 
 interface Running {
+  /** Who started it (the API key's label), for per-key shares. */
+  owner: string;
   events: readonly PlannedEvent[];
   next: number;
   timer: NodeJS.Timeout | undefined;
@@ -23,6 +25,7 @@ export class ExecutionRunner {
   private readonly running = new Map<string, Running>();
   private stopped = false;
   private started = 0;
+  private readonly byOwner = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -37,6 +40,11 @@ export class ExecutionRunner {
   /** Executions whose terminal event is not sent yet. */
   get size(): number {
     return this.running.size;
+  }
+
+  /** Executions of one owner whose terminal event is not sent yet. */
+  sizeOf(owner: string): number {
+    return this.byOwner.get(owner) ?? 0;
   }
 
   /** Executions started since the server began. */
@@ -61,12 +69,13 @@ export class ExecutionRunner {
    * sink throws), nothing is started and the error is thrown to the caller, which answers the
    * invocation with an error instead.
    */
-  start(id: string, events: readonly PlannedEvent[], sink: Sink): void {
+  start(id: string, events: readonly PlannedEvent[], sink: Sink, owner = ''): void {
     const first = events[0];
     if (this.stopped || !first) return;
     sink(eventMessage(first, id, this.deps.clock));
-    const run: Running = { events, next: 1, timer: undefined, sink };
+    const run: Running = { owner, events, next: 1, timer: undefined, sink };
     this.running.set(id, run);
+    this.byOwner.set(owner, this.sizeOf(owner) + 1);
     this.started++;
     this.schedule(id, run);
   }
@@ -76,6 +85,7 @@ export class ExecutionRunner {
     this.stopped = true;
     for (const run of this.running.values()) if (run.timer) clearTimeout(run.timer);
     this.running.clear();
+    this.byOwner.clear();
   }
 
   /** Sends every event that is due (delay 0 after the previous), then waits for the next. */
@@ -95,6 +105,9 @@ export class ExecutionRunner {
   private schedule(id: string, run: Running): void {
     if (run.next >= run.events.length) {
       this.running.delete(id);
+      const left = this.sizeOf(run.owner) - 1;
+      if (left > 0) this.byOwner.set(run.owner, left);
+      else this.byOwner.delete(run.owner);
       return;
     }
     const delay = Math.max(1, run.events[run.next]!.delayMs * this.deps.timeScale);

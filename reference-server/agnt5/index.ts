@@ -1,3 +1,4 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 /**
  * The agnt5 reference server (spec/agnt5.asyncapi.yaml), on the generated stub.
  *
@@ -6,8 +7,8 @@
  *   `authorize` hook), more than 50 connections on one endpoint → 429 (runtime, from the contract).
  * - Each valid InvokeWorkflow frame is answered, in order, with execution_started (then the events
  *   of that execution, see plan.ts) or an `error`: unknown_workflow when the endpoint has no such
- *   workflow, internal_error when the server cannot start it (too many running executions, or the
- *   server is shutting down). Bad frames (invalid_message), oversized frames (1009) and rate
+ *   workflow, internal_error when the server cannot start it (too many running executions server-wide
+ *   or for this API key, or the server is shutting down). Bad frames (invalid_message), oversized frames (1009) and rate
  *   limiting (rate_limited) are the runtime's, from the contract.
  * - Outcomes are deterministic: by workflow name or by `parameters.simulate` (catalog.ts).
  */
@@ -28,10 +29,17 @@ export const CHANNEL = 'workflow';
 export const KEY_PREFIX = 'x-api-key.';
 /** Executions running at once, server-wide, before new invocations get internal_error. */
 export const DEFAULT_MAX_RUNNING = 2000;
+/**
+ * The share of DEFAULT_MAX_RUNNING one API key may hold (the contract's `execution-share`
+ * decision): one busy key cannot take every slot and starve the others.
+ */
+export const KEY_SHARE = 0.25;
 
 export interface Agnt5ReferenceOptions extends ReferenceOptions {
   /** Executions running at once before invocations are answered with internal_error. */
   maxRunningExecutions?: number;
+  /** Executions one API key may have running at once (default a quarter of maxRunningExecutions). */
+  maxRunningPerKey?: number;
 }
 
 export interface Agnt5Reference extends ReferenceServer {
@@ -45,9 +53,12 @@ export function createAgnt5Reference(options: Agnt5ReferenceOptions = {}): Agnt5
   const clock = options.clock ?? createClock({ timeScale });
   const apiKeys = new Set(options.secrets?.apiKeys ?? [`agnt5_dev_${randomBytes(16).toString('hex')}`]);
   const maxRunning = options.maxRunningExecutions ?? DEFAULT_MAX_RUNNING;
-  const report = (error: Error) => {
+  const maxPerKey = options.maxRunningPerKey ?? Math.max(1, Math.floor(maxRunning * KEY_SHARE));
+  // The principal of a connection is a label of its key, never the key itself (it reaches logs).
+  const keyLabels = new Map([...apiKeys].map((key, i) => [key, `key-${i + 1}`]));
+  const report = (error: Error, info?: RuntimeEventInfo) => {
     try {
-      options.onError?.(error);
+      options.onError?.(error, info);
     } catch {
       // A failing hook must not break the server.
     }
@@ -72,11 +83,15 @@ export function createAgnt5Reference(options: Agnt5ReferenceOptions = {}): Agnt5
     if (runner.size >= maxRunning) {
       return deliver(peer, errorMessage('internal_error', `The server is running ${runner.size} executions, its maximum; try again later.`, clock));
     }
+    const owner = peer.principal?.subject ?? '';
+    if (runner.sizeOf(owner) >= maxPerKey) {
+      return deliver(peer, errorMessage('internal_error', `This API key has ${runner.sizeOf(owner)} executions running, its share of the server's ${maxRunning}; try again later.`, clock));
+    }
     const parameters = message.parameters ?? {};
     const outcome = resolveOutcome(workflow, requestedSimulation(parameters), random);
     const id = runner.newId();
     const events = planExecution(workflow, outcome, random, { endpoint: endpoint.id, parameters: echoable(parameters) });
-    runner.start(id, events, (m) => deliver(peer, m));
+    runner.start(id, events, (m) => deliver(peer, m), owner);
   };
 
   const server = createAgnt5Server({
@@ -105,12 +120,14 @@ export function createAgnt5Reference(options: Agnt5ReferenceOptions = {}): Agnt5
         },
       },
     },
-    auth: { apiKey: (key) => (apiKeys.has(key) ? 'dev-user' : undefined) },
+    auth: { apiKey: (key) => keyLabels.get(key) },
     errorMessage: (_channel, code, message) => (isErrorCode(code) ? errorMessage(code, message, clock) : errorMessage('internal_error', message, clock)),
     heartbeatMessage: () => undefined,
     invalidFrameErrorCode: () => 'invalid_message',
     timeScale,
-    onError: report,
+    ...(options.pages ? { pages: options.pages } : {}),
+    onError: (error, info) => report(error, info),
+    bus: options.bus,
   });
 
   return {

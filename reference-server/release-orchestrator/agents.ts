@@ -7,8 +7,13 @@
  *   ASSIGN_EVERY_MS, while the agent has fewer than MAX_OPEN_TASKS open tasks.
  * - Every third task assigned to an agent is cancelled CANCEL_AFTER_MS later if still open; any
  *   task still open when its `timeout` (seconds) passes is cancelled too. A cancellation goes to
- *   the connection the task was assigned on; if that one has closed, to every open connection of
- *   the agent (the task is the agent's, and a reconnected agent must learn it is off).
+ *   the connection the task was assigned on, and only there: the contract's
+ *   task-assigned-before-cancelled is per connection, so another connection of the agent must
+ *   never hear of a task it was not assigned.
+ * - When a connection closes, its open tasks are withdrawn (their timers stopped, recorded as
+ *   cancelled so that a late report is accepted quietly) and go back to the front of the queue:
+ *   the work is not lost, and they no longer count against the agent's MAX_OPEN_TASKS, so its
+ *   next connection is offered work as promptly as the first.
  * - A report (task_progress, task_log, task_completed) naming a taskId that was never assigned to
  *   this agent is refused (the caller answers invalid_message, the connection stays). Reports for
  *   a task of this agent that is already completed or cancelled are accepted and ignored: they
@@ -128,6 +133,14 @@ export class AgentTaskBroker {
     if (!agent || !handles) return;
     for (const h of handles) this.timers.cancel(h);
     agent.connections.delete(connection);
+    const withdrawn: AgentTask[] = [];
+    for (const r of agent.tasks.values()) {
+      if (r.connection !== connection || (r.state !== 'assigned' && r.state !== 'running')) continue;
+      r.state = 'cancelled';
+      this.finish(r);
+      withdrawn.push(r.task);
+    }
+    this.queue.unshift(...withdrawn);
     if (agent.connections.size === 0) this.hooks.presenceChanged?.(connection.agentId, false);
   }
 
@@ -182,9 +195,7 @@ export class AgentTaskBroker {
       if (record.state !== 'assigned' && record.state !== 'running') return;
       record.state = 'cancelled';
       this.finish(record);
-      const open = this.agents.get(record.agentId)?.connections;
-      const to = open?.has(record.connection) ? [record.connection] : [...(open?.keys() ?? [])];
-      for (const connection of to) connection.send({ type: 'task_cancelled', taskId: record.task.taskId, reason });
+      if (this.agents.get(record.agentId)?.connections.has(record.connection)) record.connection.send({ type: 'task_cancelled', taskId: record.task.taskId, reason });
     });
     if (handle) record.timers.push(handle);
   }

@@ -1,3 +1,4 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 /**
  * Reference server of the release-orchestrator API (spec/release-orchestrator.asyncapi.yaml), on
  * the generated stub.
@@ -34,7 +35,8 @@ import type { Heartbeat } from '../../generated/release-orchestrator/models.gen.
 import { signJwt } from '../../runtime/auth/jwt.ts';
 import { createClock } from '../../runtime/seeded/clock.ts';
 import { Random } from '../../runtime/seeded/random.ts';
-import type { DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
+import { devJwt } from '../shared/credentials.ts';
+import type { CredentialOptions, DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
 import { CLOSE_INTERNAL, errorPayload, refuseAgentStream, refuseDashboard, refuseResource, type AccessRules } from './access.ts';
 import { AgentTaskBroker, type AgentConnection, type AgentReport } from './agents.ts';
 import { AGENT_IDS, DEPLOYMENT_JOBS, WORKFLOW_RUNS } from './catalog.ts';
@@ -72,9 +74,9 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
   const clock = options.clock ?? createClock({ timeScale });
   const root = new Random(options.seed ?? 1);
   const jwtSecret = options.secrets?.jwtSecret ?? new Uint8Array(randomBytes(32));
-  const report = (error: Error) => {
+  const report = (error: Error, info?: RuntimeEventInfo) => {
     try {
-      options.onError?.(error);
+      options.onError?.(error, info);
     } catch {
       // A failing hook must not take the server down.
     }
@@ -137,6 +139,8 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
     }
   };
   const emitDashboard = (message: DashboardMessage) => {
+    // Several instances on one bus: only one sends the simulation's events, to everyone.
+    if (options.fanOutSimulation === false) return;
     try {
       // Reaches only connections that are authenticated and authorised.
       stub.dashboardStream.broadcast(message);
@@ -227,8 +231,10 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
     heartbeatMessage: (channel): Heartbeat | undefined => (WS_CHANNELS.has(channel) ? { type: 'heartbeat', timestamp: clock.iso() } : undefined),
     invalidFrameErrorCode: (channel) => (WS_CHANNELS.has(channel) ? 'invalid_message' : undefined),
     timeScale,
+    ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
-    onError: (error) => report(error),
+    onError: (error, info) => report(error, info),
+    bus: options.bus,
   });
 
   let started = false;
@@ -270,15 +276,25 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
         `${base}/api/v1/dashboard/stream`,
       ];
     },
-    async credentials(): Promise<DevCredential[]> {
-      const user = await token(DEV_SUBJECT);
-      const agent = AGENT_IDS[0]!;
-      return [
-        { scheme: 'queryToken', usage: `?token=<value> on the WebSocket URLs of workflow runs, deployment jobs and the dashboard (sub ${DEV_SUBJECT})`, value: user },
-        { scheme: 'firstMessageToken', usage: 'first frame {"type":"auth","token":"<value>"} within 5 s, on a WebSocket URL without ?token=', value: user },
-        { scheme: 'bearerHeader', usage: 'Authorization: Bearer <value> on GET /api/v1/dashboard/stream (SSE)', value: user },
-        { scheme: 'queryToken', usage: `?token=<value> on /api/v1/agents/${agent}/task-stream (sub ${agent}; an agent stream needs sub = agent id)`, value: await token(agent) },
-      ];
+    async credentials(options?: CredentialOptions): Promise<DevCredential[]> {
+      // The user first (the default of each scheme), then every agent: an agent's task stream
+      // needs sub = agent id, and an agent is the principal the dashboard refuses.
+      const out: DevCredential[] = [];
+      const user = await devJwt(jwtSecret, DEV_SUBJECT, options);
+      out.push(
+        { scheme: 'queryToken', usage: `?token=<value> on the WebSocket URLs of workflow runs, deployment jobs and the dashboard (sub ${DEV_SUBJECT})`, ...user },
+        { scheme: 'firstMessageToken', usage: 'first frame {"type":"auth","token":"<value>"} within 5 s, on a WebSocket URL without ?token=', ...user },
+        { scheme: 'bearerHeader', usage: 'Authorization: Bearer <value> on GET /api/v1/dashboard/stream (SSE)', ...user },
+      );
+      for (const agent of AGENT_IDS) {
+        const jwt = await devJwt(jwtSecret, agent, options);
+        out.push(
+          { scheme: 'queryToken', usage: `?token=<value> on /api/v1/agents/${agent}/task-stream (sub ${agent}; an agent stream needs sub = agent id)`, ...jwt },
+          { scheme: 'firstMessageToken', usage: `first frame {"type":"auth","token":"<value>"} on /api/v1/agents/${agent}/task-stream (sub ${agent})`, ...jwt },
+          { scheme: 'bearerHeader', usage: `Authorization: Bearer <value> as ${agent} (not a dashboard principal: GET /api/v1/dashboard/stream answers 403)`, ...jwt },
+        );
+      }
+      return out;
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
+import type { Bus } from '../../runtime/bus/types.ts';
 import type { CorsOptions } from '../../runtime/server/cors.ts';
 import type { Clock } from '../../runtime/seeded/clock.ts';
 
@@ -25,8 +27,18 @@ export interface ReferenceOptions {
    * responses (CORS); their origins may also present cookie credentials.
    */
   cors?: CorsOptions;
-  /** Told about every error the runtime handles. */
-  onError?(error: Error): void;
+  /** Extra pages served at exact paths (the dev console); see the runtime's `pages`. */
+  pages?: Readonly<Record<string, () => Promise<string>>>;
+  /** The bus broadcasts and SSE events go through (default: this process only); see `serve --instances`. */
+  bus?: Bus;
+  /**
+   * Whether the simulation's own events (ticks, fleet polls, dashboard metrics) go out on the bus
+   * (default true). Several instances on one bus each run the seeded simulation, so that what a
+   * client is shown on connecting agrees; only one of them sends its events to everyone.
+   */
+  fanOutSimulation?: boolean;
+  /** Told about every error the runtime handles (refused logins, slow consumers cut off…), with where it happened. */
+  onError?(error: Error, info?: RuntimeEventInfo): void;
 }
 
 /** A ready-to-use credential, as `serve` prints it. */
@@ -36,6 +48,20 @@ export interface DevCredential {
   /** How to present it, in words (`Authorization: Bearer <value>`, `?token=<value>`, …). */
   usage: string;
   value: string;
+  /**
+   * Whom it authenticates (a JWT's `sub`), where a server knows several: `conform` presents a
+   * transcript recorded as one principal with that principal's credential. The first
+   * credential of a scheme is the default one.
+   */
+  principal?: string;
+  /** When it stops being accepted (ISO 8601), for credentials that expire. */
+  expiresAt?: string;
+}
+
+/** How `credentials()` mints what it prints. */
+export interface CredentialOptions {
+  /** Lifetime of minted tokens in seconds (default 12 h). */
+  ttlSeconds?: number;
 }
 
 /** A running (or ready to run) reference implementation of one seed API. */
@@ -47,6 +73,6 @@ export interface ReferenceServer {
   close(): Promise<void>;
   /** Example URLs of each endpoint for a server at `origin` (`http://127.0.0.1:3000`). */
   urls(origin: string): string[];
-  /** A working development credential per auth scheme. */
-  credentials(): Promise<DevCredential[]>;
+  /** A working development credential per auth scheme (and per principal where a scenario needs another). */
+  credentials(options?: CredentialOptions): Promise<DevCredential[]>;
 }

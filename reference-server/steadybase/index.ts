@@ -1,3 +1,4 @@
+import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 /**
  * Reference server of the steadybase API (spec/steadybase.asyncapi.yaml), on the generated stub.
  *
@@ -15,10 +16,10 @@
 import { randomBytes } from 'node:crypto';
 import { createSteadybaseServer, type SteadybaseServer } from '../../generated/steadybase/server.gen.ts';
 import type { TaskStatusRequest } from '../../generated/steadybase/models.gen.ts';
-import { signJwt } from '../../runtime/auth/jwt.ts';
 import { createClock } from '../../runtime/seeded/clock.ts';
 import { Random } from '../../runtime/seeded/random.ts';
-import type { DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
+import { devJwt } from '../shared/credentials.ts';
+import type { CredentialOptions, DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
 import { errorPayload, FrameClassifier } from './frames.ts';
 import { SteadybaseSimulation } from './simulation.ts';
 import { TaskStore } from './tasks.ts';
@@ -39,9 +40,9 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
   const clock = options.clock ?? createClock({ timeScale });
   const random = new Random(options.seed ?? 1);
   const jwtSecret = options.secrets?.jwtSecret ?? new Uint8Array(randomBytes(32));
-  const report = (error: Error) => {
+  const report = (error: Error, info?: RuntimeEventInfo) => {
     try {
-      options.onError?.(error);
+      options.onError?.(error, info);
     } catch {
       // A failing hook must not take the server down.
     }
@@ -73,14 +74,17 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
     },
     invalidFrameErrorCode: (_channel, frame) => frames.note(frame),
     timeScale,
+    ...(options.pages ? { pages: options.pages } : {}),
     cors: options.cors,
-    onError: (error) => report(error),
+    onError: (error, info) => report(error, info),
+    bus: options.bus,
   });
 
   const ticker = new Ticker(
     TICK_MS * timeScale,
     () => {
-      for (const event of simulation.step()) stub.events.broadcast(event);
+      const events = simulation.step();
+      if (options.fanOutSimulation !== false) for (const event of events) stub.events.broadcast(event);
     },
     report,
   );
@@ -104,11 +108,11 @@ export function createSteadybaseReference(options: ReferenceOptions = {}): Stead
       const ws = base.replace(/^http(s?):/i, (_m, s: string) => `ws${s}:`);
       return [`${ws}/ws`, `${base}/api/tasks/status`];
     },
-    async credentials(): Promise<DevCredential[]> {
-      const token = await signJwt({ sub: 'dev-user' }, jwtSecret, { expiresIn: '12h' });
+    async credentials(options?: CredentialOptions): Promise<DevCredential[]> {
+      const token = await devJwt(jwtSecret, 'dev-user', options);
       return [
-        { scheme: 'bearerJwt', usage: 'Authorization: Bearer <value> (WebSocket upgrade of /ws, and POST /api/tasks/status)', value: token },
-        { scheme: 'accessTokenQuery', usage: '/ws?access_token=<value> (browsers, WebSocket only)', value: token },
+        { scheme: 'bearerJwt', usage: 'Authorization: Bearer <value> (WebSocket upgrade of /ws, and POST /api/tasks/status)', ...token },
+        { scheme: 'accessTokenQuery', usage: '/ws?access_token=<value> (browsers, WebSocket only)', ...token },
       ];
     },
   };

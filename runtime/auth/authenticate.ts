@@ -16,6 +16,8 @@ export interface AuthVerifiers {
   jwtSecret?: Uint8Array;
   /** API keys (schemes without `jwt`, outside cookies): the owner, or undefined to reject. */
   apiKey?: (key: string) => string | undefined | Promise<string | undefined>;
+  /** HTTP Basic / userPassword schemes: the user, or undefined to reject. */
+  password?: (user: string, password: string) => string | undefined | Promise<string | undefined>;
   /** Session cookies: the user, or undefined to reject. */
   session?: (id: string) => string | undefined | Promise<string | undefined>;
   /** Clock for JWT time checks. */
@@ -34,6 +36,13 @@ export async function authenticate(scheme: SecuritySchemeDescription, credential
       ...(verifiers.now ? { now: verifiers.now } : {}),
     });
     return { scheme: scheme.id, ...(typeof claims.sub === 'string' ? { subject: claims.sub } : {}), claims };
+  }
+  if (auth?.credential.prefix?.trim().toLowerCase() === 'basic') {
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const subject = colon > 0 && verifiers.password ? await verifiers.password(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+    if (subject === undefined) throw new StreamwrightError('SW_AUTH_INVALID', `credential rejected by ${scheme.id}`);
+    return { scheme: scheme.id, subject };
   }
   const lookup = auth?.credential.in === 'cookie' ? verifiers.session : verifiers.apiKey;
   const subject = lookup ? await lookup(credential) : undefined;

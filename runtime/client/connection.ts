@@ -3,7 +3,7 @@ import type { ApiDescription, ChannelDescription, ReconnectSpec } from '../contr
 import { StreamwrightError, type RuntimeErrorCode } from '../errors.ts';
 import { Listeners } from './listeners.ts';
 import { MessageQueue } from './queue.ts';
-import type { ClientOptions, ClosedEvent, ConnectionState, MessageMeta, StateEvents } from './types.ts';
+import type { ClientOptions, ClosedEvent, ConnectionState, FrameProblem, InvalidCounts, InvalidEvent, MessageMeta, StateEvents, ValidationResult } from './types.ts';
 
 /** Used when a contract gives no reconnection advice. */
 const DEFAULT_RECONNECT: ReconnectSpec = { initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30000, maxRetries: null, resetOnOpen: true, jitter: 'full' };
@@ -50,8 +50,10 @@ export abstract class ChannelConnection<TagMap, Item> {
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   protected closing = false;
   private final: ClosedEvent | undefined;
-  /** Why the current connection is being dropped by the client itself (silent server). */
+  /** Why the current connection is being dropped by the client itself (silent server, onInvalid 'close'). */
   private dropReason: StreamwrightError | undefined;
+  private unknownFrames = 0;
+  private invalidFrames = 0;
 
   constructor(config: ConnectionConfig) {
     this.api = config.api;
@@ -68,6 +70,11 @@ export abstract class ChannelConnection<TagMap, Item> {
 
   get state(): ConnectionState {
     return this.currentState;
+  }
+
+  /** Frames reported through the `invalid` state event so far. */
+  get invalidCounts(): InvalidCounts {
+    return { unknown: this.unknownFrames, invalid: this.invalidFrames };
   }
 
   /** Handler for one tag; the message is already validated and narrowed. Returns an unsubscribe function. */
@@ -197,16 +204,64 @@ export abstract class ChannelConnection<TagMap, Item> {
     for (const q of this.queues) q.push(item);
   }
 
-  /** An inbound frame that breaks the contract: to `onInvalid`, or reported; never thrown. */
-  protected invalid(code: RuntimeErrorCode, message: string, frame: unknown, details?: StreamwrightError['details']): void {
-    const error = new StreamwrightError(code, message, details ? { details } : {});
-    if (this.options.onInvalid) {
-      try {
-        this.options.onInvalid(error, frame);
-      } catch (e) {
-        this.report(new StreamwrightError('SW_HANDLER_FAILED', `onInvalid threw: ${(e as Error)?.message ?? String(e)}`, { cause: e }));
-      }
-    } else this.report(error);
+  /**
+   * Reads a parsed message through the generated validator. Valid: delivered, and its unknown
+   * parts reported. Invalid: reported, then dropped, delivered or the channel closed as
+   * `onInvalid` says. Nothing is dropped without an `invalid` event.
+   */
+  protected accept(verdict: ValidationResult | undefined, tag: string | null, message: unknown, item: Item, meta: MessageMeta, frame: unknown): void {
+    if (verdict && !verdict.ok) {
+      const problems = verdict.errors ?? [];
+      this.invalid('SW_FRAME_INVALID', `${tag === null ? 'frame' : `"${tag}"`} breaks the contract: ${summary(problems)}`, frame, { tag, message, problems, item, meta });
+      return;
+    }
+    if (verdict?.warnings && verdict.warnings.length > 0) {
+      const problems = verdict.warnings;
+      this.unknownFrames++;
+      const error = new StreamwrightError('SW_FRAME_UNKNOWN_PARTS', `${tag === null ? 'frame' : `"${tag}"`} carries what the contract does not know: ${summary(problems)}`, { details: problems });
+      this.deliver(tag, message, item, meta);
+      this.emitInvalid({ kind: 'unknown', error, pointer: problems[0]!.pointer, problems, tag, message, frame, action: 'delivered' });
+      return;
+    }
+    this.deliver(tag, message, item, meta);
+  }
+
+  /**
+   * An inbound frame that breaks the contract: an `invalid` event, counted; delivered when the
+   * policy is `deliver` and there is a message to deliver, the channel closed for `close`.
+   */
+  protected invalid(
+    code: RuntimeErrorCode,
+    text: string,
+    frame: unknown,
+    parsed: { tag: string | null; message: unknown; problems: readonly FrameProblem[]; item: Item; meta: MessageMeta } | undefined = undefined,
+  ): void {
+    const problems = parsed?.problems ?? [];
+    const error = new StreamwrightError(code, text, problems.length ? { details: problems } : {});
+    const policy = this.options.onInvalid ?? 'drop';
+    const action = policy === 'close' ? 'closed' : policy === 'deliver' && parsed ? 'delivered' : 'dropped';
+    this.invalidFrames++;
+    if (action === 'delivered') this.deliver(parsed!.tag, parsed!.message, parsed!.item, parsed!.meta);
+    this.emitInvalid({
+      kind: 'invalid',
+      error,
+      pointer: problems[0]?.pointer ?? '',
+      problems,
+      tag: parsed?.tag ?? null,
+      ...(parsed ? { message: parsed.message } : {}),
+      frame,
+      action,
+    });
+    if (action === 'closed' && !this.isClosing) {
+      this.closing = true;
+      this.dropReason = error;
+      clearTimeout(this.retryTimer);
+      if (!this.disconnect(1003, 'frame breaks the contract')) this.finish({ code: 1003, reason: 'frame breaks the contract', error });
+    }
+  }
+
+  private emitInvalid(event: InvalidEvent): void {
+    this.stateListeners.emit('invalid', event);
   }
 
   protected report(error: StreamwrightError): void {
@@ -220,7 +275,7 @@ export abstract class ChannelConnection<TagMap, Item> {
     if (this.dropReason && !loss.error) loss = { ...loss, error: this.dropReason };
     this.dropReason = undefined;
     const closeEvent = { code: loss.closeCode ?? 1006, reason: loss.reason, ...(loss.httpStatus !== undefined ? { httpStatus: loss.httpStatus } : {}) };
-    if (this.closing) return this.finish(closeEvent);
+    if (this.closing) return this.finish(loss.error ? { ...closeEvent, error: loss.error } : closeEvent);
     const spec = this.reconnectSpec();
     const failure = { ...(loss.closeCode !== undefined ? { closeCode: loss.closeCode } : {}), ...(loss.httpStatus !== undefined ? { httpStatus: loss.httpStatus } : {}) };
     const status = loss.httpStatus ?? loss.closeCode;
@@ -270,6 +325,10 @@ export abstract class ChannelConnection<TagMap, Item> {
     const base = this.channel.reconnect ?? this.api.reconnect ?? DEFAULT_RECONNECT;
     return option ? { ...base, ...option } : base;
   }
+}
+
+function summary(problems: readonly FrameProblem[]): string {
+  return problems.map((e) => `${e.pointer || '(root)'} ${e.message}`).join('; ') || 'no details';
 }
 
 function describe(loss: Loss): string {

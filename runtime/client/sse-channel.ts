@@ -216,11 +216,8 @@ export class SseChannelClient<TagMap, Event> extends ChannelConnection<TagMap, S
     } catch {
       return this.invalid('SW_FRAME_NOT_JSON', `data of event ${e.event} is not JSON`, e);
     }
-    if (this.options.validateInbound !== false) {
-      const verdict = this.config.inbound(e.event, data);
-      if (!verdict.ok) return this.invalid('SW_FRAME_INVALID', `event ${e.event} breaks the contract: ${(verdict.errors ?? []).map((x) => `${x.pointer || '(root)'} ${x.message}`).join('; ')}`, e, verdict.errors ?? []);
-    }
+    const verdict = this.options.validateInbound !== false ? this.config.inbound(e.event, data) : undefined;
     const item = { event: e.event, data, ...(e.id !== '' ? { id: e.id } : {}) } as unknown as SseItem<Event>;
-    this.deliver(e.event, data, item, { tag: e.event, ...(e.id !== '' ? { id: e.id } : {}) });
+    this.accept(verdict, e.event, data, item, { tag: e.event, ...(e.id !== '' ? { id: e.id } : {}) }, e);
   }
 }

@@ -39,11 +39,55 @@ export interface ClosedEvent {
   readonly error?: StreamwrightError;
 }
 
+/** One contract problem of an inbound frame (a generated validator's error or warning). */
+export interface FrameProblem {
+  /** JSON pointer into the message (SSE: into `data`); for a missing or extra property, the property itself. */
+  readonly pointer: string;
+  /** The JSON Schema keyword, `tag`, or `x-sw-known-values` for a value outside an open set. */
+  readonly keyword: string;
+  readonly message: string;
+}
+
+/**
+ * An inbound frame the contract does not fully describe. `unknown`: the frame is valid but
+ * carries properties or values the contract does not know (a server's minor release); it was
+ * delivered. `invalid`: it breaks the contract (not JSON, binary, unknown tag, schema); what
+ * happened to it is `action`, chosen by the `onInvalid` option.
+ */
+export interface InvalidEvent {
+  readonly kind: 'unknown' | 'invalid';
+  /** SW_FRAME_UNKNOWN_PARTS, SW_FRAME_INVALID, SW_FRAME_NOT_JSON or SW_FRAME_BINARY. */
+  readonly error: StreamwrightError;
+  /** Pointer of the first problem ('' when the whole frame is at fault). */
+  readonly pointer: string;
+  readonly problems: readonly FrameProblem[];
+  /** The tag the frame carries, when it carries one. */
+  readonly tag: string | null;
+  /** The parsed message (SSE: the event's data), when the frame was JSON. */
+  readonly message?: unknown;
+  /** The frame as received: text or binary data (WebSocket), the parsed event (SSE). */
+  readonly frame: unknown;
+  readonly action: 'delivered' | 'dropped' | 'closed';
+}
+
+/** What `onInvalid` does with a frame that breaks the contract (frames with only unknown parts are always delivered). */
+export type InvalidPolicy = 'drop' | 'deliver' | 'close';
+
+/** Frames reported through `invalid` since the channel was created. */
+export interface InvalidCounts {
+  /** Valid frames with unknown properties or values (delivered). */
+  readonly unknown: number;
+  /** Frames that broke the contract (delivered, dropped or closing as `onInvalid` says). */
+  readonly invalid: number;
+}
+
 export interface StateEvents {
   open: OpenEvent;
   reconnecting: ReconnectingEvent;
   closed: ClosedEvent;
-  /** Reported, never thrown: invalid frames (when no `onInvalid`), handler failures, auth rejections. */
+  /** Every inbound frame the contract does not fully describe; nothing is dropped without one. */
+  invalid: InvalidEvent;
+  /** Reported, never thrown: handler failures, auth rejections, a silent server. */
   error: StreamwrightError;
 }
 
@@ -93,10 +137,14 @@ export interface ClientOptions {
   /** Validate outbound messages before sending (default true). */
   validateOutbound?: boolean;
   /**
-   * Called with every inbound frame that breaks the contract (not JSON, binary, unknown tag,
-   * schema); the frame is dropped. Default: reported as an `error` state event.
+   * What to do with an inbound frame that breaks the contract (not JSON, binary, unknown tag,
+   * schema): `drop` it (default), `deliver` it anyway when it is a JSON message (handlers of its
+   * tag, `onAny`, iterators; its type is then not guaranteed), or `close` the channel for good
+   * (close code 1003, error SW_FRAME_INVALID). Each one is an `invalid` state event and counted
+   * (`invalidCounts`). A frame that is valid but carries properties or values the contract does
+   * not know is always delivered and reported as `invalid` with kind `unknown`.
    */
-  onInvalid?(error: StreamwrightError, frame: unknown): void;
+  onInvalid?: InvalidPolicy;
   /** Pace outbound messages under the contract's rate limit instead of being cut off (default true). */
   pace?: boolean;
   /** Detect a server that stays silent past the contract's heartbeat (default true). */
@@ -121,5 +169,7 @@ export interface ClientOptions {
 export interface ValidationResult {
   ok: boolean;
   value?: unknown;
-  errors?: readonly { pointer: string; keyword: string; message: string }[];
+  errors?: readonly FrameProblem[];
+  /** On a valid value: properties and values the contract does not know. */
+  warnings?: readonly FrameProblem[];
 }

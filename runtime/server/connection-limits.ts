@@ -1,13 +1,16 @@
 /**
- * The contract's `maxConnections`: counted per channel, per query value or per JWT claim. Only
- * connections that got through authentication and authorisation count.
+ * The contract's `maxConnections`: counted per channel, per query value or per JWT claim, on every
+ * instance that shares the bus. Only connections that got through authentication and
+ * authorisation count.
  */
 import type { Principal } from '../auth/authenticate.ts';
+import type { Bus } from '../bus/types.ts';
 import type { ChannelDescription } from '../contract.ts';
 
 export class ConnectionLimits {
-  private readonly counts = new Map<string, number>();
   private readonly counted = new WeakMap<object, string>();
+
+  constructor(private readonly bus: Bus) {}
 
   /** The counter a connection belongs to, or undefined when the channel has no limit for it. */
   keyOf(channel: ChannelDescription, url: URL, principal: Principal | undefined): string | undefined {
@@ -21,24 +24,26 @@ export class ConnectionLimits {
     return `${channel.id}\0all`;
   }
 
-  /** Whether the counter `key` is at `limit` already. */
-  full(key: string | undefined, limit: number): boolean {
-    return key !== undefined && (this.counts.get(key) ?? 0) >= limit;
+  /** Whether the counter `key` is at `limit` already, across instances. */
+  async full(key: string | undefined, limit: number): Promise<boolean> {
+    return key !== undefined && (await this.bus.count(key)) >= limit;
   }
 
-  /** Counts `connection` under `key` until `release(connection)`. */
-  take(connection: object, key: string | undefined): void {
-    if (key === undefined) return;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  /**
+   * Takes one of `limit` slots of `key` for `connection` until `release(connection)`; false when
+   * every slot is taken. No key: nothing to count, always true.
+   */
+  async take(connection: object, key: string | undefined, limit: number): Promise<boolean> {
+    if (key === undefined) return true;
+    if (!(await this.bus.acquire(key, limit))) return false;
     this.counted.set(connection, key);
+    return true;
   }
 
   release(connection: object): void {
     const key = this.counted.get(connection);
     if (key === undefined) return;
     this.counted.delete(connection);
-    const n = (this.counts.get(key) ?? 1) - 1;
-    if (n <= 0) this.counts.delete(key);
-    else this.counts.set(key, n);
+    this.bus.release(key);
   }
 }

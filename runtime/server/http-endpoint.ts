@@ -14,6 +14,9 @@ export async function serveHttp(options: RuntimeServerOptions, req: IncomingMess
   try {
     text = await readBody(req, MAX_HTTP_BODY);
   } catch {
+    // The client is told why, then the connection closes: the rest of the body is not read.
+    res.shouldKeepAlive = false;
+    res.once('finish', () => req.socket.destroySoon?.());
     return json(res, 413, { error: `body over ${MAX_HTTP_BODY} bytes` });
   }
   const body = readJson(text);

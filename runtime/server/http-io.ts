@@ -1,6 +1,6 @@
 /**
  * Plain HTTP answers the runtime gives before or instead of a stream: JSON responses, refused
- * upgrades written on the raw socket, bounded request bodies.
+ * upgrades written on the raw socket, bounded request bodies, self-contained pages.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -25,16 +25,21 @@ export function rejectUpgrade(socket: Duplex, status: number, message: string): 
   );
 }
 
-/** The request body as text; rejects (and stops reading) past `max` bytes. */
+/**
+ * The body, or a rejection once it passes `max` bytes (at once when Content-Length says so).
+ * The request is not destroyed: that would reset the socket before the 413 could be sent.
+ */
 export function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    if (Number(req.headers['content-length'] ?? 0) > max) return reject(new Error('too large'));
     req.on('data', (chunk: Buffer) => {
+      if (size > max) return;
       size += chunk.length;
       if (size > max) {
+        chunks.length = 0;
         reject(new Error('too large'));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -42,6 +47,17 @@ export function readBody(req: IncomingMessage, max: number): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A page that runs only its own inline script, talks only to this origin, and is never framed. */
+export function servePage(res: ServerResponse, html: string): void {
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  });
+  res.end(html);
 }
 
 export function headerValue(v: string | string[] | undefined): string | undefined {

@@ -9,7 +9,7 @@ import { ConnectionLimits } from './connection-limits.ts';
 import { answerPreflight, applyCors, isPreflight } from './cors.ts';
 import { Fanout, type ParamFilter } from './fanout.ts';
 import { serveHttp } from './http-endpoint.ts';
-import { json, rejectUpgrade } from './http-io.ts';
+import { json, rejectUpgrade, servePage } from './http-io.ts';
 import { OutboundCheck } from './outbound.ts';
 import { authenticateRequest, schemesFor } from './security.ts';
 import { openSse } from './sse-stream.ts';
@@ -26,7 +26,7 @@ interface Route {
  * upgrades, SSE streams and plain HTTP endpoints, with authentication, limits, validation and
  * heartbeats taken from the contract's metadata. This module routes and shuts down; each kind of
  * channel is served by its own module (ws-upgrade, sse-stream, http-endpoint), and everything
- * sent to many clients goes through the fan-out.
+ * sent to many clients, or to one on another instance, goes through the fan-out and its bus.
  */
 export class RuntimeServer {
   readonly http: Server;
@@ -42,13 +42,13 @@ export class RuntimeServer {
   constructor(options: RuntimeServerOptions) {
     this.options = options;
     this.outbound = new OutboundCheck(options);
-    this.fanout = new Fanout(options.api, this.outbound);
+    this.fanout = new Fanout(options.api, this.outbound, options.bus, (e) => this.report(e));
     this.context = {
       options,
       fanout: this.fanout,
       outbound: this.outbound,
-      limits: new ConnectionLimits(),
-      report: (error, channel) => this.report(error, channel),
+      limits: new ConnectionLimits(this.fanout.bus),
+      report: (error, channel, connection) => this.report(error, channel, connection),
       info: (req, url, channel, params, principal) => this.info(req, url, channel, params, principal),
     };
     this.routes = Object.values(options.api.channels).map((channel) => ({ channel, matcher: compileAddress(channel.address) }));
@@ -62,7 +62,8 @@ export class RuntimeServer {
     });
   }
 
-  listen(port: number, host = '127.0.0.1'): Promise<{ port: number }> {
+  async listen(port: number, host = '127.0.0.1'): Promise<{ port: number }> {
+    await this.fanout.start();
     return new Promise((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(port, host, () => {
@@ -72,12 +73,29 @@ export class RuntimeServer {
     });
   }
 
-  /** Validates once, serialises once, sends to every open WebSocket on the channel (and matching parameters). */
+  /**
+   * Validates once, serialises once, and sends to every open WebSocket on the channel (and
+   * matching parameters) on every instance of the bus. Returns the connections reached on this
+   * instance.
+   */
   broadcast(channelId: string, message: unknown, params?: ParamFilter): number {
     return this.fanout.broadcast(channelId, message, params);
   }
 
-  /** Publishes an SSE event on a stream (kept for Last-Event-ID replay). */
+  /** Validates and sends to one WebSocket connection, on whichever instance holds it (see address()). */
+  sendTo(channelId: string, address: string, message: unknown): number {
+    return this.fanout.sendTo(channelId, address, message);
+  }
+
+  /** A connection's address on the bus, valid on every instance, for sendTo(). */
+  address(peer: { readonly id: number }): string {
+    return this.fanout.address(peer.id);
+  }
+
+  /**
+   * Publishes an SSE event on a stream (kept for Last-Event-ID replay) to its readers on every
+   * instance of the bus. Returns the readers on this instance.
+   */
   publish(channelId: string, event: string, data: unknown, params: ParamFilter = {}): number {
     return this.fanout.publish(channelId, event, data, params);
   }
@@ -95,7 +113,7 @@ export class RuntimeServer {
     return this.fanout.ssePeers(channelId) as SsePeer[] as unknown as SsePeer<Events, P>[];
   }
 
-  /** Open WebSocket sessions and SSE peers, for applications that address clients one by one. */
+  /** Open WebSocket sessions and SSE peers of this instance, for applications that address clients one by one. */
   connections(channelId: string): { ws: WsPeer[]; sse: SsePeer[] } {
     return { ws: this.fanout.wsPeers(channelId), sse: this.fanout.ssePeers(channelId) };
   }
@@ -104,7 +122,7 @@ export class RuntimeServer {
   async close(): Promise<void> {
     this.closing = true;
     for (const session of this.fanout.sessions) session.shutdown();
-    for (const peer of this.fanout.allSsePeers()) peer.end();
+    for (const peer of this.fanout.readers()) peer.end();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     // Give close frames a moment, then cut whatever is left. Not unref'd: a caller awaiting close()
     // must see it settle even when nothing else keeps the event loop alive.
@@ -112,6 +130,7 @@ export class RuntimeServer {
     for (const wss of this.wss.values()) for (const client of wss.clients) client.terminate();
     this.http.closeAllConnections();
     await closed;
+    await this.fanout.stop();
   }
 
   // ---- routing ----
@@ -144,6 +163,8 @@ export class RuntimeServer {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse) {
     if (this.closing) return json(res, 503, { error: 'shutting down' });
+    const page = this.pageAt(req);
+    if (page) return servePage(res, await page());
     const found = this.route(req);
     if (!found) {
       this.report(new StreamwrightError('SW_NOT_FOUND', `nothing at ${req.method} ${req.url}`, { status: 404 }));
@@ -179,13 +200,21 @@ export class RuntimeServer {
     return serveHttp(this.options, req, res, channel, info);
   }
 
+  /** A page of `options.pages` (the dev console…) asked for by exact path, before any channel. */
+  private pageAt(req: IncomingMessage): (() => Promise<string>) | undefined {
+    const pages = this.options.pages;
+    if (!pages || (req.method !== 'GET' && req.method !== 'HEAD')) return undefined;
+    const path = (req.url ?? '').split('?')[0]!;
+    return Object.hasOwn(pages, path) ? pages[path] : undefined;
+  }
+
   private info(req: IncomingMessage, url: URL, channel: ChannelDescription, params: Record<string, string>, principal: Principal | undefined): ConnectionInfo {
     return { id: this.nextId++, channel: channel.id, params, query: url.searchParams, principal, request: req };
   }
 
-  private report(error: Error, channel?: string) {
+  private report(error: Error, channel?: string, connection?: number) {
     try {
-      this.options.onError?.(error, channel === undefined ? undefined : { channel });
+      this.options.onError?.(error, channel === undefined ? undefined : { channel, ...(connection !== undefined ? { connection } : {}) });
     } catch {
       // A failing hook must not take the server down.
     }

@@ -7,16 +7,17 @@ import type { Principal } from '../auth/authenticate.ts';
 import type { ChannelDescription } from '../contract.ts';
 import { StreamwrightError } from '../errors.ts';
 import { SseConnection } from '../sse/connection.ts';
-import type { Fanout, SseStream } from './fanout.ts';
+import type { BusSseEvent } from '../bus/types.ts';
+import type { Fanout, SseStream, StreamReader } from './fanout.ts';
 import { headerValue, json } from './http-io.ts';
 import type { OutboundCheck } from './outbound.ts';
-import type { ConnectionInfo, RuntimeServerOptions, SseChannelHandlers, SsePeer } from './types.ts';
+import type { ConnectionInfo, RuntimeServerOptions, SseChannelHandlers } from './types.ts';
 
 export interface SseContext {
   options: RuntimeServerOptions;
   fanout: Fanout;
   outbound: OutboundCheck;
-  report(error: Error, channel?: string): void;
+  report(error: Error, channel?: string, connection?: number): void;
 }
 
 export async function openSse(ctx: SseContext, req: IncomingMessage, res: ServerResponse, channel: ChannelDescription, info: ConnectionInfo): Promise<void> {
@@ -28,13 +29,15 @@ export async function openSse(ctx: SseContext, req: IncomingMessage, res: Server
   res.writeHead(200, { ...(spec?.headers ?? { 'Content-Type': 'text/event-stream' }) });
   res.flushHeaders();
   const stream = ctx.fanout.stream(channel.id, info.params);
-  const connection = new SseConnection(res, ctx.options.maxBufferedBytes ?? 1 << 20);
-  const lastEventId = headerValue(req.headers['last-event-id']);
-  const replay = lastEventId !== undefined && spec?.resume?.lastEventId ? stream.history.after(lastEventId) : undefined;
-  const peer = new SsePeerImpl(info, connection, stream, ctx.outbound, replay !== undefined);
+  const connection = new SseConnection(res, ctx.options.maxBufferedBytes ?? 1 << 20, (unsent) =>
+    ctx.report(new StreamwrightError('SW_SLOW_CONSUMER', `connection ${info.id} has ${unsent} bytes unsent`), channel.id, info.id),
+  );
+  const lastEventId = spec?.resume?.lastEventId ? headerValue(req.headers['last-event-id']) : undefined;
+  const peer = new SsePeerImpl(info, connection, stream, ctx.fanout, ctx.outbound);
   if (spec?.retryMs !== undefined) connection.write({ retry: Math.round(spec.retryMs * scale) });
-  for (const e of replay ?? []) peer.write(e.id, e.event, e.data, true);
-  stream.peers.add(peer);
+  // The replay comes from the bus (another instance may hold the stream's history).
+  peer.resumed = await ctx.fanout.join(stream, peer, lastEventId);
+  if (!connection.isOpen) return ctx.fanout.leave(stream, peer);
 
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, fn: () => void) => {
@@ -66,26 +69,30 @@ export async function openSse(ctx: SseContext, req: IncomingMessage, res: Server
   };
   connection.onClose(() => {
     for (const t of timers) clearTimeout(t);
-    stream.peers.delete(peer);
+    ctx.fanout.leave(stream, peer);
     call(() => handlers.close?.(peer));
   });
   call(() => handlers.open?.(peer));
 }
 
-export class SsePeerImpl implements SsePeer {
+export class SsePeerImpl implements StreamReader {
   readonly id: number;
   readonly channel: string;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly principal: Principal | undefined;
   readonly request: IncomingMessage;
+  resumed = false;
+  cursor: string | undefined;
+  held: BusSseEvent[] | undefined;
+  fresh = false;
 
   constructor(
     info: ConnectionInfo,
     private readonly connection: SseConnection,
     private readonly stream: SseStream,
+    private readonly fanout: Fanout,
     private readonly outbound: OutboundCheck,
-    readonly resumed: boolean,
   ) {
     this.id = info.id;
     this.channel = info.channel;
@@ -97,8 +104,7 @@ export class SsePeerImpl implements SsePeer {
 
   send(event: string, data: unknown): void {
     this.outbound.event(this.channel, event, data, 'send');
-    const stored = this.stream.history.next(event, JSON.stringify(data), false);
-    this.write(stored.id, event, stored.data);
+    this.write(this.fanout.sideId(this.stream, this), event, JSON.stringify(data));
   }
 
   writeEncoded(encoded: string): void {
@@ -106,7 +112,7 @@ export class SsePeerImpl implements SsePeer {
   }
 
   /** `burst`: part of a replay, allowed past the slow-consumer bound until the socket drains. */
-  write(id: string, event: string, data: string, burst = false): void {
+  write(id: string | undefined, event: string, data: string, burst = false): void {
     this.connection.write({ id, event, data }, burst);
   }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal, AuthVerifiers } from '../auth/authenticate.ts';
 import type { ApiDescription } from '../contract.ts';
+import type { Bus } from '../bus/types.ts';
 import type { CorsOptions } from './cors.ts';
 import type { StreamwrightError } from '../errors.ts';
 
@@ -111,6 +112,11 @@ export interface RuntimeServerOptions {
    * object on a channel that accepts no client messages).
    */
   invalidFrameErrorCode?(channel: string, frame?: { error: StreamwrightError; message?: unknown }): string | undefined;
+  /**
+   * What broadcasts, SSE publishes, targeted sends and connection limits go through: `memoryBus()`
+   * (default) for one process, `redisBus({ url })` to share them between instances.
+   */
+  bus?: Bus;
   /** Validate outbound messages (default true). */
   validateOutbound?: boolean;
   /** Multiplies every contract timing (0.01 runs a 15 s heartbeat every 150 ms). */
@@ -123,6 +129,11 @@ export interface RuntimeServerOptions {
   now?: () => number;
   /** Told about every error the runtime handles (bad frames, handler failures); never throws. */
   onError?(error: Error, info?: { channel?: string; connection?: number }): void;
+  /**
+   * Self-contained HTML pages answered at exact paths on GET (the dev console at `/_console`),
+   * before channel routing; each is rendered on first request by its function.
+   */
+  pages?: Readonly<Record<string, () => Promise<string>>>;
 }
 
 /** Close codes the runtime uses beyond those the contract names. */

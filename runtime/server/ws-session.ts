@@ -53,6 +53,8 @@ export class WsSession implements WsPeer {
   /** Frames that arrive while the first-message credential is being checked, replayed after. */
   private held: [RawData, boolean][] | undefined;
   private closed = false;
+  /** Cut off as a slow consumer. */
+  private cut = false;
 
   constructor(init: WsSessionInit) {
     this.init = init;
@@ -127,7 +129,9 @@ export class WsSession implements WsPeer {
   /** A peer that does not read is cut off once its unsent bytes pass the bound. */
   private boundBacklog(): void {
     const max = this.init.options.maxBufferedBytes ?? 1 << 20;
-    if (this.ws.bufferedAmount > max) {
+    // Sends go on while the close handshake runs: the cut is reported and started once.
+    if (this.ws.bufferedAmount > max && !this.cut) {
+      this.cut = true;
       this.report(new StreamwrightError('SW_SLOW_CONSUMER', `connection ${this.id} has ${this.ws.bufferedAmount} bytes unsent`, { status: CLOSE.tryAgainLater }));
       this.close(CLOSE.tryAgainLater, 'slow consumer');
       // A peer that does not read will not read a close frame either.
@@ -212,6 +216,10 @@ export class WsSession implements WsPeer {
       return;
     }
     const message = json.value;
+    // A pong counts on its tag alone: one extra field must not leave the heartbeat unanswered
+    // and get a live connection cut (the frame is still refused below if it breaks the contract).
+    const hb = this.spec.heartbeat;
+    if (this.opened && hb?.mode === 'message' && hb.pong && messageTag(message, this.spec.tagProperty) === hb.pong.message) this.pongArrived();
     const verdict = this.init.options.validators[this.channel]?.receive?.(message);
     if (!verdict) {
       this.refuseFrame(new StreamwrightError('SW_FRAME_INVALID', 'this channel accepts no client messages'), message);
@@ -226,18 +234,17 @@ export class WsSession implements WsPeer {
       void this.firstMessage(message, tag);
       return;
     }
-    const hb = this.spec.heartbeat;
-    if (hb?.mode === 'message' && hb.pong && tag === hb.pong.message) {
-      if (this.pongDeadline) {
-        clearTimeout(this.pongDeadline);
-        this.timers.delete(this.pongDeadline);
-        this.pongDeadline = undefined;
-      }
-      return;
-    }
+    if (hb?.mode === 'message' && hb.pong && tag === hb.pong.message) return;
     // A repeated auth message after the connection is open changes nothing.
     if (this.init.pendingScheme && tag === this.init.pendingScheme.auth?.credential.message) return;
     this.call(() => this.init.handlers.message?.(this, message));
+  }
+
+  private pongArrived() {
+    if (this.pongDeadline === undefined) return;
+    clearTimeout(this.pongDeadline);
+    this.timers.delete(this.pongDeadline);
+    this.pongDeadline = undefined;
   }
 
   private async firstMessage(message: unknown, tag: string | null) {

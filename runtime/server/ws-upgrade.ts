@@ -24,7 +24,7 @@ export interface UpgradeContext {
   fanout: Fanout;
   outbound: OutboundCheck;
   limits: ConnectionLimits;
-  report(error: Error, channel?: string): void;
+  report(error: Error, channel?: string, connection?: number): void;
   /** What handlers learn about the connection, with its one id. */
   info(req: IncomingMessage, url: URL, channel: ChannelDescription, params: Record<string, string>, principal: Principal | undefined): ConnectionInfo;
 }
@@ -65,7 +65,7 @@ export async function upgrade(ctx: UpgradeContext, wss: WebSocketServer, req: In
   }
   const principal = outcome.kind === 'accepted' ? outcome.principal : undefined;
   const maxConnections = channel.limits?.maxConnections;
-  const overLimit = maxConnections !== undefined && ctx.limits.full(ctx.limits.keyOf(channel, url, principal), maxConnections.limit);
+  const overLimit = maxConnections !== undefined && (await ctx.limits.full(ctx.limits.keyOf(channel, url, principal), maxConnections.limit));
   if (overLimit && maxConnections.onExceed.action === 'reject') {
     ctx.report(new StreamwrightError('SW_TOO_MANY_CONNECTIONS', undefined, { status: maxConnections.onExceed.httpStatus ?? 429 }), channel.id);
     return rejectUpgrade(socket, maxConnections.onExceed.httpStatus ?? 429, 'too many connections');
@@ -103,13 +103,22 @@ export async function upgrade(ctx: UpgradeContext, wss: WebSocketServer, req: In
           return refuse(outcome.onFailure.errorCode, outcome.onFailure.closeCode ?? CLOSE.policy, outcome.error.message);
         }
         const key = ctx.limits.keyOf(channel, url, s.principal);
-        if (maxConnections && key !== undefined && (overLimit || ctx.limits.full(key, maxConnections.limit))) {
+        const tooMany = () => {
           ctx.report(new StreamwrightError('SW_TOO_MANY_CONNECTIONS'), channel.id);
-          return refuse(maxConnections.onExceed.errorCode, maxConnections.onExceed.closeCode ?? CLOSE.policy, 'too many connections');
-        }
+          return refuse(maxConnections?.onExceed.errorCode, maxConnections?.onExceed.closeCode ?? CLOSE.policy, 'too many connections');
+        };
+        if (maxConnections && key !== undefined && (overLimit || (await ctx.limits.full(key, maxConnections.limit)))) return tooMany();
         const refusal = outcome.kind === 'accepted' ? early : await handlers.authorize?.(s);
         if (refusal) return 'errorCode' in refusal ? refuse(refusal.errorCode, refusal.closeCode, refusal.message) : refuse(undefined, CLOSE.policy, 'refused');
-        ctx.limits.take(s, key);
+        // Only connections that got through count towards the limit (on every instance of the bus).
+        if (maxConnections && key !== undefined) {
+          if (!(await ctx.limits.take(s, key, maxConnections.limit))) return tooMany();
+          // The socket may have closed while the count was taken (onClosed found nothing to release then).
+          if (!ctx.fanout.sessions.has(s)) {
+            ctx.limits.release(s);
+            return false;
+          }
+        }
         return true;
       },
       onClosed: (s) => {

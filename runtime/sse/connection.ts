@@ -20,6 +20,8 @@ export class SseConnection {
   constructor(
     readonly res: ServerResponse,
     private readonly maxBufferedBytes: number,
+    /** Told once when the client is cut off for not reading, with the bytes it left unsent. */
+    private readonly onCut?: (unsent: number) => void,
   ) {
     res.on('close', () => this.finish());
     res.on('drain', () => (this.burstAllowance = 0));
@@ -66,7 +68,9 @@ export class SseConnection {
   }
 
   private withinBound(): boolean {
-    if (this.res.writableLength + this.pendingLength <= this.maxBufferedBytes + this.burstAllowance) return true;
+    const unsent = this.res.writableLength + this.pendingLength;
+    if (unsent <= this.maxBufferedBytes + this.burstAllowance) return true;
+    if (!this.closed) this.onCut?.(unsent);
     this.pending = [];
     this.res.destroy();
     this.finish();

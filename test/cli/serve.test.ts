@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { serveCommand } from '../../generator/src/cli/serve.ts';
+import { serveCommand } from '../../cli/serve.ts';
 import { answerHead } from '../support/http.ts';
 import { sink } from '../support/sink.ts';
 
@@ -94,6 +94,33 @@ describe('streamwright serve', () => {
       signals.emit('SIGTERM');
     }
     expect(await exit).toBe(0);
+  });
+
+  it('logs each failed login as one JSON line on stderr, naming the API and channel, with no credential in it', async () => {
+    const out = sink(4);
+    const err = sink(2);
+    const signals = new EventEmitter();
+    const exit = serveCommand(['--port-base', '0', '--json', '--time-scale', '0.01'], { stdout: out.stream, stderr: err.stream } as never, signals);
+    await out.ready;
+    const printed = out.text.trim().split('\n').map((line) => JSON.parse(line) as Printed);
+    const [, , agnt5, workspace] = printed as [Printed, Printed, Printed, Printed];
+    try {
+      expect(err.text).toBe('');
+      expect((await firstFrame(agnt5.urls[0]!, { protocols: ['x-api-key.agnt5_dev_not-the-key'] })).status).toBe(401);
+      expect((await firstEvent(workspace.urls[0]!, { cookie: 'session=stolen-session-value' })).status).toBe(401);
+      await err.ready;
+    } finally {
+      signals.emit('SIGTERM');
+    }
+    expect(await exit).toBe(0);
+    const lines = err.text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => [l.level, l.code, l.api, l.channel])).toEqual([
+      ['warn', 'SW_AUTH_INVALID', 'agnt5', expect.any(String)],
+      ['warn', 'SW_AUTH_INVALID', 'agent-workspace', 'fleetStream'],
+    ]);
+    for (const l of lines) expect(l.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(err.text).not.toMatch(/not-the-key|stolen-session-value/);
+    for (const p of printed) for (const c of p.credentials) expect(err.text).not.toContain(c.value);
   });
 
   it('as a process: prints four JSON lines, then stops cleanly on SIGTERM', async () => {

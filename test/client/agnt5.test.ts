@@ -111,7 +111,8 @@ describe('agnt5 client outbound checks (raw server counting frames)', () => {
     const workflow = client().workflow({ 'x-wf-endpoint': ENDPOINT });
     await workflow.ready();
     expect(raw.protocol()).toBe(`x-api-key.${KEY}`);
-    expect(() => workflow.send({ name: 'Not A Valid Name!' })).toThrow(expect.objectContaining({ code: 'SW_OUTBOUND_INVALID' }));
+    expect(() => workflow.send({ name: '' })).toThrow(expect.objectContaining({ code: 'SW_OUTBOUND_INVALID' }));
+    expect(() => workflow.send({ name: 'x', priority: 1 } as never)).toThrow(expect.objectContaining({ code: 'SW_OUTBOUND_INVALID' }));
     expect(() => workflow.send({ nome: 'x' } as never)).toThrow(expect.objectContaining({ code: 'SW_OUTBOUND_INVALID' }));
     await workflow.send({ name: 'lookup-order' });
     await until(() => raw.frames.length >= 1, 'the valid frame');

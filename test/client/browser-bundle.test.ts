@@ -12,6 +12,8 @@ describe('browser bundle of the generated clients', () => {
       bundle: true,
       write: false,
       platform: 'browser',
+      // The runtime's TypeScript sources (package.json "exports"), not a dist/ that may be older.
+      conditions: ['streamwright-source'],
       format: 'esm',
       metafile: true,
       logLevel: 'silent',

@@ -2,8 +2,9 @@
  * The generated README's five-minute start, followed the way a newcomer would: generate the API
  * into a folder of one's own (`--out`), start the servers (`serve`, as `npm start` does), save the
  * demo from the README next to `client.gen.ts`, put the printed credential in TOKEN and run it
- * with tsx. One change to the demo: it connects to the port the test servers got (port 0) instead
- * of the contract's fixed development port.
+ * with tsx (on the runtime's sources, as the other tests do, not dist/). One change to the
+ * demo: it connects to the port the test servers got (port 0) instead of the contract's fixed
+ * development port.
  */
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -11,8 +12,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../generator/src/cli/main.ts';
-import { serveCommand } from '../../generator/src/cli/serve.ts';
+import { main } from '../../cli/main.ts';
+import { serveCommand } from '../../cli/serve.ts';
 import { typeCheck } from '../generator/harness.ts';
 import { sink } from '../support/sink.ts';
 
@@ -44,7 +45,7 @@ function quickStart(readme: string): { demo: string; scheme: string; tag: string
 
 /** Runs the demo until it logs a `tag` line (resolves with the output so far) or fails. */
 function runDemo(dir: string, token: string, tag: string, timeoutMs = 20_000): Promise<{ stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo.ts'], { cwd: dir, env: { ...process.env, TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=streamwright-source', '--import', 'tsx', 'demo.ts'], { cwd: dir, env: { ...process.env, TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   return new Promise((resolve, reject) => {

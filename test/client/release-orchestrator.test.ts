@@ -170,7 +170,7 @@ describe('release-orchestrator client against raw servers', () => {
     await until(() => requests >= 2, 'a second request');
   });
 
-  it('sends invalid inbound frames to onInvalid, never to handlers; valid ones still arrive', async () => {
+  it('reports every frame that breaks the contract as an invalid event, counts it, and drops it by default; valid ones still arrive', async () => {
     await rawWs((socket) => {
       socket.send('not json');
       socket.send(JSON.stringify({ type: 'metric_update', bogus: true }));
@@ -178,22 +178,43 @@ describe('release-orchestrator client against raw servers', () => {
       socket.send(Buffer.from([1, 2, 3]), { binary: true });
       socket.send(JSON.stringify({ type: 'heartbeat', timestamp: '2026-01-10T14:23:45Z' }));
     });
-    const invalid: { code: string; frame: unknown }[] = [];
-    const dashboard = client({ auth: { queryToken: 'x' }, onInvalid: (error, frame) => invalid.push({ code: error.code, frame }) }).dashboardStream();
+    const dashboard = client({ auth: { queryToken: 'x' } }).dashboardStream();
+    const invalid: { kind: string; code: string; action: string; tag: string | null; pointer: string }[] = [];
+    dashboard.onState('invalid', (e) => invalid.push({ kind: e.kind, code: e.error.code, action: e.action, tag: e.tag, pointer: e.pointer }));
     const any: unknown[] = [];
     dashboard.onAny((m) => any.push(m));
     const heartbeat = new Promise((resolve) => dashboard.on('heartbeat', resolve));
     expect(await heartbeat).toEqual({ type: 'heartbeat', timestamp: '2026-01-10T14:23:45Z' });
-    expect(invalid.map((i) => i.code)).toEqual(['SW_FRAME_NOT_JSON', 'SW_FRAME_INVALID', 'SW_FRAME_INVALID', 'SW_FRAME_BINARY']);
+    expect(invalid).toEqual([
+      { kind: 'invalid', code: 'SW_FRAME_NOT_JSON', action: 'dropped', tag: null, pointer: '' },
+      { kind: 'invalid', code: 'SW_FRAME_INVALID', action: 'dropped', tag: 'metric_update', pointer: '/metrics' },
+      { kind: 'invalid', code: 'SW_FRAME_INVALID', action: 'dropped', tag: 'no_such_tag', pointer: '/type' },
+      { kind: 'invalid', code: 'SW_FRAME_BINARY', action: 'dropped', tag: null, pointer: '' },
+    ]);
+    expect(dashboard.invalidCounts).toEqual({ unknown: 0, invalid: 4 });
     expect(any).toHaveLength(1);
   });
 
-  it('without a hook, an invalid frame is reported as an error state event and dropped', async () => {
+  it("onInvalid 'deliver' hands a message that breaks the contract to its handlers, and still reports it", async () => {
     await rawWs((socket) => socket.send(JSON.stringify({ type: 'alert' })));
-    const dashboard = client({ auth: { queryToken: 'x' } }).dashboardStream();
-    const error = await nextState(dashboard, 'error');
-    expect(error.code).toBe('SW_FRAME_INVALID');
-    expect(error.details?.length).toBeGreaterThan(0);
+    const dashboard = client({ auth: { queryToken: 'x' }, onInvalid: 'deliver' }).dashboardStream();
+    const reported = nextState(dashboard, 'invalid');
+    const alert = new Promise((resolve) => dashboard.on('alert', resolve));
+    expect(await alert).toEqual({ type: 'alert' });
+    const event = await reported;
+    expect(event).toMatchObject({ kind: 'invalid', action: 'delivered', tag: 'alert', message: { type: 'alert' }, frame: '{"type":"alert"}' });
+    expect(event.error.code).toBe('SW_FRAME_INVALID');
+    expect(event.problems.length).toBeGreaterThan(0);
     expect(dashboard.state).toBe('open');
+  });
+
+  it("onInvalid 'close' closes the channel for good on a frame that breaks the contract", async () => {
+    await rawWs((socket) => socket.send(JSON.stringify({ type: 'alert' })));
+    const dashboard = client({ auth: { queryToken: 'x' }, onInvalid: 'close' }).dashboardStream();
+    const reported = nextState(dashboard, 'invalid');
+    const closed = await dashboard.closed();
+    expect((await reported).action).toBe('closed');
+    expect(closed.error?.code).toBe('SW_FRAME_INVALID');
+    expect(dashboard.state).toBe('closed');
   });
 });

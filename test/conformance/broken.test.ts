@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conform, renderText, type ProbeId } from '../../conformance/src/conform/index.ts';
-import { DEFECTS } from '../fixtures/broken/defects.ts';
+import { DEFECTS, rewrite } from '../fixtures/broken/defects.ts';
 import { startProxy, type RunningProxy } from '../fixtures/broken/proxy.ts';
 import { startSuiteServers, SUITE, type SuiteTarget } from './suite.ts';
 
@@ -21,12 +21,12 @@ afterAll(async () => {
 
 const reference = (api: string) => running.find((r) => r.api === api)!;
 
-async function run(api: string, origin: string, probes: string[]) {
+async function run(api: string, origin: string, probes: string[], transcript?: string) {
   const ref = reference(api);
   return conform({
     spec: `spec/${api}.asyncapi.yaml`,
     target: origin,
-    transcripts: SUITE(api),
+    transcripts: transcript === undefined ? SUITE(api) : `${SUITE(api)}/${transcript}.jsonl`,
     credentials: ref.credentials,
     credentialsFor: ref.credentialsFor,
     timeScale: SCALE,
@@ -41,6 +41,29 @@ describe('broken implementations fail conform for the right reason', () => {
     proxies.push(proxy);
     const report = await run(api, proxy.origin, ['auth-required', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-resume', 'connection-limit', 'rate-limit']);
     expect(report.summary.failed, renderText(report)).toBe(0);
+  });
+
+  it('release-orchestrator: the agent task stream over a slow client link (100 ms) passes; a live task the recording lacks is no missing one', async () => {
+    // Regression: in `key` order the replay waited for a frame count, so a task assigned while a
+    // report was on its way ended the wait early and gave a false transcript/missing. (Only this
+    // transcript: at time scale 0.01 the 5 s auth deadline is 50 ms, less than the link's delay.)
+    const proxy = await startProxy(reference('release-orchestrator').origin, { clientDelayMs: 100 });
+    proxies.push(proxy);
+    const report = await run('release-orchestrator', proxy.origin, [], 'agent-task-stream');
+    expect(report.cases.filter((c) => !c.skipped)).toHaveLength(1);
+    expect(report.summary.failed, renderText(report)).toBe(0);
+  });
+
+  it('a newer server (an added field, an unknown error code) passes, with each unknown part a warning at its pointer', async () => {
+    const proxy = await startProxy(reference('steadybase').origin, { serverFrame: rewrite('error', (m) => ({ ...m, code: 'unsupported', hint: 'send nothing' })) });
+    proxies.push(proxy);
+    // The one transcript in which the server sends `error` (a client's frames answered).
+    const report = await run('steadybase', proxy.origin, [], 'events-client-frames');
+    expect(report.summary.failed, renderText(report)).toBe(0);
+    const warnings = report.cases.flatMap((c) => c.findings.filter((f) => f.severity === 'warning').map((f) => [f.rule, f.pointer]));
+    expect(warnings, renderText(report)).toContainEqual(['schema/unknown-value', '/code']);
+    expect(warnings, renderText(report)).toContainEqual(['schema/unknown-property', '/hint']);
+    expect(report.summary.warnings).toBe(warnings.length);
   });
 
   it.each(DEFECTS.map((d) => [`${d.api}: ${d.name}`, d] as const))('%s', async (_name, defect) => {

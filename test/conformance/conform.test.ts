@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../generator/src/cli/main.ts';
+import { main } from '../../cli/main.ts';
 import { conform, Credentials, parseCredentials, renderJunit, renderText } from '../../conformance/src/conform/index.ts';
 import { startSuiteServer, startSuiteServers, SUITE, type SuiteTarget } from './suite.ts';
 
@@ -36,6 +36,17 @@ describe('conform against the reference servers', () => {
     const junit = renderJunit(report);
     expect(junit).toMatch(/^<\?xml/);
     expect(junit).not.toContain('<failure');
+  });
+
+  it('probes open an address whose recorded connection stayed open, not one refused after the upgrade', async () => {
+    // agent-task-forbidden (agent-02's stream with agent-01's token, closed 4403) sorts before
+    // agent-task-stream: probes opening its address were refused and failed a correct server.
+    const ref = running.find((r) => r.api === 'release-orchestrator')!;
+    const only = mkdtempSync(path.join(tmpdir(), 'sw-conform-address-'));
+    for (const name of ['agent-task-forbidden', 'agent-task-stream']) copyFileSync(`${SUITE('release-orchestrator')}/${name}.jsonl`, path.join(only, `${name}.jsonl`));
+    const report = await conform({ spec: 'spec/release-orchestrator.asyncapi.yaml', target: ref.origin, transcripts: only, credentials: ref.credentials, credentialsFor: ref.credentialsFor, timeScale: SCALE, timeoutMs: 2000, probes: ['heartbeat', 'malformed-frame'] });
+    expect(report.summary.failed, renderText(report)).toBe(0);
+    expect(report.cases.filter((c) => c.kind === 'probe' && c.channel === 'agentTaskStream' && !c.skipped).length).toBeGreaterThan(0);
   });
 
   it('the CLI reads `serve --json` credentials, writes JUnit and exits 0', async () => {

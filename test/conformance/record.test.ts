@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { loadRecordingContract, RecordingProxy, writeTranscript, type RecordedConnection, type RecordingContract } from '../../conformance/src/record/index.ts';
 import { parseTranscript, type TranscriptFrame } from '../../conformance/src/transcript.ts';
-import { main } from '../../generator/src/cli/main.ts';
+import { main } from '../../cli/main.ts';
 import { createReleaseOrchestratorReference, WORKFLOW_RUN_IDS } from '../../reference-server/release-orchestrator/index.ts';
 import { signJwt } from '../../runtime/auth/jwt.ts';
 

@@ -3,6 +3,7 @@ import type { SequenceRule } from '../../runtime/contract.ts';
 import { checkSequence, type SequenceFrame } from '../../conformance/src/sequence/check.ts';
 import { api as ro } from '../../generated/release-orchestrator/metadata.gen.ts';
 import { api as agnt5 } from '../../generated/agnt5/metadata.gen.ts';
+import { api as aw } from '../../generated/agent-workspace/metadata.gen.ts';
 
 // x-sw-sequence rules on frame lists: each case must pass or fail for the rule it names.
 const f = (tag: string, payload: Record<string, unknown> = {}, t = 0): SequenceFrame => ({ tag, payload: { type: tag, ...payload }, t });
@@ -12,6 +13,9 @@ const exec = (tag: string, id: string) => f(tag, { data: { execution_id: id } })
 const runRules = ro.channels.workflowRunStream.sequence!.rules;
 const agentRules = ro.channels.agentTaskStream.sequence!.rules;
 const execRules = agnt5.channels.workflow.sequence!.rules;
+const fleetRules = aw.channels.fleetStream.sequence!.rules;
+const exactlyOnce: SequenceRule = { id: 'welcome-exactly-once', kind: 'once', count: 'exactly-once', messages: ['welcome'] };
+const exactlyOncePerKey: SequenceRule = { id: 'assigned-exactly-once', kind: 'once', count: 'exactly-once', messages: ['task_assigned'], key: '/task/taskId', keyByMessage: { task_cancelled: '/taskId' } };
 
 const cases: [string, { rules: readonly SequenceRule[]; frames: SequenceFrame[]; endT?: number; want: string[] }][] = [
   ['a well-ordered run passes', {
@@ -47,6 +51,17 @@ const cases: [string, { rules: readonly SequenceRule[]; frames: SequenceFrame[];
   ['an event before execution_started', { rules: execRules, frames: [exec('workflow_start', 'e1'), exec('execution_started', 'e1')], want: ['execution-started-first'] }],
   ['an event after the terminal one', { rules: execRules, frames: [exec('execution_started', 'e1'), exec('execution_completed', 'e1'), exec('tool_end', 'e1')], want: ['execution-terminal-last'] }],
   ['two terminal events', { rules: execRules, frames: [exec('execution_started', 'e1'), exec('execution_completed', 'e1'), exec('execution_failed', 'e1')], want: ['execution-terminal-once', 'execution-terminal-last'] }],
+  ['one fleet_snapshot, then updates', { rules: fleetRules, frames: [f('fleet_snapshot'), f('fleet_logs'), f('fleet_update'), f('fleet_update')], want: [] }],
+  ['a second fleet_snapshot on one connection', { rules: fleetRules, frames: [f('fleet_snapshot'), f('fleet_update'), f('fleet_snapshot')], want: ['snapshot-once'] }],
+  ['an error stream has no snapshot (at most once, not exactly)', { rules: fleetRules, frames: [f('error')], want: [] }],
+  ['exactly once: one', { rules: [exactlyOnce], frames: [f('welcome'), f('other')], want: [] }],
+  ['exactly once: none by the end', { rules: [exactlyOnce], frames: [f('other')], want: ['welcome-exactly-once'] }],
+  ['exactly once: two', { rules: [exactlyOnce], frames: [f('welcome'), f('welcome')], want: ['welcome-exactly-once'] }],
+  ['exactly once per key: every key a frame of the rule carries', {
+    rules: [exactlyOncePerKey],
+    frames: [f('task_assigned', { task: { taskId: 't1' } }), f('task_cancelled', { taskId: 't1' }), f('task_cancelled', { taskId: 't2' })],
+    want: ['assigned-exactly-once'],
+  }],
 ];
 
 describe('checkSequence', () => {

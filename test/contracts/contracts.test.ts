@@ -5,6 +5,7 @@ import { loadSpec, type LoadResult } from '../../generator/src/load/load.ts';
 import { createContractValidator } from '../../generator/src/validate/contract-validator.ts';
 import type { Direction } from '../../generator/src/load/channels.ts';
 import { getAt, parsePointer } from '../../generator/src/load/pointer.ts';
+import { buildIR } from '../../generator/src/ir/build/index.ts';
 import { APIS, specPath } from './apis.ts';
 
 interface SeedExample {
@@ -14,6 +15,16 @@ interface SeedExample {
   message: string;
   event?: string;
   payload: unknown;
+}
+
+interface UnknownParts {
+  name: string;
+  channel: string;
+  direction: Direction;
+  event?: string;
+  payload: unknown;
+  /** What the generated validator reports on the valid message (empty: nothing unknown). */
+  warnings: { pointer: string; keyword: string }[];
 }
 
 interface InvalidMessage {
@@ -62,6 +73,21 @@ describe.each(APIS)('%s', (api) => {
       if (verdict.ok) return;
       expect(c.errors.length).toBeGreaterThan(0);
       for (const want of c.errors) expect(verdict.errors).toContainEqual(expect.objectContaining(want));
+    });
+  });
+
+  // Messages a stricter contract used to reject (spec/README.md, "Reading"): they validate, and
+  // the generated validators, which the client and conform read through, name their unknown parts.
+  describe('messages with unknown fields or values validate; the generated validators report those parts', () => {
+    it.each(fixture<UnknownParts>('unknown-parts', api).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      const verdict = validator.validate(c.channel, c.direction, { payload: c.payload, ...(c.event ? { event: c.event } : {}) });
+      expect(verdict.ok).toBe(true);
+      const generated = (await import(`../../generated/${api}/validators.gen.js`)) as Record<string, (...args: unknown[]) => { ok: boolean; warnings?: { pointer: string; keyword: string }[] }>;
+      const channel = buildIR(loaded.document, api).channels.find((ch) => ch.id === c.channel)!;
+      const validate = generated[channel[c.direction].validatorName]!;
+      const result = c.event !== undefined ? validate(c.event, c.payload) : validate(c.payload);
+      expect(result.ok).toBe(true);
+      expect((result.warnings ?? []).map((w) => ({ pointer: w.pointer, keyword: w.keyword }))).toEqual(c.warnings);
     });
   });
 

@@ -150,6 +150,20 @@ describe('invalid frames are answered and the connection stays up', () => {
     expect(ws.readyState).toBe(ws.OPEN);
     ws.close();
   });
+
+  it('steadybase: a JSON object frame gets `unsupported_message`, as the contract says (the channel takes no client messages)', async () => {
+    const file = 'spec/steadybase.asyncapi.yaml';
+    const { mock, channels } = await start(file, { rate: 0 });
+    const validator = await contractValidator(file);
+    const { ws, inbox } = await openWs(mock, channels.find((c) => c.id === 'events')!);
+    ws.send(JSON.stringify({ type: 'subscribe', topic: 'all' }));
+    ws.send('42');
+    const [object, number] = await inbox.waitFor(2);
+    for (const frame of [object, number]) expect(validator.validate('events', 'send', { payload: frame!.payload })).toMatchObject({ ok: true });
+    expect([(object!.payload as { code?: string }).code, (number!.payload as { code?: string }).code]).toEqual(['unsupported_message', 'invalid_message']);
+    expect(ws.readyState).toBe(ws.OPEN);
+    ws.close();
+  });
 });
 
 describe('auth', () => {

@@ -4,6 +4,7 @@ import { validateFleetStreamServerEvent } from '../../generated/agent-workspace/
 import type { AgentLog, PipelineSnapshot } from '../../generated/agent-workspace/models.gen.ts';
 import {
   createAgentWorkspaceReference,
+  ownOrigins,
   type AgentWorkspaceReference,
   type AgentWorkspaceReferenceOptions,
 } from '../../reference-server/agent-workspace/index.ts';
@@ -109,8 +110,8 @@ function sse(headers: Record<string, string>, options: { path?: string; method?:
 
 const fingerprint = (run: PipelineSnapshot) => JSON.stringify([run.status, run.jobs.map((j) => j.status), run.pendingInterventions.length]);
 const runsOf = (e: SseEvent) => e.json as PipelineSnapshot[];
-const logsOf = (e: SseEvent) => e.json as AgentLog[];
-const isChronological = (logs: AgentLog[]) => logs.every((l, i) => i === 0 || Date.parse(logs[i - 1]!.createdAt) <= Date.parse(l.createdAt));
+const logsOf = (e: SseEvent) => e.json as Required<AgentLog>[];
+const isChronological = (logs: Required<AgentLog>[]) => logs.every((l, i) => i === 0 || Date.parse(logs[i - 1]!.createdAt) <= Date.parse(l.createdAt));
 
 describe('agent-workspace: authentication', () => {
   it('answers 401 without a valid session cookie and opens no stream', async () => {
@@ -137,6 +138,34 @@ describe('agent-workspace: authentication', () => {
     expect([foreign.status, lookalike.status]).toEqual([403, 403]);
     for (const c of [listed, localhost, none]) await c.until(() => c.of('fleet_snapshot').length === 1, 'a snapshot');
     expect([listed.status, localhost.status, none.status]).toEqual([200, 200, 200]);
+  });
+
+  it('allows only its own origin: never a fixed :3003 one, wherever it listens', async () => {
+    await start();
+    expect(port).not.toBe(3003);
+    const fixed = [sse({ cookie, origin: 'http://localhost:3003' }), sse({ cookie, origin: 'http://127.0.0.1:3003' })];
+    const own = sse({ cookie, origin });
+    for (const c of fixed) await c.until(() => c.ended && c.status !== undefined, '403');
+    await own.until(() => own.of('fleet_snapshot').length === 1, 'a snapshot');
+    expect([...fixed.map((c) => c.status), own.status]).toEqual([403, 403, 200]);
+  });
+
+  it('adds --cors origins to its own', async () => {
+    await start({ cors: { origins: ['http://localhost:5173'] } });
+    const front = sse({ cookie, origin: 'http://localhost:5173' });
+    const other = sse({ cookie, origin: 'http://localhost:5174' });
+    await front.until(() => front.of('fleet_snapshot').length === 1, 'a snapshot');
+    await other.until(() => other.ended && other.status !== undefined, '403');
+    expect([front.status, other.status]).toEqual([200, 403]);
+  });
+
+  it.each([
+    ['127.0.0.1', ['http://127.0.0.1:4100', 'http://localhost:4100']],
+    ['::1', ['http://[::1]:4100', 'http://localhost:4100']],
+    ['0.0.0.0', ['http://localhost:4100', 'http://127.0.0.1:4100', 'http://[::1]:4100']],
+    ['10.0.0.7', ['http://10.0.0.7:4100']],
+  ])('derives its own origins from the listen address %s', (host, want) => {
+    expect(ownOrigins(host, 4100)).toEqual(want);
   });
 
   it('honours a configured allow-list and configured sessions', async () => {

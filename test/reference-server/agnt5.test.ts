@@ -134,13 +134,11 @@ describe('agnt5 handshake and auth', () => {
   it.each([
     ['missing x-wf-endpoint', '', 400],
     ['an empty x-wf-endpoint', '?x-wf-endpoint=', 400],
-    ['upper case', '?x-wf-endpoint=Coffee-Shop', 400],
-    ['a leading hyphen', '?x-wf-endpoint=-coffee', 400],
-    ['a trailing hyphen', '?x-wf-endpoint=coffee-', 400],
-    ['an underscore', '?x-wf-endpoint=coffee_shop', 400],
-    ['129 characters', `?x-wf-endpoint=${'a'.repeat(129)}`, 400],
     ['an unknown endpoint', '?x-wf-endpoint=tea-house-00000000', 404],
-    ['128 characters, unknown', `?x-wf-endpoint=${'a'.repeat(128)}`, 404],
+    // The seed states no format for an endpoint: any non-empty name is looked up (agnt5#endpoint-query-parameter).
+    ['an unknown endpoint in upper case', '?x-wf-endpoint=Coffee-Shop', 404],
+    ['an unknown endpoint with an underscore', '?x-wf-endpoint=coffee_shop', 404],
+    ['an unknown endpoint of 129 characters', `?x-wf-endpoint=${'a'.repeat(129)}`, 404],
   ])('refuses %s (%s) with %i', async (_name, query, status) => {
     await start();
     expect(await refused(query)).toBe(status);
@@ -293,7 +291,7 @@ describe('agnt5 executions', () => {
   });
 
   it('answers internal_error when it cannot start more executions', async () => {
-    await start({ maxRunningExecutions: 2 });
+    await start({ maxRunningExecutions: 2, maxRunningPerKey: 2 });
     const c = connect();
     await c.opened();
     for (let i = 0; i < 3; i++) c.send({ name: 'nightly-inventory-report' });
@@ -302,6 +300,23 @@ describe('agnt5 executions', () => {
     expect(c.answers()[2]!.data.code).toBe('internal_error');
     await until(() => ref!.stats().running === 0, 'executions to end');
     checkExecution(await run(c, { name: 'search-candidates' }));
+  });
+
+  it('gives one API key only its share of the execution limit, so another key still gets slots', async () => {
+    const OTHER = 'other-key-0123456789abcdef';
+    await start({ maxRunningExecutions: 8, secrets: { apiKeys: [KEY, OTHER] } });
+    const greedy = connect();
+    const other = connect(`?x-wf-endpoint=${COFFEE}`, [`x-api-key.${OTHER}`]);
+    await Promise.all([greedy.opened(), other.opened()]);
+    for (let i = 0; i < 3; i++) greedy.send({ name: 'nightly-inventory-report' });
+    await until(() => greedy.answers().length === 3, 'three answers');
+    expect(greedy.answers().map((a) => a.data.code ?? a.type)).toEqual(['execution_started', 'execution_started', 'internal_error']);
+    expect(greedy.answers()[2]!.data.message).toMatch(/share/);
+    for (let i = 0; i < 2; i++) other.send({ name: 'nightly-inventory-report' });
+    await until(() => other.answers().length === 2, 'two answers');
+    expect(other.answers().map((a) => a.type)).toEqual(['execution_started', 'execution_started']);
+    await until(() => ref!.stats().running === 0, 'executions to end');
+    checkExecution(await run(greedy, { name: 'search-candidates' }));
   });
 
   it('is deterministic: same seed and invocations, same traffic', async () => {
@@ -332,11 +347,8 @@ describe('agnt5 bad frames', () => {
     ['no name', JSON.stringify({ parameters: {} })],
     ['a name of the wrong type', JSON.stringify({ name: 7 })],
     ['an empty name', JSON.stringify({ name: '' })],
-    ['a name with upper case', JSON.stringify({ name: 'Search-Candidates' })],
-    ['a name of 129 characters', JSON.stringify({ name: 'a'.repeat(129) })],
     ['parameters as an array', JSON.stringify({ name: 'search-candidates', parameters: [] })],
     ['metadata as a string', JSON.stringify({ name: 'search-candidates', metadata: 'x' })],
-    ['a malformed connection_id', JSON.stringify({ name: 'search-candidates', connection_id: 'abc' })],
     ['an extra field', JSON.stringify({ name: 'search-candidates', priority: 1 })],
     ['a server tag', JSON.stringify({ type: 'execution_started', data: { timestamp: '2024-01-10T12:00:00Z', details: {}, execution_id: 'exec_abc123' } })],
     ['a tagged invocation', JSON.stringify({ type: 'invoke', name: 'search-candidates' })],
@@ -349,6 +361,27 @@ describe('agnt5 bad frames', () => {
     expect(c.answers()[0]).toMatchObject({ type: 'error', data: { code: 'invalid_message' } });
     checkExecution(await run(c, { name: 'search-candidates' }));
     expect(c.closed).toBeUndefined();
+  });
+
+  // The seed gives workflow names and connection ids as examples, not formats (agnt5#workflow-name-pattern, agnt5#connection-id).
+  it.each([
+    ['upper case', 'Search-Candidates'],
+    ['129 characters', 'a'.repeat(129)],
+  ])('looks up a workflow name in %s: unknown_workflow, not invalid_message', async (_name, name) => {
+    await start();
+    const c = connect();
+    await c.opened();
+    c.send(JSON.stringify({ name }));
+    await until(() => c.answers().length === 1, 'the answer');
+    expect(c.answers()[0]).toMatchObject({ type: 'error', data: { code: 'unknown_workflow' } });
+    expect(c.closed).toBeUndefined();
+  });
+
+  it('accepts a connection_id without the ws_ prefix of the seed’s examples', async () => {
+    await start();
+    const c = connect();
+    await c.opened();
+    checkExecution(await run(c, { name: 'search-candidates', connection_id: 'abc' }));
   });
 
   it('answers a binary frame with invalid_message and stays open', async () => {

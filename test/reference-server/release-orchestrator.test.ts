@@ -56,14 +56,14 @@ async function start(options: { scale?: number; seed?: number } = {}) {
 }
 
 /** A `ws` client that validates and records every frame, answers heartbeats (unless told not to) and records the close. */
-function connect(port: number, pathAndQuery: string, o: { pong?: boolean } = {}) {
+function connect(port: number, pathAndQuery: string, o: { pong?: boolean; pongText?: string } = {}) {
   const path = pathAndQuery.split('?')[0]!;
   const validate = validatorFor(path);
   const client = new RawWs<Msg>(`ws://127.0.0.1:${port}${pathAndQuery}`, {
     onMessage: (message, frame, ws) => {
       const verdict = message === undefined ? { ok: false, errors: 'not JSON' } : validate(message);
       if (frame.binary || !verdict.ok) violations.push({ path, message: message ?? frame.text, errors: verdict.errors ?? 'binary frame' });
-      if ((message as Msg | undefined)?.type === 'heartbeat' && o.pong !== false && ws.readyState === ws.OPEN) ws.send('{"type":"pong"}');
+      if ((message as Msg | undefined)?.type === 'heartbeat' && o.pong !== false && ws.readyState === ws.OPEN) ws.send(o.pongText ?? '{"type":"pong"}');
     },
   });
   return Object.assign(client, {
@@ -495,6 +495,28 @@ describe('agent task stream', () => {
     await c.close();
   });
 
+  it("never sends a closed connection's cancellations to the agent's next connection, which is offered work at once", async () => {
+    // Regression: the tasks of a closed stream stayed open (blocking MAX_OPEN_TASKS) and their
+    // cancellations went to the agent's next stream, which had never been assigned them.
+    const own = await start({ scale: 0.01 });
+    const agent = AGENT_IDS[AGENT_IDS.length - 1]!;
+    const t = await token(agent);
+    const first = connect(own.port, `${agentPath(agent)}?token=${t}`);
+    await first.until(() => first.ofType('task_assigned').length === 3, 10_000);
+    await first.close();
+    const ids = first.ofType('task_assigned').map((m) => (m.task as { taskId: string }).taskId);
+    await first.until(() => own.ref.broker.tasksOf(agent).every((r) => r.state !== 'assigned' && r.state !== 'running'), 10_000);
+    const next = connect(own.port, `${agentPath(agent)}?token=${t}`);
+    // Later than the third task's cancellation would have fired (CANCEL_AFTER_MS), and later than a first offer.
+    await next.until(() => next.ofType('task_assigned').length >= 2, 10_000);
+    const assigned = next.ofType('task_assigned').map((m) => (m.task as { taskId: string }).taskId);
+    for (const cancelled of next.ofType('task_cancelled')) expect(assigned).toContain(cancelled.taskId);
+    // The withdrawn work is offered again first.
+    expect(assigned[0]).toBe(ids[0]);
+    await next.close();
+    await own.ref.close();
+  });
+
   it('sends task_cancelled only on the stream the task was assigned on when an agent has two open', async () => {
     const own = await start();
     const agent = AGENT_IDS[0]!;
@@ -638,6 +660,17 @@ describe('frames, heartbeats, limits', () => {
     expect(good.ofType('heartbeat').length).toBeGreaterThanOrEqual(2);
     expect(good.ofType('heartbeat').every((h) => !Number.isNaN(Date.parse(h.timestamp as string)))).toBe(true);
     await good.close();
+  });
+
+  it('counts a pong with an extra field as the answer (and still answers the field with invalid_message): the connection stays', async () => {
+    const t = await token('hb-extra-user');
+    const c = connect(s.port, `${JOB}/${DEPLOYMENT_JOB_IDS[0]}/stream?token=${t}`, { pongText: '{"type":"pong","client":"agent/2.1"}' });
+    // Past the 30 s pong timeout (scaled) after the first heartbeat.
+    await c.until(() => c.ofType('heartbeat').length >= 4, 10_000);
+    expect(c.closed).toBeUndefined();
+    expect(c.ofType('error').every((e) => e.code === 'invalid_message')).toBe(true);
+    expect(c.ofType('error').length).toBeGreaterThanOrEqual(1);
+    await c.close();
   });
 });
 

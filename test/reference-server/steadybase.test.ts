@@ -268,6 +268,18 @@ describe('POST /api/tasks/status', () => {
     expect(listener.ofType('task-update').map((m) => m.taskId)).toEqual(['marker']);
   });
 
+  it.each([
+    ['with Content-Length', true],
+    ['chunked', false],
+  ])('answers 413 to a body over 1 MiB (%s), instead of resetting the connection', async (_, withLength) => {
+    await start();
+    const body = JSON.stringify({ taskId: 't', status: 'completed', message: 'x'.repeat(1536 * 1024) });
+    const headers = { ...(await bearer()), 'Content-Type': 'application/json', ...(withLength ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) };
+    const answer = await http({ headers, body });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toEqual({ error: expect.stringContaining('body over') });
+  });
+
   it('answers 415 when the Content-Type is not application/json, 405 to another method', async () => {
     await start();
     const body = JSON.stringify({ taskId: 't', status: 'completed', message: 'm' });

@@ -46,8 +46,11 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+const infos: { error: Error & { code?: string }; info?: { channel?: string; connection?: number } }[] = [];
+
 async function start(overrides: Partial<RuntimeServerOptions> = {}) {
   errors.length = 0;
+  infos.length = 0;
   server = createRuntimeServer({
     api,
     validators: {
@@ -69,7 +72,10 @@ async function start(overrides: Partial<RuntimeServerOptions> = {}) {
     heartbeatMessage: (channel) => (channel === 'room' ? { type: 'heartbeat', timestamp: new Date().toISOString() } : { ts: Date.now() }),
     invalidFrameErrorCode: () => 'invalid_message',
     timeScale: SCALE,
-    onError: (e) => errors.push(e),
+    onError: (e, info) => {
+      errors.push(e);
+      infos.push({ error: e as Error & { code?: string }, info });
+    },
     ...overrides,
   });
   ({ port } = await server.listen(0));
@@ -313,6 +319,22 @@ describe('SSE channel', () => {
     expect(second.events.filter((e) => e.event === 'item').slice(0, 40).map((e) => JSON.parse(e.data!).n)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(second.ended).toBe(false);
     second.close();
+  });
+
+  it('reports a slow consumer it cuts off, once, with its channel and connection (SSE and WebSocket)', async () => {
+    await start({ maxBufferedBytes: 512 });
+    const feed = sse('/feed', { cookie: 'session=good-session' });
+    await feed.until(() => feed.events.some((e) => e.event === 'item'));
+    // Forty events in one tick leave as one write: far past 512 unsent bytes.
+    for (let n = 1; n <= 40; n++) server.publish('feed', 'item', { n });
+    await feed.until(() => feed.ended);
+    const room = connect(`/rooms/blue?token=${await token('ann')}`);
+    await room.opened();
+    for (let n = 0; n < 40; n++) server.broadcast('room', { type: 'said', from: 'x', text: 'y'.repeat(40) }, { room: 'blue' });
+    await room.until(() => room.closed !== undefined);
+    const cuts = errors.filter((e) => (e as { code?: string }).code === 'SW_SLOW_CONSUMER');
+    expect(cuts.map((e) => e.message.replace(/\d+ bytes/, 'N bytes'))).toEqual([expect.stringMatching(/^connection \d+ has N bytes unsent$/), expect.stringMatching(/^connection \d+ has N bytes unsent$/)]);
+    expect(infos.filter((i) => i.error.code === 'SW_SLOW_CONSUMER').map((i) => i.info?.channel)).toEqual(['feed', 'room']);
   });
 
   it('CORS: answers preflights and marks responses for allowed origins only; off by default', async () => {

@@ -36,6 +36,8 @@ export interface Connection {
   readonly frames: Received[];
   /** When each client frame left (ms since the epoch): a rate limit counts them all. */
   readonly sentAt: number[];
+  /** SSE `retry:` values as they arrived (a block without data is no event, but its retry counts). */
+  readonly retries: number[];
   readonly opened: Promise<Opened>;
   readonly ended: Promise<Ended>;
   /** Resolves true when `check()` holds, false after `timeoutMs`; re-checked on every frame and at the end. */
@@ -57,6 +59,7 @@ export interface ConnectOptions {
 abstract class BaseConnection implements Connection {
   readonly frames: Received[] = [];
   readonly sentAt: number[] = [];
+  readonly retries: number[] = [];
   readonly start = Date.now();
   protected waiters = new Set<() => void>();
   protected endInfo: Ended | undefined;
@@ -189,6 +192,11 @@ class SseConnection extends BaseConnection {
         if (!ok) return;
         for (const item of parser.push(chunk)) {
           if (item.kind === 'overflow') return this.close();
+          if (item.kind === 'retry') {
+            this.retries.push(item.ms);
+            this.wake();
+            continue;
+          }
           if (item.kind !== 'event') continue;
           if (item.id !== undefined) id = item.id;
           if (item.hasData) this.push({ t: Date.now() - this.start, text: item.data, sse: { ...(id !== undefined ? { id } : {}), ...(item.event !== undefined ? { event: item.event } : {}) } });

@@ -19,6 +19,8 @@ export interface FrameCheck {
   /** The tag the frame was dispatched on, when it had a known one. */
   tag: string | null;
   errors: { pointer: string; keyword: string; message: string }[];
+  /** On a valid frame: properties and values the contract does not know (generated validators only). */
+  warnings?: { pointer: string; keyword: string; message: string }[];
 }
 
 export type FrameValidator = (payload: unknown, event?: string) => FrameCheck;
@@ -37,9 +39,7 @@ export interface Contract {
   validatorSource: string;
 }
 
-type GeneratedValidator = (...args: unknown[]) => { ok: boolean; errors?: { pointer: string; keyword: string; message: string }[] };
-
-const REPO = new URL('../../../', import.meta.url);
+type GeneratedValidator = (...args: unknown[]) => { ok: boolean; errors?: { pointer: string; keyword: string; message: string }[]; warnings?: { pointer: string; keyword: string; message: string }[] };
 
 export async function loadContract(spec: string, options: { api?: string; generatedDir?: string } = {}): Promise<Contract> {
   const loaded = await loadSpec(spec, { rules: 'schema', payloadExamples: false });
@@ -54,7 +54,7 @@ export async function loadContract(spec: string, options: { api?: string; genera
   } catch (e) {
     throw new ConformError('SW_CONFORM_SPEC_INVALID', `${spec}: ${(e as Error).message}`);
   }
-  const generatedFile = path.join(options.generatedDir ?? new URL('generated/', REPO).pathname, api, 'validators.gen.js');
+  const generatedFile = path.join(options.generatedDir ?? path.resolve('generated'), api, 'validators.gen.js');
   let generated: Record<string, GeneratedValidator> | undefined;
   if (existsSync(generatedFile)) {
     try {
@@ -78,7 +78,7 @@ export async function loadContract(spec: string, options: { api?: string; genera
     spec,
     ir,
     definitions,
-    validatorSource: useGenerated ? path.relative(new URL('.', REPO).pathname, generatedFile) : 'in-memory',
+    validatorSource: useGenerated ? path.relative(process.cwd(), generatedFile) : 'in-memory',
     channel: (id) => ir.channels.find((c) => c.id === id),
     validator(channel, direction) {
       const fn = useGenerated ? usable(channel, direction) : undefined;
@@ -87,7 +87,7 @@ export async function loadContract(spec: string, options: { api?: string; genera
         try {
           if (fn) {
             const r = channel.transport === 'sse' ? fn(eventTag(event), payload) : fn(payload);
-            return { ok: r.ok, tag, errors: r.ok ? [] : (r.errors ?? []) };
+            return { ok: r.ok, tag, errors: r.ok ? [] : (r.errors ?? []), ...(r.ok && r.warnings ? { warnings: r.warnings } : {}) };
           }
           const r = memory.validate(channel.id, direction, { payload, ...(event !== undefined ? { event } : {}) });
           return { ok: r.ok, tag: r.ok ? r.tag : tag, errors: r.ok ? [] : r.errors };

@@ -1,9 +1,11 @@
 /**
  * Credentials for replay and probes, per security scheme id. Two shapes are read:
- * - the JSON lines `streamwright serve --json` prints: `{api, urls, credentials: [{scheme, value, usage}]}`;
+ * - the JSON lines `streamwright serve --json` prints: `{api, origin, timeScale, urls,
+ *   credentials: [{scheme, value, usage, principal?, expiresAt?}]}`;
  * - a plain object `{ "<schemeId>": "<value>" }` (or `"<schemeId>": ["<value>", …]`).
- * A scheme may have several values (a per-agent token beside the user's); `pick` chooses the one
- * whose usage names the address being opened.
+ * A scheme may have several values (a per-agent token beside the user's): `forPrincipal` keeps
+ * one principal's, and `pick` chooses the one whose usage names the address being opened, else
+ * the scheme's first (default) one.
  */
 import { ConformError } from './errors.ts';
 
@@ -11,6 +13,10 @@ export interface Credential {
   scheme: string;
   value: string;
   usage?: string;
+  /** Whom it authenticates; the first credential of a scheme is its default. */
+  principal?: string;
+  /** ISO 8601 instant after which it is refused. */
+  expiresAt?: string;
 }
 
 export class Credentials {
@@ -31,6 +37,26 @@ export class Credentials {
     return new Credentials([...Object.entries(own).map(([scheme, value]) => ({ scheme, value })), ...this.all.filter((c) => !schemes.has(c.scheme))]);
   }
 
+  /**
+   * The credentials of one principal (a transcript recorded as agent-02 replays as agent-02):
+   * its own value of each scheme it has one for, the general ones of the other schemes.
+   */
+  forPrincipal(principal: string): Credentials {
+    const own = this.all.filter((c) => c.principal === principal);
+    const schemes = new Set(own.map((c) => c.scheme));
+    return new Credentials([...own, ...this.all.filter((c) => !schemes.has(c.scheme))], this.perTranscript);
+  }
+
+  /** Principals named by the credentials, in order. */
+  principals(): string[] {
+    return [...new Set(this.all.flatMap((c) => (c.principal !== undefined ? [c.principal] : [])))];
+  }
+
+  /** Credentials that expire before `at` (ms since the epoch). */
+  expiredBy(at: number): Credential[] {
+    return this.all.filter((c) => c.expiresAt !== undefined && Date.parse(c.expiresAt) <= at);
+  }
+
   schemes(): string[] {
     return [...new Set(this.all.map((c) => c.scheme))];
   }
@@ -41,7 +67,10 @@ export class Credentials {
     for (const scheme of this.schemes()) {
       const candidates = this.all.filter((c) => c.scheme === scheme);
       const named = candidates.find((c) => c.usage !== undefined && mentionsPath(c.usage, path));
-      out[scheme] = (named ?? candidates.find((c) => !c.usage || !/\/\S+\/\S+/.test(c.usage) || !namesOtherPath(c.usage, path)) ?? candidates[0]!).value;
+      // Without a usage naming this path, the scheme's default principal: another principal's
+      // credential is for the scenarios that ask for it (`forPrincipal`).
+      const general = candidates.filter((c) => c.principal === undefined || c.principal === candidates[0]!.principal);
+      out[scheme] = (named ?? general.find((c) => !c.usage || !/\/\S+\/\S+/.test(c.usage) || !namesOtherPath(c.usage, path)) ?? general[0]!).value;
     }
     return out;
   }
@@ -85,8 +114,8 @@ export function parseCredentials(text: string, api?: string): Credentials {
         if (typeof c !== 'object' || c === null || typeof (c as Credential).scheme !== 'string' || typeof (c as Credential).value !== 'string') {
           throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', 'each entry of `credentials` needs string `scheme` and `value`');
         }
-        const { scheme, value, usage } = c as Credential;
-        out.push({ scheme, value, ...(typeof usage === 'string' ? { usage } : {}) });
+        const { scheme, value, usage, principal, expiresAt } = c as Credential;
+        out.push({ scheme, value, ...(typeof usage === 'string' ? { usage } : {}), ...(typeof principal === 'string' ? { principal } : {}), ...(typeof expiresAt === 'string' ? { expiresAt } : {}) });
       }
       continue;
     }
@@ -109,4 +138,33 @@ export function parseCredentials(text: string, api?: string): Credentials {
     }
   }
   return new Credentials(out, perTranscript);
+}
+
+/** What a `serve --json` line says about one API's server besides its credentials. */
+export interface ServedApi {
+  api: string;
+  /** `http://host:port` of the server. */
+  origin?: string;
+  /** The time scale it runs at (contract timings multiplied by it). */
+  timeScale?: number;
+}
+
+/** The line of `serve --json` output for `api`, if there is one (lines that are not JSON are skipped). */
+export function servedApi(text: string, api: string): ServedApi | undefined {
+  for (const line of text.split('\n')) {
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (typeof v !== 'object' || v === null || (v as { api?: unknown }).api !== api) continue;
+    const o = v as Record<string, unknown>;
+    return {
+      api,
+      ...(typeof o.origin === 'string' ? { origin: o.origin } : {}),
+      ...(typeof o.timeScale === 'number' && o.timeScale > 0 ? { timeScale: o.timeScale } : {}),
+    };
+  }
+  return undefined;
 }

@@ -59,6 +59,19 @@ export function schemaFindings(contract: Contract, channel: ChannelIR, frames: r
       continue;
     }
     const verdict = validate(f.payload, f.event);
+    // A server may add fields and values (spec/README.md, "Reading"): QA sees them, the case passes.
+    for (const w of verdict.ok ? (verdict.warnings ?? []).slice(0, 5) : []) {
+      out.push({
+        ...base,
+        rule: w.keyword === 'additionalProperties' ? 'schema/unknown-property' : 'schema/unknown-value',
+        severity: 'warning',
+        step: f.index,
+        ...(f.tag !== null ? { message: f.tag } : {}),
+        pointer: w.pointer,
+        actual: clip(JSON.stringify(valueAtPointer(f.payload, w.pointer)) ?? '(absent)'),
+        text: w.message,
+      });
+    }
     if (verdict.ok) continue;
     for (const e of verdict.errors.slice(0, 5)) {
       const unknown = e.keyword === 'tag';

@@ -50,12 +50,13 @@ export function matchTranscript(recorded: readonly RecordedFrame[], actual: read
   }
   if (settings.order === 'none') {
     const used = new Set<number>();
+    const periodic = new Set(settings.periodic ?? []);
     for (const r of recorded) {
       const candidates = actual.filter((a) => !used.has(a.index) && a.tag === r.tag);
       const exact = candidates.find((a) => r.json && a.json && compareFrame(r.payload, a.payload, r.tag, settings, new Captures(), 1).length === 0);
       const pick = exact ?? candidates[0];
       if (!pick) {
-        missing(r);
+        if (!(r.tag !== null && periodic.has(r.tag) && actual.some((a) => a.tag !== null && periodic.has(a.tag)))) missing(r);
         continue;
       }
       used.add(pick.index);
@@ -64,32 +65,8 @@ export function matchTranscript(recorded: readonly RecordedFrame[], actual: read
     return out;
   }
   // order `key`: each correlation key's messages in order; keys may interleave.
-  const keyOf = (payload: unknown): string => {
-    for (const k of settings.keys) {
-      const v = valueAt(payload, k);
-      if (v !== undefined && v !== null && typeof v !== 'object') return `${k}=${String(v)}`;
-    }
-    return '';
-  };
-  const groups = <T extends { payload: unknown }>(list: readonly T[]) => {
-    const map = new Map<string, T[]>();
-    for (const item of list) {
-      const k = keyOf(item.payload);
-      map.set(k, [...(map.get(k) ?? []), item]);
-    }
-    return map;
-  };
-  const rGroups = groups(recorded);
-  const aGroups = groups(actual);
-  // Key values are ids that differ between runs: pair groups by order of first appearance.
-  const rKeys = [...rGroups.keys()].filter((k) => k !== '');
-  const aKeys = [...aGroups.keys()].filter((k) => k !== '');
-  const pairs: [RecordedFrame[], ServerFrame[]][] = [[rGroups.get('') ?? [], aGroups.get('') ?? []]];
-  rKeys.forEach((k, i) => {
-    const exact = aGroups.get(k);
-    pairs.push([rGroups.get(k)!, exact ?? aGroups.get(aKeys[i] ?? '\u0000') ?? []]);
-  });
-  for (const [rs, as] of pairs) {
+  const keyOf = (payload: unknown) => correlationKey(settings, payload);
+  for (const [rs, as] of pairKeyGroups(recorded, actual, settings)) {
     rs.forEach((r, i) => {
       const a = as[i];
       if (a) compare(r, a);
@@ -97,4 +74,72 @@ export function matchTranscript(recorded: readonly RecordedFrame[], actual: read
     });
   }
   return out;
+}
+
+/**
+ * The correlation key of a payload: the value at the first key pointer it has, whichever pointer
+ * that is (a task's assignment names it at /task/taskId, its cancellation at /taskId: one key).
+ */
+function correlationKey(settings: MatcherSettings, payload: unknown): string {
+  for (const k of settings.keys) {
+    const v = valueAt(payload, k);
+    if (v !== undefined && v !== null && typeof v !== 'object') return `key ${String(v)}`;
+  }
+  return '';
+}
+
+/**
+ * Order `key`: the recorded messages of each correlation key, paired with the implementation's
+ * messages of one key. Key values are ids that differ between runs, so groups are paired by
+ * what they hold: the same key value if it recurs, else the first unpaired group whose tags
+ * begin with the recorded group's tags, else one still on its way (its tags a prefix of the
+ * recorded ones), else the next unpaired one. A live group the recording never saw (a new
+ * task assigned meanwhile) is left unpaired instead of shifting every later pair.
+ */
+export function pairKeyGroups(recorded: readonly RecordedFrame[], actual: readonly ServerFrame[], settings: MatcherSettings): [RecordedFrame[], ServerFrame[]][] {
+  const groups = <T extends { payload: unknown }>(list: readonly T[]) => {
+    const map = new Map<string, T[]>();
+    for (const item of list) {
+      const k = correlationKey(settings, item.payload);
+      map.set(k, [...(map.get(k) ?? []), item]);
+    }
+    return map;
+  };
+  const rGroups = groups(recorded);
+  const aGroups = groups(actual);
+  const pairs: [RecordedFrame[], ServerFrame[]][] = [[rGroups.get('') ?? [], aGroups.get('') ?? []]];
+  const unpaired = [...aGroups.keys()].filter((k) => k !== '');
+  const tagsOf = (list: readonly { tag: string | null }[]) => list.map((f) => f.tag);
+  const startsWith = (whole: readonly (string | null)[], part: readonly (string | null)[]) => part.every((t, i) => whole[i] === t);
+  for (const [k, rs] of rGroups) {
+    if (k === '') continue;
+    const want = tagsOf(rs);
+    const pick =
+      unpaired.find((a) => a === k) ??
+      unpaired.find((a) => startsWith(tagsOf(aGroups.get(a)!), want)) ??
+      unpaired.find((a) => startsWith(want, tagsOf(aGroups.get(a)!))) ??
+      unpaired[0];
+    if (pick !== undefined) unpaired.splice(unpaired.indexOf(pick), 1);
+    pairs.push([rs, pick !== undefined ? aGroups.get(pick)! : []]);
+  }
+  return pairs;
+}
+
+/**
+ * Whether every recorded message has arrived, as the order mode pairs them: what a replay waits
+ * for before its next client frame. A frame the recording does not have (a live broadcast, a
+ * task assigned meanwhile) never stands in for one it does.
+ */
+export function allArrived(recorded: readonly RecordedFrame[], actual: readonly ServerFrame[], settings: MatcherSettings): boolean {
+  if (settings.order === 'strict') return actual.length >= recorded.length;
+  if (settings.order === 'key') return pairKeyGroups(recorded, actual, settings).every(([rs, as]) => as.length >= rs.length);
+  // Periodic messages of a live simulation: one of any of their tags stands for all of them.
+  const periodic = new Set(settings.periodic ?? []);
+  const isPeriodic = (tag: string | null) => tag !== null && periodic.has(tag);
+  const want = new Map<string | null, number>();
+  for (const r of recorded) if (!isPeriodic(r.tag)) want.set(r.tag, (want.get(r.tag) ?? 0) + 1);
+  const got = new Map<string | null, number>();
+  for (const a of actual) got.set(a.tag, (got.get(a.tag) ?? 0) + 1);
+  if (recorded.some((r) => isPeriodic(r.tag)) && !actual.some((a) => isPeriodic(a.tag))) return false;
+  return [...want].every(([tag, n]) => (got.get(tag) ?? 0) >= n);
 }

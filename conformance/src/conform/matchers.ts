@@ -31,14 +31,27 @@ export interface MatcherSettings {
   keys: string[];
   /** Tags not matched one by one (heartbeats: their timing is a sequence rule). */
   skip: string[];
-  /** tag (or `*`) → pointer pattern → matcher. */
+  /**
+   * Tags a live simulation sends as it goes (order `none`): which of them fall inside one
+   * connection, and how many, is the run's. Each recorded one is compared with one of its tag
+   * when there is one; fewer (or other ones) is no finding as long as one of these tags arrived.
+   */
+  periodic?: string[];
+  /** tag (or `*`) → pointer pattern → matcher, as written in a matcher file. */
   fields: Record<string, Record<string, FieldMatcher>>;
+  /**
+   * tag → pointer → matcher implied by the contract (formats, id and time names). They apply
+   * only where no written rule governs the pointer or one of its ancestors: a matcher file that
+   * says "this message by type only" is not overruled by a default.
+   */
+  implied?: Record<string, Record<string, FieldMatcher>>;
 }
 
 export interface MatcherFile {
   order?: OrderMode;
   keys?: string[];
   skip?: string[];
+  periodic?: string[];
   fields?: Record<string, Record<string, FieldMatcher>>;
   /** Transcript name → overrides. */
   transcripts?: Record<string, Omit<MatcherFile, 'transcripts'>>;
@@ -54,9 +67,9 @@ export function parseMatcherFile(value: unknown, where: string): MatcherFile {
   const checkPart = (v: unknown, at: string, top: boolean) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${at} must be an object`);
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!['order', 'keys', 'skip', 'fields', '$schema', 'description', ...(top ? ['transcripts'] : [])].includes(k)) fail(`${at}: unknown field "${k}"`);
+    for (const k of Object.keys(o)) if (!['order', 'keys', 'skip', 'periodic', 'fields', '$schema', 'description', ...(top ? ['transcripts'] : [])].includes(k)) fail(`${at}: unknown field "${k}"`);
     if (o.order !== undefined && !['strict', 'key', 'none'].includes(o.order as string)) fail(`${at}.order must be strict, key or none`);
-    for (const list of ['keys', 'skip'] as const) {
+    for (const list of ['keys', 'skip', 'periodic'] as const) {
       if (o[list] !== undefined && (!Array.isArray(o[list]) || !(o[list] as unknown[]).every((s) => typeof s === 'string'))) fail(`${at}.${list} must be an array of strings`);
     }
     if (o.fields !== undefined) {
@@ -88,12 +101,13 @@ export function parseMatcherFile(value: unknown, where: string): MatcherFile {
 
 /** Merges settings, later ones winning field by field. */
 export function mergeSettings(base: MatcherSettings, ...parts: (Omit<MatcherFile, 'transcripts'> | undefined)[]): MatcherSettings {
-  const out: MatcherSettings = { order: base.order, keys: [...base.keys], skip: [...base.skip], fields: Object.fromEntries(Object.entries(base.fields).map(([k, v]) => [k, { ...v }])) };
+  const out: MatcherSettings = { order: base.order, keys: [...base.keys], skip: [...base.skip], fields: Object.fromEntries(Object.entries(base.fields).map(([k, v]) => [k, { ...v }])), ...(base.implied ? { implied: base.implied } : {}), ...(base.periodic ? { periodic: [...base.periodic] } : {}) };
   for (const p of parts) {
     if (!p) continue;
     if (p.order) out.order = p.order;
     if (p.keys) out.keys = [...p.keys];
     if (p.skip) out.skip = [...p.skip];
+    if (p.periodic) out.periodic = [...p.periodic];
     for (const [tag, byPointer] of Object.entries(p.fields ?? {})) out.fields[tag] = { ...(out.fields[tag] ?? {}), ...byPointer };
   }
   return out;
@@ -137,18 +151,51 @@ export function defaultFieldMatchers(schema: JsonSchema | undefined, definitions
   return out;
 }
 
-/** The matcher for a concrete pointer: the most specific pattern of the message, then of `*`. */
+/**
+ * The written rule for a concrete pointer, if any: an exact pointer before a pattern, the
+ * message's own table before `*`.
+ */
+export function ruleAt(settings: MatcherSettings, tag: string | null, pointer: string): FieldMatcher | undefined {
+  return lookup(tag !== null ? settings.fields[tag] : undefined, pointer) ?? lookup(settings.fields['*'], pointer);
+}
+
+function lookup(table: Record<string, FieldMatcher> | undefined, pointer: string): FieldMatcher | undefined {
+  if (!table) return undefined;
+  const exact = table[pointer];
+  if (exact) return exact;
+  for (const [pattern, m] of Object.entries(table)) if (pattern.includes('*') && patternMatches(pattern, pointer)) return m;
+  return undefined;
+}
+
+/**
+ * The matcher for a concrete pointer: its written rule, else the contract's implied one, else
+ * (inside an open map the schema says nothing about) what the field's name implies, else
+ * literal. A written rule on an ancestor is handed down by `compareFrame`, which this does not
+ * know about.
+ */
 export function matcherAt(settings: MatcherSettings, tag: string | null, pointer: string): FieldMatcher {
-  for (const table of [tag !== null ? settings.fields[tag] : undefined, settings.fields['*']]) {
-    if (!table) continue;
-    const exact = table[pointer];
-    if (exact) return exact;
-    for (const [pattern, m] of Object.entries(table)) if (pattern.includes('*') && patternMatches(pattern, pointer)) return m;
-  }
-  // Inside open maps the schema says nothing: the field's name is all there is to go on.
+  const own = ruleAt(settings, tag, pointer) ?? lookup(tag !== null ? settings.implied?.[tag] : undefined, pointer);
+  if (own) return own;
   const name = pointer.slice(pointer.lastIndexOf('/') + 1);
   if (pointer !== '' && (TIME_NAME.test(name) || VOLATILE_NAME.test(name))) return { match: 'type' };
   return { match: 'literal' };
+}
+
+/**
+ * Whether some rule for this message names a pointer strictly below `pointer`: a coarse rule on
+ * an ancestor (`"": type`) must not hide a finer one on a descendant (`/code: literal`).
+ */
+export function hasRuleBelow(settings: MatcherSettings, tag: string | null, pointer: string): boolean {
+  const depth = pointer === '' ? 0 : pointer.split('/').length - 1;
+  const segments = pointer.split('/');
+  for (const table of [tag !== null ? settings.fields[tag] : undefined, settings.fields['*']]) {
+    for (const pattern of Object.keys(table ?? {})) {
+      const p = pattern.split('/');
+      if (p.length - 1 <= depth) continue;
+      if (segments.every((seg, i) => i === 0 || p[i] === '*' || p[i] === seg)) return true;
+    }
+  }
+  return false;
 }
 
 function patternMatches(pattern: string, pointer: string): boolean {
@@ -197,41 +244,61 @@ function jsonType(v: unknown): string {
 /** Compares a recorded payload with the actual one under the matchers; at most `limit` mismatches. */
 export function compareFrame(recorded: unknown, actual: unknown, tag: string | null, settings: MatcherSettings, captures: Captures, limit = 10): Mismatch[] {
   const out: Mismatch[] = [];
-  const walk = (r: unknown, a: unknown, pointer: string, depth: number) => {
+  // The most specific written rule wins: a pointer's own rule, else the nearest ancestor's
+  // coarse one (`inherited`), else the contract's default. Below a coarse rule only the
+  // pointers that have written rules of their own are looked at, each under its own rule.
+  const walk = (r: unknown, a: unknown, pointer: string, depth: number, inherited: FieldMatcher | undefined) => {
     if (out.length >= limit) return;
-    const m = matcherAt(settings, tag, pointer);
+    const own = ruleAt(settings, tag, pointer);
+    const m = own ?? inherited ?? matcherAt(settings, tag, pointer);
     const fail = (expected: string) => out.push({ pointer, expected, actual: show(a), matcher: m.match });
     switch (m.match) {
       case 'ignore':
-        return;
+        break;
       case 'type':
         if (jsonType(r) !== jsonType(a)) fail(`a value of type ${jsonType(r)}`);
-        return;
+        break;
       case 'regex':
         if (typeof a !== 'string' || !new RegExp(m.pattern, 'u').test(a)) fail(`a string matching /${m.pattern}/`);
-        return;
+        break;
       case 'oneOf':
         if (!m.values.some((v) => deepEqual(v, a))) fail(`one of ${show(m.values)}`);
-        return;
+        break;
       case 'captured': {
-        if (jsonType(r) !== jsonType(a)) return fail(`a value of type ${jsonType(r)} (captured)`);
+        if (jsonType(r) !== jsonType(a)) {
+          fail(`a value of type ${jsonType(r)} (captured)`);
+          break;
+        }
         const bound = captures.bind(r, a);
         if (!bound.ok) fail(bound.expected);
-        return;
+        break;
       }
       case 'literal':
         break;
+    }
+    if (m.match !== 'literal') {
+      // Children keep a coarse `type` / `ignore`; a value-level rule (regex, oneOf, captured)
+      // already judged the whole value, so children without a rule are not compared again.
+      if (hasRuleBelow(settings, tag, pointer) && jsonType(r) === jsonType(a)) descend(r, a, pointer, depth, m.match === 'type' || m.match === 'ignore' ? m : { match: 'ignore' }, true);
+      return;
     }
     if (depth > 64) {
       if (!deepEqual(r, a)) fail(show(r));
       return;
     }
+    descend(r, a, pointer, depth, undefined, false);
+  };
+  /** Compares the children; `coarse`: under an ancestor's coarse rule, only children with rules count. */
+  const descend = (r: unknown, a: unknown, pointer: string, depth: number, inherited: FieldMatcher | undefined, coarse: boolean) => {
+    if (depth > 64) return;
     if (Array.isArray(r) && Array.isArray(a)) {
-      if (r.length !== a.length) {
-        fail(`an array of ${r.length} items (got ${a.length})`);
+      if (r.length !== a.length && !coarse) {
+        out.push({ pointer, expected: `an array of ${r.length} items (got ${a.length})`, actual: show(a), matcher: 'literal' });
         return;
       }
-      r.forEach((item, i) => walk(item, a[i], `${pointer}/${i}`, depth + 1));
+      r.forEach((item, i) => {
+        if (i < a.length) walk(item, a[i], `${pointer}/${i}`, depth + 1, inherited);
+      });
       return;
     }
     if (jsonType(r) === 'object' && jsonType(a) === 'object') {
@@ -239,18 +306,22 @@ export function compareFrame(recorded: unknown, actual: unknown, tag: string | n
       const ao = a as Record<string, unknown>;
       for (const k of new Set([...Object.keys(ro), ...Object.keys(ao)])) {
         const child = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        const childRule = ruleAt(settings, tag, child);
+        // A key present on one side only: a difference unless ignored, or (under a coarse
+        // ancestor) unless no rule of its own asks for it.
+        const counts = coarse ? childRule !== undefined && childRule.match !== 'ignore' : matcherAt(settings, tag, child).match !== 'ignore';
         if (!Object.hasOwn(ao, k)) {
-          if (matcherAt(settings, tag, child).match !== 'ignore') out.push({ pointer: child, expected: show(ro[k]), actual: '(absent)', matcher: 'literal' });
+          if (counts) out.push({ pointer: child, expected: show(ro[k]), actual: '(absent)', matcher: childRule?.match ?? 'literal' });
         } else if (!Object.hasOwn(ro, k)) {
-          if (matcherAt(settings, tag, child).match !== 'ignore') out.push({ pointer: child, expected: '(absent)', actual: show(ao[k]), matcher: 'literal' });
-        } else walk(ro[k], ao[k], child, depth + 1);
+          if (counts) out.push({ pointer: child, expected: '(absent)', actual: show(ao[k]), matcher: childRule?.match ?? 'literal' });
+        } else walk(ro[k], ao[k], child, depth + 1, inherited);
         if (out.length >= limit) return;
       }
       return;
     }
-    if (!deepEqual(r, a)) fail(show(r));
+    if (!coarse && !deepEqual(r, a)) out.push({ pointer, expected: show(r), actual: show(a), matcher: 'literal' });
   };
-  walk(recorded, actual, '', 0);
+  walk(recorded, actual, '', 0, undefined);
   return out;
 }
 

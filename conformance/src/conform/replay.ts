@@ -11,7 +11,7 @@ import { connectSse, connectWs, originFor, type Connection } from './connect.ts'
 import type { Contract } from './contract.ts';
 import type { Credentials } from './credentials.ts';
 import { parseFrames, schemaFindings, sequenceFindings, type ServerFrame } from './frames.ts';
-import { matchTranscript, type RecordedFrame } from './match.ts';
+import { allArrived, matchTranscript, type RecordedFrame } from './match.ts';
 import { matcherAt, type MatcherSettings } from './matchers.ts';
 import type { CaseResult, Finding } from './report.ts';
 
@@ -43,8 +43,31 @@ const HOP_HEADERS = new Set(['host', 'connection', 'upgrade', 'content-length', 
 export function pongText(channel: ChannelIR, transcript?: Transcript): string | undefined {
   const hb = channel.heartbeat;
   if (!hb || hb.mode !== 'message' || !hb.pong) return undefined;
-  const recorded = transcript?.events.find((e): e is TranscriptFrame => e.kind === 'frame' && e.dir === 'client' && e.tag === hb.pong!.message);
+  const recorded = transcript ? heartbeatAnswers(channel, transcript)[0] : undefined;
   return recorded?.text ?? JSON.stringify({ [channel.tagProperty ?? 'type']: hb.pong.message });
+}
+
+/**
+ * The recorded client pongs that answered a heartbeat (each follows one not yet answered). A
+ * pong sent for another reason (an oversize one that tests the size limit) is a client frame to
+ * replay like any other, not an answer for the replay to make when a heartbeat comes.
+ */
+export function heartbeatAnswers(channel: ChannelIR, transcript: Transcript): TranscriptFrame[] {
+  const hb = channel.heartbeat;
+  if (!hb || hb.mode !== 'message' || !hb.pong) return [];
+  const tagOf = (f: TranscriptFrame) => f.tag ?? parseFrames(channel, [{ t: 0, text: f.text }])[0]?.tag ?? null;
+  const out: TranscriptFrame[] = [];
+  let pending = 0;
+  for (const e of transcript.events) {
+    if (e.kind !== 'frame') continue;
+    const tag = tagOf(e);
+    if (e.dir === 'server' && tag === hb.message) pending++;
+    else if (e.dir === 'client' && tag === hb.pong.message && pending > 0) {
+      pending--;
+      out.push(e);
+    }
+  }
+  return out;
 }
 
 export async function replayTranscript(transcript: Transcript, name: string, o: ReplayOptions): Promise<ReplayResult> {
@@ -87,8 +110,11 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   const pong = pongText(channel, transcript);
   const pongTag = channel.heartbeat?.mode === 'message' ? channel.heartbeat.pong?.message : undefined;
   const heartbeatTag = channel.heartbeat?.mode !== 'none' ? channel.heartbeat?.message : undefined;
-  // A recording whose client never answered a heartbeat is about the pong timeout: replay it silent.
-  const answersHeartbeats = pongTag === undefined || transcript.events.some((e) => e.kind === 'frame' && e.dir === 'client' && recordedTagOf(e) === pongTag);
+  // A recording whose client never answered a heartbeat is about the pong timeout: replay it
+  // silent. A heartbeat answered once is always answered (the replay's heartbeats come when
+  // they come), and the recorded answers are not replayed as frames of their own.
+  const answers = new Set<TranscriptFrame>(heartbeatAnswers(channel, transcript));
+  const answersHeartbeats = pongTag === undefined || answers.size > 0 || !transcript.events.some((e) => e.kind === 'frame' && e.dir === 'server' && recordedTagOf(e) === heartbeatTag);
   conn.onFrame = (frame) => {
     if (!pong || !heartbeatTag || !answersHeartbeats) return;
     const [parsed] = parseFrames(channel, [frame]);
@@ -132,16 +158,14 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
     const read = readJson(f.text);
     return { tag: recordedTag(f), payload: read.ok ? read.value : undefined, json: read.ok && !f.binary, text: f.text, line: lineOf.get(f) ?? 0 };
   };
-  const serverCount = () => parseFrames(channel, conn.frames).filter((f) => f.tag === null || !skip.has(f.tag)).length;
-  // Order `none` (live broadcast streams): wait for the recorded messages by tag, not by count.
-  const satisfied = (need: number) => {
-    if (o.settings.order !== 'none') return serverCount() >= need;
-    const want = new Map<string | null, number>();
-    for (const r of recordedServer.slice(0, need)) want.set(r.tag, (want.get(r.tag) ?? 0) + 1);
-    const got = new Map<string | null, number>();
-    for (const f of parseFrames(channel, conn.frames)) got.set(f.tag, (got.get(f.tag) ?? 0) + 1);
-    return [...want].every(([tag, n]) => (got.get(tag) ?? 0) >= n);
-  };
+  // Wait for the recorded messages themselves (as the order mode pairs them), never for a count:
+  // a live message the recording does not have must not end the wait for one it does.
+  const satisfied = (need: number) =>
+    allArrived(
+      recordedServer.slice(0, need),
+      parseFrames(channel, conn.frames).filter((f) => f.tag === null || !skip.has(f.tag)),
+      o.settings,
+    );
 
   // Walk the recording: each client frame waits for the server messages recorded before it.
   let expectedBefore = 0;
@@ -159,7 +183,7 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
       }
       continue;
     }
-    if (pongTag !== undefined && recordedTag(e) === pongTag) continue;
+    if (answers.has(e)) continue;
     if (!stalled) {
       const need = expectedBefore;
       const ok = await conn.until(() => satisfied(need), budget(lastServerT));

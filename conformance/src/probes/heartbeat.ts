@@ -21,7 +21,24 @@ async function openAuthenticated(ctx: ProbeContext, channel: ChannelIR, id: stri
   return { conn };
 }
 
-/** Watches one connection for a heartbeat interval and a half; every timing rule must hold. */
+/**
+ * How long the heartbeat probe watches (contract ms): a heartbeat interval and a half, and where
+ * the client must answer with a pong, past the latest moment a server that ignored the pongs
+ * would close (the first heartbeat, late by the tolerance, plus the pong timeout) and half an
+ * interval beyond.
+ */
+export function heartbeatWatchMs(hb: NonNullable<ChannelIR['heartbeat']>): number {
+  if (hb.mode === 'none') return 0;
+  const beat = hb.intervalMs + (hb.toleranceMs ?? 0);
+  const pong = hb.mode === 'message' && hb.pong ? beat + hb.pong.timeoutMs + hb.intervalMs / 2 : 0;
+  return Math.max(beat * 1.5, pong);
+}
+
+/**
+ * Watches one connection that answers every heartbeat (see heartbeatWatchMs): every timing rule
+ * must hold, and the server must not close it (a server that ignores pongs closes it with the
+ * pong timeout's code).
+ */
 export async function probeHeartbeat(ctx: ProbeContext, channel: ChannelIR): Promise<{ result: CaseResult; exercised: string[] }> {
   const started = Date.now();
   const hb = channel.heartbeat!;
@@ -30,14 +47,14 @@ export async function probeHeartbeat(ctx: ProbeContext, channel: ChannelIR): Pro
   const ready = await openAuthenticated(ctx, channel, id, started, true);
   if (ready.skip) return { result: ready.skip, exercised: [] };
   const conn = ready.conn;
-  const window = (hb.intervalMs + (hb.toleranceMs ?? 0)) * ctx.timeScale * 1.5 + ctx.jitterMs;
+  const window = heartbeatWatchMs(hb) * ctx.timeScale + ctx.jitterMs;
   await conn.until(() => !conn.isOpen, window);
   const end = conn.isOpen ? undefined : await conn.ended;
   conn.close();
   const endT = end?.t ?? (await conn.ended).t;
   const frames = parseFrames(channel, conn.frames);
   const findings: Finding[] = [];
-  if (end && end.by === 'server') findings.push(fail(channel, id, 'the server closed a healthy connection (pongs answered)', { actual: describeEnd(end) }));
+  if (end && end.by === 'server') findings.push(fail(channel, id, 'the server closed a healthy connection (every heartbeat answered)', { expected: `open for ${Math.round(window)} ms`, actual: describeEnd(end) }));
   const rule = { id: 'heartbeat', kind: 'every' as const, messages: [hb.message], intervalMs: hb.intervalMs, ...(hb.toleranceMs !== undefined ? { toleranceMs: hb.toleranceMs } : {}) };
   for (const v of checkSequence([rule], frames, { endT, timeScale: ctx.timeScale, jitterMs: ctx.jitterMs }).violations) {
     findings.push(fail(channel, id, v.message, { expected: `${hb.message} every ${hb.intervalMs} ms (+${hb.toleranceMs ?? 0} ms), scaled ×${ctx.timeScale}`, actual: `${frames.filter((f) => f.tag === hb.message).length} ${hb.message} in ${endT} ms` }));

@@ -7,10 +7,11 @@ import { notJsonCode, probeMalformedFrame, probeRateLimit, probeSizeLimit } from
 import { probeHeartbeat, probePongTimeout } from './heartbeat.ts';
 import { probeConnectionLimit } from './limits.ts';
 import { probeSseResume } from './resume.ts';
+import { probeSseStream } from './sse-stream.ts';
 
 export type { ProbeContext } from './context.ts';
 
-export const PROBE_IDS = ['auth-required', 'auth-accepted', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-resume', 'connection-limit', 'rate-limit'] as const;
+export const PROBE_IDS = ['auth-required', 'auth-accepted', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-stream', 'sse-resume', 'connection-limit', 'rate-limit'] as const;
 export type ProbeId = (typeof PROBE_IDS)[number];
 
 /** Which probes apply to a channel, from its contract alone. */
@@ -22,6 +23,7 @@ export function applicableProbes(ctx: ProbeContext, channel: ChannelIR): ProbeId
   if (channel.transport === 'ws' && notJsonCode(channel)) out.push('malformed-frame');
   if (channel.heartbeat && channel.heartbeat.mode !== 'none') out.push('heartbeat');
   if (channel.heartbeat?.mode === 'message' && channel.heartbeat.pong) out.push('pong-timeout');
+  if (channel.transport === 'sse' && channel.sse && (Object.keys(channel.sse.headers).length > 0 || channel.sse.retryMs !== undefined)) out.push('sse-stream');
   if (channel.transport === 'sse' && channel.sse?.resume?.lastEventId) out.push('sse-resume');
   if (channel.limits?.maxConnections) out.push('connection-limit');
   // Its burst is of frames that are not JSON: only where the contract answers them and goes on.
@@ -55,6 +57,9 @@ export async function runProbes(ctx: ProbeContext, channel: ChannelIR, only?: (i
       }
       case 'pong-timeout':
         results.push(await probePongTimeout(ctx, channel));
+        break;
+      case 'sse-stream':
+        results.push(await probeSseStream(ctx, channel));
         break;
       case 'sse-resume':
         results.push(await probeSseResume(ctx, channel));

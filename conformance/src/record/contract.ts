@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileAddress, type AddressMatcher } from '../../../runtime/address.ts';
@@ -46,7 +47,9 @@ type Verdict = { ok: true } | { ok: false; errors: readonly { pointer: string; k
 type WsValidator = (payload: unknown) => Verdict;
 type SseValidator = (event: string, payload: unknown) => Verdict;
 
-const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
+// The package's own folder (the repository, or node_modules/streamwright), found the same way from
+// the sources and from dist/.
+const REPO_ROOT = path.dirname(createRequire(import.meta.url).resolve('streamwright/package.json'));
 
 /** `streamwright <version>` for transcript headers. */
 export function toolVersion(): string {

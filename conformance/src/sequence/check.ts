@@ -125,6 +125,20 @@ function checkRule(rule: SequenceRule, frames: readonly SequenceFrame[], options
         if (at !== undefined) violation(i, `${describeKey(rule, key)}a second ${names(rule.messages)}: ${show(f)} (the first was frame ${at})`, isKeyed ? key : undefined);
         else seen.set(key, i);
       });
+      if (rule.count === 'exactly-once') {
+        // Exactly once by the end: on the connection, or for every key a frame of the rule
+        // carries (a message of the rule, or one `keyByMessage` names).
+        exercised = true;
+        const keys = new Set<string>(isKeyed ? [] : ['']);
+        if (isKeyed) {
+          for (const f of frames) {
+            const named = has(rule.messages, f) || (f.tag !== null && rule.keyByMessage?.[f.tag] !== undefined);
+            const key = named ? keyOf(rule, f) : undefined;
+            if (key !== undefined) keys.add(key);
+          }
+        }
+        for (const key of keys) if (!seen.has(key)) violation(-1, `${describeKey(rule, key)}no ${names(rule.messages)}; exactly one is required`, isKeyed ? key : undefined);
+      }
       break;
     }
     case 'every': {

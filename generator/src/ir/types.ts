@@ -63,7 +63,10 @@ export interface ChannelIR {
   query?: JsonSchema;
   /** Server ids the channel is available on. */
   servers: string[];
-  /** The payload property holding the tag; null on SSE channels, where the event name is the tag. */
+  /**
+   * The payload property holding the tag; null on SSE channels, where the event name is the tag,
+   * and where no direction has one. Each direction says how it dispatches (`dispatch`).
+   */
   tagProperty: string | null;
   send: ChannelDirectionIR;
   receive: ChannelDirectionIR;
@@ -74,6 +77,8 @@ export interface ChannelIR {
   errors?: ErrorsIR;
   reconnect?: ReconnectIR;
   sequence?: SequenceIR;
+  /** Set (to its servers' protocols) for a channel on a protocol the runtime does not speak: no server or client stub. */
+  stubless?: string[];
   pointer: string;
 }
 
@@ -92,6 +97,14 @@ export interface ChannelDirectionIR {
   mapName: string;
   /** Identifier of the validator that reads the tag, then validates that one message. */
   validatorName: string;
+  /**
+   * How a frame is matched to a message (load/discriminator.ts): by the `tagProperty` value, by
+   * the SSE event name (shape within an event several messages share), the only message, or by
+   * shape (first match in document order).
+   */
+  dispatch: 'property' | 'event' | 'single' | 'shape' | 'none';
+  /** The payload property holding the tag, when `dispatch` is `property`. */
+  tagProperty?: string;
   messages: ChannelMessageIR[];
   operations: OperationIR[];
 }
@@ -101,7 +114,7 @@ export interface ChannelMessageIR {
   key: string;
   /** Id of the `MessageIR`. */
   message: string;
-  /** The tag value, or null for a message that is alone and untagged. */
+  /** The tag value (property value or SSE event name), or null for a message without one. */
   tag: string | null;
 }
 
@@ -156,5 +169,7 @@ export interface SecuritySchemeIR {
   scheme?: string;
   bearerFormat?: string;
   auth?: AuthIR;
+  /** `auth` was derived from the standard scheme (no `x-sw-auth`): its verifier is a required server option. */
+  authDerived?: true;
   pointer: string;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Parser, DiagnosticSeverity } from '@asyncapi/parser';
+import { parserInput } from './parser-safe.ts';
 import { createGuardedResolvers, type BlockedRead } from './refs.ts';
 import type { PathSegment } from './pointer.ts';
 
@@ -12,7 +13,7 @@ export interface ParserFinding {
   position?: { line: number; column: number };
 }
 
-// streamwright targets AsyncAPI 3.0 on purpose; the "use 3.1" nudge is noise for it.
+// 3.0 and 3.1 are both first-class here; the "use the latest version" nudge is noise.
 const IGNORED_RULES = new Set(['asyncapi-latest-version']);
 
 interface ParserContext {
@@ -48,14 +49,15 @@ let queue: Promise<unknown> = Promise.resolve();
 export function runAsyncapiParser(
   file: string,
   text: string,
-  options: { allowRemote: boolean },
+  options: { allowRemote: boolean; document: unknown },
 ): Promise<{ findings: ParserFinding[]; blocked: BlockedRead[] }> {
   const job = queue.then(async () => {
     const { parser, context } = parserFor(options.allowRemote);
     const absolute = path.resolve(file);
     context.rootDir = path.dirname(absolute);
     context.blocked.length = 0;
-    const output = await parser.parse(text, { source: absolute });
+    const input = parserInput(text, options.document);
+    const output = await parser.parse(input.text, { source: absolute });
     const blocked = [...context.blocked];
     const findings: ParserFinding[] = [];
     for (const d of output.diagnostics) {
@@ -66,9 +68,10 @@ export function runAsyncapiParser(
       findings.push({
         rule: String(d.code),
         severity: d.severity === DiagnosticSeverity.Error ? 'error' : 'warning',
-        message: d.message,
-        path: d.path.map((s) => s),
-        ...(d.range ? { position: { line: d.range.start.line + 1, column: d.range.start.character + 1 } } : {}),
+        message: input.restoreMessage(d.message),
+        path: input.restorePath(d.path),
+        // Positions in a renamed copy are not positions in the file; the path locates it instead.
+        ...(d.range && input.original ? { position: { line: d.range.start.line + 1, column: d.range.start.character + 1 } } : {}),
       });
     }
     return { findings, blocked };

@@ -1,4 +1,5 @@
 import { derefLocal } from './refs.ts';
+import { channelTransport } from './transport.ts';
 import { getAt, isRecord, parsePointer, type PathSegment } from './pointer.ts';
 
 /** `send` = server → client, `receive` = client → server (the server's point of view). */
@@ -19,22 +20,14 @@ export interface ChannelView {
   id: string;
   at: PathSegment[];
   channel: Record<string, unknown>;
+  /** Served as Server-Sent Events (`x-sw-sse`, an `sse`/`mercure` server, `text/event-stream` messages). */
   sse: boolean;
-  /** Payload property holding the tag on a WebSocket channel. */
-  tagProperty: string;
   messages: ChannelMessage[];
   /** Every key of the channel's `messages` map, including entries whose `$ref` dangles. */
   messageIds: Set<string>;
   /** Message ids per direction, from the operations that use them. */
   directions: Record<Direction, Set<string>>;
 }
-
-export type TagResult =
-  | { kind: 'tag'; value: string }
-  | { kind: 'untagged' }
-  | { kind: 'missing'; why: string }
-  /** The payload is a `$ref` to another file, which is not followed here. */
-  | { kind: 'external'; ref: string };
 
 /**
  * The channels of a raw (not dereferenced) document with their messages and directions.
@@ -49,7 +42,6 @@ export function channelViews(doc: unknown): ChannelView[] {
     const resolved = derefLocal(doc, ['channels', id]);
     if (!resolved.ok || !isRecord(resolved.value)) continue;
     const channel = resolved.value;
-    const tagExt = channel['x-sw-tag'];
     const messages: ChannelMessage[] = [];
     if (isRecord(channel.messages)) {
       for (const msgId of Object.keys(channel.messages)) {
@@ -63,7 +55,6 @@ export function channelViews(doc: unknown): ChannelView[] {
       at: ['channels', id],
       channel,
       sse: channel['x-sw-sse'] !== undefined,
-      tagProperty: isRecord(tagExt) && typeof tagExt.property === 'string' ? tagExt.property : 'type',
       messages,
       messageIds: new Set(isRecord(channel.messages) ? Object.keys(channel.messages) : []),
       directions: { send: new Set(), receive: new Set() },
@@ -84,8 +75,24 @@ export function channelViews(doc: unknown): ChannelView[] {
         const msgId = messageIdOf(ref, channelId!);
         if (msgId !== undefined && view.messages.some((m) => m.id === msgId)) view.directions[action].add(msgId);
       }
+      // A reply travels the other way, on its own channel or (without one) on the request's.
+      const reply = derefLocal(doc, ['operations', opId, 'reply']);
+      if (reply.ok && isRecord(reply.value)) {
+        const replyId = channelIdOf(reply.value.channel) ?? channelId!;
+        const replyView = views.get(replyId);
+        const back = action === 'send' ? 'receive' : 'send';
+        if (replyView) {
+          const refs = Array.isArray(reply.value.messages) ? reply.value.messages : replyView.messages.map((m) => ({ $ref: `#/channels/${replyId}/messages/${m.id}` }));
+          for (const ref of refs) {
+            const msgId = messageIdOf(ref, replyId);
+            if (msgId !== undefined && replyView.messages.some((m) => m.id === msgId)) replyView.directions[back].add(msgId);
+          }
+        }
+      }
     }
   }
+  // SSE by our `x-sw-sse`, or by what standard AsyncAPI says (protocol, content type).
+  for (const view of views.values()) view.sse = channelTransport(doc, view).kind === 'sse';
   return [...views.values()];
 }
 
@@ -110,49 +117,4 @@ function safePointer(ref: string): string[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The tag of a message on a channel: SSE event name, or the `const` of the tag property. */
-export function tagOf(doc: unknown, view: ChannelView, m: ChannelMessage): TagResult {
-  if (m.message['x-sw-untagged'] === true) return { kind: 'untagged' };
-  if (view.sse) {
-    return typeof m.message.name === 'string' && m.message.name !== ''
-      ? { kind: 'tag', value: m.message.name }
-      : { kind: 'missing', why: 'an SSE message needs a `name`: it is the `event:` field' };
-  }
-  const payload = derefLocal(doc, [...m.target, 'payload']);
-  if (!payload.ok && !payload.ref.startsWith('#')) return { kind: 'external', ref: payload.ref };
-  if (!payload.ok || !isRecord(payload.value)) return { kind: 'missing', why: 'the message has no payload schema' };
-  const found = tagConst(doc, payload.value, view.tagProperty, 0);
-  return found === undefined
-    ? { kind: 'missing', why: `the payload has no required property \`${view.tagProperty}\` with a string \`const\`` }
-    : { kind: 'tag', value: found };
-}
-
-function tagConst(doc: unknown, schema: Record<string, unknown>, property: string, depth: number): string | undefined {
-  if (depth > 16) return undefined;
-  const required = Array.isArray(schema.required) && schema.required.includes(property);
-  const prop = isRecord(schema.properties) ? schema.properties[property] : undefined;
-  if (required && isRecord(prop)) {
-    const target = typeof prop.$ref === 'string' ? resolveRef(doc, prop.$ref) : prop;
-    if (isRecord(target)) {
-      if (typeof target.const === 'string') return target.const;
-      if (Array.isArray(target.enum) && target.enum.length === 1 && typeof target.enum[0] === 'string') return target.enum[0];
-    }
-  }
-  if (Array.isArray(schema.allOf)) {
-    for (const part of schema.allOf) {
-      const target = isRecord(part) && typeof part.$ref === 'string' ? resolveRef(doc, part.$ref) : part;
-      if (isRecord(target)) {
-        const found = tagConst(doc, target, property, depth + 1);
-        if (found !== undefined) return found;
-      }
-    }
-  }
-  return undefined;
-}
-
-function resolveRef(doc: unknown, ref: string): unknown {
-  const path = safePointer(ref);
-  return path ? getAt(doc, path) : undefined;
 }

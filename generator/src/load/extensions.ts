@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Where an `x-sw-*` extension may appear. */
-export type ExtensionSite = 'root' | 'info' | 'channel' | 'operation' | 'message' | 'securityScheme';
+export type ExtensionSite = 'root' | 'info' | 'channel' | 'operation' | 'message' | 'securityScheme' | 'schema';
 
 export interface ExtensionDefinition {
   name: string;
@@ -22,6 +22,7 @@ const SITES: Record<string, readonly ExtensionSite[]> = {
   'x-sw-auth': ['securityScheme'],
   'x-sw-http': ['operation'],
   'x-sw-decisions': ['info'],
+  'x-sw-known-values': ['schema'],
 };
 
 // The schemas are the documentation users read (spec/extensions/); the code reads the same files.

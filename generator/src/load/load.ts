@@ -1,11 +1,17 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { checkAsyncapiSchema } from './asyncapi-schema.ts';
 import { channelViews } from './channels.ts';
 import { checkExamples } from './checks/examples.ts';
 import { checkExtensions } from './checks/extensions.ts';
 import { checkOperations } from './checks/operations.ts';
+import { checkPatterns } from './checks/patterns.ts';
+import { checkRefCycles } from './checks/ref-cycles.ts';
 import { checkRefs } from './checks/refs.ts';
 import { checkTags } from './checks/tags.ts';
+import { checkTransports } from './checks/transports.ts';
+import { checkSecuritySchemes } from './checks/security.ts';
+import { checkPayloadFormats } from './checks/payload-formats.ts';
 import { checkUnusedComponents } from './checks/unused.ts';
 import type { Check, Finding } from './checks/context.ts';
 import { compareDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostic.ts';
@@ -17,24 +23,31 @@ export interface LoadOptions {
   allowRemote?: boolean;
   /**
    * `full` (default): `@asyncapi/parser`'s whole rule set plus streamwright's checks.
-   * `schema`: the AsyncAPI 3.0 JSON Schema plus streamwright's checks; much faster, for
+   * `schema`: the AsyncAPI 3.0 / 3.1 JSON Schema plus streamwright's checks; much faster, for
    * `generate`, which must not pay seconds for advice rules on every run.
    */
   rules?: 'full' | 'schema';
   /** Check message payload examples (default true). `generate` checks them itself, with the validators it compiles anyway. */
   payloadExamples?: boolean;
+  /**
+   * Milliseconds example checks of one document may take (default 5000). Unsafe patterns are
+   * refused before any example meets them; the budget bounds what that heuristic misses.
+   */
+  exampleBudgetMs?: number;
 }
+
+export const EXAMPLE_BUDGET_MS = 5000;
 
 export interface LoadResult {
   file: string;
   /** Sorted by position, then code. */
   diagnostics: Diagnostic[];
-  /** The raw document (refs not followed), present when it could be read and is AsyncAPI 3.0. */
+  /** The raw document (refs not followed), present when it could be read and is AsyncAPI 3.0 or 3.1. */
   document?: unknown;
   source?: SourceFile;
 }
 
-const CHECKS: readonly Check[] = [checkOperations, checkTags, checkExtensions, checkUnusedComponents];
+const CHECKS: readonly Check[] = [checkOperations, checkTags, checkTransports, checkSecuritySchemes, checkPayloadFormats, checkExtensions, checkUnusedComponents];
 
 /** Reads, parses and checks one AsyncAPI document. Never throws for a bad document. */
 export async function loadSpec(file: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -64,8 +77,8 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
     at(source, 'sw/not-asyncapi', 'error', 'not an AsyncAPI document: the top level must be a mapping with an `asyncapi` field', []);
     return done();
   }
-  if (typeof doc.asyncapi !== 'string' || !/^3\.0\.\d+$/.test(doc.asyncapi)) {
-    at(source, 'sw/unsupported-version', 'error', `asyncapi: ${JSON.stringify(doc.asyncapi)} is not supported; streamwright reads AsyncAPI 3.0.x`, ['asyncapi']);
+  if (typeof doc.asyncapi !== 'string' || !/^3\.[01]\.\d+$/.test(doc.asyncapi)) {
+    at(source, 'sw/unsupported-version', 'error', `asyncapi: ${JSON.stringify(doc.asyncapi)} is not supported; streamwright reads AsyncAPI 3.0 or 3.1 (3.0.x, 3.1.x)`, ['asyncapi']);
     return done();
   }
 
@@ -79,16 +92,35 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   };
 
   run('refs', checkRefs({ file, allowRemote }), { doc, channels: [], report });
+  // Everything after this point follows $refs (the parser, ajv, the IR): a cycle that never
+  // reaches structure would hang or overflow the stack there, so it ends the load here.
+  const before = diagnostics.length;
+  run('ref-cycles', checkRefCycles, { doc, channels: [], report });
+  if (diagnostics.slice(before).some((d) => d.code === 'sw/ref-cycle')) return done({ source });
   const ctx = { doc, channels: channelViews(doc), report };
   for (const check of CHECKS) run(check.name, check, ctx);
-  run('examples', checkExamples({ payloads: options.payloadExamples ?? true }), ctx);
+  // An unsafe pattern is never run against an example: that is the hang being reported.
+  const beforePatterns = diagnostics.length;
+  run('patterns', checkPatterns, ctx);
+  if (!diagnostics.slice(beforePatterns).some((d) => d.code === 'sw/pattern-unsafe')) {
+    run('examples', checkExamples({ payloads: options.payloadExamples ?? true, budgetMs: options.exampleBudgetMs ?? EXAMPLE_BUDGET_MS }), ctx);
+  }
 
   // Where one of our checks already reported an error, the parser's finding at the same place
   // (or at the `$ref` there) says the same thing less precisely.
   const ours = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.pointer));
   try {
     // The parser (Spectral and its rule set) is loaded only when it is used.
-    const { findings } = options.rules === 'schema' ? { findings: checkAsyncapiSchema(doc) } : await (await import('./asyncapi-parser.ts')).runAsyncapiParser(file, text, { allowRemote });
+    const { findings, blocked } = options.rules === 'schema' ? { findings: checkAsyncapiSchema(doc), blocked: [] } : await (await import('./asyncapi-parser.ts')).runAsyncapiParser(file, text, { allowRemote, document: doc });
+    // The resolver answers a refused read with `{}`; checkRefs should have foreseen every one,
+    // and any it did not (a nested file's reference, say) must still fail the document.
+    const foreseen = new Set(diagnostics.map((d) => d.code));
+    for (const b of blocked) {
+      if (foreseen.has(b.reason === 'remote' ? 'sw/remote-ref-blocked' : 'sw/ref-outside-root')) continue;
+      // Relative to the document, so output does not depend on where the checkout is.
+      const name = b.reason === 'remote' ? b.uri : path.relative(path.dirname(path.resolve(file)), safeDecode(b.uri));
+      at(source, 'sw/ref-blocked', 'error', `${JSON.stringify(name)} was not read: ${b.reason === 'remote' ? 'remote references need --allow-remote' : "it is outside the document's folder"}`, []);
+    }
     for (const f of findings) {
       const pointer = '#' + toPointer(f.path);
       if (ours.has(pointer) || ours.has(pointer.replace(/\/\$ref$/, ''))) continue;
@@ -103,4 +135,12 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

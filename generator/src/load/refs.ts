@@ -108,7 +108,8 @@ export function createGuardedResolvers(options: { rootDir: () => string; allowRe
       canRead: true,
       read: (uri: { toString(): string; path(): string }) => {
         const file = decodeURIComponent(uri.path());
-        if (!isInside(options.rootDir(), file)) return block(file, 'outside-root');
+        // Recorded as the parser will name it in its own complaint, which is then dropped.
+        if (!isInside(options.rootDir(), file)) return block(uri.path(), 'outside-root');
         return readFileSync(file, 'utf8');
       },
     },

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 // The format checks generated validators inline: in-memory and standalone validation must agree.
 import { formats } from '../../../templates/validators/prelude.js';
 import { encodeSegment, toPointer, type PathSegment } from '../load/pointer.ts';
+import { protoSafeSchema } from './proto-safe.ts';
 
 
 export interface ValidationError {
@@ -33,7 +34,7 @@ const DOCUMENT_ID = 'https://streamwright.invalid/document.json';
  */
 export function createDocumentSchemas(doc: unknown) {
   const ajv = createAjv();
-  ajv.addSchema(doc as object, DOCUMENT_ID, undefined, false);
+  ajv.addSchema(protoSafeSchema(draft07Tuples(doc)) as object, DOCUMENT_ID, undefined, false);
   const cache = new Map<string, ValidateFunction>();
   return {
     compileAt(path: readonly PathSegment[]): ValidateFunction {
@@ -59,4 +60,26 @@ export function normalizeAjvErrors(errors: readonly ErrorObject[] | null | undef
     if (e.keyword === 'additionalProperties') pointer += '/' + encodeSegment(String((e.params as { additionalProperty: string }).additionalProperty));
     return { pointer, keyword: e.keyword, message: e.message ?? e.keyword };
   });
+}
+
+/**
+ * A copy with 2020-12 tuples (`prefixItems` + `items`) written as draft-07 ones (`items` array +
+ * `additionalItems`), as the generator writes them; positions of everything else unchanged.
+ */
+export function draft07Tuples(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(draft07Tuples);
+  if (node === null || typeof node !== 'object') return node;
+  const value = node as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const tuple = Array.isArray(value.prefixItems);
+  if (tuple) {
+    out.items = draft07Tuples(value.prefixItems);
+    if ('items' in value) out.additionalItems = draft07Tuples(value.items);
+  }
+  for (const [key, sub] of Object.entries(value)) {
+    if (tuple && (key === 'prefixItems' || key === 'items')) continue;
+    // defineProperty: a hostile `__proto__` key stays an own property, as in the parsed document.
+    Object.defineProperty(out, key, { value: draft07Tuples(sub), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }

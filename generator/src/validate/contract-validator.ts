@@ -1,7 +1,9 @@
-import { channelViews, tagOf, type ChannelView, type Direction } from '../load/channels.ts';
+import { channelViews, type ChannelView, type Direction } from '../load/channels.ts';
+import { directionDispatch, directionMessages } from '../load/discriminator.ts';
 import { createDocumentSchemas, normalizeAjvErrors, type ValidationError } from './ajv.ts';
 import { encodeSegment, isRecord, type PathSegment } from '../load/pointer.ts';
 import { derefLocal } from '../load/refs.ts';
+import { payloadLocation } from '../load/payload.ts';
 import type { ValidateFunction } from 'ajv';
 
 /** One inbound or outbound frame: its JSON payload and, on SSE channels, its `event:` name. */
@@ -11,7 +13,8 @@ export interface Frame {
 }
 
 export type FrameVerdict =
-  | { ok: true; message: string; tag: string | null }
+  /** `ambiguous`: on a shape-dispatched direction, every message the frame matched (first one wins). */
+  | { ok: true; message: string; tag: string | null; ambiguous?: string[] }
   | { ok: false; message?: string; errors: ValidationError[] };
 
 /**
@@ -30,7 +33,7 @@ export function createContractValidator(doc: unknown) {
     const key = path.join('\u0000');
     let fn = compiled.get(key);
     if (!fn) {
-      fn = schemas.compileAt(path);
+      fn = path[0] === '$anything' ? (Object.assign(() => true, { errors: null }) as unknown as ValidateFunction) : schemas.compileAt(path);
       compiled.set(key, fn);
     }
     return fn;
@@ -42,11 +45,24 @@ export function createContractValidator(doc: unknown) {
       if (!route) throw new Error(`no channel "${channel}"`);
       const choice = dispatch(route, frame);
       if ('errors' in choice) return { ok: false, errors: choice.errors };
+      if (Array.isArray(choice)) return byShape(choice, frame.payload);
       const validate = payloadValidator(choice.payloadPath);
       if (validate(frame.payload)) return { ok: true, message: choice.id, tag: choice.tag };
       return { ok: false, message: choice.id, errors: normalizeAjvErrors(validate.errors) };
     },
   };
+
+  /** The first entry whose schema accepts the payload; with none, the errors of the first entry. */
+  function byShape(entries: RouteEntry[], payload: unknown): FrameVerdict {
+    const matched = entries.filter((e) => payloadValidator(e.payloadPath)(payload));
+    if (matched.length > 0) {
+      const first = matched[0]!;
+      return { ok: true, message: first.id, tag: first.tag, ...(matched.length > 1 ? { ambiguous: matched.map((e) => e.id) } : {}) };
+    }
+    const validate = payloadValidator(entries[0]!.payloadPath);
+    validate(payload);
+    return { ok: false, errors: normalizeAjvErrors(validate.errors) };
+  }
 }
 
 interface RouteEntry {
@@ -57,36 +73,48 @@ interface RouteEntry {
 
 interface Route {
   sse: boolean;
+  kind: ReturnType<typeof directionDispatch>['kind'];
   tagProperty: string;
-  byTag: Map<string, RouteEntry>;
-  /** The only message of the direction when it is untagged. */
-  untagged?: RouteEntry;
+  /** Tag → the messages carrying it, in document order (several only on a shared SSE event). */
+  byTag: Map<string, RouteEntry[]>;
+  /** Every message of the direction, in document order. */
+  all: RouteEntry[];
 }
 
 function routeFor(doc: unknown, view: ChannelView, direction: Direction): Route {
-  const route: Route = { sse: view.sse, tagProperty: view.tagProperty, byTag: new Map() };
-  for (const m of view.messages) {
-    if (!view.directions[direction].has(m.id)) continue;
-    const payload = derefLocal(doc, [...m.target, 'payload']);
-    const payloadPath = payload.ok ? payload.at : [...m.target, 'payload'];
-    const tag = tagOf(doc, view, m);
-    if (tag.kind === 'tag') route.byTag.set(tag.value, { id: m.id, tag: tag.value, payloadPath });
-    else if (tag.kind === 'untagged') route.untagged = { id: m.id, tag: null, payloadPath };
+  const d = directionDispatch(doc, view, direction);
+  const route: Route = { sse: view.sse, kind: d.kind, tagProperty: d.property ?? 'type', byTag: new Map(), all: [] };
+  for (const m of directionMessages(view, direction)) {
+    const location = payloadLocation(doc, m.target);
+    // No payload, or one that is not JSON Schema: anything goes, as in the generated validators.
+    const payloadPath = location.kind === 'schema' ? followed(doc, location.path) : ['$anything'];
+    const tag = d.tags.get(m.id) ?? null;
+    const entry = { id: m.id, tag, payloadPath };
+    route.all.push(entry);
+    if (tag !== null) route.byTag.set(tag, [...(route.byTag.get(tag) ?? []), entry]);
   }
   return route;
 }
 
-function dispatch(route: Route, frame: Frame): RouteEntry | { errors: ValidationError[] } {
-  if (route.untagged) return route.untagged;
+function dispatch(route: Route, frame: Frame): RouteEntry | RouteEntry[] | { errors: ValidationError[] } {
+  if (route.kind === 'single') return route.all[0]!;
+  if (route.kind === 'shape') return route.all;
+  if (route.kind === 'none') return { errors: [{ pointer: '', keyword: 'tag', message: 'no message is allowed in this direction' }] };
+  const pick = (entries: RouteEntry[]) => (entries.length === 1 ? entries[0]! : entries);
   if (route.sse) {
-    const entry = frame.event === undefined ? undefined : route.byTag.get(frame.event);
-    return entry ?? { errors: [{ pointer: '', keyword: 'tag', message: `unknown event ${JSON.stringify(frame.event ?? 'message')}` }] };
+    const entries = route.byTag.get(frame.event ?? 'message');
+    return entries ? pick(entries) : { errors: [{ pointer: '', keyword: 'tag', message: `unknown event ${JSON.stringify(frame.event ?? 'message')}` }] };
   }
   const pointer = '/' + encodeSegment(route.tagProperty);
   if (!isRecord(frame.payload) || typeof frame.payload[route.tagProperty] !== 'string') {
     return { errors: [{ pointer, keyword: 'tag', message: `must have a string \`${route.tagProperty}\`` }] };
   }
   const tag = frame.payload[route.tagProperty] as string;
-  const entry = route.byTag.get(tag);
-  return entry ?? { errors: [{ pointer, keyword: 'tag', message: `unknown ${route.tagProperty} ${JSON.stringify(tag)} (expected one of ${[...route.byTag.keys()].join(', ')})` }] };
+  const entries = route.byTag.get(tag);
+  return entries ? pick(entries) : { errors: [{ pointer, keyword: 'tag', message: `unknown ${route.tagProperty} ${JSON.stringify(tag)} (expected one of ${[...route.byTag.keys()].join(', ')})` }] };
+}
+
+function followed(doc: unknown, path: PathSegment[]): PathSegment[] {
+  const resolved = derefLocal(doc, path);
+  return resolved.ok ? resolved.at : path;
 }

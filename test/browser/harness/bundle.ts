@@ -28,6 +28,8 @@ export async function bundlePage(entry: string): Promise<PageBundle> {
       entryPoints: [entry],
       bundle: true,
       platform: 'browser',
+      // The runtime's TypeScript sources (package.json "exports"), not a dist/ that may be older.
+      conditions: ['streamwright-source'],
       format: 'esm',
       target: 'es2022',
       write: false,

@@ -10,7 +10,11 @@ const cases: [string, string[]][] = [
   ['wrong-version.yaml', ['1 sw/unsupported-version']],
   ['dangling-ref.yaml', ['10 sw/ref-dangling', '17 asyncapi/invalid-ref', '20 sw/component-unused']],
   ['duplicate-tag.yaml', ['11 sw/tag-duplicate']],
-  ['missing-tag.yaml', ['9 sw/tag-missing', '11 sw/untagged-not-alone']],
+  // A misplaced x-sw-untagged is the one error (at the flag); no shape warning repeats it.
+  ['missing-tag.yaml', ['26 sw/untagged-not-alone']],
+  ['explicit-tag-missing.yaml', ['13 sw/tag-missing']],
+  // Valid AsyncAPI 3.1 without any tag: warnings, each naming its fix; no error.
+  ['no-tags.yaml', ['6 sw/dispatch-by-shape', '13 sw/tag-inferred']],
   ['bad-example.yaml', ['27 sw/example-invalid', '28 sw/example-invalid']],
   ['bad-extension.yaml', ['10 sw/extension-invalid', '12 sw/extension-unknown', '25 sw/extension-misplaced']],
   ['only-warnings.yaml', ['25 sw/component-unused']],

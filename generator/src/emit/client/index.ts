@@ -3,7 +3,7 @@ import type { ApiIR, ChannelIR, MessageIR, SecuritySchemeIR } from '../../ir/typ
 import { docInline, ident, jsDoc, jsLiteral, propertyKey, tsString } from '../../render/escape.ts';
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
-import type { EmittedFile } from '../types.ts';
+import { served, type EmittedFile } from '../types.ts';
 import { channelSchemeIds, credentialQueryNames, schemeUsage } from './auth.ts';
 
 /**
@@ -14,10 +14,10 @@ import { channelSchemeIds, credentialQueryNames, schemeUsage } from './auth.ts';
 export function emitClient(api: ApiIR): EmittedFile {
   const { names, authName, optionsName, clientName, factory: factoryName, methodOf } = clientNames(api);
   const messages = new Map(api.messages.map((m) => [m.id, m]));
-  const channels = api.channels.map((c) => channelParts(api, c, names, methodOf.get(c.id)!, messages));
+  const channels = served(api).map((c) => channelParts(api, c, names, methodOf.get(c.id)!, messages));
 
   const used = new Set(['ApiClientOptions', 'ChannelOptions', ...(api.securitySchemes.length ? ['Credential'] : [])]);
-  for (const c of api.channels) used.add(c.transport === 'ws' ? 'WsChannelClient' : c.transport === 'sse' ? 'SseChannelClient' : 'HttpResponse');
+  for (const c of served(api)) used.add(c.transport === 'ws' ? 'WsChannelClient' : c.transport === 'sse' ? 'SseChannelClient' : 'HttpResponse');
   const importsCode = ['createApiClient', ...[...used].sort().map((n) => `type ${n}`)].map((n) => `  ${n},`).join('\n');
   const authFieldsCode = api.securitySchemes.map((s) => `${jsDoc([s.description, schemeUsage(api, s)], '  ')}  readonly ${propertyKey(s.id)}?: Credential;`).join('\n');
   return {
@@ -47,7 +47,7 @@ export function clientNames(api: ApiIR) {
   const clientName = names.claim(`${apiName} client`, 'pascal');
   const factory = names.claim(`create ${apiName} client`, 'camel');
   const methods = new NameScope(['close']);
-  const methodOf = new Map(api.channels.map((c) => [c.id, methods.claim(c.id, 'camel', 'channel', 'channel')]));
+  const methodOf = new Map(served(api).map((c) => [c.id, methods.claim(c.id, 'camel', 'channel', 'channel')]));
   return { names, authName, optionsName, clientName, factory, methodOf };
 }
 

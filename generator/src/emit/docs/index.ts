@@ -3,7 +3,7 @@ import { ident, jsLiteral, propertyKey, tsString } from '../../render/escape.ts'
 import { render } from '../../render/templates.ts';
 import { channelSchemeIds, credentialQueryNames, schemeUsage } from '../client/auth.ts';
 import { clientNames } from '../client/index.ts';
-import type { EmittedFile } from '../types.ts';
+import { served, type EmittedFile } from '../types.ts';
 import { mdCode, mdFence, mdText } from './markdown.ts';
 
 /**
@@ -14,10 +14,10 @@ export function emitDocs(api: ApiIR): EmittedFile {
   const { factory, methodOf } = clientNames(api);
   const messages = new Map(api.messages.map((m) => [m.id, m]));
   const dev = devServer(api);
-  const streams = api.channels.filter((c) => c.transport !== 'http');
+  const streams = served(api).filter((c) => c.transport !== 'http');
   const primary = streams.find((c) => c.parameters.length === 0) ?? streams[0];
   const quickStartCode = primary ? quickStart(api, primary, ident(factory), methodOf.get(primary.id)!, messages, dev) : 'This API has no WebSocket or SSE channel.';
-  const channelsCode = api.channels.map((c) => channelSection(api, c, methodOf.get(c.id)!, messages)).join('\n\n');
+  const channelsCode = served(api).map((c) => channelSection(api, c, methodOf.get(c.id)!, messages)).join('\n\n');
   const authCode = api.securitySchemes.length
     ? api.securitySchemes.map((s) => `- ${mdCode(s.id)}${s.description ? `: ${mdText(s.description, true)}` : ''}\n  ${mdText(schemeUsage(api, s), true)}`).join('\n')
     : 'The contract declares no security scheme.';

@@ -12,7 +12,7 @@ export function describeApi(ir: ApiIR): ApiDescription {
     operations: d.operations.map(({ pointer: _pointer, ...op }) => op),
   });
   const channel = (c: ChannelIR): ChannelDescription => {
-    const { send, receive, typeName: _t, pointer: _p, ...rest } = c;
+    const { send, receive, typeName: _t, pointer: _p, stubless: _s, ...rest } = c;
     return { ...rest, send: direction(send), receive: direction(receive) };
   };
   return {
@@ -20,8 +20,9 @@ export function describeApi(ir: ApiIR): ApiDescription {
     title: ir.title,
     version: ir.version,
     servers: ir.servers.map(({ pointer: _p, ...s }) => s),
-    securitySchemes: ir.securitySchemes.map(({ pointer: _p, ...s }) => s),
+    securitySchemes: ir.securitySchemes.map(({ pointer: _p, authDerived: _d, ...s }) => s),
     ...(ir.reconnect ? { reconnect: ir.reconnect } : {}),
-    channels: Object.fromEntries(ir.channels.map((c) => [c.id, channel(c)])),
+    // The runtime serves what it can speak; a Kafka or AMQP channel has models and validators only.
+    channels: Object.fromEntries(ir.channels.filter((c) => c.stubless === undefined).map((c) => [c.id, channel(c)])),
   };
 }

@@ -64,12 +64,18 @@ function channelDirection(c: ChannelIR, d: Direction, messages: Map<string, Mess
   const sse = c.transport === 'sse';
   // An untagged SSE message is alone on its channel: whatever its `event:` field says, it is that message.
   const unionMembers = members.map(({ cm, m }) => (sse ? `{ event: ${cm.tag === null ? 'string' : tsString(cm.tag)}; data: ${ident(m.typeName)} }` : ident(m.typeName)));
-  const mapEntries = members.filter(({ cm }) => cm.tag !== null).map(({ cm, m }) => `  ${propertyKey(cm.tag!)}: ${ident(m.typeName)};`);
+  // Tag → type; several messages share a tag only on a shared SSE event.
+  const byTag = new Map<string, string[]>();
+  for (const { cm, m } of members) if (cm.tag !== null) byTag.set(cm.tag, [...(byTag.get(cm.tag) ?? []), ident(m.typeName)]);
+  const mapEntries = [...byTag].map(([tag, types]) => `  ${propertyKey(tag)}: ${types.join(' | ')};`);
   const tagged = mapEntries.length > 0;
   const address = docInline(c.address);
+  const property = dir.tagProperty ?? c.tagProperty;
   const unionDoc = jsDoc([
     `Every ${sse ? 'event' : 'message'} of channel \`${address}\` (${arrow}).`,
-    !tagged ? undefined : sse ? 'Narrow with a `switch` on `event`.' : c.tagProperty ? `Narrow with a \`switch\` on \`${docInline(c.tagProperty)}\`.` : undefined,
+    dir.dispatch === 'shape'
+      ? 'No discriminator: the validator tells them apart by shape (first match wins); use the message validators to narrow.'
+      : !tagged ? undefined : sse ? 'Narrow with a `switch` on `event`.' : property ? `Narrow with a \`switch\` on \`${docInline(property)}\`.` : undefined,
   ]);
   return {
     unionCode: `${unionDoc}export type ${ident(dir.unionName)} = ${unionMembers.length ? unionMembers.join(' | ') : 'never'};`,
@@ -81,16 +87,25 @@ function channelDirection(c: ChannelIR, d: Direction, messages: Map<string, Mess
 function guardsFor(api: ApiIR, messages: Map<string, MessageIR>) {
   const wsUses = new Map<string, { unions: string[]; tagProperty: string; tag: string }>();
   const sseUses = new Map<string, { unions: string[]; tag: string }>();
+  const conflicting = new Set<string>();
   for (const c of api.channels) {
     for (const d of ['send', 'receive'] as const) {
       for (const cm of c[d].messages) {
         if (cm.tag === null) continue;
         if (c.transport === 'sse') {
+          // A guard on an event several messages share would not narrow to one message.
+          if (c[d].messages.filter((x) => x.tag === cm.tag).length > 1) continue;
           const use = sseUses.get(cm.message) ?? { unions: [], tag: cm.tag };
           use.unions.push(c[d].unionName);
           sseUses.set(cm.message, use);
         } else {
-          const use = wsUses.get(cm.message) ?? { unions: [], tagProperty: c.tagProperty ?? 'type', tag: cm.tag };
+          const tagProperty = c[d].tagProperty ?? c.tagProperty ?? 'type';
+          const use = wsUses.get(cm.message) ?? { unions: [], tagProperty, tag: cm.tag };
+          // One guard reads one property: a message tagged differently elsewhere gets none.
+          if (use.tagProperty !== tagProperty || use.tag !== cm.tag) {
+            conflicting.add(cm.message);
+            continue;
+          }
           use.unions.push(c[d].unionName);
           wsUses.set(cm.message, use);
         }
@@ -100,7 +115,7 @@ function guardsFor(api: ApiIR, messages: Map<string, MessageIR>) {
   const guards: { guardCode: string }[] = [];
   for (const m of api.messages) {
     const ws = wsUses.get(m.id);
-    if (ws) {
+    if (ws && !conflicting.has(m.id)) {
       const param = [...new Set(ws.unions)].map(ident).join(' | ');
       const access = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(ws.tagProperty) ? `.${ws.tagProperty}` : `[${tsString(ws.tagProperty)}]`;
       guards.push({

@@ -44,9 +44,21 @@ function baseType(schema: Record<string, unknown>, typeName: TypeNameOf, indent:
     types.map((t) => {
       if (t === 'object') return objectType(schema, typeName, indent);
       if (t === 'array') return arrayType(schema, typeName, indent);
+      if (t === 'string' && knownValues(schema).length > 0) return openStringType(knownValues(schema));
       return PRIMITIVE[t] ?? 'unknown';
     }),
   );
+}
+
+/** The values an open string set names (`x-sw-known-values`); any other string is valid too. */
+function knownValues(schema: Record<string, unknown>): string[] {
+  const values = schema['x-sw-known-values'];
+  return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** `'a' | 'b' | (string & {})`: editors suggest the known values, and any string still assigns. */
+function openStringType(values: string[]): string {
+  return [...values.map(tsString), '(string & {})'].join(' | ');
 }
 
 function objectType(schema: Record<string, unknown>, typeName: TypeNameOf, indent: string): string {
@@ -104,6 +116,8 @@ export function schemaDoc(schema: JsonSchema, indent: string, extra: (string | u
   if (typeof schema !== 'object') return jsDoc(extra, indent);
   const notes: (string | undefined)[] = [typeof schema.description === 'string' ? schema.description : undefined, ...extra];
   if (typeof schema.format === 'string') notes.push(`Format: \`${schema.format}\`.`);
+  const known = knownValues(schema as Record<string, unknown>);
+  if (known.length > 0) notes.push(`Known values: ${known.map((v) => `\`${docJson(v)}\``).join(', ')}; others may come (an open set).`);
   if (Array.isArray(schema.examples)) for (const e of schema.examples) notes.push(`@example ${docJson(e)}`);
   return jsDoc(notes, indent);
 }
@@ -119,6 +133,12 @@ function propertyDoc(schema: JsonSchema, indent: string): string {
 function literal(value: unknown): string {
   if (typeof value === 'string') return tsString(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  // A constant array or object (`const: { offset: 0 }`) is its own literal type.
+  if (Array.isArray(value)) return `readonly [${value.map(literal).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return entries.length === 0 ? 'Record<string, never>' : `{ ${entries.map(([k, v]) => `readonly ${propertyKey(k)}: ${literal(v)}`).join('; ')} }`;
+  }
   return 'unknown';
 }
 

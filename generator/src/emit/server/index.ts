@@ -3,7 +3,7 @@ import type { ApiIR, ChannelIR, MessageIR } from '../../ir/types.ts';
 import { docInline, ident, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
-import type { EmittedFile } from '../types.ts';
+import { served, type EmittedFile } from '../types.ts';
 
 /**
  * `server.gen.ts`: a typed `create<Api>Server` over the runtime: one handler per message the
@@ -21,12 +21,12 @@ export function emitServer(api: ApiIR): EmittedFile {
 
   const firstMessageTags = api.securitySchemes.flatMap((s) => (s.auth?.credential.in === 'first-message' && s.auth.credential.message ? [s.auth.credential.message] : []));
   // Wiring sits two levels deep in `createRuntimeServer({ validators: { … }, handlers: { … } })`.
-  const channels = api.channels
+  const channels = served(api)
     .map((c) => channelParts(c, names, properties, messages, firstMessageTags))
     .map((c) => ({ ...c, validatorsCode: indent(c.validatorsCode), handlerWiringCode: indent(c.handlerWiringCode) }));
   const values = new Set(['createRuntimeServer']);
   const types = new Set(['ConnectionInfo', 'RuntimeServer', 'RuntimeServerOptions']);
-  for (const c of api.channels) {
+  for (const c of served(api)) {
     if (c.transport === 'ws') {
       values.add('wsChannel');
       ['WsPeer', 'WsRefusal'].forEach((n) => types.add(n));
@@ -47,6 +47,7 @@ export function emitServer(api: ApiIR): EmittedFile {
       channels,
       handlersNameCode: ident(handlersName),
       optionsNameCode: ident(optionsName),
+      optionsTypeCode: optionsType(api, ident(handlersName)),
       serverNameCode: ident(serverName),
       factoryNameCode: ident(factoryName),
     }),
@@ -75,15 +76,22 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
 
   const receiveUnion = c.receive.messages.length ? `models.${ident(c.receive.unionName)}` : 'never';
   if (c.transport === 'ws') {
-    // The runtime validated the message against the channel's union, tag first; each message's
-    // guard (a tag comparison) narrows it to that message's type. A channel's only message needs none.
+    // The runtime validated the message against the channel's union; each handler gets it narrowed
+    // to its message's type without a cast. A tag: the message's guard (a tag comparison). No tag
+    // (shape dispatch): the first message whose validator accepts it, as the channel validator
+    // chose, and the validator's typed value. A channel's only message needs neither.
     const only = c.receive.messages.length === 1;
+    const receiveProperty = c.receive.tagProperty ?? c.tagProperty;
     const dispatch = onMessage.flatMap((o) => {
       if (only) return [`h?.${ident(o.name)}?.(peer, message);`];
-      if (o.cm.tag === null || !c.tagProperty) return [];
+      if (c.receive.dispatch === 'shape') {
+        const v = `validators.${ident(o.m.validatorName)}(message)`;
+        return [`{ const v = ${v}; if (v.ok) return h?.${ident(o.name)}?.(peer, v.value); }`];
+      }
+      if (o.cm.tag === null || !receiveProperty) return [];
       return [`if (models.${ident(o.m.guardName)}(message)) return h?.${ident(o.name)}?.(peer, message);`];
     });
-    const usesGuards = !only && dispatch.length > 0;
+    const usesGuards = !only && c.receive.dispatch !== 'shape' && dispatch.length > 0;
     const messageCode = dispatch.length
       ? `      message: (peer, message) => {\n        const h = handlers[${tsString(property)}];\n${dispatch.map((d) => `        ${d}`).join('\n')}\n      },\n`
       : '';
@@ -145,4 +153,23 @@ function indent(code: string, by = '  '): string {
     .split('\n')
     .map((line) => (line === '' ? line : by + line))
     .join('\n');
+}
+
+/**
+ * The server's options. A scheme derived from standard AsyncAPI (no `x-sw-auth`) cannot be
+ * checked without the application's verifier, so that verifier is a required option rather than
+ * a refusal of every credential at runtime.
+ */
+function optionsType(api: ApiIR, handlersCode: string): string {
+  const needed = new Set<string>();
+  for (const s of api.securitySchemes) {
+    if (!s.authDerived || !s.auth) continue;
+    if (s.auth.jwt) needed.add('jwtSecret');
+    else if (s.auth.credential.prefix?.trim().toLowerCase() === 'basic') needed.add('password');
+    else if (s.auth.credential.in === 'cookie') needed.add('session');
+    else needed.add('apiKey');
+  }
+  if (needed.size === 0) return `Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: ${handlersCode} }`;
+  const keys = [...needed].sort().map((k) => tsString(k)).join(' | ');
+  return `Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {\n  handlers: ${handlersCode};\n  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */\n  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], ${keys}>>;\n}`;
 }

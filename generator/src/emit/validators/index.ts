@@ -4,9 +4,11 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { ApiIR, ChannelIR, Direction, MessageIR } from '../../ir/types.ts';
 import { docInline, ident, jsDoc, tsString } from '../../render/escape.ts';
 import { AJV_OPTIONS } from '../../validate/ajv.ts';
+import { protoSafeSchema } from '../../validate/proto-safe.ts';
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
 import type { EmittedFile } from '../types.ts';
+import { buildShapes } from './shapes.ts';
 // The same format checks are inlined into every generated module and used here to compile.
 import { formats } from '../../../../templates/validators/prelude.js';
 
@@ -36,7 +38,7 @@ export function compilePayloads(api: ApiIR): CompiledPayloads {
   const ownProperties = api.schemas.some((d) => namesPrototypeProperty(d.schema));
   const ajv = new Ajv({ ...AJV_OPTIONS, ownProperties, code: { source: true, esm: true, lines: true, optimize: true, formats: _`formats` } });
   for (const [name, fn] of Object.entries(formats)) ajv.addFormat(name, fn as (s: string) => boolean);
-  ajv.addSchema({ $id: SCHEMA_ID, definitions: Object.fromEntries(api.schemas.map((s) => [s.id, s.schema])) }, undefined, undefined, false);
+  ajv.addSchema({ $id: SCHEMA_ID, definitions: Object.fromEntries(api.schemas.map((s) => [s.id, protoSafeSchema(s.schema)])) }, undefined, undefined, false);
   const refOf = (m: MessageIR) => `${SCHEMA_ID}#/definitions/${encodeURIComponent(m.payload)}`;
   return {
     validatorOf(m) {
@@ -65,11 +67,13 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
   const schemaById = new Map(api.schemas.map((s) => [s.id, s]));
   const payloadFn = (m: MessageIR) => payloadFunctionName(m, schemaById);
   const ajvCode = compiled.code();
+  const shapes = buildShapes(api);
 
   const messages = api.messages.map((m) => ({
     docCode: jsDoc([`Validates a \`${m.typeName}\` payload.`], ''),
     nameCode: ident(m.validatorName),
     payloadCode: payloadFn(m),
+    shapeIndexCode: String(shapes.indexOf(m.payload)),
     typeCode: ident(m.typeName),
   }));
   // Every direction gets a dispatcher, even an empty one: it answers "no message is allowed here".
@@ -79,6 +83,7 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
     headerCode: header(api, 'Precompiled validators: one per message, and per channel direction one that reads the tag first.'),
     preludeCode: readFileSync(PRELUDE_URL, 'utf8').replace(/^export /gm, ''),
     ajvCode,
+    shapesCode: shapes.code(),
     messages,
     dispatchers,
   };
@@ -93,20 +98,32 @@ function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>
   const arrow = d === 'send' ? 'server → client' : 'client → server';
   const entries = dir.messages.map((cm) => ({ tag: cm.tag, m: messages.get(cm.message)! }));
   const sse = c.transport === 'sse';
-  const untagged = entries.length === 1 && entries[0]!.tag === null ? entries[0]!.m : undefined;
-  const cases = entries
-    .filter((e) => e.tag !== null)
-    .map((e) => `    case ${tsString(e.tag!)}:\n      return ${sse ? `asEvent(event, ${ident(e.m.validatorName)}(data))` : `${ident(e.m.validatorName)}(data)`};`)
+  const wrap = (code: string) => (sse ? `asEvent(event, ${code})` : code);
+  // Tag → messages, in document order; several share a tag only on a shared SSE event.
+  const groups = new Map<string, MessageIR[]>();
+  for (const e of entries) if (e.tag !== null) groups.set(e.tag, [...(groups.get(e.tag) ?? []), e.m]);
+  const cases = [...groups]
+    .map(([tag, ms]) =>
+      ms.length === 1
+        ? `    case ${tsString(tag)}:\n      return ${wrap(`${ident(ms[0]!.validatorName)}(data)`)};`
+        : `    case ${tsString(tag)}: {\n${byShape(ms, '      ', wrap)}\n    }`,
+    )
     .join('\n');
-  const tags = entries.flatMap((e) => (e.tag === null ? [] : [e.tag]));
+  const tags = [...groups.keys()];
   const known = tags.length ? `expected one of ${tags.join(', ')}` : `no ${sse ? 'event' : 'message'} is allowed ${arrow}`;
   let bodyCode: string;
-  if (untagged) {
-    bodyCode = sse ? `  return asEvent(event, ${ident(untagged.validatorName)}(data));` : `  return ${ident(untagged.validatorName)}(data);`;
+  let doc: string;
+  if (dir.dispatch === 'single') {
+    bodyCode = `  return ${wrap(`${ident(entries[0]!.m.validatorName)}(data)`)};`;
+    doc = 'reads the tag, then validates that message only';
+  } else if (dir.dispatch === 'shape') {
+    bodyCode = byShape(entries.map((e) => e.m), '  ', wrap);
+    doc = 'no discriminator: tries each message in document order, the first that matches wins (`ambiguous` lists every match when more than one does)';
   } else if (sse) {
     bodyCode = `  switch (event) {\n${cases}\n    default:\n      return fail('', 'tag', ${tsString(`unknown event (${known})`)});\n  }`;
+    doc = 'reads the tag, then validates that message only';
   } else {
-    const property = c.tagProperty ?? 'type';
+    const property = dir.tagProperty ?? c.tagProperty ?? 'type';
     const pointer = '/' + property.replace(/~/g, '~0').replace(/\//g, '~1');
     bodyCode = [
       `  if (!isObject(data) || typeof data[${tsString(property)}] !== 'string') return fail(${tsString(pointer)}, 'tag', ${tsString(`must be an object with a string "${property}"`)});`,
@@ -116,16 +133,35 @@ function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>
       `      return fail(${tsString(pointer)}, 'tag', ${tsString(`unknown ${property} (${known})`)});`,
       '  }',
     ].join('\n');
+    doc = 'reads the tag, then validates that message only';
   }
+  const shaped = dir.dispatch === 'shape' || [...groups.values()].some((ms) => ms.length > 1);
   return {
-    docCode: jsDoc([`Validates ${sse ? 'an event' : 'a message'} of channel \`${docInline(c.address)}\` (${arrow}): reads the tag, then validates that message only.`]),
+    docCode: jsDoc([`Validates ${sse ? 'an event' : 'a message'} of channel \`${docInline(c.address)}\` (${arrow}): ${doc}.`]),
     nameCode: ident(dir.validatorName),
     paramsCode: sse ? 'event, data' : 'data',
     paramsTypeCode: sse ? 'event: string, data: unknown' : 'data: unknown',
     typeCode: ident(dir.unionName),
+    // The type names of every message that matched, when a shape-dispatched frame matched several.
+    resultCode: shaped ? `Validation<models.${ident(dir.unionName)}> & { ambiguous?: string[] }` : `Validation<models.${ident(dir.unionName)}>`,
     bodyCode,
     sse,
   };
+}
+
+/** Statements that return the first message whose validator accepts `data` (and every match, when several do). */
+function byShape(ms: MessageIR[], indent: string, wrap: (code: string) => string): string {
+  return [
+    `const names = [${ms.map((m) => tsString(m.typeName)).join(', ')}];`,
+    `const verdicts = [${ms.map((m) => `${ident(m.validatorName)}(data)`).join(', ')}];`,
+    'const first = verdicts.find((v) => v.ok);',
+    `if (!first) return ${wrap('verdicts[0]')};`,
+    'const ambiguous = names.filter((_, i) => verdicts[i].ok);',
+    `const result = ${wrap('first')};`,
+    'return ambiguous.length > 1 ? { ...result, ambiguous } : result;',
+  ]
+    .map((line) => indent + line)
+    .join('\n');
 }
 
 const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));

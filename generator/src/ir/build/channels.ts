@@ -1,4 +1,6 @@
-import { channelIdOf, channelViews, tagOf, type ChannelView } from '../../load/channels.ts';
+import { channelIdOf, channelViews, type ChannelView } from '../../load/channels.ts';
+import { channelDispatch } from '../../load/discriminator.ts';
+import { channelTransport } from '../../load/transport.ts';
 import { getAt, isRecord, parsePointer, toPointer } from '../../load/pointer.ts';
 import { derefLocal } from '../../load/refs.ts';
 import type { NameScope } from '../names.ts';
@@ -18,21 +20,24 @@ const SIDE = { send: 'server', receive: 'client' } as const;
 export function buildChannels(doc: Record<string, unknown>, naming: ChannelNaming): ChannelIR[] {
   return channelViews(doc).map((view) => {
     const ch = view.channel;
-    const transport: Transport = view.sse ? 'sse' : hasHttpOperation(doc, view.id) ? 'http' : 'ws';
+    const derived = channelTransport(doc, view);
+    // A channel on Kafka, AMQP… is validated like a WebSocket one (payloads only), and gets no stub.
+    const transport: Transport = derived.kind === 'none' ? 'ws' : derived.kind;
     const typeName = naming.types.claim(view.id, 'pascal', 'Channel', 'channel');
     const unit = transport === 'sse' ? 'event' : 'message';
+    const dispatch = channelDispatch(doc, view);
     const direction = (d: Direction): ChannelDirectionIR => ({
       unionName: naming.types.claim(`${typeName} ${SIDE[d]} ${unit}`, 'pascal'),
       mapName: naming.types.claim(`${typeName} ${SIDE[d]} ${unit} map`, 'pascal'),
       validatorName: naming.values.claim(`validate ${typeName} ${SIDE[d]} ${unit}`, 'camel'),
-      messages: view.messages
-        .filter((m) => view.directions[d].has(m.id))
-        .map((m) => {
-          const tag = tagOf(doc, view, m);
-          return { key: m.id, message: naming.messageIdOf(view, m.id), tag: tag.kind === 'tag' ? tag.value : null };
-        }),
+      dispatch: dispatch[d].kind,
+      ...(dispatch[d].property !== undefined ? { tagProperty: dispatch[d].property } : {}),
+      messages: [...dispatch[d].tags].map(([key, tag]) => ({ key, message: naming.messageIdOf(view, key), tag })),
       operations: operationsOf(doc, view.id, d),
     });
+    const tagExt = ch['x-sw-tag'];
+    const property = dispatch.send.property ?? dispatch.receive.property ?? (isRecord(tagExt) && typeof tagExt.property === 'string' ? tagExt.property : undefined);
+    const byShape = dispatch.send.kind === 'shape' || dispatch.receive.kind === 'shape';
     const query = getAt(ch, ['bindings', 'ws', 'query']);
     const ir: ChannelIR = {
       id: view.id,
@@ -44,9 +49,11 @@ export function buildChannels(doc: Record<string, unknown>, naming: ChannelNamin
       parameters: parametersOf(doc, view),
       ...(isRecord(query) ? { query: query as JsonSchema } : {}),
       servers: serversOf(doc, ch),
-      tagProperty: view.sse ? null : view.tagProperty,
+      // Our own documents tag with `type` even where a direction has one message.
+      tagProperty: view.sse ? null : (property ?? (byShape ? null : 'type')),
       send: direction('send'),
       receive: direction('receive'),
+      ...(derived.kind === 'none' ? { stubless: derived.protocols } : {}),
       pointer: '#' + toPointer(view.at),
     };
     for (const [key, field] of [
@@ -97,15 +104,6 @@ function eachOperation(doc: Record<string, unknown>, channelId: string, fn: (id:
     const op = resolved.value;
     if (channelIdOf(op.channel) === channelId) fn(id, op);
   }
-}
-
-function hasHttpOperation(doc: Record<string, unknown>, channelId: string): boolean {
-  let found = false;
-  eachOperation(doc, channelId, (_id, op) => {
-    const method = getAt(op, ['bindings', 'http', 'method']);
-    if (typeof method === 'string' && method !== 'GET') found = true;
-  });
-  return found;
 }
 
 function operationsOf(doc: Record<string, unknown>, channelId: string, direction: Direction): OperationIR[] {

@@ -3,6 +3,7 @@ import { channelViews } from '../../load/channels.ts';
 import { getAt, isRecord, parsePointer, toPointer, type PathSegment } from '../../load/pointer.ts';
 import { NameScope } from '../names.ts';
 import type { ApiIR, MessageIR, ReconnectIR } from '../types.ts';
+import { payloadLocation } from '../../load/payload.ts';
 import { buildChannels } from './channels.ts';
 import { SchemaRegistry } from './schemas.ts';
 import { buildSecuritySchemes } from './security.ts';
@@ -40,7 +41,8 @@ export function buildIR(doc: unknown, name: string): ApiIR {
     const id = inComponents ? key : `${String(path[1])}.${key}`;
     const typeName = types.claim(inComponents ? key : `${String(path[1])} ${key}`, 'pascal', 'Message', 'message');
     idByPointer.set(pointer, id);
-    const payloadPath = [...path, 'payload'];
+    const location = payloadLocation(doc, path);
+    const payloadPath = location.kind === 'schema' ? location.path : [...path, 'payload'];
     const payload = getAt(doc, payloadPath);
     // A `$ref` payload is its target schema; an inline one is a schema of its own.
     const target = isRecord(payload) && typeof payload.$ref === 'string' && payload.$ref.startsWith('#') ? parsePointer(payload.$ref) : undefined;
@@ -48,7 +50,7 @@ export function buildIR(doc: unknown, name: string): ApiIR {
     // A payload written inline, or one named like the message, is the message type itself.
     const sameName = target === undefined || (target[target.length - 1] === key && schemas.idOf(target) === undefined);
     const payloadId =
-      payload === undefined
+      location.kind !== 'schema'
         ? schemas.register(['$synthetic', 'any'], 'Unknown payload')
         : sameName
           ? schemas.register(schemaPath, key, typeName)

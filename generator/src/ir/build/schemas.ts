@@ -58,7 +58,14 @@ export class SchemaRegistry {
       return typeof value.description === 'string' ? { ...ref, description: value.description } : ref;
     }
     const out: Record<string, unknown> = {};
+    // 2020-12 tuples (`prefixItems` + `items`) are written as draft-07 ones, which ajv and the
+    // type writer read: `items` array + `additionalItems`.
+    if (Array.isArray(value.prefixItems)) {
+      out.items = value.prefixItems.map((_, i) => this.convert([...path, 'prefixItems', i]));
+      if ('items' in value) out.additionalItems = this.convert([...path, 'items']);
+    }
     for (const key of Object.keys(value)) {
+      if (Array.isArray(value.prefixItems) && (key === 'prefixItems' || key === 'items')) continue;
       const sub = value[key];
       const at = [...path, key];
       if (SCHEMA_MAPS.has(key) && isRecord(sub)) {

@@ -8,7 +8,9 @@ import type { Check } from './context.ts';
  * Every message example validates against its payload (and headers) schema. The official tools
  * parse examples but never check them; here they are acceptance data.
  */
-export const checkExamples = (options: { payloads: boolean }): Check => ({ doc, channels, report }) => {
+export const checkExamples = (options: { payloads: boolean; budgetMs: number }): Check => ({ doc, channels, report }) => {
+  const deadline = performance.now() + options.budgetMs;
+  let stopped = false;
   const targets = new Map<string, PathSegment[]>();
   const components = getAt(doc, ['components', 'messages']);
   if (isRecord(components)) for (const id of Object.keys(components)) targets.set(toPointer(['components', 'messages', id]), ['components', 'messages', id]);
@@ -34,7 +36,12 @@ export const checkExamples = (options: { payloads: boolean }): Check => ({ doc, 
         continue;
       }
       message.examples.forEach((example, i) => {
-        if (!isRecord(example) || !(part in example)) return;
+        if (stopped || !isRecord(example) || !(part in example)) return;
+        if (performance.now() > deadline) {
+          stopped = true;
+          report({ code: 'sw/example-budget', severity: 'error', message: `example checks stopped here after their ${options.budgetMs} ms budget (a slow pattern?); this and later examples were not checked`, at: [...target, 'examples', i, part] });
+          return;
+        }
         if (validate(example[part])) return;
         const name = typeof example.name === 'string' ? `"${example.name}"` : `#${i}`;
         for (const error of normalizeAjvErrors(validate.errors)) {

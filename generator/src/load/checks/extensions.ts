@@ -1,5 +1,6 @@
 import { createAjv, normalizeAjvErrors } from '../../validate/ajv.ts';
-import { tagOf, type ChannelView, type Direction } from '../channels.ts';
+import type { ChannelView, Direction } from '../channels.ts';
+import { directionDispatch } from '../discriminator.ts';
 import { EXTENSIONS, siteOf } from '../extensions.ts';
 import { isRecord, parsePointer, type PathSegment } from '../pointer.ts';
 import type { Check, Finding } from './context.ts';
@@ -19,7 +20,8 @@ export const checkExtensions: Check = (ctx) => {
     for (const [key, value] of Object.entries(node)) {
       const here = [...at, key];
       if (key.startsWith('x-sw-')) checkOne(key, value, at, here, report);
-      // Inside a schema or example, x-sw-* keys are user data, not extensions.
+      if (key === 'payload' || key === 'headers' || key === 'schemas') walkSchemas(value, here, report);
+      // Inside a schema or example, other x-sw-* keys are user data, not extensions.
       if (key === 'examples' || key === 'payload' || key === 'headers' || key === 'schemas') continue;
       walk(value, here);
     }
@@ -28,13 +30,27 @@ export const checkExtensions: Check = (ctx) => {
   for (const view of ctx.channels) checkChannelReferences(doc, view, report);
 };
 
-function checkOne(name: string, value: unknown, owner: PathSegment[], at: PathSegment[], report: (f: Finding) => void) {
+/** The one schema-level extension, x-sw-known-values, wherever a schema may sit (not in example data). */
+function walkSchemas(node: unknown, at: PathSegment[], report: (f: Finding) => void): void {
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => walkSchemas(item, [...at, i], report));
+    return;
+  }
+  if (!isRecord(node)) return;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'x-sw-known-values') checkOne(key, value, at, [...at, key], report, 'schema');
+    if (key === 'examples' || key === 'example' || key === 'default' || key === 'const' || key === 'enum') continue;
+    walkSchemas(value, [...at, key], report);
+  }
+}
+
+function checkOne(name: string, value: unknown, owner: PathSegment[], at: PathSegment[], report: (f: Finding) => void, knownSite?: 'schema') {
   const definition = EXTENSIONS.get(name);
   if (!definition) {
     report({ code: 'sw/extension-unknown', severity: 'error', message: `${name} is not a streamwright extension (known: ${[...EXTENSIONS.keys()].join(', ')})`, at });
     return;
   }
-  const site = siteOf(owner);
+  const site = knownSite ?? siteOf(owner);
   if (site === undefined || !definition.sites.includes(site)) {
     report({ code: 'sw/extension-misplaced', severity: 'error', message: `${name} belongs on ${definition.sites.join(' or ')}, not here`, at });
     return;
@@ -51,12 +67,7 @@ function checkOne(name: string, value: unknown, owner: PathSegment[], at: PathSe
 /** Tags and error codes named inside a channel's extensions exist on that channel. */
 function checkChannelReferences(doc: unknown, view: ChannelView, report: (f: Finding) => void) {
   const tags = (direction: Direction) =>
-    new Set(
-      view.messages
-        .filter((m) => view.directions[direction].has(m.id))
-        .map((m) => tagOf(doc, view, m))
-        .flatMap((t) => (t.kind === 'tag' ? [t.value] : [])),
-    );
+    new Set([...directionDispatch(doc, view, direction).tags.values()].flatMap((t) => (t === null ? [] : [t])));
   const expectTag = (tag: unknown, direction: Direction, at: PathSegment[]) => {
     if (typeof tag === 'string' && !tags(direction).has(tag)) {
       const arrow = direction === 'send' ? 'server → client' : 'client → server';

@@ -166,8 +166,62 @@ function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
 
-function check(validate, data) {
-  return validate(data) ? { ok: true, value: data } : { ok: false, errors: toErrors(validate.errors) };
+/**
+ * Validates, then (for a valid value) lists what the contract does not know: properties of an
+ * object that declares no `additionalProperties`, and strings outside `x-sw-known-values`. Those
+ * are `warnings`, never errors: a server may add fields and values (spec/README.md, "Reading").
+ */
+function check(validate, data, shape) {
+  if (!validate(data)) return { ok: false, errors: toErrors(validate.errors) };
+  if (shape === undefined) return { ok: true, value: data };
+  const warnings = [];
+  drift(shape, data, '', warnings);
+  return warnings.length === 0 ? { ok: true, value: data } : { ok: true, value: data, warnings };
+}
+
+// A frame with thousands of unknown parts needs only the first few named.
+const MAX_WARNINGS = 20;
+
+/**
+ * Walks a value along its shape (built by `shapes()` below): `p` known properties (a Map, so a
+ * property named `__proto__` is an ordinary key), `x` extra properties expected (an open map),
+ * `k` the known values of an open string set, `i` the shape of array items.
+ */
+function drift(shape, value, pointer, out) {
+  if (out.length >= MAX_WARNINGS) return;
+  if (typeof value === 'string') {
+    if (shape.k !== undefined && !shape.k.includes(value)) {
+      out.push({ pointer, keyword: 'x-sw-known-values', message: `unknown value ${JSON.stringify(value.length > 64 ? value.slice(0, 64) + '…' : value)} (known: ${shape.k.join(', ')})` });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (shape.i !== undefined) for (let n = 0; n < value.length; n++) drift(shape.i, value[n], pointer + '/' + n, out);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || shape.p === undefined) return;
+  for (const key of Object.keys(value)) {
+    const inner = shape.p.get(key);
+    if (inner !== undefined) drift(inner, value[key], pointer + '/' + escapeSegment(key), out);
+    else if (!shape.x) out.push({ pointer: pointer + '/' + escapeSegment(key), keyword: 'additionalProperties', message: 'unknown property' });
+    if (out.length >= MAX_WARNINGS) return;
+  }
+}
+
+/**
+ * Links the emitted shape table: `p` is a list of [name, index] pairs, `i` an index, so that
+ * shapes may refer to each other (and to themselves) without a cycle in the literal.
+ */
+function shapes(table) {
+  const linked = table.map(() => ({}));
+  table.forEach((s, n) => {
+    const l = linked[n];
+    if (s.p !== undefined) l.p = new Map(s.p.map(([name, index]) => [name, linked[index]]));
+    if (s.x) l.x = true;
+    if (s.k !== undefined) l.k = s.k;
+    if (s.i !== undefined) l.i = linked[s.i];
+  });
+  return linked;
 }
 
 function isObject(data) {
@@ -175,7 +229,8 @@ function isObject(data) {
 }
 
 function asEvent(event, result) {
-  return result.ok ? { ok: true, value: { event, data: result.value } } : result;
+  if (!result.ok) return result;
+  return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
 // ---- ajv standalone code (one function per payload schema) ----
@@ -2429,68 +2484,101 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
+// ---- what a valid value may carry that the contract does not know (warnings) ----
+const SHAPES = shapes([
+  { p: [["type", 1], ["start", 1]], x: 1 },
+  {},
+  { p: [["type", 1], ["event_ts", 3], ["channel", 4], ["ts", 3], ["user", 5], ["text", 1], ["edited", 6], ["blocks", 10], ["thread_ts", 3]] },
+  {},
+  {},
+  {},
+  { p: [["user", 5], ["ts", 3]], x: 1 },
+  { p: [["kind", 1], ["text", 8], ["image_url", 1], ["alt_text", 1], ["elements", 9]], x: 1 },
+  { p: [["format", 1], ["text", 1]], x: 1 },
+  { i: 8 },
+  { i: 7 },
+  { p: [["type", 1], ["event_ts", 3], ["channel", 4], ["user", 5]] },
+  { p: [["type", 1], ["user", 5], ["presence", 1], ["status", 13]], x: 1 },
+  { p: [["emoji", 1], ["text", 1], ["expires", 1]], x: 1 },
+  { p: [["type", 1], ["channel", 4], ["root", 15]], x: 1 },
+  { p: [["ts", 3], ["user", 5], ["text", 1], ["replies", 16]], x: 1 },
+  { i: 15 },
+  { p: [["type", 1], ["reply_to", 1], ["time", 1]], x: 1 },
+  { p: [["id", 1], ["type", 1], ["channel", 4], ["text", 1], ["thread_ts", 3]], x: 1 },
+  { p: [["id", 1], ["type", 1], ["channel", 4]], x: 1 },
+  { p: [["id", 1], ["type", 1]], x: 1 },
+  { p: [["type", 1], ["event_ts", 3]] },
+  { p: [["kind", 1], ["text", 8]], x: 1 },
+  { p: [["kind", 1], ["image_url", 1], ["alt_text", 1]], x: 1 },
+  { p: [["kind", 1]], x: 1 },
+  { p: [["kind", 1], ["elements", 9]], x: 1 },
+  { p: [["emoji", 1], ["text", 1], ["expires", 1]], x: 1 },
+  {},
+  {},
+]);
+
 // ---- per message ----
 /**
  * Validates a `Hello` payload.
  */
 export function validateHello(data) {
-  return check(_payloadHello, data);
+  return check(_payloadHello, data, SHAPES[0]);
 }
 
 /**
  * Validates a `MessagePosted` payload.
  */
 export function validateMessagePosted(data) {
-  return check(_payloadMessageEvent, data);
+  return check(_payloadMessageEvent, data, SHAPES[2]);
 }
 
 /**
  * Validates a `UserTyping` payload.
  */
 export function validateUserTyping(data) {
-  return check(_payloadUserTyping, data);
+  return check(_payloadUserTyping, data, SHAPES[11]);
 }
 
 /**
  * Validates a `PresenceChange` payload.
  */
 export function validatePresenceChange(data) {
-  return check(_payloadPresenceChange, data);
+  return check(_payloadPresenceChange, data, SHAPES[12]);
 }
 
 /**
  * Validates a `ThreadSnapshot` payload.
  */
 export function validateThreadSnapshot(data) {
-  return check(_payloadThreadSnapshot, data);
+  return check(_payloadThreadSnapshot, data, SHAPES[14]);
 }
 
 /**
  * Validates a `Pong` payload.
  */
 export function validatePong(data) {
-  return check(_payloadPong, data);
+  return check(_payloadPong, data, SHAPES[17]);
 }
 
 /**
  * Validates a `PostMessage` payload.
  */
 export function validatePostMessage(data) {
-  return check(_payloadPostMessage, data);
+  return check(_payloadPostMessage, data, SHAPES[18]);
 }
 
 /**
  * Validates a `Typing` payload.
  */
 export function validateTyping(data) {
-  return check(_payloadTyping, data);
+  return check(_payloadTyping, data, SHAPES[19]);
 }
 
 /**
  * Validates a `Ping` payload.
  */
 export function validatePing(data) {
-  return check(_payloadPing, data);
+  return check(_payloadPing, data, SHAPES[20]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -168,8 +168,62 @@ function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
 
-function check(validate, data) {
-  return validate(data) ? { ok: true, value: data } : { ok: false, errors: toErrors(validate.errors) };
+/**
+ * Validates, then (for a valid value) lists what the contract does not know: properties of an
+ * object that declares no `additionalProperties`, and strings outside `x-sw-known-values`. Those
+ * are `warnings`, never errors: a server may add fields and values (spec/README.md, "Reading").
+ */
+function check(validate, data, shape) {
+  if (!validate(data)) return { ok: false, errors: toErrors(validate.errors) };
+  if (shape === undefined) return { ok: true, value: data };
+  const warnings = [];
+  drift(shape, data, '', warnings);
+  return warnings.length === 0 ? { ok: true, value: data } : { ok: true, value: data, warnings };
+}
+
+// A frame with thousands of unknown parts needs only the first few named.
+const MAX_WARNINGS = 20;
+
+/**
+ * Walks a value along its shape (built by `shapes()` below): `p` known properties (a Map, so a
+ * property named `__proto__` is an ordinary key), `x` extra properties expected (an open map),
+ * `k` the known values of an open string set, `i` the shape of array items.
+ */
+function drift(shape, value, pointer, out) {
+  if (out.length >= MAX_WARNINGS) return;
+  if (typeof value === 'string') {
+    if (shape.k !== undefined && !shape.k.includes(value)) {
+      out.push({ pointer, keyword: 'x-sw-known-values', message: `unknown value ${JSON.stringify(value.length > 64 ? value.slice(0, 64) + '…' : value)} (known: ${shape.k.join(', ')})` });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (shape.i !== undefined) for (let n = 0; n < value.length; n++) drift(shape.i, value[n], pointer + '/' + n, out);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || shape.p === undefined) return;
+  for (const key of Object.keys(value)) {
+    const inner = shape.p.get(key);
+    if (inner !== undefined) drift(inner, value[key], pointer + '/' + escapeSegment(key), out);
+    else if (!shape.x) out.push({ pointer: pointer + '/' + escapeSegment(key), keyword: 'additionalProperties', message: 'unknown property' });
+    if (out.length >= MAX_WARNINGS) return;
+  }
+}
+
+/**
+ * Links the emitted shape table: `p` is a list of [name, index] pairs, `i` an index, so that
+ * shapes may refer to each other (and to themselves) without a cycle in the literal.
+ */
+function shapes(table) {
+  const linked = table.map(() => ({}));
+  table.forEach((s, n) => {
+    const l = linked[n];
+    if (s.p !== undefined) l.p = new Map(s.p.map(([name, index]) => [name, linked[index]]));
+    if (s.x) l.x = true;
+    if (s.k !== undefined) l.k = s.k;
+    if (s.i !== undefined) l.i = linked[s.i];
+  });
+  return linked;
 }
 
 function isObject(data) {
@@ -177,7 +231,8 @@ function isObject(data) {
 }
 
 function asEvent(event, result) {
-  return result.ok ? { ok: true, value: { event, data: result.value } } : result;
+  if (!result.ok) return result;
+  return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
 // ---- ajv standalone code (one function per payload schema) ----
@@ -1143,75 +1198,93 @@ validate10.errors = vErrors;
 return errors === 0;
 }
 
+// ---- what a valid value may carry that the contract does not know (warnings) ----
+const SHAPES = shapes([
+  { p: [["type", 1], ["prototype", 1], ["constructor", 1], ["`${globalThis.__swCanary = 1}`", 1], ["", 1], ["1st", 1], ["class", 1], ["delete", 1], ["enum", 2], ["*/", 1], ["'", 1], ["\"", 1], ["line\nbreak", 1], ["sep\u2028arator", 1]], x: 1 },
+  {},
+  {},
+  { p: [["type", 1], ["toString", 1], ["valueOf", 1], ["toLocaleString", 1]], x: 1 },
+  { p: [["type", 1], ["extends", 5]], x: 1 },
+  { i: 1 },
+  { p: [["type", 1], ["\"); globalThis.__swCanary = 1; (\"", 1]], x: 1 },
+  { p: [["\"); globalThis.__swCanary = 1; (\"", 1], ["value", 2]], x: 1 },
+  { p: [["\"); globalThis.__swCanary = 1; (\"", 1], ["default", 9]], x: 1 },
+  {},
+  { p: [["implements", 1]], x: 1 },
+  {},
+  {},
+  { p: [["api", 1], ["formats", 1]], x: 1 },
+]);
+
 // ---- per message ----
 /**
  * Validates a `Prototype` payload.
  */
 export function validatePrototype(data) {
-  return check(_payloadObjectType, data);
+  return check(_payloadObjectType, data, SHAPES[0]);
 }
 
 /**
  * Validates a `Constructor` payload.
  */
 export function validateConstructor(data) {
-  return check(_payloadConstructor, data);
+  return check(_payloadConstructor, data, SHAPES[3]);
 }
 
 /**
  * Validates a `Class` payload.
  */
 export function validateClass(data) {
-  return check(_payloadClass, data);
+  return check(_payloadClass, data, SHAPES[4]);
 }
 
 /**
  * Validates a `Delete` payload.
  */
 export function validateDelete(data) {
-  return check(_payloadDelete, data);
+  return check(_payloadDelete, data, SHAPES[6]);
 }
 
 /**
  * Validates a `Enum` payload.
  */
 export function validateEnum(data) {
-  return check(_payloadEnum, data);
+  return check(_payloadEnum, data, SHAPES[7]);
 }
 
 /**
  * Validates a `Default` payload.
  */
 export function validateDefault(data) {
-  return check(_payloadDefault, data);
+  return check(_payloadDefault, data, SHAPES[8]);
 }
 
 /**
  * Validates a `Interface` payload.
  */
 export function validateInterface(data) {
-  return check(_payloadInterface, data);
+  return check(_payloadInterface, data, SHAPES[10]);
 }
 
 /**
  * Validates a `Type` payload.
  */
 export function validateType(data) {
-  return check(_payloadType, data);
+  return check(_payloadType, data, SHAPES[11]);
 }
 
 /**
  * Validates a `N1st` payload.
  */
 export function validateN1st(data) {
-  return check(_payloadN1st, data);
+  return check(_payloadN1st, data, SHAPES[12]);
 }
 
 /**
  * Validates a `ValidationMessage` payload.
  */
 export function validateValidationMessage(data) {
-  return check(_payloadValidationErrorSchema, data);
+  return check(_payloadValidationErrorSchema, data, SHAPES[13]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

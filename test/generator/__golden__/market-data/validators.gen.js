@@ -166,8 +166,62 @@ function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
 
-function check(validate, data) {
-  return validate(data) ? { ok: true, value: data } : { ok: false, errors: toErrors(validate.errors) };
+/**
+ * Validates, then (for a valid value) lists what the contract does not know: properties of an
+ * object that declares no `additionalProperties`, and strings outside `x-sw-known-values`. Those
+ * are `warnings`, never errors: a server may add fields and values (spec/README.md, "Reading").
+ */
+function check(validate, data, shape) {
+  if (!validate(data)) return { ok: false, errors: toErrors(validate.errors) };
+  if (shape === undefined) return { ok: true, value: data };
+  const warnings = [];
+  drift(shape, data, '', warnings);
+  return warnings.length === 0 ? { ok: true, value: data } : { ok: true, value: data, warnings };
+}
+
+// A frame with thousands of unknown parts needs only the first few named.
+const MAX_WARNINGS = 20;
+
+/**
+ * Walks a value along its shape (built by `shapes()` below): `p` known properties (a Map, so a
+ * property named `__proto__` is an ordinary key), `x` extra properties expected (an open map),
+ * `k` the known values of an open string set, `i` the shape of array items.
+ */
+function drift(shape, value, pointer, out) {
+  if (out.length >= MAX_WARNINGS) return;
+  if (typeof value === 'string') {
+    if (shape.k !== undefined && !shape.k.includes(value)) {
+      out.push({ pointer, keyword: 'x-sw-known-values', message: `unknown value ${JSON.stringify(value.length > 64 ? value.slice(0, 64) + '…' : value)} (known: ${shape.k.join(', ')})` });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (shape.i !== undefined) for (let n = 0; n < value.length; n++) drift(shape.i, value[n], pointer + '/' + n, out);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || shape.p === undefined) return;
+  for (const key of Object.keys(value)) {
+    const inner = shape.p.get(key);
+    if (inner !== undefined) drift(inner, value[key], pointer + '/' + escapeSegment(key), out);
+    else if (!shape.x) out.push({ pointer: pointer + '/' + escapeSegment(key), keyword: 'additionalProperties', message: 'unknown property' });
+    if (out.length >= MAX_WARNINGS) return;
+  }
+}
+
+/**
+ * Links the emitted shape table: `p` is a list of [name, index] pairs, `i` an index, so that
+ * shapes may refer to each other (and to themselves) without a cycle in the literal.
+ */
+function shapes(table) {
+  const linked = table.map(() => ({}));
+  table.forEach((s, n) => {
+    const l = linked[n];
+    if (s.p !== undefined) l.p = new Map(s.p.map(([name, index]) => [name, linked[index]]));
+    if (s.x) l.x = true;
+    if (s.k !== undefined) l.k = s.k;
+    if (s.i !== undefined) l.i = linked[s.i];
+  });
+  return linked;
 }
 
 function isObject(data) {
@@ -175,7 +229,8 @@ function isObject(data) {
 }
 
 function asEvent(event, result) {
-  return result.ok ? { ok: true, value: { event, data: result.value } } : result;
+  if (!result.ok) return result;
+  return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
 // ---- ajv standalone code (one function per payload schema) ----
@@ -2088,61 +2143,87 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
+// ---- what a valid value may carry that the contract does not know (warnings) ----
+const SHAPES = shapes([
+  { p: [["type", 1], ["product_ids", 2], ["channels", 5]], x: 1 },
+  {},
+  { i: 3 },
+  {},
+  {},
+  { i: 4 },
+  { p: [["type", 1], ["product_ids", 2], ["channels", 7]], x: 1 },
+  { i: 4 },
+  { p: [["type", 1], ["channels", 11]], x: 1 },
+  { i: 3 },
+  { p: [["name", 4], ["product_ids", 9]], x: 1 },
+  { i: 10 },
+  { p: [["type", 1], ["sequence", 13], ["product_id", 3], ["price", 1], ["open_24h", 1], ["volume_24h", 1], ["low_24h", 1], ["high_24h", 1], ["best_bid", 1], ["best_ask", 1], ["side", 1], ["time", 1], ["trade_id", 1], ["last_size", 1]], x: 1 },
+  {},
+  { p: [["type", 1], ["trade_id", 1], ["sequence", 13], ["maker_order_id", 1], ["taker_order_id", 1], ["time", 1], ["product_id", 3], ["size", 1], ["price", 1], ["side", 15]], x: 1 },
+  {},
+  { p: [["type", 1], ["product_id", 3], ["bids", 18], ["asks", 19], ["checksum", 1]], x: 1 },
+  {},
+  { i: 17 },
+  { i: 17 },
+  { p: [["type", 1], ["message", 1], ["reason", 1]], x: 1 },
+  {},
+]);
+
 // ---- per message ----
 /**
  * Validates a `Subscribe` payload.
  */
 export function validateSubscribe(data) {
-  return check(_payloadSubscribe, data);
+  return check(_payloadSubscribe, data, SHAPES[0]);
 }
 
 /**
  * Validates a `Unsubscribe` payload.
  */
 export function validateUnsubscribe(data) {
-  return check(_payloadUnsubscribe, data);
+  return check(_payloadUnsubscribe, data, SHAPES[6]);
 }
 
 /**
  * Validates a `Subscriptions` payload.
  */
 export function validateSubscriptions(data) {
-  return check(_payloadSubscriptions, data);
+  return check(_payloadSubscriptions, data, SHAPES[8]);
 }
 
 /**
  * Validates a `Ticker` payload.
  */
 export function validateTicker(data) {
-  return check(_payloadTicker, data);
+  return check(_payloadTicker, data, SHAPES[12]);
 }
 
 /**
  * Validates a `Trade` payload.
  */
 export function validateTrade(data) {
-  return check(_payloadTrade, data);
+  return check(_payloadTrade, data, SHAPES[14]);
 }
 
 /**
  * Validates a `BookSnapshot` payload.
  */
 export function validateBookSnapshot(data) {
-  return check(_payloadBookSnapshot, data);
+  return check(_payloadBookSnapshot, data, SHAPES[16]);
 }
 
 /**
  * Validates a `FeedError` payload.
  */
 export function validateFeedError(data) {
-  return check(_payloadFeedError, data);
+  return check(_payloadFeedError, data, SHAPES[20]);
 }
 
 /**
  * Validates a `Candle` payload.
  */
 export function validateCandle(data) {
-  return check(_payloadCandle, data);
+  return check(_payloadCandle, data, SHAPES[21]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

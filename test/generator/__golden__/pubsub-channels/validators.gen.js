@@ -166,8 +166,62 @@ function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
 
-function check(validate, data) {
-  return validate(data) ? { ok: true, value: data } : { ok: false, errors: toErrors(validate.errors) };
+/**
+ * Validates, then (for a valid value) lists what the contract does not know: properties of an
+ * object that declares no `additionalProperties`, and strings outside `x-sw-known-values`. Those
+ * are `warnings`, never errors: a server may add fields and values (spec/README.md, "Reading").
+ */
+function check(validate, data, shape) {
+  if (!validate(data)) return { ok: false, errors: toErrors(validate.errors) };
+  if (shape === undefined) return { ok: true, value: data };
+  const warnings = [];
+  drift(shape, data, '', warnings);
+  return warnings.length === 0 ? { ok: true, value: data } : { ok: true, value: data, warnings };
+}
+
+// A frame with thousands of unknown parts needs only the first few named.
+const MAX_WARNINGS = 20;
+
+/**
+ * Walks a value along its shape (built by `shapes()` below): `p` known properties (a Map, so a
+ * property named `__proto__` is an ordinary key), `x` extra properties expected (an open map),
+ * `k` the known values of an open string set, `i` the shape of array items.
+ */
+function drift(shape, value, pointer, out) {
+  if (out.length >= MAX_WARNINGS) return;
+  if (typeof value === 'string') {
+    if (shape.k !== undefined && !shape.k.includes(value)) {
+      out.push({ pointer, keyword: 'x-sw-known-values', message: `unknown value ${JSON.stringify(value.length > 64 ? value.slice(0, 64) + '…' : value)} (known: ${shape.k.join(', ')})` });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (shape.i !== undefined) for (let n = 0; n < value.length; n++) drift(shape.i, value[n], pointer + '/' + n, out);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || shape.p === undefined) return;
+  for (const key of Object.keys(value)) {
+    const inner = shape.p.get(key);
+    if (inner !== undefined) drift(inner, value[key], pointer + '/' + escapeSegment(key), out);
+    else if (!shape.x) out.push({ pointer: pointer + '/' + escapeSegment(key), keyword: 'additionalProperties', message: 'unknown property' });
+    if (out.length >= MAX_WARNINGS) return;
+  }
+}
+
+/**
+ * Links the emitted shape table: `p` is a list of [name, index] pairs, `i` an index, so that
+ * shapes may refer to each other (and to themselves) without a cycle in the literal.
+ */
+function shapes(table) {
+  const linked = table.map(() => ({}));
+  table.forEach((s, n) => {
+    const l = linked[n];
+    if (s.p !== undefined) l.p = new Map(s.p.map(([name, index]) => [name, linked[index]]));
+    if (s.x) l.x = true;
+    if (s.k !== undefined) l.k = s.k;
+    if (s.i !== undefined) l.i = linked[s.i];
+  });
+  return linked;
 }
 
 function isObject(data) {
@@ -175,7 +229,8 @@ function isObject(data) {
 }
 
 function asEvent(event, result) {
-  return result.ok ? { ok: true, value: { event, data: result.value } } : result;
+  if (!result.ok) return result;
+  return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
 // ---- ajv standalone code (one function per payload schema) ----
@@ -1820,68 +1875,94 @@ validate9.errors = vErrors;
 return errors === 0;
 }
 
+// ---- what a valid value may carry that the contract does not know (warnings) ----
+const SHAPES = shapes([
+  { p: [["event", 1], ["data", 3]], x: 1 },
+  {},
+  {},
+  { p: [["socket_id", 2], ["activity_timeout", 1]], x: 1 },
+  { p: [["event", 1], ["channel", 5], ["data", 8]], x: 1 },
+  {},
+  { i: 1 },
+  { p: [["ids", 6], ["hash", 1], ["count", 1]], x: 1 },
+  { p: [["presence", 7]], x: 1 },
+  { p: [["event", 1], ["data", 1]], x: 1 },
+  { p: [["event", 1], ["data", 11]], x: 1 },
+  { p: [["message", 1], ["code", 1]], x: 1 },
+  { p: [["event", 1], ["channel", 5], ["user_id", 1], ["data", 15]], x: 1 },
+  { p: [["sku", 1], ["qty", 1]], x: 1 },
+  { i: 13 },
+  { p: [["order_id", 1], ["total_cents", 1], ["currency", 1], ["lines", 14]], x: 1 },
+  { p: [["event", 1], ["data", 17]], x: 1 },
+  { p: [["channel", 5], ["auth", 1], ["channel_data", 1]], x: 1 },
+  { p: [["event", 1], ["data", 19]], x: 1 },
+  { p: [["channel", 5]], x: 1 },
+  { p: [["event", 1], ["data", 1]], x: 1 },
+  { p: [["event", 1], ["channel", 1], ["data", 1]], x: 1 },
+]);
+
 // ---- per message ----
 /**
  * Validates a `ConnectionEstablished` payload.
  */
 export function validateConnectionEstablished(data) {
-  return check(_payloadConnectionEstablished, data);
+  return check(_payloadConnectionEstablished, data, SHAPES[0]);
 }
 
 /**
  * Validates a `SubscriptionSucceeded` payload.
  */
 export function validateSubscriptionSucceeded(data) {
-  return check(_payloadSubscriptionSucceeded, data);
+  return check(_payloadSubscriptionSucceeded, data, SHAPES[4]);
 }
 
 /**
  * Validates a `ServerPing` payload.
  */
 export function validateServerPing(data) {
-  return check(_payloadPing, data);
+  return check(_payloadPing, data, SHAPES[9]);
 }
 
 /**
  * Validates a `RelayError` payload.
  */
 export function validateRelayError(data) {
-  return check(_payloadRelayError, data);
+  return check(_payloadRelayError, data, SHAPES[10]);
 }
 
 /**
  * Validates a `OrderPlaced` payload.
  */
 export function validateOrderPlaced(data) {
-  return check(_payloadOrderPlaced, data);
+  return check(_payloadOrderPlaced, data, SHAPES[12]);
 }
 
 /**
  * Validates a `Subscribe` payload.
  */
 export function validateSubscribe(data) {
-  return check(_payloadSubscribe, data);
+  return check(_payloadSubscribe, data, SHAPES[16]);
 }
 
 /**
  * Validates a `Unsubscribe` payload.
  */
 export function validateUnsubscribe(data) {
-  return check(_payloadUnsubscribe, data);
+  return check(_payloadUnsubscribe, data, SHAPES[18]);
 }
 
 /**
  * Validates a `ClientPong` payload.
  */
 export function validateClientPong(data) {
-  return check(_payloadClientPong, data);
+  return check(_payloadClientPong, data, SHAPES[20]);
 }
 
 /**
  * Validates a `ClientEvent` payload.
  */
 export function validateClientEvent(data) {
-  return check(_payloadClientEvent, data);
+  return check(_payloadClientEvent, data, SHAPES[21]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -1,0 +1,72 @@
+/**
+ * Documents built to hang, crash or fool the tools (test/fixtures/hostile/). Each must end in
+ * located diagnostics, in bounded time, through `validate` (full rules) and `generate`.
+ */
+import { describe, expect, it } from 'vitest';
+import { generate } from '../../../generator/src/generate.ts';
+import { loadSpec } from '../../../generator/src/load/load.ts';
+
+const dir = 'test/fixtures/hostile';
+const show = (d: { line: number; code: string; pointer: string }) => `${d.line} ${d.code} ${d.pointer}`;
+
+// [fixture, { validate: every diagnostic as `line code pointer`; generate: the same from generate() }]
+const cases: [string, { want: string[] }][] = [
+  ['ref-cycle.asyncapi.yaml', { want: ['32 sw/ref-cycle #/components/schemas/A/$ref'] }],
+  ['ref-self.asyncapi.yaml', { want: ['32 sw/ref-cycle #/components/schemas/A/$ref'] }],
+  ['ref-cycle-allof.asyncapi.yaml', { want: ['34 sw/ref-cycle #/components/schemas/A/allOf/1/$ref'] }],
+  ['recursive-tree.asyncapi.yaml', { want: [] }],
+  [
+    'blocked-refs.asyncapi.yaml',
+    {
+      want: [
+        '30 sw/ref-outside-root #/components/messages/Tick/payload/properties/escaped/$ref',
+        '32 sw/ref-unsupported #/components/messages/Tick/payload/properties/ftp/$ref',
+        '34 sw/ref-unsupported #/components/messages/Tick/payload/properties/mailbox/$ref',
+      ],
+    },
+  ],
+  ['proto-property.asyncapi.yaml', { want: [] }],
+  ['redos.asyncapi.yaml', { want: ['30 sw/pattern-unsafe #/components/messages/Word/payload/properties/word/pattern'] }],
+  ['proto-keys.asyncapi.yaml', { want: [] }],
+];
+
+describe('hostile documents', () => {
+  it.each(cases)('%s: validate', async (fixture, { want }) => {
+    const { diagnostics } = await loadSpec(`${dir}/${fixture}`);
+    expect(diagnostics.map(show)).toEqual(want);
+  });
+
+  it.each(cases)('%s: generate', async (fixture, { want }) => {
+    const result = await generate(`${dir}/${fixture}`);
+    expect(result.diagnostics.map(show)).toEqual(want);
+    expect(result.files !== undefined).toBe(want.length === 0);
+  });
+
+  it('reports a read the resolver refused in a referenced file, instead of reading it as {}', async () => {
+    const { diagnostics } = await loadSpec(`${dir}/nested-escape/outer.asyncapi.yaml`);
+    expect(diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['sw/ref-blocked "../../invalid-documents/bad-example.yaml" was not read: it is outside the document\'s folder']);
+  });
+
+  it('validates a property named __proto__ as the property it is, in memory and in generated validators', async () => {
+    const result = await generate(`${dir}/proto-property.asyncapi.yaml`);
+    const code = result.files!.find((f) => f.path === 'validators.gen.js')!.contents;
+    const url = 'data:text/javascript;base64,' + Buffer.from(code).toString('base64');
+    const validators = (await import(url)) as Record<string, (v: unknown) => { ok: boolean }>;
+    const validate = Object.entries(validators).find(([name]) => /note/i.test(name) && typeof validators[name] === 'function')![1];
+    expect(validate(JSON.parse('{"type":"note","__proto__":"hello"}')).ok).toBe(true);
+    expect(validate(JSON.parse('{"type":"note","__proto__":5}')).ok).toBe(false);
+    expect(validate(JSON.parse('{"type":"note"}')).ok).toBe(false);
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('hello');
+  });
+
+  it('stops example checks at the per-document time budget, with a located error', async () => {
+    const want = ['32 sw/example-budget #/components/messages/Tree/examples/0/payload'];
+    expect((await loadSpec(`${dir}/recursive-tree.asyncapi.yaml`, { exampleBudgetMs: -1 })).diagnostics.map(show)).toEqual(want);
+    expect((await generate(`${dir}/recursive-tree.asyncapi.yaml`, { exampleBudgetMs: -1 })).diagnostics.map(show)).toEqual(want);
+  });
+
+  it('names the whole cycle in the message', async () => {
+    const { diagnostics } = await loadSpec(`${dir}/ref-cycle.asyncapi.yaml`);
+    expect(diagnostics[0]!.message).toContain('#/components/schemas/A → #/components/schemas/B → #/components/schemas/A');
+  });
+});
