@@ -10,12 +10,9 @@
 import {
   createApiClient,
   type ApiClientOptions,
-  type ChannelOptions,
   type Credential,
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
-import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
