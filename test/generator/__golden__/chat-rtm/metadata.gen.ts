@@ -32,6 +32,16 @@ export const api = {
       "description": "One-time connection ticket.",
       "in": "query",
       "name": "ticket",
+      "auth": {
+        "credential": {
+          "in": "query",
+          "name": "ticket",
+        },
+        "onFailure": {
+          "action": "http-status",
+          "httpStatus": 401,
+        },
+      },
     },
   ],
   "channels": {

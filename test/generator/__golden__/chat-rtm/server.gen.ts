@@ -82,7 +82,11 @@ export interface ChatRtmServer {
   readonly rtm: RtmChannel;
 }
 
-export type ChatRtmServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: ChatRtmHandlers };
+export type ChatRtmServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
+  handlers: ChatRtmHandlers;
+  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
+  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], "apiKey">>;
+};
 
 export function createChatRtmServer(options: ChatRtmServerOptions): ChatRtmServer {
   const { handlers, ...rest } = options;

@@ -39,6 +39,16 @@ export const api = {
       "description": "*/ globalThis.__swCanary = 1; /*",
       "in": "query",
       "name": "\"); globalThis.__swCanary = 1; (\"",
+      "auth": {
+        "credential": {
+          "in": "query",
+          "name": "\"); globalThis.__swCanary = 1; (\"",
+        },
+        "onFailure": {
+          "action": "http-status",
+          "httpStatus": 401,
+        },
+      },
     },
   ],
   "channels": {

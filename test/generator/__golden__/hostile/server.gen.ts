@@ -203,7 +203,11 @@ export interface HostileServer {
   readonly n1st: N1st2Channel;
 }
 
-export type HostileServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: HostileHandlers };
+export type HostileServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
+  handlers: HostileHandlers;
+  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
+  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], "apiKey">>;
+};
 
 export function createHostileServer(options: HostileServerOptions): HostileServer {
   const { handlers, ...rest } = options;
