@@ -12,6 +12,10 @@ channels/<channel>.html per channel (address, parameters, credentials, limits, h
 settings, sequence rules, error codes; per message the payload as a table, the examples and the
 generated TypeScript type). The pages load nothing and run no script: open them from disk.
 Output is deterministic. Only index.html and channels/*.html in <dir> are written.
+
+Options:
+  --out <dir>        the folder to write the site into (required)
+  --allow-remote     follow http(s) $refs (never fetched otherwise)
 `;
 
 export async function docsCommand(argv: string[], io: CliIO): Promise<number> {

@@ -5,7 +5,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 // Each command is imported when it runs: `validate` should not pay for loading ws, the runtime
 // and the reference servers, and every command starts faster for it.
-const COMMANDS: Record<string, { summary: string; run: Command }> = {
+export const COMMANDS: Record<string, { summary: string; run: Command }> = {
   validate: { summary: 'check AsyncAPI 3.0 documents, with precise diagnostics', run: async (argv, io) => (await import('./validate.ts')).validateCommand(argv, io) },
   generate: { summary: 'generate typed models, validators, metadata, server and client stubs and a README from a document', run: async (argv, io) => (await import('./generate.ts')).generateCommand(argv, io) },
   conform: { summary: 'replay transcripts and probe a running implementation against its contract', run: async (argv, io) => (await import('./conform.ts')).conformCommand(argv, io) },

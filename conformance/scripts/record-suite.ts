@@ -112,6 +112,9 @@ export async function recordSuite(o: SuiteOptions = {}): Promise<SuiteResult[]> 
  * A reference server configured exactly as when the suite was recorded (seed, secrets, scale):
  * what a replay of conformance/recordings/<api>/ must run against to see the same traffic.
  */
+/** The origin of the page the agent-workspace transcripts were recorded from. */
+export const PAGE_ORIGIN = 'http://localhost:3003';
+
 export function suiteServer(api: SuiteApi, o: { timeScale?: number } = {}): ReferenceServer {
   const timeScale = o.timeScale ?? TIME_SCALE;
   switch (api) {
@@ -122,7 +125,9 @@ export function suiteServer(api: SuiteApi, o: { timeScale?: number } = {}): Refe
     case 'agnt5':
       return createAgnt5Reference({ seed: SEED, timeScale, secrets: { apiKeys: [AGNT5_KEY] } });
     case 'agent-workspace':
-      return createAgentWorkspaceReference({ seed: SEED, timeScale, secrets: { sessions: { [SESSION]: 'dev-user' } } });
+      // The page the suite's browser requests come from: named, since the server's own origin
+      // (wherever it listens) is the only one it allows by itself.
+      return createAgentWorkspaceReference({ seed: SEED, timeScale, secrets: { sessions: { [SESSION]: 'dev-user' } }, allowedOrigins: [PAGE_ORIGIN] });
   }
 }
 
@@ -563,7 +568,7 @@ function agnt5(): Scenario[] {
 
 function agentWorkspace(server: ReturnType<typeof createAgentWorkspaceReference>): Scenario[] {
   const STREAM = '/api/agent-workspace/stream';
-  const auth = { cookie: `session=${SESSION}`, origin: 'http://localhost:3003' };
+  const auth = { cookie: `session=${SESSION}`, origin: PAGE_ORIGIN };
   let lastEventId: string | undefined;
   return [
     {

@@ -130,20 +130,24 @@ export function usageModule(ir: ApiIR): string {
       const tagged = dir.messages.filter((cm) => cm.tag !== null);
       const fn = `handle${n++}`;
       if (tagged.length === 0) {
-        const m = messageOf(ir, dir.messages[0]!.message);
-        out.push(`export function ${fn}(value: models.${dir.unionName}): models.${m.typeName} {`);
+        // The only message, or messages told apart by shape: the union is what a handler gets.
+        const types = dir.messages.map((cm) => `models.${messageOf(ir, cm.message).typeName}`).join(' | ');
+        out.push(`export function ${fn}(value: models.${dir.unionName}): ${types} {`);
         out.push(c.transport === 'sse' ? '  const event: string = value.event;\n  void event;\n  return value.data;' : '  return value;');
         out.push('}');
       } else {
-        const access = c.transport === 'sse' ? 'value.event' : `value[${tsString(c.tagProperty ?? 'type')}]`;
+        const property = dir.tagProperty ?? c.tagProperty ?? 'type';
+        const access = c.transport === 'sse' ? 'value.event' : `value[${tsString(property)}]`;
         out.push(`export function ${fn}(value: models.${dir.unionName}): string {`, `  switch (${access}) {`);
-        for (const cm of tagged) {
-          const m = messageOf(ir, cm.message);
+        // Several messages share a tag only on a shared SSE event: that case narrows to their union.
+        const groups = new Map<string, string[]>();
+        for (const cm of tagged) groups.set(cm.tag!, [...(groups.get(cm.tag!) ?? []), `models.${messageOf(ir, cm.message).typeName}`]);
+        for (const [tag, types] of groups) {
           const data = c.transport === 'sse' ? 'value.data' : 'value';
-          out.push(`    case ${tsString(cm.tag!)}: {`, `      const narrowed: models.${m.typeName} = ${data};`, `      const viaMap: models.${dir.mapName}[${tsString(cm.tag!)}] = narrowed;`, '      void viaMap;', `      return ${tsString(cm.tag!)};`, '    }');
+          out.push(`    case ${tsString(tag)}: {`, `      const narrowed: ${types.join(' | ')} = ${data};`, `      const viaMap: models.${dir.mapName}[${tsString(tag)}] = narrowed;`, '      void viaMap;', `      return ${tsString(tag)};`, '    }');
         }
         // A union of one member is no union: TypeScript narrows the tag, not the value, then.
-        out.push('    default:', `      return assertNever(${tagged.length > 1 ? 'value' : access});`, '  }', '}');
+        out.push('    default:', `      return assertNever(${groups.size > 1 ? 'value' : access});`, '  }', '}');
       }
       const call = c.transport === 'sse' ? `validators.${dir.validatorName}('x', input)` : `validators.${dir.validatorName}(input)`;
       out.push(
@@ -162,8 +166,11 @@ export function usageModule(ir: ApiIR): string {
   }
   for (const m of ir.messages) out.push(`export const check${n++} = (x: unknown): models.${m.typeName} | undefined => { const r = validators.${m.validatorName}(x); return r.ok ? r.value : undefined; };`);
   out.push('');
-  out.push(`export const channelIds: ChannelId[] = [${ir.channels.map((c) => tsString(c.id)).join(', ')}];`);
-  for (const c of ir.channels) out.push(`export const address${n++}: string = api.channels[${tsString(c.id)}].address;`);
+  // Channels on Kafka, AMQP… have models and validators, but the runtime's metadata lists only what it serves.
+  const served = ir.channels.filter((c) => c.stubless === undefined);
+  out.push(`export const channelIds: ChannelId[] = [${served.map((c) => tsString(c.id)).join(', ')}];`);
+  out.push('void api;');
+  for (const c of served) out.push(`export const address${n++}: string = api.channels[${tsString(c.id)}].address;`);
   out.push('');
   return out.join('\n');
 }

@@ -32,7 +32,10 @@ export function channelTransport(doc: unknown, view: ChannelView): ChannelTransp
   const http = protocols.some((p) => HTTP.has(p)) || 'http' in bindings;
   // A document without servers is read as our convention reads it: a WebSocket.
   if (protocols.length === 0 && !http) return { kind: 'ws' };
-  if (ws) return http ? { kind: 'ws', alsoPossible: 'http' } : { kind: 'ws' };
+  // Our convention reads a channel on both kinds of servers as a WebSocket; only a channel that
+  // itself names servers of both kinds is worth a question.
+  const listsServers = Array.isArray(ch.servers) && ch.servers.length > 0;
+  if (ws) return http && listsServers ? { kind: 'ws', alsoPossible: 'http' } : { kind: 'ws' };
   if (http) return { kind: 'http' };
   return { kind: 'none', protocols, why: `it is served over ${protocols.join(', ')}` };
 }

@@ -99,7 +99,8 @@ function routeFor(doc: unknown, view: ChannelView, direction: Direction): Route 
 function dispatch(route: Route, frame: Frame): RouteEntry | RouteEntry[] | { errors: ValidationError[] } {
   if (route.kind === 'single') return route.all[0]!;
   if (route.kind === 'shape') return route.all;
-  if (route.kind === 'none') return { errors: [{ pointer: '', keyword: 'tag', message: 'no message is allowed in this direction' }] };
+  // As the generated validator: on a WebSocket the (absent) tag property is what is wrong.
+  if (route.kind === 'none') return { errors: [{ pointer: route.sse ? '' : '/' + encodeSegment(route.tagProperty), keyword: 'tag', message: 'no message is allowed in this direction' }] };
   const pick = (entries: RouteEntry[]) => (entries.length === 1 ? entries[0]! : entries);
   if (route.sse) {
     const entries = route.byTag.get(frame.event ?? 'message');

@@ -16,7 +16,9 @@ export function emitClient(api: ApiIR): EmittedFile {
   const messages = new Map(api.messages.map((m) => [m.id, m]));
   const channels = served(api).map((c) => channelParts(api, c, names, methodOf.get(c.id)!, messages));
 
-  const used = new Set(['ApiClientOptions', 'ChannelOptions', ...(api.securitySchemes.length ? ['Credential'] : [])]);
+  // A contract whose channels are all on other protocols has nothing to type or validate here.
+  const some = served(api).length > 0;
+  const used = new Set(['ApiClientOptions', ...(some ? ['ChannelOptions'] : []), ...(api.securitySchemes.length ? ['Credential'] : [])]);
   for (const c of served(api)) used.add(c.transport === 'ws' ? 'WsChannelClient' : c.transport === 'sse' ? 'SseChannelClient' : 'HttpResponse');
   const importsCode = ['createApiClient', ...[...used].sort().map((n) => `type ${n}`)].map((n) => `  ${n},`).join('\n');
   const authFieldsCode = api.securitySchemes.map((s) => `${jsDoc([s.description, schemeUsage(api, s)], '  ')}  readonly ${propertyKey(s.id)}?: Credential;`).join('\n');
@@ -25,6 +27,7 @@ export function emitClient(api: ApiIR): EmittedFile {
     contents: render('client/client.hbs', {
       headerCode: header(api, `A typed client for the API: \`${factoryName}\` opens its channels over the streamwright client runtime (Node and browsers).`),
       importsCode,
+      moduleImportsCode: some ? "import type * as models from './models.gen.js';\nimport * as validators from './validators.gen.js';" : '',
       authDocCode: jsDoc([
         'Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.',
       ]),
