@@ -19,7 +19,7 @@ const STAMP = path.join(DIST, '.build-stamp');
 
 // What dist/ is made of. Folders are walked recursively; README.md and the like count too, which
 // costs a rebuild now and then and never a stale build.
-const INPUTS = ['index.ts', 'cli', 'conformance/src', 'generator/src', 'generated', 'mock', 'reference-server', 'runtime', 'templates', 'spec/extensions', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.js'];
+const INPUTS = ['index.ts', 'cli', 'conformance/src', 'generator/src', 'generated', 'mock', 'reference-server', 'runtime', 'templates', 'spec', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.js'];
 
 // Copied as they are: read at run time by the generator (templates, extension schemas), or
 // JavaScript that tsc leaves alone (the seeds' precompiled validators, which the reference
@@ -27,6 +27,8 @@ const INPUTS = ['index.ts', 'cli', 'conformance/src', 'generator/src', 'generate
 const COPIES = [
   { from: 'templates', filter: () => true },
   { from: 'spec/extensions', filter: (f) => f.endsWith('.schema.json') },
+  // The seed contracts: `serve` builds each reference server's console page from its document.
+  { from: 'spec', filter: (f) => path.dirname(f) === path.join(ROOT, 'spec') && f.endsWith('.asyncapi.yaml') },
   { from: 'generated', filter: (f) => /\.gen\.(js|d\.ts)$/.test(f) && !existsSync(f.replace(/\.(js|d\.ts)$/, '.ts')) },
 ];
 

@@ -146,5 +146,6 @@ function scriptSafe(js: string): string {
   return js.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '\\x3C!--');
 }
 
-const PAGE_JS = readFileSync(new URL('./page.js', import.meta.url), 'utf8');
-const STYLE = readFileSync(new URL('./page.css', import.meta.url), 'utf8');
+// The page's script and style are shipped files beside the templates (copied into dist/ as they are).
+const PAGE_JS = readFileSync(new URL('../../../../templates/console/page.js', import.meta.url), 'utf8');
+const STYLE = readFileSync(new URL('../../../../templates/console/page.css', import.meta.url), 'utf8');
