@@ -63,22 +63,20 @@ local range = {}
 if ARGV[1] ~= '' then range = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2]) end
 return {last, deleted, range}`;
 
-/** KEYS: counts hash. ARGV: liveness key prefix. Sums the fields of live instances, drops the others. */
-const COUNT = `
+/** KEYS: counts hash. ARGV[1]: liveness key prefix. Sums the fields of live instances into `sum`, drops the others. */
+const LIVE_SUM = `
 local all = redis.call('HGETALL', KEYS[1])
 local sum = 0
 for i = 1, #all, 2 do
   if redis.call('EXISTS', ARGV[1] .. all[i]) == 1 then sum = sum + tonumber(all[i + 1]) else redis.call('HDEL', KEYS[1], all[i]) end
-end
+end`;
+
+/** KEYS: counts hash. ARGV: liveness key prefix. */
+const COUNT = `${LIVE_SUM}
 return sum`;
 
 /** KEYS: counts hash. ARGV: liveness key prefix, limit, instance. */
-const ACQUIRE = `
-local all = redis.call('HGETALL', KEYS[1])
-local sum = 0
-for i = 1, #all, 2 do
-  if redis.call('EXISTS', ARGV[1] .. all[i]) == 1 then sum = sum + tonumber(all[i + 1]) else redis.call('HDEL', KEYS[1], all[i]) end
-end
+const ACQUIRE = `${LIVE_SUM}
 if sum >= tonumber(ARGV[2]) then return 0 end
 redis.call('HINCRBY', KEYS[1], ARGV[3], 1)
 return 1`;
