@@ -32,13 +32,20 @@ const diffJson = async (before: string, after: string, ...flags: string[]) => {
   const r = await run(['diff', before, after, '--format', 'json', ...flags]);
   return { code: r.code, stderr: r.stderr, json: JSON.parse(r.stdout) as Json };
 };
+/** Worker states as a closed set (the contract keeps them open with x-sw-known-values), plus `extra`. */
+const closedStates = (extra: string[]) => (d: Doc) => {
+  const state = d.components.schemas.WorkerState;
+  state.enum = [...state['x-sw-known-values'], ...extra];
+  delete state['x-sw-known-values'];
+};
 const rules = (j: Json) => [...new Set(j.changes.map((c) => `${c.channel} ${c.rule} ${c.severity}`))].sort();
 
 // Each case starts the CLI a few times; under a loaded machine that is seconds each.
 describe('streamwright diff on the seed contracts (as a process)', { timeout: 120_000 }, () => {
-  it('steadybase: a new worker state the server may send breaks clients that switch on it', async () => {
-    const after = edited('steadybase', 'state', (d) => d.components.schemas.WorkerState.enum.push('paused'));
-    const { code, json } = await diffJson(specPath('steadybase'), after, '--fail-on', 'breaking');
+  it('steadybase: a new value in a closed set the server sends breaks clients that switch on it', async () => {
+    const before = edited('steadybase', 'state-closed', closedStates([]));
+    const after = edited('steadybase', 'state', closedStates(['paused']));
+    const { code, json } = await diffJson(before, after, '--fail-on', 'breaking');
     expect(rules(json)).toEqual(['events schema.enum-value-added breaking']);
     expect(json.changes.every((c) => c.flow === 'server-sends')).toBe(true);
     expect(code).toBe(1);
@@ -91,8 +98,9 @@ describe('streamwright diff on the seed contracts (as a process)', { timeout: 12
   });
 
   it('writes a Markdown table whose cells cannot break out of it', async () => {
-    const after = edited('steadybase', 'md', (d) => d.components.schemas.WorkerState.enum.push('<b>|x`'));
-    const r = await run(['diff', specPath('steadybase'), after, '--format', 'markdown']);
+    const before = edited('steadybase', 'md-closed', closedStates([]));
+    const after = edited('steadybase', 'md', closedStates(['<b>|x`']));
+    const r = await run(['diff', before, after, '--format', 'markdown']);
     const rows = r.stdout.split('\n').filter((l) => l.startsWith('| ❌'));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {

@@ -38,7 +38,7 @@ describe('generate()', () => {
     expect(first.written?.changed.length).toBe(first.files?.length);
     expect((await readdir(out)).sort()).toEqual(first.files!.map((f) => f.path).sort());
     const again = await generate('test/fixtures/invalid-documents/only-warnings.yaml', { out, check: true });
-    expect(again.written).toEqual({ changed: [], stale: [] });
+    expect(again.written).toEqual({ changed: [], stale: [], refused: [] });
   });
 
   it('returns diagnostics and writes nothing for a document with errors', async () => {
