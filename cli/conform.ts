@@ -33,6 +33,9 @@ Options:
                          the --from-serve output's, else 1
   --timeout <ms>         how long past its recorded time (scaled) an expected message or
                          close is awaited (default 5000)
+  --slack <x>            how much longer than recorded (scaled) a gap between expected messages
+                         may take before --timeout starts counting (default 2); each message's
+                         wait runs from the last one that arrived
   --jitter <ms>          unscaled slack on timing rules (default 100): network and event-loop delay
   --probes <list>        comma-separated probes to run (${PROBE_IDS.join(', ')}), or "none"
   --matchers <dir>       directory of <api>.json matcher files (default conformance/matchers)
@@ -59,6 +62,7 @@ export async function conformCommand(argv: string[], io: CliIO): Promise<number>
       'time-scale': { type: 'string' },
       timeout: { type: 'string' },
       jitter: { type: 'string' },
+      slack: { type: 'string' },
       probes: { type: 'string' },
       matchers: { type: 'string' },
       api: { type: 'string' },
@@ -78,6 +82,8 @@ export async function conformCommand(argv: string[], io: CliIO): Promise<number>
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) return usage('--timeout must be a number of ms > 0');
   const jitterMs = values.jitter === undefined ? 100 : Number(values.jitter);
   if (!Number.isFinite(jitterMs) || jitterMs < 0) return usage('--jitter must be a number of ms >= 0');
+  const slack = values.slack === undefined ? undefined : Number(values.slack);
+  if (slack !== undefined && (!Number.isFinite(slack) || slack < 1)) return usage('--slack must be a number >= 1');
   let probes: boolean | ProbeId[] = true;
   if (typeof values.probes === 'string') {
     if (values.probes === 'none') probes = false;
@@ -120,6 +126,7 @@ export async function conformCommand(argv: string[], io: CliIO): Promise<number>
       ...(timeScale !== undefined ? { timeScale } : {}),
       timeoutMs,
       jitterMs,
+      ...(slack !== undefined ? { slack } : {}),
       probes,
     });
   } catch (e) {

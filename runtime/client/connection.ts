@@ -49,6 +49,11 @@ export abstract class ChannelConnection<TagMap, Item> {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   protected closing = false;
+  /**
+   * A socket is up but the server has not yet shown that it accepted the credential (auth that
+   * fails with an error frame and a close): the silence timer runs, `open` waits.
+   */
+  protected awaitingAcceptance = false;
   private final: ClosedEvent | undefined;
   /** Why the current connection is being dropped by the client itself (silent server, onInvalid 'close'). */
   private dropReason: StreamwrightError | undefined;
@@ -168,6 +173,7 @@ export abstract class ChannelConnection<TagMap, Item> {
   }
 
   protected opened(scheme: string | undefined): void {
+    this.awaitingAcceptance = false;
     if (this.isClosing) return;
     this.currentState = 'open';
     if (this.reconnectSpec()?.resetOnOpen ?? true) this.failures = 0;
@@ -184,7 +190,7 @@ export abstract class ChannelConnection<TagMap, Item> {
     if (ms === undefined) return;
     clearTimeout(this.silenceTimer);
     this.silenceTimer = setTimeout(() => {
-      if (this.currentState !== 'open') return;
+      if (this.currentState !== 'open' && !this.awaitingAcceptance) return;
       const error = new StreamwrightError('SW_SERVER_SILENT', `no frame from the server for ${Math.round(ms)} ms`);
       this.report(error);
       this.dropReason = error;
@@ -271,6 +277,7 @@ export abstract class ChannelConnection<TagMap, Item> {
   /** The connection ended or never opened: reconnect with backoff, or give up for good. */
   protected lost(loss: Loss): void {
     clearTimeout(this.silenceTimer);
+    this.awaitingAcceptance = false;
     if (this.final) return;
     if (this.dropReason && !loss.error) loss = { ...loss, error: this.dropReason };
     this.dropReason = undefined;
@@ -279,6 +286,8 @@ export abstract class ChannelConnection<TagMap, Item> {
     const spec = this.reconnectSpec();
     const failure = { ...(loss.closeCode !== undefined ? { closeCode: loss.closeCode } : {}), ...(loss.httpStatus !== undefined ? { httpStatus: loss.httpStatus } : {}) };
     const status = loss.httpStatus ?? loss.closeCode;
+    // The contract's auth error frame came before the close: that is the reason, whatever the code.
+    if (loss.error?.code === 'SW_AUTH_REJECTED') return this.giveUp(closeEvent, loss.error);
     if ((loss.httpStatus !== undefined && AUTH_STATUSES.has(loss.httpStatus)) || (loss.closeCode !== undefined && AUTH_CLOSE_CODES.has(loss.closeCode))) {
       return this.giveUp(closeEvent, new StreamwrightError('SW_AUTH_REJECTED', `the server refused the credential (${describe(loss)})`, status === undefined ? {} : { status }));
     }

@@ -43,6 +43,10 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly heartbeatTag: string | undefined;
   private readonly pongText: string | undefined;
+  /** Scheme of the current attempt while its credential awaits the server's acceptance. */
+  private pendingScheme: string | undefined;
+  /** The contract's auth error frame received on the current attempt: why it will close. */
+  private refusal: StreamwrightError | undefined;
 
   constructor(config: WsChannelConfig) {
     super(config);
@@ -106,18 +110,29 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
         {
           open: () => {
             this.transportOpen = true;
+            this.refusal = undefined;
+            // The credential goes first and at once: the server's deadline runs from the upgrade.
             if (plan.firstMessage) this.sendNow(JSON.stringify(plan.firstMessage));
             for (const m of this.config.resubscribe ?? []) this.sendNow(JSON.stringify(m));
-            this.opened(plan.scheme);
-            this.flush();
+            if (this.refusesAfterUpgrade(plan.scheme)) {
+              // The upgrade proves nothing: the server may still answer with its error and a 44xx close.
+              this.pendingScheme = plan.scheme;
+              this.awaitingAcceptance = true;
+              this.activity();
+              return;
+            }
+            this.accepted(plan.scheme);
           },
           message: (text, raw) => this.onFrame(text, raw),
           close: (code, reason, httpStatus) => {
             this.transport = undefined;
             this.transportOpen = false;
+            this.pendingScheme = undefined;
             clearTimeout(this.flushTimer);
             this.flushTimer = undefined;
-            this.lost({ closeCode: code, reason, ...(httpStatus !== undefined ? { httpStatus } : {}) });
+            const refusal = this.refusal;
+            this.refusal = undefined;
+            this.lost({ closeCode: code, reason, ...(httpStatus !== undefined ? { httpStatus } : {}), ...(refusal ? { error: refusal } : {}) });
           },
         },
       );
@@ -125,6 +140,46 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
       return this.lost({ reason: (e as Error).message, error: e instanceof StreamwrightError ? e : new StreamwrightError('SW_CONNECTION_LOST', (e as Error).message, { cause: e }) });
     }
     if (this.isClosing) this.transport.close(1000, 'client closed');
+  }
+
+  /**
+   * Whether a server may refuse this scheme's credential after the upgrade (the contract's
+   * `x-sw-auth.onFailure` is error-and-close, first-message auth always): then `open` waits
+   * until the server shows it accepted the credential.
+   */
+  private refusesAfterUpgrade(schemeId: string | undefined): boolean {
+    if (schemeId === undefined) return false;
+    const auth = this.api.securitySchemes.find((s) => s.id === schemeId)?.auth;
+    return auth !== undefined && (auth.onFailure.action === 'error-and-close' || auth.credential.in === 'first-message');
+  }
+
+  private accepted(scheme: string | undefined) {
+    this.pendingScheme = undefined;
+    this.opened(scheme);
+    this.flush();
+  }
+
+  /**
+   * Before acceptance, the contract's error message with a code that closes the connection is a
+   * refusal: it is kept as the reason of the close that follows, and `open` never comes. Its
+   * auth code (`onFailure.errorCode`) makes the close an auth rejection, never retried.
+   * Returns whether the frame was such a refusal.
+   */
+  private refusalFrame(tag: string | null, data: unknown): boolean {
+    const errors = this.channel.errors;
+    if (!errors || tag !== errors.message) return false;
+    const code = pointerValue(data, errors.codePointer);
+    const rule = typeof code === 'string' ? errors.codes[code] : undefined;
+    const auth = this.api.securitySchemes.find((s) => s.id === this.pendingScheme)?.auth;
+    const isAuth = typeof code === 'string' && code === auth?.onFailure.errorCode;
+    if (!isAuth && rule?.then.action !== 'close') return false;
+    const text = pointerValue(data, '/message');
+    const why = `${String(code)}${typeof text === 'string' && text ? `: ${text}` : ''}`;
+    const status = rule?.then.closeCode ?? auth?.onFailure.closeCode;
+    this.refusal = isAuth
+      ? new StreamwrightError('SW_AUTH_REJECTED', `the server refused the credential (${why})`, status === undefined ? {} : { status })
+      : undefined;
+    return true;
   }
 
   protected disconnect(code: number, reason: string): boolean {
@@ -159,6 +214,9 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
     // describe (one extra field, a broken timestamp) still proves the connection alive, and a
     // missing pong would get the connection cut by the server.
     if (tag !== null && tag === this.heartbeatTag && this.pongText !== undefined) this.sendNow(this.pongText);
+    // Before acceptance, a refusal is still delivered (handlers of the error tag see why), but
+    // `open` never comes; any other frame means the server let the connection through.
+    if (this.awaitingAcceptance && !this.refusalFrame(tag, data)) this.accepted(this.pendingScheme);
     const verdict = this.options.validateInbound !== false ? this.config.inbound(data) : undefined;
     this.accept(verdict, tag, data, data as In, { tag }, text);
   }
@@ -192,4 +250,16 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
       }
     }
   }
+}
+
+/** The value at a JSON pointer (RFC 6901) of a parsed frame, or undefined. */
+function pointerValue(data: unknown, pointer: string): unknown {
+  let at: unknown = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    if (at === null || typeof at !== 'object') return undefined;
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!Object.prototype.hasOwnProperty.call(at, key)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
 }

@@ -66,7 +66,32 @@ describe('release-orchestrator client', () => {
     const log = stateLog(dashboard);
     const closed = await nextState(dashboard, 'closed');
     expect(closed).toMatchObject({ code: 4401, error: { code: 'SW_AUTH_REJECTED', status: 4401 } });
-    expect(log.some((e) => e.name === 'reconnecting')).toBe(false);
+    expect(closed.error!.message).toContain('unauthorized');
+    // Refused after the upgrade: `open` never came, so no caller saw a connection that was not there.
+    expect(log.map((e) => e.name)).toEqual(['error', 'closed']);
+  });
+
+  it('a rejected query token: no open, closed with the server’s reason, one attempt only', async () => {
+    await start();
+    const run = client({ auth: { queryToken: 'nope' } }).workflowRunStream({ id: WORKFLOW_RUN_IDS[0]! });
+    const log = stateLog(run);
+    const closed = await nextState(run, 'closed');
+    expect(closed).toMatchObject({ code: 4401, error: { code: 'SW_AUTH_REJECTED', status: 4401 } });
+    expect(closed.reason).toMatch(/^invalid token/);
+    expect(log.map((e) => e.name)).toEqual(['error', 'closed']);
+    await expect(run.ready()).rejects.toMatchObject({ code: 'SW_AUTH_REJECTED' });
+  });
+
+  it('first-message auth: `open` comes with the first frame after the credential, before that frame is delivered', async () => {
+    await start();
+    const dashboard = client({ auth: { firstMessageToken: token } }).dashboardStream();
+    const order: string[] = [];
+    dashboard.onState('open', () => order.push('open'));
+    dashboard.onAny((m) => order.push((m as { type: string }).type));
+    await dashboard.ready();
+    await until(() => order.length >= 2, 'a first message');
+    expect(order[0]).toBe('open');
+    expect(order[1]).toBe('metric_update');
   });
 
   it('answers every heartbeat with the contract’s pong, so the server keeps the connection', async () => {
@@ -139,18 +164,77 @@ describe('release-orchestrator client against raw servers', () => {
 
   it('detects a silent WebSocket server (interval + tolerance) and reconnects', async () => {
     let connections = 0;
-    await rawWs(() => connections++);
+    let connectedAt = 0;
+    await rawWs((socket) => {
+      connections++;
+      connectedAt = performance.now();
+      // The first connection says one thing (so the credential counts as accepted), then nothing.
+      if (connections === 1) socket.send(JSON.stringify({ type: 'heartbeat', timestamp: '2026-01-10T14:23:45Z' }));
+    });
     const dashboard = client({ auth: { queryToken: 'x' } }).dashboardStream();
     const errors: StreamwrightError[] = [];
     dashboard.onState('error', (e) => errors.push(e));
-    const openedAt = (await nextState(dashboard, 'open'), performance.now());
+    await nextState(dashboard, 'open');
     const reconnecting = await nextState(dashboard, 'reconnecting');
     // 15 s + 5 s at 0.01: 200 ms of silence.
-    expect(performance.now() - openedAt).toBeGreaterThanOrEqual(190);
+    expect(performance.now() - connectedAt).toBeGreaterThanOrEqual(190);
     expect(reconnecting.error.code).toBe('SW_SERVER_SILENT');
     expect(errors.map((e) => e.code)).toContain('SW_SERVER_SILENT');
-    await nextState(dashboard, 'open');
-    expect(connections).toBe(2);
+    // The second connection is silent from the start: never `open`, dropped as silent all the same.
+    const again = await nextState(dashboard, 'reconnecting');
+    expect(again.error.code).toBe('SW_SERVER_SILENT');
+    expect(connections).toBeGreaterThanOrEqual(2);
+  });
+
+  it('sends the first-message credential at once, before anything else, and holds `open` until the server answers', async () => {
+    const received: unknown[] = [];
+    let answer: (() => void) | undefined;
+    await rawWs((socket) => {
+      socket.once('message', (data) => {
+        received.push(JSON.parse(data.toString()));
+        answer = () => socket.send(JSON.stringify({ type: 'heartbeat', timestamp: '2026-01-10T14:23:45Z' }));
+      });
+    });
+    const dashboard = client({ auth: { firstMessageToken: 'tok' } }).dashboardStream();
+    await until(() => answer !== undefined, 'the credential');
+    expect(received).toEqual([{ type: 'auth', token: 'tok' }]);
+    expect(dashboard.state).toBe('connecting');
+    const opened = nextState(dashboard, 'open');
+    answer!();
+    expect(await opened).toMatchObject({ scheme: 'firstMessageToken', reconnected: false });
+  });
+
+  it("the contract's auth error frame is a refusal whatever the close code: closed, never retried", async () => {
+    let connections = 0;
+    await rawWs((socket) => {
+      connections++;
+      socket.once('message', () => {
+        socket.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: 'Token expired', timestamp: '2026-01-10T14:23:45Z' }));
+        socket.close(1011, 'bye');
+      });
+    });
+    const dashboard = client({ auth: { firstMessageToken: 'tok' } }).dashboardStream();
+    const log = stateLog(dashboard);
+    const closed = await nextState(dashboard, 'closed');
+    expect(closed).toMatchObject({ code: 1011, reason: 'bye', error: { code: 'SW_AUTH_REJECTED' } });
+    expect(closed.error!.message).toContain('unauthorized: Token expired');
+    expect(log.map((e) => e.name)).toEqual(['error', 'closed']);
+    expect(connections).toBe(1);
+  });
+
+  it('a forbidden refusal after the upgrade (error + 4403) is not retried and never opens', async () => {
+    let connections = 0;
+    await rawWs((socket) => {
+      connections++;
+      socket.send(JSON.stringify({ type: 'error', code: 'forbidden', message: 'No access', timestamp: '2026-01-10T14:23:45Z' }));
+      socket.close(4403, 'forbidden');
+    });
+    const run = client({ auth: { queryToken: 'tok' } }).workflowRunStream({ id: 'x' });
+    const log = stateLog(run);
+    const closed = await nextState(run, 'closed');
+    expect(closed).toMatchObject({ code: 4403, error: { code: 'SW_AUTH_REJECTED', status: 4403 } });
+    expect(log.map((e) => e.name)).toEqual(['error', 'closed']);
+    expect(connections).toBe(1);
   });
 
   it('detects a silent SSE server (keep-alive comments stop) and reconnects', async () => {

@@ -77,6 +77,10 @@ describe('conform against the reference servers', () => {
     const help = io();
     expect(await main(['conform', '--help'], help.io)).toBe(0);
     expect(help.out.stdout).toContain('--transcripts');
+    expect(help.out.stdout).toContain('--slack <x>');
+    const slack = io();
+    expect(await main(['conform', '--spec', 'spec/agnt5.asyncapi.yaml', '--target', 'http://127.0.0.1:1', '--slack', '0.5'], slack.io)).toBe(2);
+    expect(slack.out.stderr).toContain('--slack must be a number >= 1');
     const bad = io();
     expect(await main(['conform', '--spec', 'spec/agnt5.asyncapi.yaml', '--target', 'ftp://x'], bad.io)).toBe(2);
     expect(bad.out.stderr).toContain('SW_CONFORM_TARGET_INVALID');

@@ -29,6 +29,13 @@ export interface ReplayOptions {
    * timeoutMs after the open, however long the wait before it took.
    */
   timeoutMs: number;
+  /**
+   * How much longer than recorded (scaled) a gap may take on the implementation (default 2): the
+   * wait for an expected message or close runs from the last sign of progress (a recorded message
+   * arrived, a client frame sent) for the recorded gap since then × timeScale × slack + timeoutMs.
+   * A loaded machine drifts behind the recording as it goes; progress keeps the wait alive.
+   */
+  slack?: number;
 }
 
 export interface ReplayResult {
@@ -143,11 +150,21 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
     findings.push({ case: name, check: 'transcript', rule: 'transcript/subprotocol', channel: channel.id, step: 0, expected: hs.protocol, actual: opened.protocol ?? '(none)', text: 'the server selected another subprotocol than recorded' });
   }
 
-  // Deadlines follow the recording's clock: waiting for something recorded at t ends
-  // timeoutMs after t (scaled) on this connection's clock, and never sooner than timeoutMs.
+  // Deadlines follow the recording's own gaps, from the last progress: something recorded at t
+  // is awaited until (t - t of the last progress) × timeScale × slack + timeoutMs after that
+  // progress, and never sooner than t × timeScale + timeoutMs after the open.
   const openedAt = Date.now();
-  const budget = (recordedT: number) => Math.max(o.timeoutMs, openedAt + recordedT * o.timeScale + o.timeoutMs - Date.now());
+  const slack = o.slack ?? 2;
+  let progressAt = openedAt;
+  let progressT = 0;
+  const progress = (recordedT: number) => {
+    progressAt = Date.now();
+    progressT = Math.max(progressT, recordedT);
+  };
+  const deadline = (recordedT: number) =>
+    Math.max(openedAt + recordedT * o.timeScale + o.timeoutMs, progressAt + Math.max(0, recordedT - progressT) * o.timeScale * slack + o.timeoutMs);
   const recordedServer: RecordedFrame[] = [];
+  const recordedAt: number[] = [];
   const lineOf = new Map(transcript.events.map((e, i) => [e, i + 3]));
   const recordedTag = (f: TranscriptFrame) => {
     if (f.tag !== undefined) return f.tag;
@@ -160,16 +177,59 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   };
   // Wait for the recorded messages themselves (as the order mode pairs them), never for a count:
   // a live message the recording does not have must not end the wait for one it does.
-  const satisfied = (need: number) =>
-    allArrived(
-      recordedServer.slice(0, need),
-      parseFrames(channel, conn.frames).filter((f) => f.tag === null || !skip.has(f.tag)),
-      o.settings,
-    );
+  // Frames are parsed once each, as they come: the waits below look at them on every arrival.
+  const live: ServerFrame[] = [];
+  let parsedUpTo = 0;
+  const liveFrames = () => {
+    if (conn.frames.length > parsedUpTo) {
+      for (const f of parseFrames(channel, conn.frames.slice(parsedUpTo))) if (f.tag === null || !skip.has(f.tag)) live.push({ ...f, index: f.index + parsedUpTo });
+      parsedUpTo = conn.frames.length;
+    }
+    return live;
+  };
+  const satisfied = (need: number) => allArrived(recordedServer.slice(0, need), liveFrames(), o.settings);
+
+  // How many of the recorded messages have arrived, as a prefix; each step forward is progress.
+  let arrived = 0;
+  const advance = () => {
+    while (arrived < recordedServer.length && satisfied(arrived + 1)) {
+      arrived++;
+      progress(recordedAt[arrived - 1]!);
+    }
+  };
+  /** Waits for the first `need` recorded messages, each against its own deadline. */
+  const awaitRecorded = async (need: number): Promise<boolean> => {
+    for (;;) {
+      advance();
+      if (arrived >= need) return true;
+      const remaining = deadline(recordedAt[arrived]!) - Date.now();
+      if (remaining <= 0 || !conn.isOpen) return false;
+      const before = arrived;
+      await conn.until(() => {
+        advance();
+        return arrived >= need || arrived > before;
+      }, remaining);
+    }
+  };
+  /** Waits for a condition recorded at `recordedT`, extended while recorded messages keep arriving. */
+  const awaitEvent = async (check: () => boolean, recordedT: number): Promise<boolean> => {
+    for (;;) {
+      advance();
+      if (check()) return true;
+      const remaining = deadline(recordedT) - Date.now();
+      if (remaining <= 0) return false;
+      const before = arrived;
+      const ok = await conn.until(() => {
+        advance();
+        return check() || arrived > before;
+      }, remaining);
+      if (ok && check()) return true;
+      if (!conn.isOpen) return check();
+    }
+  };
 
   // Walk the recording: each client frame waits for the server messages recorded before it.
   let expectedBefore = 0;
-  let lastServerT = 0;
   let stalled = false;
   for (const e of transcript.events) {
     if (e.kind !== 'frame') continue;
@@ -178,26 +238,26 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
       const r = toRecorded(e);
       if (r.tag === null || !skip.has(r.tag)) {
         recordedServer.push(r);
+        recordedAt.push(e.t);
         expectedBefore++;
-        lastServerT = e.t;
       }
       continue;
     }
     if (answers.has(e)) continue;
     if (!stalled) {
-      const need = expectedBefore;
-      const ok = await conn.until(() => satisfied(need), budget(lastServerT));
+      const ok = await awaitRecorded(expectedBefore);
       if (!ok && conn.isOpen) stalled = true;
     }
     if (!conn.isOpen) break;
+    progress(e.t);
     conn.send(e.binary ? Buffer.from(sub(e.text), 'base64') : withCapturedIds(sub(e.text), capturedIds(recordedServer, parseFrames(channel, conn.frames), o.settings)));
   }
   const total = recordedServer.length;
-  await conn.until(() => satisfied(total), budget(lastServerT));
+  await awaitRecorded(total);
   const close = transcript.close;
   let ended;
   if (close?.by === 'server') {
-    const got = await conn.until(() => !conn.isOpen, budget(close.t));
+    const got = await awaitEvent(() => !conn.isOpen, close.t);
     if (!got) {
       findings.push({ case: name, check: 'transcript', rule: 'transcript/close', channel: channel.id, expected: `the server ends the connection${close.code !== undefined ? ` with ${close.code}` : ''}`, actual: `still open ${Date.now() - openedAt} ms after it opened`, text: 'the server did not close as recorded' });
       conn.close();

@@ -40,6 +40,8 @@ export interface ConformOptions {
   timeScale?: number;
   /** Longest wait for one expected message or close (ms). */
   timeoutMs?: number;
+  /** How much longer than recorded (scaled) a gap between expected messages may take (default 2). */
+  slack?: number;
   /** Unscaled slack on timing rules (ms, default 100): delays of the network and the event loop do not scale. */
   jitterMs?: number;
   /** Run the probes (default true), or only these. */
@@ -126,7 +128,7 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
       if (stayedOpen(t)) openAddress.add(channel.id);
     }
     const settings = channel ? settingsFor(contract, channel, matcherFile, caseName) : mergeSettings({ order: 'strict', keys: [], skip: [], fields: {} });
-    const replayed = await replayTranscript(t, caseName, { contract, target, credentials: own, settings, timeScale, jitterMs, timeoutMs });
+    const replayed = await replayTranscript(t, caseName, { contract, target, credentials: own, settings, timeScale, jitterMs, timeoutMs, ...(options.slack !== undefined ? { slack: options.slack } : {}) });
     for (const f of replayed.frames) if (f.tag !== null) seen.set(`${t.header.channel} ${f.tag}`, (seen.get(`${t.header.channel} ${f.tag}`) ?? 0) + 1);
     for (const r of replayed.exercised) exercised.add(`${t.header.channel} sequence/${r}`);
     push(replayed.result);
