@@ -8,7 +8,7 @@ export * from './backoff.ts';
 export { createRuntimeServer, RuntimeServer, CLOSE, httpChannel, sseChannel, wsChannel } from './server/index.ts';
 export type { ParamFilter } from './server/index.ts';
 export { memoryBus } from './bus/memory.ts';
-export { redisBus, type RedisBusOptions } from './bus/redis.ts';
+export { redisBus, type RedisBusOptions, type RedisConnectionOptions } from './bus/redis.ts';
 export type { Bus, BusNode, BusSseEvent, BusWsMessage, StreamJoin } from './bus/types.ts';
 export type {
   ChannelParams,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ConnectionOptions } from 'node:tls';
 import type { Redis, RedisOptions } from 'ioredis';
 import { StreamwrightError } from '../errors.ts';
 import type { Bus, BusNode, BusWsMessage, StreamJoin } from './types.ts';
@@ -21,8 +22,24 @@ export interface RedisBusOptions {
   lookupTimeoutMs?: number;
   /** An instance that stops refreshing its liveness for this long no longer holds connection slots (default 10 s). */
   instanceTtlMs?: number;
-  /** Extra ioredis options (TLS, timeouts); the bus sets the retry and queue options itself. */
-  redis?: RedisOptions;
+  /** Connection options passed to ioredis; the bus sets the retry and queue options itself. */
+  redis?: RedisConnectionOptions;
+}
+
+/**
+ * The ioredis options a deployment sets (a subset of its `RedisOptions`). Our own type, so that
+ * the runtime's declarations never name ioredis: its typings do not compile under a consumer's
+ * `strict` without `skipLibCheck`, and a server on the memory bus need not install them.
+ */
+export interface RedisConnectionOptions {
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: ConnectionOptions;
+  connectTimeout?: number;
+  commandTimeout?: number;
+  keepAlive?: number;
+  connectionName?: string;
 }
 
 /**
