@@ -19,6 +19,7 @@ import { AGENT_IDS, createReleaseOrchestratorReference, DEPLOYMENT_JOB_IDS, WORK
 import { createSteadybaseReference } from '../../reference-server/steadybase/index.ts';
 import { signJwt } from '../../runtime/auth/jwt.ts';
 import type { ReferenceServer } from '../../reference-server/shared/types.ts';
+import { TARGET_ORIGIN } from '../src/conform/replay.ts';
 import { loadRecordingContract } from '../src/record/contract.ts';
 import { RecordingProxy } from '../src/record/proxy.ts';
 import type { RecordedConnection } from '../src/record/session.ts';
@@ -95,6 +96,9 @@ export async function recordSuite(o: SuiteOptions = {}): Promise<SuiteResult[]> 
         connection.transcript.header.description = s.description;
         const serverViolations = connection.violations.filter((v) => v.dir === 'server');
         if (serverViolations.length > 0) throw new Error(`${api}/${s.name}: the reference server broke the contract: ${JSON.stringify(serverViolations)}`);
+        // The suite's page is the server's own: replays send the target's origin in its place.
+        const headers = connection.transcript.handshake.requestHeaders;
+        if (headers.origin === PAGE_ORIGIN) headers.origin = TARGET_ORIGIN;
         const file = path.join(dir, `${s.name}.jsonl`);
         await writeFile(file, serializeTranscript(connection.transcript), 'utf8');
         results.push({ api, file, connection });
@@ -125,9 +129,9 @@ export function suiteServer(api: SuiteApi, o: { timeScale?: number } = {}): Refe
     case 'agnt5':
       return createAgnt5Reference({ seed: SEED, timeScale, secrets: { apiKeys: [AGNT5_KEY] } });
     case 'agent-workspace':
-      // The page the suite's browser requests come from: named, since the server's own origin
-      // (wherever it listens) is the only one it allows by itself.
-      return createAgentWorkspaceReference({ seed: SEED, timeScale, secrets: { sessions: { [SESSION]: 'dev-user' } }, allowedOrigins: [PAGE_ORIGIN] });
+      // The recording's page origin is allowed beside the server's own origins (wherever it
+      // listens), which replays send in its place (`<origin>`).
+      return createAgentWorkspaceReference({ seed: SEED, timeScale, secrets: { sessions: { [SESSION]: 'dev-user' } }, cors: { origins: [PAGE_ORIGIN] } });
   }
 }
 

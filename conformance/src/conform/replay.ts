@@ -44,6 +44,9 @@ export interface ReplayResult {
   exercised: string[];
 }
 
+/** A recorded `Origin` that stands for the target's own origin, whatever it is (see conformance/README.md). */
+export const TARGET_ORIGIN = '<origin>';
+
 /** Request headers that belong to one connection, never replayed. */
 const HOP_HEADERS = new Set(['host', 'connection', 'upgrade', 'content-length', 'accept-encoding', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol']);
 
@@ -103,7 +106,11 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   const url = substituteCredentialsInUrl(hs.url, creds);
   url.missing.forEach((m) => missing.add(m));
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(hs.requestHeaders)) if (!HOP_HEADERS.has(k)) headers[k] = sub(v);
+  for (const [k, v] of Object.entries(hs.requestHeaders)) {
+    if (HOP_HEADERS.has(k)) continue;
+    // `<origin>`: a page the implementation serves itself, so the target's own origin.
+    headers[k] = k === 'origin' && v === TARGET_ORIGIN ? originFor(o.target, 'sse') : sub(v);
+  }
   const subprotocols = hs.subprotocols.map(sub);
   const clientFrames = messagesOf(transcript, 'client');
   for (const f of clientFrames) sub(f.text);
