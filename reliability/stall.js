@@ -8,6 +8,7 @@
 //
 //   node --import tsx --conditions=streamwright-source reliability/stall.js [--clients N] [--seed N] [--json]
 
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -25,7 +26,7 @@ function stalledClient(port, token) {
     socket.once('connect', () =>
       socket.write(
         'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-          `Sec-WebSocket-Key: ${Buffer.from(String(Math.random()).slice(0, 16)).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
           `Authorization: Bearer ${token}\r\n\r\n`,
       ),
     );
