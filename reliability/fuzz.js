@@ -367,6 +367,7 @@ export async function fuzzApi(api, { frames = 100_000, seed = 1, log } = {}) {
   tally.crashes = stats.crashes.length + (host.alive ? 0 : 1);
   tally.crashExamples = stats.crashes.slice(0, 3);
   tally.log = stats.counts;
+  tally.errorExamples = stats.errorExamples ?? [];
   tally.errorRecords = Object.entries(stats.counts).filter(([k]) => k.startsWith('error ')).reduce((s, [, n]) => s + n, 0);
   if (!host.alive) failure ??= `server process exited: ${JSON.stringify(host.exited)}`;
   await host.stop().catch(() => undefined);

@@ -15,6 +15,8 @@ import { logRecord } from '../runtime/server/log.ts';
 const config = JSON.parse(process.env.SW_RELIABILITY ?? '{}');
 const crashes = [];
 const counts = {};
+/** The first few error-level events with their stacks: what a failing check points at. */
+const errorExamples = [];
 const secrets = [];
 
 process.on('uncaughtException', (e) => {
@@ -30,6 +32,7 @@ const onError = (e, info) => {
   const record = logRecord(e, info, { secrets });
   const key = `${record.level} ${record.code}`;
   counts[key] = (counts[key] ?? 0) + 1;
+  if (record.level === 'error' && errorExamples.length < 5) errorExamples.push({ ...record, stack: String(e?.stack ?? '').split('\n').slice(0, 30).join('\n') });
   if (config.log) appendFileSync(config.log, JSON.stringify(record) + '\n');
 };
 
@@ -63,7 +66,7 @@ const memory = () => {
 
 process.on('message', async (msg) => {
   if (msg.cmd === 'memory') process.send({ memory: memory() });
-  else if (msg.cmd === 'stats') process.send({ stats: { crashes, counts, stats: running.map((r) => ({ api: r.api, ...(r.server.stats?.() ?? {}) })) } });
+  else if (msg.cmd === 'stats') process.send({ stats: { crashes, counts, errorExamples, stats: running.map((r) => ({ api: r.api, ...(r.server.stats?.() ?? {}) })) } });
   else if (msg.cmd === 'stop') {
     await Promise.all(running.map((r) => r.server.close()));
     process.send({ stopped: { crashes, counts } }, () => process.exit(0));
