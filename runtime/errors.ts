@@ -12,6 +12,7 @@ export const RUNTIME_ERROR_CODES = {
   SW_FRAME_INVALID: 'an inbound frame does not match the contract',
   SW_FRAME_UNKNOWN_PARTS: 'a valid inbound frame carries properties or values the contract does not know (delivered)',
   SW_FRAME_TOO_LARGE: 'an inbound frame exceeds the size limit',
+  SW_FRAME_PROTOCOL: 'an inbound frame breaks the WebSocket protocol (text that is not UTF-8, a bad opcode or close code)',
   SW_RATE_LIMITED: 'too many inbound frames per second',
   SW_TOO_MANY_CONNECTIONS: 'the connection limit was reached',
   SW_OUTBOUND_INVALID: 'the server tried to send a message that does not match the contract',

@@ -156,14 +156,26 @@ export function createAgnt5Reference(options: Agnt5ReferenceOptions = {}): Agnt5
 }
 
 /**
- * The parameters as execution_started echoes them: as given, unless they cannot be serialised
- * back (nesting deeper than JSON.stringify's stack, which JSON.parse accepted), then omitted.
+ * The parameters as execution_started echoes them: as given, unless they nest deeper than
+ * MAX_ECHO_DEPTH, then omitted. JSON.parse accepts any depth, but JSON.stringify recurses, and
+ * how deep it gets depends on the stack it is called from: a trial stringify here passed where
+ * the send, a few frames deeper, overflowed (found by `npm run fuzz`).
  */
 function echoable(parameters: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | undefined {
-  try {
-    JSON.stringify(parameters);
-    return parameters;
-  } catch {
-    return undefined;
+  return depthWithin(parameters, MAX_ECHO_DEPTH) ? parameters : undefined;
+}
+
+/** Far deeper than any workflow's parameters, far shallower than any stack. */
+export const MAX_ECHO_DEPTH = 256;
+
+/** Whether `value` nests at most `max` objects or arrays deep; iterative, so any depth is safe. */
+function depthWithin(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > max) return false;
+    for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
+  return true;
 }

@@ -22,12 +22,13 @@ export interface LogRecord {
 }
 
 // Expected under attack or load, not a fault of the server: warn. Anything else is an error.
-const WARN_CODES = /^SW_(AUTH_|SLOW_CONSUMER|LIMIT|RATE|FRAME|ORIGIN|MESSAGE_|PAYLOAD_|CONNECTION_)/;
+const WARN_CODES = /^SW_(AUTH_|SLOW_CONSUMER|LIMIT|RATE|FRAME|ORIGIN|MESSAGE_|PAYLOAD_|CONNECTION_|NOT_FOUND|TOO_MANY_CONNECTIONS|PONG_TIMEOUT)/;
 const MASK = '[redacted]';
 // Bearer tokens, cookies and subprotocol keys as they appear in headers, JWTs, and long opaque tokens.
 const SHAPES: RegExp[] = [
   /\b(Bearer|Basic)\s+[^\s"',;]+/gi,
-  /\b(session|token|api[_-]?key|password|secret)=([^\s"',;&]+)/gi,
+  // `access_token`, `refresh_token`, `session_id`… too: `\b` does not fall inside a word.
+  /\b(\w*token|session\w*|\w*api[_-]?key|password|secret)=([^\s"',;&]+)/gi,
   /\bx-api-key\.[^\s"',;]+/gi,
   /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g,
   /\b[A-Za-z0-9_-]{32,}\b/g,

@@ -140,7 +140,9 @@ export interface RuntimeServerOptions {
 export const CLOSE = {
   normal: 1000,
   goingAway: 1001,
+  protocol: 1002,
   unsupportedData: 1003,
+  invalidText: 1007,
   policy: 1008,
   tooBig: 1009,
   internal: 1011,

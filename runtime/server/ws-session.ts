@@ -73,11 +73,7 @@ export class WsSession implements WsPeer {
     this.ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     this.ws.on('pong', () => (this.alive = true));
     this.ws.on('close', (code, reason) => this.finish(code, reason.toString()));
-    this.ws.on('error', (error) => {
-      // ws has already closed with 1009; say so with our code.
-      const tooLarge = (error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
-      this.report(tooLarge ? new StreamwrightError('SW_FRAME_TOO_LARGE', error.message, { status: CLOSE.tooBig, cause: error }) : error);
-    });
+    this.ws.on('error', (error) => this.report(peerError(error)));
 
     const ping = (init.options.pingIntervalMs ?? 30_000) * this.scale;
     this.every(ping, () => {
@@ -334,3 +330,17 @@ export class WsSession implements WsPeer {
 }
 
 const MAX_HELD_FRAMES = 16;
+
+/**
+ * ws has already closed the connection for a frame the peer got wrong: 1009 past `maxPayload`,
+ * 1007 for text that is not UTF-8, 1002 for any other protocol error (`WS_ERR_*`). Each is the
+ * client's doing, so it is reported with our code (a warning), not as a server error.
+ */
+function peerError(error: Error): Error {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return new StreamwrightError('SW_FRAME_TOO_LARGE', error.message, { status: CLOSE.tooBig, cause: error });
+  if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
+    return new StreamwrightError('SW_FRAME_PROTOCOL', error.message, { status: code === 'WS_ERR_INVALID_UTF8' ? CLOSE.invalidText : CLOSE.protocol, cause: error });
+  }
+  return error;
+}

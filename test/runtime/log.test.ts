@@ -13,6 +13,9 @@ const cases: [string, { given: string; want: string }][] = [
   ['a JWT', { given: 'bad eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln here', want: 'bad [redacted] here' }],
   ['a long opaque token', { given: 'key 0123456789abcdef0123456789abcdef00 unknown', want: 'key [redacted] unknown' }],
   ['a known secret', { given: 'login as hunter2 failed', want: 'login as [redacted] failed' }],
+  // Found by `npm run fuzz` (reliability/jwt.js): `\btoken=` never matched inside `access_token=`.
+  ['an opaque query access_token', { given: 'nothing at GET /x?access_token=opaque1&y=2', want: 'nothing at GET /x?access_token=[redacted]&y=2' }],
+  ['an opaque refresh_token and session_id', { given: '/x?refresh_token=r1&session_id=s1', want: '/x?refresh_token=[redacted]&session_id=[redacted]' }],
 ];
 
 describe('runtime log records', () => {
@@ -29,5 +32,15 @@ describe('runtime log records', () => {
       connection: 3,
     });
     expect(logRecord(new Error('boom'), undefined, { now: NOW })).toEqual({ time: '2026-01-02T03:04:05.000Z', level: 'error', code: 'SW_INTERNAL', message: 'boom' });
+  });
+
+  // Found by `npm run fuzz`: a client asking for a path that is no channel, a full endpoint or a
+  // peer that stopped answering logged at level error, as if the server had failed.
+  it.each(['SW_NOT_FOUND', 'SW_TOO_MANY_CONNECTIONS', 'SW_PONG_TIMEOUT', 'SW_FRAME_PROTOCOL'] as const)('%s is what a client did: level warn', (code) => {
+    expect(logRecord(new StreamwrightError(code), undefined, { now: NOW }).level).toBe('warn');
+  });
+  it('a server fault stays at level error', () => {
+    expect(logRecord(new StreamwrightError('SW_HANDLER_FAILED'), undefined, { now: NOW }).level).toBe('error');
+    expect(logRecord(new StreamwrightError('SW_OUTBOUND_INVALID'), undefined, { now: NOW }).level).toBe('error');
   });
 });
