@@ -80,6 +80,7 @@ process.on('message', async (msg) => {
       received = 0;
       expected = msg.total;
       const firstAt = now();
+      const cpu0 = process.cpuUsage();
       process.send({ armed: true });
       await new Promise((resolve) => {
         onDone = resolve;
@@ -87,8 +88,9 @@ process.on('message', async (msg) => {
         setTimeout(resolve, msg.timeoutMs).unref();
       });
       onDone = null;
+      const cpu = process.cpuUsage(cpu0);
       const sorted = Float64Array.from(latencies).sort();
-      process.send({ done: true, stats: { received, firstAt, lastAt, p50: percentile(sorted, 50), p99: percentile(sorted, 99) } });
+      process.send({ done: true, stats: { received, firstAt, lastAt, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuUs: cpu.user + cpu.system } });
     } else if (msg.cmd === 'close') {
       for (const s of sockets) (s.terminate ?? s.close).call(s);
       sockets = [];

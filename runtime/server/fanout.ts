@@ -30,7 +30,7 @@ export interface StreamReader extends SsePeer {
    * lookups are separate connections, events the replay had may still come in live.
    */
   fresh: boolean;
-  writeEncoded(encoded: string): void;
+  writeEncoded(encoded: Buffer): void;
   write(id: string | undefined, event: string, data: string, burst?: boolean): void;
   end(): void;
 }
@@ -121,7 +121,7 @@ export class Fanout implements BusNode {
   deliverSse(event: BusSseEvent): void {
     const stream = this.streams.get(event.stream);
     if (!stream) return;
-    let encoded: string | undefined;
+    let encoded: Buffer | undefined;
     for (const peer of stream.peers) {
       if (peer.held) {
         peer.held.push(event);
@@ -131,7 +131,7 @@ export class Fanout implements BusNode {
         if (peer.cursor !== undefined && !this.bus.after(event.id, peer.cursor)) continue;
         peer.fresh = false;
       }
-      peer.writeEncoded((encoded ??= encodeSse({ id: event.id, event: event.event, data: event.data })));
+      peer.writeEncoded((encoded ??= Buffer.from(encodeSse({ id: event.id, event: event.event, data: event.data }))));
       peer.cursor = event.id;
     }
   }

@@ -107,7 +107,7 @@ export class SsePeerImpl implements StreamReader {
     this.write(this.fanout.sideId(this.stream, this), event, JSON.stringify(data));
   }
 
-  writeEncoded(encoded: string): void {
+  writeEncoded(encoded: Buffer): void {
     this.connection.writeEncoded(encoded);
   }
 

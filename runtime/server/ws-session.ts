@@ -5,6 +5,7 @@ import { authenticate, type Principal } from '../auth/authenticate.ts';
 import type { ChannelDescription, SecuritySchemeDescription } from '../contract.ts';
 import { StreamwrightError } from '../errors.ts';
 import { isJsonObject as isRecord, messageTag, readJson } from '../protocol/frame.ts';
+import { flushAtTickEnd, joinParts, type TickFlushable } from '../tick-batch.ts';
 import { RateWindow } from '../ws/rate.ts';
 import { OutboundCheck, summary } from './outbound.ts';
 import { CLOSE, type RuntimeServerOptions, type WsChannelHandlers, type WsPeer } from './types.ts';
@@ -33,7 +34,7 @@ export interface WsSessionInit {
  * One WebSocket connection on a channel: first-message auth, inbound validation and limits,
  * the contract's heartbeat and pong timeout, protocol pings, bounded send buffer.
  */
-export class WsSession implements WsPeer {
+export class WsSession implements WsPeer, TickFlushable {
   readonly id: number;
   readonly channel: string;
   readonly params: Readonly<Record<string, string>>;
@@ -55,6 +56,9 @@ export class WsSession implements WsPeer {
   private closed = false;
   /** Cut off as a slow consumer. */
   private cut = false;
+  /** Broadcast frames of this tick, written together at its end (see tick-batch.ts). */
+  private readonly frames: Buffer[] = [];
+  private frameBytes = 0;
 
   constructor(init: WsSessionInit) {
     this.init = init;
@@ -103,34 +107,42 @@ export class WsSession implements WsPeer {
   /** Sends text that is already a validated, serialised message. */
   sendRaw(text: string): void {
     if (this.closed) return;
+    // After the broadcasts queued before it, as the application ordered them.
+    this.flushTick();
     this.ws.send(text);
     this.boundBacklog();
   }
 
   /**
-   * Writes a text frame built once for every recipient (broadcast). The socket is corked until
-   * the end of the tick, so a burst of broadcasts leaves in one write per socket. Writing beside
-   * ws is safe because permessage-deflate is off: ws's sender also writes synchronously to this
-   * socket, so frames keep their order, and `bufferedAmount` counts these bytes too.
+   * Queues a text frame built once for every recipient (broadcast); the tick's frames leave in
+   * one socket write at its end. Writing beside ws is safe because permessage-deflate is off and
+   * every ws write of this session (send, close) flushes the queue first, so frames keep their
+   * order.
    */
   sendFrame(frame: Buffer): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    const socket = this.init.socket;
-    if (!socket.writableCorked) {
-      socket.cork();
-      process.nextTick(() => socket.uncork());
-    }
-    socket.write(frame);
+    if (this.frames.length === 0) flushAtTickEnd(this);
+    this.frames.push(frame);
+    this.frameBytes += frame.length;
     this.boundBacklog();
+  }
+
+  flushTick(): void {
+    if (this.frames.length === 0) return;
+    const data = joinParts(this.frames);
+    this.frames.length = 0;
+    this.frameBytes = 0;
+    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.init.socket.write(data);
   }
 
   /** A peer that does not read is cut off once its unsent bytes pass the bound. */
   private boundBacklog(): void {
     const max = this.init.options.maxBufferedBytes ?? 1 << 20;
     // Sends go on while the close handshake runs: the cut is reported and started once.
-    if (this.ws.bufferedAmount > max && !this.cut) {
+    const unsent = this.ws.bufferedAmount + this.frameBytes;
+    if (unsent > max && !this.cut) {
       this.cut = true;
-      this.report(new StreamwrightError('SW_SLOW_CONSUMER', `connection ${this.id} has ${this.ws.bufferedAmount} bytes unsent`, { status: CLOSE.tryAgainLater }));
+      this.report(new StreamwrightError('SW_SLOW_CONSUMER', `connection ${this.id} has ${unsent} bytes unsent`, { status: CLOSE.tryAgainLater }));
       this.close(CLOSE.tryAgainLater, 'slow consumer');
       // A peer that does not read will not read a close frame either.
       this.after(1000 * this.scale, () => this.ws.terminate());
@@ -153,6 +165,7 @@ export class WsSession implements WsPeer {
   }
 
   close(code: number, reason = ''): void {
+    this.flushTick();
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason.slice(0, 123));
   }
 

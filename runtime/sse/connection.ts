@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { flushAtTickEnd, joinParts, type TickFlushable } from '../tick-batch.ts';
 import { encodeSse, type SseFrame } from './encode.ts';
 
 /**
@@ -9,11 +10,11 @@ import { encodeSse, type SseFrame } from './encode.ts';
  * A burst the server chose to send at once (a Last-Event-ID replay) is not the client's fault:
  * its bytes are allowed on top of the bound until the socket drains once.
  */
-export class SseConnection {
+export class SseConnection implements TickFlushable {
   private closed = false;
   private burstAllowance = 0;
-  /** Events written in this tick, sent together on the next. */
-  private pending: string[] = [];
+  /** Events written in this tick, sent together at its end (see tick-batch.ts). */
+  private readonly pending: Buffer[] = [];
   private pendingLength = 0;
   private readonly closeHandlers: (() => void)[] = [];
 
@@ -33,37 +34,36 @@ export class SseConnection {
 
   /** Returns false when the connection is (now) closed. */
   write(frame: SseFrame, burst = false): boolean {
-    return this.writeEncoded(encodeSse(frame), burst);
+    return this.writeEncoded(Buffer.from(encodeSse(frame)), burst);
   }
 
   /**
-   * Writes an event already encoded (a publish encodes once for every peer). Events written in
-   * one tick leave as one write, so a burst costs one HTTP chunk and one syscall per client.
-   * Returns false when the connection is (now) closed.
+   * Writes an event already encoded (a publish encodes once for every peer, and every peer
+   * queues the same Buffer). Events written in one tick leave as one write, so a burst costs one
+   * HTTP chunk and one syscall per client. Returns false when the connection is (now) closed.
    */
-  writeEncoded(text: string, burst = false): boolean {
+  writeEncoded(event: Buffer, burst = false): boolean {
     if (this.closed) return false;
-    if (this.pending.length === 0) process.nextTick(() => this.flush());
-    this.pending.push(text);
-    // UTF-16 length: a cheap lower bound of the bytes, good enough for a cut-off.
-    this.pendingLength += text.length;
-    if (burst) this.burstAllowance += text.length;
+    if (this.pending.length === 0) flushAtTickEnd(this);
+    this.pending.push(event);
+    this.pendingLength += event.length;
+    if (burst) this.burstAllowance += event.length;
     return this.withinBound();
   }
 
   end(): void {
     if (this.closed) return;
-    this.flush();
+    this.flushTick();
     this.res.end();
     this.finish();
   }
 
-  private flush(): void {
+  flushTick(): void {
     if (this.closed || this.pending.length === 0) return;
-    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
-    this.pending = [];
+    const bytes = joinParts(this.pending);
+    this.pending.length = 0;
     this.pendingLength = 0;
-    this.res.write(text);
+    this.res.write(bytes);
     this.withinBound();
   }
 
@@ -71,7 +71,7 @@ export class SseConnection {
     const unsent = this.res.writableLength + this.pendingLength;
     if (unsent <= this.maxBufferedBytes + this.burstAllowance) return true;
     if (!this.closed) this.onCut?.(unsent);
-    this.pending = [];
+    this.pending.length = 0;
     this.res.destroy();
     this.finish();
     return false;

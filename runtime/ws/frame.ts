@@ -4,8 +4,7 @@
  * frame the message again per recipient.
  */
 export function textFrame(text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
-  const n = payload.length;
+  const n = Buffer.byteLength(text, 'utf8');
   const headerLength = n < 126 ? 2 : n < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerLength + n);
   frame[0] = 0x81; // FIN + opcode 1 (text)
@@ -18,6 +17,7 @@ export function textFrame(text: string): Buffer {
     frame[1] = 127;
     frame.writeBigUInt64BE(BigInt(n), 2);
   }
-  payload.copy(frame, headerLength);
+  // Encoded straight into the frame: one allocation, no copy.
+  frame.write(text, headerLength, 'utf8');
   return frame;
 }

@@ -103,6 +103,29 @@ describe('WebSocket channel', () => {
     expect(other.ofType('said')).toEqual([]);
   });
 
+  it('keeps a tick\'s broadcasts and a direct send in the order the application made them', async () => {
+    await start({
+      handlers: {
+        room: {
+          message: (peer: WsPeer) => {
+            // Broadcast frames wait for the end of the tick; the direct send must not overtake them.
+            for (const text of ['1', '2', '3']) server.broadcast('room', { type: 'said', from: 'all', text }, { room: 'blue' });
+            peer.send({ type: 'said', from: 'direct', text: '4' });
+            server.broadcast('room', { type: 'said', from: 'all', text: '5' }, { room: 'blue' });
+          },
+        },
+      },
+    });
+    const a = connect(`/rooms/blue?token=${await token('ann')}`);
+    const b = connect(`/rooms/blue?token=${await token('bob')}`);
+    await Promise.all([a.opened(), b.opened()]);
+    a.ws.send(JSON.stringify({ type: 'say', text: 'go' }));
+    await a.until(() => a.ofType('said').length === 5);
+    await b.until(() => b.ofType('said').length === 4);
+    expect(a.ofType('said').map((m) => (m as { text: string }).text)).toEqual(['1', '2', '3', '4', '5']);
+    expect(b.ofType('said').map((m) => (m as { text: string }).text)).toEqual(['1', '2', '3', '5']);
+  });
+
   it('gives one connection one id, from the check before the upgrade to the open session', async () => {
     const seen: [string, number][] = [];
     let opened!: () => void;

@@ -1,6 +1,12 @@
+import { createRequire } from 'node:module';
 import jsYaml from 'js-yaml';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import type { PathSegment } from './pointer.ts';
+
+// The position-keeping parser is needed only for a diagnostic's line (or a document the fast
+// parser refuses): loaded then, so a clean `generate` does not pay for its ~70 modules.
+let yamlLib: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 export interface Position {
   line: number;
@@ -58,6 +64,7 @@ export function parseSource(file: string, text: string): SourceResult {
 
 /** The `yaml` library's Document: slower, but knows where every node is. */
 function parseWithPositions(file: string, text: string): SourceResult {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const position = (offset: number): Position => {
@@ -99,6 +106,7 @@ function positionedSource(file: string, text: string): SourceFile {
  * key, which is where a reader looks for it.
  */
 function offsetOf(root: Node | null, path: readonly PathSegment[]): number {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let node: unknown = root;
   let offset = rangeStart(root);
   for (const segment of path) {
