@@ -1,4 +1,4 @@
-import { diffApis, failsOn, formatDiffJson, formatDiffMarkdown, formatDiffText, loadIRForDiff } from '../generator/src/diff/index.ts';
+import { diffApis, failsOn, formatDiffJson, formatDiffMarkdown, formatDiffText, loadIRForDiff } from '../generator/src/index.ts';
 import { formatDiagnostic } from './format.ts';
 import { EXIT, parseCommandLine, type CliIO } from './io.ts';
 

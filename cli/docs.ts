@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { emitSite } from '../generator/src/emit/site/index.ts';
-import { generate } from '../generator/src/generate.ts';
+import { emitSite, generate } from '../generator/src/index.ts';
 import { formatDiagnostic } from './format.ts';
 import { EXIT, parseCommandLine, type CliIO } from './io.ts';
 

@@ -1,4 +1,4 @@
-import { consolePageForIR, consolePages } from '../generator/src/console-page.ts';
+import { consolePageForIR, consolePages } from '../generator/src/index.ts';
 import { createMockServer, loadContract, type FaultOptions, type MockOptions } from '../mock/index.ts';
 import { formatDiagnostic } from './format.ts';
 import { EXIT, stopSignal, type CliIO, type ParsedValues } from './io.ts';

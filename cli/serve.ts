@@ -1,6 +1,5 @@
-import { consolePages, referenceConsolePage } from '../generator/src/console-page.ts';
-import { startReferenceCluster } from '../reference-server/cluster.ts';
-import { startReferenceServers, type RunningReference } from '../reference-server/index.ts';
+import { consolePages } from '../generator/src/index.ts';
+import { referenceConsolePage, startReferenceCluster, startReferenceServers, type RunningReference } from '../reference-server/index.ts';
 import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, SERVE_MOCK_HELP, serveMock } from './serve-mock.ts';
 import { logRecord, type RuntimeEventInfo } from '../runtime/server/log.ts';

@@ -1,4 +1,4 @@
-import type { ChannelIR } from '../generator/src/ir/types.ts';
+import type { ChannelIR } from '../generator/src/contract/index.ts';
 import type { ValidationResult } from '../runtime/server/types.ts';
 import type { Random } from '../runtime/seeded/random.ts';
 import type { MockContract } from './contract.ts';

@@ -1,4 +1,4 @@
-import type { ChannelIR } from '../generator/src/ir/types.ts';
+import type { ChannelIR } from '../generator/src/contract/index.ts';
 import type { ApiDescription } from '../runtime/contract.ts';
 import type { CorsOptions } from '../runtime/server/cors.ts';
 import { createRuntimeServer, type RuntimeServer } from '../runtime/server/index.ts';

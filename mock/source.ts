@@ -1,4 +1,4 @@
-import type { ChannelIR, MessageIR } from '../generator/src/ir/types.ts';
+import type { ChannelIR, MessageIR } from '../generator/src/contract/index.ts';
 import { Random } from '../runtime/seeded/random.ts';
 import type { MockContract } from './contract.ts';
 import { createSampler } from './sample/schema.ts';

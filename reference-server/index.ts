@@ -2,6 +2,12 @@ import type { ReferenceOptions, ReferenceServer } from './shared/types.ts';
 import type { RuntimeEventInfo } from '../runtime/server/log.ts';
 
 export type { DevCredential, ReferenceOptions, ReferenceServer } from './shared/types.ts';
+export { startReferenceCluster, type ClusterOptions, type RunningApi, type RunningCluster } from './cluster.ts';
+
+/** The console page of one of the four seed APIs; the generator is loaded on the first request. */
+export async function referenceConsolePage(api: string): Promise<string> {
+  return (await import('./console.ts')).referenceConsolePage(api);
+}
 
 /** The four seed APIs, in port order: `serve` puts API i on port base + i. */
 export const REFERENCE_APIS = [

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { emitClient } from './emit/client/index.ts';
 import { emitDocs } from './emit/docs/index.ts';
 import { emitMetadata } from './emit/metadata/index.ts';
@@ -8,10 +7,10 @@ import type { EmittedFile } from './emit/types.ts';
 import { compilePayloads, emitValidators, type CompiledPayloads } from './emit/validators/index.ts';
 import { normalizeAjvErrors } from './validate/ajv.ts';
 import { parsePointer, toPointer, type PathSegment } from './load/pointer.ts';
-import { buildIR } from './ir/build/index.ts';
 import type { ApiIR } from './ir/types.ts';
 import { compareDiagnostics, type Diagnostic } from './load/diagnostic.ts';
-import { EXAMPLE_BUDGET_MS, hasErrors, loadSpec, type LoadOptions } from './load/load.ts';
+import { EXAMPLE_BUDGET_MS } from './load/load.ts';
+import { loadContract, type ContractLoadOptions } from './contract/load.ts';
 
 export interface GenerateResult {
   diagnostics: Diagnostic[];
@@ -25,36 +24,16 @@ export function emitAll(ir: ApiIR, compiled: CompiledPayloads = compilePayloads(
   return [emitModels(ir), ...emitValidators(ir, compiled), emitMetadata(ir), emitServer(ir), emitClient(ir), emitDocs(ir)];
 }
 
-/** The API name used when none is configured: the file name without `.asyncapi.yaml` and the like. */
-export function defaultApiName(spec: string): string {
-  return path.basename(spec).replace(/(\.asyncapi)?\.(ya?ml|json)$/i, '');
-}
-
 /** Loads, checks, builds the IR and emits every artifact; touches no file but the spec. */
-export async function generate(spec: string, options: LoadOptions & { name?: string } = {}): Promise<GenerateResult> {
+export async function generate(spec: string, options: ContractLoadOptions = {}): Promise<GenerateResult> {
   // Payload examples are checked below with the validators generation compiles anyway.
-  const loaded = await loadSpec(spec, { rules: 'schema', payloadExamples: false, ...options });
-  if (hasErrors(loaded.diagnostics) || loaded.document === undefined) return { diagnostics: loaded.diagnostics };
-  const name = options.name ?? defaultApiName(spec);
-  let ir: ApiIR;
-  try {
-    ir = buildIR(loaded.document, name);
-  } catch (e) {
-    const diagnostic: Diagnostic = {
-      code: 'sw/generate-unsupported',
-      severity: 'error',
-      message: (e as Error).message,
-      file: spec,
-      line: 1,
-      column: 1,
-      pointer: '#',
-    };
-    return { diagnostics: [...loaded.diagnostics, diagnostic] };
-  }
+  const loaded = await loadContract(spec, { payloadExamples: false, ...options });
+  if (!loaded.ok) return { diagnostics: loaded.diagnostics };
+  const { ir, source } = loaded.contract;
   const compiled = compilePayloads(ir);
   const exampleDiagnostics: Diagnostic[] = [];
   const located = (code: Diagnostic['code'], message: string, path: PathSegment[]): Diagnostic => {
-    const where = loaded.source!.locate(path);
+    const where = source.locate(path);
     return { code, severity: 'error', message, file: spec, line: where.line, column: where.column, pointer: '#' + toPointer(path) };
   };
   const budgetMs = options.exampleBudgetMs ?? EXAMPLE_BUDGET_MS;

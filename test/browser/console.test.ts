@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consolePages, referenceConsolePage } from '../../generator/src/console-page.ts';
+import { consolePages } from '../../generator/src/index.ts';
+import { referenceConsolePage } from '../../reference-server/index.ts';
 import { startReferenceServers, type RunningReference } from '../../reference-server/index.ts';
 import { browserGate, launchChromium, type RunningChromium } from './harness/chromium.ts';
 

@@ -3,15 +3,8 @@
  * payload schemas (for matcher defaults) and one frame validator per channel direction, the
  * precompiled one of generated/<api>/ when it exists, the in-memory one otherwise.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { defaultApiName } from '../../../generator/src/generate.ts';
-import { buildIR } from '../../../generator/src/ir/build/index.ts';
-import type { ApiIR, ChannelIR, JsonSchema } from '../../../generator/src/ir/types.ts';
-import { hasErrors, loadSpec } from '../../../generator/src/load/load.ts';
-import { createContractValidator } from '../../../generator/src/validate/contract-validator.ts';
-import { eventTag, frameTag } from '../../../runtime/protocol/frame.ts';
+import { frameTag, frameValidators, importGeneratedValidators, loadContract as loadDocument, type ApiIR, type ChannelIR, type JsonSchema } from '../../../generator/src/contract/index.ts';
 import { ConformError } from './errors.ts';
 
 export interface FrameCheck {
@@ -39,58 +32,33 @@ export interface Contract {
   validatorSource: string;
 }
 
-type GeneratedValidator = (...args: unknown[]) => { ok: boolean; errors?: { pointer: string; keyword: string; message: string }[]; warnings?: { pointer: string; keyword: string; message: string }[] };
-
 export async function loadContract(spec: string, options: { api?: string; generatedDir?: string } = {}): Promise<Contract> {
-  const loaded = await loadSpec(spec, { rules: 'schema', payloadExamples: false });
-  if (hasErrors(loaded.diagnostics) || loaded.document === undefined) {
+  const loaded = await loadDocument(spec, { payloadExamples: false, ...(options.api !== undefined ? { name: options.api } : {}) });
+  if (!loaded.ok) {
     const first = loaded.diagnostics.find((d) => d.severity === 'error');
-    throw new ConformError('SW_CONFORM_SPEC_INVALID', `${spec}: ${first ? `${first.line}:${first.column} ${first.message}` : 'cannot be loaded'}`);
+    const unsupported = first?.code === 'sw/generate-unsupported';
+    throw new ConformError('SW_CONFORM_SPEC_INVALID', `${spec}: ${first && !unsupported ? `${first.line}:${first.column} ${first.message}` : (first?.message ?? 'cannot be loaded')}`);
   }
-  const api = options.api ?? defaultApiName(spec);
-  let ir: ApiIR;
-  try {
-    ir = buildIR(loaded.document, api);
-  } catch (e) {
-    throw new ConformError('SW_CONFORM_SPEC_INVALID', `${spec}: ${(e as Error).message}`);
-  }
+  const { name: api, ir } = loaded.contract;
   const generatedFile = path.join(options.generatedDir ?? path.resolve('generated'), api, 'validators.gen.js');
-  let generated: Record<string, GeneratedValidator> | undefined;
-  if (existsSync(generatedFile)) {
-    try {
-      generated = (await import(pathToFileURL(generatedFile).href)) as Record<string, GeneratedValidator>;
-    } catch {
-      generated = undefined;
-    }
-  }
-  const memory = createContractValidator(loaded.document);
+  const validators = frameValidators(loaded.contract, await importGeneratedValidators(generatedFile));
   const definitions = Object.fromEntries(ir.schemas.map((s) => [s.id, s.schema]));
   const messages = new Map(ir.messages.map((m) => [m.id, m]));
-  // The precompiled validators are used only when they cover every channel of the document.
-  const usable = (channel: ChannelIR, direction: 'send' | 'receive') => {
-    const fn = generated?.[channel[direction].validatorName];
-    return typeof fn === 'function' ? fn : undefined;
-  };
-  const useGenerated = generated !== undefined && ir.channels.every((c) => c.transport === 'http' || (usable(c, 'send') && usable(c, 'receive')));
 
   return {
     api,
     spec,
     ir,
     definitions,
-    validatorSource: useGenerated ? path.relative(process.cwd(), generatedFile) : 'in-memory',
+    validatorSource: validators.source === 'generated' ? path.relative(process.cwd(), generatedFile) : 'in-memory',
     channel: (id) => ir.channels.find((c) => c.id === id),
     validator(channel, direction) {
-      const fn = useGenerated ? usable(channel, direction) : undefined;
       return (payload, event) => {
         const tag = frameTag(channel, payload, event);
         try {
-          if (fn) {
-            const r = channel.transport === 'sse' ? fn(eventTag(event), payload) : fn(payload);
-            return { ok: r.ok, tag, errors: r.ok ? [] : (r.errors ?? []), ...(r.ok && r.warnings ? { warnings: r.warnings } : {}) };
-          }
-          const r = memory.validate(channel.id, direction, { payload, ...(event !== undefined ? { event } : {}) });
-          return { ok: r.ok, tag: r.ok ? r.tag : tag, errors: r.ok ? [] : r.errors };
+          const r = validators.validate(channel, direction, payload, event);
+          if (!r.ok) return { ok: false, tag, errors: r.errors };
+          return { ok: true, tag: r.tag !== undefined ? r.tag : tag, errors: [], ...(r.warnings ? { warnings: r.warnings } : {}) };
         } catch (e) {
           return { ok: false, tag, errors: [{ pointer: '', keyword: 'internal', message: (e as Error).message }] };
         }

@@ -2,7 +2,7 @@
  * Server frames as the checks see them (tag, payload, time), the schema check every server
  * frame goes through, and the sequence check over one connection.
  */
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import { frameTag, isJsonObject, readJson } from '../../../runtime/protocol/frame.ts';
 import { checkSequence } from '../sequence/check.ts';
 import type { Received } from './connect.ts';

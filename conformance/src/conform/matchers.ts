@@ -12,7 +12,7 @@
  * captured); conformance/matchers/<api>.json overrides them per API, per message and per
  * transcript.
  */
-import type { JsonSchema } from '../../../generator/src/ir/types.ts';
+import type { JsonSchema } from '../../../generator/src/contract/index.ts';
 import { ConformError } from './errors.ts';
 
 export type FieldMatcher =

@@ -4,7 +4,7 @@
  * arrived (no recorded delays are reproduced); heartbeats are answered with the contract's pong
  * as they come, since their timing is the implementation's.
  */
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import { eventTag, readJson } from '../../../runtime/protocol/frame.ts';
 import { messagesOf, substituteCredentials, substituteCredentialsInUrl, type Transcript, type TranscriptFrame } from '../transcript.ts';
 import { connectSse, connectWs, originFor, type Connection } from './connect.ts';

@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import { parseTranscript, type Transcript } from '../transcript.ts';
 import { runProbes, type ProbeId } from '../probes/index.ts';
 import { loadContract, type Contract } from './contract.ts';

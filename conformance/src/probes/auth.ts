@@ -1,5 +1,5 @@
 /** Authentication probes: no credential is refused the contract's way; every scheme's credential is accepted. */
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import { parseFrames } from '../conform/frames.ts';
 import type { CaseResult, Finding } from '../conform/report.ts';
 import { addressOf, answerHeartbeats, describeEnd, errorsIn, fail, open, present, probeResult, schemesOf, type ProbeContext } from './context.ts';

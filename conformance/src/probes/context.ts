@@ -3,7 +3,7 @@
  * transcripts or the contract's parameter examples), how to present a credential of a scheme,
  * and opening an authenticated connection.
  */
-import type { ChannelIR, SecuritySchemeIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR, SecuritySchemeIR } from '../../../generator/src/contract/index.ts';
 import { connectSse, connectWs, originFor, type Connection } from '../conform/connect.ts';
 import type { Contract } from '../conform/contract.ts';
 import type { Credentials } from '../conform/credentials.ts';

@@ -1,5 +1,5 @@
 /** Inbound-frame probes: a frame over the size limit, and a malformed frame, get the contract's answer. */
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import { parseFrames } from '../conform/frames.ts';
 import type { CaseResult, Finding } from '../conform/report.ts';
 import { addressOf, answerHeartbeats, authenticated, describeEnd, errorsIn, fail, open, probeResult, settled, type ProbeContext } from './context.ts';

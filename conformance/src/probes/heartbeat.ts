@@ -1,5 +1,5 @@
 /** Liveness probes: heartbeats arrive in time; a client that never pongs is closed as the contract says. */
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import { checkSequence } from '../sequence/check.ts';
 import { parseFrames, sequenceFindings } from '../conform/frames.ts';
 import type { CaseResult, Finding } from '../conform/report.ts';

@@ -1,5 +1,5 @@
 /** The probes a channel's contract implies, run one after the other. */
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import type { CaseResult } from '../conform/report.ts';
 import { probeAuthAccepted, probeAuthRequired } from './auth.ts';
 import { schemesOf, type ProbeContext } from './context.ts';

@@ -3,7 +3,7 @@
  * one address (so one count, whatever the contract counts per) are all accepted, the next one is
  * refused the way the contract says, and a slot freed by a close can be used again.
  */
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import type { Connection } from '../conform/connect.ts';
 import { parseFrames } from '../conform/frames.ts';
 import type { CaseResult, Finding } from '../conform/report.ts';

@@ -3,7 +3,7 @@
  * gets every later published event, once: none of the events up to that id again (repeat), none
  * of the later ones missing (skip).
  */
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import { parseFrames } from '../conform/frames.ts';
 import type { CaseResult, Finding } from '../conform/report.ts';
 import { addressOf, authenticated, fail, open, probeResult, type ProbeContext } from './context.ts';

@@ -3,7 +3,7 @@
  * the `retry:` field `x-sw-sse.retryMs` promises (scaled by the implementation's time scale, as
  * every contract timing is), before or with its first event.
  */
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import type { CaseResult, Finding } from '../conform/report.ts';
 import { addressOf, authenticated, fail, open, probeResult, type ProbeContext } from './context.ts';
 

@@ -1,15 +1,19 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { compileAddress, type AddressMatcher } from '../../../runtime/address.ts';
-import { eventTag, frameTag, readJson } from '../../../runtime/protocol/frame.ts';
-import { buildIR } from '../../../generator/src/ir/build/index.ts';
-import type { ApiIR, ChannelIR } from '../../../generator/src/ir/types.ts';
-import { defaultApiName } from '../../../generator/src/generate.ts';
-import type { Diagnostic } from '../../../generator/src/load/diagnostic.ts';
-import { hasErrors, loadSpec } from '../../../generator/src/load/load.ts';
-import { createContractValidator } from '../../../generator/src/validate/contract-validator.ts';
+import {
+  eventTag,
+  frameTag,
+  frameValidators,
+  importGeneratedValidators,
+  loadContract,
+  readJson,
+  type ChannelIR,
+  type Diagnostic,
+  type FrameResult,
+  type GeneratedValidators,
+} from '../../../generator/src/contract/index.ts';
 import type { FrameViolation, Side, Transport } from '../transcript.ts';
 import { credentialLocations, type CredentialLocation } from './redact.ts';
 
@@ -43,9 +47,6 @@ export interface FrameCheck {
   violations: FrameViolation[];
 }
 
-type Verdict = { ok: true } | { ok: false; errors: readonly { pointer: string; keyword: string; message: string }[] };
-type WsValidator = (payload: unknown) => Verdict;
-type SseValidator = (event: string, payload: unknown) => Verdict;
 
 // The package's own folder (the repository, or node_modules/streamwright), found the same way from
 // the sources and from dist/.
@@ -67,35 +68,18 @@ export function toolVersion(): string {
  * the precompiled validators the servers use; any other document is compiled in memory.
  */
 export async function loadRecordingContract(specFile: string, options: { name?: string } = {}): Promise<{ contract: RecordingContract } | { diagnostics: Diagnostic[] }> {
-  const loaded = await loadSpec(specFile, { rules: 'schema', payloadExamples: false });
-  if (hasErrors(loaded.diagnostics) || loaded.document === undefined) return { diagnostics: loaded.diagnostics };
-  const name = options.name ?? defaultApiName(specFile);
-  let ir: ApiIR;
-  try {
-    ir = buildIR(loaded.document, name);
-  } catch (e) {
-    return { diagnostics: [{ code: 'sw/generate-unsupported', severity: 'error', message: (e as Error).message, file: specFile, line: 1, column: 1, pointer: '#' }] };
-  }
-  const generated = await generatedValidators(specFile, name);
-  const inMemory = generated ? undefined : createContractValidator(loaded.document);
+  const loaded = await loadContract(specFile, { payloadExamples: false, ...(options.name !== undefined ? { name: options.name } : {}) });
+  if (!loaded.ok) return { diagnostics: loaded.diagnostics };
+  const { name, ir } = loaded.contract;
+  const validators = frameValidators(loaded.contract, await generatedValidators(specFile, name));
   const channels = ir.channels.filter((c) => c.transport === 'ws' || c.transport === 'sse');
   const matchers = new Map<string, AddressMatcher>(channels.map((c) => [c.id, compileAddress(c.address)]));
-
-  const validate = (channel: ChannelIR, dir: Side, payload: unknown, event: string | undefined): Verdict => {
-    const direction = dir === 'server' ? channel.send : channel.receive;
-    if (generated) {
-      const fn = generated[direction.validatorName];
-      if (typeof fn !== 'function') return { ok: false, errors: [{ pointer: '', keyword: 'tag', message: `no validator ${direction.validatorName}` }] };
-      return channel.transport === 'sse' ? (fn as SseValidator)(eventTag(event), payload) : (fn as WsValidator)(payload);
-    }
-    const frame = event === undefined ? { payload } : { payload, event };
-    return inMemory!.validate(channel.id, dir === 'server' ? 'send' : 'receive', frame);
-  };
+  const validate = (channel: ChannelIR, dir: Side, payload: unknown, event: string | undefined) => validators.validate(channel, dir === 'server' ? 'send' : 'receive', payload, event);
 
   const contract: RecordingContract = {
     api: name,
     spec: displayPath(specFile),
-    validators: generated ? 'generated' : 'in-memory',
+    validators: validators.source,
     channels,
     match(pathname, transport) {
       for (const channel of channels) {
@@ -117,7 +101,7 @@ export async function loadRecordingContract(specFile: string, options: { name?: 
   return { contract };
 }
 
-function checkFrame(channel: ChannelIR, dir: Side, frame: FrameToCheck, validate: (c: ChannelIR, d: Side, payload: unknown, event: string | undefined) => Verdict): FrameCheck {
+function checkFrame(channel: ChannelIR, dir: Side, frame: FrameToCheck, validate: (c: ChannelIR, d: Side, payload: unknown, event: string | undefined) => FrameResult): FrameCheck {
   const violations: FrameViolation[] = [];
   const limit = channel.limits?.maxMessageBytes?.limit;
   const bytes = frame.bytes ?? Buffer.byteLength(frame.text);
@@ -151,16 +135,14 @@ function checkFrame(channel: ChannelIR, dir: Side, frame: FrameToCheck, validate
 }
 
 /** The module of generated validators when the spec is one of this repository's generated APIs. */
-async function generatedValidators(specFile: string, name: string): Promise<Record<string, unknown> | undefined> {
+async function generatedValidators(specFile: string, name: string): Promise<GeneratedValidators | undefined> {
   const expected = path.join(REPO_ROOT, 'spec', `${name}.asyncapi.yaml`);
-  const file = path.join(REPO_ROOT, 'generated', name, 'validators.gen.js');
-  if (!existsSync(expected) || !existsSync(file)) return undefined;
   try {
-    if (realpathSync(specFile) !== realpathSync(expected)) return undefined;
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    if (!existsSync(expected) || realpathSync(specFile) !== realpathSync(expected)) return undefined;
   } catch {
     return undefined;
   }
+  return importGeneratedValidators(path.join(REPO_ROOT, 'generated', name, 'validators.gen.js'));
 }
 
 function displayPath(specFile: string): string {

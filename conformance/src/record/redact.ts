@@ -1,4 +1,5 @@
 import type { AuthSpec } from '../../../runtime/contract.ts';
+import { isJsonObject, messageTag, readJson } from '../../../runtime/protocol/frame.ts';
 
 /**
  * Credentials never reach a transcript. Where the contract says a credential travels (header,
@@ -275,17 +276,12 @@ export class Redactor {
   clientText(text: string): string {
     const locs = this.locations.filter((l): l is Extract<CredentialLocation, { in: 'first-message' }> => l.in === 'first-message');
     if (locs.length === 0) return text;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(text);
-    } catch {
-      return text;
-    }
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return text;
-    const obj = payload as Record<string, unknown>;
+    const read = readJson(text);
+    if (!read.ok || !isJsonObject(read.value)) return text;
+    const obj = read.value;
     let out = text;
     for (const l of locs) {
-      if (l.tagProperty !== null && l.tag !== null && obj[l.tagProperty] !== l.tag) continue;
+      if (l.tagProperty !== null && l.tag !== null && messageTag(obj, l.tagProperty) !== l.tag) continue;
       const secret = obj[l.property];
       if (typeof secret !== 'string' || secret === '') continue;
       this.learn(l.scheme, secret);

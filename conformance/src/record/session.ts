@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ChannelIR } from '../../../generator/src/ir/types.ts';
+import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import type { Side, Transcript, TranscriptClose, TranscriptEvent, TranscriptFrame, TranscriptHandshake, TranscriptHeader, SseFields } from '../transcript.ts';
 import type { RecordingContract } from './contract.ts';
 import { Redactor } from './redact.ts';

@@ -3,10 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildIR } from '../ir/build/index.ts';
+import { loadContract } from '../contract/index.ts';
 import type { ApiIR } from '../ir/types.ts';
 import type { Diagnostic } from '../load/diagnostic.ts';
-import { hasErrors, loadSpec } from '../load/load.ts';
 
 export interface LoadedIR {
   diagnostics: Diagnostic[];
@@ -46,11 +45,6 @@ export async function loadIRForDiff(ref: string, options: { cwd?: string } = {})
 }
 
 async function loadIR(file: string): Promise<LoadedIR> {
-  const loaded = await loadSpec(file, { rules: 'schema', payloadExamples: false });
-  if (hasErrors(loaded.diagnostics) || loaded.document === undefined) return { diagnostics: loaded.diagnostics };
-  try {
-    return { diagnostics: loaded.diagnostics, ir: buildIR(loaded.document, path.basename(file).replace(/(\.asyncapi)?\.(ya?ml|json)$/i, '')) };
-  } catch (e) {
-    return { diagnostics: [...loaded.diagnostics, { code: 'sw/generate-unsupported', severity: 'error', message: (e as Error).message, file, line: 1, column: 1, pointer: '#' }] };
-  }
+  const loaded = await loadContract(file, { payloadExamples: false });
+  return loaded.ok ? { diagnostics: loaded.diagnostics, ir: loaded.contract.ir } : { diagnostics: loaded.diagnostics };
 }

@@ -1,7 +1,8 @@
 import { channelViews, type ChannelView, type Direction } from '../load/channels.ts';
 import { directionDispatch, directionMessages } from '../load/discriminator.ts';
 import { createDocumentSchemas, normalizeAjvErrors, type ValidationError } from './ajv.ts';
-import { encodeSegment, isRecord, type PathSegment } from '../load/pointer.ts';
+import { encodeSegment, type PathSegment } from '../load/pointer.ts';
+import { eventTag, messageTag } from '../../../runtime/protocol/frame.ts';
 import { derefLocal } from '../load/refs.ts';
 import { payloadLocation } from '../load/payload.ts';
 import type { ValidateFunction } from 'ajv';
@@ -103,14 +104,13 @@ function dispatch(route: Route, frame: Frame): RouteEntry | RouteEntry[] | { err
   if (route.kind === 'none') return { errors: [{ pointer: route.sse ? '' : '/' + encodeSegment(route.tagProperty), keyword: 'tag', message: 'no message is allowed in this direction' }] };
   const pick = (entries: RouteEntry[]) => (entries.length === 1 ? entries[0]! : entries);
   if (route.sse) {
-    const entries = route.byTag.get(frame.event ?? 'message');
-    return entries ? pick(entries) : { errors: [{ pointer: '', keyword: 'tag', message: `unknown event ${JSON.stringify(frame.event ?? 'message')}` }] };
+    const event = eventTag(frame.event);
+    const entries = route.byTag.get(event);
+    return entries ? pick(entries) : { errors: [{ pointer: '', keyword: 'tag', message: `unknown event ${JSON.stringify(event)}` }] };
   }
   const pointer = '/' + encodeSegment(route.tagProperty);
-  if (!isRecord(frame.payload) || typeof frame.payload[route.tagProperty] !== 'string') {
-    return { errors: [{ pointer, keyword: 'tag', message: `must have a string \`${route.tagProperty}\`` }] };
-  }
-  const tag = frame.payload[route.tagProperty] as string;
+  const tag = messageTag(frame.payload, route.tagProperty);
+  if (tag === null) return { errors: [{ pointer, keyword: 'tag', message: `must have a string \`${route.tagProperty}\`` }] };
   const entries = route.byTag.get(tag);
   return entries ? pick(entries) : { errors: [{ pointer, keyword: 'tag', message: `unknown ${route.tagProperty} ${JSON.stringify(tag)} (expected one of ${[...route.byTag.keys()].join(', ')})` }] };
 }
