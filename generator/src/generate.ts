@@ -54,8 +54,7 @@ export async function generate(spec: string, options: LoadOptions & { name?: str
   const compiled = compilePayloads(ir);
   const exampleDiagnostics: Diagnostic[] = [];
   const located = (code: Diagnostic['code'], message: string, path: PathSegment[]): Diagnostic => {
-    const where = loaded.source!.locate(path);
-    return { code, severity: 'error', message, file: spec, line: where.line, column: where.column, pointer: '#' + toPointer(path) };
+    return { code, severity: 'error', message, ...loaded.locate!(path) };
   };
   const budgetMs = options.exampleBudgetMs ?? EXAMPLE_BUDGET_MS;
   const deadline = performance.now() + budgetMs;

@@ -12,7 +12,7 @@
  * A direction with one message needs none of it.
  */
 import { DIRECTIONS, type ChannelMessage, type ChannelView, type Direction } from './channels.ts';
-import { derefLocal } from './refs.ts';
+import { classifyRef, derefLocal } from './refs.ts';
 import { getAt, isRecord, parsePointer, type PathSegment } from './pointer.ts';
 
 export type DispatchKind =
@@ -83,7 +83,9 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
 
   const external = messages.flatMap((m) => {
     const payload = derefLocal(doc, [...m.target, 'payload']);
-    return !payload.ok && !payload.ref.startsWith('#') ? [{ m, ref: payload.ref }] : [];
+    // Only a remote one (read under --allow-remote) is left unbundled on purpose; a file or
+    // other reference still here failed, and says so as an error at its `$ref`.
+    return !payload.ok && classifyRef(payload.ref) === 'remote' ? [{ m, ref: payload.ref }] : [];
   });
   for (const { m, ref } of external) {
     problems.push({ code: 'sw/external-unchecked', severity: 'warning', message: `the payload of message "${m.id}" is ${ref}; its tag is not checked`, at: m.at });
