@@ -1,9 +1,10 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { OwnCode } from './diagnostic.ts';
 import { collectRefs, isInside, type RefSite } from './refs.ts';
 import { getAt, isRecord, parsePointer, toPointer, type PathSegment } from './pointer.ts';
 import { parseSource, type Position, type SourceFile } from './source.ts';
+import { closest, didYouMean, suggestPointer } from './suggest.ts';
 
 /**
  * Where a bundled document keeps the files its `$ref`s name: `#/x-sw-files/<path>/…`, the path
@@ -69,7 +70,7 @@ export function bundleRefs(file: string, doc: unknown, options: { allowRemote?: 
         if (prefix.length === 0) continue;
         const pointer = safePointer(site.ref);
         if (pointer === undefined || getAt(data, pointer) === undefined) {
-          findings.push({ code: 'sw/ref-dangling', message: `${site.ref} points to nothing in ${fileName}`, at });
+          findings.push({ code: 'sw/ref-dangling', message: `${site.ref} points to nothing in ${fileName}${didYouMean(suggestPointer(data, site.ref))}`, at });
           continue;
         }
         rewrite([...prefix, ...pointer]);
@@ -104,7 +105,7 @@ export function bundleRefs(file: string, doc: unknown, options: { allowRemote?: 
     // A reference back into the document itself is a local one.
     if (realOrResolved(target) === rootReal) {
       if (getAt(out, pointer) === undefined) {
-        findings.push({ code: 'sw/ref-dangling', message: `${JSON.stringify(site.ref)} points to nothing in ${path.basename(file)}`, at });
+        findings.push({ code: 'sw/ref-dangling', message: `${JSON.stringify(site.ref)} points to nothing in ${path.basename(file)}${didYouMean(suggestPointer(out, fragment))}`, at });
         return undefined;
       }
       return pointer;
@@ -123,7 +124,7 @@ export function bundleRefs(file: string, doc: unknown, options: { allowRemote?: 
       visit(loaded.source.data, path.dirname(target), [BUNDLE_KEY, key], key);
     }
     if (getAt(store[key], pointer) === undefined) {
-      findings.push({ code: 'sw/ref-dangling', message: `${JSON.stringify(site.ref)}: ${fragment} points to nothing in ${key}`, at });
+      findings.push({ code: 'sw/ref-dangling', message: `${JSON.stringify(site.ref)}: ${fragment} points to nothing in ${key}${didYouMean(suggestPointer(store[key], fragment))}`, at });
       return undefined;
     }
     return [BUNDLE_KEY, key, ...pointer];
@@ -172,7 +173,7 @@ function readReferenced(file: string, key: string): Read {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, code: 'sw/ref-unreadable', message: code === 'ENOENT' ? `${key} does not exist` : `${key} cannot be read (${code ?? (e as Error).message})` };
+    return { ok: false, code: 'sw/ref-unreadable', message: code === 'ENOENT' ? `${key} does not exist${didYouMean(nearFile(file, key))}` : `${key} cannot be read (${code ?? (e as Error).message})` };
   }
   const parsed = parseSource(file, text);
   if (!parsed.ok) {
@@ -192,6 +193,18 @@ export function refFile(baseDir: string, target: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A file beside the missing one with a name close to its (`pnig.yaml` → `ping.yaml`), as the `$ref` would write it. */
+function nearFile(file: string, key: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(path.dirname(file));
+  } catch {
+    return undefined;
+  }
+  const near = closest(path.basename(file), names);
+  return near === undefined ? undefined : path.posix.join(path.posix.dirname(key), near);
 }
 
 function realOrResolved(file: string): string {

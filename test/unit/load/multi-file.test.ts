@@ -62,8 +62,8 @@ const show = (d: { file: string; line: number; column: number; code: string; poi
 
 // [name, { ref, want }]: `want` from validate (full rules) and from generate alike.
 const BAD: [string, { ref: string; want: string[] }][] = [
-  ['a file that does not exist', { ref: 'schemas/pong.yaml', want: ['bad.yaml:11:11 sw/ref-unreadable #/channels/events/messages/ping/payload/$ref "schemas/pong.yaml": schemas/pong.yaml does not exist'] }],
-  ['a pointer to nothing in an existing file', { ref: 'schemas/common.yaml#/components/schemas/Instnt', want: ['bad.yaml:11:11 sw/ref-dangling #/channels/events/messages/ping/payload/$ref "schemas/common.yaml#/components/schemas/Instnt": #/components/schemas/Instnt points to nothing in schemas/common.yaml'] }],
+  ['a file that does not exist', { ref: 'schemas/pong.yaml', want: ['bad.yaml:11:11 sw/ref-unreadable #/channels/events/messages/ping/payload/$ref "schemas/pong.yaml": schemas/pong.yaml does not exist; did you mean schemas/ping.yaml?'] }],
+  ['a pointer to nothing in an existing file', { ref: 'schemas/common.yaml#/components/schemas/Instnt', want: ['bad.yaml:11:11 sw/ref-dangling #/channels/events/messages/ping/payload/$ref "schemas/common.yaml#/components/schemas/Instnt": #/components/schemas/Instnt points to nothing in schemas/common.yaml; did you mean #/components/schemas/Instant?'] }],
   ['a fragment that is not a pointer', { ref: 'schemas/common.yaml#Instant', want: ['bad.yaml:11:11 sw/ref-dangling #/channels/events/messages/ping/payload/$ref "schemas/common.yaml#Instant": "#Instant" is not a JSON pointer (write #/components/schemas/Name)'] }],
   ['a file that is not YAML (a tab), located in both files', { ref: 'schemas/broken.yaml', want: ['bad.yaml:11:11 sw/ref-syntax #/channels/events/messages/ping/payload/$ref "schemas/broken.yaml": schemas/broken.yaml:3:1: Tabs are not allowed as indentation; indent with spaces'] }],
   ['a local pointer to nothing inside a referenced file', { ref: 'schemas/dangling-inside.yaml', want: ['schemas/dangling-inside.yaml:4:5 sw/ref-dangling #/properties/a/$ref #/definitions/Nope points to nothing in schemas/dangling-inside.yaml'] }],

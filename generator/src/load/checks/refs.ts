@@ -1,5 +1,6 @@
 import { collectRefs } from '../refs.ts';
 import { getAt, parsePointer } from '../pointer.ts';
+import { didYouMean, suggestPointer } from '../suggest.ts';
 import type { Check } from './context.ts';
 
 /**
@@ -22,7 +23,7 @@ export function checkRefs(options: { file: string; allowRemote: boolean }): Chec
           target = undefined;
         }
         if (target === undefined || getAt(doc, target) === undefined) {
-          report({ code: 'sw/ref-dangling', severity: 'error', message: `${site.ref} points to nothing in this document`, at: site.at });
+          report({ code: 'sw/ref-dangling', severity: 'error', message: `${site.ref} points to nothing in this document${didYouMean(suggestPointer(doc, site.ref))}`, at: site.at });
         }
       }
     }
