@@ -75,7 +75,7 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
       problems.push({
         code: 'sw/untagged-not-alone',
         severity: 'error',
-        message: `message "${m.id}" is marked x-sw-untagged but ${where} has ${messages.length} messages; remove x-sw-untagged and give each message a distinct \`const\` property (or a \`discriminator\`)`,
+        message: `message "${m.id}" is marked x-sw-untagged but ${where} has ${messages.length} messages (x-sw-untagged is for a lone message); remove it and give every message a required property with a distinct \`const\`, named on the channel with \`x-sw-tag: { property: type }\`, or use a \`discriminator\` on the payloads`,
         at: [...m.target, 'x-sw-untagged'],
       });
     }
@@ -122,7 +122,7 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
         problems.push({
           code: 'sw/tag-missing',
           severity: 'error',
-          message: `message "${m.id}" on ${where} has no tag: x-sw-tag names \`${property}\`, but the payload has no required property \`${property}\` with a string \`const\`; add one, or change x-sw-tag`,
+          message: `message "${m.id}" on ${where} has no tag: \`x-sw-tag: { property: ${property} }\` names \`${property}\`, but the payload has no required property \`${property}\` with a string \`const\`; add \`${property}: { const: ${JSON.stringify(m.id)} }\` to its properties and \`${property}\` to its \`required\`, or name the property the messages do share in \`x-sw-tag\`${messages.length === 1 ? ', or mark the lone message `x-sw-untagged: true`' : ''}`,
           at: m.at,
         });
       }
@@ -163,6 +163,7 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
     return { kind: 'property', source: 'inferred', property, tags: tags((m) => constOf(doc, m, property) ?? null), problems };
   }
 
+  const shared = sharedProperty(doc, messages);
   // Every message has a `type` const but two share one: the duplicate is the actionable part.
   // A misplaced x-sw-untagged is already an error; a warning on top would only repeat it.
   const dup = [...conventional.values()].every((v) => v !== null) ? duplicates(conventional, messages, where, CONVENTION, 'warning') : [];
@@ -175,7 +176,7 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
           {
             code: 'sw/dispatch-by-shape' as const,
             severity: 'warning' as const,
-            message: `${where} has no discriminator: frames are matched by shape, first match in document order wins. Give every message a required property with a distinct \`const\` (then \`x-sw-tag: { property: … }\`), or a \`discriminator\``,
+            message: `${where} has no discriminator: frames are matched by shape, first match in document order wins. To dispatch on a property instead, give every message a required \`${shared}\` with a distinct \`const\` and say \`x-sw-tag: { property: ${shared} }\` on the channel, or put \`discriminator: ${shared}\` on the payloads`,
             at: view.at,
           },
         ]),
@@ -195,12 +196,25 @@ function duplicates(values: Map<string, string | null>, messages: ChannelMessage
       out.push({
         code: 'sw/tag-duplicate',
         severity,
-        message: `messages "${other}" and "${m.id}" on ${where} share the ${property} "${v}"${severity === 'warning' ? '; they are told apart by shape (first match wins)' : ''}; give each its own value`,
+        message: `messages "${other}" and "${m.id}" on ${where} share the ${property} "${v}"${severity === 'warning' ? '; they are told apart by shape (first match wins)' : ''}; give each its own \`${property}\` \`const\`${severity === 'warning' ? ` (then \`x-sw-tag: { property: ${property} }\` makes it explicit)` : ''}`,
         at: m.at,
       });
     }
   }
   return out;
+}
+
+/**
+ * The property a fix should name: one every message's payload declares (the conventional names
+ * first), else `type`, our convention.
+ */
+function sharedProperty(doc: unknown, messages: ChannelMessage[]): string {
+  const declared = messages.map((m) => {
+    const payload = payloadOf(doc, m);
+    return new Set(payload && isRecord(payload.properties) ? Object.keys(payload.properties) : []);
+  });
+  const common = COMMON.find((p) => declared.every((names) => names.has(p)));
+  return common ?? CONVENTION;
 }
 
 /** Properties every message requires with a string const, distinct across the messages, in the first message's order. */
