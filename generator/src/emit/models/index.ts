@@ -29,6 +29,7 @@ export function emitModels(api: ApiIR): EmittedFile {
   const messageById = new Map(api.messages.map((m) => [m.id, m]));
   const channels = api.channels.flatMap((c) => (['send', 'receive'] as const).map((d) => channelDirection(c, d, messageById)));
   const guards = guardsFor(api, messageById);
+  const shape = shapeGuardsFor(api, guards.guarded);
 
   return {
     path: 'models.gen.ts',
@@ -37,7 +38,8 @@ export function emitModels(api: ApiIR): EmittedFile {
       schemas,
       aliases,
       channels: channels.filter((c) => c !== undefined),
-      guards,
+      guards: [...guards.guards, ...shape.guards],
+      ...(shape.validators.length > 0 ? { importCode: `import { ${shape.validators.map(ident).join(', ')} } from './validators.gen.js';` } : {}),
     }),
   };
 }
@@ -74,7 +76,7 @@ function channelDirection(c: ChannelIR, d: Direction, messages: Map<string, Mess
   const unionDoc = jsDoc([
     `Every ${sse ? 'event' : 'message'} of channel \`${address}\` (${arrow}).`,
     dir.dispatch === 'shape'
-      ? 'No discriminator: the validator tells them apart by shape (first match wins); use the message validators to narrow.'
+      ? 'No discriminator: the validator tells them apart by shape (first match wins); narrow with the `is…` guards below, which ask the message validators.'
       : !tagged ? undefined : sse ? 'Narrow with a `switch` on `event`.' : property ? `Narrow with a \`switch\` on \`${docInline(property)}\`.` : undefined,
   ]);
   return {
@@ -113,9 +115,11 @@ function guardsFor(api: ApiIR, messages: Map<string, MessageIR>) {
     }
   }
   const guards: { guardCode: string }[] = [];
+  const guarded = new Set<string>();
   for (const m of api.messages) {
     const ws = wsUses.get(m.id);
     if (ws && !conflicting.has(m.id)) {
+      guarded.add(m.id);
       const param = [...new Set(ws.unions)].map(ident).join(' | ');
       const access = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(ws.tagProperty) ? `.${ws.tagProperty}` : `[${tsString(ws.tagProperty)}]`;
       guards.push({
@@ -124,11 +128,60 @@ function guardsFor(api: ApiIR, messages: Map<string, MessageIR>) {
     }
     const sse = sseUses.get(m.id);
     if (sse && m.eventGuardName) {
+      guarded.add(`${m.id} event`);
       const param = [...new Set(sse.unions)].map(ident).join(' | ');
       guards.push({
         guardCode: `export function ${ident(m.eventGuardName)}(event: ${param}): event is Extract<${param}, { event: ${tsString(sse.tag)} }> {\n  return event.event === ${tsString(sse.tag)};\n}`,
       });
     }
   }
-  return guards;
+  return { guards, guarded };
+}
+
+/**
+ * Guards for messages that have no tag to read (a shape-dispatched direction, an SSE event several
+ * messages share): each asks the message's own validator, so it narrows exactly as the
+ * dispatcher would accept the message. A frame that fits two shapes satisfies both guards.
+ */
+function shapeGuardsFor(api: ApiIR, guarded: Set<string>) {
+  const wsUnions = new Map<string, string[]>();
+  const sseUnions = new Map<string, { unions: string[]; event: string }>();
+  for (const c of api.channels) {
+    for (const d of ['send', 'receive'] as const) {
+      const dir = c[d];
+      for (const cm of dir.messages) {
+        if (c.transport === 'sse') {
+          if (cm.tag === null || dir.messages.filter((x) => x.tag === cm.tag).length < 2) continue;
+          const use = sseUnions.get(cm.message) ?? { unions: [], event: cm.tag };
+          // One guard checks one event name; a message on two shared events gets none.
+          if (use.event !== cm.tag) continue;
+          use.unions.push(dir.unionName);
+          sseUnions.set(cm.message, use);
+        } else if (dir.dispatch === 'shape' && !guarded.has(cm.message)) {
+          wsUnions.set(cm.message, [...(wsUnions.get(cm.message) ?? []), dir.unionName]);
+        }
+      }
+    }
+  }
+  const guards: { guardCode: string }[] = [];
+  const validators: string[] = [];
+  for (const m of api.messages) {
+    const ws = wsUnions.get(m.id);
+    if (ws) {
+      const param = [...new Set(ws)].map(ident).join(' | ');
+      validators.push(m.validatorName);
+      guards.push({
+        guardCode: `${jsDoc([`No tag to read: true when the message validates as \`${docInline(m.typeName)}\` (its whole schema is checked).`])}export function ${ident(m.guardName)}(message: ${param}): message is ${ident(m.typeName)} {\n  return ${ident(m.validatorName)}(message).ok;\n}`,
+      });
+    }
+    const sse = sseUnions.get(m.id);
+    if (sse && m.eventGuardName && !guarded.has(`${m.id} event`)) {
+      const param = [...new Set(sse.unions)].map(ident).join(' | ');
+      if (!validators.includes(m.validatorName)) validators.push(m.validatorName);
+      guards.push({
+        guardCode: `${jsDoc([`Event ${docInline(JSON.stringify(sse.event))} is shared: true when its data validates as \`${docInline(m.typeName)}\`.`])}export function ${ident(m.eventGuardName)}(event: ${param}): event is { event: ${tsString(sse.event)}; data: ${ident(m.typeName)} } {\n  return event.event === ${tsString(sse.event)} && ${ident(m.validatorName)}(event.data).ok;\n}`,
+      });
+    }
+  }
+  return { guards, validators: validators.sort() };
 }
