@@ -44,6 +44,11 @@ export interface DirectionDispatch {
   property?: string;
   /** Message id → its tag (property value or event name); null when it has none. In document order. */
   tags: Map<string, string | null>;
+  /**
+   * Messages whose tag is not a `const` in their payload but a `discriminator` mapping entry or
+   * their schema's name: the payload type says `string`, so the models add the literal.
+   */
+  implicitTags?: Set<string>;
   problems: DispatchProblem[];
 }
 
@@ -142,10 +147,10 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
 
   const discriminator = discriminatorKeyword(doc, messages);
   if (discriminator) {
-    const { property, values } = discriminator;
+    const { property, values, implicit } = discriminator;
     const dup = duplicates(values, messages, where, property, 'warning');
     if (dup.length === 0 && [...values.values()].every((v) => v !== null)) {
-      return { kind: 'property', source: 'discriminator', property, tags: values, problems };
+      return { kind: 'property', source: 'discriminator', property, tags: values, ...(implicit.size > 0 ? { implicitTags: implicit } : {}), problems };
     }
   }
 
@@ -286,7 +291,7 @@ function tagConst(doc: unknown, schema: Record<string, unknown>, property: strin
  * it extends through `allOf`). A message's value is its own `const` of that property, else its
  * `mapping` entry, else (as in AsyncAPI and OpenAPI) the name of its payload schema.
  */
-function discriminatorKeyword(doc: unknown, messages: ChannelMessage[]): { property: string; values: Map<string, string | null> } | undefined {
+function discriminatorKeyword(doc: unknown, messages: ChannelMessage[]): { property: string; values: Map<string, string | null>; implicit: Set<string> } | undefined {
   let property: string | undefined;
   const mapping = new Map<string, string>();
   for (const m of messages) {
@@ -298,14 +303,16 @@ function discriminatorKeyword(doc: unknown, messages: ChannelMessage[]): { prope
   }
   if (property === undefined) return undefined;
   const values = new Map<string, string | null>();
+  const implicit = new Set<string>();
   for (const m of messages) {
     const own = constOf(doc, m, property);
+    if (own === undefined) implicit.add(m.id);
     const payload = getAt(doc, [...m.target, 'payload']);
     const ref = isRecord(payload) && typeof payload.$ref === 'string' ? payload.$ref : undefined;
     const named = ref?.startsWith('#/components/schemas/') ? decodeURIComponent(ref.slice('#/components/schemas/'.length)).replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
     values.set(m.id, own ?? (ref !== undefined ? mapping.get(ref) : undefined) ?? named ?? null);
   }
-  return { property, values };
+  return { property, values, implicit };
 }
 
 function findDiscriminator(doc: unknown, schema: unknown, depth: number): { property: string; mapping: Map<string, string> } | undefined {
