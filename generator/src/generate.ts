@@ -6,7 +6,7 @@ import { emitServer } from './emit/server/index.ts';
 import type { EmittedFile } from './emit/types.ts';
 import { compilePayloads, emitValidators, type CompiledPayloads } from './emit/validators/index.ts';
 import { normalizeAjvErrors } from './validate/ajv.ts';
-import { parsePointer, toPointer, type PathSegment } from './load/pointer.ts';
+import { parsePointer, type PathSegment } from './load/pointer.ts';
 import type { ApiIR } from './ir/types.ts';
 import { compareDiagnostics, type Diagnostic } from './load/diagnostic.ts';
 import { EXAMPLE_BUDGET_MS } from './load/load.ts';
@@ -29,12 +29,11 @@ export async function generate(spec: string, options: ContractLoadOptions = {}):
   // Payload examples are checked below with the validators generation compiles anyway.
   const loaded = await loadContract(spec, { payloadExamples: false, ...options });
   if (!loaded.ok) return { diagnostics: loaded.diagnostics };
-  const { ir, source } = loaded.contract;
+  const { ir, locate } = loaded.contract;
   const compiled = compilePayloads(ir);
   const exampleDiagnostics: Diagnostic[] = [];
   const located = (code: Diagnostic['code'], message: string, path: PathSegment[]): Diagnostic => {
-    const where = source.locate(path);
-    return { code, severity: 'error', message, file: spec, line: where.line, column: where.column, pointer: '#' + toPointer(path) };
+    return { code, severity: 'error', message, ...locate(path) };
   };
   const budgetMs = options.exampleBudgetMs ?? EXAMPLE_BUDGET_MS;
   // The budget is for running the checks (a slow pattern), not for compiling the validators,

@@ -139,6 +139,24 @@ const BROKEN: Record<string, [string, Broken][]> = {
     ['sentAt not a date', { channel: 'lightTurnOn', direction: 'send', payload: { command: 'on', sentAt: 'now' }, errors: [{ pointer: '/sentAt', keyword: 'format' }] }],
     ['nothing comes back on a send-only channel', { channel: 'lightTurnOn', direction: 'receive', payload: { command: 'on' }, errors: [{ keyword: 'tag' }] }],
   ],
+  // Multi-file: every schema below lives in another file than the document.
+  'parcel-tracking': [
+    ['parcel id of the wrong shape (root component, via messages/ → schemas/)', { channel: 'tracking', direction: 'receive', payload: { type: 'watch', parcels: ['12345'] }, errors: [{ pointer: '/parcels/0', keyword: 'pattern' }] }],
+    ['parcels list via a pointer into another file', { channel: 'tracking', direction: 'receive', payload: { type: 'unwatch', parcels: [] }, errors: [{ pointer: '/parcels', keyword: 'minItems' }] }],
+    ['country from common.yaml', { channel: 'tracking', direction: 'send', payload: { type: 'scanned', parcel: 'PX-00012345', at: '2024-06-01T08:15:00Z', location: { facility: 'x', country: 'de' } }, errors: [{ pointer: '/location/country', keyword: 'pattern' }] }],
+    ['coordinates out of range (a ref inside common.yaml)', { channel: 'tracking', direction: 'send', payload: { type: 'delivered', parcel: 'PX-00012345', at: '2024-06-01T08:15:00Z', location: { facility: 'x', country: 'DE', coordinates: [91, 0] } }, errors: [{ pointer: '/location/coordinates/0', keyword: 'maximum' }] }],
+    ['problem code outside the enum', { channel: 'tracking', direction: 'send', payload: { type: 'problem', code: 'oops', message: 'x' }, errors: [{ pointer: '/code', keyword: 'enum' }] }],
+    ['a server message sent by the client', { channel: 'tracking', direction: 'receive', payload: { type: 'delivered', parcel: 'PX-00012345', at: '2024-06-01T08:15:00Z' }, errors: [{ pointer: '/type', keyword: 'tag' }] }],
+  ],
+  // `discriminator: petType`, values by schema name only (no const anywhere).
+  'pet-shelter': [
+    ['a pet type with no schema of that name', { channel: 'arrivals', direction: 'send', payload: { petType: 'Lizard', name: 'Liz' }, errors: [{ pointer: '/petType', keyword: 'tag' }] }],
+    ['the lower-case name is another name', { channel: 'arrivals', direction: 'send', payload: { petType: 'cat', name: 'Mittens', huntingSkill: 'lazy' }, errors: [{ pointer: '/petType', keyword: 'tag' }] }],
+    ['a cat without its hunting skill', { channel: 'arrivals', direction: 'send', payload: { petType: 'Cat', name: 'Mittens' }, errors: [{ pointer: '/huntingSkill', keyword: 'required' }] }],
+    ["a cat's fields under the dog's name", { channel: 'arrivals', direction: 'send', payload: { petType: 'Dog', name: 'Rex', huntingSkill: 'lazy' }, errors: [{ pointer: '/packSize', keyword: 'required' }] }],
+    ['an empty name (from Pet, through allOf)', { channel: 'arrivals', direction: 'send', payload: { petType: 'StickInsect', name: '', lengthMm: 80 }, errors: [{ pointer: '/name', keyword: 'minLength' }] }],
+    ['an adoption with extra fields', { channel: 'arrivals', direction: 'receive', payload: { name: 'Rex', petType: 'Dog' }, errors: [{ pointer: '/petType', keyword: 'additionalProperties' }] }],
+  ],
   'status-feed': [
     ['unknown event', { channel: 'incidents', direction: 'send', event: 'incident.deleted', payload: { id: 'inc_1' }, errors: [{ pointer: '', keyword: 'tag' }] }],
     ['event name in the payload instead', { channel: 'incidents', direction: 'send', event: 'message', payload: { event: 'heartbeat', time: 1 }, errors: [{ pointer: '', keyword: 'tag' }] }],

@@ -4,6 +4,8 @@ import type { ApiIR } from '../ir/types.ts';
 import type { Diagnostic } from '../load/diagnostic.ts';
 import { hasErrors, loadSpec, type LoadOptions } from '../load/load.ts';
 import type { SourceFile } from '../load/source.ts';
+import { toPointer, type PathSegment } from '../load/pointer.ts';
+import type { Location } from '../load/bundle.ts';
 
 /** A document that loaded without errors, with the IR built from it. */
 export interface LoadedContract {
@@ -13,6 +15,8 @@ export interface LoadedContract {
   /** The raw document (refs not followed), for validators that read it in place. */
   readonly document: unknown;
   readonly source: SourceFile;
+  /** Where a pointer into the document sits, in the file that holds it (the document or a file it refers to). */
+  readonly locate: (at: readonly PathSegment[]) => Location;
   readonly ir: ApiIR;
   /** Warnings and infos of the load (no errors). */
   readonly diagnostics: Diagnostic[];
@@ -47,6 +51,13 @@ export async function loadContract(spec: string, options: ContractLoadOptions = 
     const diagnostic: Diagnostic = { code: 'sw/generate-unsupported', severity: 'error', message: (e as Error).message, file: spec, line: 1, column: 1, pointer: '#' };
     return { ok: false, diagnostics: [...loaded.diagnostics, diagnostic] };
   }
-  const contract: LoadedContract = { name, file: spec, document: loaded.document, source: loaded.source, ir, diagnostics: loaded.diagnostics };
+  const source = loaded.source;
+  const locate =
+    loaded.locate ??
+    ((at: readonly PathSegment[]): Location => {
+      const where = source.locate(at);
+      return { file: spec, line: where.line, column: where.column, pointer: '#' + toPointer(at) };
+    });
+  const contract: LoadedContract = { name, file: spec, document: loaded.document, source, ir, locate, diagnostics: loaded.diagnostics };
   return { ok: true, contract, diagnostics: loaded.diagnostics };
 }

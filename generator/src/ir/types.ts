@@ -116,6 +116,8 @@ export interface ChannelMessageIR {
   message: string;
   /** The tag value (property value or SSE event name), or null for a message without one. */
   tag: string | null;
+  /** The tag is a `discriminator` mapping entry or the payload schema's name, not a `const` of the payload. */
+  tagImplicit?: true;
 }
 
 export interface OperationIR {

@@ -9,8 +9,10 @@ export interface ParserFinding {
   severity: 'error' | 'warning';
   message: string;
   path: PathSegment[];
-  /** 1-based, when the parser knows it. */
+  /** 1-based, when the parser knows it; in `file`. */
   position?: { line: number; column: number };
+  /** Absolute path of a file the document refers to, when the finding is about that file (`path` is then into it). */
+  file?: string;
 }
 
 // 3.0 and 3.1 are both first-class here; the "use the latest version" nudge is noise.
@@ -72,6 +74,7 @@ export function runAsyncapiParser(
         path: input.restorePath(d.path),
         // Positions in a renamed copy are not positions in the file; the path locates it instead.
         ...(d.range && input.original ? { position: { line: d.range.start.line + 1, column: d.range.start.character + 1 } } : {}),
+        ...(typeof d.source === 'string' && d.source !== absolute ? { file: d.source } : {}),
       });
     }
     return { findings, blocked };

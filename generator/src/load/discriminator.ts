@@ -12,7 +12,7 @@
  * A direction with one message needs none of it.
  */
 import { DIRECTIONS, type ChannelMessage, type ChannelView, type Direction } from './channels.ts';
-import { derefLocal } from './refs.ts';
+import { classifyRef, derefLocal } from './refs.ts';
 import { getAt, isRecord, parsePointer, type PathSegment } from './pointer.ts';
 
 export type DispatchKind =
@@ -44,6 +44,11 @@ export interface DirectionDispatch {
   property?: string;
   /** Message id → its tag (property value or event name); null when it has none. In document order. */
   tags: Map<string, string | null>;
+  /**
+   * Messages whose tag is not a `const` in their payload but a `discriminator` mapping entry or
+   * their schema's name: the payload type says `string`, so the models add the literal.
+   */
+  implicitTags?: Set<string>;
   problems: DispatchProblem[];
 }
 
@@ -75,7 +80,7 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
       problems.push({
         code: 'sw/untagged-not-alone',
         severity: 'error',
-        message: `message "${m.id}" is marked x-sw-untagged but ${where} has ${messages.length} messages; remove x-sw-untagged and give each message a distinct \`const\` property (or a \`discriminator\`)`,
+        message: `message "${m.id}" is marked x-sw-untagged but ${where} has ${messages.length} messages (x-sw-untagged is for a lone message); remove it and give every message a required property with a distinct \`const\`, named on the channel with \`x-sw-tag: { property: type }\`, or use a \`discriminator\` on the payloads`,
         at: [...m.target, 'x-sw-untagged'],
       });
     }
@@ -83,7 +88,9 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
 
   const external = messages.flatMap((m) => {
     const payload = derefLocal(doc, [...m.target, 'payload']);
-    return !payload.ok && !payload.ref.startsWith('#') ? [{ m, ref: payload.ref }] : [];
+    // Only a remote one (read under --allow-remote) is left unbundled on purpose; a file or
+    // other reference still here failed, and says so as an error at its `$ref`.
+    return !payload.ok && classifyRef(payload.ref) === 'remote' ? [{ m, ref: payload.ref }] : [];
   });
   for (const { m, ref } of external) {
     problems.push({ code: 'sw/external-unchecked', severity: 'warning', message: `the payload of message "${m.id}" is ${ref}; its tag is not checked`, at: m.at });
@@ -120,7 +127,7 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
         problems.push({
           code: 'sw/tag-missing',
           severity: 'error',
-          message: `message "${m.id}" on ${where} has no tag: x-sw-tag names \`${property}\`, but the payload has no required property \`${property}\` with a string \`const\`; add one, or change x-sw-tag`,
+          message: `message "${m.id}" on ${where} has no tag: \`x-sw-tag: { property: ${property} }\` names \`${property}\`, but the payload has no required property \`${property}\` with a string \`const\`; add \`${property}: { const: ${JSON.stringify(m.id)} }\` to its properties and \`${property}\` to its \`required\`, or name the property the messages do share in \`x-sw-tag\`${messages.length === 1 ? ', or mark the lone message `x-sw-untagged: true`' : ''}`,
           at: m.at,
         });
       }
@@ -140,10 +147,10 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
 
   const discriminator = discriminatorKeyword(doc, messages);
   if (discriminator) {
-    const { property, values } = discriminator;
+    const { property, values, implicit } = discriminator;
     const dup = duplicates(values, messages, where, property, 'warning');
     if (dup.length === 0 && [...values.values()].every((v) => v !== null)) {
-      return { kind: 'property', source: 'discriminator', property, tags: values, problems };
+      return { kind: 'property', source: 'discriminator', property, tags: values, ...(implicit.size > 0 ? { implicitTags: implicit } : {}), problems };
     }
   }
 
@@ -161,6 +168,7 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
     return { kind: 'property', source: 'inferred', property, tags: tags((m) => constOf(doc, m, property) ?? null), problems };
   }
 
+  const shared = sharedProperty(doc, messages);
   // Every message has a `type` const but two share one: the duplicate is the actionable part.
   // A misplaced x-sw-untagged is already an error; a warning on top would only repeat it.
   const dup = [...conventional.values()].every((v) => v !== null) ? duplicates(conventional, messages, where, CONVENTION, 'warning') : [];
@@ -173,7 +181,7 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
           {
             code: 'sw/dispatch-by-shape' as const,
             severity: 'warning' as const,
-            message: `${where} has no discriminator: frames are matched by shape, first match in document order wins. Give every message a required property with a distinct \`const\` (then \`x-sw-tag: { property: … }\`), or a \`discriminator\``,
+            message: `${where} has no discriminator: frames are matched by shape, first match in document order wins. To dispatch on a property instead, give every message a required \`${shared}\` with a distinct \`const\` and say \`x-sw-tag: { property: ${shared} }\` on the channel, or put \`discriminator: ${shared}\` on the payloads`,
             at: view.at,
           },
         ]),
@@ -193,12 +201,25 @@ function duplicates(values: Map<string, string | null>, messages: ChannelMessage
       out.push({
         code: 'sw/tag-duplicate',
         severity,
-        message: `messages "${other}" and "${m.id}" on ${where} share the ${property} "${v}"${severity === 'warning' ? '; they are told apart by shape (first match wins)' : ''}; give each its own value`,
+        message: `messages "${other}" and "${m.id}" on ${where} share the ${property} "${v}"${severity === 'warning' ? '; they are told apart by shape (first match wins)' : ''}; give each its own \`${property}\` \`const\`${severity === 'warning' ? ` (then \`x-sw-tag: { property: ${property} }\` makes it explicit)` : ''}`,
         at: m.at,
       });
     }
   }
   return out;
+}
+
+/**
+ * The property a fix should name: one every message's payload declares (the conventional names
+ * first), else `type`, our convention.
+ */
+function sharedProperty(doc: unknown, messages: ChannelMessage[]): string {
+  const declared = messages.map((m) => {
+    const payload = payloadOf(doc, m);
+    return new Set(payload && isRecord(payload.properties) ? Object.keys(payload.properties) : []);
+  });
+  const common = COMMON.find((p) => declared.every((names) => names.has(p)));
+  return common ?? CONVENTION;
 }
 
 /** Properties every message requires with a string const, distinct across the messages, in the first message's order. */
@@ -270,7 +291,7 @@ function tagConst(doc: unknown, schema: Record<string, unknown>, property: strin
  * it extends through `allOf`). A message's value is its own `const` of that property, else its
  * `mapping` entry, else (as in AsyncAPI and OpenAPI) the name of its payload schema.
  */
-function discriminatorKeyword(doc: unknown, messages: ChannelMessage[]): { property: string; values: Map<string, string | null> } | undefined {
+function discriminatorKeyword(doc: unknown, messages: ChannelMessage[]): { property: string; values: Map<string, string | null>; implicit: Set<string> } | undefined {
   let property: string | undefined;
   const mapping = new Map<string, string>();
   for (const m of messages) {
@@ -282,14 +303,16 @@ function discriminatorKeyword(doc: unknown, messages: ChannelMessage[]): { prope
   }
   if (property === undefined) return undefined;
   const values = new Map<string, string | null>();
+  const implicit = new Set<string>();
   for (const m of messages) {
     const own = constOf(doc, m, property);
+    if (own === undefined) implicit.add(m.id);
     const payload = getAt(doc, [...m.target, 'payload']);
     const ref = isRecord(payload) && typeof payload.$ref === 'string' ? payload.$ref : undefined;
     const named = ref?.startsWith('#/components/schemas/') ? decodeURIComponent(ref.slice('#/components/schemas/'.length)).replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
     values.set(m.id, own ?? (ref !== undefined ? mapping.get(ref) : undefined) ?? named ?? null);
   }
-  return { property, values };
+  return { property, values, implicit };
 }
 
 function findDiscriminator(doc: unknown, schema: unknown, depth: number): { property: string; mapping: Map<string, string> } | undefined {

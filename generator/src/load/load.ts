@@ -17,6 +17,7 @@ import type { Check, Finding } from './checks/context.ts';
 import { compareDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostic.ts';
 import { isRecord, toPointer, type PathSegment } from './pointer.ts';
 import { parseSource, type SourceFile } from './source.ts';
+import { BUNDLE_KEY, bundleLocator, bundleRefs, type Location } from './bundle.ts';
 
 export interface LoadOptions {
   /** Follow `http(s)` `$ref`s. Off by default: fetching on behalf of a document is SSRF. */
@@ -42,9 +43,15 @@ export interface LoadResult {
   file: string;
   /** Sorted by position, then code. */
   diagnostics: Diagnostic[];
-  /** The raw document (refs not followed), present when it could be read and is AsyncAPI 3.0 or 3.1. */
+  /**
+   * The document, present when it could be read and is AsyncAPI 3.0 or 3.1: as written, except
+   * that the local files its `$ref`s name are bundled in (see `bundleRefs`), so every `$ref` it
+   * holds that can be followed is a local one.
+   */
   document?: unknown;
   source?: SourceFile;
+  /** Where a path into `document` was written: the document's own file, or a file it refers to. */
+  locate?: (at: readonly PathSegment[]) => Location;
 }
 
 const CHECKS: readonly Check[] = [checkOperations, checkTags, checkTransports, checkSecuritySchemes, checkPayloadFormats, checkExtensions, checkUnusedComponents];
@@ -53,7 +60,12 @@ const CHECKS: readonly Check[] = [checkOperations, checkTags, checkTransports, c
 export async function loadSpec(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const allowRemote = options.allowRemote ?? false;
   const diagnostics: Diagnostic[] = [];
+  let locate: ((at: readonly PathSegment[]) => Location) | undefined;
   const at = (source: SourceFile | undefined, code: DiagnosticCode, severity: Severity, message: string, path: PathSegment[], position?: { line: number; column: number }) => {
+    if (position === undefined && locate !== undefined) {
+      diagnostics.push({ code, severity, message, ...locate(path) });
+      return;
+    }
     const where = position ?? source?.locate(path) ?? { line: 1, column: 1 };
     diagnostics.push({ code, severity, message, file, line: where.line, column: where.column, pointer: '#' + toPointer(path) });
   };
@@ -72,13 +84,13 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
     return done();
   }
   const { source } = parsed;
-  const doc = source.data;
-  if (!isRecord(doc) || !('asyncapi' in doc)) {
+  const raw = source.data;
+  if (!isRecord(raw) || !('asyncapi' in raw)) {
     at(source, 'sw/not-asyncapi', 'error', 'not an AsyncAPI document: the top level must be a mapping with an `asyncapi` field', []);
     return done();
   }
-  if (typeof doc.asyncapi !== 'string' || !/^3\.[01]\.\d+$/.test(doc.asyncapi)) {
-    at(source, 'sw/unsupported-version', 'error', `asyncapi: ${JSON.stringify(doc.asyncapi)} is not supported; streamwright reads AsyncAPI 3.0 or 3.1 (3.0.x, 3.1.x)`, ['asyncapi']);
+  if (typeof raw.asyncapi !== 'string' || !/^3\.[01]\.\d+$/.test(raw.asyncapi)) {
+    at(source, 'sw/unsupported-version', 'error', `asyncapi: ${JSON.stringify(raw.asyncapi)} is not supported; streamwright reads AsyncAPI 3.0 or 3.1 (3.0.x, 3.1.x)`, ['asyncapi']);
     return done();
   }
 
@@ -91,12 +103,17 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
     }
   };
 
-  run('refs', checkRefs({ file, allowRemote }), { doc, channels: [], report });
+  run('refs', checkRefs({ file, allowRemote }), { doc: raw, channels: [], report });
+  // From here on, the files the document refers to are part of it (and located in their own file).
+  const bundle = bundleRefs(file, raw, { allowRemote });
+  const doc = bundle.doc;
+  locate = bundleLocator(file, source, bundle.files);
+  for (const f of bundle.findings) report({ ...f, severity: 'error' });
   // Everything after this point follows $refs (the parser, ajv, the IR): a cycle that never
   // reaches structure would hang or overflow the stack there, so it ends the load here.
   const before = diagnostics.length;
   run('ref-cycles', checkRefCycles, { doc, channels: [], report });
-  if (diagnostics.slice(before).some((d) => d.code === 'sw/ref-cycle')) return done({ source });
+  if (diagnostics.slice(before).some((d) => d.code === 'sw/ref-cycle')) return done({ source, locate });
   const ctx = { doc, channels: channelViews(doc), report };
   for (const check of CHECKS) run(check.name, check, ctx);
   // An unsafe pattern is never run against an example: that is the hang being reported.
@@ -111,7 +128,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   const ours = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.pointer));
   try {
     // The parser (Spectral and its rule set) is loaded only when it is used.
-    const { findings, blocked } = options.rules === 'schema' ? { findings: checkAsyncapiSchema(doc), blocked: [] } : await (await import('./asyncapi-parser.ts')).runAsyncapiParser(file, text, { allowRemote, document: doc });
+    const { findings, blocked } = options.rules === 'schema' ? { findings: checkAsyncapiSchema(raw), blocked: [] } : await (await import('./asyncapi-parser.ts')).runAsyncapiParser(file, text, { allowRemote, document: raw });
     // The resolver answers a refused read with `{}`; checkRefs should have foreseen every one,
     // and any it did not (a nested file's reference, say) must still fail the document.
     const foreseen = new Set(diagnostics.map((d) => d.code));
@@ -121,7 +138,19 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
       const name = b.reason === 'remote' ? b.uri : path.relative(path.dirname(path.resolve(file)), safeDecode(b.uri));
       at(source, 'sw/ref-blocked', 'error', `${JSON.stringify(name)} was not read: ${b.reason === 'remote' ? 'remote references need --allow-remote' : "it is outside the document's folder"}`, []);
     }
+    // Every `$ref` was followed or refused above, more precisely than the parser can say it.
+    const refsReported = diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('sw/ref-'));
     for (const f of findings) {
+      if (refsReported && f.rule === 'invalid-ref') continue;
+      if (f.file !== undefined) {
+        // About a file the document refers to: located there, or dropped when that file could
+        // not be read (its `$ref` already says why).
+        const key = path.relative(path.dirname(path.resolve(file)), f.file).split(path.sep).join('/');
+        if (!bundle.files.has(key)) continue;
+        const where = locate([BUNDLE_KEY, key, ...f.path]);
+        diagnostics.push({ code: `asyncapi/${f.rule}`, severity: f.severity, message: f.message, ...where, ...(f.position ?? {}) });
+        continue;
+      }
       const pointer = '#' + toPointer(f.path);
       if (ours.has(pointer) || ours.has(pointer.replace(/\/\$ref$/, ''))) continue;
       at(source, `asyncapi/${f.rule}`, f.severity, f.message, f.path, f.position);
@@ -130,7 +159,7 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
     at(source, 'sw/internal', 'error', `@asyncapi/parser failed: ${(e as Error).message}`, []);
   }
 
-  return done({ document: doc, source });
+  return done({ document: doc, source, locate });
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -72,10 +72,7 @@ function parseWithPositions(file: string, text: string): SourceResult {
     return { line, column: col };
   };
   if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => ({ message: firstLine(e.message), position: position(e.pos[0]) })),
-    };
+    return { ok: false, errors: readableErrors(text, doc.errors.map((e) => ({ message: firstLine(e.message), offset: e.pos[0] })), position) };
   }
   let data: unknown;
   try {
@@ -134,4 +131,60 @@ function rangeStart(node: unknown): number {
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
+}
+
+/**
+ * The parser's errors as a newcomer needs them: one per kind of mistake (a tab on every line of
+ * a block is one mistake, listed with its other lines, not ten errors), and an unclosed quote
+ * located where it opens rather than at the end of the file, where the parser gave up.
+ */
+function readableErrors(text: string, errors: { message: string; offset: number }[], position: (offset: number) => Position): { message: string; position: Position }[] {
+  const byMessage = new Map<string, { message: string; position: Position; more: number[] }>();
+  for (const e of errors) {
+    const quote = /^Missing closing (["'])quote/.exec(e.message)?.[1] as '"' | "'" | undefined;
+    const opener = quote === undefined ? undefined : unclosedQuote(text, quote);
+    const message = opener !== undefined ? `${e.message}: the string opened here is never closed` : /^Tabs are not allowed/.test(e.message) ? `${e.message}; indent with spaces` : e.message;
+    const at = position(opener ?? e.offset);
+    const seen = byMessage.get(message);
+    if (seen) {
+      if (at.line !== seen.position.line && !seen.more.includes(at.line)) seen.more.push(at.line);
+    } else {
+      byMessage.set(message, { message, position: at, more: [] });
+    }
+  }
+  return [...byMessage.values()].map(({ message, position: at, more }) => ({
+    message: more.length === 0 ? message : `${message} (also on line${more.length > 1 ? 's' : ''} ${more.join(', ')})`,
+    position: at,
+  }));
+}
+
+/**
+ * Offset of the first quote that starts a scalar (after `key: `, `- `, `[`, `{`, `,` or at the
+ * start of a line) and is never closed; `undefined` when every such quote closes.
+ */
+export function unclosedQuote(text: string, quote: '"' | "'"): number | undefined {
+  const starts = new RegExp(`(^[ \\t]*|[:\\-?][ \\t]+|[[{,][ \\t]*)${quote}`, 'gm');
+  let from = 0;
+  for (let m = starts.exec(text); m !== null; m = starts.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    if (open < from) continue;
+    const close = closingQuote(text, open + 1, quote);
+    if (close === undefined) return open;
+    from = close + 1;
+    starts.lastIndex = close + 1;
+  }
+  return undefined;
+}
+
+function closingQuote(text: string, from: number, quote: '"' | "'"): number | undefined {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      // In single quotes, '' is an escaped quote.
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return undefined;
 }

@@ -81,8 +81,9 @@ describe('remote and outside references', () => {
     expect(JSON.stringify(diagnostics)).not.toContain('TOP-SECRET-CONTENT');
   });
 
-  it('reads a sibling file, and says what it could not check there', async () => {
-    const { diagnostics } = await validateDoc('inside.yaml', './shared.yaml#/Shared');
-    expect(diagnostics.map((d) => `${d.severity} ${d.code}`)).toEqual(['warning sw/external-unchecked']);
+  it('reads a sibling file, and checks it like the document itself', async () => {
+    const { diagnostics, document } = await validateDoc('inside.yaml', './shared.yaml#/Shared');
+    expect(diagnostics).toEqual([]);
+    expect(JSON.stringify(document)).toContain('"$ref":"#/x-sw-files/shared.yaml/Shared"');
   });
 });

@@ -41,3 +41,20 @@ describe('parseSource', () => {
     expect(result.ok).toBe(false);
   });
 });
+
+describe('parseSource errors a newcomer can act on', () => {
+  const errors = (t: string) => {
+    const result = parseSource('doc.yaml', t);
+    if (result.ok) throw new Error('expected a syntax error');
+    return result.errors.map((e) => `${e.position.line}:${e.position.column} ${e.message}`);
+  };
+
+  it.each([
+    ['one tab gives one error, with the fix', 'info:\n  title: T\n\tversion: 1.0.0\nchannels: {}\n', ['3:1 Tabs are not allowed as indentation; indent with spaces']],
+    ['a tabbed block is one mistake, listing its other lines', 'a:\n  b:\n\t  c: 1\n\t  d: 2\n\t  e: 3\n', ['3:1 Tabs are not allowed as indentation; indent with spaces (also on lines 4, 5)']],
+    ['an unclosed double quote points where it opens', 'info:\n  title: "T\n  version: 1.0.0\nchannels:\n  a: {}\n', ['2:10 Missing closing "quote: the string opened here is never closed']],
+    ["an unclosed single quote, after a closed one with an escaped quote", "a: 'it''s'\nb:\n  - 'x\nc: 1\n", ["3:5 Missing closing 'quote: the string opened here is never closed"]],
+  ])('%s', (_name, given, want) => {
+    expect(errors(given)).toEqual(want);
+  });
+});

@@ -1,4 +1,4 @@
-import type { ApiIR, ChannelIR, Direction, MessageIR, SchemaIR } from '../../ir/types.ts';
+import type { ApiIR, ChannelIR, ChannelMessageIR, Direction, MessageIR, SchemaIR } from '../../ir/types.ts';
 import { ident, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
 import { render } from '../../render/templates.ts';
 import type { EmittedFile } from '../types.ts';
@@ -29,6 +29,7 @@ export function emitModels(api: ApiIR): EmittedFile {
   const messageById = new Map(api.messages.map((m) => [m.id, m]));
   const channels = api.channels.flatMap((c) => (['send', 'receive'] as const).map((d) => channelDirection(c, d, messageById)));
   const guards = guardsFor(api, messageById);
+  const shape = shapeGuardsFor(api, guards.guarded);
 
   return {
     path: 'models.gen.ts',
@@ -37,7 +38,8 @@ export function emitModels(api: ApiIR): EmittedFile {
       schemas,
       aliases,
       channels: channels.filter((c) => c !== undefined),
-      guards,
+      guards: [...guards.guards, ...shape.guards],
+      ...(shape.validators.length > 0 ? { importCode: `import { ${shape.validators.map(ident).join(', ')} } from './validators.gen.js';` } : {}),
     }),
   };
 }
@@ -63,19 +65,20 @@ function channelDirection(c: ChannelIR, d: Direction, messages: Map<string, Mess
   const members = dir.messages.map((cm) => ({ cm, m: messages.get(cm.message)! }));
   const sse = c.transport === 'sse';
   // An untagged SSE message is alone on its channel: whatever its `event:` field says, it is that message.
-  const unionMembers = members.map(({ cm, m }) => (sse ? `{ event: ${cm.tag === null ? 'string' : tsString(cm.tag)}; data: ${ident(m.typeName)} }` : ident(m.typeName)));
+  const property = dir.tagProperty ?? c.tagProperty;
+  const memberType = (cm: ChannelMessageIR, m: MessageIR) => (sse ? ident(m.typeName) : tagged(ident(m.typeName), cm, property));
+  const unionMembers = members.map(({ cm, m }) => (sse ? `{ event: ${cm.tag === null ? 'string' : tsString(cm.tag)}; data: ${ident(m.typeName)} }` : memberType(cm, m)));
   // Tag → type; several messages share a tag only on a shared SSE event.
   const byTag = new Map<string, string[]>();
   for (const { cm, m } of members) if (cm.tag !== null) byTag.set(cm.tag, [...(byTag.get(cm.tag) ?? []), ident(m.typeName)]);
   const mapEntries = [...byTag].map(([tag, types]) => `  ${propertyKey(tag)}: ${types.join(' | ')};`);
-  const tagged = mapEntries.length > 0;
+  const hasTags = mapEntries.length > 0;
   const address = docInline(c.address);
-  const property = dir.tagProperty ?? c.tagProperty;
   const unionDoc = jsDoc([
     `Every ${sse ? 'event' : 'message'} of channel \`${address}\` (${arrow}).`,
     dir.dispatch === 'shape'
-      ? 'No discriminator: the validator tells them apart by shape (first match wins); use the message validators to narrow.'
-      : !tagged ? undefined : sse ? 'Narrow with a `switch` on `event`.' : property ? `Narrow with a \`switch\` on \`${docInline(property)}\`.` : undefined,
+      ? 'No discriminator: the validator tells them apart by shape (first match wins); narrow with the `is…` guards below, which ask the message validators.'
+      : !hasTags ? undefined : sse ? 'Narrow with a `switch` on `event`.' : property ? `Narrow with a \`switch\` on \`${docInline(property)}\`.` : undefined,
   ]);
   return {
     unionCode: `${unionDoc}export type ${ident(dir.unionName)} = ${unionMembers.length ? unionMembers.join(' | ') : 'never'};`,
@@ -83,9 +86,18 @@ function channelDirection(c: ChannelIR, d: Direction, messages: Map<string, Mess
   };
 }
 
+/**
+ * A message's type as a member of a union dispatched on `property`: with the tag literal added
+ * when its schema says only `string` (a `discriminator` value taken from the schema's name or a
+ * mapping), so a `switch` on the property narrows.
+ */
+function tagged(type: string, cm: ChannelMessageIR, property: string | null | undefined): string {
+  return cm.tagImplicit && cm.tag !== null && property ? `(${type} & { ${propertyKey(property)}: ${tsString(cm.tag)} })` : type;
+}
+
 /** One guard per tagged message, over the unions of every channel direction it belongs to. */
 function guardsFor(api: ApiIR, messages: Map<string, MessageIR>) {
-  const wsUses = new Map<string, { unions: string[]; tagProperty: string; tag: string }>();
+  const wsUses = new Map<string, { unions: string[]; tagProperty: string; tag: string; narrowed: string }>();
   const sseUses = new Map<string, { unions: string[]; tag: string }>();
   const conflicting = new Set<string>();
   for (const c of api.channels) {
@@ -100,9 +112,10 @@ function guardsFor(api: ApiIR, messages: Map<string, MessageIR>) {
           sseUses.set(cm.message, use);
         } else {
           const tagProperty = c[d].tagProperty ?? c.tagProperty ?? 'type';
-          const use = wsUses.get(cm.message) ?? { unions: [], tagProperty, tag: cm.tag };
+          const narrowed = tagged(ident(messages.get(cm.message)!.typeName), cm, tagProperty);
+          const use = wsUses.get(cm.message) ?? { unions: [], tagProperty, tag: cm.tag, narrowed };
           // One guard reads one property: a message tagged differently elsewhere gets none.
-          if (use.tagProperty !== tagProperty || use.tag !== cm.tag) {
+          if (use.tagProperty !== tagProperty || use.tag !== cm.tag || use.narrowed !== narrowed) {
             conflicting.add(cm.message);
             continue;
           }
@@ -113,22 +126,73 @@ function guardsFor(api: ApiIR, messages: Map<string, MessageIR>) {
     }
   }
   const guards: { guardCode: string }[] = [];
+  const guarded = new Set<string>();
   for (const m of api.messages) {
     const ws = wsUses.get(m.id);
     if (ws && !conflicting.has(m.id)) {
+      guarded.add(m.id);
       const param = [...new Set(ws.unions)].map(ident).join(' | ');
       const access = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(ws.tagProperty) ? `.${ws.tagProperty}` : `[${tsString(ws.tagProperty)}]`;
       guards.push({
-        guardCode: `export function ${ident(m.guardName)}(message: ${param}): message is ${ident(m.typeName)} {\n  return message${access} === ${tsString(ws.tag)};\n}`,
+        guardCode: `export function ${ident(m.guardName)}(message: ${param}): message is ${ws.narrowed} {\n  return message${access} === ${tsString(ws.tag)};\n}`,
       });
     }
     const sse = sseUses.get(m.id);
     if (sse && m.eventGuardName) {
+      guarded.add(`${m.id} event`);
       const param = [...new Set(sse.unions)].map(ident).join(' | ');
       guards.push({
         guardCode: `export function ${ident(m.eventGuardName)}(event: ${param}): event is Extract<${param}, { event: ${tsString(sse.tag)} }> {\n  return event.event === ${tsString(sse.tag)};\n}`,
       });
     }
   }
-  return guards;
+  return { guards, guarded };
+}
+
+/**
+ * Guards for messages that have no tag to read (a shape-dispatched direction, an SSE event several
+ * messages share): each asks the message's own validator, so it narrows exactly as the
+ * dispatcher would accept the message. A frame that fits two shapes satisfies both guards.
+ */
+function shapeGuardsFor(api: ApiIR, guarded: Set<string>) {
+  const wsUnions = new Map<string, string[]>();
+  const sseUnions = new Map<string, { unions: string[]; event: string }>();
+  for (const c of api.channels) {
+    for (const d of ['send', 'receive'] as const) {
+      const dir = c[d];
+      for (const cm of dir.messages) {
+        if (c.transport === 'sse') {
+          if (cm.tag === null || dir.messages.filter((x) => x.tag === cm.tag).length < 2) continue;
+          const use = sseUnions.get(cm.message) ?? { unions: [], event: cm.tag };
+          // One guard checks one event name; a message on two shared events gets none.
+          if (use.event !== cm.tag) continue;
+          use.unions.push(dir.unionName);
+          sseUnions.set(cm.message, use);
+        } else if (dir.dispatch === 'shape' && !guarded.has(cm.message)) {
+          wsUnions.set(cm.message, [...(wsUnions.get(cm.message) ?? []), dir.unionName]);
+        }
+      }
+    }
+  }
+  const guards: { guardCode: string }[] = [];
+  const validators: string[] = [];
+  for (const m of api.messages) {
+    const ws = wsUnions.get(m.id);
+    if (ws) {
+      const param = [...new Set(ws)].map(ident).join(' | ');
+      validators.push(m.validatorName);
+      guards.push({
+        guardCode: `${jsDoc([`No tag to read: true when the message validates as \`${docInline(m.typeName)}\` (its whole schema is checked).`])}export function ${ident(m.guardName)}(message: ${param}): message is ${ident(m.typeName)} {\n  return ${ident(m.validatorName)}(message).ok;\n}`,
+      });
+    }
+    const sse = sseUnions.get(m.id);
+    if (sse && m.eventGuardName && !guarded.has(`${m.id} event`)) {
+      const param = [...new Set(sse.unions)].map(ident).join(' | ');
+      if (!validators.includes(m.validatorName)) validators.push(m.validatorName);
+      guards.push({
+        guardCode: `${jsDoc([`Event ${docInline(JSON.stringify(sse.event))} is shared: true when its data validates as \`${docInline(m.typeName)}\`.`])}export function ${ident(m.eventGuardName)}(event: ${param}): event is { event: ${tsString(sse.event)}; data: ${ident(m.typeName)} } {\n  return event.event === ${tsString(sse.event)} && ${ident(m.validatorName)}(event.data).ok;\n}`,
+      });
+    }
+  }
+  return { guards, validators: validators.sort() };
 }

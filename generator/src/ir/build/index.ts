@@ -4,6 +4,7 @@ import { getAt, isRecord, parsePointer, toPointer, type PathSegment } from '../.
 import { NameScope } from '../names.ts';
 import type { ApiIR, MessageIR, ReconnectIR } from '../types.ts';
 import { payloadLocation } from '../../load/payload.ts';
+import { BUNDLE_KEY, targetName } from '../../load/bundle.ts';
 import { buildChannels } from './channels.ts';
 import { SchemaRegistry } from './schemas.ts';
 import { buildSecuritySchemes } from './security.ts';
@@ -15,8 +16,9 @@ export const RESERVED_TYPE_NAMES = ['ValidationError', 'Validation', 'ApiMetadat
 export const RESERVED_VALUE_NAMES = ['api', 'metadata', 'parseJson', 'formats'];
 
 /**
- * Builds the IR from a raw document that `loadSpec` accepted. Throws an `Error` with a pointer
- * in its message for constructs generation does not support (a `$ref` to another file).
+ * Builds the IR from a document that `loadSpec` accepted (its file `$ref`s bundled in). Throws
+ * an `Error` with a pointer in its message for constructs generation does not support (a remote
+ * `$ref` followed under --allow-remote).
  */
 export function buildIR(doc: unknown, name: string): ApiIR {
   if (!isRecord(doc)) throw new Error('not a document');
@@ -36,8 +38,9 @@ export function buildIR(doc: unknown, name: string): ApiIR {
   const idByPointer = new Map<string, string>();
   for (const [pointer, path] of messagePaths) {
     const message = getAt(doc, path) as Record<string, unknown>;
-    const inComponents = path[0] === 'components';
-    const key = String(path[path.length - 1]);
+    // A message in a file the document refers to is named like a component one.
+    const inComponents = path[0] === 'components' || path[0] === BUNDLE_KEY;
+    const key = targetName(path);
     const id = inComponents ? key : `${String(path[1])}.${key}`;
     const typeName = types.claim(inComponents ? key : `${String(path[1])} ${key}`, 'pascal', 'Message', 'message');
     idByPointer.set(pointer, id);
@@ -48,13 +51,13 @@ export function buildIR(doc: unknown, name: string): ApiIR {
     const target = isRecord(payload) && typeof payload.$ref === 'string' && payload.$ref.startsWith('#') ? parsePointer(payload.$ref) : undefined;
     const schemaPath = target ?? payloadPath;
     // A payload written inline, or one named like the message, is the message type itself.
-    const sameName = target === undefined || (target[target.length - 1] === key && schemas.idOf(target) === undefined);
+    const sameName = target === undefined || (targetName(target) === key && schemas.idOf(target) === undefined);
     const payloadId =
       location.kind !== 'schema'
         ? schemas.register(['$synthetic', 'any'], 'Unknown payload')
         : sameName
           ? schemas.register(schemaPath, key, typeName)
-          : schemas.register(schemaPath, String(target[target.length - 1]));
+          : schemas.register(schemaPath, targetName(target));
     messages.push({
       id,
       typeName,

@@ -1,4 +1,5 @@
 import { getAt, isRecord, parsePointer, toPointer, type PathSegment } from '../../load/pointer.ts';
+import { targetName } from '../../load/bundle.ts';
 import type { NameScope } from '../names.ts';
 import type { JsonSchema, SchemaIR } from '../types.ts';
 
@@ -52,8 +53,7 @@ export class SchemaRegistry {
     if (typeof value.$ref === 'string') {
       if (!value.$ref.startsWith('#')) throw new Error(`#${toPointer(path)}: only local $refs can be generated (found ${value.$ref})`);
       const target = parsePointer(value.$ref);
-      const last = String(target[target.length - 1] ?? 'Schema');
-      const ref = { $ref: `#/definitions/${this.register(target, last)}` };
+      const ref = { $ref: `#/definitions/${this.register(target, targetName(target))}` };
       // Draft-07 ignores keywords beside `$ref`, but a description there documents the property.
       return typeof value.description === 'string' ? { ...ref, description: value.description } : ref;
     }

@@ -3,6 +3,7 @@ import { createAjv, normalizeAjvErrors } from '../../validate/ajv.ts';
 import type { ChannelView, Direction } from '../channels.ts';
 import { directionDispatch } from '../discriminator.ts';
 import { EXTENSIONS, siteOf } from '../extensions.ts';
+import { BUNDLE_KEY } from '../bundle.ts';
 import { isRecord, parsePointer, type PathSegment } from '../pointer.ts';
 import type { Check, Finding } from './context.ts';
 
@@ -28,6 +29,8 @@ export const checkExtensions: Check = (ctx) => {
     if (!isRecord(node)) return;
     for (const [key, value] of Object.entries(node)) {
       const here = [...at, key];
+      // Files the document refers to are not a root extension; x-sw-* keys inside them go unchecked for now.
+      if (at.length === 0 && key === BUNDLE_KEY) continue;
       if (key.startsWith('x-sw-')) checkOne(key, value, at, here, report);
       if (key === 'payload' || key === 'headers' || key === 'schemas') walkSchemas(value, here, report);
       // Inside a schema or example, other x-sw-* keys are user data, not extensions.

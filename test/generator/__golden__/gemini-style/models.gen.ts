@@ -7,6 +7,8 @@
  * Types for every schema and message, with tagged unions per channel and direction.
  */
 
+import { validateHeartbeat, validatePingRequest, validateSubscribeRequest, validateUpdate } from './validators.gen.js';
+
 /**
  * @example {
  *   "socket_sequence": 1,
@@ -78,7 +80,7 @@ export interface Change {
 /**
  * Every message of channel `/marketdata` (server → client).
  *
- * No discriminator: the validator tells them apart by shape (first match wins); use the message validators to narrow.
+ * No discriminator: the validator tells them apart by shape (first match wins); narrow with the `is…` guards below, which ask the message validators.
  */
 export type MarketDataServerMessage = Update | Heartbeat;
 
@@ -90,7 +92,7 @@ export interface MarketDataServerMessageMap {}
 /**
  * Every message of channel `/marketdata` (client → server).
  *
- * No discriminator: the validator tells them apart by shape (first match wins); use the message validators to narrow.
+ * No discriminator: the validator tells them apart by shape (first match wins); narrow with the `is…` guards below, which ask the message validators.
  */
 export type MarketDataClientMessage = SubscribeRequest | PingRequest;
 
@@ -98,3 +100,31 @@ export type MarketDataClientMessage = SubscribeRequest | PingRequest;
  * Tag → type of every message of channel `/marketdata` (client → server).
  */
 export interface MarketDataClientMessageMap {}
+
+/**
+ * No tag to read: true when the message validates as `Update` (its whole schema is checked).
+ */
+export function isUpdate(message: MarketDataServerMessage): message is Update {
+  return validateUpdate(message).ok;
+}
+
+/**
+ * No tag to read: true when the message validates as `Heartbeat` (its whole schema is checked).
+ */
+export function isHeartbeat(message: MarketDataServerMessage): message is Heartbeat {
+  return validateHeartbeat(message).ok;
+}
+
+/**
+ * No tag to read: true when the message validates as `SubscribeRequest` (its whole schema is checked).
+ */
+export function isSubscribeRequest(message: MarketDataClientMessage): message is SubscribeRequest {
+  return validateSubscribeRequest(message).ok;
+}
+
+/**
+ * No tag to read: true when the message validates as `PingRequest` (its whole schema is checked).
+ */
+export function isPingRequest(message: MarketDataClientMessage): message is PingRequest {
+  return validatePingRequest(message).ok;
+}

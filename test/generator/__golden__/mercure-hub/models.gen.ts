@@ -7,6 +7,8 @@
  * Types for every schema and message, with tagged unions per channel and direction.
  */
 
+import { validateBookDeleted, validateBookUpdated } from './validators.gen.js';
+
 /**
  * @example {
  *   "@id": "/books/1",
@@ -63,3 +65,17 @@ export type BooksClientEvent = never;
  * Tag → type of every event of channel `/.well-known/mercure/books/{bookId}` (client → server).
  */
 export interface BooksClientEventMap {}
+
+/**
+ * Event "message" is shared: true when its data validates as `BookUpdated`.
+ */
+export function isBookUpdatedEvent(event: BooksServerEvent): event is { event: "message"; data: BookUpdated } {
+  return event.event === "message" && validateBookUpdated(event.data).ok;
+}
+
+/**
+ * Event "message" is shared: true when its data validates as `BookDeleted`.
+ */
+export function isBookDeletedEvent(event: BooksServerEvent): event is { event: "message"; data: BookDeleted } {
+  return event.event === "message" && validateBookDeleted(event.data).ok;
+}
