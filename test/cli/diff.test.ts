@@ -1,21 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { specPath, type ApiName } from '../contracts/apis.ts';
 
-const run = async (args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/streamwright.js', ...args], { encoding: 'utf8' });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
+import { runBin, runCli as run } from '../support/cli.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'streamwright-diff-test-'));
 type Doc = Record<string, any>;
@@ -40,8 +30,9 @@ const closedStates = (extra: string[]) => (d: Doc) => {
 };
 const rules = (j: Json) => [...new Set(j.changes.map((c) => `${c.channel} ${c.rule} ${c.severity}`))].sort();
 
-// Each case starts the CLI a few times; under a loaded machine that is seconds each.
-describe('streamwright diff on the seed contracts (as a process)', { timeout: 120_000 }, () => {
+// In this process, but for the exit statuses of a bad revision and a bad command line, which go
+// through bin/streamwright.js. Each case diffs whole contracts a few times: seconds under load.
+describe('streamwright diff on the seed contracts', { timeout: 120_000 }, () => {
   it('steadybase: a new value in a closed set the server sends breaks clients that switch on it', async () => {
     const before = edited('steadybase', 'state-closed', closedStates([]));
     const after = edited('steadybase', 'state', closedStates(['paused']));
@@ -90,10 +81,10 @@ describe('streamwright diff on the seed contracts (as a process)', { timeout: 12
   });
 
   it('names an unreadable revision and exits 1; refuses a bad command line with 2', async () => {
-    const r = await run(['diff', 'git:no-such-rev:spec/agnt5.asyncapi.yaml', specPath('agnt5')]);
+    const r = await runBin(['diff', 'git:no-such-rev:spec/agnt5.asyncapi.yaml', specPath('agnt5')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('git:no-such-rev:spec/agnt5.asyncapi.yaml');
-    expect((await run(['diff', specPath('agnt5')])).code).toBe(2);
+    expect((await runBin(['diff', specPath('agnt5')])).code).toBe(2);
     expect((await run(['diff', specPath('agnt5'), specPath('agnt5'), '--fail-on', 'maybe'])).code).toBe(2);
   });
 

@@ -1,27 +1,18 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { APIS, specPath } from '../contracts/apis.ts';
+import { runBin, runCli as run } from '../support/cli.ts';
 
-const run = async (args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/streamwright.js', ...args], { encoding: 'utf8' });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
-
-describe('streamwright validate (as a process)', () => {
-  it('accepts the four contracts with no problem', async () => {
-    const result = await run(['validate', ...APIS.map(specPath)]);
+// In this process, but for one run of each exit status through bin/streamwright.js.
+// The first case loads the parser and the generator: seconds on a loaded machine.
+describe('streamwright validate', { timeout: 120_000 }, () => {
+  it('accepts the four contracts with no problem (as a process)', async () => {
+    const result = await runBin(['validate', ...APIS.map(specPath)]);
     expect(result.stdout).toBe('0 errors, 0 warnings in 4 files\n');
     expect(result.code).toBe(0);
   });
 
-  it('prints one sorted line per problem and exits 1', async () => {
-    const result = await run(['validate', 'test/fixtures/invalid-documents/bad-example.yaml', 'test/fixtures/invalid-documents/broken-yaml.yaml']);
+  it('prints one sorted line per problem and exits 1 (as a process)', async () => {
+    const result = await runBin(['validate', 'test/fixtures/invalid-documents/bad-example.yaml', 'test/fixtures/invalid-documents/broken-yaml.yaml']);
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
       'test/fixtures/invalid-documents/bad-example.yaml:27:13  error  sw/example-invalid  example "bad": /state must be equal to one of the allowed values  (at #/components/messages/Status/examples/1/payload/state)',
@@ -60,12 +51,12 @@ describe('streamwright validate (as a process)', () => {
   });
 
   it.each([
-    ['no file', ['validate'], /no file given/],
-    ['an unknown option', ['validate', '--nope', 'x.yaml'], /Unknown option/],
-    ['an unknown format', ['validate', '--format', 'xml', 'x.yaml'], /unknown format/],
-    ['an unknown command', ['frobnicate'], /unknown command/],
-  ])('exits 2 on %s, with usage and no stack trace', async (_name, args, message) => {
-    const result = await run(args);
+    ['no file', ['validate'], /no file given/, run],
+    ['an unknown option', ['validate', '--nope', 'x.yaml'], /Unknown option/, run],
+    ['an unknown format', ['validate', '--format', 'xml', 'x.yaml'], /unknown format/, run],
+    ['an unknown command (as a process)', ['frobnicate'], /unknown command/, runBin],
+  ])('exits 2 on %s, with usage and no stack trace', async (_name, args, message, how) => {
+    const result = await how(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);

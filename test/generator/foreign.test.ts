@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Direction } from '../../generator/src/ir/types.ts';
 import { loadSpec } from '../../generator/src/load/load.ts';
 import { createContractValidator } from '../../generator/src/validate/contract-validator.ts';
-import { cleanup, exampleCases, STRICT_OPTIONS, GENERATED_FILES, generateInto, importGenerated, tempDir, typeCheck, usageModule, type Generated } from './harness.ts';
+import { cleanup, exampleCases, STRICT_OPTIONS, GENERATED_FILES, generateInto, importGenerated, tempDir, typeCheckEach, usageModule, type Generated } from './harness.ts';
 
 const FIXTURES = 'test/fixtures/foreign';
 const SPECS = readdirSync(FIXTURES)
@@ -189,23 +189,62 @@ function* mutations(payload: unknown): Generator<[string, unknown]> {
   }
 }
 
+/** The server and client under `tsc --strict` (unused names are style, not soundness: a contract with no client messages leaves some). */
+const STUB_OPTIONS = { ...STRICT_OPTIONS, noUnusedLocals: false, noUnusedParameters: false, allowImportingTsExtensions: true, types: ['node'], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], skipLibCheck: true };
+const STUBS = ['server.gen.ts', 'client.gen.ts'];
+const MODELS = ['models.gen.ts', 'validators.gen.d.ts', 'metadata.gen.ts', 'usage.ts'];
+
+// Every fixture is generated first, so each set of settings type-checks all of them in one
+// TypeScript program (see typeCheckEach); a fixture that fails to generate fails its own tests.
+const generated = new Map<string, Generated | Error>();
+let root: string;
+beforeAll(async () => {
+  root = await tempDir('foreign');
+  for (const file of SPECS) {
+    const name = file.replace(/\.asyncapi\.yaml$/, '');
+    try {
+      const gen = await generateInto(path.join(FIXTURES, file), path.join(root, name));
+      await writeFile(path.join(gen.dir, 'usage.ts'), usageModule(gen.ir));
+      generated.set(name, gen);
+    } catch (e) {
+      generated.set(name, e as Error);
+    }
+  }
+}, 180_000);
+afterAll(() => cleanup(root));
+
+function fixture(name: string): Generated {
+  const gen = generated.get(name);
+  if (gen === undefined || gen instanceof Error) throw gen ?? new Error(`${name} was not generated`);
+  return gen;
+}
+
+const typeChecked = new Map<string[], Map<string, string[]>>();
+/** The diagnostics of `names` in every generated fixture under `options`, from one program. */
+function typeCheckAll(names: string[], options: typeof STRICT_OPTIONS): Map<string, string[]> {
+  let all = typeChecked.get(names);
+  if (all === undefined) {
+    const ok = [...generated].filter((entry): entry is [string, Generated] => !(entry[1] instanceof Error));
+    const diagnostics = typeCheckEach(ok.map(([, gen]) => ({ dir: gen.dir, names })), options);
+    all = new Map(ok.map(([name], i) => [name, diagnostics[i]!]));
+    typeChecked.set(names, all);
+  }
+  return all;
+}
+
 describe.each(SPECS)('foreign document %s', (file) => {
   const spec = path.join(FIXTURES, file);
   const name = file.replace(/\.asyncapi\.yaml$/, '');
-  let dir: string;
   let gen: Generated;
   let v: Record<string, Validator>;
   let reference: ReturnType<typeof createContractValidator>;
 
   beforeAll(async () => {
-    dir = await tempDir(name);
-    gen = await generateInto(spec, dir);
-    await writeFile(path.join(dir, 'usage.ts'), usageModule(gen.ir));
-    v = await importGenerated<Record<string, Validator>>(dir, 'validators.gen.js');
+    gen = fixture(name);
+    v = await importGenerated<Record<string, Validator>>(gen.dir, 'validators.gen.js');
     const loaded = await loadSpec(spec, { rules: 'schema' });
     reference = createContractValidator(loaded.document);
   });
-  afterAll(() => cleanup(dir));
 
   const dispatch = (channel: string, direction: Direction, payload: unknown, event?: string): Verdict => {
     const c = gen.ir.channels.find((x) => x.id === channel);
@@ -220,13 +259,12 @@ describe.each(SPECS)('foreign document %s', (file) => {
   });
 
   it('type-checks the generated server and client under strict settings', () => {
-    // `tsc --strict` (unused names are style, not soundness: a contract with no client messages leaves some).
-    expect(typeCheck(dir, ['server.gen.ts', 'client.gen.ts'], { ...STRICT_OPTIONS, noUnusedLocals: false, noUnusedParameters: false, allowImportingTsExtensions: true, types: ['node'], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], skipLibCheck: true })).toEqual([]);
-  });
+    expect(typeCheckAll(STUBS, STUB_OPTIONS).get(name)).toEqual([]);
+  }, 120_000);
 
   it('type-checks under strict NodeNext settings, with an exhaustive switch over every channel union', () => {
-    expect(typeCheck(dir, ['models.gen.ts', 'validators.gen.d.ts', 'metadata.gen.ts', 'usage.ts'])).toEqual([]);
-  });
+    expect(typeCheckAll(MODELS, STRICT_OPTIONS).get(name)).toEqual([]);
+  }, 120_000);
 
   it('accepts every example with its message validator and with its channel-direction dispatcher', () => {
     const cases = exampleCases(gen.ir);
@@ -284,15 +322,12 @@ describe.each(SPECS)('foreign document %s', (file) => {
 });
 
 describe('foreign documents, specific shapes', () => {
-  let dir: string;
   let chat: Generated;
   let market: Generated;
-  beforeAll(async () => {
-    dir = await tempDir('foreign-shapes');
-    chat = await generateInto(path.join(FIXTURES, 'chat-rtm.asyncapi.yaml'), path.join(dir, 'chat'));
-    market = await generateInto(path.join(FIXTURES, 'market-data.asyncapi.yaml'), path.join(dir, 'market'));
+  beforeAll(() => {
+    chat = fixture('chat-rtm');
+    market = fixture('market-data');
   });
-  afterAll(() => cleanup(dir));
 
   it('writes a recursive schema as a self-referencing interface', () => {
     expect(chat.files['models.gen.ts']).toMatch(/export interface Reply \{[^]*?\n  replies\?: Reply\[\];\n\}/);
@@ -327,15 +362,12 @@ describe('foreign documents, specific shapes', () => {
 });
 
 describe('untagged SSE channel', () => {
-  let dir: string;
   let gen: Generated;
   let v: Record<string, Validator>;
   beforeAll(async () => {
-    dir = await tempDir('sse-untagged');
-    gen = await generateInto(path.join(FIXTURES, 'status-feed.asyncapi.yaml'), dir);
-    v = await importGenerated<Record<string, Validator>>(dir, 'validators.gen.js');
+    gen = fixture('status-feed');
+    v = await importGenerated<Record<string, Validator>>(gen.dir, 'validators.gen.js');
   });
-  afterAll(() => cleanup(dir));
 
   it('types its events with any event name', () => {
     const c = gen.ir.channels.find((x) => x.id === 'componentStatus')!;

@@ -17,6 +17,7 @@ export const GENERATED_DOCS = ['README.md'] as const;
 
 /** Under the project (so vitest can import the `.ts` output), git-ignored, removed by `cleanup`. */
 const TMP_ROOT = path.resolve('.tmp/generator-tests');
+const PROJECT = path.resolve('.');
 
 export async function tempDir(label: string): Promise<string> {
   const dir = path.join(TMP_ROOT, `${label.replace(/[^A-Za-z0-9-]/g, '_')}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
@@ -79,17 +80,58 @@ export const STRICT_OPTIONS: ts.CompilerOptions = {
  * own `tsc` with the project's settings, not here.
  */
 export function typeCheck(dir: string, names: readonly string[], options: ts.CompilerOptions = STRICT_OPTIONS): string[] {
-  const program = ts.createProgram(
-    names.map((n) => path.join(dir, n)),
-    options,
-  );
-  const inside = (file: ts.SourceFile | undefined) => file === undefined || !path.relative(dir, file.fileName).startsWith('..');
-  return ts.getPreEmitDiagnostics(program).filter((d) => inside(d.file)).map((d) => {
-    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    if (!d.file || d.start === undefined) return `TS${d.code}: ${text}`;
-    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-    return `${path.relative(dir, d.file.fileName)}:${line + 1}:${character + 1} TS${d.code}: ${text}`;
+  return typeCheckEach([{ dir, names }], options)[0]!;
+}
+
+/**
+ * `typeCheck` for several folders at once, in one TypeScript program: the libraries, `@types/node`
+ * and the runtime sources the output imports are read, bound and checked once instead of once per
+ * folder. Each folder gets the diagnostics of its own files (and the global ones), as `typeCheck`
+ * would give them: generated files are modules, so folders cannot see each other's names.
+ */
+export function typeCheckEach(folders: readonly { dir: string; names: readonly string[] }[], options: ts.CompilerOptions = STRICT_OPTIONS): string[][] {
+  const program = ts.createProgram({ rootNames: folders.flatMap(({ dir, names }) => names.map((n) => path.join(dir, n))), options, host: compilerHost(options) });
+  const global = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
+  return folders.map(({ dir }) => {
+    // Only the folder's own files are checked: diagnostics elsewhere (libraries, the runtime) were
+    // never reported, and checking those files is most of a program's cost.
+    const own = program.getSourceFiles().filter((file) => !path.relative(dir, file.fileName).startsWith('..'));
+    const diagnostics = own.flatMap((file) => [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]);
+    // Checking a file can add global diagnostics (a missing global type, say): asked again after.
+    const all = ts.sortAndDeduplicateDiagnostics([...global, ...program.getGlobalDiagnostics(), ...diagnostics]);
+    return all.map((d) => {
+      const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      if (!d.file || d.start === undefined) return `TS${d.code}: ${text}`;
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      return `${path.relative(dir, d.file.fileName)}:${line + 1}:${character + 1} TS${d.code}: ${text}`;
+    });
   });
+}
+
+/**
+ * A compiler host per set of options that keeps the files it parsed from the project (the
+ * libraries in node_modules, the runtime sources: none change while tests run, unlike what tests
+ * write under .tmp/ or elsewhere) for the next program, as a language service's document registry
+ * keeps them.
+ */
+const hosts = new Map<string, ts.CompilerHost>();
+export function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const key = JSON.stringify(options);
+  let host = hosts.get(key);
+  if (host !== undefined) return host;
+  host = ts.createCompilerHost(options);
+  const read = host.getSourceFile.bind(host);
+  const parsed = new Map<string, ts.SourceFile | undefined>();
+  host.getSourceFile = (fileName, version, onError, shouldCreate) => {
+    const inProject = path.relative(PROJECT, fileName);
+    if (inProject.startsWith('..') || path.isAbsolute(inProject) || inProject.startsWith('.tmp')) return read(fileName, version, onError, shouldCreate);
+    const v = typeof version === 'object' ? version : { languageVersion: version };
+    const k = `${fileName}\0${v.languageVersion}\0${v.impliedNodeFormat}\0${v.jsDocParsingMode}`;
+    if (!parsed.has(k)) parsed.set(k, read(fileName, version, onError, shouldCreate));
+    return parsed.get(k);
+  };
+  hosts.set(key, host);
+  return host;
 }
 
 /** Imports a generated module (`.js` natively, `.ts` through vitest) by file URL. */
