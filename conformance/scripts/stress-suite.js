@@ -88,10 +88,14 @@ function run(argv, serveFile) {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...argv.map((w) => (w === 'serve.jsonl' ? serveFile : w))], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    conformChildren.add(child);
     let text = '';
     child.stdout.on('data', (c) => (text += String(c)));
     child.stderr.on('data', (c) => (text += String(c)));
-    child.once('exit', (code) => resolve({ code, ms: Date.now() - started, text }));
+    child.once('exit', (code) => {
+      conformChildren.delete(child);
+      resolve({ code, ms: Date.now() - started, text });
+    });
   });
 }
 
@@ -106,6 +110,14 @@ const server = startServe(serve);
 const out = (line) => process.stdout.write(line + '\n');
 let hogs = [];
 const results = [];
+const conformChildren = new Set();
+// Interrupted: stop what this script started (the hogs would stop by themselves, serve would not).
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    for (const c of [...hogs, ...conformChildren, server.child]) if (c.exitCode === null) c.kill('SIGKILL');
+    process.exit(130);
+  });
+}
 try {
   const printed = await server.ready;
   writeFileSync(serveFile, printed);
