@@ -70,7 +70,9 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   if (targetText === undefined) throw new ConformError('SW_CONFORM_TARGET_INVALID', 'no target: give --target, or --from-serve output that has the origin');
   const target = parseTarget(targetText);
   const credentials =
-    options.credentials instanceof Credentials ? options.credentials : parseCredentials(options.credentials !== undefined && options.credentials !== '' ? options.credentials : (options.fromServe ?? ''), contract.api);
+    options.credentials instanceof Credentials ? options.credentials : options.credentials !== undefined && options.credentials !== ''
+        ? parseCredentials(options.credentials, contract.api)
+        : parseCredentials(options.fromServe ?? '', contract.api, { serveOutput: true });
   const matcherFile = await readMatchers(options.matchersDir ?? path.resolve('conformance/matchers'), contract.api);
   const timeScale = options.timeScale ?? served?.timeScale ?? 1;
   const timeoutMs = options.timeoutMs ?? 5000;
