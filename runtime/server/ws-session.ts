@@ -88,7 +88,7 @@ export class WsSession implements WsPeer, TickFlushable {
 
     if (init.pendingScheme) {
       const deadline = (init.pendingScheme.auth?.credential.deadlineMs ?? 5000) * this.scale;
-      this.after(deadline, () => {
+      this.deadline(deadline, () => {
         // The deadline is for the credential to arrive: one that did (held is set) is being
         // checked, and a slow check on a loaded machine is not the client's lateness.
         if (!this.opened && this.held === undefined) this.reject(new StreamwrightError('SW_AUTH_DEADLINE'), 'authentication deadline exceeded');
@@ -195,7 +195,8 @@ export class WsSession implements WsPeer, TickFlushable {
       }
       if (hb.pong && this.pongDeadline === undefined) {
         const { timeoutMs, closeCode } = hb.pong;
-        this.pongDeadline = this.after(timeoutMs * this.scale, () => {
+        this.pongDeadline = this.deadline(timeoutMs * this.scale, () => {
+          if (this.pongDeadline === undefined) return;
           this.report(new StreamwrightError('SW_PONG_TIMEOUT', `connection ${this.id} sent no pong in ${timeoutMs} ms`, { status: closeCode ?? 4408 }));
           this.close(closeCode ?? 4408, 'pong timeout');
         });
@@ -317,6 +318,19 @@ export class WsSession implements WsPeer, TickFlushable {
     const t = setInterval(fn, Math.max(1, ms));
     t.unref();
     this.timers.add(t);
+  }
+
+  /**
+   * `after` for a deadline on what the client sends, decided once the frames already received are
+   * read: a stalled event loop runs its due timers before it reads the sockets, and a credential
+   * or pong that arrived in time must not lose to its own deadline on a loaded machine.
+   */
+  private deadline(ms: number, fn: () => void): NodeJS.Timeout {
+    return this.after(ms, () =>
+      setImmediate(() => {
+        if (!this.closed) fn();
+      }),
+    );
   }
 
   private after(ms: number, fn: () => void): NodeJS.Timeout {

@@ -122,4 +122,10 @@ describe('conform against the reference servers', () => {
     expect(() => parseCredentials('{"transcripts":[1]}')).toThrow(/transcripts/);
     expect(() => parseCredentials('[1]')).toThrow(/SW_CONFORM|JSON objects/);
   });
+
+  it('reads `npm start -- --json > serve.jsonl` (npm banner first) as serve output, never a credentials file with a stray line', () => {
+    const saved = '\n> streamwright@0.1.0 start\n> node bin/streamwright.js serve --json\n\n{"api":"x","urls":[],"credentials":[{"scheme":"s","value":"v1"}]}\n';
+    expect(parseCredentials(saved, 'x', { serveOutput: true }).pick('/ws')).toEqual({ s: 'v1' });
+    expect(() => parseCredentials(saved, 'x')).toThrow(/not JSON/);
+  });
 });

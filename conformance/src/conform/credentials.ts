@@ -87,7 +87,7 @@ function namesOtherPath(usage: string, path: string): boolean {
 }
 
 /** Parses a credentials file for one API (`api` selects its line of `serve --json` output). */
-export function parseCredentials(text: string, api?: string): Credentials {
+export function parseCredentials(text: string, api?: string, options: { serveOutput?: boolean } = {}): Credentials {
   const trimmed = text.trim();
   if (trimmed === '') return new Credentials([]);
   const values: unknown[] = [];
@@ -99,6 +99,9 @@ export function parseCredentials(text: string, api?: string): Credentials {
       try {
         values.push(JSON.parse(line));
       } catch {
+        // Saved `serve --json` output may hold lines of whatever ran it (`npm start` prints its
+        // own banner first): only a credentials file must be JSON throughout.
+        if (options.serveOutput) continue;
         throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', `credentials line ${i + 1} is not JSON`);
       }
     }

@@ -14,6 +14,7 @@ import { parseFrames, schemaFindings, sequenceFindings, type ServerFrame } from 
 import { allArrived, matchTranscript, type RecordedFrame } from './match.ts';
 import { matcherAt, type MatcherSettings } from './matchers.ts';
 import type { CaseResult, Finding } from './report.ts';
+import { watchStalls } from './stalls.ts';
 
 export interface ReplayOptions {
   contract: Contract;
@@ -117,6 +118,7 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   if (missing.size > 0) return done({ skipped: `no credential for ${[...missing].join(', ')} (--credentials)` });
 
   const transport = transcript.header.transport;
+  const stalls = watchStalls();
   const full = originFor(o.target, transport) + url.text;
   const conn: Connection = transport === 'ws' ? connectWs(full, { headers, subprotocols, timeoutMs: o.timeoutMs }) : connectSse(full, { headers, timeoutMs: o.timeoutMs });
   const skip = new Set(o.settings.skip);
@@ -150,6 +152,7 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
     });
   }
   if (!recordedAccepted || opened.status === undefined || (transport === 'ws' ? opened.status !== 101 : opened.status < 200 || opened.status >= 300)) {
+    stalls();
     conn.close();
     return done();
   }
@@ -285,7 +288,8 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   const frames = parseFrames(channel, conn.frames);
   findings.push(...schemaFindings(o.contract, channel, frames, name));
   const resumed = transport === 'sse' && Object.keys(headers).some((h) => h.toLowerCase() === 'last-event-id');
-  const seq = sequenceFindings(channel, frames, name, { endT: ended.t, timeScale: o.timeScale, jitterMs: o.jitterMs, resumed });
+  // Timing rules allow this process's own stalls over the connection (see stalls.ts).
+  const seq = sequenceFindings(channel, frames, name, { endT: ended.t, timeScale: o.timeScale, jitterMs: o.jitterMs + stalls(), resumed });
   findings.push(...seq.findings);
   const matched = frames.filter((f) => f.tag === null || !skip.has(f.tag));
   findings.push(...matchTranscript(recordedServer, matched, o.settings, { case: name, channel: channel.id }));

@@ -7,7 +7,7 @@ import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import { parseTranscript, type Transcript } from '../transcript.ts';
-import { runProbes, type ProbeId } from '../probes/index.ts';
+import { runAllProbes, type ProbeId } from '../probes/index.ts';
 import { loadContract, type Contract } from './contract.ts';
 import { Credentials, parseCredentials, servedApi } from './credentials.ts';
 import { ConformError } from './errors.ts';
@@ -70,7 +70,9 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   if (targetText === undefined) throw new ConformError('SW_CONFORM_TARGET_INVALID', 'no target: give --target, or --from-serve output that has the origin');
   const target = parseTarget(targetText);
   const credentials =
-    options.credentials instanceof Credentials ? options.credentials : parseCredentials(options.credentials !== undefined && options.credentials !== '' ? options.credentials : (options.fromServe ?? ''), contract.api);
+    options.credentials instanceof Credentials ? options.credentials : options.credentials !== undefined && options.credentials !== ''
+        ? parseCredentials(options.credentials, contract.api)
+        : parseCredentials(options.fromServe ?? '', contract.api, { serveOutput: true });
   const matcherFile = await readMatchers(options.matchersDir ?? path.resolve('conformance/matchers'), contract.api);
   const timeScale = options.timeScale ?? served?.timeScale ?? 1;
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -137,14 +139,15 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   const wanted = options.probes ?? true;
   if (wanted !== false) {
     const only = wanted === true ? undefined : (id: ProbeId) => wanted.includes(id);
-    for (const channel of contract.ir.channels) {
-      const { results, exercised: ex } = await runProbes({ contract, target, credentials: probeCredentials.get(channel.id) ?? credentials, timeScale, jitterMs, timeoutMs, addresses }, channel, only);
-      for (const r of results) {
+    const plans = contract.ir.channels.map((channel) => ({ channel, ctx: { contract, target, credentials: probeCredentials.get(channel.id) ?? credentials, timeScale, jitterMs, timeoutMs, addresses } }));
+    const runs = await runAllProbes(plans, only);
+    plans.forEach(({ channel }, i) => {
+      for (const r of runs[i]!.results) {
         push(r);
         if (!r.skipped) exercised.add(`${channel.id} probe/${r.name.split(' ')[0]}`);
       }
-      for (const r of ex) exercised.add(`${channel.id} sequence/${r}`);
-    }
+      for (const r of runs[i]!.exercised) exercised.add(`${channel.id} sequence/${r}`);
+    });
   }
 
   const coverage: Coverage = { messages: [], rules: [] };

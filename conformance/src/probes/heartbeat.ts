@@ -3,6 +3,7 @@ import type { ChannelIR } from '../../../generator/src/contract/index.ts';
 import { checkSequence } from '../sequence/check.ts';
 import { parseFrames, sequenceFindings } from '../conform/frames.ts';
 import type { CaseResult, Finding } from '../conform/report.ts';
+import { watchStalls } from '../conform/stalls.ts';
 import { addressOf, answerHeartbeats, authenticated, describeEnd, fail, open, probeResult, type ProbeContext } from './context.ts';
 
 async function openAuthenticated(ctx: ProbeContext, channel: ChannelIR, id: string, started: number, pong: boolean) {
@@ -44,8 +45,12 @@ export async function probeHeartbeat(ctx: ProbeContext, channel: ChannelIR): Pro
   const hb = channel.heartbeat!;
   if (hb.mode === 'none') throw new Error('no heartbeat');
   const id = 'heartbeat';
+  const stalls = watchStalls();
   const ready = await openAuthenticated(ctx, channel, id, started, true);
-  if (ready.skip) return { result: ready.skip, exercised: [] };
+  if (ready.skip) {
+    stalls();
+    return { result: ready.skip, exercised: [] };
+  }
   const conn = ready.conn;
   const window = heartbeatWatchMs(hb) * ctx.timeScale + ctx.jitterMs;
   await conn.until(() => !conn.isOpen, window);
@@ -53,17 +58,19 @@ export async function probeHeartbeat(ctx: ProbeContext, channel: ChannelIR): Pro
   conn.close();
   const endT = end?.t ?? (await conn.ended).t;
   const frames = parseFrames(channel, conn.frames);
+  // Timing rules allow this process's own stalls while it watched (see conform/stalls.ts).
+  const jitterMs = ctx.jitterMs + stalls();
   const findings: Finding[] = [];
   if (end && end.by === 'server') findings.push(fail(channel, id, 'the server closed a healthy connection (every heartbeat answered)', { expected: `open for ${Math.round(window)} ms`, actual: describeEnd(end) }));
   const rule = { id: 'heartbeat', kind: 'every' as const, messages: [hb.message], intervalMs: hb.intervalMs, ...(hb.toleranceMs !== undefined ? { toleranceMs: hb.toleranceMs } : {}) };
-  for (const v of checkSequence([rule], frames, { endT, timeScale: ctx.timeScale, jitterMs: ctx.jitterMs }).violations) {
+  for (const v of checkSequence([rule], frames, { endT, timeScale: ctx.timeScale, jitterMs }).violations) {
     findings.push(fail(channel, id, v.message, { expected: `${hb.message} every ${hb.intervalMs} ms (+${hb.toleranceMs ?? 0} ms), scaled ×${ctx.timeScale}`, actual: `${frames.filter((f) => f.tag === hb.message).length} ${hb.message} in ${endT} ms` }));
   }
   // Only the timing rules: a probe joins a live system midway (an agent with tasks from earlier
   // connections, a broadcast already running), so rules about what a connection saw first are the
   // transcripts' to check.
   const timing = new Set((channel.sequence?.rules ?? []).filter((r) => r.kind === 'every').map((r) => r.id));
-  const seq = sequenceFindings(channel, frames, `${id} ${channel.id}`, { endT, timeScale: ctx.timeScale, jitterMs: ctx.jitterMs, only: (r) => timing.has(r) });
+  const seq = sequenceFindings(channel, frames, `${id} ${channel.id}`, { endT, timeScale: ctx.timeScale, jitterMs, only: (r) => timing.has(r) });
   findings.push(...seq.findings);
   return { result: probeResult(ctx, id, channel, started, findings, [conn]), exercised: seq.exercised };
 }
