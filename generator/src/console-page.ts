@@ -6,7 +6,7 @@ import type { ApiIR } from './ir/types.ts';
 
 /** The console page for an API already in IR form (the mock has it): its validators are compiled here. */
 export function consolePageForIR(ir: ApiIR, spec: string): string {
-  const validatorsJs = emitValidators(ir).find((f) => f.path.endsWith('.js'))!.contents;
+  const validatorsJs = emitValidators(ir, undefined, { bundle: true }).find((f) => f.path.endsWith('.js'))!.contents;
   return emitConsolePage(ir, { spec, validatorsJs });
 }
 
@@ -15,7 +15,7 @@ export async function referenceConsolePage(api: string): Promise<string> {
   const spec = `spec/${api}.asyncapi.yaml`;
   const result = await generate(fileURLToPath(new URL(`../../${spec}`, import.meta.url)), { name: api });
   if (!result.ir || !result.files) throw new Error(`the contract of ${api} does not generate: ${result.diagnostics.map((d) => d.message).join('; ')}`);
-  const validatorsJs = result.files.find((f) => f.path === 'validators.gen.js')!.contents;
+  const validatorsJs = emitValidators(result.ir, undefined, { bundle: true }).find((f) => f.path.endsWith('.js'))!.contents;
   return emitConsolePage(result.ir, { spec, validatorsJs });
 }
 

@@ -164,6 +164,23 @@ function fail(pointer, keyword, message) {
  */
 function check(validate, data, shape) {
   if (!validate(data)) return { ok: false, errors: toErrors(validate.errors) };
+  return warn(data, shape);
+}
+
+/**
+ * The same for a lean validator (`(data, errors, pointer) => boolean`): the first run builds
+ * nothing; only a value that fails is run again to collect its errors.
+ */
+function checkLean(validate, data, shape) {
+  if (!validate(data, null, '')) {
+    const errors = [];
+    validate(data, errors, '');
+    return { ok: false, errors };
+  }
+  return warn(data, shape);
+}
+
+function warn(data, shape) {
   if (shape === undefined) return { ok: true, value: data };
   const warnings = [];
   drift(shape, data, '', warnings);
