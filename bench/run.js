@@ -37,7 +37,7 @@ try {
   if (t.status !== 0) throw new Error(`validate-throughput exited ${t.status}`);
   rows.push(...JSON.parse(t.stdout.trim().split('\n').pop()));
   console.log();
-  rows.push(benchLoadTime({ samples: num('--samples', 7) }));
+  rows.push(...[].concat(benchLoadTime({ samples: num('--samples', 7) })));
   console.log();
   // Fan-out (issue 4): server and clients in processes of their own; --expose-gc for the memory figures.
   const f = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, 'bench', 'fanout.js'), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

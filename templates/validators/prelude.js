@@ -153,6 +153,24 @@ function toErrors(errors) {
   return out;
 }
 
+/** Records one error of a lean validator; returns `false` (the verdict so far). */
+function fail$(errors, pointer, keyword, message) {
+  errors.push({ pointer, keyword, message });
+  return false;
+}
+
+/** A lean validator's `type` error; `types` as ajv lists them (`string,null`). */
+function type$(errors, pointer, types) {
+  errors.push({ pointer, keyword: 'type', message: 'must be ' + types });
+  return false;
+}
+
+/** A lean validator's `required` error: the pointer names the missing property. */
+function required$(errors, pointer, name) {
+  errors.push({ pointer: pointer + '/' + escapeSegment(name), keyword: 'required', message: `must have required property '${name}'` });
+  return false;
+}
+
 function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }

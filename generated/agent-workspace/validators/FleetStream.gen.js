@@ -7,139 +7,67 @@
  * Precompiled validators of channel `/api/agent-workspace/stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanSlimJob(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(d["pipelineRunId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/pipelineRunId", keyword: "required", message: "must have required property 'pipelineRunId'" });
-    }
-    if (!(d["agentType"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/agentType", keyword: "required", message: "must have required property 'agentType'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["startedAt"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/startedAt", keyword: "required", message: "must have required property 'startedAt'" });
-    }
-    if (!(d["completedAt"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/completedAt", keyword: "required", message: "must have required property 'completedAt'" });
-    }
-    if (!(d["error"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/error", keyword: "required", message: "must have required property 'error'" });
-    }
+    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (d["pipelineRunId"] === undefined) { if (!e) return false; ok = required$(e, p, "pipelineRunId"); }
+    if (d["agentType"] === undefined) { if (!e) return false; ok = required$(e, p, "agentType"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["startedAt"] === undefined) { if (!e) return false; ok = required$(e, p, "startedAt"); }
+    if (d["completedAt"] === undefined) { if (!e) return false; ok = required$(e, p, "completedAt"); }
+    if (d["error"] === undefined) { if (!e) return false; ok = required$(e, p, "error"); }
     if (d["id"] !== undefined) {
       const x0 = d["id"];
       if (typeof x0 == "string") {
-        if (x0.length < 1 || (x0.length < 2 && ucs2length(x0) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
     if (d["pipelineRunId"] !== undefined) {
       const x1 = d["pipelineRunId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/pipelineRunId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/pipelineRunId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/pipelineRunId", "string");
       }
     }
     if (d["agentType"] !== undefined) {
       const x2 = d["agentType"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/agentType", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agentType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/agentType", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/agentType", "string");
       }
     }
     if (d["status"] !== undefined) {
       const x3 = d["status"];
-      if (!(typeof x3 == "string" || x3 === null)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/status", keyword: "type", message: "must be string,null" });
-      }
+      if (!(typeof x3 == "string" || x3 === null)) { if (!e) return false; ok = type$(e, p + "/status", "string,null"); }
     }
     if (d["startedAt"] !== undefined) {
       const x4 = d["startedAt"];
-      if (!(typeof x4 == "string" || x4 === null)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/startedAt", keyword: "type", message: "must be string,null" });
-      }
+      if (!(typeof x4 == "string" || x4 === null)) { if (!e) return false; ok = type$(e, p + "/startedAt", "string,null"); }
       if (typeof x4 == "string") {
-        if (!formats["date-time"](x4)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/startedAt", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/startedAt", "format", "must match format \"date-time\""); }
       }
     }
     if (d["completedAt"] !== undefined) {
       const x5 = d["completedAt"];
-      if (!(typeof x5 == "string" || x5 === null)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/completedAt", keyword: "type", message: "must be string,null" });
-      }
+      if (!(typeof x5 == "string" || x5 === null)) { if (!e) return false; ok = type$(e, p + "/completedAt", "string,null"); }
       if (typeof x5 == "string") {
-        if (!formats["date-time"](x5)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/completedAt", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/completedAt", "format", "must match format \"date-time\""); }
       }
     }
     if (d["error"] !== undefined) {
       const x6 = d["error"];
-      if (!(typeof x6 == "string" || x6 === null)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/error", keyword: "type", message: "must be string,null" });
-      }
+      if (!(typeof x6 == "string" || x6 === null)) { if (!e) return false; ok = type$(e, p + "/error", "string,null"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -147,106 +75,50 @@ function _leanSlimJob(d, e, p) {
 function _leanSlimIntervention(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(d["pipelineRunId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/pipelineRunId", keyword: "required", message: "must have required property 'pipelineRunId'" });
-    }
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["createdAt"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/createdAt", keyword: "required", message: "must have required property 'createdAt'" });
-    }
+    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (d["pipelineRunId"] === undefined) { if (!e) return false; ok = required$(e, p, "pipelineRunId"); }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["createdAt"] === undefined) { if (!e) return false; ok = required$(e, p, "createdAt"); }
     if (d["id"] !== undefined) {
       const x0 = d["id"];
       if (typeof x0 == "string") {
-        if (x0.length < 1 || (x0.length < 2 && ucs2length(x0) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
     if (d["pipelineRunId"] !== undefined) {
       const x1 = d["pipelineRunId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/pipelineRunId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/pipelineRunId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/pipelineRunId", "string");
       }
     }
     if (d["type"] !== undefined) {
       const x2 = d["type"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
     }
     if (d["message"] !== undefined) {
       const x3 = d["message"];
-      if (!(typeof x3 == "string" || x3 === null)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string,null" });
-      }
+      if (!(typeof x3 == "string" || x3 === null)) { if (!e) return false; ok = type$(e, p + "/message", "string,null"); }
     }
     if (d["status"] !== undefined) {
       const x4 = d["status"];
-      if (!(typeof x4 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/status", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
     }
     if (d["createdAt"] !== undefined) {
       const x5 = d["createdAt"];
       if (typeof x5 == "string") {
-        if (!formats["date-time"](x5)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/createdAt", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/createdAt", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/createdAt", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/createdAt", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -254,132 +126,59 @@ function _leanSlimIntervention(d, e, p) {
 function _leanPipelineSnapshot(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(d["projectId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/projectId", keyword: "required", message: "must have required property 'projectId'" });
-    }
-    if (!(d["projectName"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/projectName", keyword: "required", message: "must have required property 'projectName'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["startedAt"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/startedAt", keyword: "required", message: "must have required property 'startedAt'" });
-    }
-    if (!(d["trigger"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/trigger", keyword: "required", message: "must have required property 'trigger'" });
-    }
-    if (!(d["triggerData"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/triggerData", keyword: "required", message: "must have required property 'triggerData'" });
-    }
-    if (!(d["jobs"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/jobs", keyword: "required", message: "must have required property 'jobs'" });
-    }
-    if (!(d["pendingInterventions"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/pendingInterventions", keyword: "required", message: "must have required property 'pendingInterventions'" });
-    }
+    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (d["projectId"] === undefined) { if (!e) return false; ok = required$(e, p, "projectId"); }
+    if (d["projectName"] === undefined) { if (!e) return false; ok = required$(e, p, "projectName"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["startedAt"] === undefined) { if (!e) return false; ok = required$(e, p, "startedAt"); }
+    if (d["trigger"] === undefined) { if (!e) return false; ok = required$(e, p, "trigger"); }
+    if (d["triggerData"] === undefined) { if (!e) return false; ok = required$(e, p, "triggerData"); }
+    if (d["jobs"] === undefined) { if (!e) return false; ok = required$(e, p, "jobs"); }
+    if (d["pendingInterventions"] === undefined) { if (!e) return false; ok = required$(e, p, "pendingInterventions"); }
     if (d["id"] !== undefined) {
       const x0 = d["id"];
       if (typeof x0 == "string") {
-        if (x0.length < 1 || (x0.length < 2 && ucs2length(x0) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
     if (d["projectId"] !== undefined) {
       const x1 = d["projectId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/projectId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/projectId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/projectId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/projectId", "string");
       }
     }
     if (d["projectName"] !== undefined) {
       const x2 = d["projectName"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/projectName", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/projectName", "string"); }
     }
     if (d["status"] !== undefined) {
       const x3 = d["status"];
-      if (!(typeof x3 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/status", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
     }
     if (d["startedAt"] !== undefined) {
       const x4 = d["startedAt"];
-      if (!(typeof x4 == "string" || x4 === null)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/startedAt", keyword: "type", message: "must be string,null" });
-      }
+      if (!(typeof x4 == "string" || x4 === null)) { if (!e) return false; ok = type$(e, p + "/startedAt", "string,null"); }
       if (typeof x4 == "string") {
-        if (!formats["date-time"](x4)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/startedAt", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/startedAt", "format", "must match format \"date-time\""); }
       }
     }
     if (d["trigger"] !== undefined) {
       const x5 = d["trigger"];
-      if (!(typeof x5 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/trigger", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/trigger", "string"); }
     }
     if (d["jobs"] !== undefined) {
       const x6 = d["jobs"];
       if (Array.isArray(x6)) {
         for (let i7 = 0; i7 < x6.length; i7++) {
           const x8 = x6[i7];
-          if (!_leanSlimJob(x8, e, e === null ? '' : p + "/jobs" + "/" + i7)) {
-            if (e === null) return false;
-            ok = false;
-          }
+          if (!_leanSlimJob(x8, e, e === null ? '' : p + "/jobs" + "/" + i7)) { if (!e) return false; ok = false; }
         }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/jobs", keyword: "type", message: "must be array" });
+        if (!e) return false; ok = type$(e, p + "/jobs", "array");
       }
     }
     if (d["pendingInterventions"] !== undefined) {
@@ -387,21 +186,14 @@ function _leanPipelineSnapshot(d, e, p) {
       if (Array.isArray(x9)) {
         for (let i10 = 0; i10 < x9.length; i10++) {
           const x11 = x9[i10];
-          if (!_leanSlimIntervention(x11, e, e === null ? '' : p + "/pendingInterventions" + "/" + i10)) {
-            if (e === null) return false;
-            ok = false;
-          }
+          if (!_leanSlimIntervention(x11, e, e === null ? '' : p + "/pendingInterventions" + "/" + i10)) { if (!e) return false; ok = false; }
         }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/pendingInterventions", keyword: "type", message: "must be array" });
+        if (!e) return false; ok = type$(e, p + "/pendingInterventions", "array");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -409,22 +201,13 @@ function _leanPipelineSnapshot(d, e, p) {
 function _leanFleetSnapshotData(d, e, p) {
   let ok = true;
   if (Array.isArray(d)) {
-    if (d.length > 50) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "maxItems", message: "must NOT have more than 50 items" });
-    }
+    if (!(d.length <= 50)) { if (!e) return false; ok = fail$(e, p, "maxItems", "must NOT have more than 50 items"); }
     for (let i0 = 0; i0 < d.length; i0++) {
       const x1 = d[i0];
-      if (!_leanPipelineSnapshot(x1, e, e === null ? '' : p + "/" + i0)) {
-        if (e === null) return false;
-        ok = false;
-      }
+      if (!_leanPipelineSnapshot(x1, e, e === null ? '' : p + "/" + i0)) { if (!e) return false; ok = false; }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be array" });
+    if (!e) return false; ok = type$(e, p, "array");
   }
   return ok;
 }
@@ -432,22 +215,13 @@ function _leanFleetSnapshotData(d, e, p) {
 function _leanFleetUpdateData(d, e, p) {
   let ok = true;
   if (Array.isArray(d)) {
-    if (d.length < 1) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minItems", message: "must NOT have fewer than 1 items" });
-    }
+    if (!(d.length >= 1)) { if (!e) return false; ok = fail$(e, p, "minItems", "must NOT have fewer than 1 items"); }
     for (let i0 = 0; i0 < d.length; i0++) {
       const x1 = d[i0];
-      if (!_leanPipelineSnapshot(x1, e, e === null ? '' : p + "/" + i0)) {
-        if (e === null) return false;
-        ok = false;
-      }
+      if (!_leanPipelineSnapshot(x1, e, e === null ? '' : p + "/" + i0)) { if (!e) return false; ok = false; }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be array" });
+    if (!e) return false; ok = type$(e, p, "array");
   }
   return ok;
 }
@@ -458,94 +232,52 @@ function _leanAgentLog(d, e, p) {
     if (d["id"] !== undefined) {
       const x0 = d["id"];
       if (typeof x0 == "string") {
-        if (x0.length < 1 || (x0.length < 2 && ucs2length(x0) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
     if (d["pipelineRunId"] !== undefined) {
       const x1 = d["pipelineRunId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/pipelineRunId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/pipelineRunId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/pipelineRunId", "string");
       }
     }
     if (d["jobId"] !== undefined) {
       const x2 = d["jobId"];
-      if (!(typeof x2 == "string" || x2 === null)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/jobId", keyword: "type", message: "must be string,null" });
-      }
+      if (!(typeof x2 == "string" || x2 === null)) { if (!e) return false; ok = type$(e, p + "/jobId", "string,null"); }
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/jobId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/jobId", "minLength", "must NOT have fewer than 1 characters"); }
       }
     }
     if (d["agentType"] !== undefined) {
       const x3 = d["agentType"];
       if (typeof x3 == "string") {
-        if (x3.length < 1 || (x3.length < 2 && ucs2length(x3) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/agentType", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agentType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/agentType", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/agentType", "string");
       }
     }
     if (d["level"] !== undefined) {
       const x4 = d["level"];
-      if (!(typeof x4 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/level", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/level", "string"); }
     }
     if (d["message"] !== undefined) {
       const x5 = d["message"];
-      if (!(typeof x5 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
     }
     if (d["createdAt"] !== undefined) {
       const x6 = d["createdAt"];
       if (typeof x6 == "string") {
-        if (!formats["date-time"](x6)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/createdAt", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x6))) { if (!e) return false; ok = fail$(e, p + "/createdAt", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/createdAt", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/createdAt", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -553,22 +285,13 @@ function _leanAgentLog(d, e, p) {
 function _leanFleetLogsData(d, e, p) {
   let ok = true;
   if (Array.isArray(d)) {
-    if (d.length < 1) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minItems", message: "must NOT have fewer than 1 items" });
-    }
+    if (!(d.length >= 1)) { if (!e) return false; ok = fail$(e, p, "minItems", "must NOT have fewer than 1 items"); }
     for (let i0 = 0; i0 < d.length; i0++) {
       const x1 = d[i0];
-      if (!_leanAgentLog(x1, e, e === null ? '' : p + "/" + i0)) {
-        if (e === null) return false;
-        ok = false;
-      }
+      if (!_leanAgentLog(x1, e, e === null ? '' : p + "/" + i0)) { if (!e) return false; ok = false; }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be array" });
+    if (!e) return false; ok = type$(e, p, "array");
   }
   return ok;
 }
@@ -576,30 +299,16 @@ function _leanFleetLogsData(d, e, p) {
 function _leanHeartbeatData(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["ts"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/ts", keyword: "required", message: "must have required property 'ts'" });
-    }
+    if (d["ts"] === undefined) { if (!e) return false; ok = required$(e, p, "ts"); }
     if (d["ts"] !== undefined) {
       const x0 = d["ts"];
-      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/ts", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) { if (!e) return false; ok = type$(e, p + "/ts", "integer"); }
       if (typeof x0 == "number") {
-        if (!(x0 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/ts", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x0 >= 0)) { if (!e) return false; ok = fail$(e, p + "/ts", "minimum", "must be >= 0"); }
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -607,29 +316,17 @@ function _leanHeartbeatData(d, e, p) {
 function _leanStreamErrorData(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     if (d["message"] !== undefined) {
       const x0 = d["message"];
       if (typeof x0 == "string") {
-        if (x0.length < 1 || (x0.length < 2 && ucs2length(x0) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/message", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/message", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,68 +7,40 @@
  * Precompiled validators of channel `/ws`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanEventData(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
-    if (!(d["details"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/details", keyword: "required", message: "must have required property 'details'" });
-    }
-    if (!(d["execution_id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/execution_id", keyword: "required", message: "must have required property 'execution_id'" });
-    }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["details"] === undefined) { if (!e) return false; ok = required$(e, p, "details"); }
+    if (d["execution_id"] === undefined) { if (!e) return false; ok = required$(e, p, "execution_id"); }
     if (d["timestamp"] !== undefined) {
       const x0 = d["timestamp"];
       if (typeof x0 == "string") {
-        if (!formats["date-time"](x0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x0))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
     if (d["details"] !== undefined) {
       const x1 = d["details"];
       if (x1 && typeof x1 == "object" && !Array.isArray(x1)) {
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/details", keyword: "type", message: "must be object" });
+        if (!e) return false; ok = type$(e, p + "/details", "object");
       }
     }
     if (d["execution_id"] !== undefined) {
       const x2 = d["execution_id"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/execution_id", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/execution_id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/execution_id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/execution_id", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -76,40 +48,16 @@ function _leanEventData(d, e, p) {
 function _leanExecutionStartedEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "execution_started")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "execution_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -117,40 +65,16 @@ function _leanExecutionStartedEvent(d, e, p) {
 function _leanExecutionCompletedEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "execution_completed")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "execution_completed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -158,43 +82,25 @@ function _leanExecutionCompletedEvent(d, e, p) {
 function _leanEventError(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     if (d["message"] !== undefined) {
       const x0 = d["message"];
       if (typeof x0 == "string") {
-        if (x0.length < 1 || (x0.length < 2 && ucs2length(x0) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/message", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/message", "string");
       }
     }
     if (d["code"] !== undefined) {
       const x1 = d["code"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/code", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/code", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/code", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -202,17 +108,9 @@ function _leanEventError(d, e, p) {
 function _leanErrorDetails(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["error"] !== undefined) {
-      const x0 = d["error"];
-      if (!_leanEventError(x0, e, e === null ? '' : p + "/error")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["error"] !== undefined && !_leanEventError(d["error"], e, e === null ? '' : p + "/error")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -220,60 +118,28 @@ function _leanErrorDetails(d, e, p) {
 function _leanErrorEventData(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
-    if (!(d["details"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/details", keyword: "required", message: "must have required property 'details'" });
-    }
-    if (!(d["execution_id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/execution_id", keyword: "required", message: "must have required property 'execution_id'" });
-    }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["details"] === undefined) { if (!e) return false; ok = required$(e, p, "details"); }
+    if (d["execution_id"] === undefined) { if (!e) return false; ok = required$(e, p, "execution_id"); }
     if (d["timestamp"] !== undefined) {
       const x0 = d["timestamp"];
       if (typeof x0 == "string") {
-        if (!formats["date-time"](x0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x0))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
-    if (d["details"] !== undefined) {
-      const x1 = d["details"];
-      if (!_leanErrorDetails(x1, e, e === null ? '' : p + "/details")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["details"] !== undefined && !_leanErrorDetails(d["details"], e, e === null ? '' : p + "/details")) { if (!e) return false; ok = false; }
     if (d["execution_id"] !== undefined) {
-      const x2 = d["execution_id"];
-      if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/execution_id", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+      const x1 = d["execution_id"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/execution_id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/execution_id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/execution_id", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -281,40 +147,16 @@ function _leanErrorEventData(d, e, p) {
 function _leanExecutionFailedEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "execution_failed")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "execution_failed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanErrorEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -322,40 +164,16 @@ function _leanExecutionFailedEvent(d, e, p) {
 function _leanExecutionCancelledEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "execution_cancelled")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "execution_cancelled")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -363,40 +181,16 @@ function _leanExecutionCancelledEvent(d, e, p) {
 function _leanWorkflowStartEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "workflow_start")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "workflow_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -404,40 +198,16 @@ function _leanWorkflowStartEvent(d, e, p) {
 function _leanWorkflowEndEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "workflow_end")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "workflow_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -445,40 +215,16 @@ function _leanWorkflowEndEvent(d, e, p) {
 function _leanWorkflowErrorEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "workflow_error")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "workflow_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanErrorEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -486,40 +232,16 @@ function _leanWorkflowErrorEvent(d, e, p) {
 function _leanTaskStartEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "task_start")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -527,40 +249,16 @@ function _leanTaskStartEvent(d, e, p) {
 function _leanTaskEndEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "task_end")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -568,40 +266,16 @@ function _leanTaskEndEvent(d, e, p) {
 function _leanTaskErrorEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "task_error")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanErrorEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -609,40 +283,16 @@ function _leanTaskErrorEvent(d, e, p) {
 function _leanLlmStartEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "llm_start")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "llm_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -650,40 +300,16 @@ function _leanLlmStartEvent(d, e, p) {
 function _leanLlmEndEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "llm_end")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "llm_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -691,40 +317,16 @@ function _leanLlmEndEvent(d, e, p) {
 function _leanLlmErrorEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "llm_error")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "llm_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanErrorEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -732,40 +334,16 @@ function _leanLlmErrorEvent(d, e, p) {
 function _leanToolStartEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "tool_start")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "tool_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -773,40 +351,16 @@ function _leanToolStartEvent(d, e, p) {
 function _leanToolEndEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "tool_end")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "tool_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -814,40 +368,16 @@ function _leanToolEndEvent(d, e, p) {
 function _leanToolErrorEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "tool_error")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "tool_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanErrorEventData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -855,67 +385,35 @@ function _leanToolErrorEvent(d, e, p) {
 function _leanServerErrorData(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
-    if (!(d["code"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/code", keyword: "required", message: "must have required property 'code'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["code"] === undefined) { if (!e) return false; ok = required$(e, p, "code"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     if (d["timestamp"] !== undefined) {
       const x0 = d["timestamp"];
       if (typeof x0 == "string") {
-        if (!formats["date-time"](x0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x0))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
     if (d["code"] !== undefined) {
       const x1 = d["code"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/code", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/code", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/code", "string");
       }
     }
     if (d["message"] !== undefined) {
       const x2 = d["message"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/message", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/message", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -923,40 +421,16 @@ function _leanServerErrorData(d, e, p) {
 function _leanServerErrorPayload(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "error")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined) {
-      const x1 = d["data"];
-      if (!_leanServerErrorData(x1, e, e === null ? '' : p + "/data")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["data"] !== undefined && !_leanServerErrorData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -964,75 +438,47 @@ function _leanServerErrorPayload(d, e, p) {
 function _leanInvokeWorkflowRequest(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["name"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/name", keyword: "required", message: "must have required property 'name'" });
-    }
+    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
     for (const k0 in d) {
       switch (k0) {
-        case "name":
-        case "parameters":
-        case "metadata":
-        case "connection_id":
-          break;
+        case "name": case "parameters": case "metadata": case "connection_id": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["name"] !== undefined) {
       const x1 = d["name"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/name", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/name", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/name", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/name", "string");
       }
     }
     if (d["parameters"] !== undefined) {
       const x2 = d["parameters"];
       if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/parameters", keyword: "type", message: "must be object" });
+        if (!e) return false; ok = type$(e, p + "/parameters", "object");
       }
     }
     if (d["metadata"] !== undefined) {
       const x3 = d["metadata"];
       if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/metadata", keyword: "type", message: "must be object" });
+        if (!e) return false; ok = type$(e, p + "/metadata", "object");
       }
     }
     if (d["connection_id"] !== undefined) {
       const x4 = d["connection_id"];
       if (typeof x4 == "string") {
-        if (x4.length < 1 || (x4.length < 2 && ucs2length(x4) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/connection_id", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x4.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/connection_id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/connection_id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/connection_id", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,102 +7,56 @@
  * Precompiled validators of channel `/api/v1/agents/{id}/task-stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanAgentTask(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["taskId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskId", keyword: "required", message: "must have required property 'taskId'" });
-    }
-    if (!(d["taskType"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskType", keyword: "required", message: "must have required property 'taskType'" });
-    }
-    if (!(d["payload"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/payload", keyword: "required", message: "must have required property 'payload'" });
-    }
-    if (!(d["credentials"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/credentials", keyword: "required", message: "must have required property 'credentials'" });
-    }
-    if (!(d["timeout"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timeout", keyword: "required", message: "must have required property 'timeout'" });
-    }
+    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
+    if (d["taskType"] === undefined) { if (!e) return false; ok = required$(e, p, "taskType"); }
+    if (d["payload"] === undefined) { if (!e) return false; ok = required$(e, p, "payload"); }
+    if (d["credentials"] === undefined) { if (!e) return false; ok = required$(e, p, "credentials"); }
+    if (d["timeout"] === undefined) { if (!e) return false; ok = required$(e, p, "timeout"); }
     if (d["taskId"] !== undefined) {
       const x0 = d["taskId"];
       if (typeof x0 == "string") {
-        if (x0.length < 1 || (x0.length < 2 && ucs2length(x0) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/taskId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/taskId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["taskType"] !== undefined) {
       const x1 = d["taskType"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/taskType", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/taskType", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/taskType", "string");
       }
     }
     if (d["payload"] !== undefined) {
       const x2 = d["payload"];
       if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/payload", keyword: "type", message: "must be object" });
+        if (!e) return false; ok = type$(e, p + "/payload", "object");
       }
     }
     if (d["credentials"] !== undefined) {
       const x3 = d["credentials"];
       if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/credentials", keyword: "type", message: "must be object" });
+        if (!e) return false; ok = type$(e, p + "/credentials", "object");
       }
     }
     if (d["timeout"] !== undefined) {
       const x4 = d["timeout"];
-      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timeout", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) { if (!e) return false; ok = type$(e, p + "/timeout", "integer"); }
       if (typeof x4 == "number") {
-        if (!(x4 >= 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timeout", keyword: "minimum", message: "must be >= 1" });
-        }
+        if (!(x4 >= 1)) { if (!e) return false; ok = fail$(e, p + "/timeout", "minimum", "must be >= 1"); }
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -110,40 +64,16 @@ function _leanAgentTask(d, e, p) {
 function _leanAgentTaskAssigned(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["task"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/task", keyword: "required", message: "must have required property 'task'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["task"] === undefined) { if (!e) return false; ok = required$(e, p, "task"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "task_assigned")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_assigned")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["task"] !== undefined) {
-      const x1 = d["task"];
-      if (!_leanAgentTask(x1, e, e === null ? '' : p + "/task")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["task"] !== undefined && !_leanAgentTask(d["task"], e, e === null ? '' : p + "/task")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -151,60 +81,28 @@ function _leanAgentTaskAssigned(d, e, p) {
 function _leanAgentTaskCancelled(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["taskId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskId", keyword: "required", message: "must have required property 'taskId'" });
-    }
-    if (!(d["reason"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/reason", keyword: "required", message: "must have required property 'reason'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
+    if (d["reason"] === undefined) { if (!e) return false; ok = required$(e, p, "reason"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "task_cancelled")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_cancelled")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
       const x1 = d["taskId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/taskId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/taskId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["reason"] !== undefined) {
       const x2 = d["reason"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/reason", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/reason", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -212,200 +110,92 @@ function _leanAgentTaskCancelled(d, e, p) {
 function _leanAgentTaskProgress(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["taskId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskId", keyword: "required", message: "must have required property 'taskId'" });
-    }
-    if (!(d["progress"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/progress", keyword: "required", message: "must have required property 'progress'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
+    if (d["progress"] === undefined) { if (!e) return false; ok = required$(e, p, "progress"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     for (const k0 in d) {
       switch (k0) {
-        case "type":
-        case "taskId":
-        case "progress":
-        case "message":
-          break;
+        case "type": case "taskId": case "progress": case "message": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "task_progress")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
       const x2 = d["taskId"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/taskId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/taskId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["progress"] !== undefined) {
       const x3 = d["progress"];
       if (typeof x3 == "number") {
-        if (!(x3 <= 100)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/progress", keyword: "maximum", message: "must be <= 100" });
-        }
-        if (!(x3 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/progress", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x3 <= 100)) { if (!e) return false; ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
+        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/progress", keyword: "type", message: "must be number" });
+        if (!e) return false; ok = type$(e, p + "/progress", "number");
       }
     }
     if (d["message"] !== undefined) {
       const x4 = d["message"];
-      if (!(typeof x4 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
 
 function _leanAgentLogLevel(d, e, p) {
   let ok = true;
-  if (!(typeof d == "string")) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
-  }
-  if (!(d === "debug" || d === "info" || d === "warn" || d === "error")) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "enum", message: "must be equal to one of the allowed values" });
-  }
+  if (!(typeof d == "string")) { if (!e) return false; ok = type$(e, p, "string"); }
+  if (!(d === "debug" || d === "info" || d === "warn" || d === "error")) { if (!e) return false; ok = fail$(e, p, "enum", "must be equal to one of the allowed values"); }
   return ok;
 }
 
 function _leanAgentTaskLog(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["taskId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskId", keyword: "required", message: "must have required property 'taskId'" });
-    }
-    if (!(d["level"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/level", keyword: "required", message: "must have required property 'level'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
+    if (d["level"] === undefined) { if (!e) return false; ok = required$(e, p, "level"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     for (const k0 in d) {
       switch (k0) {
-        case "type":
-        case "taskId":
-        case "level":
-        case "message":
-          break;
+        case "type": case "taskId": case "level": case "message": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "task_log")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_log")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
       const x2 = d["taskId"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/taskId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/taskId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
-    if (d["level"] !== undefined) {
-      const x3 = d["level"];
-      if (!_leanAgentLogLevel(x3, e, e === null ? '' : p + "/level")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["level"] !== undefined && !_leanAgentLogLevel(d["level"], e, e === null ? '' : p + "/level")) { if (!e) return false; ok = false; }
     if (d["message"] !== undefined) {
-      const x4 = d["message"];
-      if (!(typeof x4 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
-      }
+      const x3 = d["message"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -413,98 +203,51 @@ function _leanAgentTaskLog(d, e, p) {
 function _leanAgentTaskCompleted(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["taskId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskId", keyword: "required", message: "must have required property 'taskId'" });
-    }
-    if (!(d["success"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/success", keyword: "required", message: "must have required property 'success'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
+    if (d["success"] === undefined) { if (!e) return false; ok = required$(e, p, "success"); }
     for (const k0 in d) {
       switch (k0) {
-        case "type":
-        case "taskId":
-        case "success":
-        case "result":
-        case "error":
-          break;
+        case "type": case "taskId": case "success": case "result": case "error": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "task_completed")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_completed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
       const x2 = d["taskId"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/taskId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/taskId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["success"] !== undefined) {
       const x3 = d["success"];
-      if (!(typeof x3 == "boolean")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/success", keyword: "type", message: "must be boolean" });
-      }
+      if (!(typeof x3 == "boolean")) { if (!e) return false; ok = type$(e, p + "/success", "boolean"); }
     }
     if (d["result"] !== undefined) {
       const x4 = d["result"];
       if (x4 && typeof x4 == "object" && !Array.isArray(x4)) {
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/result", keyword: "type", message: "must be object" });
+        if (!e) return false; ok = type$(e, p + "/result", "object");
       }
     }
     if (d["error"] !== undefined) {
       const x5 = d["error"];
       if (typeof x5 == "string") {
-        if (x5.length < 1 || (x5.length < 2 && ucs2length(x5) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/error", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x5.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/error", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/error", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/error", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/api/v1/deployment-jobs/{id}/stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadDeploymentTaskCompleted = validate9;
@@ -316,123 +316,59 @@ return errors === 0;
 function _leanDeploymentTaskStarted(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["taskId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskId", keyword: "required", message: "must have required property 'taskId'" });
-    }
-    if (!(d["targetId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/targetId", keyword: "required", message: "must have required property 'targetId'" });
-    }
-    if (!(d["targetName"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/targetName", keyword: "required", message: "must have required property 'targetName'" });
-    }
-    if (!(d["taskType"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskType", keyword: "required", message: "must have required property 'taskType'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
+    if (d["targetId"] === undefined) { if (!e) return false; ok = required$(e, p, "targetId"); }
+    if (d["targetName"] === undefined) { if (!e) return false; ok = required$(e, p, "targetName"); }
+    if (d["taskType"] === undefined) { if (!e) return false; ok = required$(e, p, "taskType"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "task_started")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
       const x1 = d["taskId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/taskId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/taskId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["targetId"] !== undefined) {
       const x2 = d["targetId"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/targetId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/targetId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/targetId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/targetId", "string");
       }
     }
     if (d["targetName"] !== undefined) {
       const x3 = d["targetName"];
       if (typeof x3 == "string") {
-        if (x3.length < 1 || (x3.length < 2 && ucs2length(x3) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/targetName", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/targetName", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/targetName", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/targetName", "string");
       }
     }
     if (d["taskType"] !== undefined) {
       const x4 = d["taskType"];
       if (typeof x4 == "string") {
-        if (x4.length < 1 || (x4.length < 2 && ucs2length(x4) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/taskType", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x4.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/taskType", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/taskType", "string");
       }
     }
     if (d["timestamp"] !== undefined) {
       const x5 = d["timestamp"];
       if (typeof x5 == "string") {
-        if (!formats["date-time"](x5)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -440,84 +376,38 @@ function _leanDeploymentTaskStarted(d, e, p) {
 function _leanDeploymentTaskProgress(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["taskId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskId", keyword: "required", message: "must have required property 'taskId'" });
-    }
-    if (!(d["progress"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/progress", keyword: "required", message: "must have required property 'progress'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
+    if (d["progress"] === undefined) { if (!e) return false; ok = required$(e, p, "progress"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "task_progress")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
       const x1 = d["taskId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/taskId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/taskId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["progress"] !== undefined) {
       const x2 = d["progress"];
       if (typeof x2 == "number") {
-        if (!(x2 <= 100)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/progress", keyword: "maximum", message: "must be <= 100" });
-        }
-        if (!(x2 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/progress", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x2 <= 100)) { if (!e) return false; ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
+        if (!(x2 >= 0)) { if (!e) return false; ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/progress", keyword: "type", message: "must be number" });
+        if (!e) return false; ok = type$(e, p + "/progress", "number");
       }
     }
     if (d["message"] !== undefined) {
       const x3 = d["message"];
-      if (!(typeof x3 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -525,72 +415,30 @@ function _leanDeploymentTaskProgress(d, e, p) {
 function _leanDeploymentTaskLog(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["taskId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskId", keyword: "required", message: "must have required property 'taskId'" });
-    }
-    if (!(d["line"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/line", keyword: "required", message: "must have required property 'line'" });
-    }
-    if (!(d["level"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/level", keyword: "required", message: "must have required property 'level'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
+    if (d["line"] === undefined) { if (!e) return false; ok = required$(e, p, "line"); }
+    if (d["level"] === undefined) { if (!e) return false; ok = required$(e, p, "level"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "task_log")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_log")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
       const x1 = d["taskId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/taskId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/taskId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["line"] !== undefined) {
       const x2 = d["line"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/line", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/line", "string"); }
     }
-    if (d["level"] !== undefined) {
-      const x3 = d["level"];
-      if (!_leanLogLevel(x3, e, e === null ? '' : p + "/level")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["level"] !== undefined && !_leanLogLevel(d["level"], e, e === null ? '' : p + "/level")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -598,15 +446,9 @@ function _leanDeploymentTaskLog(d, e, p) {
 function _leanRunStatus(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -614,118 +456,50 @@ function _leanRunStatus(d, e, p) {
 function _leanDeploymentJobCompleted(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["targetsDeployed"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/targetsDeployed", keyword: "required", message: "must have required property 'targetsDeployed'" });
-    }
-    if (!(d["targetsFailed"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/targetsFailed", keyword: "required", message: "must have required property 'targetsFailed'" });
-    }
-    if (!(d["duration"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/duration", keyword: "required", message: "must have required property 'duration'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["targetsDeployed"] === undefined) { if (!e) return false; ok = required$(e, p, "targetsDeployed"); }
+    if (d["targetsFailed"] === undefined) { if (!e) return false; ok = required$(e, p, "targetsFailed"); }
+    if (d["duration"] === undefined) { if (!e) return false; ok = required$(e, p, "duration"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "job_completed")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "job_completed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["status"] !== undefined) {
-      const x1 = d["status"];
-      if (!_leanRunStatus(x1, e, e === null ? '' : p + "/status")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["status"] !== undefined && !_leanRunStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
     if (d["targetsDeployed"] !== undefined) {
-      const x2 = d["targetsDeployed"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/targetsDeployed", keyword: "type", message: "must be integer" });
-      }
-      if (typeof x2 == "number") {
-        if (!(x2 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/targetsDeployed", keyword: "minimum", message: "must be >= 0" });
-        }
+      const x1 = d["targetsDeployed"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/targetsDeployed", "integer"); }
+      if (typeof x1 == "number") {
+        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/targetsDeployed", "minimum", "must be >= 0"); }
       }
     }
     if (d["targetsFailed"] !== undefined) {
-      const x3 = d["targetsFailed"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/targetsFailed", keyword: "type", message: "must be integer" });
-      }
-      if (typeof x3 == "number") {
-        if (!(x3 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/targetsFailed", keyword: "minimum", message: "must be >= 0" });
-        }
+      const x2 = d["targetsFailed"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/targetsFailed", "integer"); }
+      if (typeof x2 == "number") {
+        if (!(x2 >= 0)) { if (!e) return false; ok = fail$(e, p + "/targetsFailed", "minimum", "must be >= 0"); }
       }
     }
     if (d["duration"] !== undefined) {
-      const x4 = d["duration"];
-      if (typeof x4 == "number") {
-        if (!(x4 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/duration", keyword: "minimum", message: "must be >= 0" });
-        }
+      const x3 = d["duration"];
+      if (typeof x3 == "number") {
+        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/duration", "minimum", "must be >= 0"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/duration", keyword: "type", message: "must be number" });
+        if (!e) return false; ok = type$(e, p + "/duration", "number");
       }
     }
     if (d["timestamp"] !== undefined) {
-      const x5 = d["timestamp"];
-      if (typeof x5 == "string") {
-        if (!formats["date-time"](x5)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+      const x4 = d["timestamp"];
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

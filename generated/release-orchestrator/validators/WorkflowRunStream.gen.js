@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/api/v1/workflow-runs/{id}/stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadStepCompleted = validate4;
@@ -511,85 +511,41 @@ return errors === 0;
 function _leanStepStarted(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["nodeId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/nodeId", keyword: "required", message: "must have required property 'nodeId'" });
-    }
-    if (!(d["stepType"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/stepType", keyword: "required", message: "must have required property 'stepType'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["nodeId"] === undefined) { if (!e) return false; ok = required$(e, p, "nodeId"); }
+    if (d["stepType"] === undefined) { if (!e) return false; ok = required$(e, p, "stepType"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "step_started")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "step_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["nodeId"] !== undefined) {
       const x1 = d["nodeId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/nodeId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/nodeId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/nodeId", "string");
       }
     }
     if (d["stepType"] !== undefined) {
       const x2 = d["stepType"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/stepType", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/stepType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/stepType", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/stepType", "string");
       }
     }
     if (d["timestamp"] !== undefined) {
       const x3 = d["timestamp"];
       if (typeof x3 == "string") {
-        if (!formats["date-time"](x3)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x3))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -597,84 +553,38 @@ function _leanStepStarted(d, e, p) {
 function _leanStepProgress(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["nodeId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/nodeId", keyword: "required", message: "must have required property 'nodeId'" });
-    }
-    if (!(d["progress"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/progress", keyword: "required", message: "must have required property 'progress'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["nodeId"] === undefined) { if (!e) return false; ok = required$(e, p, "nodeId"); }
+    if (d["progress"] === undefined) { if (!e) return false; ok = required$(e, p, "progress"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "step_progress")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "step_progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["nodeId"] !== undefined) {
       const x1 = d["nodeId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/nodeId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/nodeId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/nodeId", "string");
       }
     }
     if (d["progress"] !== undefined) {
       const x2 = d["progress"];
       if (typeof x2 == "number") {
-        if (!(x2 <= 100)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/progress", keyword: "maximum", message: "must be <= 100" });
-        }
-        if (!(x2 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/progress", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x2 <= 100)) { if (!e) return false; ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
+        if (!(x2 >= 0)) { if (!e) return false; ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/progress", keyword: "type", message: "must be number" });
+        if (!e) return false; ok = type$(e, p + "/progress", "number");
       }
     }
     if (d["message"] !== undefined) {
       const x3 = d["message"];
-      if (!(typeof x3 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -682,91 +592,39 @@ function _leanStepProgress(d, e, p) {
 function _leanStepLog(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["nodeId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/nodeId", keyword: "required", message: "must have required property 'nodeId'" });
-    }
-    if (!(d["line"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/line", keyword: "required", message: "must have required property 'line'" });
-    }
-    if (!(d["level"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/level", keyword: "required", message: "must have required property 'level'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["nodeId"] === undefined) { if (!e) return false; ok = required$(e, p, "nodeId"); }
+    if (d["line"] === undefined) { if (!e) return false; ok = required$(e, p, "line"); }
+    if (d["level"] === undefined) { if (!e) return false; ok = required$(e, p, "level"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "step_log")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "step_log")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["nodeId"] !== undefined) {
       const x1 = d["nodeId"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/nodeId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/nodeId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/nodeId", "string");
       }
     }
     if (d["line"] !== undefined) {
       const x2 = d["line"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/line", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/line", "string"); }
     }
-    if (d["level"] !== undefined) {
-      const x3 = d["level"];
-      if (!_leanLogLevel(x3, e, e === null ? '' : p + "/level")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["level"] !== undefined && !_leanLogLevel(d["level"], e, e === null ? '' : p + "/level")) { if (!e) return false; ok = false; }
     if (d["timestamp"] !== undefined) {
-      const x4 = d["timestamp"];
-      if (typeof x4 == "string") {
-        if (!formats["date-time"](x4)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+      const x3 = d["timestamp"];
+      if (typeof x3 == "string") {
+        if (!(formats["date-time"](x3))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

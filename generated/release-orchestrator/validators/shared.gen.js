@@ -162,6 +162,24 @@ function toErrors(errors) {
   return out;
 }
 
+/** Records one error of a lean validator; returns `false` (the verdict so far). */
+function fail$(errors, pointer, keyword, message) {
+  errors.push({ pointer, keyword, message });
+  return false;
+}
+
+/** A lean validator's `type` error; `types` as ajv lists them (`string,null`). */
+function type$(errors, pointer, types) {
+  errors.push({ pointer, keyword: 'type', message: 'must be ' + types });
+  return false;
+}
+
+/** A lean validator's `required` error: the pointer names the missing property. */
+function required$(errors, pointer, name) {
+  errors.push({ pointer: pointer + '/' + escapeSegment(name), keyword: 'required', message: `must have required property '${name}'` });
+  return false;
+}
+
 function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
@@ -250,46 +268,22 @@ function asEvent(event, result) {
   return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
-export { check, checkLean, fail, isObject, asEvent, ucs2length, equal, escapeSegment, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth };
+export { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, ucs2length, equal, escapeSegment, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth };
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanAlert(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["alert"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/alert", keyword: "required", message: "must have required property 'alert'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["alert"] === undefined) { if (!e) return false; ok = required$(e, p, "alert"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "alert")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "alert")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["alert"] !== undefined) {
-      const x1 = d["alert"];
-      if (!_leanDashboardAlert(x1, e, e === null ? '' : p + "/alert")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["alert"] !== undefined && !_leanDashboardAlert(d["alert"], e, e === null ? '' : p + "/alert")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -297,59 +291,31 @@ function _leanAlert(d, e, p) {
 function _leanAuth(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["token"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/token", keyword: "required", message: "must have required property 'token'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["token"] === undefined) { if (!e) return false; ok = required$(e, p, "token"); }
     for (const k0 in d) {
       switch (k0) {
-        case "type":
-        case "token":
-          break;
+        case "type": case "token": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "auth")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "auth")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["token"] !== undefined) {
       const x2 = d["token"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/token", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/token", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/token", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/token", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -357,123 +323,53 @@ function _leanAuth(d, e, p) {
 function _leanDashboardAlert(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(d["severity"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/severity", keyword: "required", message: "must have required property 'severity'" });
-    }
-    if (!(d["title"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/title", keyword: "required", message: "must have required property 'title'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
-    if (!(d["resourceType"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/resourceType", keyword: "required", message: "must have required property 'resourceType'" });
-    }
-    if (!(d["resourceId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/resourceId", keyword: "required", message: "must have required property 'resourceId'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (d["severity"] === undefined) { if (!e) return false; ok = required$(e, p, "severity"); }
+    if (d["title"] === undefined) { if (!e) return false; ok = required$(e, p, "title"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["resourceType"] === undefined) { if (!e) return false; ok = required$(e, p, "resourceType"); }
+    if (d["resourceId"] === undefined) { if (!e) return false; ok = required$(e, p, "resourceId"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["id"] !== undefined) {
       const x0 = d["id"];
       if (typeof x0 == "string") {
-        if (x0.length < 1 || (x0.length < 2 && ucs2length(x0) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
-    if (d["severity"] !== undefined) {
-      const x1 = d["severity"];
-      if (!_leanSeverity(x1, e, e === null ? '' : p + "/severity")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["severity"] !== undefined && !_leanSeverity(d["severity"], e, e === null ? '' : p + "/severity")) { if (!e) return false; ok = false; }
     if (d["title"] !== undefined) {
-      const x2 = d["title"];
-      if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/title", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+      const x1 = d["title"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/title", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/title", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/title", "string");
       }
     }
     if (d["message"] !== undefined) {
-      const x3 = d["message"];
-      if (!(typeof x3 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
-      }
+      const x2 = d["message"];
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
     }
-    if (d["resourceType"] !== undefined) {
-      const x4 = d["resourceType"];
-      if (!_leanResourceType(x4, e, e === null ? '' : p + "/resourceType")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["resourceType"] !== undefined && !_leanResourceType(d["resourceType"], e, e === null ? '' : p + "/resourceType")) { if (!e) return false; ok = false; }
     if (d["resourceId"] !== undefined) {
-      const x5 = d["resourceId"];
-      if (typeof x5 == "string") {
-        if (x5.length < 1 || (x5.length < 2 && ucs2length(x5) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/resourceId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+      const x3 = d["resourceId"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/resourceId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/resourceId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/resourceId", "string");
       }
     }
     if (d["timestamp"] !== undefined) {
-      const x6 = d["timestamp"];
-      if (typeof x6 == "string") {
-        if (!formats["date-time"](x6)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+      const x4 = d["timestamp"];
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -481,103 +377,46 @@ function _leanDashboardAlert(d, e, p) {
 function _leanDashboardMetrics(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["pipelineStatus"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/pipelineStatus", keyword: "required", message: "must have required property 'pipelineStatus'" });
-    }
-    if (!(d["pendingApprovals"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/pendingApprovals", keyword: "required", message: "must have required property 'pendingApprovals'" });
-    }
-    if (!(d["activeDeployments"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/activeDeployments", keyword: "required", message: "must have required property 'activeDeployments'" });
-    }
-    if (!(d["recentReleases"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/recentReleases", keyword: "required", message: "must have required property 'recentReleases'" });
-    }
-    if (!(d["systemHealth"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/systemHealth", keyword: "required", message: "must have required property 'systemHealth'" });
-    }
+    if (d["pipelineStatus"] === undefined) { if (!e) return false; ok = required$(e, p, "pipelineStatus"); }
+    if (d["pendingApprovals"] === undefined) { if (!e) return false; ok = required$(e, p, "pendingApprovals"); }
+    if (d["activeDeployments"] === undefined) { if (!e) return false; ok = required$(e, p, "activeDeployments"); }
+    if (d["recentReleases"] === undefined) { if (!e) return false; ok = required$(e, p, "recentReleases"); }
+    if (d["systemHealth"] === undefined) { if (!e) return false; ok = required$(e, p, "systemHealth"); }
     if (d["pipelineStatus"] !== undefined) {
       const x0 = d["pipelineStatus"];
       if (Array.isArray(x0)) {
         for (let i1 = 0; i1 < x0.length; i1++) {
           const x2 = x0[i1];
-          if (!_leanEnvironmentStatus(x2, e, e === null ? '' : p + "/pipelineStatus" + "/" + i1)) {
-            if (e === null) return false;
-            ok = false;
-          }
+          if (!_leanEnvironmentStatus(x2, e, e === null ? '' : p + "/pipelineStatus" + "/" + i1)) { if (!e) return false; ok = false; }
         }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/pipelineStatus", keyword: "type", message: "must be array" });
+        if (!e) return false; ok = type$(e, p + "/pipelineStatus", "array");
       }
     }
     if (d["pendingApprovals"] !== undefined) {
       const x3 = d["pendingApprovals"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/pendingApprovals", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/pendingApprovals", "integer"); }
       if (typeof x3 == "number") {
-        if (!(x3 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/pendingApprovals", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/pendingApprovals", "minimum", "must be >= 0"); }
       }
     }
     if (d["activeDeployments"] !== undefined) {
       const x4 = d["activeDeployments"];
-      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/activeDeployments", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) { if (!e) return false; ok = type$(e, p + "/activeDeployments", "integer"); }
       if (typeof x4 == "number") {
-        if (!(x4 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/activeDeployments", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x4 >= 0)) { if (!e) return false; ok = fail$(e, p + "/activeDeployments", "minimum", "must be >= 0"); }
       }
     }
     if (d["recentReleases"] !== undefined) {
       const x5 = d["recentReleases"];
-      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/recentReleases", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) { if (!e) return false; ok = type$(e, p + "/recentReleases", "integer"); }
       if (typeof x5 == "number") {
-        if (!(x5 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/recentReleases", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x5 >= 0)) { if (!e) return false; ok = fail$(e, p + "/recentReleases", "minimum", "must be >= 0"); }
       }
     }
-    if (d["systemHealth"] !== undefined) {
-      const x6 = d["systemHealth"];
-      if (!_leanSystemHealth(x6, e, e === null ? '' : p + "/systemHealth")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["systemHealth"] !== undefined && !_leanSystemHealth(d["systemHealth"], e, e === null ? '' : p + "/systemHealth")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -585,60 +424,28 @@ function _leanDashboardMetrics(d, e, p) {
 function _leanEnvironmentStatus(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["environmentId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/environmentId", keyword: "required", message: "must have required property 'environmentId'" });
-    }
-    if (!(d["name"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/name", keyword: "required", message: "must have required property 'name'" });
-    }
-    if (!(d["health"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/health", keyword: "required", message: "must have required property 'health'" });
-    }
+    if (d["environmentId"] === undefined) { if (!e) return false; ok = required$(e, p, "environmentId"); }
+    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
+    if (d["health"] === undefined) { if (!e) return false; ok = required$(e, p, "health"); }
     if (d["environmentId"] !== undefined) {
       const x0 = d["environmentId"];
       if (typeof x0 == "string") {
-        if (x0.length < 1 || (x0.length < 2 && ucs2length(x0) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/environmentId", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/environmentId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/environmentId", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/environmentId", "string");
       }
     }
     if (d["name"] !== undefined) {
       const x1 = d["name"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/name", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/name", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/name", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/name", "string");
       }
     }
-    if (d["health"] !== undefined) {
-      const x2 = d["health"];
-      if (!_leanHealth(x2, e, e === null ? '' : p + "/health")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["health"] !== undefined && !_leanHealth(d["health"], e, e === null ? '' : p + "/health")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -646,15 +453,9 @@ function _leanEnvironmentStatus(d, e, p) {
 function _leanErrorCode(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -662,15 +463,9 @@ function _leanErrorCode(d, e, p) {
 function _leanHealth(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -678,47 +473,23 @@ function _leanHealth(d, e, p) {
 function _leanHeartbeat(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "heartbeat")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "heartbeat")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["timestamp"] !== undefined) {
       const x1 = d["timestamp"];
       if (typeof x1 == "string") {
-        if (!formats["date-time"](x1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x1))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -726,15 +497,9 @@ function _leanHeartbeat(d, e, p) {
 function _leanLogLevel(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -742,59 +507,25 @@ function _leanLogLevel(d, e, p) {
 function _leanMetricUpdate(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["metrics"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/metrics", keyword: "required", message: "must have required property 'metrics'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["metrics"] === undefined) { if (!e) return false; ok = required$(e, p, "metrics"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "metric_update")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "metric_update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["metrics"] !== undefined) {
-      const x1 = d["metrics"];
-      if (!_leanDashboardMetrics(x1, e, e === null ? '' : p + "/metrics")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["metrics"] !== undefined && !_leanDashboardMetrics(d["metrics"], e, e === null ? '' : p + "/metrics")) { if (!e) return false; ok = false; }
     if (d["timestamp"] !== undefined) {
-      const x2 = d["timestamp"];
-      if (typeof x2 == "string") {
-        if (!formats["date-time"](x2)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+      const x1 = d["timestamp"];
+      if (typeof x1 == "string") {
+        if (!(formats["date-time"](x1))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -802,39 +533,22 @@ function _leanMetricUpdate(d, e, p) {
 function _leanPong(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     for (const k0 in d) {
       switch (k0) {
-        case "type":
-          break;
+        case "type": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "pong")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "pong")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -842,98 +556,46 @@ function _leanPong(d, e, p) {
 function _leanPromotion(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(d["releaseName"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/releaseName", keyword: "required", message: "must have required property 'releaseName'" });
-    }
-    if (!(d["targetEnvironment"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/targetEnvironment", keyword: "required", message: "must have required property 'targetEnvironment'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["requestedBy"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/requestedBy", keyword: "required", message: "must have required property 'requestedBy'" });
-    }
+    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (d["releaseName"] === undefined) { if (!e) return false; ok = required$(e, p, "releaseName"); }
+    if (d["targetEnvironment"] === undefined) { if (!e) return false; ok = required$(e, p, "targetEnvironment"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["requestedBy"] === undefined) { if (!e) return false; ok = required$(e, p, "requestedBy"); }
     if (d["id"] !== undefined) {
       const x0 = d["id"];
       if (typeof x0 == "string") {
-        if (x0.length < 1 || (x0.length < 2 && ucs2length(x0) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
     if (d["releaseName"] !== undefined) {
       const x1 = d["releaseName"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/releaseName", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/releaseName", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/releaseName", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/releaseName", "string");
       }
     }
     if (d["targetEnvironment"] !== undefined) {
       const x2 = d["targetEnvironment"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/targetEnvironment", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/targetEnvironment", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/targetEnvironment", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/targetEnvironment", "string");
       }
     }
-    if (d["status"] !== undefined) {
-      const x3 = d["status"];
-      if (!_leanPromotionStatus(x3, e, e === null ? '' : p + "/status")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["status"] !== undefined && !_leanPromotionStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
     if (d["requestedBy"] !== undefined) {
-      const x4 = d["requestedBy"];
-      if (typeof x4 == "string") {
-        if (x4.length < 1 || (x4.length < 2 && ucs2length(x4) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/requestedBy", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+      const x3 = d["requestedBy"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/requestedBy", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/requestedBy", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/requestedBy", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -941,15 +603,9 @@ function _leanPromotion(d, e, p) {
 function _leanPromotionStatus(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -957,40 +613,16 @@ function _leanPromotionStatus(d, e, p) {
 function _leanPromotionUpdate(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["promotion"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/promotion", keyword: "required", message: "must have required property 'promotion'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["promotion"] === undefined) { if (!e) return false; ok = required$(e, p, "promotion"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "promotion_update")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "promotion_update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["promotion"] !== undefined) {
-      const x1 = d["promotion"];
-      if (!_leanPromotion(x1, e, e === null ? '' : p + "/promotion")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["promotion"] !== undefined && !_leanPromotion(d["promotion"], e, e === null ? '' : p + "/promotion")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -998,15 +630,9 @@ function _leanPromotionUpdate(d, e, p) {
 function _leanResourceType(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -1014,15 +640,9 @@ function _leanResourceType(d, e, p) {
 function _leanSeverity(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -1030,72 +650,30 @@ function _leanSeverity(d, e, p) {
 function _leanStreamError(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["code"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/code", keyword: "required", message: "must have required property 'code'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["code"] === undefined) { if (!e) return false; ok = required$(e, p, "code"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "error")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["code"] !== undefined) {
-      const x1 = d["code"];
-      if (!_leanErrorCode(x1, e, e === null ? '' : p + "/code")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["code"] !== undefined && !_leanErrorCode(d["code"], e, e === null ? '' : p + "/code")) { if (!e) return false; ok = false; }
     if (d["message"] !== undefined) {
-      const x2 = d["message"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
-      }
+      const x1 = d["message"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
     }
     if (d["timestamp"] !== undefined) {
-      const x3 = d["timestamp"];
-      if (typeof x3 == "string") {
-        if (!formats["date-time"](x3)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timestamp", keyword: "format", message: "must match format \"date-time\"" });
-        }
+      const x2 = d["timestamp"];
+      if (typeof x2 == "string") {
+        if (!(formats["date-time"](x2))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timestamp", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -1103,70 +681,32 @@ function _leanStreamError(d, e, p) {
 function _leanSystemHealth(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["agentsOnline"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/agentsOnline", keyword: "required", message: "must have required property 'agentsOnline'" });
-    }
-    if (!(d["agentsTotal"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/agentsTotal", keyword: "required", message: "must have required property 'agentsTotal'" });
-    }
-    if (!(d["queueDepth"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/queueDepth", keyword: "required", message: "must have required property 'queueDepth'" });
-    }
+    if (d["agentsOnline"] === undefined) { if (!e) return false; ok = required$(e, p, "agentsOnline"); }
+    if (d["agentsTotal"] === undefined) { if (!e) return false; ok = required$(e, p, "agentsTotal"); }
+    if (d["queueDepth"] === undefined) { if (!e) return false; ok = required$(e, p, "queueDepth"); }
     if (d["agentsOnline"] !== undefined) {
       const x0 = d["agentsOnline"];
-      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/agentsOnline", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) { if (!e) return false; ok = type$(e, p + "/agentsOnline", "integer"); }
       if (typeof x0 == "number") {
-        if (!(x0 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/agentsOnline", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x0 >= 0)) { if (!e) return false; ok = fail$(e, p + "/agentsOnline", "minimum", "must be >= 0"); }
       }
     }
     if (d["agentsTotal"] !== undefined) {
       const x1 = d["agentsTotal"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/agentsTotal", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/agentsTotal", "integer"); }
       if (typeof x1 == "number") {
-        if (!(x1 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/agentsTotal", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/agentsTotal", "minimum", "must be >= 0"); }
       }
     }
     if (d["queueDepth"] !== undefined) {
       const x2 = d["queueDepth"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/queueDepth", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/queueDepth", "integer"); }
       if (typeof x2 == "number") {
-        if (!(x2 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/queueDepth", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x2 >= 0)) { if (!e) return false; ok = fail$(e, p + "/queueDepth", "minimum", "must be >= 0"); }
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,21 +7,15 @@
  * Precompiled validators of channel `/ws`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanTaskId, _leanTaskMessage } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanTaskId, _leanTaskMessage } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanWorkerId(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -29,15 +23,9 @@ function _leanWorkerId(d, e, p) {
 function _leanWorkerState(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -45,15 +33,9 @@ function _leanWorkerState(d, e, p) {
 function _leanTimestamp(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!formats["date-time"](d)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "format", message: "must match format \"date-time\"" });
-    }
+    if (!(formats["date-time"](d))) { if (!e) return false; ok = fail$(e, p, "format", "must match format \"date-time\""); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -61,72 +43,24 @@ function _leanTimestamp(d, e, p) {
 function _leanWorkerStatus(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["workerId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/workerId", keyword: "required", message: "must have required property 'workerId'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["workerId"] === undefined) { if (!e) return false; ok = required$(e, p, "workerId"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "worker-status")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "worker-status")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["workerId"] !== undefined) {
-      const x1 = d["workerId"];
-      if (!_leanWorkerId(x1, e, e === null ? '' : p + "/workerId")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["status"] !== undefined) {
-      const x2 = d["status"];
-      if (!_leanWorkerState(x2, e, e === null ? '' : p + "/status")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["workerId"] !== undefined && !_leanWorkerId(d["workerId"], e, e === null ? '' : p + "/workerId")) { if (!e) return false; ok = false; }
+    if (d["status"] !== undefined && !_leanWorkerState(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
     if (d["currentTask"] !== undefined) {
-      const x3 = d["currentTask"];
-      if (!(typeof x3 == "string" || x3 === null)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/currentTask", keyword: "type", message: "must be string,null" });
-      }
+      const x1 = d["currentTask"];
+      if (!(typeof x1 == "string" || x1 === null)) { if (!e) return false; ok = type$(e, p + "/currentTask", "string,null"); }
     }
-    if (d["timestamp"] !== undefined) {
-      const x4 = d["timestamp"];
-      if (!_leanTimestamp(x4, e, e === null ? '' : p + "/timestamp")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -134,32 +68,18 @@ function _leanWorkerStatus(d, e, p) {
 function _leanWorkflowId(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
 
 function _leanStepNumber(d, e, p) {
   let ok = true;
-  if (!((typeof d == "number" && !(d % 1) && !isNaN(d)))) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be integer" });
-  }
+  if (!((typeof d == "number" && !(d % 1) && !isNaN(d)))) { if (!e) return false; ok = type$(e, p, "integer"); }
   if (typeof d == "number") {
-    if (!(d >= 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minimum", message: "must be >= 1" });
-    }
+    if (!(d >= 1)) { if (!e) return false; ok = fail$(e, p, "minimum", "must be >= 1"); }
   }
   return ok;
 }
@@ -167,15 +87,9 @@ function _leanStepNumber(d, e, p) {
 function _leanStepAction(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -183,15 +97,9 @@ function _leanStepAction(d, e, p) {
 function _leanStepStatus(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -199,108 +107,32 @@ function _leanStepStatus(d, e, p) {
 function _leanWorkflowProgress(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["workflowId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/workflowId", keyword: "required", message: "must have required property 'workflowId'" });
-    }
-    if (!(d["step"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/step", keyword: "required", message: "must have required property 'step'" });
-    }
-    if (!(d["totalSteps"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/totalSteps", keyword: "required", message: "must have required property 'totalSteps'" });
-    }
-    if (!(d["action"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/action", keyword: "required", message: "must have required property 'action'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["workflowId"] === undefined) { if (!e) return false; ok = required$(e, p, "workflowId"); }
+    if (d["step"] === undefined) { if (!e) return false; ok = required$(e, p, "step"); }
+    if (d["totalSteps"] === undefined) { if (!e) return false; ok = required$(e, p, "totalSteps"); }
+    if (d["action"] === undefined) { if (!e) return false; ok = required$(e, p, "action"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "workflow-progress")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "workflow-progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["workflowId"] !== undefined) {
-      const x1 = d["workflowId"];
-      if (!_leanWorkflowId(x1, e, e === null ? '' : p + "/workflowId")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["step"] !== undefined) {
-      const x2 = d["step"];
-      if (!_leanStepNumber(x2, e, e === null ? '' : p + "/step")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, e === null ? '' : p + "/workflowId")) { if (!e) return false; ok = false; }
+    if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, e === null ? '' : p + "/step")) { if (!e) return false; ok = false; }
     if (d["totalSteps"] !== undefined) {
-      const x3 = d["totalSteps"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/totalSteps", keyword: "type", message: "must be integer" });
-      }
-      if (typeof x3 == "number") {
-        if (!(x3 >= 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/totalSteps", keyword: "minimum", message: "must be >= 1" });
-        }
+      const x1 = d["totalSteps"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/totalSteps", "integer"); }
+      if (typeof x1 == "number") {
+        if (!(x1 >= 1)) { if (!e) return false; ok = fail$(e, p + "/totalSteps", "minimum", "must be >= 1"); }
       }
     }
-    if (d["action"] !== undefined) {
-      const x4 = d["action"];
-      if (!_leanStepAction(x4, e, e === null ? '' : p + "/action")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["status"] !== undefined) {
-      const x5 = d["status"];
-      if (!_leanStepStatus(x5, e, e === null ? '' : p + "/status")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["timestamp"] !== undefined) {
-      const x6 = d["timestamp"];
-      if (!_leanTimestamp(x6, e, e === null ? '' : p + "/timestamp")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["action"] !== undefined && !_leanStepAction(d["action"], e, e === null ? '' : p + "/action")) { if (!e) return false; ok = false; }
+    if (d["status"] !== undefined && !_leanStepStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -308,102 +140,32 @@ function _leanWorkflowProgress(d, e, p) {
 function _leanDrewUpdate(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["step"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/step", keyword: "required", message: "must have required property 'step'" });
-    }
-    if (!(d["agent"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/agent", keyword: "required", message: "must have required property 'agent'" });
-    }
-    if (!(d["action"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/action", keyword: "required", message: "must have required property 'action'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["step"] === undefined) { if (!e) return false; ok = required$(e, p, "step"); }
+    if (d["agent"] === undefined) { if (!e) return false; ok = required$(e, p, "agent"); }
+    if (d["action"] === undefined) { if (!e) return false; ok = required$(e, p, "action"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "drew-update")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "drew-update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["workflowId"] !== undefined) {
-      const x1 = d["workflowId"];
-      if (!_leanWorkflowId(x1, e, e === null ? '' : p + "/workflowId")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["step"] !== undefined) {
-      const x2 = d["step"];
-      if (!_leanStepNumber(x2, e, e === null ? '' : p + "/step")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, e === null ? '' : p + "/workflowId")) { if (!e) return false; ok = false; }
+    if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, e === null ? '' : p + "/step")) { if (!e) return false; ok = false; }
     if (d["agent"] !== undefined) {
-      const x3 = d["agent"];
-      if (typeof x3 == "string") {
-        if (x3.length < 1 || (x3.length < 2 && ucs2length(x3) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/agent", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+      const x1 = d["agent"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agent", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/agent", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/agent", "string");
       }
     }
-    if (d["action"] !== undefined) {
-      const x4 = d["action"];
-      if (!_leanStepAction(x4, e, e === null ? '' : p + "/action")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["status"] !== undefined) {
-      const x5 = d["status"];
-      if (!_leanStepStatus(x5, e, e === null ? '' : p + "/status")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["timestamp"] !== undefined) {
-      const x6 = d["timestamp"];
-      if (!_leanTimestamp(x6, e, e === null ? '' : p + "/timestamp")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["action"] !== undefined && !_leanStepAction(d["action"], e, e === null ? '' : p + "/action")) { if (!e) return false; ok = false; }
+    if (d["status"] !== undefined && !_leanStepStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -411,15 +173,9 @@ function _leanDrewUpdate(d, e, p) {
 function _leanTaskUpdateStatus(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -427,76 +183,22 @@ function _leanTaskUpdateStatus(d, e, p) {
 function _leanTaskUpdate(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["taskId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskId", keyword: "required", message: "must have required property 'taskId'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "task-update")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task-update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["taskId"] !== undefined) {
-      const x1 = d["taskId"];
-      if (!_leanTaskId(x1, e, e === null ? '' : p + "/taskId")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["status"] !== undefined) {
-      const x2 = d["status"];
-      if (!_leanTaskUpdateStatus(x2, e, e === null ? '' : p + "/status")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["message"] !== undefined) {
-      const x3 = d["message"];
-      if (!_leanTaskMessage(x3, e, e === null ? '' : p + "/message")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["timestamp"] !== undefined) {
-      const x4 = d["timestamp"];
-      if (!_leanTimestamp(x4, e, e === null ? '' : p + "/timestamp")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["taskId"] !== undefined && !_leanTaskId(d["taskId"], e, e === null ? '' : p + "/taskId")) { if (!e) return false; ok = false; }
+    if (d["status"] !== undefined && !_leanTaskUpdateStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
+    if (d["message"] !== undefined && !_leanTaskMessage(d["message"], e, e === null ? '' : p + "/message")) { if (!e) return false; ok = false; }
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -504,131 +206,53 @@ function _leanTaskUpdate(d, e, p) {
 function _leanApprovalRequired(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["workflowId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/workflowId", keyword: "required", message: "must have required property 'workflowId'" });
-    }
-    if (!(d["step"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/step", keyword: "required", message: "must have required property 'step'" });
-    }
-    if (!(d["description"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/description", keyword: "required", message: "must have required property 'description'" });
-    }
-    if (!(d["timeout"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timeout", keyword: "required", message: "must have required property 'timeout'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["workflowId"] === undefined) { if (!e) return false; ok = required$(e, p, "workflowId"); }
+    if (d["step"] === undefined) { if (!e) return false; ok = required$(e, p, "step"); }
+    if (d["description"] === undefined) { if (!e) return false; ok = required$(e, p, "description"); }
+    if (d["timeout"] === undefined) { if (!e) return false; ok = required$(e, p, "timeout"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "approval-required")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "approval-required")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["workflowId"] !== undefined) {
-      const x1 = d["workflowId"];
-      if (!_leanWorkflowId(x1, e, e === null ? '' : p + "/workflowId")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["step"] !== undefined) {
-      const x2 = d["step"];
-      if (!_leanStepNumber(x2, e, e === null ? '' : p + "/step")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, e === null ? '' : p + "/workflowId")) { if (!e) return false; ok = false; }
+    if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, e === null ? '' : p + "/step")) { if (!e) return false; ok = false; }
     if (d["description"] !== undefined) {
-      const x3 = d["description"];
-      if (typeof x3 == "string") {
-        if (x3.length < 1 || (x3.length < 2 && ucs2length(x3) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/description", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+      const x1 = d["description"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/description", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/description", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/description", "string");
       }
     }
     if (d["timeout"] !== undefined) {
-      const x4 = d["timeout"];
-      if (typeof x4 == "string") {
-        if (x4.length < 1 || (x4.length < 2 && ucs2length(x4) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timeout", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+      const x2 = d["timeout"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/timeout", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timeout", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/timeout", "string");
       }
     }
     if (d["timeoutSeconds"] !== undefined) {
-      const x5 = d["timeoutSeconds"];
-      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/timeoutSeconds", keyword: "type", message: "must be integer" });
-      }
-      if (typeof x5 == "number") {
-        if (!(x5 >= 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/timeoutSeconds", keyword: "minimum", message: "must be >= 1" });
-        }
+      const x3 = d["timeoutSeconds"];
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/timeoutSeconds", "integer"); }
+      if (typeof x3 == "number") {
+        if (!(x3 >= 1)) { if (!e) return false; ok = fail$(e, p + "/timeoutSeconds", "minimum", "must be >= 1"); }
       }
     }
     if (d["expiresAt"] !== undefined) {
-      const x6 = d["expiresAt"];
-      if (typeof x6 == "string") {
-        if (!formats["date-time"](x6)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/expiresAt", keyword: "format", message: "must match format \"date-time\"" });
-        }
+      const x4 = d["expiresAt"];
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/expiresAt", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/expiresAt", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/expiresAt", "string");
       }
     }
-    if (d["timestamp"] !== undefined) {
-      const x7 = d["timestamp"];
-      if (!_leanTimestamp(x7, e, e === null ? '' : p + "/timestamp")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -636,78 +260,34 @@ function _leanApprovalRequired(d, e, p) {
 function _leanProtocolError(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["code"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/code", keyword: "required", message: "must have required property 'code'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
-    if (!(d["timestamp"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/timestamp", keyword: "required", message: "must have required property 'timestamp'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["code"] === undefined) { if (!e) return false; ok = required$(e, p, "code"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "error")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["code"] !== undefined) {
       const x1 = d["code"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/code", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/code", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/code", "string");
       }
     }
     if (d["message"] !== undefined) {
       const x2 = d["message"];
       if (typeof x2 == "string") {
-        if (x2.length < 1 || (x2.length < 2 && ucs2length(x2) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/message", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/message", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/message", "string");
       }
     }
-    if (d["timestamp"] !== undefined) {
-      const x3 = d["timestamp"];
-      if (!_leanTimestamp(x3, e, e === null ? '' : p + "/timestamp")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

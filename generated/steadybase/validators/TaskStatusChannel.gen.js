@@ -7,80 +7,35 @@
  * Precompiled validators of channel `/api/tasks/status`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanTaskId, _leanTaskMessage } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanTaskId, _leanTaskMessage } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanTaskStatus(d, e, p) {
   let ok = true;
-  if (!(typeof d == "string")) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
-  }
-  if (!(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "cancelled")) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "enum", message: "must be equal to one of the allowed values" });
-  }
+  if (!(typeof d == "string")) { if (!e) return false; ok = type$(e, p, "string"); }
+  if (!(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "cancelled")) { if (!e) return false; ok = fail$(e, p, "enum", "must be equal to one of the allowed values"); }
   return ok;
 }
 
 function _leanTaskStatusRequest(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["taskId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/taskId", keyword: "required", message: "must have required property 'taskId'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["message"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/message", keyword: "required", message: "must have required property 'message'" });
-    }
+    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     for (const k0 in d) {
       switch (k0) {
-        case "taskId":
-        case "status":
-        case "message":
-          break;
+        case "taskId": case "status": case "message": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
-    if (d["taskId"] !== undefined) {
-      const x1 = d["taskId"];
-      if (!_leanTaskId(x1, e, e === null ? '' : p + "/taskId")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["status"] !== undefined) {
-      const x2 = d["status"];
-      if (!_leanTaskStatus(x2, e, e === null ? '' : p + "/status")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
-    if (d["message"] !== undefined) {
-      const x3 = d["message"];
-      if (!_leanTaskMessage(x3, e, e === null ? '' : p + "/message")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["taskId"] !== undefined && !_leanTaskId(d["taskId"], e, e === null ? '' : p + "/taskId")) { if (!e) return false; ok = false; }
+    if (d["status"] !== undefined && !_leanTaskStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
+    if (d["message"] !== undefined && !_leanTaskMessage(d["message"], e, e === null ? '' : p + "/message")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -162,6 +162,24 @@ function toErrors(errors) {
   return out;
 }
 
+/** Records one error of a lean validator; returns `false` (the verdict so far). */
+function fail$(errors, pointer, keyword, message) {
+  errors.push({ pointer, keyword, message });
+  return false;
+}
+
+/** A lean validator's `type` error; `types` as ajv lists them (`string,null`). */
+function type$(errors, pointer, types) {
+  errors.push({ pointer, keyword: 'type', message: 'must be ' + types });
+  return false;
+}
+
+/** A lean validator's `required` error: the pointer names the missing property. */
+function required$(errors, pointer, name) {
+  errors.push({ pointer: pointer + '/' + escapeSegment(name), keyword: 'required', message: `must have required property '${name}'` });
+  return false;
+}
+
 function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
@@ -250,21 +268,15 @@ function asEvent(event, result) {
   return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
-export { check, checkLean, fail, isObject, asEvent, ucs2length, equal, escapeSegment, _leanTaskId, _leanTaskMessage };
+export { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, ucs2length, equal, escapeSegment, _leanTaskId, _leanTaskMessage };
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanTaskId(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }
@@ -272,15 +284,9 @@ function _leanTaskId(d, e, p) {
 function _leanTaskMessage(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (d.length < 1 || (d.length < 2 && ucs2length(d) < 1)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-    }
+    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
+    if (!e) return false; ok = type$(e, p, "string");
   }
   return ok;
 }

@@ -163,9 +163,19 @@ class Body {
 
   /** Report an error: return at once on the hot path, collect it when explaining. */
   private fail(indent: string, pointer: string, keyword: string, message: string) {
-    this.lines.push(`${indent}if (e === null) return false;`);
-    this.lines.push(`${indent}ok = false;`);
-    this.lines.push(`${indent}e.push({ pointer: ${pointer}, keyword: ${tsString(keyword)}, message: ${message} });`);
+    this.lines.push(`${indent}${this.failCode(pointer, keyword, message)}`);
+  }
+
+  private failCode(pointer: string, keyword: string, message: string): string {
+    // The two commonest errors build their message at run time (it is the same text): less code to load.
+    // For `type`, `message` is the list of types: type$ words it as ajv does.
+    if (keyword === 'type') return `if (!e) return false; ok = type$(e, ${pointer}, ${message});`;
+    return `if (!e) return false; ok = fail$(e, ${pointer}, ${tsString(keyword)}, ${message});`;
+  }
+
+  /** `if (!(test)) <report>` on one line: most of the code is these, and import time is mostly bytes. */
+  private check(indent: string, test: string, pointer: string, keyword: string, message: string) {
+    this.lines.push(`${indent}if (!(${test})) { ${this.failCode(pointer, keyword, message)} }`);
   }
 
   /** Statements validating `x` (an identifier) against `s`; `ptr` is code for its pointer. */
@@ -182,27 +192,18 @@ class Body {
     // (then the type error comes at that group's turn); `integer` has no group of its own.
     const single = types.length === 1 ? types[0]! : undefined;
     const deferred = single !== undefined && single in uses && uses[single as keyof typeof uses];
-    const typeMessage = tsString(`must be ${types.join(',')}`);
+    const typeMessage = tsString(types.join(','));
     if (types.length > 0 && !deferred) {
-      this.lines.push(`${ind}if (!(${types.map((t) => typeTest(t, x)).join(' || ')})) {`);
-      this.fail(ind + '  ', ptr, 'type', typeMessage);
-      this.lines.push(`${ind}}`);
+      this.check(ind, `${types.map((t) => typeTest(t, x)).join(' || ')}`, ptr, 'type', typeMessage);
     }
     if (typeof s.$ref === 'string') {
-      this.lines.push(`${ind}if (!${this.refName(s.$ref)}(${x}, e, e === null ? '' : ${ptr})) {`);
-      this.lines.push(`${ind}  if (e === null) return false;`);
-      this.lines.push(`${ind}  ok = false;`);
-      this.lines.push(`${ind}}`);
+      this.lines.push(`${ind}if (!${this.refName(s.$ref)}(${x}, e, e === null ? '' : ${ptr})) { if (!e) return false; ok = false; }`);
     }
     if (s.const !== undefined) {
-      this.lines.push(`${ind}if (!(${equalTest(x, s.const)})) {`);
-      this.fail(ind + '  ', ptr, 'const', tsString('must be equal to constant'));
-      this.lines.push(`${ind}}`);
+      this.check(ind, `${equalTest(x, s.const)}`, ptr, 'const', tsString('must be equal to constant'));
     }
     if (Array.isArray(s.enum)) {
-      this.lines.push(`${ind}if (!(${s.enum.map((v) => equalTest(x, v)).join(' || ')})) {`);
-      this.fail(ind + '  ', ptr, 'enum', tsString('must be equal to one of the allowed values'));
-      this.lines.push(`${ind}}`);
+      this.check(ind, `${s.enum.map((v) => equalTest(x, v)).join(' || ')}`, ptr, 'enum', tsString('must be equal to one of the allowed values'));
     }
     const group = (type: keyof typeof uses, emit: (inner: string) => void) => {
       if (!uses[type]) return;
@@ -218,9 +219,7 @@ class Body {
       const bound = (k: string, op: string, word: string) => {
         if (s[k] === undefined) return;
         const n = jsLiteral(s[k]);
-        this.lines.push(`${i}if (!(${x} ${op} ${n})) {`);
-        this.fail(i + '  ', ptr, k, tsString(`must be ${word} ${n}`));
-        this.lines.push(`${i}}`);
+        this.check(i, `${x} ${op} ${n}`, ptr, k, tsString(`must be ${word} ${n}`));
       };
       bound('maximum', '<=', '<=');
       bound('minimum', '>=', '>=');
@@ -231,36 +230,28 @@ class Body {
       // UTF-16 length first: code points are never more than code units, and at least half.
       if (s.maxLength !== undefined) {
         const n = s.maxLength as number;
-        this.lines.push(`${i}if (${x}.length > ${n} && ucs2length(${x}) > ${n}) {`);
-        this.fail(i + '  ', ptr, 'maxLength', tsString(`must NOT have more than ${n} characters`));
-        this.lines.push(`${i}}`);
+        this.check(i, `${x}.length <= ${n} || ucs2length(${x}) <= ${n}`, ptr, 'maxLength', tsString(`must NOT have more than ${n} characters`));
       }
       if (s.minLength !== undefined) {
         const n = s.minLength as number;
         if (n > 0) {
-          this.lines.push(`${i}if (${x}.length < ${n} || (${x}.length < ${2 * n} && ucs2length(${x}) < ${n})) {`);
-          this.fail(i + '  ', ptr, 'minLength', tsString(`must NOT have fewer than ${n} characters`));
-          this.lines.push(`${i}}`);
+          // A non-empty string has at least one code point.
+          const test = n === 1 ? `${x}.length !== 0` : `${x}.length >= ${2 * n} || (${x}.length >= ${n} && ucs2length(${x}) >= ${n})`;
+          this.check(i, test, ptr, 'minLength', tsString(`must NOT have fewer than ${n} characters`));
         }
       }
       if (typeof s.format === 'string' && this.options.formats.has(s.format)) {
-        this.lines.push(`${i}if (!formats[${tsString(s.format)}](${x})) {`);
-        this.fail(i + '  ', ptr, 'format', tsString(`must match format "${s.format}"`));
-        this.lines.push(`${i}}`);
+        this.check(i, `formats[${tsString(s.format)}](${x})`, ptr, 'format', tsString(`must match format "${s.format}"`));
       }
     });
     group('array', (i) => {
       if (s.maxItems !== undefined) {
         const n = s.maxItems as number;
-        this.lines.push(`${i}if (${x}.length > ${n}) {`);
-        this.fail(i + '  ', ptr, 'maxItems', tsString(`must NOT have more than ${n} items`));
-        this.lines.push(`${i}}`);
+        this.check(i, `${x}.length <= ${n}`, ptr, 'maxItems', tsString(`must NOT have more than ${n} items`));
       }
       if (s.minItems !== undefined) {
         const n = s.minItems as number;
-        this.lines.push(`${i}if (${x}.length < ${n}) {`);
-        this.fail(i + '  ', ptr, 'minItems', tsString(`must NOT have fewer than ${n} items`));
-        this.lines.push(`${i}}`);
+        this.check(i, `${x}.length >= ${n}`, ptr, 'minItems', tsString(`must NOT have fewer than ${n} items`));
       }
       if (s.items !== undefined && s.items !== true) {
         const n = this.fresh('i');
@@ -279,10 +270,8 @@ class Body {
       if (Array.isArray(s.required)) {
         for (const key of s.required as string[]) {
           // ajv's own-property check is only on when some schema names a prototype property.
-          const test = own ? `Object.prototype.hasOwnProperty.call(${x}, ${tsString(key)})` : `${x}[${tsString(key)}] !== undefined`;
-          this.lines.push(`${i}if (!(${test})) {`);
-          this.fail(i + '  ', `${ptr} + ${tsString('/' + escapeSegment(key))}`, 'required', tsString(`must have required property '${key}'`));
-          this.lines.push(`${i}}`);
+          const missing = own ? `!Object.prototype.hasOwnProperty.call(${x}, ${tsString(key)})` : `${x}[${tsString(key)}] === undefined`;
+          this.lines.push(`${i}if (${missing}) { if (!e) return false; ok = required$(e, ${ptr}, ${tsString(key)}); }`);
         }
       }
       const properties = isRecord(s.properties) ? (s.properties as Record<string, JsonSchema>) : {};
@@ -303,8 +292,7 @@ class Body {
           body(i + '  ');
         } else {
           this.lines.push(`${i}  switch (${k}) {`);
-          for (const name of names) this.lines.push(`${i}    case ${tsString(name)}:`);
-          this.lines.push(`${i}      break;`);
+          this.lines.push(`${i}    ${names.map((name) => `case ${tsString(name)}:`).join(' ')} break;`);
           this.lines.push(`${i}    default: {`);
           body(i + '      ');
           this.lines.push(`${i}    }`);
@@ -314,10 +302,17 @@ class Body {
       }
       for (const [key, sub] of Object.entries(properties)) {
         if (sub === true || (typeof sub === 'object' && Object.keys(sub).every((kw) => !this.options.ajvKeywords.has(kw)))) continue;
+        const at = `${ptr} + ${tsString('/' + escapeSegment(key))}`;
+        const ref = onlyRef(sub, this.options.ajvKeywords);
+        if (ref !== undefined) {
+          // The commonest property: a `$ref` alone, one line.
+          this.lines.push(`${i}if (${present(key)} && !${this.refName(ref)}(${x}[${tsString(key)}], e, e === null ? '' : ${at})) { if (!e) return false; ok = false; }`);
+          continue;
+        }
         const v = this.fresh('x');
         this.lines.push(`${i}if (${present(key)}) {`);
         this.lines.push(`${i}  const ${v} = ${x}[${tsString(key)}];`);
-        this.schema(sub, v, `${ptr} + ${tsString('/' + escapeSegment(key))}`, i + '  ');
+        this.schema(sub, v, at, i + '  ');
         this.lines.push(`${i}}`);
       }
     });
@@ -360,6 +355,12 @@ class Body {
     }
     this.lines.push(`${i}}`);
   }
+}
+
+/** The `$ref` of a schema that has no other keyword ajv applies. */
+function onlyRef(s: JsonSchema, ajvKeywords: ReadonlySet<string>): string | undefined {
+  if (typeof s !== 'object' || typeof s.$ref !== 'string') return undefined;
+  return Object.keys(s).every((k) => k === '$ref' || !ajvKeywords.has(k)) ? s.$ref : undefined;
 }
 
 /** ajv's test that `x` is of a JSON type (numbers as without `strictNumbers`). */

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/rtm`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadMessageEvent = validate2;
@@ -1980,48 +1980,26 @@ return errors === 0;
 function _leanHello(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     for (const k0 in d) {
       switch (k0) {
-        case "type":
-        case "start":
-          break;
+        case "type": case "start": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "hello")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "hello")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["start"] !== undefined) {
       const x2 = d["start"];
-      if (!(typeof x2 == "boolean")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/start", keyword: "type", message: "must be boolean" });
-      }
+      if (!(typeof x2 == "boolean")) { if (!e) return false; ok = type$(e, p + "/start", "boolean"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -2029,62 +2007,31 @@ function _leanHello(d, e, p) {
 function _leanPong(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["reply_to"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/reply_to", keyword: "required", message: "must have required property 'reply_to'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["reply_to"] === undefined) { if (!e) return false; ok = required$(e, p, "reply_to"); }
     for (const k0 in d) {
       switch (k0) {
-        case "type":
-        case "reply_to":
-        case "time":
-          break;
+        case "type": case "reply_to": case "time": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "pong")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "pong")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["reply_to"] !== undefined) {
       const x2 = d["reply_to"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/reply_to", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/reply_to", "integer"); }
     }
     if (d["time"] !== undefined) {
       const x3 = d["time"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/time", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/time", "integer"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -2092,60 +2039,30 @@ function _leanPong(d, e, p) {
 function _leanPing(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
+    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     for (const k0 in d) {
       switch (k0) {
-        case "id":
-        case "type":
-          break;
+        case "id": case "type": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/id", "integer"); }
       if (typeof x1 == "number") {
-        if (!(x1 >= 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minimum", message: "must be >= 1" });
-        }
+        if (!(x1 >= 1)) { if (!e) return false; ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
       }
     }
     if (d["type"] !== undefined) {
       const x2 = d["type"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x2 === "ping")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x2 === "ping")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/marketdata`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadUpdate = validate1;
@@ -300,30 +300,16 @@ return errors === 0;
 function _leanHeartbeat(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["socket_sequence"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/socket_sequence", keyword: "required", message: "must have required property 'socket_sequence'" });
-    }
+    if (d["socket_sequence"] === undefined) { if (!e) return false; ok = required$(e, p, "socket_sequence"); }
     if (d["socket_sequence"] !== undefined) {
       const x0 = d["socket_sequence"];
-      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/socket_sequence", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) { if (!e) return false; ok = type$(e, p + "/socket_sequence", "integer"); }
       if (typeof x0 == "number") {
-        if (!(x0 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/socket_sequence", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x0 >= 0)) { if (!e) return false; ok = fail$(e, p + "/socket_sequence", "minimum", "must be >= 0"); }
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -331,106 +317,59 @@ function _leanHeartbeat(d, e, p) {
 function _leanSubscribeRequest(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["subscriptions"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/subscriptions", keyword: "required", message: "must have required property 'subscriptions'" });
-    }
+    if (d["subscriptions"] === undefined) { if (!e) return false; ok = required$(e, p, "subscriptions"); }
     for (const k0 in d) {
       switch (k0) {
-        case "subscriptions":
-          break;
+        case "subscriptions": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["subscriptions"] !== undefined) {
       const x1 = d["subscriptions"];
       if (Array.isArray(x1)) {
-        if (x1.length < 1) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/subscriptions", keyword: "minItems", message: "must NOT have fewer than 1 items" });
-        }
+        if (!(x1.length >= 1)) { if (!e) return false; ok = fail$(e, p + "/subscriptions", "minItems", "must NOT have fewer than 1 items"); }
         for (let i2 = 0; i2 < x1.length; i2++) {
           const x3 = x1[i2];
           if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
-            if (!(x3["name"] !== undefined)) {
-              if (e === null) return false;
-              ok = false;
-              e.push({ pointer: p + "/subscriptions" + "/" + i2 + "/name", keyword: "required", message: "must have required property 'name'" });
-            }
-            if (!(x3["symbols"] !== undefined)) {
-              if (e === null) return false;
-              ok = false;
-              e.push({ pointer: p + "/subscriptions" + "/" + i2 + "/symbols", keyword: "required", message: "must have required property 'symbols'" });
-            }
+            if (x3["name"] === undefined) { if (!e) return false; ok = required$(e, p + "/subscriptions" + "/" + i2, "name"); }
+            if (x3["symbols"] === undefined) { if (!e) return false; ok = required$(e, p + "/subscriptions" + "/" + i2, "symbols"); }
             for (const k4 in x3) {
               switch (k4) {
-                case "name":
-                case "symbols":
-                  break;
+                case "name": case "symbols": break;
                 default: {
-                  if (e === null) return false;
-                  ok = false;
-                  e.push({ pointer: p + "/subscriptions" + "/" + i2 + "/" + escapeSegment(k4), keyword: "additionalProperties", message: "must NOT have additional properties" });
+                  if (!e) return false; ok = fail$(e, p + "/subscriptions" + "/" + i2 + "/" + escapeSegment(k4), "additionalProperties", "must NOT have additional properties");
                 }
               }
             }
             if (x3["name"] !== undefined) {
               const x5 = x3["name"];
-              if (!(typeof x5 == "string")) {
-                if (e === null) return false;
-                ok = false;
-                e.push({ pointer: p + "/subscriptions" + "/" + i2 + "/name", keyword: "type", message: "must be string" });
-              }
-              if (!(x5 === "l2" || x5 === "candles_1m" || x5 === "candles_1h")) {
-                if (e === null) return false;
-                ok = false;
-                e.push({ pointer: p + "/subscriptions" + "/" + i2 + "/name", keyword: "enum", message: "must be equal to one of the allowed values" });
-              }
+              if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/subscriptions" + "/" + i2 + "/name", "string"); }
+              if (!(x5 === "l2" || x5 === "candles_1m" || x5 === "candles_1h")) { if (!e) return false; ok = fail$(e, p + "/subscriptions" + "/" + i2 + "/name", "enum", "must be equal to one of the allowed values"); }
             }
             if (x3["symbols"] !== undefined) {
               const x6 = x3["symbols"];
               if (Array.isArray(x6)) {
-                if (x6.length < 1) {
-                  if (e === null) return false;
-                  ok = false;
-                  e.push({ pointer: p + "/subscriptions" + "/" + i2 + "/symbols", keyword: "minItems", message: "must NOT have fewer than 1 items" });
-                }
+                if (!(x6.length >= 1)) { if (!e) return false; ok = fail$(e, p + "/subscriptions" + "/" + i2 + "/symbols", "minItems", "must NOT have fewer than 1 items"); }
                 for (let i7 = 0; i7 < x6.length; i7++) {
                   const x8 = x6[i7];
-                  if (!(typeof x8 == "string")) {
-                    if (e === null) return false;
-                    ok = false;
-                    e.push({ pointer: p + "/subscriptions" + "/" + i2 + "/symbols" + "/" + i7, keyword: "type", message: "must be string" });
-                  }
+                  if (!(typeof x8 == "string")) { if (!e) return false; ok = type$(e, p + "/subscriptions" + "/" + i2 + "/symbols" + "/" + i7, "string"); }
                 }
               } else {
-                if (e === null) return false;
-                ok = false;
-                e.push({ pointer: p + "/subscriptions" + "/" + i2 + "/symbols", keyword: "type", message: "must be array" });
+                if (!e) return false; ok = type$(e, p + "/subscriptions" + "/" + i2 + "/symbols", "array");
               }
             }
           } else {
-            if (e === null) return false;
-            ok = false;
-            e.push({ pointer: p + "/subscriptions" + "/" + i2, keyword: "type", message: "must be object" });
+            if (!e) return false; ok = type$(e, p + "/subscriptions" + "/" + i2, "object");
           }
         }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/subscriptions", keyword: "type", message: "must be array" });
+        if (!e) return false; ok = type$(e, p + "/subscriptions", "array");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -438,45 +377,26 @@ function _leanSubscribeRequest(d, e, p) {
 function _leanPingRequest(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["nonce"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/nonce", keyword: "required", message: "must have required property 'nonce'" });
-    }
+    if (d["nonce"] === undefined) { if (!e) return false; ok = required$(e, p, "nonce"); }
     for (const k0 in d) {
       switch (k0) {
-        case "nonce":
-          break;
+        case "nonce": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["nonce"] !== undefined) {
       const x1 = d["nonce"];
       if (typeof x1 == "string") {
-        if (x1.length > 64 && ucs2length(x1) > 64) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/nonce", keyword: "maxLength", message: "must NOT have more than 64 characters" });
-        }
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/nonce", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length <= 64 || ucs2length(x1) <= 64)) { if (!e) return false; ok = fail$(e, p + "/nonce", "maxLength", "must NOT have more than 64 characters"); }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nonce", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/nonce", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/nonce", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,64 +7,36 @@
  * Precompiled validators of channel `/rooms/{roomId}/chatMessages`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanUser(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(d["username"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/username", keyword: "required", message: "must have required property 'username'" });
-    }
+    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (d["username"] === undefined) { if (!e) return false; ok = required$(e, p, "username"); }
     if (d["id"] !== undefined) {
       const x0 = d["id"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/id", "string"); }
     }
     if (d["username"] !== undefined) {
       const x1 = d["username"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/username", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/username", "string"); }
     }
     if (d["displayName"] !== undefined) {
       const x2 = d["displayName"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/displayName", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/displayName", "string"); }
     }
     if (d["avatarUrl"] !== undefined) {
       const x3 = d["avatarUrl"];
       if (typeof x3 == "string") {
-        if (!formats["uri"](x3)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/avatarUrl", keyword: "format", message: "must match format \"uri\"" });
-        }
+        if (!(formats["uri"](x3))) { if (!e) return false; ok = fail$(e, p + "/avatarUrl", "format", "must match format \"uri\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/avatarUrl", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/avatarUrl", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -72,145 +44,71 @@ function _leanUser(d, e, p) {
 function _leanChatMessage(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(d["text"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/text", keyword: "required", message: "must have required property 'text'" });
-    }
-    if (!(d["sent"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/sent", keyword: "required", message: "must have required property 'sent'" });
-    }
-    if (!(d["fromUser"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/fromUser", keyword: "required", message: "must have required property 'fromUser'" });
-    }
+    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (d["text"] === undefined) { if (!e) return false; ok = required$(e, p, "text"); }
+    if (d["sent"] === undefined) { if (!e) return false; ok = required$(e, p, "sent"); }
+    if (d["fromUser"] === undefined) { if (!e) return false; ok = required$(e, p, "fromUser"); }
     if (d["id"] !== undefined) {
       const x0 = d["id"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/id", "string"); }
     }
     if (d["text"] !== undefined) {
       const x1 = d["text"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/text", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/text", "string"); }
     }
     if (d["html"] !== undefined) {
       const x2 = d["html"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/html", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/html", "string"); }
     }
     if (d["sent"] !== undefined) {
       const x3 = d["sent"];
       if (typeof x3 == "string") {
-        if (!formats["date-time"](x3)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/sent", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x3))) { if (!e) return false; ok = fail$(e, p + "/sent", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/sent", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/sent", "string");
       }
     }
-    if (d["fromUser"] !== undefined) {
-      const x4 = d["fromUser"];
-      if (!_leanUser(x4, e, e === null ? '' : p + "/fromUser")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["fromUser"] !== undefined && !_leanUser(d["fromUser"], e, e === null ? '' : p + "/fromUser")) { if (!e) return false; ok = false; }
     if (d["unread"] !== undefined) {
-      const x5 = d["unread"];
-      if (!(typeof x5 == "boolean")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/unread", keyword: "type", message: "must be boolean" });
-      }
+      const x4 = d["unread"];
+      if (!(typeof x4 == "boolean")) { if (!e) return false; ok = type$(e, p + "/unread", "boolean"); }
     }
     if (d["readBy"] !== undefined) {
-      const x6 = d["readBy"];
-      if (!((typeof x6 == "number" && !(x6 % 1) && !isNaN(x6)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/readBy", keyword: "type", message: "must be integer" });
-      }
-      if (typeof x6 == "number") {
-        if (!(x6 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/readBy", keyword: "minimum", message: "must be >= 0" });
-        }
+      const x5 = d["readBy"];
+      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) { if (!e) return false; ok = type$(e, p + "/readBy", "integer"); }
+      if (typeof x5 == "number") {
+        if (!(x5 >= 0)) { if (!e) return false; ok = fail$(e, p + "/readBy", "minimum", "must be >= 0"); }
       }
     }
     if (d["mentions"] !== undefined) {
-      const x7 = d["mentions"];
-      if (Array.isArray(x7)) {
-        for (let i8 = 0; i8 < x7.length; i8++) {
-          const x9 = x7[i8];
-          if (x9 && typeof x9 == "object" && !Array.isArray(x9)) {
-            if (!(x9["screenName"] !== undefined)) {
-              if (e === null) return false;
-              ok = false;
-              e.push({ pointer: p + "/mentions" + "/" + i8 + "/screenName", keyword: "required", message: "must have required property 'screenName'" });
+      const x6 = d["mentions"];
+      if (Array.isArray(x6)) {
+        for (let i7 = 0; i7 < x6.length; i7++) {
+          const x8 = x6[i7];
+          if (x8 && typeof x8 == "object" && !Array.isArray(x8)) {
+            if (x8["screenName"] === undefined) { if (!e) return false; ok = required$(e, p + "/mentions" + "/" + i7, "screenName"); }
+            if (x8["screenName"] !== undefined) {
+              const x9 = x8["screenName"];
+              if (!(typeof x9 == "string")) { if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i7 + "/screenName", "string"); }
             }
-            if (x9["screenName"] !== undefined) {
-              const x10 = x9["screenName"];
-              if (!(typeof x10 == "string")) {
-                if (e === null) return false;
-                ok = false;
-                e.push({ pointer: p + "/mentions" + "/" + i8 + "/screenName", keyword: "type", message: "must be string" });
-              }
-            }
-            if (x9["userId"] !== undefined) {
-              const x11 = x9["userId"];
-              if (!(typeof x11 == "string")) {
-                if (e === null) return false;
-                ok = false;
-                e.push({ pointer: p + "/mentions" + "/" + i8 + "/userId", keyword: "type", message: "must be string" });
-              }
+            if (x8["userId"] !== undefined) {
+              const x10 = x8["userId"];
+              if (!(typeof x10 == "string")) { if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i7 + "/userId", "string"); }
             }
           } else {
-            if (e === null) return false;
-            ok = false;
-            e.push({ pointer: p + "/mentions" + "/" + i8, keyword: "type", message: "must be object" });
+            if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i7, "object");
           }
         }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/mentions", keyword: "type", message: "must be array" });
+        if (!e) return false; ok = type$(e, p + "/mentions", "array");
       }
     }
     if (d["v"] !== undefined) {
-      const x12 = d["v"];
-      if (!((typeof x12 == "number" && !(x12 % 1) && !isNaN(x12)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/v", keyword: "type", message: "must be integer" });
-      }
+      const x11 = d["v"];
+      if (!((typeof x11 == "number" && !(x11 % 1) && !isNaN(x11)))) { if (!e) return false; ok = type$(e, p + "/v", "integer"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -218,53 +116,27 @@ function _leanChatMessage(d, e, p) {
 function _leanPresence(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["userId"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/userId", keyword: "required", message: "must have required property 'userId'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
+    if (d["userId"] === undefined) { if (!e) return false; ok = required$(e, p, "userId"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
     for (const k0 in d) {
       switch (k0) {
-        case "userId":
-        case "status":
-          break;
+        case "userId": case "status": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["userId"] !== undefined) {
       const x1 = d["userId"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/userId", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/userId", "string"); }
     }
     if (d["status"] !== undefined) {
       const x2 = d["status"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/status", keyword: "type", message: "must be string" });
-      }
-      if (!(x2 === "in" || x2 === "out")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/status", keyword: "enum", message: "must be equal to one of the allowed values" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      if (!(x2 === "in" || x2 === "out")) { if (!e) return false; ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -9,7 +9,7 @@
  * Precompiled validators of channel `/events/*\/ `${globalThis.__swCanary = 1}``: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanEnumSchema } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanEnumSchema } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadN1st = validate9;
@@ -64,50 +64,29 @@ return errors === 0;
 function _leanInterface(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(Object.prototype.hasOwnProperty.call(d, "implements"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/implements", keyword: "required", message: "must have required property 'implements'" });
-    }
+    if (!Object.prototype.hasOwnProperty.call(d, "implements")) { if (!e) return false; ok = required$(e, p, "implements"); }
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "implements":
-          break;
+        case "implements": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["implements"] !== undefined && Object.prototype.hasOwnProperty.call(d, "implements")) {
       const x1 = d["implements"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/implements", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/implements", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
 
 function _leanType(d, e, p) {
   let ok = true;
-  if (!(typeof d == "string")) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
-  }
-  if (!(d === "`${globalThis.__swCanary = 1}`")) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "const", message: "must be equal to constant" });
-  }
+  if (!(typeof d == "string")) { if (!e) return false; ok = type$(e, p, "string"); }
+  if (!(d === "`${globalThis.__swCanary = 1}`")) { if (!e) return false; ok = fail$(e, p, "const", "must be equal to constant"); }
   return ok;
 }
 

@@ -9,7 +9,7 @@
  * Precompiled validators of channel `/1st/\u2029`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanEnumSchema } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanEnumSchema } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanValidationErrorSchema(d, e, p) {
@@ -17,36 +17,22 @@ function _leanValidationErrorSchema(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "api":
-        case "formats":
-          break;
+        case "api": case "formats": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["api"] !== undefined && Object.prototype.hasOwnProperty.call(d, "api")) {
       const x1 = d["api"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/api", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/api", "string"); }
     }
     if (d["formats"] !== undefined && Object.prototype.hasOwnProperty.call(d, "formats")) {
       const x2 = d["formats"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/formats", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/formats", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

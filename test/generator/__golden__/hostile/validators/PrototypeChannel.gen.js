@@ -9,53 +9,29 @@
  * Precompiled validators of channel `/__proto__`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanEnumSchema } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanEnumSchema } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanEnum(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\""))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/\"); globalThis.__swCanary = 1; (\"", keyword: "required", message: "must have required property '\"); globalThis.__swCanary = 1; (\"'" });
-    }
-    if (!(Object.prototype.hasOwnProperty.call(d, "value"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/value", keyword: "required", message: "must have required property 'value'" });
-    }
+    if (!Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) { if (!e) return false; ok = required$(e, p, "\"); globalThis.__swCanary = 1; (\""); }
+    if (!Object.prototype.hasOwnProperty.call(d, "value")) { if (!e) return false; ok = required$(e, p, "value"); }
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "\"); globalThis.__swCanary = 1; (\"":
-        case "value":
-          break;
+        case "\"); globalThis.__swCanary = 1; (\"": case "value": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["\"); globalThis.__swCanary = 1; (\""] !== undefined && Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) {
       const x1 = d["\"); globalThis.__swCanary = 1; (\""];
-      if (!(x1 === "enum")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/\"); globalThis.__swCanary = 1; (\"", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(x1 === "enum")) { if (!e) return false; ok = fail$(e, p + "/\"); globalThis.__swCanary = 1; (\"", "const", "must be equal to constant"); }
     }
-    if (d["value"] !== undefined && Object.prototype.hasOwnProperty.call(d, "value")) {
-      const x2 = d["value"];
-      if (!_leanEnumSchema(x2, e, e === null ? '' : p + "/value")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["value"] !== undefined && Object.prototype.hasOwnProperty.call(d, "value") && !_leanEnumSchema(d["value"], e, e === null ? '' : p + "/value")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -65,16 +41,10 @@ function _leanDefaultSchema(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     for (const k0 of Object.keys(d)) {
       const x1 = d[k0];
-      if (!(x1 === null)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "type", message: "must be null" });
-      }
+      if (!(x1 === null)) { if (!e) return false; ok = type$(e, p + "/" + escapeSegment(k0), "null"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -82,42 +52,22 @@ function _leanDefaultSchema(d, e, p) {
 function _leanDefault(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\""))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/\"); globalThis.__swCanary = 1; (\"", keyword: "required", message: "must have required property '\"); globalThis.__swCanary = 1; (\"'" });
-    }
+    if (!Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) { if (!e) return false; ok = required$(e, p, "\"); globalThis.__swCanary = 1; (\""); }
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "\"); globalThis.__swCanary = 1; (\"":
-        case "default":
-          break;
+        case "\"); globalThis.__swCanary = 1; (\"": case "default": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["\"); globalThis.__swCanary = 1; (\""] !== undefined && Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) {
       const x1 = d["\"); globalThis.__swCanary = 1; (\""];
-      if (!(x1 === "`${globalThis.__swCanary = 1}`")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/\"); globalThis.__swCanary = 1; (\"", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(x1 === "`${globalThis.__swCanary = 1}`")) { if (!e) return false; ok = fail$(e, p + "/\"); globalThis.__swCanary = 1; (\"", "const", "must be equal to constant"); }
     }
-    if (d["default"] !== undefined && Object.prototype.hasOwnProperty.call(d, "default")) {
-      const x2 = d["default"];
-      if (!_leanDefaultSchema(x2, e, e === null ? '' : p + "/default")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["default"] !== undefined && Object.prototype.hasOwnProperty.call(d, "default") && !_leanDefaultSchema(d["default"], e, e === null ? '' : p + "/default")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -164,6 +164,24 @@ function toErrors(errors) {
   return out;
 }
 
+/** Records one error of a lean validator; returns `false` (the verdict so far). */
+function fail$(errors, pointer, keyword, message) {
+  errors.push({ pointer, keyword, message });
+  return false;
+}
+
+/** A lean validator's `type` error; `types` as ajv lists them (`string,null`). */
+function type$(errors, pointer, types) {
+  errors.push({ pointer, keyword: 'type', message: 'must be ' + types });
+  return false;
+}
+
+/** A lean validator's `required` error: the pointer names the missing property. */
+function required$(errors, pointer, name) {
+  errors.push({ pointer: pointer + '/' + escapeSegment(name), keyword: 'required', message: `must have required property '${name}'` });
+  return false;
+}
+
 function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
@@ -252,21 +270,13 @@ function asEvent(event, result) {
   return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
-export { check, checkLean, fail, isObject, asEvent, ucs2length, equal, escapeSegment, _leanEnumSchema };
+export { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, ucs2length, equal, escapeSegment, _leanEnumSchema };
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanEnumSchema(d, e, p) {
   let ok = true;
-  if (!(typeof d == "string")) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
-  }
-  if (!(d === "\"); globalThis.__swCanary = 1; (\"" || d === "'); globalThis.__swCanary = 1; ('" || d === "`${globalThis.__swCanary = 1}`" || d === "*/ globalThis.__swCanary = 1; /*" || d === "__proto__" || d === "constructor" || d === "" || d === "\u2028" || d === "\u2029" || d === "line\nbreak" || d === "\\" || d === "﻿" || d === "\ud800" || d === "\u0000")) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "enum", message: "must be equal to one of the allowed values" });
-  }
+  if (!(typeof d == "string")) { if (!e) return false; ok = type$(e, p, "string"); }
+  if (!(d === "\"); globalThis.__swCanary = 1; (\"" || d === "'); globalThis.__swCanary = 1; ('" || d === "`${globalThis.__swCanary = 1}`" || d === "*/ globalThis.__swCanary = 1; /*" || d === "__proto__" || d === "constructor" || d === "" || d === "\u2028" || d === "\u2029" || d === "line\nbreak" || d === "\\" || d === "﻿" || d === "\ud800" || d === "\u0000")) { if (!e) return false; ok = fail$(e, p, "enum", "must be equal to one of the allowed values"); }
   return ok;
 }
 

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/v1`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadSubscribe = validate4;
@@ -535,39 +535,22 @@ return errors === 0;
 function _leanHeartbeat(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["event"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/event", keyword: "required", message: "must have required property 'event'" });
-    }
+    if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
     for (const k0 in d) {
       switch (k0) {
-        case "event":
-          break;
+        case "event": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["event"] !== undefined) {
       const x1 = d["event"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/event", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "heartbeat")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/event", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
+      if (!(x1 === "heartbeat")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -575,89 +558,39 @@ function _leanHeartbeat(d, e, p) {
 function _leanSystemStatus(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["event"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/event", keyword: "required", message: "must have required property 'event'" });
-    }
-    if (!(d["connectionID"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/connectionID", keyword: "required", message: "must have required property 'connectionID'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["version"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/version", keyword: "required", message: "must have required property 'version'" });
-    }
+    if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
+    if (d["connectionID"] === undefined) { if (!e) return false; ok = required$(e, p, "connectionID"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["version"] === undefined) { if (!e) return false; ok = required$(e, p, "version"); }
     if (d["event"] !== undefined) {
       const x0 = d["event"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/event", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "systemStatus")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/event", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
+      if (!(x0 === "systemStatus")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
     }
     if (d["connectionID"] !== undefined) {
       const x1 = d["connectionID"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/connectionID", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/connectionID", "integer"); }
     }
     if (d["status"] !== undefined) {
       const x2 = d["status"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/status", keyword: "type", message: "must be string" });
-      }
-      if (!(x2 === "online" || x2 === "maintenance" || x2 === "cancel_only" || x2 === "limit_only" || x2 === "post_only")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/status", keyword: "enum", message: "must be equal to one of the allowed values" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      if (!(x2 === "online" || x2 === "maintenance" || x2 === "cancel_only" || x2 === "limit_only" || x2 === "post_only")) { if (!e) return false; ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
     }
     if (d["version"] !== undefined) {
       const x3 = d["version"];
-      if (!(typeof x3 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/version", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/version", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
 
 function _leanReqid(d, e, p) {
   let ok = true;
-  if (!((typeof d == "number" && !(d % 1) && !isNaN(d)))) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be integer" });
-  }
+  if (!((typeof d == "number" && !(d % 1) && !isNaN(d)))) { if (!e) return false; ok = type$(e, p, "integer"); }
   if (typeof d == "number") {
-    if (!(d >= 0)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p, keyword: "minimum", message: "must be >= 0" });
-    }
+    if (!(d >= 0)) { if (!e) return false; ok = fail$(e, p, "minimum", "must be >= 0"); }
   }
   return ok;
 }
@@ -665,67 +598,32 @@ function _leanReqid(d, e, p) {
 function _leanSubscription(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["name"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/name", keyword: "required", message: "must have required property 'name'" });
-    }
+    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
     for (const k0 in d) {
       switch (k0) {
-        case "name":
-        case "depth":
-        case "interval":
-          break;
+        case "name": case "depth": case "interval": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["name"] !== undefined) {
       const x1 = d["name"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/name", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "ticker" || x1 === "ohlc" || x1 === "trade" || x1 === "book" || x1 === "spread" || x1 === "*")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/name", keyword: "enum", message: "must be equal to one of the allowed values" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/name", "string"); }
+      if (!(x1 === "ticker" || x1 === "ohlc" || x1 === "trade" || x1 === "book" || x1 === "spread" || x1 === "*")) { if (!e) return false; ok = fail$(e, p + "/name", "enum", "must be equal to one of the allowed values"); }
     }
     if (d["depth"] !== undefined) {
       const x2 = d["depth"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/depth", keyword: "type", message: "must be integer" });
-      }
-      if (!(x2 === 10 || x2 === 25 || x2 === 100 || x2 === 500 || x2 === 1000)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/depth", keyword: "enum", message: "must be equal to one of the allowed values" });
-      }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/depth", "integer"); }
+      if (!(x2 === 10 || x2 === 25 || x2 === 100 || x2 === 500 || x2 === 1000)) { if (!e) return false; ok = fail$(e, p + "/depth", "enum", "must be equal to one of the allowed values"); }
     }
     if (d["interval"] !== undefined) {
       const x3 = d["interval"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/interval", keyword: "type", message: "must be integer" });
-      }
-      if (!(x3 === 1 || x3 === 5 || x3 === 15 || x3 === 30 || x3 === 60 || x3 === 240 || x3 === 1440 || x3 === 10080 || x3 === 21600)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/interval", keyword: "enum", message: "must be equal to one of the allowed values" });
-      }
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/interval", "integer"); }
+      if (!(x3 === 1 || x3 === 5 || x3 === 15 || x3 === 30 || x3 === 60 || x3 === 240 || x3 === 1440 || x3 === 10080 || x3 === 21600)) { if (!e) return false; ok = fail$(e, p + "/interval", "enum", "must be equal to one of the allowed values"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -733,84 +631,34 @@ function _leanSubscription(d, e, p) {
 function _leanSubscriptionStatus(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["event"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/event", keyword: "required", message: "must have required property 'event'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
+    if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
     if (d["event"] !== undefined) {
       const x0 = d["event"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/event", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "subscriptionStatus")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/event", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
+      if (!(x0 === "subscriptionStatus")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
     }
     if (d["channelName"] !== undefined) {
       const x1 = d["channelName"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/channelName", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/channelName", "string"); }
     }
     if (d["pair"] !== undefined) {
       const x2 = d["pair"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/pair", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/pair", "string"); }
     }
-    if (d["reqid"] !== undefined) {
-      const x3 = d["reqid"];
-      if (!_leanReqid(x3, e, e === null ? '' : p + "/reqid")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["reqid"] !== undefined && !_leanReqid(d["reqid"], e, e === null ? '' : p + "/reqid")) { if (!e) return false; ok = false; }
     if (d["status"] !== undefined) {
-      const x4 = d["status"];
-      if (!(typeof x4 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/status", keyword: "type", message: "must be string" });
-      }
-      if (!(x4 === "subscribed" || x4 === "unsubscribed" || x4 === "error")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/status", keyword: "enum", message: "must be equal to one of the allowed values" });
-      }
+      const x3 = d["status"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      if (!(x3 === "subscribed" || x3 === "unsubscribed" || x3 === "error")) { if (!e) return false; ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
     }
     if (d["errorMessage"] !== undefined) {
-      const x5 = d["errorMessage"];
-      if (!(typeof x5 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/errorMessage", keyword: "type", message: "must be string" });
-      }
+      const x4 = d["errorMessage"];
+      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/errorMessage", "string"); }
     }
-    if (d["subscription"] !== undefined) {
-      const x6 = d["subscription"];
-      if (!_leanSubscription(x6, e, e === null ? '' : p + "/subscription")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["subscription"] !== undefined && !_leanSubscription(d["subscription"], e, e === null ? '' : p + "/subscription")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -818,47 +666,23 @@ function _leanSubscriptionStatus(d, e, p) {
 function _leanPing(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["event"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/event", keyword: "required", message: "must have required property 'event'" });
-    }
+    if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
     for (const k0 in d) {
       switch (k0) {
-        case "event":
-        case "reqid":
-          break;
+        case "event": case "reqid": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["event"] !== undefined) {
       const x1 = d["event"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/event", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "ping")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/event", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
+      if (!(x1 === "ping")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
     }
-    if (d["reqid"] !== undefined) {
-      const x2 = d["reqid"];
-      if (!_leanReqid(x2, e, e === null ? '' : p + "/reqid")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["reqid"] !== undefined && !_leanReqid(d["reqid"], e, e === null ? '' : p + "/reqid")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/.well-known/mercure/books/{bookId}`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadBookUpdated = validate1;
@@ -167,19 +167,12 @@ return errors === 0;
 function _leanBookDeleted(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["@id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/@id", keyword: "required", message: "must have required property '@id'" });
-    }
+    if (d["@id"] === undefined) { if (!e) return false; ok = required$(e, p, "@id"); }
     for (const k0 in d) {
       switch (k0) {
-        case "@id":
-          break;
+        case "@id": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
@@ -187,15 +180,11 @@ function _leanBookDeleted(d, e, p) {
       const x1 = d["@id"];
       if (typeof x1 == "string") {
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/@id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/@id", "string");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/constructor`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanEvent(d, e, p) {
@@ -15,16 +15,10 @@ function _leanEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     for (const k0 of Object.keys(d)) {
       const x1 = d[k0];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/" + escapeSegment(k0), "integer"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

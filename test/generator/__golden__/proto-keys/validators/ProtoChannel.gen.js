@@ -7,64 +7,39 @@
  * Precompiled validators of channel `/__proto__`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanProto(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(Object.prototype.hasOwnProperty.call(d, "type"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(Object.prototype.hasOwnProperty.call(d, "hasOwnProperty"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/hasOwnProperty", keyword: "required", message: "must have required property 'hasOwnProperty'" });
-    }
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) { if (!e) return false; ok = required$(e, p, "hasOwnProperty"); }
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "type":
-        case "hasOwnProperty":
-        case "open":
-          break;
+        case "type": case "hasOwnProperty": case "open": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
       const x1 = d["type"];
-      if (!(x1 === "__proto__")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(x1 === "__proto__")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["hasOwnProperty"] !== undefined && Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) {
       const x2 = d["hasOwnProperty"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/hasOwnProperty", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/hasOwnProperty", "string"); }
     }
     if (d["open"] !== undefined && Object.prototype.hasOwnProperty.call(d, "open")) {
       const x3 = d["open"];
       if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/open", keyword: "type", message: "must be object" });
+        if (!e) return false; ok = type$(e, p + "/open", "object");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -72,62 +47,31 @@ function _leanProto(d, e, p) {
 function _leanHasOwnProperty(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(Object.prototype.hasOwnProperty.call(d, "type"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(Object.prototype.hasOwnProperty.call(d, "hasOwnProperty"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/hasOwnProperty", keyword: "required", message: "must have required property 'hasOwnProperty'" });
-    }
-    if (!(Object.prototype.hasOwnProperty.call(d, "toString"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/toString", keyword: "required", message: "must have required property 'toString'" });
-    }
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) { if (!e) return false; ok = required$(e, p, "hasOwnProperty"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "toString")) { if (!e) return false; ok = required$(e, p, "toString"); }
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "type":
-        case "hasOwnProperty":
-        case "toString":
-          break;
+        case "type": case "hasOwnProperty": case "toString": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
       const x1 = d["type"];
-      if (!(x1 === "hasOwnProperty")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(x1 === "hasOwnProperty")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["hasOwnProperty"] !== undefined && Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) {
       const x2 = d["hasOwnProperty"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/hasOwnProperty", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/hasOwnProperty", "string"); }
     }
     if (d["toString"] !== undefined && Object.prototype.hasOwnProperty.call(d, "toString")) {
       const x3 = d["toString"];
-      if (!(typeof x3 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/toString", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/toString", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/app/{key}`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadConnectionEstablished = validate1;
@@ -1495,99 +1495,51 @@ return errors === 0;
 function _leanRelayError(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["event"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/event", keyword: "required", message: "must have required property 'event'" });
-    }
-    if (!(d["data"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/data", keyword: "required", message: "must have required property 'data'" });
-    }
+    if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
+    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
     for (const k0 in d) {
       switch (k0) {
-        case "event":
-        case "data":
-          break;
+        case "event": case "data": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["event"] !== undefined) {
       const x1 = d["event"];
-      if (!(x1 === "relay:error")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/event", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(x1 === "relay:error")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined) {
       const x2 = d["data"];
       if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
-        if (!(x2["message"] !== undefined)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/data" + "/message", keyword: "required", message: "must have required property 'message'" });
-        }
-        if (!(x2["code"] !== undefined)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/data" + "/code", keyword: "required", message: "must have required property 'code'" });
-        }
+        if (x2["message"] === undefined) { if (!e) return false; ok = required$(e, p + "/data", "message"); }
+        if (x2["code"] === undefined) { if (!e) return false; ok = required$(e, p + "/data", "code"); }
         for (const k3 in x2) {
           switch (k3) {
-            case "message":
-            case "code":
-              break;
+            case "message": case "code": break;
             default: {
-              if (e === null) return false;
-              ok = false;
-              e.push({ pointer: p + "/data" + "/" + escapeSegment(k3), keyword: "additionalProperties", message: "must NOT have additional properties" });
+              if (!e) return false; ok = fail$(e, p + "/data" + "/" + escapeSegment(k3), "additionalProperties", "must NOT have additional properties");
             }
           }
         }
         if (x2["message"] !== undefined) {
           const x4 = x2["message"];
-          if (!(typeof x4 == "string")) {
-            if (e === null) return false;
-            ok = false;
-            e.push({ pointer: p + "/data" + "/message", keyword: "type", message: "must be string" });
-          }
+          if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/data" + "/message", "string"); }
         }
         if (x2["code"] !== undefined) {
           const x5 = x2["code"];
-          if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)) || x5 === null)) {
-            if (e === null) return false;
-            ok = false;
-            e.push({ pointer: p + "/data" + "/code", keyword: "type", message: "must be integer,null" });
-          }
+          if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)) || x5 === null)) { if (!e) return false; ok = type$(e, p + "/data" + "/code", "integer,null"); }
           if (typeof x5 == "number") {
-            if (!(x5 <= 4399)) {
-              if (e === null) return false;
-              ok = false;
-              e.push({ pointer: p + "/data" + "/code", keyword: "maximum", message: "must be <= 4399" });
-            }
-            if (!(x5 >= 4000)) {
-              if (e === null) return false;
-              ok = false;
-              e.push({ pointer: p + "/data" + "/code", keyword: "minimum", message: "must be >= 4000" });
-            }
+            if (!(x5 <= 4399)) { if (!e) return false; ok = fail$(e, p + "/data" + "/code", "maximum", "must be <= 4399"); }
+            if (!(x5 >= 4000)) { if (!e) return false; ok = fail$(e, p + "/data" + "/code", "minimum", "must be >= 4000"); }
           }
         }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/data", keyword: "type", message: "must be object" });
+        if (!e) return false; ok = type$(e, p + "/data", "object");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

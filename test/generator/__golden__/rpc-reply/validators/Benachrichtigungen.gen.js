@@ -7,29 +7,19 @@
  * Precompiled validators of channel ``: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanHinweis(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(Object.prototype.hasOwnProperty.call(d, "text"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/text", keyword: "required", message: "must have required property 'text'" });
-    }
+    if (!Object.prototype.hasOwnProperty.call(d, "text")) { if (!e) return false; ok = required$(e, p, "text"); }
     if (d["text"] !== undefined && Object.prototype.hasOwnProperty.call(d, "text")) {
       const x0 = d["text"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/text", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/text", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,80 +7,41 @@
  * Precompiled validators of channel `/räume/{raumId}`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanStatus(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(Object.prototype.hasOwnProperty.call(d, "art"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/art", keyword: "required", message: "must have required property 'art'" });
-    }
-    if (!(Object.prototype.hasOwnProperty.call(d, "id"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(Object.prototype.hasOwnProperty.call(d, "ergebnis"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/ergebnis", keyword: "required", message: "must have required property 'ergebnis'" });
-    }
+    if (!Object.prototype.hasOwnProperty.call(d, "art")) { if (!e) return false; ok = required$(e, p, "art"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "id")) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "ergebnis")) { if (!e) return false; ok = required$(e, p, "ergebnis"); }
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "art":
-        case "id":
-        case "ergebnis":
-          break;
+        case "art": case "id": case "ergebnis": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["art"] !== undefined && Object.prototype.hasOwnProperty.call(d, "art")) {
       const x1 = d["art"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/art", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "Ergebnis")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/art", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/art", "string"); }
+      if (!(x1 === "Ergebnis")) { if (!e) return false; ok = fail$(e, p + "/art", "const", "must be equal to constant"); }
     }
     if (d["id"] !== undefined && Object.prototype.hasOwnProperty.call(d, "id")) {
       const x2 = d["id"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/id", "integer"); }
       if (typeof x2 == "number") {
-        if (!(x2 >= 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minimum", message: "must be >= 1" });
-        }
+        if (!(x2 >= 1)) { if (!e) return false; ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
       }
     }
     if (d["ergebnis"] !== undefined && Object.prototype.hasOwnProperty.call(d, "ergebnis")) {
       const x3 = d["ergebnis"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/ergebnis", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/ergebnis", "integer"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -88,74 +49,35 @@ function _leanStatus(d, e, p) {
 function _leanStatusMessage(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(Object.prototype.hasOwnProperty.call(d, "art"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/art", keyword: "required", message: "must have required property 'art'" });
-    }
-    if (!(Object.prototype.hasOwnProperty.call(d, "id"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(Object.prototype.hasOwnProperty.call(d, "fehler"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/fehler", keyword: "required", message: "must have required property 'fehler'" });
-    }
+    if (!Object.prototype.hasOwnProperty.call(d, "art")) { if (!e) return false; ok = required$(e, p, "art"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "id")) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "fehler")) { if (!e) return false; ok = required$(e, p, "fehler"); }
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "art":
-        case "id":
-        case "fehler":
-          break;
+        case "art": case "id": case "fehler": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["art"] !== undefined && Object.prototype.hasOwnProperty.call(d, "art")) {
       const x1 = d["art"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/art", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "Fehler")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/art", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/art", "string"); }
+      if (!(x1 === "Fehler")) { if (!e) return false; ok = fail$(e, p + "/art", "const", "must be equal to constant"); }
     }
     if (d["id"] !== undefined && Object.prototype.hasOwnProperty.call(d, "id")) {
       const x2 = d["id"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/id", "integer"); }
       if (typeof x2 == "number") {
-        if (!(x2 >= 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minimum", message: "must be >= 1" });
-        }
+        if (!(x2 >= 1)) { if (!e) return false; ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
       }
     }
     if (d["fehler"] !== undefined && Object.prototype.hasOwnProperty.call(d, "fehler")) {
       const x3 = d["fehler"];
-      if (!(typeof x3 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/fehler", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/fehler", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -163,62 +85,31 @@ function _leanStatusMessage(d, e, p) {
 function _leanClass(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(Object.prototype.hasOwnProperty.call(d, "art"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/art", keyword: "required", message: "must have required property 'art'" });
-    }
-    if (!(Object.prototype.hasOwnProperty.call(d, "default"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/default", keyword: "required", message: "must have required property 'default'" });
-    }
+    if (!Object.prototype.hasOwnProperty.call(d, "art")) { if (!e) return false; ok = required$(e, p, "art"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "default")) { if (!e) return false; ok = required$(e, p, "default"); }
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "art":
-        case "default":
-        case "constructor":
-          break;
+        case "art": case "default": case "constructor": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["art"] !== undefined && Object.prototype.hasOwnProperty.call(d, "art")) {
       const x1 = d["art"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/art", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "Klasse")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/art", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/art", "string"); }
+      if (!(x1 === "Klasse")) { if (!e) return false; ok = fail$(e, p + "/art", "const", "must be equal to constant"); }
     }
     if (d["default"] !== undefined && Object.prototype.hasOwnProperty.call(d, "default")) {
       const x2 = d["default"];
-      if (!(typeof x2 == "boolean")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/default", keyword: "type", message: "must be boolean" });
-      }
+      if (!(typeof x2 == "boolean")) { if (!e) return false; ok = type$(e, p + "/default", "boolean"); }
     }
     if (d["constructor"] !== undefined && Object.prototype.hasOwnProperty.call(d, "constructor")) {
       const x3 = d["constructor"];
-      if (!(typeof x3 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/constructor", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/constructor", "string"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -226,60 +117,30 @@ function _leanClass(d, e, p) {
 function _leanAnfrage(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(Object.prototype.hasOwnProperty.call(d, "methode"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/methode", keyword: "required", message: "must have required property 'methode'" });
-    }
-    if (!(Object.prototype.hasOwnProperty.call(d, "id"))) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
+    if (!Object.prototype.hasOwnProperty.call(d, "methode")) { if (!e) return false; ok = required$(e, p, "methode"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "id")) { if (!e) return false; ok = required$(e, p, "id"); }
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "methode":
-        case "id":
-          break;
+        case "methode": case "id": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["methode"] !== undefined && Object.prototype.hasOwnProperty.call(d, "methode")) {
       const x1 = d["methode"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/methode", keyword: "type", message: "must be string" });
-      }
-      if (!(x1 === "zählen" || x1 === "löschen")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/methode", keyword: "enum", message: "must be equal to one of the allowed values" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/methode", "string"); }
+      if (!(x1 === "zählen" || x1 === "löschen")) { if (!e) return false; ok = fail$(e, p + "/methode", "enum", "must be equal to one of the allowed values"); }
     }
     if (d["id"] !== undefined && Object.prototype.hasOwnProperty.call(d, "id")) {
       const x2 = d["id"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/id", "integer"); }
       if (typeof x2 == "number") {
-        if (!(x2 >= 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minimum", message: "must be >= 1" });
-        }
+        if (!(x2 >= 1)) { if (!e) return false; ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/telemetry/{deviceId}`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadReading = validate1;
@@ -822,39 +822,24 @@ return errors === 0;
 function _leanNode(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["name"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/name", keyword: "required", message: "must have required property 'name'" });
-    }
+    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
     if (d["name"] !== undefined) {
       const x0 = d["name"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/name", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/name", "string"); }
     }
     if (d["children"] !== undefined) {
       const x1 = d["children"];
       if (Array.isArray(x1)) {
         for (let i2 = 0; i2 < x1.length; i2++) {
           const x3 = x1[i2];
-          if (!_leanNode(x3, e, e === null ? '' : p + "/children" + "/" + i2)) {
-            if (e === null) return false;
-            ok = false;
-          }
+          if (!_leanNode(x3, e, e === null ? '' : p + "/children" + "/" + i2)) { if (!e) return false; ok = false; }
         }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/children", keyword: "type", message: "must be array" });
+        if (!e) return false; ok = type$(e, p + "/children", "array");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -862,40 +847,16 @@ function _leanNode(d, e, p) {
 function _leanTree(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["type"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/type", keyword: "required", message: "must have required property 'type'" });
-    }
-    if (!(d["root"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/root", keyword: "required", message: "must have required property 'root'" });
-    }
+    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["root"] === undefined) { if (!e) return false; ok = required$(e, p, "root"); }
     if (d["type"] !== undefined) {
       const x0 = d["type"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "tree")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/type", keyword: "const", message: "must be equal to constant" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "tree")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["root"] !== undefined) {
-      const x1 = d["root"];
-      if (!_leanNode(x1, e, e === null ? '' : p + "/root")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["root"] !== undefined && !_leanNode(d["root"], e, e === null ? '' : p + "/root")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -903,41 +864,24 @@ function _leanTree(d, e, p) {
 function _leanAck(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["seq"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/seq", keyword: "required", message: "must have required property 'seq'" });
-    }
+    if (d["seq"] === undefined) { if (!e) return false; ok = required$(e, p, "seq"); }
     for (const k0 in d) {
       switch (k0) {
-        case "seq":
-          break;
+        case "seq": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["seq"] !== undefined) {
       const x1 = d["seq"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/seq", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/seq", "integer"); }
       if (typeof x1 == "number") {
-        if (!(x1 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/seq", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/seq", "minimum", "must be >= 0"); }
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

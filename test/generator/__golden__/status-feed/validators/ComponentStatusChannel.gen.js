@@ -7,109 +7,53 @@
  * Precompiled validators of channel `/components/{componentId}/status`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanComponentState(d, e, p) {
   let ok = true;
-  if (!(typeof d == "string")) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be string" });
-  }
-  if (!(d === "operational" || d === "degraded_performance" || d === "partial_outage" || d === "major_outage" || d === "under_maintenance")) {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "enum", message: "must be equal to one of the allowed values" });
-  }
+  if (!(typeof d == "string")) { if (!e) return false; ok = type$(e, p, "string"); }
+  if (!(d === "operational" || d === "degraded_performance" || d === "partial_outage" || d === "major_outage" || d === "under_maintenance")) { if (!e) return false; ok = fail$(e, p, "enum", "must be equal to one of the allowed values"); }
   return ok;
 }
 
 function _leanComponentStatus(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["component"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/component", keyword: "required", message: "must have required property 'component'" });
-    }
-    if (!(d["status"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/status", keyword: "required", message: "must have required property 'status'" });
-    }
-    if (!(d["since"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/since", keyword: "required", message: "must have required property 'since'" });
-    }
+    if (d["component"] === undefined) { if (!e) return false; ok = required$(e, p, "component"); }
+    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["since"] === undefined) { if (!e) return false; ok = required$(e, p, "since"); }
     for (const k0 in d) {
       switch (k0) {
-        case "component":
-        case "status":
-        case "since":
-        case "uptime_90d":
-          break;
+        case "component": case "status": case "since": case "uptime_90d": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["component"] !== undefined) {
       const x1 = d["component"];
-      if (!(typeof x1 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/component", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/component", "string"); }
     }
-    if (d["status"] !== undefined) {
-      const x2 = d["status"];
-      if (!_leanComponentState(x2, e, e === null ? '' : p + "/status")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["status"] !== undefined && !_leanComponentState(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
     if (d["since"] !== undefined) {
-      const x3 = d["since"];
-      if (typeof x3 == "string") {
-        if (!formats["date-time"](x3)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/since", keyword: "format", message: "must match format \"date-time\"" });
-        }
+      const x2 = d["since"];
+      if (typeof x2 == "string") {
+        if (!(formats["date-time"](x2))) { if (!e) return false; ok = fail$(e, p + "/since", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/since", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/since", "string");
       }
     }
     if (d["uptime_90d"] !== undefined) {
-      const x4 = d["uptime_90d"];
-      if (!(typeof x4 == "number" || x4 === null)) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/uptime_90d", keyword: "type", message: "must be number,null" });
-      }
-      if (typeof x4 == "number") {
-        if (!(x4 <= 100)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/uptime_90d", keyword: "maximum", message: "must be <= 100" });
-        }
-        if (!(x4 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/uptime_90d", keyword: "minimum", message: "must be >= 0" });
-        }
+      const x3 = d["uptime_90d"];
+      if (!(typeof x3 == "number" || x3 === null)) { if (!e) return false; ok = type$(e, p + "/uptime_90d", "number,null"); }
+      if (typeof x3 == "number") {
+        if (!(x3 <= 100)) { if (!e) return false; ok = fail$(e, p + "/uptime_90d", "maximum", "must be <= 100"); }
+        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/uptime_90d", "minimum", "must be >= 0"); }
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/incidents/stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadIncident = validate1;
@@ -626,104 +626,55 @@ return errors === 0;
 function _leanMaintenanceScheduled(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["id"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/id", keyword: "required", message: "must have required property 'id'" });
-    }
-    if (!(d["name"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/name", keyword: "required", message: "must have required property 'name'" });
-    }
-    if (!(d["scheduled_for"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/scheduled_for", keyword: "required", message: "must have required property 'scheduled_for'" });
-    }
-    if (!(d["scheduled_until"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/scheduled_until", keyword: "required", message: "must have required property 'scheduled_until'" });
-    }
+    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
+    if (d["scheduled_for"] === undefined) { if (!e) return false; ok = required$(e, p, "scheduled_for"); }
+    if (d["scheduled_until"] === undefined) { if (!e) return false; ok = required$(e, p, "scheduled_until"); }
     for (const k0 in d) {
       switch (k0) {
-        case "id":
-        case "name":
-        case "scheduled_for":
-        case "scheduled_until":
-        case "window":
-          break;
+        case "id": case "name": case "scheduled_for": case "scheduled_until": case "window": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
       if (typeof x1 == "string") {
-        if (x1.length < 1 || (x1.length < 2 && ucs2length(x1) < 1)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/id", keyword: "minLength", message: "must NOT have fewer than 1 characters" });
-        }
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/id", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
     if (d["name"] !== undefined) {
       const x2 = d["name"];
-      if (!(typeof x2 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/name", keyword: "type", message: "must be string" });
-      }
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/name", "string"); }
     }
     if (d["scheduled_for"] !== undefined) {
       const x3 = d["scheduled_for"];
       if (typeof x3 == "string") {
-        if (!formats["date-time"](x3)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/scheduled_for", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x3))) { if (!e) return false; ok = fail$(e, p + "/scheduled_for", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/scheduled_for", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/scheduled_for", "string");
       }
     }
     if (d["scheduled_until"] !== undefined) {
       const x4 = d["scheduled_until"];
       if (typeof x4 == "string") {
-        if (!formats["date-time"](x4)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/scheduled_until", keyword: "format", message: "must match format \"date-time\"" });
-        }
+        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/scheduled_until", "format", "must match format \"date-time\""); }
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/scheduled_until", keyword: "type", message: "must be string" });
+        if (!e) return false; ok = type$(e, p + "/scheduled_until", "string");
       }
     }
     if (d["window"] !== undefined) {
       const x5 = d["window"];
       if (x5 && typeof x5 == "object" && !Array.isArray(x5)) {
       } else {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/window", keyword: "type", message: "must be object" });
+        if (!e) return false; ok = type$(e, p + "/window", "object");
       }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -731,34 +682,21 @@ function _leanMaintenanceScheduled(d, e, p) {
 function _leanHeartbeat(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["time"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/time", keyword: "required", message: "must have required property 'time'" });
-    }
+    if (d["time"] === undefined) { if (!e) return false; ok = required$(e, p, "time"); }
     for (const k0 in d) {
       switch (k0) {
-        case "time":
-          break;
+        case "time": break;
         default: {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/" + escapeSegment(k0), keyword: "additionalProperties", message: "must NOT have additional properties" });
+          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["time"] !== undefined) {
       const x1 = d["time"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/time", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/time", "integer"); }
     }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

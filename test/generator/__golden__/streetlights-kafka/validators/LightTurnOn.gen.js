@@ -7,41 +7,21 @@
  * Precompiled validators of channel `smartylighting.streetlights.1.0.action.{streetlightId}.turn.on`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanSentAt } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanSentAt } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanTurnOnOffPayload(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["command"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/command", keyword: "required", message: "must have required property 'command'" });
-    }
+    if (d["command"] === undefined) { if (!e) return false; ok = required$(e, p, "command"); }
     if (d["command"] !== undefined) {
       const x0 = d["command"];
-      if (!(typeof x0 == "string")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/command", keyword: "type", message: "must be string" });
-      }
-      if (!(x0 === "on" || x0 === "off")) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/command", keyword: "enum", message: "must be equal to one of the allowed values" });
-      }
+      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/command", "string"); }
+      if (!(x0 === "on" || x0 === "off")) { if (!e) return false; ok = fail$(e, p + "/command", "enum", "must be equal to one of the allowed values"); }
     }
-    if (d["sentAt"] !== undefined) {
-      const x1 = d["sentAt"];
-      if (!_leanSentAt(x1, e, e === null ? '' : p + "/sentAt")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["sentAt"] !== undefined && !_leanSentAt(d["sentAt"], e, e === null ? '' : p + "/sentAt")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }

@@ -7,43 +7,23 @@
  * Precompiled validators of channel `smartylighting.streetlights.1.0.event.{streetlightId}.lighting.measured`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanSentAt } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanSentAt } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanLightMeasuredPayload(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!(d["lumens"] !== undefined)) {
-      if (e === null) return false;
-      ok = false;
-      e.push({ pointer: p + "/lumens", keyword: "required", message: "must have required property 'lumens'" });
-    }
+    if (d["lumens"] === undefined) { if (!e) return false; ok = required$(e, p, "lumens"); }
     if (d["lumens"] !== undefined) {
       const x0 = d["lumens"];
-      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) {
-        if (e === null) return false;
-        ok = false;
-        e.push({ pointer: p + "/lumens", keyword: "type", message: "must be integer" });
-      }
+      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) { if (!e) return false; ok = type$(e, p + "/lumens", "integer"); }
       if (typeof x0 == "number") {
-        if (!(x0 >= 0)) {
-          if (e === null) return false;
-          ok = false;
-          e.push({ pointer: p + "/lumens", keyword: "minimum", message: "must be >= 0" });
-        }
+        if (!(x0 >= 0)) { if (!e) return false; ok = fail$(e, p + "/lumens", "minimum", "must be >= 0"); }
       }
     }
-    if (d["sentAt"] !== undefined) {
-      const x1 = d["sentAt"];
-      if (!_leanSentAt(x1, e, e === null ? '' : p + "/sentAt")) {
-        if (e === null) return false;
-        ok = false;
-      }
-    }
+    if (d["sentAt"] !== undefined && !_leanSentAt(d["sentAt"], e, e === null ? '' : p + "/sentAt")) { if (!e) return false; ok = false; }
   } else {
-    if (e === null) return false;
-    ok = false;
-    e.push({ pointer: p, keyword: "type", message: "must be object" });
+    if (!e) return false; ok = type$(e, p, "object");
   }
   return ok;
 }
