@@ -607,7 +607,7 @@ export function validateServerError(data) {
  * Validates a `InvokeWorkflow` payload.
  */
 export function validateInvokeWorkflow(data) {
-  return checkLean(_leanInvokeWorkflowRequest, data, SHAPES[0]);
+  return checkLean(_leanInvokeWorkflowRequest, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

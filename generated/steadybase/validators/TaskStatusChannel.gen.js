@@ -45,7 +45,7 @@ function _leanTaskStatusRequest(d, e, p) {
  * Validates a `TaskStatusRequest` payload.
  */
 export function validateTaskStatusRequest(data) {
-  return checkLean(_leanTaskStatusRequest, data, SHAPES[18]);
+  return checkLean(_leanTaskStatusRequest, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -98,7 +98,7 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
     docCode: jsDoc([`Validates a \`${m.typeName}\` payload.`], ''),
     nameCode: ident(m.validatorName),
     checkCode: isLean(m) ? `checkLean(${lean!.functionName(m.payload)}` : `check(${payloadFunctionName(m, schemaById)}`,
-    shapeIndexCode: String(shapes.indexOf(m.payload)),
+    shapeCode: shapes.quiet(shapes.indexOf(m.payload)) ? 'undefined' : `SHAPES[${shapes.indexOf(m.payload)}]`,
     typeCode: ident(m.typeName),
   });
   const channelMessages = (c: ChannelIR) => [...new Set([...c.send.messages, ...c.receive.messages].map((cm) => cm.message))].map((id) => messageById.get(id)!);

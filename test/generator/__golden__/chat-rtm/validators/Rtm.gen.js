@@ -2072,7 +2072,7 @@ function _leanPing(d, e, p) {
  * Validates a `Hello` payload.
  */
 export function validateHello(data) {
-  return checkLean(_leanHello, data, SHAPES[0]);
+  return checkLean(_leanHello, data, undefined);
 }
 
 /**
@@ -2093,42 +2093,42 @@ export function validateUserTyping(data) {
  * Validates a `PresenceChange` payload.
  */
 export function validatePresenceChange(data) {
-  return check(_payloadPresenceChange, data, SHAPES[12]);
+  return check(_payloadPresenceChange, data, undefined);
 }
 
 /**
  * Validates a `ThreadSnapshot` payload.
  */
 export function validateThreadSnapshot(data) {
-  return check(_payloadThreadSnapshot, data, SHAPES[14]);
+  return check(_payloadThreadSnapshot, data, undefined);
 }
 
 /**
  * Validates a `Pong` payload.
  */
 export function validatePong(data) {
-  return checkLean(_leanPong, data, SHAPES[17]);
+  return checkLean(_leanPong, data, undefined);
 }
 
 /**
  * Validates a `PostMessage` payload.
  */
 export function validatePostMessage(data) {
-  return check(_payloadPostMessage, data, SHAPES[18]);
+  return check(_payloadPostMessage, data, undefined);
 }
 
 /**
  * Validates a `Typing` payload.
  */
 export function validateTyping(data) {
-  return check(_payloadTyping, data, SHAPES[19]);
+  return check(_payloadTyping, data, undefined);
 }
 
 /**
  * Validates a `Ping` payload.
  */
 export function validatePing(data) {
-  return checkLean(_leanPing, data, SHAPES[20]);
+  return checkLean(_leanPing, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

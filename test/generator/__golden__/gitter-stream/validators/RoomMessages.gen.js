@@ -153,7 +153,7 @@ export function validateChatMessage(data) {
  * Validates a `Presence` payload.
  */
 export function validatePresence(data) {
-  return checkLean(_leanPresence, data, SHAPES[5]);
+  return checkLean(_leanPresence, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

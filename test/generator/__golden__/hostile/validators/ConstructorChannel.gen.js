@@ -95,21 +95,21 @@ function _leanType(d, e, p) {
  * Validates a `Interface` payload.
  */
 export function validateInterface(data) {
-  return checkLean(_leanInterface, data, SHAPES[10]);
+  return checkLean(_leanInterface, data, undefined);
 }
 
 /**
  * Validates a `Type` payload.
  */
 export function validateType(data) {
-  return checkLean(_leanType, data, SHAPES[11]);
+  return checkLean(_leanType, data, undefined);
 }
 
 /**
  * Validates a `N1st` payload.
  */
 export function validateN1st(data) {
-  return check(_payloadN1st, data, SHAPES[12]);
+  return check(_payloadN1st, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -196,28 +196,28 @@ function _leanDelete(d, e, p) {
  * Validates a `Prototype` payload.
  */
 export function validatePrototype(data) {
-  return checkLean(_leanObjectType, data, SHAPES[0]);
+  return checkLean(_leanObjectType, data, undefined);
 }
 
 /**
  * Validates a `Constructor` payload.
  */
 export function validateConstructor(data) {
-  return checkLean(_leanConstructor, data, SHAPES[3]);
+  return checkLean(_leanConstructor, data, undefined);
 }
 
 /**
  * Validates a `Class` payload.
  */
 export function validateClass(data) {
-  return checkLean(_leanClass, data, SHAPES[4]);
+  return checkLean(_leanClass, data, undefined);
 }
 
 /**
  * Validates a `Delete` payload.
  */
 export function validateDelete(data) {
-  return checkLean(_leanDelete, data, SHAPES[6]);
+  return checkLean(_leanDelete, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -77,14 +77,14 @@ function _leanDefault(d, e, p) {
  * Validates a `Enum` payload.
  */
 export function validateEnum(data) {
-  return checkLean(_leanEnum, data, SHAPES[7]);
+  return checkLean(_leanEnum, data, undefined);
 }
 
 /**
  * Validates a `Default` payload.
  */
 export function validateDefault(data) {
-  return checkLean(_leanDefault, data, SHAPES[8]);
+  return checkLean(_leanDefault, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

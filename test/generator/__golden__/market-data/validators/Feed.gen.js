@@ -1715,49 +1715,49 @@ function _leanFeedError(d, e, p) {
  * Validates a `Subscriptions` payload.
  */
 export function validateSubscriptions(data) {
-  return check(_payloadSubscriptions, data, SHAPES[8]);
+  return check(_payloadSubscriptions, data, undefined);
 }
 
 /**
  * Validates a `Ticker` payload.
  */
 export function validateTicker(data) {
-  return check(_payloadTicker, data, SHAPES[12]);
+  return check(_payloadTicker, data, undefined);
 }
 
 /**
  * Validates a `Trade` payload.
  */
 export function validateTrade(data) {
-  return check(_payloadTrade, data, SHAPES[14]);
+  return check(_payloadTrade, data, undefined);
 }
 
 /**
  * Validates a `BookSnapshot` payload.
  */
 export function validateBookSnapshot(data) {
-  return check(_payloadBookSnapshot, data, SHAPES[16]);
+  return check(_payloadBookSnapshot, data, undefined);
 }
 
 /**
  * Validates a `FeedError` payload.
  */
 export function validateFeedError(data) {
-  return checkLean(_leanFeedError, data, SHAPES[20]);
+  return checkLean(_leanFeedError, data, undefined);
 }
 
 /**
  * Validates a `Subscribe` payload.
  */
 export function validateSubscribe(data) {
-  return check(_payloadSubscribe, data, SHAPES[0]);
+  return check(_payloadSubscribe, data, undefined);
 }
 
 /**
  * Validates a `Unsubscribe` payload.
  */
 export function validateUnsubscribe(data) {
-  return check(_payloadUnsubscribe, data, SHAPES[6]);
+  return check(_payloadUnsubscribe, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

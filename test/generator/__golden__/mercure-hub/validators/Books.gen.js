@@ -201,7 +201,7 @@ export function validateBookUpdated(data) {
  * Validates a `BookDeleted` payload.
  */
 export function validateBookDeleted(data) {
-  return checkLean(_leanBookDeleted, data, SHAPES[2]);
+  return checkLean(_leanBookDeleted, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -28,7 +28,7 @@ function _leanEvent(d, e, p) {
  * Validates a `Event` payload.
  */
 export function validateEvent(data) {
-  return checkLean(_leanEvent, data, SHAPES[3]);
+  return checkLean(_leanEvent, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

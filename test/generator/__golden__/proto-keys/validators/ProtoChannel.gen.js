@@ -81,14 +81,14 @@ function _leanHasOwnProperty(d, e, p) {
  * Validates a `Proto` payload.
  */
 export function validateProto(data) {
-  return checkLean(_leanProto, data, SHAPES[0]);
+  return checkLean(_leanProto, data, undefined);
 }
 
 /**
  * Validates a `HasOwnProperty` payload.
  */
 export function validateHasOwnProperty(data) {
-  return checkLean(_leanHasOwnProperty, data, SHAPES[2]);
+  return checkLean(_leanHasOwnProperty, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -1549,63 +1549,63 @@ function _leanRelayError(d, e, p) {
  * Validates a `ConnectionEstablished` payload.
  */
 export function validateConnectionEstablished(data) {
-  return check(_payloadConnectionEstablished, data, SHAPES[0]);
+  return check(_payloadConnectionEstablished, data, undefined);
 }
 
 /**
  * Validates a `SubscriptionSucceeded` payload.
  */
 export function validateSubscriptionSucceeded(data) {
-  return check(_payloadSubscriptionSucceeded, data, SHAPES[4]);
+  return check(_payloadSubscriptionSucceeded, data, undefined);
 }
 
 /**
  * Validates a `ServerPing` payload.
  */
 export function validateServerPing(data) {
-  return check(_payloadPing, data, SHAPES[9]);
+  return check(_payloadPing, data, undefined);
 }
 
 /**
  * Validates a `RelayError` payload.
  */
 export function validateRelayError(data) {
-  return checkLean(_leanRelayError, data, SHAPES[10]);
+  return checkLean(_leanRelayError, data, undefined);
 }
 
 /**
  * Validates a `OrderPlaced` payload.
  */
 export function validateOrderPlaced(data) {
-  return check(_payloadOrderPlaced, data, SHAPES[12]);
+  return check(_payloadOrderPlaced, data, undefined);
 }
 
 /**
  * Validates a `Subscribe` payload.
  */
 export function validateSubscribe(data) {
-  return check(_payloadSubscribe, data, SHAPES[16]);
+  return check(_payloadSubscribe, data, undefined);
 }
 
 /**
  * Validates a `Unsubscribe` payload.
  */
 export function validateUnsubscribe(data) {
-  return check(_payloadUnsubscribe, data, SHAPES[18]);
+  return check(_payloadUnsubscribe, data, undefined);
 }
 
 /**
  * Validates a `ClientPong` payload.
  */
 export function validateClientPong(data) {
-  return check(_payloadClientPong, data, SHAPES[20]);
+  return check(_payloadClientPong, data, undefined);
 }
 
 /**
  * Validates a `ClientEvent` payload.
  */
 export function validateClientEvent(data) {
-  return check(_payloadClientEvent, data, SHAPES[21]);
+  return check(_payloadClientEvent, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -150,28 +150,28 @@ function _leanAnfrage(d, e, p) {
  * Validates a `Status` payload.
  */
 export function validateStatus(data) {
-  return checkLean(_leanStatus, data, SHAPES[2]);
+  return checkLean(_leanStatus, data, undefined);
 }
 
 /**
  * Validates a `StatusMessage` payload.
  */
 export function validateStatusMessage(data) {
-  return checkLean(_leanStatusMessage, data, SHAPES[3]);
+  return checkLean(_leanStatusMessage, data, undefined);
 }
 
 /**
  * Validates a `Class` payload.
  */
 export function validateClass(data) {
-  return checkLean(_leanClass, data, SHAPES[4]);
+  return checkLean(_leanClass, data, undefined);
 }
 
 /**
  * Validates a `Anfrage` payload.
  */
 export function validateAnfrage(data) {
-  return checkLean(_leanAnfrage, data, SHAPES[0]);
+  return checkLean(_leanAnfrage, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

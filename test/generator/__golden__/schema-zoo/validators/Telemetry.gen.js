@@ -912,7 +912,7 @@ export function validateTree(data) {
  * Validates a `Ack` payload.
  */
 export function validateAck(data) {
-  return checkLean(_leanAck, data, SHAPES[13]);
+  return checkLean(_leanAck, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

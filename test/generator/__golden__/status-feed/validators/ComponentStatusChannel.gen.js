@@ -63,7 +63,7 @@ function _leanComponentStatus(d, e, p) {
  * Validates a `ComponentStatus` payload.
  */
 export function validateComponentStatus(data) {
-  return checkLean(_leanComponentStatus, data, SHAPES[9]);
+  return checkLean(_leanComponentStatus, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -706,35 +706,35 @@ function _leanHeartbeat(d, e, p) {
  * Validates a `IncidentCreated` payload.
  */
 export function validateIncidentCreated(data) {
-  return check(_payloadIncident, data, SHAPES[0]);
+  return check(_payloadIncident, data, undefined);
 }
 
 /**
  * Validates a `IncidentUpdated` payload.
  */
 export function validateIncidentUpdated(data) {
-  return check(_payloadIncident, data, SHAPES[0]);
+  return check(_payloadIncident, data, undefined);
 }
 
 /**
  * Validates a `IncidentResolved` payload.
  */
 export function validateIncidentResolved(data) {
-  return check(_payloadIncidentResolved, data, SHAPES[6]);
+  return check(_payloadIncidentResolved, data, undefined);
 }
 
 /**
  * Validates a `MaintenanceScheduled` payload.
  */
 export function validateMaintenanceScheduled(data) {
-  return checkLean(_leanMaintenanceScheduled, data, SHAPES[7]);
+  return checkLean(_leanMaintenanceScheduled, data, undefined);
 }
 
 /**
  * Validates a `Heartbeat` payload.
  */
 export function validateHeartbeat(data) {
-  return checkLean(_leanHeartbeat, data, SHAPES[8]);
+  return checkLean(_leanHeartbeat, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

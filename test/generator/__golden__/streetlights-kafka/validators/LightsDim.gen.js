@@ -21,7 +21,7 @@ function _leanUnknownPayload(d, e, p) {
  * Validates a `DimLight` payload.
  */
 export function validateDimLight(data) {
-  return checkLean(_leanUnknownPayload, data, SHAPES[4]);
+  return checkLean(_leanUnknownPayload, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----
