@@ -56,7 +56,7 @@ try {
     console.log();
   }
   if (!skip.has('load')) {
-    rows.push(benchLoadTime({ samples: num('--samples', 7) }));
+    rows.push(...[].concat(benchLoadTime({ samples: num('--samples', 7) })));
     console.log();
   }
   if (!skip.has('fanout')) {

@@ -2,12 +2,10 @@ import { emitConsolePage } from './emit/console/index.ts';
 import { emitValidators } from './emit/validators/index.ts';
 import type { ApiIR } from './ir/types.ts';
 
-/**
- * The console page of an API in IR form. `validatorsJs` is its `validators.gen.js` when the
- * caller has generated it already; without it the validators are compiled here.
- */
-export function consolePageForIR(ir: ApiIR, spec: string, validatorsJs?: string): string {
-  return emitConsolePage(ir, { spec, validatorsJs: validatorsJs ?? emitValidators(ir).find((f) => f.path.endsWith('.js'))!.contents });
+/** The console page for an API already in IR form: its validators are compiled here, as one self-contained module. */
+export function consolePageForIR(ir: ApiIR, spec: string): string {
+  const validatorsJs = emitValidators(ir, undefined, { bundle: true }).find((f) => f.path.endsWith('.js'))!.contents;
+  return emitConsolePage(ir, { spec, validatorsJs });
 }
 
 /**

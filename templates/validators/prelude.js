@@ -153,6 +153,24 @@ function toErrors(errors) {
   return out;
 }
 
+/** Records one error of a lean validator; returns `false` (the verdict so far). */
+function fail$(errors, pointer, keyword, message) {
+  errors.push({ pointer, keyword, message });
+  return false;
+}
+
+/** A lean validator's `type` error; `types` as ajv lists them (`string,null`). */
+function type$(errors, pointer, types) {
+  errors.push({ pointer, keyword: 'type', message: 'must be ' + types });
+  return false;
+}
+
+/** A lean validator's `required` error: the pointer names the missing property. */
+function required$(errors, pointer, name) {
+  errors.push({ pointer: pointer + '/' + escapeSegment(name), keyword: 'required', message: `must have required property '${name}'` });
+  return false;
+}
+
 function fail(pointer, keyword, message) {
   return { ok: false, errors: [{ pointer, keyword, message }] };
 }
@@ -164,6 +182,23 @@ function fail(pointer, keyword, message) {
  */
 function check(validate, data, shape) {
   if (!validate(data)) return { ok: false, errors: toErrors(validate.errors) };
+  return warn(data, shape);
+}
+
+/**
+ * The same for a lean validator (`(data, errors, pointer) => boolean`): the first run builds
+ * nothing; only a value that fails is run again to collect its errors.
+ */
+function checkLean(validate, data, shape) {
+  if (!validate(data, null, '')) {
+    const errors = [];
+    validate(data, errors, '');
+    return { ok: false, errors };
+  }
+  return warn(data, shape);
+}
+
+function warn(data, shape) {
   if (shape === undefined) return { ok: true, value: data };
   const warnings = [];
   drift(shape, data, '', warnings);

@@ -34,7 +34,7 @@ export async function cleanup(dir: string | undefined): Promise<void> {
 export interface Generated {
   dir: string;
   ir: ApiIR;
-  /** File name → contents, as written (canonical form). */
+  /** File name → contents, as written (canonical form): the fixed files and each `validators/` module. */
   files: Record<string, string>;
 }
 
@@ -47,7 +47,8 @@ export async function generateInto(spec: string, dir: string, name?: string): Pr
   }
   await writeFiles(dir, result.files, { check: false });
   const files: Record<string, string> = {};
-  for (const f of GENERATED_FILES) files[f] = await readFile(path.join(dir, f), 'utf8');
+  const written = [...GENERATED_FILES, ...result.files.map((f) => f.path).filter((f) => f.startsWith('validators/'))];
+  for (const f of written) files[f] = await readFile(path.join(dir, f), 'utf8');
   return { dir, ir: result.ir, files };
 }
 

@@ -9,6 +9,7 @@ import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
 import type { EmittedFile } from '../types.ts';
 import { buildShapes } from './shapes.ts';
+import { planLean, type LeanPlan } from './lean.ts';
 // The same format checks are inlined into every generated module and used here to compile.
 import { formats } from '../../../../templates/validators/prelude.js';
 
@@ -27,8 +28,10 @@ const RUNTIME_REQUIRES: Record<string, string> = {
 export interface CompiledPayloads {
   /** The compiled validator of a message's payload. */
   validatorOf(message: MessageIR): ValidateFunction;
-  /** ajv's standalone code for every payload validator, made private to the module. */
-  code(): string;
+  /** ajv's standalone code for the given messages' payload validators, made private to the module. */
+  code(messages?: readonly MessageIR[]): string;
+  /** The lean emitter's plan: which definitions it validates (the rest is ajv's). */
+  readonly lean: LeanPlan;
 }
 
 export function compilePayloads(api: ApiIR): CompiledPayloads {
@@ -40,15 +43,18 @@ export function compilePayloads(api: ApiIR): CompiledPayloads {
   for (const [name, fn] of Object.entries(formats)) ajv.addFormat(name, fn as (s: string) => boolean);
   ajv.addSchema({ $id: SCHEMA_ID, definitions: Object.fromEntries(api.schemas.map((s) => [s.id, protoSafeSchema(s.schema)])) }, undefined, undefined, false);
   const refOf = (m: MessageIR) => `${SCHEMA_ID}#/definitions/${encodeURIComponent(m.payload)}`;
+  const lean = planLean(schemaById, { ajvKeywords: new Set(Object.keys(ajv.RULES.all)), formats: new Set(Object.keys(formats)), ownProperties });
   return {
+    lean,
     validatorOf(m) {
       const fn = ajv.getSchema(refOf(m));
       if (!fn) throw new Error(`no payload schema for ${m.id}`);
       return fn;
     },
-    code() {
+    code(messages = api.messages) {
       const exported: Record<string, string> = {};
-      for (const m of api.messages) exported[payloadFunctionName(m, schemaById)] = refOf(m);
+      for (const m of messages) exported[payloadFunctionName(m, schemaById)] = refOf(m);
+      if (Object.keys(exported).length === 0) return '';
       return privatise(standaloneCode(ajv, exported));
     },
   };
@@ -58,39 +64,144 @@ function payloadFunctionName(m: MessageIR, schemaById: Map<string, { typeName: s
   return `_payload${ident(schemaById.get(m.payload)!.typeName)}`;
 }
 
+export interface EmitValidatorsOptions {
+  /**
+   * One self-contained `validators.gen.js` (the console page inlines it) instead of the default:
+   * `validators/shared.gen.js` plus one module per channel, and `validators.gen.js` re-exporting them.
+   */
+  bundle?: boolean;
+  /** Only lean or only ajv code where both could do (the differential test compares the two). */
+  engine?: 'auto' | 'ajv';
+}
+
+/** The exported names of prelude helpers that channel modules use. */
+const PRELUDE_EXPORTS = ['check', 'checkLean', 'fail', 'fail$', 'type$', 'required$', 'isObject', 'asEvent', 'formats', 'ucs2length', 'equal', 'escapeSegment'];
+
 /**
- * `validators.gen.js` (ajv standalone, ESM, no imports) and its `validators.gen.d.ts`. Takes the
- * compiled payloads when the caller already has them (generate checks examples with them).
+ * The validators of an API (ESM, no imports outside the generated folder) and their `.d.ts`:
+ * one module per channel, so that an application imports only the channels it uses (the
+ * generated server and client import each channel's on first use), a shared module with what
+ * several channels use (each shared schema is emitted once and called), and `validators.gen.js`
+ * re-exporting all of them. Takes the compiled payloads when the caller already has them
+ * (generate checks examples with them).
  */
-export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compilePayloads(api)): EmittedFile[] {
+export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compilePayloads(api), options: EmitValidatorsOptions = {}): EmittedFile[] {
   const messageById = new Map(api.messages.map((m) => [m.id, m]));
   const schemaById = new Map(api.schemas.map((s) => [s.id, s]));
-  const payloadFn = (m: MessageIR) => payloadFunctionName(m, schemaById);
-  const ajvCode = compiled.code();
+  const lean = options.engine === 'ajv' ? undefined : compiled.lean;
+  const isLean = (m: MessageIR) => lean !== undefined && lean.covers(m.payload);
   const shapes = buildShapes(api);
+  const headerCode = header(api, 'Precompiled validators: one per message, and per channel direction one that reads the tag first.');
+  const preludeCode = readFileSync(PRELUDE_URL, 'utf8');
 
-  const messages = api.messages.map((m) => ({
+  const messageEntry = (m: MessageIR) => ({
     docCode: jsDoc([`Validates a \`${m.typeName}\` payload.`], ''),
     nameCode: ident(m.validatorName),
-    payloadCode: payloadFn(m),
-    shapeIndexCode: String(shapes.indexOf(m.payload)),
+    checkCode: isLean(m) ? `checkLean(${lean!.functionName(m.payload)}` : `check(${payloadFunctionName(m, schemaById)}`,
+    shapeCode: shapes.quiet(shapes.indexOf(m.payload)) ? 'undefined' : `SHAPES[${shapes.indexOf(m.payload)}]`,
     typeCode: ident(m.typeName),
-  }));
-  // Every direction gets a dispatcher, even an empty one: it answers "no message is allowed here".
-  const dispatchers = api.channels.flatMap((c) => (['send', 'receive'] as const).map((d) => dispatcher(c, d, messageById)));
-
-  const context = {
-    headerCode: header(api, 'Precompiled validators: one per message, and per channel direction one that reads the tag first.'),
-    preludeCode: readFileSync(PRELUDE_URL, 'utf8').replace(/^export /gm, ''),
-    ajvCode,
-    shapesCode: shapes.code(),
-    messages,
-    dispatchers,
+  });
+  const channelMessages = (c: ChannelIR) => [...new Set([...c.send.messages, ...c.receive.messages].map((cm) => cm.message))].map((id) => messageById.get(id)!);
+  const leanCode = (ms: readonly MessageIR[], exclude: ReadonlySet<string> = new Set()) => {
+    if (!lean) return { ids: [] as string[], code: '' };
+    const ids = [...new Set(ms.filter(isLean).flatMap((m) => lean.closure(m.payload)))].filter((id) => !exclude.has(id));
+    return { ids, code: lean.code(ids) };
   };
-  return [
-    { path: 'validators.gen.js', contents: render('validators/validators.js.hbs', context) },
-    { path: 'validators.gen.d.ts', contents: render('validators/validators.d.ts.hbs', context) },
-  ];
+  const ajvCode = (ms: readonly MessageIR[]) => compiled.code(ms.filter((m) => !isLean(m)));
+
+  if (options.bundle) {
+    const context = {
+      headerCode,
+      preludeCode: preludeCode.replace(/^export /gm, ''),
+      importsCode: '',
+      ajvCode: ajvCode(api.messages),
+      leanCode: leanCode(api.messages).code,
+      shapesCode: `const SHAPES = shapes(${shapes.code()});`,
+      messages: api.messages.map(messageEntry),
+      dispatchers: api.channels.flatMap((c) => (['send', 'receive'] as const).map((d) => dispatcher(c, d, messageById))),
+      runtimeCode: '',
+    };
+    return [
+      { path: 'validators.gen.js', contents: render('validators/validators.js.hbs', context) },
+      { path: 'validators.gen.d.ts', contents: render('validators/validators.d.ts.hbs', context) },
+    ];
+  }
+
+  // A message used by one channel lives in that channel's module; one several channels use (or
+  // none) in the shared module, as does a lean schema function more than one module needs.
+  const homeOf = new Map<string, string>();
+  for (const c of api.channels) for (const m of channelMessages(c)) homeOf.set(m.id, homeOf.has(m.id) && homeOf.get(m.id) !== c.id ? '' : c.id);
+  const sharedMessages = api.messages.filter((m) => !homeOf.get(m.id));
+  const ownMessages = (c: ChannelIR) => channelMessages(c).filter((m) => homeOf.get(m.id) === c.id);
+  const users = new Map<string, Set<string>>();
+  if (lean) {
+    const use = (ms: readonly MessageIR[], module: string) => {
+      for (const m of ms) if (isLean(m)) for (const id of lean.closure(m.payload)) users.set(id, (users.get(id) ?? new Set()).add(module));
+    };
+    use(sharedMessages, '');
+    for (const c of api.channels) use(ownMessages(c), c.id);
+  }
+  const sharedLean = new Set([...users].filter(([, u]) => u.size > 1 || u.has('')).map(([id]) => id));
+  const sharedLeanCode = lean ? lean.code([...sharedLean].sort()) : '';
+
+  const files: EmittedFile[] = [];
+  const sharedContext = {
+    headerCode: header(api, 'Precompiled validators: what several channels share (the helpers, the schemas several channels use, their messages).'),
+    preludeCode: `${preludeCode}\nexport { ${[...PRELUDE_EXPORTS.filter((n) => n !== 'formats'), ...[...sharedLean].sort().map((id) => lean!.functionName(id))].join(', ')} };\n`,
+    importsCode: '',
+    ajvCode: ajvCode(sharedMessages),
+    leanCode: sharedLeanCode,
+    shapesCode: `export const SHAPES = shapes(${shapes.code()});`,
+    messages: sharedMessages.map(messageEntry),
+    dispatchers: [],
+    typesImportCode: "import type { Validation } from '../validators.gen.js';",
+    runtimeCode: '',
+    runtimeTypesCode: '',
+  };
+  files.push({ path: 'validators/shared.gen.js', contents: render('validators/validators.js.hbs', sharedContext) });
+  files.push({ path: 'validators/shared.gen.d.ts', contents: render('validators/channel.d.ts.hbs', sharedContext) });
+
+  const barrel: { pathCode: string; namesCode: string }[] = [{ pathCode: tsString('./validators/shared.gen.js'), namesCode: sharedMessages.map((m) => ident(m.validatorName)).join(', ') }];
+  for (const c of api.channels) {
+    const own = ownMessages(c);
+    const local = leanCode(own, sharedLean);
+    const dispatchers = (['send', 'receive'] as const).map((d) => dispatcher(c, d, messageById));
+    const imports = [...PRELUDE_EXPORTS, 'SHAPES', ...[...sharedLean].sort().map((id) => lean!.functionName(id)), ...channelMessages(c).filter((m) => !homeOf.get(m.id)).map((m) => ident(m.validatorName))];
+    const context = {
+      headerCode: header(api, `Precompiled validators of channel \`${docInline(c.address)}\`: its messages, and per direction the dispatcher that reads the tag first.`),
+      preludeCode: '',
+      importsCode: `import { ${imports.join(', ')} } from './shared.gen.js';\n`,
+      ajvCode: ajvCode(own),
+      leanCode: local.code,
+      shapesCode: '',
+      messages: own.map(messageEntry),
+      dispatchers,
+      typesImportCode: "import type { Validation } from '../validators.gen.js';",
+      runtimeCode: `\n/** This channel's validators by direction, as the runtime takes them. */\nexport const send = ${ident(c.send.validatorName)};\nexport const receive = ${ident(c.receive.validatorName)};\n`,
+      runtimeTypesCode: `\nexport declare const send: typeof ${ident(c.send.validatorName)};\nexport declare const receive: typeof ${ident(c.receive.validatorName)};\n`,
+    };
+    const file = channelModule(c);
+    files.push({ path: `validators/${file}.js`, contents: render('validators/validators.js.hbs', context) });
+    files.push({ path: `validators/${file}.d.ts`, contents: render('validators/channel.d.ts.hbs', context) });
+    barrel.push({ pathCode: tsString(`./validators/${file}.js`), namesCode: [...own.map((m) => ident(m.validatorName)), ...dispatchers.map((d) => d.nameCode)].join(', ') });
+  }
+  const barrelContext = {
+    headerCode,
+    exports: barrel.filter((b) => b.namesCode !== ''),
+    channels: api.channels.map((c) => ({ idCode: tsString(c.id), pathCode: tsString(`./validators/${channelModule(c)}.js`) })),
+    messages: api.messages.map(messageEntry),
+    dispatchers: api.channels.flatMap((c) => (['send', 'receive'] as const).map((d) => dispatcher(c, d, messageById))),
+  };
+  files.unshift(
+    { path: 'validators.gen.js', contents: render('validators/index.js.hbs', barrelContext) },
+    { path: 'validators.gen.d.ts', contents: render('validators/validators.d.ts.hbs', barrelContext) },
+  );
+  return files;
+}
+
+/** The module name (without `.js`) of a channel's validators, under `validators/`. */
+export function channelModule(c: ChannelIR): string {
+  return `${ident(c.typeName)}.gen`;
 }
 
 function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>) {

@@ -22,6 +22,12 @@ export interface Shape {
 export interface ShapeTable {
   /** The index of the shape of a definition's schema. */
   indexOf(definitionId: string): number;
+  /**
+   * Whether a valid value of this shape can carry nothing to warn about (every object closed or
+   * declaring none of its properties, no open string set, at any depth): then the walk is skipped,
+   * which is most of the cost of validating a valid frame of a closed contract.
+   */
+  quiet(index: number): boolean;
   /** The table as a JavaScript array literal, one shape a line. */
   code(): string;
 }
@@ -108,8 +114,18 @@ export function buildShapes(api: ApiIR): ShapeTable {
   };
 
   for (const s of api.schemas) indexOfDefinition(s.id);
+  // Noisy: may warn itself, or reaches a shape that may; a fixpoint, as shapes form cycles.
+  const noisy = table.map((s) => (s.p !== undefined && !s.x) || s.k !== undefined);
+  for (let changed = true; changed; ) {
+    changed = false;
+    table.forEach((s, n) => {
+      if (noisy[n]) return;
+      if ((s.p ?? []).some(([, i]) => noisy[i]) || (s.i !== undefined && noisy[s.i])) changed = noisy[n] = true;
+    });
+  }
   return {
     indexOf: indexOfDefinition,
+    quiet: (index) => !noisy[index],
     code: () => `[\n${table.map((s) => `  ${shapeCode(s)},`).join('\n')}\n]`,
   };
 }

@@ -1,0 +1,398 @@
+import type { JsonSchema } from '../../ir/types.ts';
+import { ident, jsLiteral, tsString } from '../../render/escape.ts';
+
+/**
+ * The lean validator emitter: plain code for the schemas most contracts are made of (objects with
+ * known keys, scalar leaves with enum / const / format / length / range, arrays, `$ref`s to
+ * definitions). Everything else stays with ajv's standalone code, which is also the oracle the
+ * differential test compares these validators with.
+ *
+ * One function per definition, `(d, e, p) => boolean`: with `e === null` it returns `false` at
+ * the first failure and builds nothing (the hot path: a valid frame allocates no error); with
+ * `e` an array it collects every error as ajv would with `allErrors` (same keywords, order,
+ * messages and pointers: `p` is the pointer of `d`), which the caller asks for only after a
+ * failure. The keyword order follows ajv's rule groups: the type (when checked up front), then
+ * `$ref`, `const`, `enum`, then the number, string, array and object keywords, each guarded by
+ * its type.
+ */
+
+/** Keywords this emitter implements; any other keyword ajv knows sends the schema to ajv. */
+const SUPPORTED = new Set([
+  '$ref',
+  'type',
+  'const',
+  'enum',
+  'maximum',
+  'minimum',
+  'exclusiveMaximum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'format',
+  'maxItems',
+  'minItems',
+  'items',
+  'uniqueItems',
+  'required',
+  'properties',
+  'additionalProperties',
+  '$comment',
+]);
+/** Keywords ajv does not list as rules but that change what a schema means. */
+const UNSUPPORTED_ANYWAY = new Set(['$id', 'id', '$schema', '$anchor', '$dynamicRef', '$dynamicAnchor', '$recursiveRef', '$recursiveAnchor', '$async', 'discriminator']);
+const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+export interface LeanOptions {
+  /** Every keyword the oracle ajv instance implements (`Object.keys(ajv.RULES.all)`). */
+  ajvKeywords: ReadonlySet<string>;
+  /** The format checks the prelude defines (others are ignored, as ajv ignores unknown formats). */
+  formats: ReadonlySet<string>;
+  /** ajv's `ownProperties`: presence means an own property, extra keys are `Object.keys`. */
+  ownProperties: boolean;
+}
+
+export interface LeanPlan {
+  /** Whether a definition (and everything it references) is validated by lean code. */
+  covers(id: string): boolean;
+  /** The name of a covered definition's function. */
+  functionName(id: string): string;
+  /** The functions of the given covered definitions (one each, in the given order). */
+  code(ids: readonly string[]): string;
+  /** Every covered definition a covered definition references, itself included, in a stable order. */
+  closure(id: string): string[];
+}
+
+export function planLean(definitions: ReadonlyMap<string, { schema: JsonSchema; typeName: string }>, options: LeanOptions): LeanPlan {
+  const definitionOf = (ref: unknown): string | undefined => {
+    const m = typeof ref === 'string' ? /^#\/definitions\/(.+)$/.exec(ref) : null;
+    return m && definitions.has(m[1]!) ? m[1]! : undefined;
+  };
+
+  // A definition is covered when its own schema is supported and every definition it references
+  // is covered; cycles count as covered while they are being decided.
+  const verdicts = new Map<string, boolean>();
+  const covers = (id: string): boolean => {
+    const known = verdicts.get(id);
+    if (known !== undefined) return known;
+    verdicts.set(id, true);
+    const refs: string[] = [];
+    const ok = supported(definitions.get(id)!.schema, refs) && refs.every(covers);
+    verdicts.set(id, ok);
+    return ok;
+  };
+
+  const supported = (s: JsonSchema, refs: string[]): boolean => {
+    if (s === true) return true;
+    if (s === false || typeof s !== 'object' || s === null || Array.isArray(s)) return false;
+    for (const key of Object.keys(s)) {
+      if (UNSUPPORTED_ANYWAY.has(key)) return false;
+      if (options.ajvKeywords.has(key) && !SUPPORTED.has(key)) return false;
+    }
+    if (s.$ref !== undefined) {
+      const id = definitionOf(s.$ref);
+      if (id === undefined) return false;
+      refs.push(id);
+    }
+    if (s.type !== undefined) {
+      const types = Array.isArray(s.type) ? s.type : [s.type];
+      if (types.length === 0 || !types.every((t) => typeof t === 'string' && TYPES.has(t)) || new Set(types).size !== types.length) return false;
+    }
+    for (const k of ['maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum'] as const) {
+      if (s[k] !== undefined && !(typeof s[k] === 'number' && Number.isFinite(s[k]))) return false;
+    }
+    for (const k of ['maxLength', 'minLength', 'maxItems', 'minItems'] as const) {
+      if (s[k] !== undefined && !(Number.isSafeInteger(s[k]) && (s[k] as number) >= 0)) return false;
+    }
+    if (s.format !== undefined && typeof s.format !== 'string') return false;
+    if (s.uniqueItems !== undefined && typeof s.uniqueItems !== 'boolean') return false;
+    if (s.enum !== undefined && (!Array.isArray(s.enum) || s.enum.length === 0)) return false;
+    if (s.required !== undefined && !(Array.isArray(s.required) && s.required.every((r) => typeof r === 'string' && r !== '__proto__'))) return false;
+    if (s.properties !== undefined) {
+      if (!isRecord(s.properties) || Object.hasOwn(s.properties, '__proto__')) return false;
+      if (!Object.values(s.properties).every((sub) => supported(sub as JsonSchema, refs))) return false;
+    }
+    if (s.additionalProperties !== undefined && s.additionalProperties !== false && !supported(s.additionalProperties as JsonSchema, refs)) return false;
+    if (s.items !== undefined && (Array.isArray(s.items) || !supported(s.items as JsonSchema, refs))) return false;
+    return true;
+  };
+
+  const functionName = (id: string) => `_lean${ident(definitions.get(id)!.typeName)}`;
+
+  const closure = (id: string): string[] => {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    const visit = (d: string) => {
+      if (seen.has(d)) return;
+      seen.add(d);
+      const refs: string[] = [];
+      supported(definitions.get(d)!.schema, refs);
+      for (const r of refs) visit(r);
+      out.push(d);
+    };
+    visit(id);
+    return out;
+  };
+
+  const code = (ids: readonly string[]) =>
+    ids
+      .map((id) => {
+        if (!covers(id)) throw new Error(`not covered by the lean emitter: ${id}`);
+        const body = new Body(options, (ref) => functionName(definitionOf(ref)!));
+        body.schema(definitions.get(id)!.schema, 'd', 'p', '  ');
+        return `function ${functionName(id)}(d, e, p) {\n  let ok = true;\n${body.lines.join('\n')}\n  return ok;\n}`;
+      })
+      .join('\n\n');
+
+  return { covers, functionName, code, closure };
+}
+
+/** The statements of one definition's function. */
+class Body {
+  readonly lines: string[] = [];
+  private counter = 0;
+
+  constructor(
+    private readonly options: LeanOptions,
+    private readonly refName: (ref: string) => string,
+  ) {}
+
+  private fresh(prefix: string): string {
+    return `${prefix}${this.counter++}`;
+  }
+
+  /** Report an error: return at once on the hot path, collect it when explaining. */
+  private fail(indent: string, pointer: string, keyword: string, message: string) {
+    this.lines.push(`${indent}${this.failCode(pointer, keyword, message)}`);
+  }
+
+  private failCode(pointer: string, keyword: string, message: string): string {
+    // The two commonest errors build their message at run time (it is the same text): less code to load.
+    // For `type`, `message` is the list of types: type$ words it as ajv does.
+    if (keyword === 'type') return `if (!e) return false; ok = type$(e, ${pointer}, ${message});`;
+    return `if (!e) return false; ok = fail$(e, ${pointer}, ${tsString(keyword)}, ${message});`;
+  }
+
+  /** `if (!(test)) <report>` on one line: most of the code is these, and import time is mostly bytes. */
+  private check(indent: string, test: string, pointer: string, keyword: string, message: string) {
+    this.lines.push(`${indent}if (!(${test})) { ${this.failCode(pointer, keyword, message)} }`);
+  }
+
+  /** Statements validating `x` (an identifier) against `s`; `ptr` is code for its pointer. */
+  schema(s: JsonSchema, x: string, ptr: string, ind: string): void {
+    if (s === true || typeof s !== 'object') return;
+    const types = s.type === undefined ? [] : ((Array.isArray(s.type) ? s.type : [s.type]) as string[]);
+    const uses = {
+      number: ['maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum'].some((k) => s[k] !== undefined) || false,
+      string: ['maxLength', 'minLength', 'format'].some((k) => s[k] !== undefined),
+      array: ['maxItems', 'minItems', 'items', 'uniqueItems'].some((k) => s[k] !== undefined),
+      object: ['required', 'additionalProperties', 'properties'].some((k) => s[k] !== undefined),
+    };
+    // ajv checks the type up front unless it is one type whose keyword group the schema uses
+    // (then the type error comes at that group's turn); `integer` has no group of its own.
+    const single = types.length === 1 ? types[0]! : undefined;
+    const deferred = single !== undefined && single in uses && uses[single as keyof typeof uses];
+    const typeMessage = tsString(types.join(','));
+    if (types.length > 0 && !deferred) {
+      this.check(ind, `${types.map((t) => typeTest(t, x)).join(' || ')}`, ptr, 'type', typeMessage);
+    }
+    if (typeof s.$ref === 'string') {
+      this.lines.push(`${ind}if (!${this.refName(s.$ref)}(${x}, e, e === null ? '' : ${ptr})) { if (!e) return false; ok = false; }`);
+    }
+    if (s.const !== undefined) {
+      this.check(ind, `${equalTest(x, s.const)}`, ptr, 'const', tsString('must be equal to constant'));
+    }
+    if (Array.isArray(s.enum)) {
+      this.check(ind, `${s.enum.map((v) => equalTest(x, v)).join(' || ')}`, ptr, 'enum', tsString('must be equal to one of the allowed values'));
+    }
+    const group = (type: keyof typeof uses, emit: (inner: string) => void) => {
+      if (!uses[type]) return;
+      this.lines.push(`${ind}if (${groupTest(type, x)}) {`);
+      emit(ind + '  ');
+      if (deferred && single === type) {
+        this.lines.push(`${ind}} else {`);
+        this.fail(ind + '  ', ptr, 'type', typeMessage);
+      }
+      this.lines.push(`${ind}}`);
+    };
+    group('number', (i) => {
+      const bound = (k: string, op: string, word: string) => {
+        if (s[k] === undefined) return;
+        const n = jsLiteral(s[k]);
+        this.check(i, `${x} ${op} ${n}`, ptr, k, tsString(`must be ${word} ${n}`));
+      };
+      bound('maximum', '<=', '<=');
+      bound('minimum', '>=', '>=');
+      bound('exclusiveMaximum', '<', '<');
+      bound('exclusiveMinimum', '>', '>');
+    });
+    group('string', (i) => {
+      // UTF-16 length first: code points are never more than code units, and at least half.
+      if (s.maxLength !== undefined) {
+        const n = s.maxLength as number;
+        this.check(i, `${x}.length <= ${n} || ucs2length(${x}) <= ${n}`, ptr, 'maxLength', tsString(`must NOT have more than ${n} characters`));
+      }
+      if (s.minLength !== undefined) {
+        const n = s.minLength as number;
+        if (n > 0) {
+          // A non-empty string has at least one code point.
+          const test = n === 1 ? `${x}.length !== 0` : `${x}.length >= ${2 * n} || (${x}.length >= ${n} && ucs2length(${x}) >= ${n})`;
+          this.check(i, test, ptr, 'minLength', tsString(`must NOT have fewer than ${n} characters`));
+        }
+      }
+      if (typeof s.format === 'string' && this.options.formats.has(s.format)) {
+        this.check(i, `formats[${tsString(s.format)}](${x})`, ptr, 'format', tsString(`must match format "${s.format}"`));
+      }
+    });
+    group('array', (i) => {
+      if (s.maxItems !== undefined) {
+        const n = s.maxItems as number;
+        this.check(i, `${x}.length <= ${n}`, ptr, 'maxItems', tsString(`must NOT have more than ${n} items`));
+      }
+      if (s.minItems !== undefined) {
+        const n = s.minItems as number;
+        this.check(i, `${x}.length >= ${n}`, ptr, 'minItems', tsString(`must NOT have fewer than ${n} items`));
+      }
+      if (s.items !== undefined && s.items !== true) {
+        const n = this.fresh('i');
+        const item = this.fresh('x');
+        this.lines.push(`${i}for (let ${n} = 0; ${n} < ${x}.length; ${n}++) {`);
+        this.lines.push(`${i}  const ${item} = ${x}[${n}];`);
+        this.schema(s.items as JsonSchema, item, `${ptr} + "/" + ${n}`, i + '  ');
+        this.lines.push(`${i}}`);
+      }
+      if (s.uniqueItems === true) this.uniqueItems(s, x, ptr, i);
+    });
+    group('object', (i) => {
+      const own = this.options.ownProperties;
+      const present = (key: string) =>
+        own || PROTOTYPE_NAMES.has(key) ? `${x}[${tsString(key)}] !== undefined && Object.prototype.hasOwnProperty.call(${x}, ${tsString(key)})` : `${x}[${tsString(key)}] !== undefined`;
+      if (Array.isArray(s.required)) {
+        for (const key of s.required as string[]) {
+          // ajv's own-property check is only on when some schema names a prototype property.
+          const missing = own ? `!Object.prototype.hasOwnProperty.call(${x}, ${tsString(key)})` : `${x}[${tsString(key)}] === undefined`;
+          this.lines.push(`${i}if (${missing}) { if (!e) return false; ok = required$(e, ${ptr}, ${tsString(key)}); }`);
+        }
+      }
+      const properties = isRecord(s.properties) ? (s.properties as Record<string, JsonSchema>) : {};
+      if (s.additionalProperties !== undefined && s.additionalProperties !== true) {
+        const k = this.fresh('k');
+        const names = Object.keys(properties);
+        this.lines.push(own ? `${i}for (const ${k} of Object.keys(${x})) {` : `${i}for (const ${k} in ${x}) {`);
+        const body = (inner: string) => {
+          if (s.additionalProperties === false) {
+            this.fail(inner, `${ptr} + "/" + escapeSegment(${k})`, 'additionalProperties', tsString('must NOT have additional properties'));
+          } else {
+            const v = this.fresh('x');
+            this.lines.push(`${inner}const ${v} = ${x}[${k}];`);
+            this.schema(s.additionalProperties as JsonSchema, v, `${ptr} + "/" + escapeSegment(${k})`, inner);
+          }
+        };
+        if (names.length === 0) {
+          body(i + '  ');
+        } else {
+          this.lines.push(`${i}  switch (${k}) {`);
+          this.lines.push(`${i}    ${names.map((name) => `case ${tsString(name)}:`).join(' ')} break;`);
+          this.lines.push(`${i}    default: {`);
+          body(i + '      ');
+          this.lines.push(`${i}    }`);
+          this.lines.push(`${i}  }`);
+        }
+        this.lines.push(`${i}}`);
+      }
+      for (const [key, sub] of Object.entries(properties)) {
+        if (sub === true || (typeof sub === 'object' && Object.keys(sub).every((kw) => !this.options.ajvKeywords.has(kw)))) continue;
+        const at = `${ptr} + ${tsString('/' + escapeSegment(key))}`;
+        const ref = onlyRef(sub, this.options.ajvKeywords);
+        if (ref !== undefined) {
+          // The commonest property: a `$ref` alone, one line.
+          this.lines.push(`${i}if (${present(key)} && !${this.refName(ref)}(${x}[${tsString(key)}], e, e === null ? '' : ${at})) { if (!e) return false; ok = false; }`);
+          continue;
+        }
+        const v = this.fresh('x');
+        this.lines.push(`${i}if (${present(key)}) {`);
+        this.lines.push(`${i}  const ${v} = ${x}[${tsString(key)}];`);
+        this.schema(sub, v, at, i + '  ');
+        this.lines.push(`${i}}`);
+      }
+    });
+  }
+
+  /** ajv's own algorithm, so that the same pair of indices is named. */
+  private uniqueItems(s: { [k: string]: unknown }, x: string, ptr: string, i: string) {
+    const items = s.items;
+    const itemTypes = isRecord(items) && items.type !== undefined ? ((Array.isArray(items.type) ? items.type : [items.type]) as string[]) : [];
+    const n = this.fresh('n');
+    const m = this.fresh('m');
+    const message = `"must NOT have duplicate items (items ## " + ${m} + " and " + ${n} + " are identical)"`;
+    this.lines.push(`${i}let ${n} = ${x}.length, ${m};`);
+    this.lines.push(`${i}if (${n} > 1) {`);
+    if (itemTypes.length > 0 && !itemTypes.some((t) => t === 'object' || t === 'array')) {
+      const seen = this.fresh('seen');
+      const item = this.fresh('x');
+      this.lines.push(`${i}  const ${seen} = {};`);
+      this.lines.push(`${i}  for (; ${n}--; ) {`);
+      this.lines.push(`${i}    let ${item} = ${x}[${n}];`);
+      this.lines.push(`${i}    if (!(${itemTypes.map((t) => typeTest(t, item)).join(' || ')})) continue;`);
+      if (itemTypes.length > 1) this.lines.push(`${i}    if (typeof ${item} == "string") ${item} += "_";`);
+      this.lines.push(`${i}    if (typeof ${seen}[${item}] == "number") {`);
+      this.lines.push(`${i}      ${m} = ${seen}[${item}];`);
+      this.fail(i + '      ', ptr, 'uniqueItems', message);
+      this.lines.push(`${i}      break;`);
+      this.lines.push(`${i}    }`);
+      this.lines.push(`${i}    ${seen}[${item}] = ${n};`);
+      this.lines.push(`${i}  }`);
+    } else {
+      const outer = this.fresh('outer');
+      this.lines.push(`${i}  ${outer}: for (; ${n}--; ) {`);
+      this.lines.push(`${i}    for (${m} = ${n}; ${m}--; ) {`);
+      this.lines.push(`${i}      if (equal(${x}[${n}], ${x}[${m}])) {`);
+      this.fail(i + '        ', ptr, 'uniqueItems', message);
+      this.lines.push(`${i}        break ${outer};`);
+      this.lines.push(`${i}      }`);
+      this.lines.push(`${i}    }`);
+      this.lines.push(`${i}  }`);
+    }
+    this.lines.push(`${i}}`);
+  }
+}
+
+/** The `$ref` of a schema that has no other keyword ajv applies. */
+function onlyRef(s: JsonSchema, ajvKeywords: ReadonlySet<string>): string | undefined {
+  if (typeof s !== 'object' || typeof s.$ref !== 'string') return undefined;
+  return Object.keys(s).every((k) => k === '$ref' || !ajvKeywords.has(k)) ? s.$ref : undefined;
+}
+
+/** ajv's test that `x` is of a JSON type (numbers as without `strictNumbers`). */
+function typeTest(type: string, x: string): string {
+  switch (type) {
+    case 'integer':
+      return `(typeof ${x} == "number" && !(${x} % 1) && !isNaN(${x}))`;
+    case 'null':
+      return `${x} === null`;
+    case 'array':
+      return `Array.isArray(${x})`;
+    case 'object':
+      return `(${x} && typeof ${x} == "object" && !Array.isArray(${x}))`;
+    default:
+      return `typeof ${x} == ${tsString(type)}`;
+  }
+}
+
+function groupTest(type: 'number' | 'string' | 'array' | 'object', x: string): string {
+  return type === 'object' ? `${x} && typeof ${x} == "object" && !Array.isArray(${x})` : type === 'array' ? `Array.isArray(${x})` : `typeof ${x} == ${tsString(type)}`;
+}
+
+/** `x` equals a JSON value: `===` for scalars, deep equality otherwise. */
+function equalTest(x: string, value: unknown): string {
+  if (value === null || typeof value !== 'object') return `${x} === ${jsLiteral(value)}`;
+  return `equal(${x}, ${jsLiteral(value, '', '')})`.replace(/\n/g, ' ');
+}
+
+function escapeSegment(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
