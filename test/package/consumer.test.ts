@@ -168,7 +168,7 @@ describe('the installed package', () => {
     const validated = await sh(bin(), ['validate', 'echo.asyncapi.yaml'], app);
     expect(validated.stdout).toContain('0 errors, 0 warnings in 1 file');
     const generated = await sh(bin(), ['generate', 'echo.asyncapi.yaml', '--out', 'src/generated'], app);
-    expect(generated.stdout).toMatch(/^echo: 7 written/);
+    expect(generated.stdout).toMatch(/^echo: 11 written/);
     const server = await readFile(path.join(app, 'src/generated/server.gen.ts'), 'utf8');
     const client = await readFile(path.join(app, 'src/generated/client.gen.ts'), 'utf8');
     // Generated code reaches the package through its public subpaths only.

@@ -2,6 +2,10 @@
  * Documents built to hang, crash or fool the tools (test/fixtures/hostile/). Each must end in
  * located diagnostics, in bounded time, through `validate` (full rules) and `generate`.
  */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../../generator/src/generate.ts';
 import { loadSpec } from '../../../generator/src/load/load.ts';
@@ -52,14 +56,19 @@ describe('hostile documents', () => {
 
   it('validates a property named __proto__ as the property it is, in memory and in generated validators', async () => {
     const result = await generate(`${dir}/proto-property.asyncapi.yaml`);
-    const code = result.files!.find((f) => f.path === 'validators.gen.js')!.contents;
-    const url = 'data:text/javascript;base64,' + Buffer.from(code).toString('base64');
-    const validators = (await import(url)) as Record<string, (v: unknown) => { ok: boolean }>;
+    // validators.gen.js re-exports the per-channel modules, so they are imported from a folder.
+    const folder = await mkdtemp(path.join(tmpdir(), 'sw-proto-'));
+    for (const f of result.files!.filter((f) => f.path.endsWith('.js'))) {
+      await mkdir(path.dirname(path.join(folder, f.path)), { recursive: true });
+      await writeFile(path.join(folder, f.path), f.contents);
+    }
+    const validators = (await import(pathToFileURL(path.join(folder, 'validators.gen.js')).href)) as Record<string, (v: unknown) => { ok: boolean }>;
     const validate = Object.entries(validators).find(([name]) => /note/i.test(name) && typeof validators[name] === 'function')![1];
     expect(validate(JSON.parse('{"type":"note","__proto__":"hello"}')).ok).toBe(true);
     expect(validate(JSON.parse('{"type":"note","__proto__":5}')).ok).toBe(false);
     expect(validate(JSON.parse('{"type":"note"}')).ok).toBe(false);
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('hello');
+    await rm(folder, { recursive: true, force: true });
   });
 
   it('stops example checks at the per-document time budget, with a located error', async () => {
