@@ -10,7 +10,7 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { AGENT_IDS, DEPLOYMENT_JOB_IDS, WORKFLOW_RUN_IDS } from '../reference-server/release-orchestrator/index.ts';
 import { leaks, runMatrix } from './attacks.ts';
-import { WORK, isMain, startHost } from './lib.js';
+import { WORK, isMain, startHost, settleRun } from './lib.js';
 
 export async function jwtAttacks({ seed = 1 } = {}) {
   const log = path.join(WORK, 'jwt.log');
@@ -67,11 +67,7 @@ export async function jwtAttacks({ seed = 1 } = {}) {
   } catch (e) {
     result.failure = e.stack ?? String(e);
   }
-  result.seconds = (Date.now() - started) / 1000;
-  const stats = host.alive ? await host.ask('stats') : { crashes: host.crashes, counts: {} };
-  result.crashes = stats.crashes.length + (host.alive ? 0 : 1);
-  result.log = stats.counts;
-  await host.stop().catch(() => undefined);
+  await settleRun(host, result, started);
   result.pass = !result.failure && result.crashes === 0 && result.failures.length === 0 && Object.keys(result.strayStatuses).join() === '404' && result.leaks.length === 0 && result.logLines > 0;
   return result;
 }

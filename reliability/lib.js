@@ -86,6 +86,18 @@ export async function startHost({ seed = 1, timeScale = 1, log, heapMb } = {}) {
   };
 }
 
+/**
+ * Ends a run: its duration, the host's crash count (a host that died counts as one more) and log
+ * levels, then stops the host. Every script closes a run this way.
+ */
+export async function settleRun(host, result, started) {
+  result.seconds = (Date.now() - started) / 1000;
+  const stats = host.alive ? await host.ask('stats') : { crashes: host.crashes, counts: {} };
+  result.crashes = stats.crashes.length + (host.alive ? 0 : 1);
+  result.log = stats.counts;
+  await host.stop().catch(() => undefined);
+}
+
 export function machine() {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `node ${process.version}, ${os.availableParallelism()} CPUs (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`;

@@ -15,7 +15,7 @@
 import path from 'node:path';
 import { signJwt } from '../runtime/auth/jwt.ts';
 import { Random } from '../runtime/seeded/random.ts';
-import { SseReader, WORK, isMain, startHost } from './lib.js';
+import { SseReader, WORK, isMain, startHost, settleRun } from './lib.js';
 
 const CHANNELS = [
   {
@@ -140,11 +140,7 @@ export async function reconnects(spec, { count = 100, seed = 1, log } = {}) {
     result.failure = e.stack ?? String(e);
   }
   observer?.stop();
-  result.seconds = (Date.now() - started) / 1000;
-  const stats = host.alive ? await host.ask('stats') : { crashes: host.crashes, counts: {} };
-  result.crashes = stats.crashes.length + (host.alive ? 0 : 1);
-  result.log = stats.counts;
-  await host.stop().catch(() => undefined);
+  await settleRun(host, result, started);
   result.pass = !result.failure && result.crashes === 0 && result.reconnects >= count && result.lost === 0 && result.duplicated === 0 && result.outOfOrder === 0 && result.dataMismatches === 0 && result.foreign === 0 && result.events > 0;
   return result;
 }

@@ -13,7 +13,7 @@ import { request } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { signJwt } from '../runtime/auth/jwt.ts';
-import { Client, WORK, fmtBytes, isMain, startHost } from './lib.js';
+import { Client, WORK, fmtBytes, isMain, startHost, settleRun } from './lib.js';
 
 /** A WebSocket upgrade done by hand on a raw socket, which then stops reading. */
 function stalledClient(port, token) {
@@ -106,11 +106,7 @@ export async function stall({ clients = 1000, seed = 1, log, messageBytes = 64 *
   } catch (e) {
     result.failure = e.stack ?? String(e);
   }
-  result.seconds = (Date.now() - started) / 1000;
-  const stats = host.alive ? await host.ask('stats') : { crashes: host.crashes, counts: {} };
-  result.crashes = stats.crashes.length + (host.alive ? 0 : 1);
-  result.log = stats.counts;
-  await host.stop().catch(() => undefined);
+  await settleRun(host, result, started);
   const m = result.memory;
   if (m.before && m.after && m.peak) {
     result.peakRssGrowth = m.peak.rss - m.before.rss;
