@@ -164,7 +164,9 @@ function httpOutcome(port: number, path: string, options: { method?: string; hea
       const status = res.statusCode ?? 0;
       resolve(status === 200 || status === 202 ? { kind: 'accepted' } : { kind: 'http', status });
     });
-    req.on('error', (e) => resolve({ kind: 'http', status: (e as { code?: string }).code === 'ECONNRESET' ? 0 : -1 }));
+    // A server that hangs up on an oversized request shows as ECONNRESET or, when it closes while
+    // the request is still being written, EPIPE: both are the refusal (status 0), anything else is not.
+    req.on('error', (e) => resolve({ kind: 'http', status: ['ECONNRESET', 'EPIPE'].includes((e as { code?: string }).code ?? '') ? 0 : -1 }));
     req.end(options.body);
   });
 }
