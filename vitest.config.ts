@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -14,10 +15,9 @@ export default defineConfig({
     // Server and CLI tests spawn processes, open sockets and chdir (test/support/cli.ts): one
     // process per test file, as isolated as before.
     pool: 'forks',
-    // One worker per core halves the wall time on 2 cores, but broken.test.ts's "newer server"
-    // case then fails: it relies on the steadybase simulation sending a worker-status while the
-    // events transcripts replay, which a second busy worker delays. Back to vitest's default (one
-    // worker fewer than the cores) until that case drives the worker state itself.
+    // One worker per core: on 2 cores this halves the wall time. Tests wait on events, never on
+    // the clock, so a second busy worker makes them slower, not wrong.
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
   },
 });
