@@ -90,7 +90,10 @@ process.on('message', async (msg) => {
       onDone = null;
       const cpu = process.cpuUsage(cpu0);
       const sorted = Float64Array.from(latencies).sort();
-      process.send({ done: true, stats: { received, firstAt, lastAt, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuUs: cpu.user + cpu.system } });
+      process.send({
+        done: true,
+        stats: { received, firstAt, lastAt, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuUs: cpu.user + cpu.system },
+      });
     } else if (msg.cmd === 'close') {
       for (const s of sockets) (s.terminate ?? s.close).call(s);
       sockets = [];

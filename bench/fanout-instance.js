@@ -20,7 +20,13 @@ process.on('message', async (msg) => {
   if (msg.cmd === 'broadcast') {
     for (let sent = 0; sent < msg.count; sent += 10) {
       for (let i = 0; i < Math.min(10, msg.count - sent); i++) {
-        server.events.broadcast({ type: 'worker-status', workerId: `worker~${now().toFixed(3)}~`, status: 'running', currentTask: 'Preparing call brief for Acme Corp', timestamp: new Date().toISOString() });
+        server.events.broadcast({
+          type: 'worker-status',
+          workerId: `worker~${now().toFixed(3)}~`,
+          status: 'running',
+          currentTask: 'Preparing call brief for Acme Corp',
+          timestamp: new Date().toISOString(),
+        });
       }
       await new Promise((r) => setImmediate(r));
     }

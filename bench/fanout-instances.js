@@ -38,7 +38,9 @@ async function startRedis() {
   if (!bin) throw new Error('redis-server not found (apt-get install redis-server)');
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-bench-redis-'));
   const port = await freePort();
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolve, reject) => {
     let log = '';
     child.stdout.on('data', (d) => {
@@ -78,7 +80,11 @@ async function scenario(name, instances, redisUrl) {
   const { signJwt } = await import('../runtime/auth/jwt.ts');
   const token = await signJwt({ sub: 'bench' }, new TextEncoder().encode(SECRET));
   const clients = servers.map(() => child('fanout-clients.js'));
-  await Promise.all(clients.map((c, i) => c.ask({ cmd: 'connect', transport: 'ws', url: `ws://127.0.0.1:${ports[i].port}/ws`, n: CLIENTS, headers: { Authorization: `Bearer ${token}` } }, 'ready')));
+  await Promise.all(
+    clients.map((c, i) =>
+      c.ask({ cmd: 'connect', transport: 'ws', url: `ws://127.0.0.1:${ports[i].port}/ws`, n: CLIENTS, headers: { Authorization: `Bearer ${token}` } }, 'ready'),
+    ),
+  );
   const run = async (count) => {
     await Promise.all(clients.map((c) => c.ask({ cmd: 'expect', total: CLIENTS * count, timeoutMs: 120_000 }, 'armed')));
     const done = Promise.all(clients.map((c) => c.ask(null, 'done')));
@@ -104,7 +110,9 @@ async function scenario(name, instances, redisUrl) {
     p50: Math.max(...stats.map((s) => s.p50)),
     p99: Math.max(...stats.map((s) => s.p99)),
   };
-  console.error(`${name}: ${(row.perSecond / 1000).toFixed(0)} k deliveries/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms${received < expected ? ` (LOST ${expected - received})` : ''}`);
+  console.error(
+    `${name}: ${(row.perSecond / 1000).toFixed(0)} k deliveries/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms${received < expected ? ` (LOST ${expected - received})` : ''}`,
+  );
   return row;
 }
 
@@ -121,7 +129,15 @@ const base = rows[0];
 console.log(
   table(
     ['scenario', 'clients', 'deliveries/s', 'vs 1 instance (memory)', 'p50 ms', 'p99 ms', 'lost'],
-    rows.map((r) => [r.name, String(r.clients), `${(r.perSecond / 1000).toFixed(0)} k`, `${(r.perSecond / base.perSecond).toFixed(2)}×`, r.p50.toFixed(1), r.p99.toFixed(1), String(r.expected - r.received)]),
+    rows.map((r) => [
+      r.name,
+      String(r.clients),
+      `${(r.perSecond / 1000).toFixed(0)} k`,
+      `${(r.perSecond / base.perSecond).toFixed(2)}×`,
+      r.p50.toFixed(1),
+      r.p99.toFixed(1),
+      String(r.expected - r.received),
+    ]),
   ),
 );
 if (args.includes('--json')) console.log(JSON.stringify(rows));

@@ -61,12 +61,25 @@ async function loadRuntime() {
   const loaded = await loadContract(path.join(HERE, '..', 'spec', 'agent-workspace.asyncapi.yaml'));
   const fleetUpdate = loaded.contract.ir.messages.find((m) => m.id === 'FleetUpdate').examples[0].payload;
   const token = await signJwt({ sub: 'bench' }, SECRET);
-  return { createSteadybaseServer, createAgentWorkspaceServer, validateWs: sb.validateEventsServerMessage, validateSse: aw.validateFleetStreamServerEvent, fleetUpdate, token };
+  return {
+    createSteadybaseServer,
+    createAgentWorkspaceServer,
+    validateWs: sb.validateEventsServerMessage,
+    validateSse: aw.validateFleetStreamServerEvent,
+    fleetUpdate,
+    token,
+  };
 }
 
 /** The event, stamped: the stamp rides in a free-form id so the message stays valid. */
 const stamp = () => `~${now().toFixed(3)}~`;
-const wsMessage = () => ({ type: 'worker-status', workerId: `worker${stamp()}`, status: 'running', currentTask: 'Preparing call brief for Acme Corp', timestamp: new Date().toISOString() });
+const wsMessage = () => ({
+  type: 'worker-status',
+  workerId: `worker${stamp()}`,
+  status: 'running',
+  currentTask: 'Preparing call brief for Acme Corp',
+  timestamp: new Date().toISOString(),
+});
 const sseMessage = (template) => template.map((p, i) => (i === 0 ? { ...p, id: `run${stamp()}` } : p));
 
 /** The three servers under test, each `{ url, headers, broadcast(burst), close }`. */
@@ -84,7 +97,11 @@ async function startServer(impl, transport, rt) {
     };
   }
   if (impl === 'streamwright' && transport === 'sse') {
-    const server = rt.createAgentWorkspaceServer({ handlers: {}, auth: { session: (id) => (id === 'bench' ? 'bench-user' : undefined) }, validateOutbound: true });
+    const server = rt.createAgentWorkspaceServer({
+      handlers: {},
+      auth: { session: (id) => (id === 'bench' ? 'bench-user' : undefined) },
+      validateOutbound: true,
+    });
     const { port } = await server.listen(0, '127.0.0.1');
     return {
       url: `http://127.0.0.1:${port}/api/agent-workspace/stream`,
@@ -99,10 +116,11 @@ async function startServer(impl, transport, rt) {
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
   const { port } = http.address();
-  const close = () => new Promise((resolve) => {
-    http.closeAllConnections?.();
-    http.close(() => resolve());
-  });
+  const close = () =>
+    new Promise((resolve) => {
+      http.closeAllConnections?.();
+      http.close(() => resolve());
+    });
   if (transport === 'ws') {
     const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
     const check = (m) => {
@@ -191,7 +209,15 @@ async function run(clients, server, n, count) {
   // Server CPU time (user + system, this process) per delivery: what the load on the machine
   // does not change, unlike wall-clock rates.
   const cpuUs = cpu.user + cpu.system;
-  return { received: s.received, expected: n * count, perSecond: s.received / ((s.lastAt - t0) / 1000), p50: s.p50, p99: s.p99, perCpuSecond: s.received / (cpuUs / 1e6), clientCpuUs: s.cpuUs };
+  return {
+    received: s.received,
+    expected: n * count,
+    perSecond: s.received / ((s.lastAt - t0) / 1000),
+    p50: s.p50,
+    p99: s.p99,
+    perCpuSecond: s.received / (cpuUs / 1e6),
+    clientCpuUs: s.cpuUs,
+  };
 }
 
 const IMPLS = ['streamwright', 'naive', 'raw'];
@@ -307,7 +333,8 @@ function minMax(xs) {
   return [Math.min(...xs), Math.max(...xs)];
 }
 
-const fmt = (r) => `${(r.perSecond / 1000).toFixed(0)} k deliveries/s (${(r.perCpuSecond / 1000).toFixed(0)} k per server CPU s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${r.received < r.expected ? ` (LOST ${r.expected - r.received})` : ''}`;
+const fmt = (r) =>
+  `${(r.perSecond / 1000).toFixed(0)} k deliveries/s (${(r.perCpuSecond / 1000).toFixed(0)} k per server CPU s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${r.received < r.expected ? ` (LOST ${r.expected - r.received})` : ''}`;
 const mib = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 /**
@@ -344,7 +371,14 @@ export function fanoutRows({ results, memory }) {
   for (const m of memory.filter((x) => x.impl === 'streamwright')) {
     const base = memory.find((x) => x.transport === m.transport && x.impl === 'raw');
     const kib = (b) => `${(b / 1000 / 1024).toFixed(1)} KiB/conn`;
-    rows.push({ name: `idle memory ${m.transport} ×1000 (heap)`, figure: `${kib(m.heap)} (RSS +${mib(m.rss)})`, baseline: base ? `${kib(base.heap)} plain ${m.transport === 'ws' ? 'ws' : 'http'}` : '', ratioText: '', target: '< 7 KiB/conn', pass: m.heap / 1000 / 1024 < 7 });
+    rows.push({
+      name: `idle memory ${m.transport} ×1000 (heap)`,
+      figure: `${kib(m.heap)} (RSS +${mib(m.rss)})`,
+      baseline: base ? `${kib(base.heap)} plain ${m.transport === 'ws' ? 'ws' : 'http'}` : '',
+      ratioText: '',
+      target: '< 7 KiB/conn',
+      pass: m.heap / 1000 / 1024 < 7,
+    });
   }
   return rows;
 }
@@ -362,5 +396,11 @@ if (isMain(import.meta.url)) {
     log: json ? (line) => process.stderr.write(line + '\n') : console.log,
   });
   if (json) console.log(JSON.stringify(fanoutRows(out)));
-  else console.log(`\n${table(['benchmark', 'figure', 'baseline (same run)', 'ratio', 'target', 'result'], fanoutRows(out).map((r) => [r.name, r.figure, r.baseline, r.ratioText, r.target, r.pass === null ? 'reference' : r.pass ? 'PASS' : 'MISS']))}`);
+  else
+    console.log(
+      `\n${table(
+        ['benchmark', 'figure', 'baseline (same run)', 'ratio', 'target', 'result'],
+        fanoutRows(out).map((r) => [r.name, r.figure, r.baseline, r.ratioText, r.target, r.pass === null ? 'reference' : r.pass ? 'PASS' : 'MISS']),
+      )}`,
+    );
 }

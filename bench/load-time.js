@@ -44,7 +44,9 @@ export function benchLoadTime({ samples = 7, baselineSamples = 3, log = console.
   const channelBytes = size(channel) + size('shared.gen.js');
   const json = path.join(WORK, 'synthetic.asyncapi.json');
   writeFileSync(json, JSON.stringify(YAML.parse(readFileSync(SPEC, 'utf8'))));
-  log(`load time: ${samples} fresh processes importing validators.gen.js (${modules.length} modules, ${(bytes / 1e6).toFixed(2)} MB) and as many importing ${channel} alone (+ shared: ${(channelBytes / 1e3).toFixed(0)} kB), ${baselineSamples} compiling with ajv`);
+  log(
+    `load time: ${samples} fresh processes importing validators.gen.js (${modules.length} modules, ${(bytes / 1e6).toFixed(2)} MB) and as many importing ${channel} alone (+ shared: ${(channelBytes / 1e3).toFixed(0)} kB), ${baselineSamples} compiling with ajv`,
+  );
   sample('generated', validators);
   const gen = [];
   const one = [];
@@ -120,5 +122,6 @@ if (process.argv[2] === '--child') {
   console.log(await child(process.argv[3], process.argv[4]));
 } else if (isMain(import.meta.url)) {
   const i = process.argv.indexOf('--samples');
-  for (const r of benchLoadTime({ samples: i > 0 ? Number(process.argv[i + 1]) : 7 })) console.log(`${r.name.trim()}: ${r.figure} vs ${r.baseline}: ${r.ratioText} (target ${r.target}) ${r.pass ? 'PASS' : 'FAIL'}`);
+  for (const r of benchLoadTime({ samples: i > 0 ? Number(process.argv[i + 1]) : 7 }))
+    console.log(`${r.name.trim()}: ${r.figure} vs ${r.baseline}: ${r.ratioText} (target ${r.target}) ${r.pass ? 'PASS' : 'FAIL'}`);
 }

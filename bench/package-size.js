@@ -81,7 +81,10 @@ try {
     shared: {
       packages: shared.length,
       bytes: shared.reduce((n, p) => n + size.get(p), 0),
-      largest: shared.map((p) => ({ package: p.replace(/^node_modules\//, ''), bytes: size.get(p) })).sort((a, b) => b.bytes - a.bytes).slice(0, 5),
+      largest: shared
+        .map((p) => ({ package: p.replace(/^node_modules\//, ''), bytes: size.get(p) }))
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, 5),
     },
   };
   if (values.json) {
@@ -89,9 +92,13 @@ try {
   } else {
     const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
     console.log(`tarball ${result.tarball.file}: ${mb(result.tarball.bytes)} packed, ${mb(result.tarball.unpacked)} unpacked, ${result.tarball.files} files`);
-    console.log(`npm install of the tarball alone: ${mb(total)} (${mb(disk)} on disk) in ${result.install.packages} packages (streamwright itself ${mb(result.self)})`);
+    console.log(
+      `npm install of the tarball alone: ${mb(total)} (${mb(disk)} on disk) in ${result.install.packages} packages (streamwright itself ${mb(result.self)})`,
+    );
     for (const r of result.dependencies) console.log(`  ${r.dependency.padEnd(22)} ${mb(r.bytes).padStart(9)}  ${r.packages} packages only it needs`);
-    console.log(`  ${'(shared by several)'.padEnd(22)} ${mb(result.shared.bytes).padStart(9)}  ${result.shared.packages} packages, largest: ${result.shared.largest.map((p) => `${p.package} ${mb(p.bytes)}`).join(', ')}`);
+    console.log(
+      `  ${'(shared by several)'.padEnd(22)} ${mb(result.shared.bytes).padStart(9)}  ${result.shared.packages} packages, largest: ${result.shared.largest.map((p) => `${p.package} ${mb(p.bytes)}`).join(', ')}`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -50,5 +50,7 @@ if (isMain(import.meta.url)) {
   const args = process.argv.slice(2);
   const value = (k) => (args.includes(k) ? args[args.indexOf(k) + 1] : undefined);
   const s = summarize(JSON.parse(readFileSync(args[0], 'utf8')), { top: Number(value('--top') ?? 25), filter: value('--filter') });
-  console.log(`${(s.all / 1000).toFixed(0)} ms sampled\n\nself time\n${table(['function', 'ms', 'share'], s.self)}\n\ntotal time (self + callees)\n${table(['function', 'ms', 'share'], s.total)}`);
+  console.log(
+    `${(s.all / 1000).toFixed(0)} ms sampled\n\nself time\n${table(['function', 'ms', 'share'], s.self)}\n\ntotal time (self + callees)\n${table(['function', 'ms', 'share'], s.total)}`,
+  );
 }

@@ -37,10 +37,14 @@ const started = Date.now();
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`streamwright bench — ${new Date().toISOString()}`);
 const loadStart = os.loadavg();
-console.log(`node ${process.version}, ${os.availableParallelism()} CPUs (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}; load average ${loadStart.map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `node ${process.version}, ${os.availableParallelism()} CPUs (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}; load average ${loadStart.map((x) => x.toFixed(1)).join(' ')}`,
+);
 
 const spec = prepareSpec();
-console.log(`synthetic document: ${path.relative(ROOT, spec.file)}: ${spec.channels} channels, ${spec.messages} messages, ${spec.schemas} component schemas, ${(spec.bytes / 1024).toFixed(0)} KiB\n`);
+console.log(
+  `synthetic document: ${path.relative(ROOT, spec.file)}: ${spec.channels} channels, ${spec.messages} messages, ${spec.schemas} component schemas, ${(spec.bytes / 1024).toFixed(0)} KiB\n`,
+);
 
 const rows = [];
 try {
@@ -50,7 +54,10 @@ try {
   }
   if (!skip.has('validate')) {
     // In a fresh process, so the JIT sees only what it measures.
-    const t = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'validate-throughput.js'), '--json', '--rounds', String(num('--rounds', 15))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const t = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'validate-throughput.js'), '--json', '--rounds', String(num('--rounds', 15))], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (t.status !== 0) throw new Error(`validate-throughput exited ${t.status}`);
     rows.push(...JSON.parse(t.stdout.trim().split('\n').pop()));
     console.log();
@@ -63,7 +70,10 @@ try {
     // Fan-out: server and clients in processes of their own; --expose-gc for the memory figures.
     // Its progress comes on stderr, its rows as JSON on the last line of stdout.
     console.log('fan-out: 3 servers side by side per scenario, warm-up, rotating rounds');
-    const f = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, 'bench', 'fanout.js'), '--json', '--rounds', String(num('--fanout-rounds', 5))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const f = spawnSync(process.execPath, ['--expose-gc', path.join(ROOT, 'bench', 'fanout.js'), '--json', '--rounds', String(num('--fanout-rounds', 5))], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (f.status !== 0) throw new Error(`fanout exited ${f.status}`);
     rows.push(...JSON.parse(f.stdout.trim().split('\n').pop()));
   }
@@ -72,11 +82,15 @@ try {
   process.exit(2);
 }
 
-console.log(`\n${table(
-  ['benchmark', 'figure', 'baseline (same run)', 'ratio', 'target', 'result'],
-  rows.map((r) => [r.name, r.figure, r.baseline, r.ratioText, r.target, r.pass === null ? 'reference' : r.pass ? 'PASS' : 'MISS']),
-)}`);
-console.log('ratios: generate = Modelina ÷ streamwright (median CPU time; wall-clock beside); validate = median over rounds of streamwright ops/s ÷ JSON.parse ops/s;');
+console.log(
+  `\n${table(
+    ['benchmark', 'figure', 'baseline (same run)', 'ratio', 'target', 'result'],
+    rows.map((r) => [r.name, r.figure, r.baseline, r.ratioText, r.target, r.pass === null ? 'reference' : r.pass ? 'PASS' : 'MISS']),
+  )}`,
+);
+console.log(
+  'ratios: generate = Modelina ÷ streamwright (median CPU time; wall-clock beside); validate = median over rounds of streamwright ops/s ÷ JSON.parse ops/s;',
+);
 console.log('fan-out = median over rounds of streamwright ÷ baseline deliveries per server CPU second (wall-clock beside, with the range over rounds)');
 
 const verdicts = TARGETS.map(({ target, rows: covers }) => {
@@ -85,8 +99,34 @@ const verdicts = TARGETS.map(({ target, rows: covers }) => {
   const missed = mine.filter((r) => !r.pass).map((r) => `${r.name.trim()} ${r.ratioText}`);
   return { target, verdict, rows: mine.length, missed };
 });
-console.log(`\nverdict per target (issue 14)\n${table(['target', 'verdict', 'rows', 'missed'], verdicts.map((v) => [v.target, v.verdict, v.rows, v.missed.join('; ')]))}`);
+console.log(
+  `\nverdict per target (issue 14)\n${table(
+    ['target', 'verdict', 'rows', 'missed'],
+    verdicts.map((v) => [v.target, v.verdict, v.rows, v.missed.join('; ')]),
+  )}`,
+);
 const seconds = (Date.now() - started) / 1000;
-console.log(`\n${rows.filter((r) => r.pass === true).length} rows met, ${rows.filter((r) => r.pass === false).length} missed, in ${seconds.toFixed(0)} s; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-writeFileSync(path.join(WORK, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.availableParallelism(), cpu, seconds, loadavg: { start: loadStart, end: os.loadavg() }, rows, verdicts }, null, 2) + '\n');
+console.log(
+  `\n${rows.filter((r) => r.pass === true).length} rows met, ${rows.filter((r) => r.pass === false).length} missed, in ${seconds.toFixed(0)} s; load average at the end ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+writeFileSync(
+  path.join(WORK, 'results.json'),
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: os.availableParallelism(),
+      cpu,
+      seconds,
+      loadavg: { start: loadStart, end: os.loadavg() },
+      rows,
+      verdicts,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 if (strict && rows.some((r) => r.pass === false)) process.exitCode = 1;

@@ -58,21 +58,126 @@ function makeRandom(seed) {
 }
 
 const DOMAINS = [
-  'orders', 'payments', 'shipments', 'inventory', 'invoices', 'tickets', 'builds', 'deploys', 'alerts', 'metrics',
-  'sessions', 'chats', 'documents', 'reviews', 'tasks', 'jobs', 'devices', 'sensors', 'trips', 'bookings',
-  'auctions', 'quotes', 'trades', 'accounts', 'profiles', 'teams', 'projects', 'releases', 'incidents', 'pipelines',
-  'uploads', 'streams', 'rooms', 'games', 'matches', 'leagues', 'courses', 'lessons', 'exams', 'patients',
-  'visits', 'claims', 'policies', 'vehicles', 'routes', 'parcels', 'warehouses', 'carts', 'coupons', 'feeds',
+  'orders',
+  'payments',
+  'shipments',
+  'inventory',
+  'invoices',
+  'tickets',
+  'builds',
+  'deploys',
+  'alerts',
+  'metrics',
+  'sessions',
+  'chats',
+  'documents',
+  'reviews',
+  'tasks',
+  'jobs',
+  'devices',
+  'sensors',
+  'trips',
+  'bookings',
+  'auctions',
+  'quotes',
+  'trades',
+  'accounts',
+  'profiles',
+  'teams',
+  'projects',
+  'releases',
+  'incidents',
+  'pipelines',
+  'uploads',
+  'streams',
+  'rooms',
+  'games',
+  'matches',
+  'leagues',
+  'courses',
+  'lessons',
+  'exams',
+  'patients',
+  'visits',
+  'claims',
+  'policies',
+  'vehicles',
+  'routes',
+  'parcels',
+  'warehouses',
+  'carts',
+  'coupons',
+  'feeds',
 ];
 const VERBS_IN = ['create', 'update', 'cancel', 'subscribe', 'unsubscribe', 'query', 'ack', 'assign', 'comment', 'ping'];
 const VERBS_OUT = ['created', 'updated', 'cancelled', 'snapshot', 'delta', 'progress', 'completed', 'failed', 'error', 'pong'];
 const WORDS = [
-  'name', 'title', 'note', 'label', 'region', 'zone', 'owner', 'source', 'target', 'reason', 'channel', 'kind',
-  'count', 'total', 'limit', 'offset', 'priority', 'weight', 'score', 'rank', 'level', 'attempt', 'retries', 'size',
-  'ratio', 'price', 'latency', 'share', 'enabled', 'visible', 'final', 'urgent', 'summary', 'comment', 'version',
-  'locale', 'currency', 'mode', 'phase', 'state', 'stage', 'detail', 'hint', 'path', 'slug', 'code', 'digest',
+  'name',
+  'title',
+  'note',
+  'label',
+  'region',
+  'zone',
+  'owner',
+  'source',
+  'target',
+  'reason',
+  'channel',
+  'kind',
+  'count',
+  'total',
+  'limit',
+  'offset',
+  'priority',
+  'weight',
+  'score',
+  'rank',
+  'level',
+  'attempt',
+  'retries',
+  'size',
+  'ratio',
+  'price',
+  'latency',
+  'share',
+  'enabled',
+  'visible',
+  'final',
+  'urgent',
+  'summary',
+  'comment',
+  'version',
+  'locale',
+  'currency',
+  'mode',
+  'phase',
+  'state',
+  'stage',
+  'detail',
+  'hint',
+  'path',
+  'slug',
+  'code',
+  'digest',
 ];
-const ENUM_WORDS = ['alpha', 'beta', 'gamma', 'delta', 'low', 'medium', 'high', 'critical', 'open', 'closed', 'pending', 'active', 'paused', 'archived', 'draft', 'final'];
+const ENUM_WORDS = [
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'low',
+  'medium',
+  'high',
+  'critical',
+  'open',
+  'closed',
+  'pending',
+  'active',
+  'paused',
+  'archived',
+  'draft',
+  'final',
+];
 
 const pascal = (s) => s.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, __, c) => c.toUpperCase());
 const camel = (s) => pascal(s).replace(/^./, (c) => c.toLowerCase());
@@ -83,16 +188,30 @@ function sharedSchemas(r) {
   return {
     Uuid: { schema: { type: 'string', format: 'uuid', description: 'An identifier (RFC 4122 UUID).' }, value: () => r.uuid() },
     Timestamp: { schema: { type: 'string', format: 'date-time', description: 'An RFC 3339 timestamp.' }, value: () => r.dateTime() },
-    Severity: { schema: { type: 'string', enum: ['debug', 'info', 'warning', 'error', 'fatal'] }, value: () => r.pick(['debug', 'info', 'warning', 'error', 'fatal']) },
-    Labels: { schema: { type: 'array', maxItems: 8, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 32 } }, value: () => r.sample(WORDS, r.int(0, 3)) },
+    Severity: {
+      schema: { type: 'string', enum: ['debug', 'info', 'warning', 'error', 'fatal'] },
+      value: () => r.pick(['debug', 'info', 'warning', 'error', 'fatal']),
+    },
+    Labels: {
+      schema: { type: 'array', maxItems: 8, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 32 } },
+      value: () => r.sample(WORDS, r.int(0, 3)),
+    },
     Actor: {
       schema: {
         type: 'object',
         additionalProperties: false,
         required: ['id', 'role'],
-        properties: { id: ref('Uuid'), role: { type: 'string', enum: ['user', 'admin', 'service', 'system'] }, displayName: { type: 'string', minLength: 1, maxLength: 80 } },
+        properties: {
+          id: ref('Uuid'),
+          role: { type: 'string', enum: ['user', 'admin', 'service', 'system'] },
+          displayName: { type: 'string', minLength: 1, maxLength: 80 },
+        },
       },
-      value: () => ({ id: r.uuid(), role: r.pick(['user', 'admin', 'service', 'system']), ...(r.chance(0.5) ? { displayName: `${r.word()} ${r.word()}` } : {}) }),
+      value: () => ({
+        id: r.uuid(),
+        role: r.pick(['user', 'admin', 'service', 'system']),
+        ...(r.chance(0.5) ? { displayName: `${r.word()} ${r.word()}` } : {}),
+      }),
     },
     Money: {
       schema: {
@@ -142,7 +261,12 @@ function sharedSchemas(r) {
           uploadedAt: ref('Timestamp'),
         },
       },
-      value: () => ({ id: r.uuid(), mediaType: r.pick(['image/png', 'image/jpeg', 'application/pdf', 'text/plain']), sizeBytes: r.int(0, 1 << 20), ...(r.chance(0.5) ? { uploadedAt: r.dateTime() } : {}) }),
+      value: () => ({
+        id: r.uuid(),
+        mediaType: r.pick(['image/png', 'image/jpeg', 'application/pdf', 'text/plain']),
+        sizeBytes: r.int(0, 1 << 20),
+        ...(r.chance(0.5) ? { uploadedAt: r.dateTime() } : {}),
+      }),
     },
     Metadata: {
       schema: { type: 'object', additionalProperties: true, description: 'An open map: any keys (the convention for `metadata`).' },
@@ -246,12 +370,18 @@ export function syntheticDocument({ seed = DEFAULT_SEED, channels = 50, perDirec
     const Domain = pascal(domain);
     // The channel's own resource schema, shared by its messages.
     const entityName = `${Domain}Resource`;
-    const entity = object(r, shared, { name: 'Uuid', value: shared.Uuid.value }, 1, r.int(3, 6), { id: { schema: ref('Uuid'), value: shared.Uuid.value }, updatedAt: { schema: ref('Timestamp'), value: shared.Timestamp.value } });
+    const entity = object(r, shared, { name: 'Uuid', value: shared.Uuid.value }, 1, r.int(3, 6), {
+      id: { schema: ref('Uuid'), value: shared.Uuid.value },
+      updatedAt: { schema: ref('Timestamp'), value: shared.Timestamp.value },
+    });
     schemas[entityName] = entity.schema;
     const entityRef = { name: entityName, value: entity.value };
 
     const channelMessages = {};
-    for (const [action, verbs] of [['receive', VERBS_IN], ['send', VERBS_OUT]]) {
+    for (const [action, verbs] of [
+      ['receive', VERBS_IN],
+      ['send', VERBS_OUT],
+    ]) {
       const tags = verbs.slice(0, perDirection).map((v) => `${domain}.${v}`);
       const refs = [];
       for (const tag of tags) {
@@ -331,5 +461,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const perDirection = opt('--per-direction', 5);
   const out = args[0] ?? '.tmp/bench/synthetic.asyncapi.yaml';
   const info = writeSyntheticSpec(out, { seed, channels, perDirection });
-  console.log(`${info.file}: ${info.channels} channels, ${info.messages} messages, ${info.schemas} component schemas, ${info.operations} operations, ${(info.bytes / 1024).toFixed(0)} KiB`);
+  console.log(
+    `${info.file}: ${info.channels} channels, ${info.messages} messages, ${info.schemas} component schemas, ${info.operations} operations, ${(info.bytes / 1024).toFixed(0)} KiB`,
+  );
 }

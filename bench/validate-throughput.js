@@ -57,7 +57,9 @@ function channelDirectionOf(doc, name) {
   for (const [channelId, ch] of Object.entries(doc.channels)) {
     for (const [key, entry] of Object.entries(ch.messages)) {
       if (entry.$ref !== `#/components/messages/${name}`) continue;
-      const op = Object.values(doc.operations).find((o) => o.channel.$ref === `#/channels/${channelId}` && o.messages.some((m) => m.$ref === `#/channels/${channelId}/messages/${key}`));
+      const op = Object.values(doc.operations).find(
+        (o) => o.channel.$ref === `#/channels/${channelId}` && o.messages.some((m) => m.$ref === `#/channels/${channelId}/messages/${key}`),
+      );
       return { channelId, action: op.action, keys: op.messages.map((m) => m.$ref.split('/').pop()) };
     }
   }
@@ -119,7 +121,9 @@ async function benchSeed({ api, rounds, log }) {
     },
   };
   const { med, ratio, sink } = interleave(loops, rounds);
-  log(`validate throughput: ${api} ${best.message.typeName} (${text.length} bytes) through ${best.channel[best.direction].validatorName}: ${ratio.toFixed(2)}× of JSON.parse`);
+  log(
+    `validate throughput: ${api} ${best.message.typeName} (${text.length} bytes) through ${best.channel[best.direction].validatorName}: ${ratio.toFixed(2)}× of JSON.parse`,
+  );
   return {
     name: `  seed message: ${api} ${best.message.typeName} (${text.length} B)`,
     figure: fmtOps(med.streamwright),
@@ -195,7 +199,10 @@ async function benchOne({ rounds, log, which }) {
   const byTag = new Map();
   for (const key of where.keys) {
     const name = doc.channels[where.channelId].messages[key].$ref.split('/').pop();
-    byTag.set(doc.components.messages[name].payload.properties.type.const, ajv.compile({ $ref: `https://bench.invalid/doc.json#/components/messages/${name}/payload` }));
+    byTag.set(
+      doc.components.messages[name].payload.properties.type.const,
+      ajv.compile({ $ref: `https://bench.invalid/doc.json#/components/messages/${name}/payload` }),
+    );
   }
   const ajvDispatch = (data) => {
     if (typeof data !== 'object' || data === null || typeof data.type !== 'string') return false;
@@ -276,5 +283,7 @@ if (isMain(import.meta.url)) {
   const i = process.argv.indexOf('--rounds');
   const rows = await benchThroughput({ rounds: i > 0 ? Number(process.argv[i + 1]) : 15, log: process.argv.includes('--json') ? console.error : console.log });
   if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
-  else for (const r of rows) console.log(`${r.name.trim()}: ${r.figure} vs ${r.baseline}: ${r.ratioText} (target ${r.target}) ${r.pass === null ? '' : r.pass ? 'PASS' : 'FAIL'}`);
+  else
+    for (const r of rows)
+      console.log(`${r.name.trim()}: ${r.figure} vs ${r.baseline}: ${r.ratioText} (target ${r.target}) ${r.pass === null ? '' : r.pass ? 'PASS' : 'FAIL'}`);
 }

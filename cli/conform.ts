@@ -88,7 +88,10 @@ export async function conformCommand(argv: string[], io: CliIO): Promise<number>
   if (typeof values.probes === 'string') {
     if (values.probes === 'none') probes = false;
     else {
-      const list = values.probes.split(',').map((s) => s.trim()).filter(Boolean);
+      const list = values.probes
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = list.filter((p) => !(PROBE_IDS as readonly string[]).includes(p));
       if (unknown.length > 0) return usage(`unknown probe ${unknown.join(', ')} (known: ${PROBE_IDS.join(', ')})`);
       probes = list as ProbeId[];

@@ -69,7 +69,8 @@ export async function generateCommand(argv: string[], io: CliIO, cwd = process.c
     }
     const report = result.written!;
     if (report.refused.length > 0) {
-      for (const r of report.refused) io.stderr.write(`${r.file}  error  ${r.code}  ${r.message}
+      for (const r of report.refused)
+        io.stderr.write(`${r.file}  error  ${r.code}  ${r.message}
 `);
       io.stderr.write(`${api.name || result.ir.name}: nothing written in ${rel(api.out)}
 `);
@@ -81,7 +82,9 @@ export async function generateCommand(argv: string[], io: CliIO, cwd = process.c
       for (const f of report.stale) io.stdout.write(`stale: ${f}\n`);
       if (report.changed.length + report.stale.length > 0) failed = true;
     } else {
-      io.stdout.write(`${api.name || result.ir.name}: ${report.changed.length} written, ${result.files.length - report.changed.length} unchanged${report.stale.length ? `, ${report.stale.length} removed` : ''} in ${rel(api.out)}\n`);
+      io.stdout.write(
+        `${api.name || result.ir.name}: ${report.changed.length} written, ${result.files.length - report.changed.length} unchanged${report.stale.length ? `, ${report.stale.length} removed` : ''} in ${rel(api.out)}\n`,
+      );
     }
   }
   if (values.check && !failed) io.stdout.write(`generated code is up to date (${apis.length} API${apis.length === 1 ? '' : 's'})\n`);

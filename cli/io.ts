@@ -44,7 +44,14 @@ export interface CommandLine {
  * line, or the exit code when the command is done. `help` may depend on the positionals (`serve`
  * and `serve <spec>` have different options).
  */
-export function parseCommandLine(command: string, help: string | ((positionals: string[]) => string), argv: string[], io: CliIO, options: Record<string, OptionSpec>, allowPositionals = true): CommandLine | number {
+export function parseCommandLine(
+  command: string,
+  help: string | ((positionals: string[]) => string),
+  argv: string[],
+  io: CliIO,
+  options: Record<string, OptionSpec>,
+  allowPositionals = true,
+): CommandLine | number {
   const helpFor = (positionals: string[]) => (typeof help === 'string' ? help : help(positionals));
   const refuse = (message: string, positionals: string[]) => {
     io.stderr.write(`streamwright ${command}: ${message}\n\n${helpFor(positionals)}`);
@@ -52,7 +59,10 @@ export function parseCommandLine(command: string, help: string | ((positionals: 
   };
   let parsed: { values: ParsedValues; positionals: string[] };
   try {
-    parsed = parseArgs({ args: argv, allowPositionals, options: { ...options, help: { type: 'boolean', short: 'h' } } }) as { values: ParsedValues; positionals: string[] };
+    parsed = parseArgs({ args: argv, allowPositionals, options: { ...options, help: { type: 'boolean', short: 'h' } } }) as {
+      values: ParsedValues;
+      positionals: string[];
+    };
   } catch (e) {
     return refuse((e as Error).message, []);
   }

@@ -6,13 +6,34 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 // Each command is imported when it runs: `validate` should not pay for loading ws, the runtime
 // and the reference servers, and every command starts faster for it.
 export const COMMANDS: Record<string, { summary: string; run: Command }> = {
-  validate: { summary: 'check AsyncAPI 3.0 documents, with precise diagnostics', run: async (argv, io) => (await import('./validate.ts')).validateCommand(argv, io) },
-  generate: { summary: 'generate typed models, validators, metadata, server and client stubs and a README from a document', run: async (argv, io) => (await import('./generate.ts')).generateCommand(argv, io) },
-  conform: { summary: 'replay transcripts and probe a running implementation against its contract', run: async (argv, io) => (await import('./conform.ts')).conformCommand(argv, io) },
-  record: { summary: 'run a recording proxy for WebSocket and SSE that writes transcripts of real traffic', run: async (argv, io) => (await import('./record.ts')).recordCommand(argv, io) },
-  diff: { summary: 'classify the changes between two documents as breaking or not, by direction', run: async (argv, io) => (await import('./diff.ts')).diffCommand(argv, io) },
-  docs: { summary: 'write a static HTML site documenting a document, channel by channel', run: async (argv, io) => (await import('./docs.ts')).docsCommand(argv, io) },
-  serve: { summary: 'run the reference servers of the four seed APIs with dev credentials, or a mock of any document', run: async (argv, io) => (await import('./serve.ts')).serveCommand(argv, io) },
+  validate: {
+    summary: 'check AsyncAPI 3.0 documents, with precise diagnostics',
+    run: async (argv, io) => (await import('./validate.ts')).validateCommand(argv, io),
+  },
+  generate: {
+    summary: 'generate typed models, validators, metadata, server and client stubs and a README from a document',
+    run: async (argv, io) => (await import('./generate.ts')).generateCommand(argv, io),
+  },
+  conform: {
+    summary: 'replay transcripts and probe a running implementation against its contract',
+    run: async (argv, io) => (await import('./conform.ts')).conformCommand(argv, io),
+  },
+  record: {
+    summary: 'run a recording proxy for WebSocket and SSE that writes transcripts of real traffic',
+    run: async (argv, io) => (await import('./record.ts')).recordCommand(argv, io),
+  },
+  diff: {
+    summary: 'classify the changes between two documents as breaking or not, by direction',
+    run: async (argv, io) => (await import('./diff.ts')).diffCommand(argv, io),
+  },
+  docs: {
+    summary: 'write a static HTML site documenting a document, channel by channel',
+    run: async (argv, io) => (await import('./docs.ts')).docsCommand(argv, io),
+  },
+  serve: {
+    summary: 'run the reference servers of the four seed APIs with dev credentials, or a mock of any document',
+    run: async (argv, io) => (await import('./serve.ts')).serveCommand(argv, io),
+  },
 };
 
 const HELP = `Usage: streamwright <command> [options]

@@ -71,7 +71,13 @@ export async function recordCommand(argv: string[], io: CliIO, signals: NodeJS.E
     return usage(`no WebSocket or SSE channel "${String(values.channel)}" in ${contract.spec} (channels: ${contract.channels.map((c) => c.id).join(', ')})`);
   }
   const out = values.out as string;
-  const target = recordingTarget(out, await stat(out).then((s) => s.isDirectory(), () => false));
+  const target = recordingTarget(
+    out,
+    await stat(out).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ),
+  );
 
   const recorded: { connection: RecordedConnection; file: string }[] = [];
   const writes: Promise<unknown>[] = [];
@@ -106,7 +112,11 @@ export async function recordCommand(argv: string[], io: CliIO, signals: NodeJS.E
   }
   if (!values.json) {
     io.stdout.write(`Recording ${contract.api} (${contract.spec}) through 127.0.0.1:${listening.port} → ${String(values.upstream)}\n`);
-    io.stdout.write(target.kind === 'file' ? `The first connection goes to ${target.file}; the proxy stops when it ends.\n` : `Transcripts go to ${target.dir}; Ctrl-C stops.\n`);
+    io.stdout.write(
+      target.kind === 'file'
+        ? `The first connection goes to ${target.file}; the proxy stops when it ends.\n`
+        : `Transcripts go to ${target.dir}; Ctrl-C stops.\n`,
+    );
   }
   await Promise.race([stopped, signal.stopped]);
   signal.release();
@@ -119,7 +129,14 @@ export async function recordCommand(argv: string[], io: CliIO, signals: NodeJS.E
     io.stdout.write(
       JSON.stringify({
         port: listening.port,
-        transcripts: recorded.map(({ connection, file }) => ({ file, name: connection.transcript.header.name, channel: connection.transcript.header.channel, status: connection.transcript.handshake.status, frames: connection.transcript.events.filter((e) => e.kind === 'frame').length, truncated: connection.truncated })),
+        transcripts: recorded.map(({ connection, file }) => ({
+          file,
+          name: connection.transcript.header.name,
+          channel: connection.transcript.header.channel,
+          status: connection.transcript.handshake.status,
+          frames: connection.transcript.events.filter((e) => e.kind === 'frame').length,
+          truncated: connection.truncated,
+        })),
         violations,
         relayFailures: failures,
       }) + '\n',
@@ -129,7 +146,9 @@ export async function recordCommand(argv: string[], io: CliIO, signals: NodeJS.E
     for (const v of violations) {
       io.stdout.write(`${v.file}:${v.line}  ${v.dir} ${v.tag ?? '(no tag)'}  ${v.rule}  ${v.pointer || '(root)'} ${v.message}\n`);
     }
-    io.stdout.write(`${recorded.length} transcript${recorded.length === 1 ? '' : 's'}, ${violations.length} contract violation${violations.length === 1 ? '' : 's'}\n`);
+    io.stdout.write(
+      `${recorded.length} transcript${recorded.length === 1 ? '' : 's'}, ${violations.length} contract violation${violations.length === 1 ? '' : 's'}\n`,
+    );
   }
   return violations.length > 0 ? EXIT.problems : EXIT.ok;
 }

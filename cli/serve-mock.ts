@@ -121,7 +121,10 @@ export async function serveMock(spec: string, values: ParsedValues, io: CliIO, s
   const contract = loaded.contract;
   // One JSON line per runtime event on stderr, as `serve` does for the reference servers.
   const onError: MockOptions['onError'] = (e, info) => io.stderr.write(JSON.stringify(logRecord(e, { api: contract.ir.name, ...info })) + '\n');
-  const mock = createMockServer(contract, values['no-console'] ? { ...options, onError } : { ...options, onError, pages: consolePages(() => consolePageForIR(contract.ir, spec)) });
+  const mock = createMockServer(
+    contract,
+    values['no-console'] ? { ...options, onError } : { ...options, onError, pages: consolePages(() => consolePageForIR(contract.ir, spec)) },
+  );
   const stop = stopSignal(signals);
   let port: number;
   try {
@@ -137,10 +140,13 @@ export async function serveMock(spec: string, values: ParsedValues, io: CliIO, s
   const credentials = await mock.credentials();
   const api = loaded.contract.ir.name;
   if (values.json) {
-    io.stdout.write(JSON.stringify({ api, mock: true, origin, port, channels, credentials, ...(values['no-console'] ? {} : { console: `${origin}/_console` }) }) + '\n');
+    io.stdout.write(
+      JSON.stringify({ api, mock: true, origin, port, channels, credentials, ...(values['no-console'] ? {} : { console: `${origin}/_console` }) }) + '\n',
+    );
   } else {
     io.stdout.write(`${api} (mock of ${spec})  ${origin}\n`);
-    for (const c of channels) io.stdout.write(`  ${(c.method ?? 'WS').padEnd(4)} ${c.url}\n       sends ${c.sends.join(', ') || '-'}; accepts ${c.receives.join(', ') || '-'}\n`);
+    for (const c of channels)
+      io.stdout.write(`  ${(c.method ?? 'WS').padEnd(4)} ${c.url}\n       sends ${c.sends.join(', ') || '-'}; accepts ${c.receives.join(', ') || '-'}\n`);
     for (const c of credentials) io.stdout.write(`  credential ${c.scheme}: ${c.usage}\n    ${c.value}\n`);
     if (!values['no-console']) io.stdout.write(`  console ${origin}/_console\n`);
     io.stdout.write('\nReady. Ctrl-C stops the mock.\n');

@@ -77,8 +77,22 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
   }
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
   if (instances > 0 || values.redis !== undefined) {
-    if (typeof values.redis !== 'string' || !/^rediss?:\/\//.test(values.redis)) return usage('--instances needs --redis redis://host:port (the bus the instances share)');
-    return serveInstances({ instances: Math.max(instances, 1), redisUrl: values.redis, portBase, host, seed, timeScale, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}) }, values.json === true, io, signals);
+    if (typeof values.redis !== 'string' || !/^rediss?:\/\//.test(values.redis))
+      return usage('--instances needs --redis redis://host:port (the bus the instances share)');
+    return serveInstances(
+      {
+        instances: Math.max(instances, 1),
+        redisUrl: values.redis,
+        portBase,
+        host,
+        seed,
+        timeScale,
+        ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}),
+      },
+      values.json === true,
+      io,
+      signals,
+    );
   }
 
   const stop = stopSignal(signals);
@@ -88,7 +102,12 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     const pages = values['no-console'] ? undefined : (api: string) => consolePages(() => referenceConsolePage(api));
     // One JSON line per runtime event on stderr; the dev credentials just printed are masked in it.
     const onError = (e: Error, info?: RuntimeEventInfo) => io.stderr.write(JSON.stringify(logRecord(e, info, { secrets })) + '\n');
-    running = await startReferenceServers({ portBase, host, ...(pages ? { pages } : {}), reference: { timeScale, seed, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}), onError } });
+    running = await startReferenceServers({
+      portBase,
+      host,
+      ...(pages ? { pages } : {}),
+      reference: { timeScale, seed, ...(corsOrigins.length ? { cors: { origins: corsOrigins } } : {}), onError },
+    });
   } catch (e) {
     stop.release();
     io.stderr.write(`streamwright serve: cannot start: ${(e as Error).message}\n`);
@@ -99,7 +118,10 @@ export async function serveCommand(argv: string[], io: CliIO, signals: NodeJS.Ev
     const credentials = await r.server.credentials({ ttlSeconds });
     secrets.push(...credentials.map((c) => c.value));
     if (values.json) {
-      io.stdout.write(JSON.stringify({ api: r.api, origin: r.origin, timeScale, urls, credentials, ...(values['no-console'] ? {} : { console: `${r.origin}/_console` }) }) + '\n');
+      io.stdout.write(
+        JSON.stringify({ api: r.api, origin: r.origin, timeScale, urls, credentials, ...(values['no-console'] ? {} : { console: `${r.origin}/_console` }) }) +
+          '\n',
+      );
     } else {
       io.stdout.write(`${r.api}  ${r.origin}\n`);
       for (const url of urls) io.stdout.write(`  ${url}\n`);
@@ -128,7 +150,9 @@ async function serveInstances(options: Parameters<typeof startReferenceCluster>[
   }
   for (const a of cluster.apis) {
     if (json) {
-      io.stdout.write(JSON.stringify({ api: a.api, origin: a.origin, timeScale: options.timeScale, urls: a.urls, instances: a.instances, credentials: a.credentials }) + '\n');
+      io.stdout.write(
+        JSON.stringify({ api: a.api, origin: a.origin, timeScale: options.timeScale, urls: a.urls, instances: a.instances, credentials: a.credentials }) + '\n',
+      );
       continue;
     }
     io.stdout.write(`${a.api}  ${a.origin} (round robin over ${a.instances.join(' ')})\n`);

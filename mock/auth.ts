@@ -89,7 +89,11 @@ export function createMockAuth(api: ApiDescription, options: { jwtSecret?: Uint8
 
 function fallbackCredential(scheme: SecuritySchemeDescription): AuthSpec['credential'] | undefined {
   if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') return { in: 'header', name: 'Authorization', prefix: 'Bearer ' };
-  if ((scheme.type === 'httpApiKey' || scheme.type === 'apiKey') && (scheme.in === 'header' || scheme.in === 'query' || scheme.in === 'cookie') && scheme.name) {
+  if (
+    (scheme.type === 'httpApiKey' || scheme.type === 'apiKey') &&
+    (scheme.in === 'header' || scheme.in === 'query' || scheme.in === 'cookie') &&
+    scheme.name
+  ) {
     return { in: scheme.in, name: scheme.name };
   }
   return undefined;

@@ -47,7 +47,10 @@ export function invalidFrameCode(channel: ChannelIR, frame?: { message?: unknown
 }
 
 function setAt(target: unknown, pointer: string, value: unknown): boolean {
-  const keys = pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const keys = pointer
+    .split('/')
+    .slice(1)
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node = target as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) {
     if (typeof node[key] !== 'object' || node[key] === null) return false;

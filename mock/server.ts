@@ -107,19 +107,29 @@ export function createMockServer(contract: MockContract, options: MockOptions = 
   const validators: Record<string, { send: ChannelValidator; receive: ChannelValidator }> = {};
   for (const [id, v] of Object.entries(contract.validators)) {
     const channel = channels.get(id)!;
-    validators[id] = channel.errors ? v : { ...v, send: (...args: unknown[]) => (isStreamwrightErrorFrame(args[0]) ? { ok: true, value: args[0] } : v.send(...args)) };
+    validators[id] = channel.errors
+      ? v
+      : { ...v, send: (...args: unknown[]) => (isStreamwrightErrorFrame(args[0]) ? { ok: true, value: args[0] } : v.send(...args)) };
   }
 
   const refuseShape = (peer: ConnectionInfo): { errorCode: string; message: string; closeCode: number } | { httpStatus: number } | undefined => {
     const onFailure = auth.refusal(peer.principal);
     if (!onFailure) return undefined;
-    if (onFailure.action === 'error-and-close' && onFailure.errorCode) return { errorCode: onFailure.errorCode, message: 'the credential is not a JWT', closeCode: onFailure.closeCode ?? 1008 };
+    if (onFailure.action === 'error-and-close' && onFailure.errorCode)
+      return { errorCode: onFailure.errorCode, message: 'the credential is not a JWT', closeCode: onFailure.closeCode ?? 1008 };
     return { httpStatus: onFailure.httpStatus ?? 401 };
   };
 
   const startStream = (channel: ChannelIR, peerId: number, send: (m: OutboundMessage) => void, disconnect: () => void): Session => {
     const n = ++ordinal;
-    const info: MockConnection = { id: peerId, channel: channel.id, ordinal: n, faults: { offered: 0, dropped: 0, duplicated: 0, reordered: 0, sent: 0 }, received: 0, refused: 0 };
+    const info: MockConnection = {
+      id: peerId,
+      channel: channel.id,
+      ordinal: n,
+      faults: { offered: 0, dropped: 0, duplicated: 0, reordered: 0, sent: 0 },
+      received: 0,
+      refused: 0,
+    };
     history.push(info);
     const stream = new MessageStream(contract, channel, payloads, new Random(subSeed(seed, n, 1)), mode);
     const link = new FaultyLink<OutboundMessage>(faults, subSeed(seed, n, 2), send, disconnect);
@@ -219,7 +229,8 @@ export function createMockServer(contract: MockContract, options: MockOptions = 
       handlers[channel.id] = {
         request: (_body, info) => {
           const refusal = refuseShape(info);
-          if (refusal) return { status: 'httpStatus' in refusal ? refusal.httpStatus : 401, body: { error: 'unauthorized', message: 'the credential is not a JWT' } };
+          if (refusal)
+            return { status: 'httpStatus' in refusal ? refusal.httpStatus : 401, body: { error: 'unauthorized', message: 'the credential is not a JWT' } };
           return httpResponse(channel, payloads, misc);
         },
       } satisfies HttpChannelHandlers;
@@ -245,7 +256,12 @@ export function createMockServer(contract: MockContract, options: MockOptions = 
       const refusal = lastRefusal;
       lastRefusal = undefined;
       if (channel.errors) return contractError(contract, channel, payloads, misc, code, message, (p) => contract.validators[channelId]!.send(p));
-      const frame: StreamwrightErrorFrame = { $streamwright: 'error', code, message, ...(refusal?.error.details?.length ? { details: refusal.error.details } : {}) };
+      const frame: StreamwrightErrorFrame = {
+        $streamwright: 'error',
+        code,
+        message,
+        ...(refusal?.error.details?.length ? { details: refusal.error.details } : {}),
+      };
       return frame;
     },
     heartbeatMessage: (channelId) => {
@@ -338,7 +354,8 @@ async function describeChannels(contract: MockContract, auth: MockAuth, payloads
     }
     const qs = query.toString();
     const url = `${c.transport === 'ws' ? wsBase : base}${path}${qs ? `?${qs}` : ''}`;
-    const method = c.transport === 'ws' ? undefined : (c.send.operations[0]?.httpMethod ?? c.receive.operations[0]?.httpMethod ?? (c.transport === 'sse' ? 'GET' : 'POST'));
+    const method =
+      c.transport === 'ws' ? undefined : (c.send.operations[0]?.httpMethod ?? c.receive.operations[0]?.httpMethod ?? (c.transport === 'sse' ? 'GET' : 'POST'));
     const tags = (d: 'send' | 'receive') => c[d].messages.map((cm) => cm.tag ?? contract.message(cm.message).name ?? cm.key);
     out.push({ id: c.id, transport: c.transport, ...(method ? { method } : {}), url, sends: tags('send'), receives: tags('receive') });
   }

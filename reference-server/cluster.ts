@@ -71,13 +71,29 @@ export async function startReferenceCluster(options: ClusterOptions): Promise<Ru
   try {
     const apis: RunningApi[] = [];
     const start = (api: string, index: number) => {
-      const config: InstanceConfig = { api, index, host: options.host, redisUrl: options.redisUrl, prefix, secrets, seed: options.seed, timeScale: options.timeScale, cors: options.cors };
-      const child = fork(fileURLToPath(new URL('./instance.js', import.meta.url)), [], { env: { ...process.env, STREAMWRIGHT_INSTANCE: JSON.stringify(config) }, execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      const config: InstanceConfig = {
+        api,
+        index,
+        host: options.host,
+        redisUrl: options.redisUrl,
+        prefix,
+        secrets,
+        seed: options.seed,
+        timeScale: options.timeScale,
+        cors: options.cors,
+      };
+      const child = fork(fileURLToPath(new URL('./instance.js', import.meta.url)), [], {
+        env: { ...process.env, STREAMWRIGHT_INSTANCE: JSON.stringify(config) },
+        execArgv: [],
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
       children.push(child);
       return listening(child);
     };
     // Every process at once: each compiles its sources on load, which is most of the start time.
-    const started = await Promise.allSettled(REFERENCE_APIS.map((entry) => Promise.all(Array.from({ length: options.instances }, (_, index) => start(entry.api, index)))));
+    const started = await Promise.allSettled(
+      REFERENCE_APIS.map((entry) => Promise.all(Array.from({ length: options.instances }, (_, index) => start(entry.api, index)))),
+    );
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
     for (const [i, entry] of REFERENCE_APIS.entries()) {
@@ -89,7 +105,13 @@ export async function startReferenceCluster(options: ClusterOptions): Promise<Ru
       // The URLs and credentials of an instance that never listens: same secrets, same answers.
       const create = (await entry.load()) as (o?: ReferenceOptions) => ReferenceServer;
       const describer = create({ secrets: instanceSecrets(secrets) });
-      apis.push({ api: entry.api, origin, instances: ports.map((p) => `http://${host}:${p}`), urls: describer.urls(origin), credentials: await describer.credentials() });
+      apis.push({
+        api: entry.api,
+        origin,
+        instances: ports.map((p) => `http://${host}:${p}`),
+        urls: describer.urls(origin),
+        credentials: await describer.credentials(),
+      });
       await describer.close();
     }
     return { apis, close };

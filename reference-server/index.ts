@@ -25,7 +25,12 @@ export interface RunningReference {
 }
 
 /** Starts every reference server on consecutive ports; closes those already started if one fails. */
-export async function startReferenceServers(options: { portBase: number; host: string; reference?: ReferenceOptions; pages?: (api: string) => ReferenceOptions['pages'] }): Promise<RunningReference[]> {
+export async function startReferenceServers(options: {
+  portBase: number;
+  host: string;
+  reference?: ReferenceOptions;
+  pages?: (api: string) => ReferenceOptions['pages'];
+}): Promise<RunningReference[]> {
   const running: RunningReference[] = [];
   try {
     for (const [i, entry] of REFERENCE_APIS.entries()) {
@@ -33,7 +38,9 @@ export async function startReferenceServers(options: { portBase: number; host: s
       const pages = options.pages?.(entry.api);
       const reference = options.reference;
       // Each server's events say which API they come from.
-      const withEvents = reference?.onError ? { ...reference, onError: (e: Error, info?: RuntimeEventInfo) => reference.onError!(e, { ...info, api: entry.api }) } : reference;
+      const withEvents = reference?.onError
+        ? { ...reference, onError: (e: Error, info?: RuntimeEventInfo) => reference.onError!(e, { ...info, api: entry.api }) }
+        : reference;
       const server = create(pages ? { ...withEvents, pages } : withEvents);
       const { port } = await server.listen(options.portBase === 0 ? 0 : options.portBase + i, options.host);
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;

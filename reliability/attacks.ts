@@ -28,10 +28,7 @@ export interface Attack {
   needsRequiredClaims?: boolean;
 }
 
-export type Outcome =
-  | { kind: 'accepted' }
-  | { kind: 'http'; status: number }
-  | { kind: 'closed'; code: number; error?: string; data: number };
+export type Outcome = { kind: 'accepted' } | { kind: 'http'; status: number } | { kind: 'closed'; code: number; error?: string; data: number };
 
 export interface Row {
   endpoint: string;
@@ -112,7 +109,10 @@ export function opaqueAttacks(valid: string): Attack[] {
 
 // ---- the clients -------------------------------------------------------------------------------
 
-function wsOutcome(url: string, options: { headers?: Record<string, string>; protocols?: string[]; firstMessage?: string; streams?: boolean }): Promise<Outcome> {
+function wsOutcome(
+  url: string,
+  options: { headers?: Record<string, string>; protocols?: string[]; firstMessage?: string; streams?: boolean },
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {}, maxPayload: 1 << 20 });
     let data = 0;
@@ -153,7 +153,15 @@ function wsOutcome(url: string, options: { headers?: Record<string, string>; pro
     // steadybase and agnt5 send nothing until something happens: open and not refused this long
     // after the upgrade is accepted. A stream that starts at once (`streams`) is accepted only by
     // its first data frame, and waited for past the first-message deadline (5 s).
-    timer = setTimeout(() => done(ws.readyState === WebSocket.OPEN && !options.streams ? { kind: 'accepted' } : { kind: 'closed', code: ws.readyState === WebSocket.OPEN ? 0 : 1006, data }), options.streams ? 8000 : 1500);
+    timer = setTimeout(
+      () =>
+        done(
+          ws.readyState === WebSocket.OPEN && !options.streams
+            ? { kind: 'accepted' }
+            : { kind: 'closed', code: ws.readyState === WebSocket.OPEN ? 0 : 1006, data },
+        ),
+      options.streams ? 8000 : 1500,
+    );
   });
 }
 
@@ -217,12 +225,29 @@ function endpoints(t: Targets, ids: { workflowRun: string; deploymentJob: string
       refusal: 'error unauthorized, close 4401',
       sizeRefusals: ['close 1009'],
       jwt: true,
-      present: (v) => wsOutcome(`${ro}${path}`, { streams: true, firstMessage: v === undefined ? '{"type":"auth"}' : JSON.stringify({ type: 'auth', token: v }) }),
+      present: (v) =>
+        wsOutcome(`${ro}${path}`, { streams: true, firstMessage: v === undefined ? '{"type":"auth"}' : JSON.stringify({ type: 'auth', token: v }) }),
     },
   ];
   return [
-    { endpoint: 'steadybase WS /ws', scheme: 'bearerJwt', requiredClaims: false, refusal: 'HTTP 401', sizeRefusals: ['HTTP 431', 'close 1006', 'HTTP 0'], jwt: true, present: (v) => wsOutcome(`${sb}/ws`, { headers: auth(v) }) },
-    { endpoint: 'steadybase WS /ws', scheme: 'accessTokenQuery', requiredClaims: false, refusal: 'HTTP 401', sizeRefusals: ['HTTP 431', 'close 1006', 'HTTP 0'], jwt: true, present: (v) => wsOutcome(`${sb}/ws${q(v, 'access_token')}`, {}) },
+    {
+      endpoint: 'steadybase WS /ws',
+      scheme: 'bearerJwt',
+      requiredClaims: false,
+      refusal: 'HTTP 401',
+      sizeRefusals: ['HTTP 431', 'close 1006', 'HTTP 0'],
+      jwt: true,
+      present: (v) => wsOutcome(`${sb}/ws`, { headers: auth(v) }),
+    },
+    {
+      endpoint: 'steadybase WS /ws',
+      scheme: 'accessTokenQuery',
+      requiredClaims: false,
+      refusal: 'HTTP 401',
+      sizeRefusals: ['HTTP 431', 'close 1006', 'HTTP 0'],
+      jwt: true,
+      present: (v) => wsOutcome(`${sb}/ws${q(v, 'access_token')}`, {}),
+    },
     {
       endpoint: 'steadybase POST /api/tasks/status',
       scheme: 'bearerJwt',
@@ -230,13 +255,26 @@ function endpoints(t: Targets, ids: { workflowRun: string; deploymentJob: string
       refusal: 'HTTP 401',
       sizeRefusals: ['HTTP 431', 'close 1006', 'HTTP 0'],
       jwt: true,
-      present: (v) => httpOutcome(ports.steadybase, '/api/tasks/status', { method: 'POST', headers: { ...auth(v), 'content-type': 'application/json' }, body: JSON.stringify({ taskId: 'attack', status: 'running', message: 'attack' }) }),
+      present: (v) =>
+        httpOutcome(ports.steadybase, '/api/tasks/status', {
+          method: 'POST',
+          headers: { ...auth(v), 'content-type': 'application/json' },
+          body: JSON.stringify({ taskId: 'attack', status: 'running', message: 'attack' }),
+        }),
     },
     ...roWs('/api/v1/dashboard/stream'),
     ...roWs(`/api/v1/workflow-runs/${ids.workflowRun}/stream`),
     ...roWs(`/api/v1/deployment-jobs/${ids.deploymentJob}/stream`),
     ...roWs(`/api/v1/agents/${ids.agent}/task-stream`),
-    { endpoint: 'release-orchestrator SSE /api/v1/dashboard/stream', scheme: 'bearerHeader', requiredClaims: true, refusal: 'HTTP 401', sizeRefusals: ['HTTP 431', 'close 1006', 'HTTP 0'], jwt: true, present: (v) => httpOutcome(ports['release-orchestrator'], '/api/v1/dashboard/stream', { headers: auth(v) }) },
+    {
+      endpoint: 'release-orchestrator SSE /api/v1/dashboard/stream',
+      scheme: 'bearerHeader',
+      requiredClaims: true,
+      refusal: 'HTTP 401',
+      sizeRefusals: ['HTTP 431', 'close 1006', 'HTTP 0'],
+      jwt: true,
+      present: (v) => httpOutcome(ports['release-orchestrator'], '/api/v1/dashboard/stream', { headers: auth(v) }),
+    },
     {
       endpoint: 'agnt5 WS /ws',
       scheme: 'apiKeySubprotocol',
@@ -244,7 +282,8 @@ function endpoints(t: Targets, ids: { workflowRun: string; deploymentJob: string
       refusal: 'HTTP 401',
       sizeRefusals: ['HTTP 431', 'close 1006', 'HTTP 0'],
       jwt: false,
-      present: (v) => wsOutcome(`ws://127.0.0.1:${ports.agnt5}/ws?x-wf-endpoint=coffee-shop-e66b8d23`, v === undefined ? {} : { protocols: [`x-api-key.${v}`] }),
+      present: (v) =>
+        wsOutcome(`ws://127.0.0.1:${ports.agnt5}/ws?x-wf-endpoint=coffee-shop-e66b8d23`, v === undefined ? {} : { protocols: [`x-api-key.${v}`] }),
     },
     {
       endpoint: 'agent-workspace SSE /api/agent-workspace/stream',

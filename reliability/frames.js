@@ -93,7 +93,33 @@ const INVALID_UTF8 = [
   [0x80],
 ];
 
-const JUNK = ['', ' ', '\uFEFF{}', 'NaN', 'undefined', 'Infinity', '{"a":1}{"b":2}', '{"a":1,}', "{'a':1}", '\u0000', '[]', '{}', '"x"', '0', 'null', 'true', '{"type":"pong","type":"error"}', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', '/*x*/{}', '{"a":"\\ud800"}', '{"a":"\\u0000"}', '1e99999', '-', '{"a":01}'];
+const JUNK = [
+  '',
+  ' ',
+  '\uFEFF{}',
+  'NaN',
+  'undefined',
+  'Infinity',
+  '{"a":1}{"b":2}',
+  '{"a":1,}',
+  "{'a':1}",
+  '\u0000',
+  '[]',
+  '{}',
+  '"x"',
+  '0',
+  'null',
+  'true',
+  '{"type":"pong","type":"error"}',
+  '{"__proto__":{"polluted":1}}',
+  '{"constructor":{"prototype":{"polluted":1}}}',
+  '/*x*/{}',
+  '{"a":"\\ud800"}',
+  '{"a":"\\u0000"}',
+  '1e99999',
+  '-',
+  '{"a":01}',
+];
 
 /**
  * One frame from `example` (a valid client message of the channel). `ctx`: { maxBytes, tagProperty,
@@ -108,7 +134,8 @@ export function mutate(rnd, example, ctx) {
       return text(example);
     case 'byte-flip': {
       const bytes = [...JSON.stringify(example)];
-      for (let n = rnd.int(1, 3); n > 0; n--) bytes[rnd.int(0, bytes.length - 1)] = String.fromCharCode(rnd.next() < 0.8 ? rnd.int(0x20, 0x7e) : rnd.int(0, 0x1f));
+      for (let n = rnd.int(1, 3); n > 0; n--)
+        bytes[rnd.int(0, bytes.length - 1)] = String.fromCharCode(rnd.next() < 0.8 ? rnd.int(0x20, 0x7e) : rnd.int(0, 0x1f));
       return text(bytes.join(''));
     }
     case 'truncate': {
@@ -130,7 +157,12 @@ export function mutate(rnd, example, ctx) {
       let node = v;
       for (const k of path) node = node[k];
       if (node && typeof node === 'object' && !Array.isArray(node)) {
-        Object.defineProperty(node, rnd.pick(['extra', '__proto__', 'constructor', 'prototype', rnd.token(6), '', 'x'.repeat(300)]), { value: scalar(rnd), enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(node, rnd.pick(['extra', '__proto__', 'constructor', 'prototype', rnd.token(6), '', 'x'.repeat(300)]), {
+          value: scalar(rnd),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
       }
       return text(v);
     }
@@ -139,7 +171,12 @@ export function mutate(rnd, example, ctx) {
       const unit = rnd.pick(['x', 'é', '中', '💥', '\\"', ' ']);
       const bytes = enc.encode(unit).length;
       const roll = rnd.next();
-      const target = roll < 0.75 ? rnd.int(1000, Math.min(65536, Math.floor(ctx.maxBytes * 0.9))) : roll < 0.9 ? rnd.int(1000, Math.floor(ctx.maxBytes * 0.9)) : rnd.int(ctx.maxBytes - 200, ctx.maxBytes + 200);
+      const target =
+        roll < 0.75
+          ? rnd.int(1000, Math.min(65536, Math.floor(ctx.maxBytes * 0.9)))
+          : roll < 0.9
+            ? rnd.int(1000, Math.floor(ctx.maxBytes * 0.9))
+            : rnd.int(ctx.maxBytes - 200, ctx.maxBytes + 200);
       const s = unit.repeat(Math.max(1, Math.floor(target / bytes)));
       const v = copy();
       const path = randomPath(rnd, v);

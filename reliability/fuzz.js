@@ -129,7 +129,19 @@ async function releaseOrchestratorTarget(host) {
     connections: 16,
     maxBytes: 65536,
     tagProperty: 'type',
-    tags: ['auth', 'pong', 'task_progress', 'task_log', 'task_completed', 'task_assigned', 'task_cancelled', 'heartbeat', 'error', 'metric_update', 'step_started'],
+    tags: [
+      'auth',
+      'pong',
+      'task_progress',
+      'task_log',
+      'task_completed',
+      'task_assigned',
+      'task_cancelled',
+      'heartbeat',
+      'error',
+      'metric_update',
+      'step_started',
+    ],
     async open(i) {
       const ch = channelOf(i);
       const token = await tokenFor(ch.sub(i));
@@ -289,7 +301,8 @@ async function drive(target, index, quota, seed, tally) {
       if (closed.code === want.close) tally.closes[want.close] = (tally.closes[want.close] ?? 0) + 1;
       else {
         tally.mismatches++;
-        if (tally.examples.length < 10) tally.examples.push({ connection: index, want: `close ${want.close}`, got: `close ${closed.code}`, kind: f.kind, frame: preview(f) });
+        if (tally.examples.length < 10)
+          tally.examples.push({ connection: index, want: `close ${want.close}`, got: `close ${closed.code}`, kind: f.kind, frame: preview(f) });
       }
       c = await target.open(index);
       offset = 0;
@@ -352,7 +365,9 @@ export async function fuzzApi(api, { frames = 100_000, seed = 1, log } = {}) {
       if (fm.ok !== n) tally.mismatches += n - fm.ok;
     }
     const per = Math.ceil(direct / target.connections);
-    await Promise.all(Array.from({ length: target.connections }, (_, i) => drive(target, i, Math.min(per, Math.max(0, direct - i * per)), seed * 1000 + i, tally)));
+    await Promise.all(
+      Array.from({ length: target.connections }, (_, i) => drive(target, i, Math.min(per, Math.max(0, direct - i * per)), seed * 1000 + i, tally)),
+    );
     tally.memory = { before, after: await host.ask('memory') };
     // Still serving: a fresh connection gets an answer to a bad frame.
     const c = await target.open(0);
@@ -368,7 +383,9 @@ export async function fuzzApi(api, { frames = 100_000, seed = 1, log } = {}) {
   tally.crashExamples = stats.crashes.slice(0, 3);
   tally.log = stats.counts;
   tally.errorExamples = stats.errorExamples ?? [];
-  tally.errorRecords = Object.entries(stats.counts).filter(([k]) => k.startsWith('error ')).reduce((s, [, n]) => s + n, 0);
+  tally.errorRecords = Object.entries(stats.counts)
+    .filter(([k]) => k.startsWith('error '))
+    .reduce((s, [, n]) => s + n, 0);
   if (!host.alive) failure ??= `server process exited: ${JSON.stringify(host.exited)}`;
   await host.stop().catch(() => undefined);
   tally.failure = failure;

@@ -32,7 +32,14 @@ const onError = (e, info) => {
   const record = logRecord(e, info, { secrets });
   const key = `${record.level} ${record.code}`;
   counts[key] = (counts[key] ?? 0) + 1;
-  if (record.level === 'error' && errorExamples.length < 5) errorExamples.push({ ...record, stack: String(e?.stack ?? '').split('\n').slice(0, 30).join('\n') });
+  if (record.level === 'error' && errorExamples.length < 5)
+    errorExamples.push({
+      ...record,
+      stack: String(e?.stack ?? '')
+        .split('\n')
+        .slice(0, 30)
+        .join('\n'),
+    });
   if (config.log) appendFileSync(config.log, JSON.stringify(record) + '\n');
 };
 
@@ -66,7 +73,8 @@ const memory = () => {
 
 process.on('message', async (msg) => {
   if (msg.cmd === 'memory') process.send({ memory: memory() });
-  else if (msg.cmd === 'stats') process.send({ stats: { crashes, counts, errorExamples, stats: running.map((r) => ({ api: r.api, ...(r.server.stats?.() ?? {}) })) } });
+  else if (msg.cmd === 'stats')
+    process.send({ stats: { crashes, counts, errorExamples, stats: running.map((r) => ({ api: r.api, ...(r.server.stats?.() ?? {}) })) } });
   else if (msg.cmd === 'stop') {
     await Promise.all(running.map((r) => r.server.close()));
     process.send({ stopped: { crashes, counts } }, () => process.exit(0));

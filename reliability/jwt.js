@@ -35,10 +35,21 @@ export async function jwtAttacks({ seed = 1 } = {}) {
     for (const [port, url] of strays) {
       for (const upgrade of [false, true]) {
         const status = await new Promise((resolve) => {
-          const req = request({ host: '127.0.0.1', port, path: url, agent: false, headers: upgrade ? { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } : {} }, (res) => {
-            res.resume();
-            resolve(res.statusCode);
-          });
+          const req = request(
+            {
+              host: '127.0.0.1',
+              port,
+              path: url,
+              agent: false,
+              headers: upgrade
+                ? { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' }
+                : {},
+            },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode);
+            },
+          );
           req.on('upgrade', (res, socket) => {
             socket.destroy();
             resolve(res.statusCode);
@@ -60,7 +71,13 @@ export async function jwtAttacks({ seed = 1 } = {}) {
     // Let the last events reach the log, then search it.
     await host.ask('stats');
     const text = readFileSync(log, 'utf8');
-    const creds = [...presented, ...host.servers.flatMap((s) => s.credentials.map((c) => c.value)), host.secrets.jwtSecret, ...host.secrets.apiKeys, ...Object.keys(host.secrets.sessions)];
+    const creds = [
+      ...presented,
+      ...host.servers.flatMap((s) => s.credentials.map((c) => c.value)),
+      host.secrets.jwtSecret,
+      ...host.secrets.apiKeys,
+      ...Object.keys(host.secrets.sessions),
+    ];
     result.logLines = text.split('\n').filter(Boolean).length;
     result.credentialsChecked = creds.length;
     result.leaks = leaks(text, creds);
@@ -68,7 +85,13 @@ export async function jwtAttacks({ seed = 1 } = {}) {
     result.failure = e.stack ?? String(e);
   }
   await settleRun(host, result, started);
-  result.pass = !result.failure && result.crashes === 0 && result.failures.length === 0 && Object.keys(result.strayStatuses).join() === '404' && result.leaks.length === 0 && result.logLines > 0;
+  result.pass =
+    !result.failure &&
+    result.crashes === 0 &&
+    result.failures.length === 0 &&
+    Object.keys(result.strayStatuses).join() === '404' &&
+    result.leaks.length === 0 &&
+    result.logLines > 0;
   return result;
 }
 
@@ -77,7 +100,9 @@ if (isMain(import.meta.url)) {
   if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
   else {
     for (const f of r.failures ?? []) console.log(`FAIL ${f.endpoint} [${f.scheme}] ${f.attack}: want ${f.want}, got ${f.got}`);
-    console.log(`${r.refused}/${r.attacks} attacks refused, ${r.controlsAccepted}/${r.controls} valid credentials accepted, on ${r.endpoints} endpoint × scheme pairs; ${r.leaks?.length} credentials in ${r.logLines} log lines; ${r.pass ? 'PASS' : `FAIL ${r.failure ?? ''}`}`);
+    console.log(
+      `${r.refused}/${r.attacks} attacks refused, ${r.controlsAccepted}/${r.controls} valid credentials accepted, on ${r.endpoints} endpoint × scheme pairs; ${r.leaks?.length} credentials in ${r.logLines} log lines; ${r.pass ? 'PASS' : `FAIL ${r.failure ?? ''}`}`,
+    );
   }
   if (!r.pass) process.exitCode = 1;
 }

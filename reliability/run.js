@@ -27,9 +27,15 @@ if (only.has('fuzz')) {
   for (const api of WS_APIS) {
     const r = await fuzzApi(api, { frames: num('--frames', 100_000), seed, log: path.join(WORK, `fuzz-${api}.log`) });
     results.fuzz.push(r);
-    const answers = Object.entries(r.answers).map(([k, n]) => `${k} ${n}`).join(', ');
-    const closes = Object.entries(r.closes).map(([k, n]) => `close ${k} ${n}`).join(', ');
-    console.log(`fuzz ${api}: ${r.frames} frames in ${r.seconds.toFixed(0)} s; answers: ${answers}; ${closes}; wrong answers ${r.mismatches}, crashes ${r.crashes}, error-level log records ${r.errorRecords}${r.firstMessage ? `; first-message auth ${r.firstMessage.ok}/${r.firstMessage.frames}` : ''} — ${verdict(r.pass)}`);
+    const answers = Object.entries(r.answers)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    const closes = Object.entries(r.closes)
+      .map(([k, n]) => `close ${k} ${n}`)
+      .join(', ');
+    console.log(
+      `fuzz ${api}: ${r.frames} frames in ${r.seconds.toFixed(0)} s; answers: ${answers}; ${closes}; wrong answers ${r.mismatches}, crashes ${r.crashes}, error-level log records ${r.errorRecords}${r.firstMessage ? `; first-message auth ${r.firstMessage.ok}/${r.firstMessage.frames}` : ''} — ${verdict(r.pass)}`,
+    );
     if (r.failure) console.log(`  ${r.failure}`);
     for (const e of r.examples) console.log(`  ${JSON.stringify(e)}`);
   }
@@ -43,14 +49,18 @@ if (only.has('stall')) {
 if (only.has('sse')) {
   results.sse = await allReconnects({ count: num('--reconnects', 100), seed });
   for (const r of results.sse) {
-    console.log(`\nsse ${r.api} ${r.channel}: ${r.reconnects} forced reconnects with Last-Event-ID, ${r.events} stream events checked (${r.resumedNonEmpty} resumes replayed something), lost ${r.lost}, duplicated ${r.duplicated}, out of order ${r.outOfOrder}, data differing ${r.dataMismatches} — ${verdict(r.pass)}`);
+    console.log(
+      `\nsse ${r.api} ${r.channel}: ${r.reconnects} forced reconnects with Last-Event-ID, ${r.events} stream events checked (${r.resumedNonEmpty} resumes replayed something), lost ${r.lost}, duplicated ${r.duplicated}, out of order ${r.outOfOrder}, data differing ${r.dataMismatches} — ${verdict(r.pass)}`,
+    );
     if (r.failure) console.log(`  ${r.failure}`);
   }
 }
 if (only.has('jwt')) {
   const r = await jwtAttacks({ seed });
   results.jwt = r;
-  console.log(`\ncredentials: ${r.refused}/${r.attacks} attacks refused as the contract says, ${r.controlsAccepted}/${r.controls} valid credentials accepted, on ${r.endpoints} endpoint × scheme pairs; ${r.leaks?.length} of ${r.credentialsChecked} credentials found in ${r.logLines} log lines — ${verdict(r.pass)}`);
+  console.log(
+    `\ncredentials: ${r.refused}/${r.attacks} attacks refused as the contract says, ${r.controlsAccepted}/${r.controls} valid credentials accepted, on ${r.endpoints} endpoint × scheme pairs; ${r.leaks?.length} of ${r.credentialsChecked} credentials found in ${r.logLines} log lines — ${verdict(r.pass)}`,
+  );
   for (const f of r.failures ?? []) console.log(`  FAIL ${f.endpoint} [${f.scheme}] ${f.attack}: want ${f.want}, got ${f.got}`);
   if (r.failure) console.log(`  ${r.failure}`);
 }

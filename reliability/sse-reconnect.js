@@ -89,7 +89,10 @@ export async function reconnects(spec, { count = 100, seed = 1, log } = {}) {
         await new Promise((r) => setTimeout(r, 50));
         const target = observer.events.findLast((e) => e.id && !spec.side.has(e.event))?.id;
         // (The observer may lag behind: the target may have come on an earlier connection.)
-        await c.waitFor(() => connections.some((x) => x.events.some((e) => e.id === target)) || c.ended, `the client to reach ${target} (it has ${c.events.length} events, ${c.events.at(0)?.id} … ${c.events.at(-1)?.id}; resumed from ${lastId}; observer ${observer.events.length} events, ended ${observer.reader.ended})`);
+        await c.waitFor(
+          () => connections.some((x) => x.events.some((e) => e.id === target)) || c.ended,
+          `the client to reach ${target} (it has ${c.events.length} events, ${c.events.at(0)?.id} … ${c.events.at(-1)?.id}; resumed from ${lastId}; observer ${observer.events.length} events, ended ${observer.reader.ended})`,
+        );
         c.destroy();
         break;
       }
@@ -129,7 +132,9 @@ export async function reconnects(spec, { count = 100, seed = 1, log } = {}) {
     result.dataMismatches = got.filter((e) => byId.get(e.id) && (byId.get(e.id).data !== e.data || byId.get(e.id).event !== e.event)).length;
     // Events the client got that are in no stream and are not the connection's own.
     result.foreign = connections.flatMap((c) => c.events.filter((e) => e.id && !observer.ids.has(e.id) && !spec.side.has(e.event)));
-    result.foreign = result.foreign.filter((e) => !(spec.api === 'agent-workspace' && e.event === 'fleet_logs') && !(spec.api === 'release-orchestrator' && e.event === 'metric_update')).length;
+    result.foreign = result.foreign.filter(
+      (e) => !(spec.api === 'agent-workspace' && e.event === 'fleet_logs') && !(spec.api === 'release-orchestrator' && e.event === 'metric_update'),
+    ).length;
     // How many resumes had something to replay (events sent before the connection's own first event).
     for (const c of connections.slice(1)) {
       const replayed = c.events.filter((e) => observer.ids.has(e.id) && !spec.side.has(e.event)).length;
@@ -141,20 +146,34 @@ export async function reconnects(spec, { count = 100, seed = 1, log } = {}) {
   }
   observer?.stop();
   await settleRun(host, result, started);
-  result.pass = !result.failure && result.crashes === 0 && result.reconnects >= count && result.lost === 0 && result.duplicated === 0 && result.outOfOrder === 0 && result.dataMismatches === 0 && result.foreign === 0 && result.events > 0;
+  result.pass =
+    !result.failure &&
+    result.crashes === 0 &&
+    result.reconnects >= count &&
+    result.lost === 0 &&
+    result.duplicated === 0 &&
+    result.outOfOrder === 0 &&
+    result.dataMismatches === 0 &&
+    result.foreign === 0 &&
+    result.events > 0;
   return result;
 }
 
 export async function allReconnects(options) {
   const out = [];
-  for (const spec of CHANNELS.filter((c) => !options.api || c.api === options.api)) out.push(await reconnects(spec, { ...options, log: path.join(WORK, `sse-${spec.api}.log`) }));
+  for (const spec of CHANNELS.filter((c) => !options.api || c.api === options.api))
+    out.push(await reconnects(spec, { ...options, log: path.join(WORK, `sse-${spec.api}.log`) }));
   return out;
 }
 
 if (isMain(import.meta.url)) {
   const args = process.argv.slice(2);
   const num = (name, d) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : d);
-  const results = await allReconnects({ count: num('--reconnects', 100), seed: num('--seed', 1), api: args.includes('--api') ? args[args.indexOf('--api') + 1] : undefined });
+  const results = await allReconnects({
+    count: num('--reconnects', 100),
+    seed: num('--seed', 1),
+    api: args.includes('--api') ? args[args.indexOf('--api') + 1] : undefined,
+  });
   for (const r of results) console.log(JSON.stringify(r));
   if (results.some((r) => !r.pass)) process.exitCode = 1;
 }

@@ -47,11 +47,20 @@ function stalledClient(port, token) {
 function post(port, token, body) {
   return new Promise((resolve, reject) => {
     const text = JSON.stringify(body);
-    const req = request({ host: '127.0.0.1', port, path: '/api/tasks/status', method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
-      let out = '';
-      res.on('data', (c) => (out += c));
-      res.on('end', () => resolve({ status: res.statusCode, body: out }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/tasks/status',
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+      },
+      (res) => {
+        let out = '';
+        res.on('data', (c) => (out += c));
+        res.on('end', () => resolve({ status: res.statusCode, body: out }));
+      },
+    );
     req.on('error', reject);
     req.end(text);
   });
@@ -65,10 +74,14 @@ export async function stall({ clients = 1000, seed = 1, log, messageBytes = 64 *
     const port = host.api('steadybase').port;
     const token = await signJwt({ sub: 'stall' }, Buffer.from(host.secrets.jwtSecret, 'hex'));
     result.memory.before = await host.ask('memory');
-    const live = new Client(`ws://127.0.0.1:${port}/ws`, { headers: { authorization: `Bearer ${token}` }, keep: (m) => m.type === 'task-update' && String(m.taskId).startsWith('stall-') });
+    const live = new Client(`ws://127.0.0.1:${port}/ws`, {
+      headers: { authorization: `Bearer ${token}` },
+      keep: (m) => m.type === 'task-update' && String(m.taskId).startsWith('stall-'),
+    });
     await live.opened();
     const stalled = [];
-    for (let i = 0; i < clients; i += 50) stalled.push(...(await Promise.all(Array.from({ length: Math.min(50, clients - i) }, () => stalledClient(port, token)))));
+    for (let i = 0; i < clients; i += 50)
+      stalled.push(...(await Promise.all(Array.from({ length: Math.min(50, clients - i) }, () => stalledClient(port, token)))));
     result.memory.connected = await host.ask('memory');
 
     const cut = async () => (await host.ask('stats')).counts['warn SW_SLOW_CONSUMER'] ?? 0;
@@ -133,7 +146,8 @@ export function stallSummary(r) {
   return [
     `${r.clients} stalled WebSocket consumers (steadybase /ws), ${r.posts} broadcasts of ${r.messageBytes / 1024} KiB (${fmtBytes(r.bytesPerClient ?? 0)} offered to each)`,
     `cut off as slow consumers: ${r.slowConsumersCut}/${r.clients}; sockets found closed: ${r.stalledClosed}/${r.clients}; reading client got ${r.liveReceived}/${r.posts} in order: ${r.liveInOrder}, still open: ${r.liveOpen}`,
-    m.after && `server RSS ${fmtBytes(m.before.rss)} → ${fmtBytes(m.connected.rss)} (${r.clients} connected) → peak ${fmtBytes(m.peak.rss)} → ${fmtBytes(m.after.rss)} after; heap ${fmtBytes(m.before.heapUsed)} → ${fmtBytes(m.connected.heapUsed)} → ${fmtBytes(m.peak.heapUsed)} → ${fmtBytes(m.after.heapUsed)}`,
+    m.after &&
+      `server RSS ${fmtBytes(m.before.rss)} → ${fmtBytes(m.connected.rss)} (${r.clients} connected) → peak ${fmtBytes(m.peak.rss)} → ${fmtBytes(m.after.rss)} after; heap ${fmtBytes(m.before.heapUsed)} → ${fmtBytes(m.connected.heapUsed)} → ${fmtBytes(m.peak.heapUsed)} → ${fmtBytes(m.after.heapUsed)}`,
   ]
     .filter(Boolean)
     .join('\n');

@@ -60,12 +60,18 @@ export function compileAddress(template: string): AddressMatcher {
  * `/a b`) matches however a client encoded it: each segment decoded, then encoded again.
  */
 function canonical(literal: string): string {
-  return literal.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+  return literal
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }
 
 function canonicalPath(pathname: string): string | undefined {
   try {
-    return pathname.split('/').map((segment) => encodeURIComponent(decodeURIComponent(segment))).join('/');
+    return pathname
+      .split('/')
+      .map((segment) => encodeURIComponent(decodeURIComponent(segment)))
+      .join('/');
   } catch {
     return undefined;
   }

@@ -92,7 +92,14 @@ export interface SequenceSpec {
 }
 
 export interface AuthSpec {
-  credential: { in: 'header' | 'query' | 'cookie' | 'subprotocol' | 'first-message'; name?: string; prefix?: string; message?: string; property?: string; deadlineMs?: number };
+  credential: {
+    in: 'header' | 'query' | 'cookie' | 'subprotocol' | 'first-message';
+    name?: string;
+    prefix?: string;
+    message?: string;
+    property?: string;
+    deadlineMs?: number;
+  };
   jwt?: { algorithms: readonly string[]; clockToleranceSec?: number; requiredClaims?: readonly string[] };
   originAllowList?: boolean;
   onFailure: { action: 'http-status' | 'error-and-close'; httpStatus?: number; errorCode?: string; closeCode?: number };
@@ -142,7 +149,13 @@ export interface ChannelDescription {
   readonly transport: 'ws' | 'sse' | 'http';
   readonly title?: string;
   readonly description?: string;
-  readonly parameters: readonly { readonly name: string; readonly description?: string; readonly enum?: readonly string[]; readonly default?: string; readonly examples?: readonly string[] }[];
+  readonly parameters: readonly {
+    readonly name: string;
+    readonly description?: string;
+    readonly enum?: readonly string[];
+    readonly default?: string;
+    readonly examples?: readonly string[];
+  }[];
   readonly query?: unknown;
   readonly servers: readonly string[];
   readonly tagProperty: string | null;

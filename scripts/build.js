@@ -19,7 +19,22 @@ const STAMP = path.join(DIST, '.build-stamp');
 
 // What dist/ is made of. Folders are walked recursively; README.md and the like count too, which
 // costs a rebuild now and then and never a stale build.
-const INPUTS = ['index.ts', 'cli', 'conformance/src', 'generator/src', 'generated', 'mock', 'reference-server', 'runtime', 'templates', 'spec', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.js'];
+const INPUTS = [
+  'index.ts',
+  'cli',
+  'conformance/src',
+  'generator/src',
+  'generated',
+  'mock',
+  'reference-server',
+  'runtime',
+  'templates',
+  'spec',
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'scripts/build.js',
+];
 
 // Copied as they are: read at run time by the generator (templates, extension schemas), or
 // JavaScript that tsc leaves alone (the seeds' precompiled validators, which the reference

@@ -57,7 +57,10 @@ export interface WsClient {
   close(code?: number, reason?: string): Promise<void>;
 }
 
-export function wsClient(url: string, o: { protocols?: string[]; headers?: Record<string, string>; pong?: (m: Json) => unknown; tagProperty?: string } = {}): WsClient {
+export function wsClient(
+  url: string,
+  o: { protocols?: string[]; headers?: Record<string, string>; pong?: (m: Json) => unknown; tagProperty?: string } = {},
+): WsClient {
   const ws = new WebSocket(url, o.protocols ?? [], { headers: o.headers ?? {}, perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
   const waiters = new Waiters();
   const messages: Json[] = [];
@@ -115,9 +118,10 @@ export function wsClient(url: string, o: { protocols?: string[]; headers?: Recor
     send: (value) => ws.send(JSON.stringify(value)),
     sendRaw: (data, binary = false) => ws.send(data, { binary }),
     until,
-    opened: () => until(() => isOpen || closed !== undefined, 'open').then(() => {
-      if (!isOpen) throw new Error(`not opened: ${context()}`);
-    }),
+    opened: () =>
+      until(() => isOpen || closed !== undefined, 'open').then(() => {
+        if (!isOpen) throw new Error(`not opened: ${context()}`);
+      }),
     ended: (ms) => until(() => closed !== undefined, 'the end of the connection', ms),
     async close(code = 1000, reason = 'done') {
       if (closed) return;
@@ -194,11 +198,15 @@ export function sseClient(url: string, headers: Record<string, string> = {}): Ss
 export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const text = JSON.stringify(body);
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.once('error', reject);
     req.end(text);
   });

@@ -75,7 +75,12 @@ export async function recordSuite(o: SuiteOptions = {}): Promise<SuiteResult[]> 
     const { port } = await server.listen(0, '127.0.0.1');
     const proxy = new RecordingProxy({ contract: loaded.contract, upstream: `http://127.0.0.1:${port}`, now: () => RECORDED_AT, timeScale: scale });
     const { port: proxyPort } = await proxy.listen(0, '127.0.0.1');
-    const h: Harness = { ws: `ws://127.0.0.1:${proxyPort}`, http: `http://127.0.0.1:${proxyPort}`, direct: `http://127.0.0.1:${port}`, directWs: `ws://127.0.0.1:${port}` };
+    const h: Harness = {
+      ws: `ws://127.0.0.1:${proxyPort}`,
+      http: `http://127.0.0.1:${proxyPort}`,
+      direct: `http://127.0.0.1:${port}`,
+      directWs: `ws://127.0.0.1:${port}`,
+    };
     const dir = path.join(out, api);
     await mkdir(dir, { recursive: true });
     for (const f of await readdir(dir)) if (f.endsWith('.jsonl')) await rm(path.join(dir, f));
@@ -83,7 +88,15 @@ export async function recordSuite(o: SuiteOptions = {}): Promise<SuiteResult[]> 
     if (Object.keys(principals).length > 0) {
       // Which principal each transcript was recorded as: `conform` presents that principal's
       // credential (from `serve --json`) when it replays one. Every other one is the default.
-      await writeFile(path.join(dir, 'principals.json'), JSON.stringify({ description: 'transcript name → the principal (JWT sub) it was recorded as; the others as the default principal', ...principals }, null, 2) + '\n', 'utf8');
+      await writeFile(
+        path.join(dir, 'principals.json'),
+        JSON.stringify(
+          { description: 'transcript name → the principal (JWT sub) it was recorded as; the others as the default principal', ...principals },
+          null,
+          2,
+        ) + '\n',
+        'utf8',
+      );
     }
     try {
       for (const s of scenarios) {
@@ -102,7 +115,9 @@ export async function recordSuite(o: SuiteOptions = {}): Promise<SuiteResult[]> 
         const file = path.join(dir, `${s.name}.jsonl`);
         await writeFile(file, serializeTranscript(connection.transcript), 'utf8');
         results.push({ api, file, connection });
-        o.log?.(`${path.relative(ROOT, file)}  ${connection.transcript.events.length} events${connection.violations.length ? `, ${connection.violations.length} client violations (intended)` : ''}`);
+        o.log?.(
+          `${path.relative(ROOT, file)}  ${connection.transcript.events.length} events${connection.violations.length ? `, ${connection.violations.length} client violations (intended)` : ''}`,
+        );
       }
     } finally {
       await proxy.close();
@@ -190,14 +205,23 @@ async function steadybase(): Promise<Scenario[]> {
   return [
     {
       name: 'events-bearer-header',
-      description: 'JWT in the Authorization header; the simulation pushes every server message type; a POST /api/tasks/status (through the proxy) is broadcast as task-update.',
+      description:
+        'JWT in the Authorization header; the simulation pushes every server message type; a POST /api/tasks/status (through the proxy) is broadcast as task-update.',
       async run(h) {
         const c = wsClient(`${h.ws}/ws`, { headers: { authorization: `Bearer ${jwt}` } });
         await c.opened();
         await c.until(() => c.messages.length > 0, 'a first event');
-        const posted = await postJson(`${h.http}/api/tasks/status`, { taskId: 'task-suite-1', status: 'completed', message: 'recorded by the suite' }, { authorization: `Bearer ${jwt}` });
+        const posted = await postJson(
+          `${h.http}/api/tasks/status`,
+          { taskId: 'task-suite-1', status: 'completed', message: 'recorded by the suite' },
+          { authorization: `Bearer ${jwt}` },
+        );
         if (posted.status !== 202) throw new Error(`POST /api/tasks/status answered ${posted.status} ${posted.body}`);
-        await c.until(() => seen.every((t) => types(c.messages).has(t)) && c.ofType('task-update').length > 0, `every message type (${seen.join(', ')}, task-update)`, 60_000);
+        await c.until(
+          () => seen.every((t) => types(c.messages).has(t)) && c.ofType('task-update').length > 0,
+          `every message type (${seen.join(', ')}, task-update)`,
+          60_000,
+        );
         await c.close(1000, 'done');
       },
     },
@@ -213,7 +237,8 @@ async function steadybase(): Promise<Scenario[]> {
     },
     {
       name: 'events-client-frames',
-      description: 'Client frames, which this API does not accept: not JSON, binary and a JSON array get invalid_message, a JSON object unsupported_message; the connection stays open.',
+      description:
+        'Client frames, which this API does not accept: not JSON, binary and a JSON array get invalid_message, a JSON object unsupported_message; the connection stays open.',
       async run(h) {
         const c = wsClient(`${h.ws}/ws`, { headers: { authorization: `Bearer ${jwt}` } });
         await c.opened();
@@ -275,10 +300,22 @@ async function releaseOrchestrator(scale: number): Promise<Scenario[]> {
 
   return [
     ...WORKFLOW_RUN_IDS.map((id, i) =>
-      streamToEnd(`workflow-run-${outcomes[i] ?? i}`, `Workflow run ${id} (${outcomes[i]}) from the first step to workflow_completed, ${i === 1 ? 'authenticated with a first auth message' : 'token in the query'}; the client answers every heartbeat with pong.`, `${RUN}/${id}/stream`, 'workflow_completed', i === 1),
+      streamToEnd(
+        `workflow-run-${outcomes[i] ?? i}`,
+        `Workflow run ${id} (${outcomes[i]}) from the first step to workflow_completed, ${i === 1 ? 'authenticated with a first auth message' : 'token in the query'}; the client answers every heartbeat with pong.`,
+        `${RUN}/${id}/stream`,
+        'workflow_completed',
+        i === 1,
+      ),
     ),
     ...DEPLOYMENT_JOB_IDS.map((id, i) =>
-      streamToEnd(`deployment-job-${outcomes[i] ?? i}`, `Deployment job ${id} (${outcomes[i]}) target by target to job_completed, ${i === 1 ? 'authenticated with a first auth message' : 'token in the query'}; heartbeats answered.`, `${JOB}/${id}/stream`, 'job_completed', i === 1),
+      streamToEnd(
+        `deployment-job-${outcomes[i] ?? i}`,
+        `Deployment job ${id} (${outcomes[i]}) target by target to job_completed, ${i === 1 ? 'authenticated with a first auth message' : 'token in the query'}; heartbeats answered.`,
+        `${JOB}/${id}/stream`,
+        'job_completed',
+        i === 1,
+      ),
     ),
     {
       name: 'agent-task-stream',
@@ -375,13 +412,18 @@ async function releaseOrchestrator(scale: number): Promise<Scenario[]> {
       async run(h) {
         const c = wsClient(`${h.ws}${DASH}?token=${dev}`, { pong });
         await c.opened();
-        await c.until(() => ['metric_update', 'alert', 'promotion_update', 'heartbeat'].every((t) => types(c.messages).has(t)), 'every dashboard message type', 60_000);
+        await c.until(
+          () => ['metric_update', 'alert', 'promotion_update', 'heartbeat'].every((t) => types(c.messages).has(t)),
+          'every dashboard message type',
+          60_000,
+        );
         await c.close(1000, 'done');
       },
     },
     {
       name: 'dashboard-invalid-message',
-      description: 'Authenticated with a first auth message; then frames that are not JSON or not a known message are answered with invalid_message; the connection stays open.',
+      description:
+        'Authenticated with a first auth message; then frames that are not JSON or not a known message are answered with invalid_message; the connection stays open.',
       async run(h) {
         const c = wsClient(`${h.ws}${DASH}`, { pong });
         await c.opened();
@@ -414,10 +456,15 @@ async function releaseOrchestrator(scale: number): Promise<Scenario[]> {
     },
     {
       name: 'dashboard-events-sse',
-      description: 'Dashboard over SSE with a bearer token: retry first, metric_update, alerts, promotion updates, each with an id; keep-alive comments; the client disconnects.',
+      description:
+        'Dashboard over SSE with a bearer token: retry first, metric_update, alerts, promotion updates, each with an id; keep-alive comments; the client disconnects.',
       async run(h) {
         const s = sseClient(`${h.http}${DASH}`, { authorization: `Bearer ${dev}` });
-        await s.until(() => ['metric_update', 'alert', 'promotion_update'].every((e) => s.named(e).length > 0) && s.comments.length > 0, 'every event type and a keep-alive comment', 60_000);
+        await s.until(
+          () => ['metric_update', 'alert', 'promotion_update'].every((e) => s.named(e).length > 0) && s.comments.length > 0,
+          'every event type and a keep-alive comment',
+          60_000,
+        );
         lastEventId = s.events.filter((e) => e.id !== undefined).at(1)?.id;
         await s.close();
       },
@@ -469,12 +516,42 @@ function agnt5(): Scenario[] {
     },
   });
   return [
-    execution('execution-completed', 'search-candidates runs to execution_completed: workflow, task, llm and tool events in contract order.', { name: 'search-candidates', parameters: { query: 'senior rust engineer', limit: 5 } }, 'execution_completed'),
-    execution('execution-tool-error', 'A tool call fails three times: tool_error, task_error, workflow_error, execution_failed.', { name: 'search-candidates', parameters: { simulate: 'tool_error' } }, 'execution_failed'),
-    execution('execution-llm-error', 'An LLM call fails three times: llm_error, task_error, workflow_error, execution_failed.', { name: 'search-candidates', parameters: { simulate: 'llm_error' } }, 'execution_failed'),
-    execution('execution-workflow-error', 'Every task ends but the workflow rejects the output: workflow_error, execution_failed.', { name: 'search-candidates', parameters: { simulate: 'workflow_error' } }, 'execution_failed'),
-    execution('execution-cancelled', 'An operator cancels the execution in the middle of a task: execution_cancelled.', { name: 'search-candidates', parameters: { simulate: 'cancel' } }, 'execution_cancelled'),
-    execution('execution-recover', 'A tool call fails once, is retried and succeeds: the execution completes.', { name: 'search-candidates', parameters: { simulate: 'recover' } }, 'execution_completed'),
+    execution(
+      'execution-completed',
+      'search-candidates runs to execution_completed: workflow, task, llm and tool events in contract order.',
+      { name: 'search-candidates', parameters: { query: 'senior rust engineer', limit: 5 } },
+      'execution_completed',
+    ),
+    execution(
+      'execution-tool-error',
+      'A tool call fails three times: tool_error, task_error, workflow_error, execution_failed.',
+      { name: 'search-candidates', parameters: { simulate: 'tool_error' } },
+      'execution_failed',
+    ),
+    execution(
+      'execution-llm-error',
+      'An LLM call fails three times: llm_error, task_error, workflow_error, execution_failed.',
+      { name: 'search-candidates', parameters: { simulate: 'llm_error' } },
+      'execution_failed',
+    ),
+    execution(
+      'execution-workflow-error',
+      'Every task ends but the workflow rejects the output: workflow_error, execution_failed.',
+      { name: 'search-candidates', parameters: { simulate: 'workflow_error' } },
+      'execution_failed',
+    ),
+    execution(
+      'execution-cancelled',
+      'An operator cancels the execution in the middle of a task: execution_cancelled.',
+      { name: 'search-candidates', parameters: { simulate: 'cancel' } },
+      'execution_cancelled',
+    ),
+    execution(
+      'execution-recover',
+      'A tool call fails once, is retried and succeeds: the execution completes.',
+      { name: 'search-candidates', parameters: { simulate: 'recover' } },
+      'execution_completed',
+    ),
     {
       name: 'two-executions',
       description: 'Two invocations on one connection: each answered in order with execution_started, events kept apart by execution_id.',
@@ -500,7 +577,8 @@ function agnt5(): Scenario[] {
     },
     {
       name: 'invalid-message',
-      description: 'Frames that are not an invocation (not JSON, binary, missing name, wrong type) are each answered with invalid_message; the connection stays open.',
+      description:
+        'Frames that are not an invocation (not JSON, binary, missing name, wrong type) are each answered with invalid_message; the connection stays open.',
       async run(h) {
         const c = wsClient(url(h), { protocols: key });
         await c.opened();
@@ -514,7 +592,8 @@ function agnt5(): Scenario[] {
     },
     {
       name: 'rate-limited',
-      description: '110 frames at once (each an invalid invocation, so no execution starts): the first 100 get invalid_message, the frames past 100 per second get rate_limited and are dropped; the connection stays open.',
+      description:
+        '110 frames at once (each an invalid invocation, so no execution starts): the first 100 get invalid_message, the frames past 100 per second get rate_limited and are dropped; the connection stays open.',
       async run(h) {
         const c = wsClient(url(h), { protocols: key });
         await c.opened();
@@ -577,14 +656,18 @@ function agentWorkspace(server: ReturnType<typeof createAgentWorkspaceReference>
   return [
     {
       name: 'fleet-stream',
-      description: 'retry, fleet_snapshot, then at once fleet_logs; fleet_update and fleet_logs as the fleet changes, a heartbeat every 15 s (scaled); the server ends the stream at its maximum duration (300 s, scaled).',
+      description:
+        'retry, fleet_snapshot, then at once fleet_logs; fleet_update and fleet_logs as the fleet changes, a heartbeat every 15 s (scaled); the server ends the stream at its maximum duration (300 s, scaled).',
       async run(h) {
         const s = sseClient(`${h.http}${STREAM}`, auth);
         await s.until(() => s.named('fleet_update').length > 0 && s.named('heartbeat').length > 0, 'fleet_update and heartbeat', 60_000);
         // Near the end (past the per-connection snapshot and its logs, which are not published): a
         // resume from it replays only what followed, and the file stays small.
         await s.end(60_000);
-        lastEventId = s.events.filter((e) => e.id !== undefined && e.hasData).slice(2).at(-2)?.id;
+        lastEventId = s.events
+          .filter((e) => e.id !== undefined && e.hasData)
+          .slice(2)
+          .at(-2)?.id;
       },
     },
     {

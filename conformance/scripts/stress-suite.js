@@ -53,8 +53,16 @@ function readmeCommands() {
     .split('\n')
     .map((l) => l.replace(/\s+#.*$/, '').trim())
     .filter(Boolean);
-  const words = (line) => line.replace(/\s*>.*$/, '').replace(/\s*&$/, '').split(/\s+/).slice(2);
-  return { serve: words(lines[0] ?? ''), conform: lines.slice(1).map((l) => ({ api: /--spec spec\/([\w-]+)\.asyncapi\.yaml/.exec(l)?.[1] ?? l, argv: words(l) })) };
+  const words = (line) =>
+    line
+      .replace(/\s*>.*$/, '')
+      .replace(/\s*&$/, '')
+      .split(/\s+/)
+      .slice(2);
+  return {
+    serve: words(lines[0] ?? ''),
+    conform: lines.slice(1).map((l) => ({ api: /--spec spec\/([\w-]+)\.asyncapi\.yaml/.exec(l)?.[1] ?? l, argv: words(l) })),
+  };
 }
 
 function startServe(argv) {
@@ -125,7 +133,8 @@ try {
   // Each run is bounded by the slowest API's budget (twice over, for a loaded machine).
   hogs = startHogs(hogCount, Date.now() + runs * BUDGET_MS * (values['one-at-a-time'] ? 4 : 2));
   await Promise.all(hogs.map((h) => new Promise((resolve, reject) => (h.pid !== undefined ? resolve() : h.once('spawn', resolve).once('error', reject)))));
-  if (!values.json) out(`recorded suite × ${runs}, time scale ${timeScale}, ${hogCount} CPU hog(s) on ${availableParallelism()} core(s), one serve for every run`);
+  if (!values.json)
+    out(`recorded suite × ${runs}, time scale ${timeScale}, ${hogCount} CPU hog(s) on ${availableParallelism()} core(s), one serve for every run`);
   for (let r = 1; r <= runs; r++) {
     const busy = hogs.filter((h) => h.exitCode === null).length;
     const one = async (c) => ({ run: r, api: c.api, hogs: busy, ...(await run(c.argv, serveFile)) });
@@ -135,8 +144,17 @@ try {
     for (const g of got) {
       results.push(g);
       const summary = /\d+ cases: [^\n]*/.exec(g.text)?.[0] ?? '(no summary)';
-      if (!values.json) out(`run ${String(r).padStart(2)}  ${g.api.padEnd(22)} ${g.code === 0 ? 'pass' : `FAIL (exit ${g.code})`}  ${(g.ms / 1000).toFixed(1).padStart(5)} s  ${summary}${g.hogs < hogCount ? `  (${g.hogs} of ${hogCount} hogs still running)` : ''}`);
-      if (g.code !== 0 && !values.json) out(g.text.split('\n').filter((l) => !l.startsWith('PASS')).join('\n'));
+      if (!values.json)
+        out(
+          `run ${String(r).padStart(2)}  ${g.api.padEnd(22)} ${g.code === 0 ? 'pass' : `FAIL (exit ${g.code})`}  ${(g.ms / 1000).toFixed(1).padStart(5)} s  ${summary}${g.hogs < hogCount ? `  (${g.hogs} of ${hogCount} hogs still running)` : ''}`,
+        );
+      if (g.code !== 0 && !values.json)
+        out(
+          g.text
+            .split('\n')
+            .filter((l) => !l.startsWith('PASS'))
+            .join('\n'),
+        );
     }
   }
 } finally {
@@ -156,6 +174,9 @@ const ok = runsPassed === runs && (hogCount > 0 || inBudget);
 if (values.json) out(JSON.stringify({ runs, runsPassed, hogs: hogCount, oneAtATime: values['one-at-a-time'], apis: byApi, ok }));
 else {
   out(`\n${runsPassed}/${runs} runs passed (every API's suite)${hogCount > 0 ? '; times under the hogs, not held to the 60 s budget' : ''}`);
-  for (const a of byApi) out(`  ${a.api.padEnd(22)} ${a.passed}/${a.runs} passed, median ${(a.medianMs / 1000).toFixed(1)} s, slowest ${(a.maxMs / 1000).toFixed(1)} s${a.maxMs >= BUDGET_MS ? '  (over the 60 s budget)' : ''}`);
+  for (const a of byApi)
+    out(
+      `  ${a.api.padEnd(22)} ${a.passed}/${a.runs} passed, median ${(a.medianMs / 1000).toFixed(1)} s, slowest ${(a.maxMs / 1000).toFixed(1)} s${a.maxMs >= BUDGET_MS ? '  (over the 60 s budget)' : ''}`,
+    );
 }
 process.exitCode = ok ? 0 : 1;

@@ -172,14 +172,18 @@ export function parseTranscript(text: string): ParseResult {
   const errors: TranscriptError[] = [];
   if (typeof text !== 'string') return { errors: [{ code: 'SW_TRANSCRIPT_NOT_JSON', line: 0, message: 'the transcript is not text' }] };
   if (text.length > TRANSCRIPT_LIMITS.maxBytes) {
-    return { errors: [{ code: 'SW_TRANSCRIPT_TOO_LARGE', line: 0, message: `the transcript has ${text.length} characters (at most ${TRANSCRIPT_LIMITS.maxBytes})` }] };
+    return {
+      errors: [{ code: 'SW_TRANSCRIPT_TOO_LARGE', line: 0, message: `the transcript has ${text.length} characters (at most ${TRANSCRIPT_LIMITS.maxBytes})` }],
+    };
   }
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const rawLines = body.split('\n');
   // One trailing newline ends the last line; it does not start an empty one.
   if (rawLines.length > 0 && rawLines[rawLines.length - 1] === '') rawLines.pop();
   if (rawLines.length > TRANSCRIPT_LIMITS.maxLines) {
-    return { errors: [{ code: 'SW_TRANSCRIPT_TOO_LARGE', line: 0, message: `the transcript has ${rawLines.length} lines (at most ${TRANSCRIPT_LIMITS.maxLines})` }] };
+    return {
+      errors: [{ code: 'SW_TRANSCRIPT_TOO_LARGE', line: 0, message: `the transcript has ${rawLines.length} lines (at most ${TRANSCRIPT_LIMITS.maxLines})` }],
+    };
   }
 
   const lines: { line: number; value: TranscriptLine }[] = [];
@@ -188,7 +192,11 @@ export function parseTranscript(text: string): ParseResult {
     let raw = rawLines[i] as string;
     if (raw.endsWith('\r')) raw = raw.slice(0, -1);
     if (raw.length > TRANSCRIPT_LIMITS.maxLineBytes) {
-      errors.push({ code: 'SW_TRANSCRIPT_LINE_TOO_LONG', line: lineNo, message: `line has ${raw.length} characters (at most ${TRANSCRIPT_LIMITS.maxLineBytes})` });
+      errors.push({
+        code: 'SW_TRANSCRIPT_LINE_TOO_LONG',
+        line: lineNo,
+        message: `line has ${raw.length} characters (at most ${TRANSCRIPT_LIMITS.maxLineBytes})`,
+      });
       continue;
     }
     if (raw.trim() === '') {
@@ -216,10 +224,12 @@ function assemble(lines: { line: number; value: TranscriptLine }[]): ParseResult
   const errors: TranscriptError[] = [];
   const [first, second, ...rest] = lines;
   if (!first) return { errors: [{ code: 'SW_TRANSCRIPT_TRUNCATED', line: 0, message: 'the transcript is empty (expected a header line)' }] };
-  if (first.value.kind !== 'header') return { errors: [{ code: 'SW_TRANSCRIPT_ORDER', line: first.line, message: `line 1 must be the header, not ${first.value.kind}` }] };
+  if (first.value.kind !== 'header')
+    return { errors: [{ code: 'SW_TRANSCRIPT_ORDER', line: first.line, message: `line 1 must be the header, not ${first.value.kind}` }] };
   const header = first.value;
   if (!second) return { errors: [{ code: 'SW_TRANSCRIPT_TRUNCATED', line: 0, message: 'the transcript has no handshake line' }] };
-  if (second.value.kind !== 'handshake') return { errors: [{ code: 'SW_TRANSCRIPT_ORDER', line: second.line, message: `line 2 must be the handshake, not ${second.value.kind}` }] };
+  if (second.value.kind !== 'handshake')
+    return { errors: [{ code: 'SW_TRANSCRIPT_ORDER', line: second.line, message: `line 2 must be the handshake, not ${second.value.kind}` }] };
   const handshake = second.value;
   const accepted = isAccepted(header.transport, handshake.status);
 
@@ -289,7 +299,16 @@ function checkLine(value: unknown, line: number): Checked {
     case 'header': {
       c.allow(['kind', 'version', 'api', 'spec', 'channel', 'transport', 'address', 'parameters', 'query', 'recordedAt', 'tool', 'name', 'description']);
       if (value.version !== undefined && value.version !== TRANSCRIPT_VERSION) {
-        return { errors: [{ code: 'SW_TRANSCRIPT_VERSION', line, pointer: '/version', message: `format version ${JSON.stringify(value.version)} is not supported (this tool reads version ${TRANSCRIPT_VERSION})` }] };
+        return {
+          errors: [
+            {
+              code: 'SW_TRANSCRIPT_VERSION',
+              line,
+              pointer: '/version',
+              message: `format version ${JSON.stringify(value.version)} is not supported (this tool reads version ${TRANSCRIPT_VERSION})`,
+            },
+          ],
+        };
       }
       c.required('version', (v) => v === TRANSCRIPT_VERSION, `${TRANSCRIPT_VERSION}`);
       c.shortString('api', true, NAME);
@@ -310,7 +329,14 @@ function checkLine(value: unknown, line: number): Checked {
       c.shortString('url', true, /^\//);
       c.shortString('method', true, /^[A-Z]{1,16}$/);
       c.stringMap('requestHeaders', true, HEADER_NAME);
-      c.required('subprotocols', (v) => Array.isArray(v) && v.length <= TRANSCRIPT_LIMITS.maxSubprotocols && v.every((p) => typeof p === 'string' && p.length > 0 && p.length <= TRANSCRIPT_LIMITS.maxShortString), 'an array of non-empty strings');
+      c.required(
+        'subprotocols',
+        (v) =>
+          Array.isArray(v) &&
+          v.length <= TRANSCRIPT_LIMITS.maxSubprotocols &&
+          v.every((p) => typeof p === 'string' && p.length > 0 && p.length <= TRANSCRIPT_LIMITS.maxShortString),
+        'an array of non-empty strings',
+      );
       c.shortString('protocol', false);
       c.required('status', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599, 'an HTTP status (100-599)');
       c.stringMap('responseHeaders', true, HEADER_NAME);
@@ -324,7 +350,8 @@ function checkLine(value: unknown, line: number): Checked {
       c.required('text', (v) => typeof v === 'string' && v.length <= TRANSCRIPT_LIMITS.maxString, 'a string');
       c.shortString('tag', false);
       c.optional('binary', (v) => v === true, 'true (leave it out for text frames)');
-      if (value.binary === true && typeof value.text === 'string' && !BASE64.test(value.text)) c.fail('SW_TRANSCRIPT_FIELD_INVALID', '/text', 'a binary frame\'s text must be base64');
+      if (value.binary === true && typeof value.text === 'string' && !BASE64.test(value.text))
+        c.fail('SW_TRANSCRIPT_FIELD_INVALID', '/text', "a binary frame's text must be base64");
       c.optional('sse', isSseFields, 'an object with optional id (string), event (string), retry (integer ≥ 0)');
       c.optional('violations', isViolations, `an array of at most ${TRANSCRIPT_LIMITS.maxViolations} {rule, pointer, message}`);
       break;
@@ -344,7 +371,16 @@ function checkLine(value: unknown, line: number): Checked {
       break;
     }
     default:
-      return { errors: [{ code: 'SW_TRANSCRIPT_UNKNOWN_KIND', line, pointer: '/kind', message: `unknown kind ${JSON.stringify(kind)} (expected header, handshake, frame, comment or close)` }] };
+      return {
+        errors: [
+          {
+            code: 'SW_TRANSCRIPT_UNKNOWN_KIND',
+            line,
+            pointer: '/kind',
+            message: `unknown kind ${JSON.stringify(kind)} (expected header, handshake, frame, comment or close)`,
+          },
+        ],
+      };
   }
   return c.errors.length > 0 ? { errors: c.errors } : { value: value as unknown as TranscriptLine };
 }
@@ -368,7 +404,12 @@ class FieldChecker {
 
   allow(keys: string[]) {
     for (const key of Object.keys(this.value)) {
-      if (!keys.includes(key)) this.fail('SW_TRANSCRIPT_FIELD_UNKNOWN', `/${escapePointer(key)}`, `unknown field ${JSON.stringify(truncate(key))} on a ${String(this.value.kind)} line`);
+      if (!keys.includes(key))
+        this.fail(
+          'SW_TRANSCRIPT_FIELD_UNKNOWN',
+          `/${escapePointer(key)}`,
+          `unknown field ${JSON.stringify(truncate(key))} on a ${String(this.value.kind)} line`,
+        );
     }
   }
 
@@ -392,7 +433,10 @@ class FieldChecker {
     const ok = (v: unknown) =>
       isPlainObject(v) &&
       Object.keys(v).length <= TRANSCRIPT_LIMITS.maxMapEntries &&
-      Object.entries(v).every(([k, s]) => k.length > 0 && k.length <= 256 && (!keyPattern || keyPattern.test(k)) && typeof s === 'string' && s.length <= TRANSCRIPT_LIMITS.maxShortString);
+      Object.entries(v).every(
+        ([k, s]) =>
+          k.length > 0 && k.length <= 256 && (!keyPattern || keyPattern.test(k)) && typeof s === 'string' && s.length <= TRANSCRIPT_LIMITS.maxShortString,
+      );
     const expected = `an object of at most ${TRANSCRIPT_LIMITS.maxMapEntries} string values${keyPattern ? ' with lower-case header names' : ''}`;
     if (needed) this.required(key, ok, expected);
     else this.optional(key, ok, expected);

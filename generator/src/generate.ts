@@ -44,7 +44,13 @@ export async function generate(spec: string, options: ContractLoadOptions = {}):
     for (const [i, example] of m.examples.entries()) {
       const at = [...parsePointer(m.pointer), 'examples', i, 'payload'];
       if (spentMs > budgetMs) {
-        exampleDiagnostics.push(located('sw/example-budget', `example checks stopped here after their ${budgetMs} ms budget (a slow pattern?); this and later examples were not checked`, at));
+        exampleDiagnostics.push(
+          located(
+            'sw/example-budget',
+            `example checks stopped here after their ${budgetMs} ms budget (a slow pattern?); this and later examples were not checked`,
+            at,
+          ),
+        );
         break examples;
       }
       const started = performance.now();
@@ -52,7 +58,12 @@ export async function generate(spec: string, options: ContractLoadOptions = {}):
       spentMs += performance.now() - started;
       if (valid) continue;
       for (const error of normalizeAjvErrors(validate.errors)) {
-        exampleDiagnostics.push(located('sw/example-invalid', `example ${example.name ? `"${example.name}"` : `#${i}`}: ${error.pointer || '(root)'} ${error.message}`, [...at, ...parsePointer(error.pointer)]));
+        exampleDiagnostics.push(
+          located('sw/example-invalid', `example ${example.name ? `"${example.name}"` : `#${i}`}: ${error.pointer || '(root)'} ${error.message}`, [
+            ...at,
+            ...parsePointer(error.pointer),
+          ]),
+        );
       }
     }
   }

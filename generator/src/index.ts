@@ -7,7 +7,17 @@ export { loadSpec, hasErrors, type LoadOptions, type LoadResult } from './load/l
 export { compareDiagnostics, DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticCode, type Severity } from './load/diagnostic.ts';
 export { emitSite } from './emit/site/index.ts';
 export { consolePageForIR, consolePages } from './console-page.ts';
-export { diffApis, diffSchemas, failsOn, formatDiffJson, formatDiffMarkdown, formatDiffText, loadIRForDiff, type LoadedIR, type SchemaFinding } from './diff/index.ts';
+export {
+  diffApis,
+  diffSchemas,
+  failsOn,
+  formatDiffJson,
+  formatDiffMarkdown,
+  formatDiffText,
+  loadIRForDiff,
+  type LoadedIR,
+  type SchemaFinding,
+} from './diff/index.ts';
 export type { Change, DiffResult, Effect, Flow, Severity as DiffSeverity } from './diff/index.ts';
 export type { EmittedFile } from './emit/types.ts';
 export type { ApiIR } from './ir/types.ts';

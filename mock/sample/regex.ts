@@ -11,10 +11,7 @@ export class UnsupportedPattern extends Error {
 }
 
 type Node =
-  | { kind: 'chars'; chars: string }
-  | { kind: 'alt'; options: Node[][] }
-  | { kind: 'repeat'; node: Node; min: number; max: number }
-  | { kind: 'empty' };
+  { kind: 'chars'; chars: string } | { kind: 'alt'; options: Node[][] } | { kind: 'repeat'; node: Node; min: number; max: number } | { kind: 'empty' };
 
 const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join('');
 const DIGITS = '0123456789';
@@ -201,7 +198,10 @@ function emit(node: Node, random: Random): string {
       return random.pick(chars);
     }
     case 'alt':
-      return random.pick(node.options).map((n) => emit(n, random)).join('');
+      return random
+        .pick(node.options)
+        .map((n) => emit(n, random))
+        .join('');
     case 'repeat': {
       const n = random.int(node.min, node.max);
       let out = '';

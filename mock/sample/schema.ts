@@ -122,7 +122,10 @@ export function createSampler(root: unknown, options: SamplerOptions = {}) {
     const open = additional !== false && !isObject(schema.patternProperties) && schema.propertyNames === undefined;
     const minProperties = numberOr(schema.minProperties, 0);
     let extra = 0;
-    while (open && Object.keys(out).length < Math.min(maxProperties, Math.max(minProperties, Object.keys(out).length + (depth < maxDepth && random.next() < 0.25 ? 1 : 0)))) {
+    while (
+      open &&
+      Object.keys(out).length < Math.min(maxProperties, Math.max(minProperties, Object.keys(out).length + (depth < maxDepth && random.next() < 0.25 ? 1 : 0)))
+    ) {
       const key = `x_${random.token(5)}_${extra++}`;
       put(key, sample(isObject(additional) ? (additional as JsonSchema) : { type: 'string', maxLength: 12 }, random, depth + 1));
     }
@@ -299,6 +302,10 @@ function numberOr(v: unknown, fallback: number): number {
 /** JSON with sorted keys, for `uniqueItems`. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }

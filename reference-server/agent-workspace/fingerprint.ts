@@ -4,7 +4,12 @@
  * array's length (`/status`, `/jobs/*\/status`, `/pendingInterventions/length`).
  */
 export function createFingerprint(pointers: readonly string[]): (value: unknown) => string {
-  const paths = pointers.map((p) => p.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')));
+  const paths = pointers.map((p) =>
+    p
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')),
+  );
   return (value) => JSON.stringify(paths.map((path) => select(value, path)));
 }
 

@@ -187,7 +187,13 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
       const [session] = Object.keys(sessions);
       return session === undefined
         ? []
-        : [{ scheme: 'sessionCookie', usage: `Cookie: session=<value> (on the request to ${STREAM_PATH}; a browser's Origin must be on the allow-list)`, value: session }];
+        : [
+            {
+              scheme: 'sessionCookie',
+              usage: `Cookie: session=<value> (on the request to ${STREAM_PATH}; a browser's Origin must be on the allow-list)`,
+              value: session,
+            },
+          ];
     },
   };
 }
@@ -199,6 +205,10 @@ export function createAgentWorkspaceReference(options: AgentWorkspaceReferenceOp
 export function ownOrigins(host: string, port: number): string[] {
   const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
   const wildcard = host === '0.0.0.0' || host === '::';
-  const names = wildcard ? ['localhost', '127.0.0.1', '[::1]'] : loopback ? [host.includes(':') ? `[${host}]` : host, 'localhost'] : [host.includes(':') ? `[${host}]` : host];
+  const names = wildcard
+    ? ['localhost', '127.0.0.1', '[::1]']
+    : loopback
+      ? [host.includes(':') ? `[${host}]` : host, 'localhost']
+      : [host.includes(':') ? `[${host}]` : host];
   return [...new Set(names)].map((name) => `http://${name}:${port}`);
 }

@@ -38,9 +38,18 @@ const INTERVENTION_TEXT = [
 ];
 const LINES: Record<string, readonly string[]> = {
   researching: ['Reading issue description and linked discussions.', 'Found 4 related files in src/.', 'Summarised prior art in docs/adr/0007.md.'],
-  architecting: ['Drafted module boundaries for the change.', 'Chose to extend the existing service instead of a new one.', 'Wrote design notes (2 alternatives).'],
+  architecting: [
+    'Drafted module boundaries for the change.',
+    'Chose to extend the existing service instead of a new one.',
+    'Wrote design notes (2 alternatives).',
+  ],
   designing: ['Sketched API shape for the new endpoint.', 'Updated component props in the design doc.', 'Checked accessibility of the new dialog.'],
-  implementing: ['Applied patch to src/payments/intent.ts (3 hunks).', 'Type check reported 1 error; retrying with a narrower change.', 'Added unit tests for the new branch.', 'Refactored helper into its own module.'],
+  implementing: [
+    'Applied patch to src/payments/intent.ts (3 hunks).',
+    'Type check reported 1 error; retrying with a narrower change.',
+    'Added unit tests for the new branch.',
+    'Refactored helper into its own module.',
+  ],
   testing: ['Running test suite (412 tests).', 'All tests passed in 38.2 s.', 'Retrying 1 flaky test.', 'Coverage 87.4% (+0.6).'],
   releasing: ['Tagged release candidate.', 'Changelog generated.', 'Waiting for CI on main.'],
   marketing: ['Drafted release announcement.', 'Prepared social post.'],

@@ -66,7 +66,7 @@ const searchCandidates: WorkflowSpec = {
 export const ENDPOINTS: readonly EndpointSpec[] = [
   {
     id: 'coffee-shop-e66b8d23',
-    description: 'A coffee shop assistant (the seed\'s example endpoint).',
+    description: "A coffee shop assistant (the seed's example endpoint).",
     workflows: [
       searchCandidates,
       {

@@ -85,7 +85,14 @@ export function createAgnt5Reference(options: Agnt5ReferenceOptions = {}): Agnt5
     }
     const owner = peer.principal?.subject ?? '';
     if (runner.sizeOf(owner) >= maxPerKey) {
-      return deliver(peer, errorMessage('internal_error', `This API key has ${runner.sizeOf(owner)} executions running, its share of the server's ${maxRunning}; try again later.`, clock));
+      return deliver(
+        peer,
+        errorMessage(
+          'internal_error',
+          `This API key has ${runner.sizeOf(owner)} executions running, its share of the server's ${maxRunning}; try again later.`,
+          clock,
+        ),
+      );
     }
     const parameters = message.parameters ?? {};
     const outcome = resolveOutcome(workflow, requestedSimulation(parameters), random);

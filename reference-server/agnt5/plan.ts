@@ -107,7 +107,14 @@ export function planExecution(
 }
 
 /** One attempt of one LLM or tool call: its start and its end or error. Returns the results found. */
-function emitStep(step: Step, task: string, attempt: number, ok: boolean, random: Random, push: (delayMs: number, event: Omit<PlannedEvent, 'delayMs'>) => void): number {
+function emitStep(
+  step: Step,
+  task: string,
+  attempt: number,
+  ok: boolean,
+  random: Random,
+  push: (delayMs: number, event: Omit<PlannedEvent, 'delayMs'>) => void,
+): number {
   const retry = attempt > 1 ? { attempt } : {};
   if (step.kind === 'llm') {
     push(random.int(20, 80), { type: 'llm_start', details: { model: step.model, task, ...retry } });
@@ -115,7 +122,10 @@ function emitStep(step: Step, task: string, attempt: number, ok: boolean, random
       const tokens = { prompt: random.int(200, 4000), completion: random.int(20, 800) };
       push(random.int(800, 2500), { type: 'llm_end', details: { model: step.model, task, tokens, ...retry } });
     } else {
-      push(random.int(200, 800), { type: 'llm_error', details: { error: { message: `Rate limit reached for ${step.model}`, code: 'rate_limit' }, model: step.model, task, attempt } });
+      push(random.int(200, 800), {
+        type: 'llm_error',
+        details: { error: { message: `Rate limit reached for ${step.model}`, code: 'rate_limit' }, model: step.model, task, attempt },
+      });
     }
     return 0;
   }
@@ -125,7 +135,10 @@ function emitStep(step: Step, task: string, attempt: number, ok: boolean, random
     push(random.int(300, 1500), { type: 'tool_end', details: { tool: step.tool, task, results, ...retry } });
     return results;
   }
-  push(random.int(300, 1500), { type: 'tool_error', details: { error: { message: `${step.tool} returned HTTP 503`, code: 'upstream_unavailable' }, tool: step.tool, task, attempt } });
+  push(random.int(300, 1500), {
+    type: 'tool_error',
+    details: { error: { message: `${step.tool} returned HTTP 503`, code: 'upstream_unavailable' }, tool: step.tool, task, attempt },
+  });
   return 0;
 }
 

@@ -26,7 +26,13 @@ export interface AccessRules {
 const forbidden = (message: string): Refusal => ({ errorCode: 'forbidden', message, closeCode: CLOSE_FORBIDDEN });
 const notFound = (message: string): Refusal => ({ errorCode: 'not_found', message, closeCode: CLOSE_NOT_FOUND });
 
-export function refuseResource(kind: 'workflow run' | 'deployment job', id: string, exists: boolean, subject: string | undefined, rules: AccessRules): Refusal | undefined {
+export function refuseResource(
+  kind: 'workflow run' | 'deployment job',
+  id: string,
+  exists: boolean,
+  subject: string | undefined,
+  rules: AccessRules,
+): Refusal | undefined {
   if (!exists) return notFound(`No ${kind} has id ${id}`);
   if (subject === undefined || rules.isAgent(subject)) return forbidden(`Token subject ${subject ?? '(none)'} may not read ${kind} ${id}`);
   return undefined;

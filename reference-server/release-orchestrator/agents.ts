@@ -19,7 +19,15 @@
  *   a task of this agent that is already completed or cancelled are accepted and ignored: they
  *   may cross the cancellation on the wire.
  */
-import type { AgentTask, AgentTaskAssigned, AgentTaskCancelled, AgentTaskCompleted, AgentTaskLog, AgentTaskProgress, LogLevel } from '../../generated/release-orchestrator/models.gen.ts';
+import type {
+  AgentTask,
+  AgentTaskAssigned,
+  AgentTaskCancelled,
+  AgentTaskCompleted,
+  AgentTaskLog,
+  AgentTaskProgress,
+  LogLevel,
+} from '../../generated/release-orchestrator/models.gen.ts';
 import type { Random } from '../../runtime/seeded/random.ts';
 import { AGENT_IDS, AGENT_TASK_TYPES, CANCEL_REASONS } from './catalog.ts';
 import { hex } from './runs.ts';
@@ -195,7 +203,8 @@ export class AgentTaskBroker {
       if (record.state !== 'assigned' && record.state !== 'running') return;
       record.state = 'cancelled';
       this.finish(record);
-      if (this.agents.get(record.agentId)?.connections.has(record.connection)) record.connection.send({ type: 'task_cancelled', taskId: record.task.taskId, reason });
+      if (this.agents.get(record.agentId)?.connections.has(record.connection))
+        record.connection.send({ type: 'task_cancelled', taskId: record.task.taskId, reason });
     });
     if (handle) record.timers.push(handle);
   }

@@ -4,7 +4,18 @@
  * metric_update on every tick. Counts that other parts own (agents online, queue depth, running
  * deployment jobs) are read from them, so the metrics describe the server's real state.
  */
-import type { Alert, DashboardAlert, EnvironmentStatus, Health, MetricUpdate, Promotion, PromotionStatus, PromotionUpdate, ResourceType, Severity } from '../../generated/release-orchestrator/models.gen.ts';
+import type {
+  Alert,
+  DashboardAlert,
+  EnvironmentStatus,
+  Health,
+  MetricUpdate,
+  Promotion,
+  PromotionStatus,
+  PromotionUpdate,
+  ResourceType,
+  Severity,
+} from '../../generated/release-orchestrator/models.gen.ts';
 import type { Clock } from '../../runtime/seeded/clock.ts';
 import type { Random } from '../../runtime/seeded/random.ts';
 import { ENVIRONMENTS, RELEASES, REQUESTERS } from './catalog.ts';
@@ -104,7 +115,14 @@ export class Dashboard {
     const after: Health = before === 'healthy' ? (this.random.next() < 0.8 ? 'degraded' : 'unhealthy') : 'healthy';
     env.health = after;
     if (after === 'healthy') this.alert('info', `${env.name} recovered`, `${env.name} is healthy again (was ${before})`, 'environment', env.environmentId);
-    else this.alert(after === 'unhealthy' ? 'critical' : 'warning', `${env.name} ${after}`, `Health checks of ${env.name} report ${after}`, 'environment', env.environmentId);
+    else
+      this.alert(
+        after === 'unhealthy' ? 'critical' : 'warning',
+        `${env.name} ${after}`,
+        `Health checks of ${env.name} report ${after}`,
+        'environment',
+        env.environmentId,
+      );
   }
 
   private advancePromotion() {
@@ -124,7 +142,13 @@ export class Dashboard {
     this.emit({ type: 'promotion_update', promotion: { ...promotion } });
     if (next === 'deployed') this.recentReleases++;
     if (next === 'failed') {
-      this.alert('error', 'Deployment Failed', `Deployment of ${promotion.releaseName} to ${promotion.targetEnvironment} failed: health check timeout`, 'promotion', promotion.id);
+      this.alert(
+        'error',
+        'Deployment Failed',
+        `Deployment of ${promotion.releaseName} to ${promotion.targetEnvironment} failed: health check timeout`,
+        'promotion',
+        promotion.id,
+      );
     }
     if (FINAL.has(next)) this.promotions.splice(this.promotions.indexOf(promotion), 1);
   }

@@ -97,7 +97,8 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
     WORKFLOW_RUNS.map((seed, i) => [
       seed.id,
       new Playback<WorkflowRunMessage>(seed.id, planWorkflowRun(seed, runRandoms[i]!, clock), timers, report, (m) => {
-        if (m.type === 'workflow_completed' && m.status === 'failed') alert('error', 'Workflow Run Failed', `Workflow run ${seed.id} (${seed.workflow}) failed`, 'workflow_run', seed.id);
+        if (m.type === 'workflow_completed' && m.status === 'failed')
+          alert('error', 'Workflow Run Failed', `Workflow run ${seed.id} (${seed.workflow}) failed`, 'workflow_run', seed.id);
       }),
     ]),
   );
@@ -105,12 +106,20 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
     DEPLOYMENT_JOBS.map((seed, i) => [
       seed.id,
       new Playback<DeploymentJobMessage>(seed.id, planDeploymentJob(seed, jobRandoms[i]!, clock), timers, report, (m) => {
-        if (m.type === 'job_completed' && m.status === 'failed') alert('warning', 'Deployment Failed', `Deployment job ${seed.id} (${seed.image}) failed on ${m.targetsFailed} target(s)`, 'deployment', seed.id);
+        if (m.type === 'job_completed' && m.status === 'failed')
+          alert('warning', 'Deployment Failed', `Deployment job ${seed.id} (${seed.image}) failed on ${m.targetsFailed} target(s)`, 'deployment', seed.id);
       }),
     ]),
   );
   const broker = new AgentTaskBroker(brokerRandom, timers, {
-    taskFailed: (r) => alert('error', 'Agent Task Failed', `${r.task.taskType} task ${r.task.taskId} on ${r.agentId} failed: ${r.error ?? 'no reason given'}`, 'agent', r.agentId),
+    taskFailed: (r) =>
+      alert(
+        'error',
+        'Agent Task Failed',
+        `${r.task.taskType} task ${r.task.taskId} on ${r.agentId} failed: ${r.error ?? 'no reason given'}`,
+        'agent',
+        r.agentId,
+      ),
     presenceChanged: (agentId, online) => {
       if (!online) alert('warning', 'Agent Offline', `Agent ${agentId} disconnected`, 'agent', agentId);
     },
@@ -282,7 +291,11 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
       const out: DevCredential[] = [];
       const user = await devJwt(jwtSecret, DEV_SUBJECT, options);
       out.push(
-        { scheme: 'queryToken', usage: `?token=<value> on the WebSocket URLs of workflow runs, deployment jobs and the dashboard (sub ${DEV_SUBJECT})`, ...user },
+        {
+          scheme: 'queryToken',
+          usage: `?token=<value> on the WebSocket URLs of workflow runs, deployment jobs and the dashboard (sub ${DEV_SUBJECT})`,
+          ...user,
+        },
         { scheme: 'firstMessageToken', usage: 'first frame {"type":"auth","token":"<value>"} within 5 s, on a WebSocket URL without ?token=', ...user },
         { scheme: 'bearerHeader', usage: 'Authorization: Bearer <value> on GET /api/v1/dashboard/stream (SSE)', ...user },
       );
@@ -291,7 +304,11 @@ export function createReleaseOrchestratorReference(options: ReferenceOptions = {
         out.push(
           { scheme: 'queryToken', usage: `?token=<value> on /api/v1/agents/${agent}/task-stream (sub ${agent}; an agent stream needs sub = agent id)`, ...jwt },
           { scheme: 'firstMessageToken', usage: `first frame {"type":"auth","token":"<value>"} on /api/v1/agents/${agent}/task-stream (sub ${agent})`, ...jwt },
-          { scheme: 'bearerHeader', usage: `Authorization: Bearer <value> as ${agent} (not a dashboard principal: GET /api/v1/dashboard/stream answers 403)`, ...jwt },
+          {
+            scheme: 'bearerHeader',
+            usage: `Authorization: Bearer <value> as ${agent} (not a dashboard principal: GET /api/v1/dashboard/stream answers 403)`,
+            ...jwt,
+          },
         );
       }
       return out;

@@ -38,7 +38,18 @@ export function planDeploymentJob(seed: DeploymentJobSeed, random: Random, clock
     const started = () => ({ type: 'task_started' as const, taskId, targetId, targetName, taskType: TASK_TYPE, timestamp: clock.iso() });
     if (stopped) {
       plan.push({ afterMs: 0, build: started });
-      plan.push({ afterMs: 0, build: () => ({ type: 'task_completed', taskId, targetId, status: 'skipped', duration: 0, result: { reason: `job ${stopped}` }, timestamp: clock.iso() }) });
+      plan.push({
+        afterMs: 0,
+        build: () => ({
+          type: 'task_completed',
+          taskId,
+          targetId,
+          status: 'skipped',
+          duration: 0,
+          result: { reason: `job ${stopped}` },
+          timestamp: clock.iso(),
+        }),
+      });
       continue;
     }
     let taskStartedAt = 0;
@@ -54,20 +65,29 @@ export function planDeploymentJob(seed: DeploymentJobSeed, random: Random, clock
     const layers = stopsHere ? random.int(1, LAYERS - 1) : LAYERS;
     for (let layer = 1; layer <= layers; layer++) {
       const digest = hex(random, 12);
-      plan.push({ afterMs: random.int(300, 1200), build: () => ({ type: 'task_log', taskId, line: `Layer ${layer}/${LAYERS} pulled: sha256:${digest}...`, level: 'info' }) });
+      plan.push({
+        afterMs: random.int(300, 1200),
+        build: () => ({ type: 'task_log', taskId, line: `Layer ${layer}/${LAYERS} pulled: sha256:${digest}...`, level: 'info' }),
+      });
       const progress = Math.round((layer / (LAYERS + 1)) * 1000) / 10;
       plan.push({ afterMs: random.int(100, 400), build: () => ({ type: 'task_progress', taskId, progress, message: `Pulling layer ${layer}/${LAYERS}` }) });
     }
     let status: CompletionStatus = 'succeeded';
     let result: Record<string, unknown>;
     if (stopsHere && seed.outcome === 'failed') {
-      plan.push({ afterMs: random.int(300, 900), build: () => ({ type: 'task_log', taskId, line: `Health check failed on ${targetName}: timeout after 30s`, level: 'error' }) });
+      plan.push({
+        afterMs: random.int(300, 900),
+        build: () => ({ type: 'task_log', taskId, line: `Health check failed on ${targetName}: timeout after 30s`, level: 'error' }),
+      });
       status = 'failed';
       result = { error: 'health check timeout', exitCode: 1 };
       failed++;
       stopped = 'failed';
     } else if (stopsHere && seed.outcome === 'cancelled') {
-      plan.push({ afterMs: random.int(300, 900), build: () => ({ type: 'task_log', taskId, line: 'Cancellation requested by dev-user; stopping', level: 'warn' }) });
+      plan.push({
+        afterMs: random.int(300, 900),
+        build: () => ({ type: 'task_log', taskId, line: 'Cancellation requested by dev-user; stopping', level: 'warn' }),
+      });
       status = 'cancelled';
       result = {};
       stopped = 'cancelled';
@@ -79,12 +99,26 @@ export function planDeploymentJob(seed: DeploymentJobSeed, random: Random, clock
     }
     const finalStatus = status;
     const finalResult = result;
-    plan.push({ afterMs: random.int(100, 500), build: () => ({ type: 'task_completed', taskId, targetId, status: finalStatus, duration: seconds(taskStartedAt), result: finalResult, timestamp: clock.iso() }) });
+    plan.push({
+      afterMs: random.int(100, 500),
+      build: () => ({
+        type: 'task_completed',
+        taskId,
+        targetId,
+        status: finalStatus,
+        duration: seconds(taskStartedAt),
+        result: finalResult,
+        timestamp: clock.iso(),
+      }),
+    });
   }
 
   const status: RunStatus = stopped ?? 'succeeded';
   const targetsDeployed = deployed;
   const targetsFailed = failed;
-  plan.push({ afterMs: random.int(200, 600), build: () => ({ type: 'job_completed', status, targetsDeployed, targetsFailed, duration: seconds(jobStartedAt), timestamp: clock.iso() }) });
+  plan.push({
+    afterMs: random.int(200, 600),
+    build: () => ({ type: 'job_completed', status, targetsDeployed, targetsFailed, duration: seconds(jobStartedAt), timestamp: clock.iso() }),
+  });
   return plan;
 }

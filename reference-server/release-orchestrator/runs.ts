@@ -4,7 +4,15 @@
  * nodes after it are reported as skipped (step_started and step_completed with status skipped,
  * back to back), so every node of the run is started and completed exactly once.
  */
-import type { LogLevel, RunStatus, StepCompleted, StepLog, StepProgress, StepStarted, WorkflowCompleted } from '../../generated/release-orchestrator/models.gen.ts';
+import type {
+  LogLevel,
+  RunStatus,
+  StepCompleted,
+  StepLog,
+  StepProgress,
+  StepStarted,
+  WorkflowCompleted,
+} from '../../generated/release-orchestrator/models.gen.ts';
 import type { Clock } from '../../runtime/seeded/clock.ts';
 import type { Random } from '../../runtime/seeded/random.ts';
 import { WORKFLOW_NODES, type WorkflowNode, type WorkflowRunSeed } from './catalog.ts';
@@ -29,7 +37,17 @@ export function planWorkflowRun(seed: WorkflowRunSeed, random: Random, clock: Cl
   for (const [index, node] of WORKFLOW_NODES.entries()) {
     if (stopped) {
       plan.push({ afterMs: 0, build: () => ({ type: 'step_started', nodeId: node.nodeId, stepType: node.stepType, timestamp: clock.iso() }) });
-      plan.push({ afterMs: 0, build: () => ({ type: 'step_completed', nodeId: node.nodeId, status: 'skipped', outputs: { reason: `run ${stopped}` }, duration: 0, timestamp: clock.iso() }) });
+      plan.push({
+        afterMs: 0,
+        build: () => ({
+          type: 'step_completed',
+          nodeId: node.nodeId,
+          status: 'skipped',
+          outputs: { reason: `run ${stopped}` },
+          duration: 0,
+          timestamp: clock.iso(),
+        }),
+      });
       continue;
     }
     let stepStartedAt = 0;
@@ -54,17 +72,46 @@ export function planWorkflowRun(seed: WorkflowRunSeed, random: Random, clock: Cl
     }
     if (stopsHere && seed.outcome === 'failed') {
       const critical = random.int(1, 3);
-      plan.push({ afterMs: random.int(300, 900), build: () => ({ type: 'step_log', nodeId: node.nodeId, line: `${critical} critical ${critical === 1 ? 'vulnerability' : 'vulnerabilities'} found; gate closed`, level: 'error', timestamp: clock.iso() }) });
+      plan.push({
+        afterMs: random.int(300, 900),
+        build: () => ({
+          type: 'step_log',
+          nodeId: node.nodeId,
+          line: `${critical} critical ${critical === 1 ? 'vulnerability' : 'vulnerabilities'} found; gate closed`,
+          level: 'error',
+          timestamp: clock.iso(),
+        }),
+      });
       plan.push({
         afterMs: 100,
-        build: () => ({ type: 'step_completed', nodeId: node.nodeId, status: 'failed', outputs: { criticalCount: critical, highCount: 2 }, duration: seconds(stepStartedAt), timestamp: clock.iso() }),
+        build: () => ({
+          type: 'step_completed',
+          nodeId: node.nodeId,
+          status: 'failed',
+          outputs: { criticalCount: critical, highCount: 2 },
+          duration: seconds(stepStartedAt),
+          timestamp: clock.iso(),
+        }),
       });
       stopped = 'failed';
       continue;
     }
     if (stopsHere && seed.outcome === 'cancelled') {
-      plan.push({ afterMs: random.int(300, 900), build: () => ({ type: 'step_log', nodeId: node.nodeId, line: 'Cancellation requested by dev-user', level: 'warn', timestamp: clock.iso() }) });
-      plan.push({ afterMs: 100, build: () => ({ type: 'step_completed', nodeId: node.nodeId, status: 'cancelled', outputs: {}, duration: seconds(stepStartedAt), timestamp: clock.iso() }) });
+      plan.push({
+        afterMs: random.int(300, 900),
+        build: () => ({ type: 'step_log', nodeId: node.nodeId, line: 'Cancellation requested by dev-user', level: 'warn', timestamp: clock.iso() }),
+      });
+      plan.push({
+        afterMs: 100,
+        build: () => ({
+          type: 'step_completed',
+          nodeId: node.nodeId,
+          status: 'cancelled',
+          outputs: {},
+          duration: seconds(stepStartedAt),
+          timestamp: clock.iso(),
+        }),
+      });
       stopped = 'cancelled';
       continue;
     }
@@ -77,8 +124,15 @@ export function planWorkflowRun(seed: WorkflowRunSeed, random: Random, clock: Cl
 
   const status: RunStatus = stopped ?? 'succeeded';
   const outputs: Record<string, unknown> =
-    status === 'succeeded' ? { deploymentId: random.uuid() } : status === 'failed' ? { failedStep: seed.stopAt } : { cancelledStep: seed.stopAt, cancelledBy: 'dev-user' };
-  plan.push({ afterMs: random.int(200, 600), build: () => ({ type: 'workflow_completed', status, duration: seconds(runStartedAt), outputs, timestamp: clock.iso() }) });
+    status === 'succeeded'
+      ? { deploymentId: random.uuid() }
+      : status === 'failed'
+        ? { failedStep: seed.stopAt }
+        : { cancelledStep: seed.stopAt, cancelledBy: 'dev-user' };
+  plan.push({
+    afterMs: random.int(200, 600),
+    build: () => ({ type: 'workflow_completed', status, duration: seconds(runStartedAt), outputs, timestamp: clock.iso() }),
+  });
   return plan;
 }
 
@@ -87,7 +141,10 @@ function stepOutputs(node: WorkflowNode, seed: WorkflowRunSeed, random: Random):
     case 'git.checkout':
       return { commit: hex(random, 40), branch: 'main' };
     case 'build':
-      return { image: `${seed.workflow.replace(/^release-/, '')}:${random.int(1, 4)}.${random.int(0, 9)}.${random.int(0, 20)}`, digest: `sha256:${hex(random, 64)}` };
+      return {
+        image: `${seed.workflow.replace(/^release-/, '')}:${random.int(1, 4)}.${random.int(0, 9)}.${random.int(0, 20)}`,
+        digest: `sha256:${hex(random, 64)}`,
+      };
     case 'test':
       return { passed: random.int(200, 900), failed: 0, skipped: random.int(0, 12) };
     case 'security-gate':
@@ -99,7 +156,10 @@ function stepOutputs(node: WorkflowNode, seed: WorkflowRunSeed, random: Random):
 
 function logLine(node: WorkflowNode, random: Random): string {
   const template = random.pick(LOG_LINES[node.stepType] ?? ['Working']);
-  return template.replace('{hex7}', hex(random, 7)).replace('{hex12}', hex(random, 12)).replace('{n}', String(random.int(1, 5)));
+  return template
+    .replace('{hex7}', hex(random, 7))
+    .replace('{hex12}', hex(random, 12))
+    .replace('{n}', String(random.int(1, 5)));
 }
 
 export function hex(random: Random, length: number): string {

@@ -5,7 +5,11 @@ import type { CredentialOptions } from './types.ts';
 /** Lifetime of a development token unless `serve --token-ttl` says otherwise: a working day and a half. */
 export const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
 
-export async function devJwt(secret: Uint8Array, sub: string, options: CredentialOptions = {}): Promise<{ value: string; principal: string; expiresAt: string }> {
+export async function devJwt(
+  secret: Uint8Array,
+  sub: string,
+  options: CredentialOptions = {},
+): Promise<{ value: string; principal: string; expiresAt: string }> {
   const ttl = options.ttlSeconds ?? DEV_TOKEN_TTL_SECONDS;
   const now = Date.now();
   const value = await signJwt({ sub }, secret, { expiresIn: ttl, now });

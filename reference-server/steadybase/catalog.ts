@@ -47,7 +47,11 @@ export const WORKFLOWS: readonly WorkflowTemplate[] = [
     steps: [
       { doing: 'Collecting account details', done: 'Account details collected' },
       { doing: 'Creating workspace', done: 'Workspace created' },
-      { doing: 'Generating proposal', done: 'Proposal generated', gate: { description: 'Review and approve the proposal for {account}', timeout: { amount: 2, unit: 'day' } } },
+      {
+        doing: 'Generating proposal',
+        done: 'Proposal generated',
+        gate: { description: 'Review and approve the proposal for {account}', timeout: { amount: 2, unit: 'day' } },
+      },
       { doing: 'Sending welcome pack', done: 'Welcome pack sent' },
       { doing: 'Scheduling kickoff call', done: 'Kickoff call scheduled' },
     ],
@@ -57,7 +61,11 @@ export const WORKFLOWS: readonly WorkflowTemplate[] = [
     steps: [
       { doing: 'Pulling usage report', done: 'Usage report pulled' },
       { doing: 'Scoring account health', done: 'Account health scored' },
-      { doing: 'Drafting renewal offer', done: 'Renewal offer drafted', gate: { description: 'Approve the renewal discount for {account}', timeout: { amount: 24, unit: 'hour' } } },
+      {
+        doing: 'Drafting renewal offer',
+        done: 'Renewal offer drafted',
+        gate: { description: 'Approve the renewal discount for {account}', timeout: { amount: 24, unit: 'hour' } },
+      },
       { doing: 'Sending renewal offer', done: 'Renewal offer sent' },
     ],
   },
@@ -87,6 +95,11 @@ export const DREW_PLAN: readonly DrewStep[] = [
   { agent: 'Priya', doing: 'Checking open support escalations', done: 'Checked {n} open support escalations' },
   { agent: 'Sarah', doing: 'Writing outreach drafts', done: 'Wrote {n} outreach drafts' },
   { agent: 'Omar', doing: 'Syncing drafts to the CRM', done: 'Synced {n} drafts to the CRM' },
-  { agent: 'Drew', doing: 'Requesting approval of outreach drafts', done: 'Outreach drafts approved', gate: { description: 'Review and approve outreach drafts for Tier 1 accounts', timeout: { amount: 7, unit: 'day' } } },
+  {
+    agent: 'Drew',
+    doing: 'Requesting approval of outreach drafts',
+    done: 'Outreach drafts approved',
+    gate: { description: 'Review and approve outreach drafts for Tier 1 accounts', timeout: { amount: 7, unit: 'day' } },
+  },
   { agent: 'Marcus', doing: 'Sending approved outreach', done: 'Sent {n} approved outreach emails' },
 ];

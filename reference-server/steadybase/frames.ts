@@ -18,7 +18,8 @@ const UNSUPPORTED = 'This API accepts no client messages; the frame was ignored.
 
 /** The contract's verdict on one client frame. */
 export function classifyFrame(data: unknown, isBinary: boolean): FrameVerdict {
-  if (isBinary) return { code: 'invalid_message', message: 'Binary frames are not accepted: the frame is not a JSON object; this API accepts no client messages.' };
+  if (isBinary)
+    return { code: 'invalid_message', message: 'Binary frames are not accepted: the frame is not a JSON object; this API accepts no client messages.' };
   const json = readJson(toText(data));
   return json.ok ? classifyValue(json.value) : NOT_JSON;
 }

@@ -4,7 +4,15 @@
  * choices come from the seeded Random and all times from the clock, so the same seed gives the
  * same sequence of events. Timers live elsewhere (ticker.ts).
  */
-import type { ApprovalRequired, DrewUpdate, EventsServerMessage, StepStatus, WorkerState, WorkerStatus, WorkflowProgress } from '../../generated/steadybase/models.gen.ts';
+import type {
+  ApprovalRequired,
+  DrewUpdate,
+  EventsServerMessage,
+  StepStatus,
+  WorkerState,
+  WorkerStatus,
+  WorkflowProgress,
+} from '../../generated/steadybase/models.gen.ts';
 import type { Clock } from '../../runtime/seeded/clock.ts';
 import type { Random } from '../../runtime/seeded/random.ts';
 import { ACCOUNTS, DREW_PLAN, UNIT_SECONDS, WORKERS, WORKFLOWS, type Timeout, type WorkerProfile, type WorkflowTemplate } from './catalog.ts';

@@ -17,13 +17,16 @@ export class Ticker {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      try {
-        this.tick();
-      } catch (e) {
-        this.onError(e instanceof Error ? e : new Error(String(e)));
-      }
-    }, Math.max(1, this.periodMs));
+    this.timer = setInterval(
+      () => {
+        try {
+          this.tick();
+        } catch (e) {
+          this.onError(e instanceof Error ? e : new Error(String(e)));
+        }
+      },
+      Math.max(1, this.periodMs),
+    );
     this.timer.unref();
   }
 

@@ -39,7 +39,11 @@ function durationSec(expiresIn: string | number): number {
 }
 
 /** Signs a development token (HS256 unless told otherwise); `iat` and `exp` both count from `now`. */
-export async function signJwt(claims: JWTPayload, secret: Uint8Array, options: { algorithm?: string; expiresIn?: string | number; now?: number } = {}): Promise<string> {
+export async function signJwt(
+  claims: JWTPayload,
+  secret: Uint8Array,
+  options: { algorithm?: string; expiresIn?: string | number; now?: number } = {},
+): Promise<string> {
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: options.algorithm ?? 'HS256', typ: 'JWT' })

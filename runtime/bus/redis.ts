@@ -99,9 +99,7 @@ redis.call('HINCRBY', KEYS[1], ARGV[3], 1)
 return 1`;
 
 /** What travels in a stream entry and on pub/sub (`o`: the publishing instance). */
-type Body =
-  | { o: string; t: 'ws'; c: string; p?: Record<string, string>; x: string; to?: string }
-  | { o: string; t: 'sse'; s: string; e: string; d: string };
+type Body = { o: string; t: 'ws'; c: string; p?: Record<string, string>; x: string; to?: string } | { o: string; t: 'sse'; s: string; e: string; d: string };
 
 type Entry = [id: string, fields: string[]];
 
@@ -195,7 +193,9 @@ class RedisBus implements Bus {
     this.readers.set(key, (this.readers.get(key) ?? 0) + 1);
     if (!this.lastSeen.has(key)) this.lastSeen.set(key, undefined);
     const resumable = lastEventId !== undefined && STREAM_ID.test(lastEventId);
-    const reply = await this.lookup(() => this.cmd!.eval(JOIN, 1, key, resumable ? lastEventId : '', String(capacity + 1)) as Promise<[string, string, Entry[]]>);
+    const reply = await this.lookup(
+      () => this.cmd!.eval(JOIN, 1, key, resumable ? lastEventId : '', String(capacity + 1)) as Promise<[string, string, Entry[]]>,
+    );
     // Without Redis nothing can be replayed; the reader starts afresh and is told so (resumed false).
     if (!reply) return {};
     const [last, deleted, range] = reply;
@@ -279,7 +279,8 @@ class RedisBus implements Bus {
     const cmd = this.cmd;
     if (!cmd || this.stopped) return;
     if (this.pending >= (this.options.maxBacklog ?? 10_000)) {
-      if (!this.backlogFull) this.node?.report(new StreamwrightError('SW_BUS_BACKLOG_FULL', `over ${this.pending} messages wait for Redis; new ones are dropped until it returns`));
+      if (!this.backlogFull)
+        this.node?.report(new StreamwrightError('SW_BUS_BACKLOG_FULL', `over ${this.pending} messages wait for Redis; new ones are dropped until it returns`));
       this.backlogFull = true;
       return;
     }

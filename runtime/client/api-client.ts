@@ -41,7 +41,11 @@ export class ApiClient {
     private readonly options: ApiClientOptions,
   ) {}
 
-  ws<TagMap, In, Out>(binding: WsBinding, params: Readonly<Record<string, string | undefined>> = {}, overrides: ChannelOptions = {}): WsChannelClient<TagMap, In, Out> {
+  ws<TagMap, In, Out>(
+    binding: WsBinding,
+    params: Readonly<Record<string, string | undefined>> = {},
+    overrides: ChannelOptions = {},
+  ): WsChannelClient<TagMap, In, Out> {
     const { options, target, auth, rest } = this.merge(overrides);
     const channel = this.channel(binding.channel);
     const client = new WsChannelClient<TagMap, In, Out>({
@@ -60,9 +64,21 @@ export class ApiClient {
     return client;
   }
 
-  sse<TagMap, Event>(binding: SseBinding, params: Readonly<Record<string, string | undefined>> = {}, overrides: ChannelOptions = {}): SseChannelClient<TagMap, Event> {
+  sse<TagMap, Event>(
+    binding: SseBinding,
+    params: Readonly<Record<string, string | undefined>> = {},
+    overrides: ChannelOptions = {},
+  ): SseChannelClient<TagMap, Event> {
     const { options, target, auth } = this.merge(overrides);
-    const client = new SseChannelClient<TagMap, Event>({ api: this.api, channel: this.channel(binding.channel), options, target, params, auth, inbound: binding.inbound });
+    const client = new SseChannelClient<TagMap, Event>({
+      api: this.api,
+      channel: this.channel(binding.channel),
+      options,
+      target,
+      params,
+      auth,
+      inbound: binding.inbound,
+    });
     this.track(client);
     return client;
   }

@@ -46,7 +46,13 @@ async function resolve(credential: Credential): Promise<string> {
  * contract names (`x-sw-auth.browser`). No usable credential: the connection is attempted
  * without one and the server's refusal surfaces as SW_AUTH_REJECTED.
  */
-export async function planAuth(api: ApiDescription, channel: ChannelDescription, auth: ClientAuth | undefined, browser: boolean, carrier: Carrier): Promise<AuthPlan> {
+export async function planAuth(
+  api: ApiDescription,
+  channel: ChannelDescription,
+  auth: ClientAuth | undefined,
+  browser: boolean,
+  carrier: Carrier,
+): Promise<AuthPlan> {
   const plan: AuthPlan = { scheme: undefined, query: {}, headers: {}, protocols: [], firstMessage: undefined, withCredentials: false };
   const schemes = channelSchemes(api, channel);
   for (const candidate of schemes) {
@@ -71,7 +77,8 @@ export async function planAuth(api: ApiDescription, channel: ChannelDescription,
     } catch (e) {
       throw new StreamwrightError('SW_AUTH_MISSING', `the credential provider for ${scheme.id} failed`, { cause: e });
     }
-    if (typeof value !== 'string' || value === '') throw new StreamwrightError('SW_AUTH_MISSING', `the credential provider for ${scheme.id} gave no credential`);
+    if (typeof value !== 'string' || value === '')
+      throw new StreamwrightError('SW_AUTH_MISSING', `the credential provider for ${scheme.id} gave no credential`);
     apply(plan, scheme, value, channel);
     return plan;
   }

@@ -3,7 +3,17 @@ import type { ApiDescription, ChannelDescription, ReconnectSpec } from '../contr
 import { StreamwrightError, type RuntimeErrorCode } from '../errors.ts';
 import { Listeners } from './listeners.ts';
 import { MessageQueue } from './queue.ts';
-import type { ClientOptions, ClosedEvent, ConnectionState, FrameProblem, InvalidCounts, InvalidEvent, MessageMeta, StateEvents, ValidationResult } from './types.ts';
+import type {
+  ClientOptions,
+  ClosedEvent,
+  ConnectionState,
+  FrameProblem,
+  InvalidCounts,
+  InvalidEvent,
+  MessageMeta,
+  StateEvents,
+  ValidationResult,
+} from './types.ts';
 
 /** Used when a contract gives no reconnection advice. */
 const DEFAULT_RECONNECT: ReconnectSpec = { initialDelayMs: 1000, multiplier: 2, maxDelayMs: 30000, maxRetries: null, resetOnOpen: true, jitter: 'full' };
@@ -65,7 +75,8 @@ export abstract class ChannelConnection<TagMap, Item> {
     this.channel = config.channel;
     this.options = config.options;
     this.scale = config.options.timeScale ?? 1;
-    const failed = (e: unknown) => this.report(new StreamwrightError('SW_HANDLER_FAILED', `a handler threw: ${(e as Error)?.message ?? String(e)}`, { cause: e }));
+    const failed = (e: unknown) =>
+      this.report(new StreamwrightError('SW_HANDLER_FAILED', `a handler threw: ${(e as Error)?.message ?? String(e)}`, { cause: e }));
     this.stateListeners = new Listeners<StateEvents>((e) => {
       // An `error` listener that throws must not be told about itself forever.
       if (!(e instanceof StreamwrightError && e.code === 'SW_HANDLER_FAILED')) failed(e);
@@ -218,13 +229,23 @@ export abstract class ChannelConnection<TagMap, Item> {
   protected accept(verdict: ValidationResult | undefined, tag: string | null, message: unknown, item: Item, meta: MessageMeta, frame: unknown): void {
     if (verdict && !verdict.ok) {
       const problems = verdict.errors ?? [];
-      this.invalid('SW_FRAME_INVALID', `${tag === null ? 'frame' : `"${tag}"`} breaks the contract: ${summary(problems)}`, frame, { tag, message, problems, item, meta });
+      this.invalid('SW_FRAME_INVALID', `${tag === null ? 'frame' : `"${tag}"`} breaks the contract: ${summary(problems)}`, frame, {
+        tag,
+        message,
+        problems,
+        item,
+        meta,
+      });
       return;
     }
     if (verdict?.warnings && verdict.warnings.length > 0) {
       const problems = verdict.warnings;
       this.unknownFrames++;
-      const error = new StreamwrightError('SW_FRAME_UNKNOWN_PARTS', `${tag === null ? 'frame' : `"${tag}"`} carries what the contract does not know: ${summary(problems)}`, { details: problems });
+      const error = new StreamwrightError(
+        'SW_FRAME_UNKNOWN_PARTS',
+        `${tag === null ? 'frame' : `"${tag}"`} carries what the contract does not know: ${summary(problems)}`,
+        { details: problems },
+      );
       this.deliver(tag, message, item, meta);
       this.emitInvalid({ kind: 'unknown', error, pointer: problems[0]!.pointer, problems, tag, message, frame, action: 'delivered' });
       return;
@@ -284,19 +305,39 @@ export abstract class ChannelConnection<TagMap, Item> {
     const closeEvent = { code: loss.closeCode ?? 1006, reason: loss.reason, ...(loss.httpStatus !== undefined ? { httpStatus: loss.httpStatus } : {}) };
     if (this.closing) return this.finish(loss.error ? { ...closeEvent, error: loss.error } : closeEvent);
     const spec = this.reconnectSpec();
-    const failure = { ...(loss.closeCode !== undefined ? { closeCode: loss.closeCode } : {}), ...(loss.httpStatus !== undefined ? { httpStatus: loss.httpStatus } : {}) };
+    const failure = {
+      ...(loss.closeCode !== undefined ? { closeCode: loss.closeCode } : {}),
+      ...(loss.httpStatus !== undefined ? { httpStatus: loss.httpStatus } : {}),
+    };
     const status = loss.httpStatus ?? loss.closeCode;
     // The contract's auth error frame came before the close: that is the reason, whatever the code.
     if (loss.error?.code === 'SW_AUTH_REJECTED') return this.giveUp(closeEvent, loss.error);
     if ((loss.httpStatus !== undefined && AUTH_STATUSES.has(loss.httpStatus)) || (loss.closeCode !== undefined && AUTH_CLOSE_CODES.has(loss.closeCode))) {
-      return this.giveUp(closeEvent, new StreamwrightError('SW_AUTH_REJECTED', `the server refused the credential (${describe(loss)})`, status === undefined ? {} : { status }));
+      return this.giveUp(
+        closeEvent,
+        new StreamwrightError('SW_AUTH_REJECTED', `the server refused the credential (${describe(loss)})`, status === undefined ? {} : { status }),
+      );
     }
     if (loss.error && (loss.error.code === 'SW_AUTH_MISSING' || loss.error.code === 'SW_TRANSPORT_UNAVAILABLE')) return this.giveUp(closeEvent, loss.error);
     if (spec && isTerminal(spec, failure)) {
-      return this.giveUp(closeEvent, new StreamwrightError('SW_CONNECTION_REFUSED', `the server refused the connection (${describe(loss)}); the contract says not to retry`, status === undefined ? {} : { status }));
+      return this.giveUp(
+        closeEvent,
+        new StreamwrightError(
+          'SW_CONNECTION_REFUSED',
+          `the server refused the connection (${describe(loss)}); the contract says not to retry`,
+          status === undefined ? {} : { status },
+        ),
+      );
     }
     if (!spec || !mayRetry(spec, this.failures)) {
-      return this.giveUp(closeEvent, new StreamwrightError(spec ? 'SW_RETRIES_EXHAUSTED' : 'SW_CONNECTION_LOST', spec ? `gave up after ${this.failures} attempts (${describe(loss)})` : `connection lost (${describe(loss)})`, status === undefined ? {} : { status }));
+      return this.giveUp(
+        closeEvent,
+        new StreamwrightError(
+          spec ? 'SW_RETRIES_EXHAUSTED' : 'SW_CONNECTION_LOST',
+          spec ? `gave up after ${this.failures} attempts (${describe(loss)})` : `connection lost (${describe(loss)})`,
+          status === undefined ? {} : { status },
+        ),
+      );
     }
     const delayMs = reconnectDelay(spec, this.failures, this.options.random) * this.scale + (loss.retryMs ?? 0);
     this.failures++;

@@ -23,7 +23,12 @@ export async function httpRequest(
 ): Promise<HttpResponse> {
   if (config.validate && config.options.validateOutbound !== false) {
     const verdict = config.validate(body);
-    if (!verdict.ok) throw new StreamwrightError('SW_OUTBOUND_INVALID', `request body breaks the contract of ${channel.id}: ${(verdict.errors ?? []).map((e) => `${e.pointer || '(root)'} ${e.message}`).join('; ')}`, { details: verdict.errors ?? [] });
+    if (!verdict.ok)
+      throw new StreamwrightError(
+        'SW_OUTBOUND_INVALID',
+        `request body breaks the contract of ${channel.id}: ${(verdict.errors ?? []).map((e) => `${e.pointer || '(root)'} ${e.message}`).join('; ')}`,
+        { details: verdict.errors ?? [] },
+      );
   }
   const browser = resolveEnvironment(config.options.environment) === 'browser';
   const plan = await planAuth(api, channel, config.auth, browser, 'http');
@@ -33,7 +38,7 @@ export async function httpRequest(
   const method = channel.receive.operations[0]?.httpMethod ?? 'POST';
   const response = await fetchFn(url, {
     method,
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(browser ? {} : config.options.headers ?? {}), ...plan.headers },
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(browser ? {} : (config.options.headers ?? {})), ...plan.headers },
     body: JSON.stringify(body),
     credentials: plan.withCredentials ? 'include' : 'same-origin',
   });
@@ -44,6 +49,7 @@ export async function httpRequest(
   } catch {
     parsed = undefined;
   }
-  if (response.status === 401 || response.status === 403) throw new StreamwrightError('SW_AUTH_REJECTED', `the server refused the credential (HTTP ${response.status})`, { status: response.status });
+  if (response.status === 401 || response.status === 403)
+    throw new StreamwrightError('SW_AUTH_REJECTED', `the server refused the credential (HTTP ${response.status})`, { status: response.status });
   return { status: response.status, body: parsed };
 }

@@ -56,13 +56,17 @@ export class SseChannelClient<TagMap, Event> extends ChannelConnection<TagMap, S
       plan = await planAuth(this.api, this.channel, this.config.auth, this.browser, 'sse');
       url = channelUrl(this.api, this.channel, 'sse', this.config.target, this.config.params, plan.query);
     } catch (e) {
-      return this.lost({ reason: (e as Error).message, error: e instanceof StreamwrightError ? e : new StreamwrightError('SW_TRANSPORT_UNAVAILABLE', (e as Error).message, { cause: e }) });
+      return this.lost({
+        reason: (e as Error).message,
+        error: e instanceof StreamwrightError ? e : new StreamwrightError('SW_TRANSPORT_UNAVAILABLE', (e as Error).message, { cause: e }),
+      });
     }
     if (this.isClosing) return this.lost({ reason: 'client closed', closeCode: 1000 });
     const EventSourceCtor = this.options.EventSource ?? (globalThis as { EventSource?: EventSourceConstructorLike }).EventSource;
     const mode = this.options.sseTransport ?? 'auto';
     const needsHeaders = Object.keys(plan.headers).length > 0;
-    if (this.browser && EventSourceCtor && (mode === 'eventsource' || (mode === 'auto' && !needsHeaders))) return this.viaEventSource(EventSourceCtor, url, plan);
+    if (this.browser && EventSourceCtor && (mode === 'eventsource' || (mode === 'auto' && !needsHeaders)))
+      return this.viaEventSource(EventSourceCtor, url, plan);
     return this.viaFetch(url, plan);
   }
 
@@ -100,17 +104,26 @@ export class SseChannelClient<TagMap, Event> extends ChannelConnection<TagMap, S
 
   private async viaFetch(url: string, plan: AuthPlan): Promise<void> {
     const fetchFn: FetchLike | undefined = this.options.fetch ?? (typeof fetch === 'function' ? fetch : undefined);
-    if (!fetchFn) return this.lost({ reason: 'no fetch', error: new StreamwrightError('SW_TRANSPORT_UNAVAILABLE', 'no fetch implementation; pass options.fetch') });
+    if (!fetchFn)
+      return this.lost({ reason: 'no fetch', error: new StreamwrightError('SW_TRANSPORT_UNAVAILABLE', 'no fetch implementation; pass options.fetch') });
     const controller = new AbortController();
     this.controller = controller;
-    const headers: Record<string, string> = { Accept: 'text/event-stream', 'Cache-Control': 'no-cache', ...(this.browser ? {} : this.options.headers ?? {}), ...plan.headers };
+    const headers: Record<string, string> = {
+      Accept: 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      ...(this.browser ? {} : (this.options.headers ?? {})),
+      ...plan.headers,
+    };
     if (this.lastId !== '') headers['Last-Event-ID'] = this.lastId;
     let response: Response;
     try {
       response = await fetchFn(url, { headers, signal: controller.signal, cache: 'no-store', credentials: plan.withCredentials ? 'include' : 'same-origin' });
     } catch (e) {
       this.controller = undefined;
-      return this.lost({ reason: controller.signal.aborted ? 'client closed' : `request failed: ${(e as Error).message}`, ...(this.closing ? { closeCode: 1000 } : {}) });
+      return this.lost({
+        reason: controller.signal.aborted ? 'client closed' : `request failed: ${(e as Error).message}`,
+        ...(this.closing ? { closeCode: 1000 } : {}),
+      });
     }
     if (!response.ok || !response.body) {
       this.controller = undefined;
@@ -159,7 +172,12 @@ export class SseChannelClient<TagMap, Event> extends ChannelConnection<TagMap, S
     if (!fetchFn) return undefined;
     const controller = new AbortController();
     try {
-      const response = await fetchFn(url, { headers: { Accept: 'text/event-stream' }, signal: controller.signal, cache: 'no-store', credentials: plan.withCredentials ? 'include' : 'same-origin' });
+      const response = await fetchFn(url, {
+        headers: { Accept: 'text/event-stream' },
+        signal: controller.signal,
+        cache: 'no-store',
+        credentials: plan.withCredentials ? 'include' : 'same-origin',
+      });
       return response.ok ? undefined : response.status;
     } catch {
       return undefined;

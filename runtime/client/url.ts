@@ -29,14 +29,21 @@ function serverBase(api: ApiDescription, channel: ChannelDescription, wanted: st
  * The URL of a channel for given parameters: path parameters fill the address, the others go to
  * the query, then the credential's query parameters.
  */
-export function channelUrl(api: ApiDescription, channel: ChannelDescription, carrier: Carrier, target: Target, params: Readonly<Record<string, string | undefined>>, credentialQuery: Readonly<Record<string, string>>): string {
+export function channelUrl(
+  api: ApiDescription,
+  channel: ChannelDescription,
+  carrier: Carrier,
+  target: Target,
+  params: Readonly<Record<string, string | undefined>>,
+  credentialQuery: Readonly<Record<string, string>>,
+): string {
   const pathNames = new Set(channel.parameters.map((p) => p.name));
   let url: URL;
   const explicit = target.url !== undefined ? new URL(target.url) : undefined;
   if (explicit && explicit.pathname !== '/' && explicit.pathname !== '') {
     url = explicit;
   } else {
-    const base = explicit ? explicit.origin : target.baseUrl ?? serverBase(api, channel, target.server);
+    const base = explicit ? explicit.origin : (target.baseUrl ?? serverBase(api, channel, target.server));
     const pathValues: Record<string, string> = {};
     for (const name of pathNames) {
       const value = params[name] ?? channel.parameters.find((p) => p.name === name)?.default;

@@ -73,7 +73,11 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
     if (this.options.validateOutbound !== false) {
       const verdict = this.config.outbound(message);
       if (!verdict.ok) {
-        throw new StreamwrightError('SW_OUTBOUND_INVALID', `message breaks the contract of ${this.channel.id}: ${(verdict.errors ?? []).map((e) => `${e.pointer || '(root)'} ${e.message}`).join('; ')}`, { details: verdict.errors ?? [] });
+        throw new StreamwrightError(
+          'SW_OUTBOUND_INVALID',
+          `message breaks the contract of ${this.channel.id}: ${(verdict.errors ?? []).map((e) => `${e.pointer || '(root)'} ${e.message}`).join('; ')}`,
+          { details: verdict.errors ?? [] },
+        );
       }
     }
     const text = JSON.stringify(message);
@@ -99,10 +103,13 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
       plan = await planAuth(this.api, this.channel, this.config.auth, this.browser, 'ws');
       url = channelUrl(this.api, this.channel, 'ws', this.config.target, this.config.params, plan.query);
     } catch (e) {
-      return this.lost({ reason: (e as Error).message, error: e instanceof StreamwrightError ? e : new StreamwrightError('SW_TRANSPORT_UNAVAILABLE', (e as Error).message, { cause: e }) });
+      return this.lost({
+        reason: (e as Error).message,
+        error: e instanceof StreamwrightError ? e : new StreamwrightError('SW_TRANSPORT_UNAVAILABLE', (e as Error).message, { cause: e }),
+      });
     }
     if (this.isClosing) return this.lost({ reason: 'client closed', closeCode: 1000 });
-    const headers = { ...(this.browser ? {} : this.options.headers ?? {}), ...plan.headers };
+    const headers = { ...(this.browser ? {} : (this.options.headers ?? {})), ...plan.headers };
     try {
       this.transport = await openWebSocket(
         url,
@@ -137,7 +144,10 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
         },
       );
     } catch (e) {
-      return this.lost({ reason: (e as Error).message, error: e instanceof StreamwrightError ? e : new StreamwrightError('SW_CONNECTION_LOST', (e as Error).message, { cause: e }) });
+      return this.lost({
+        reason: (e as Error).message,
+        error: e instanceof StreamwrightError ? e : new StreamwrightError('SW_CONNECTION_LOST', (e as Error).message, { cause: e }),
+      });
     }
     if (this.isClosing) this.transport.close(1000, 'client closed');
   }

@@ -37,11 +37,20 @@ export async function openWebSocket(url: string, options: OpenOptions, handlers:
   }
   const Ctor = options.WebSocket ?? globalWebSocket();
   if (!Ctor) throw new StreamwrightError('SW_TRANSPORT_UNAVAILABLE', 'no WebSocket implementation: install `ws` (Node) or pass options.WebSocket');
-  if (wantsHeaders && !options.WebSocket) throw new StreamwrightError('SW_TRANSPORT_UNAVAILABLE', 'this connection needs request headers, which a WHATWG WebSocket cannot send; use the browser credential path of the contract');
+  if (wantsHeaders && !options.WebSocket)
+    throw new StreamwrightError(
+      'SW_TRANSPORT_UNAVAILABLE',
+      'this connection needs request headers, which a WHATWG WebSocket cannot send; use the browser credential path of the contract',
+    );
   return openWhatwg(Ctor, url, options, handlers);
 }
 
-function openNode(Ctor: NonNullable<Awaited<ReturnType<typeof loadNodeWebSocket>>>, url: string, options: OpenOptions, handlers: WsTransportHandlers): WsTransport {
+function openNode(
+  Ctor: NonNullable<Awaited<ReturnType<typeof loadNodeWebSocket>>>,
+  url: string,
+  options: OpenOptions,
+  handlers: WsTransportHandlers,
+): WsTransport {
   let httpStatus: number | undefined;
   let done = false;
   const socket = new Ctor(url, options.protocols, { headers: options.headers });

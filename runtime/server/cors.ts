@@ -47,7 +47,14 @@ export function isPreflight(req: IncomingMessage): boolean {
  * Answers a preflight for a channel: 204 with what the channel accepts (its method, the headers
  * its clients send, the header credentials of its schemes) for an allowed origin, 403 otherwise.
  */
-export function answerPreflight(req: IncomingMessage, res: ServerResponse, cors: CorsOptions | undefined, channel: ChannelDescription, method: string, schemes: readonly SecuritySchemeDescription[]): void {
+export function answerPreflight(
+  req: IncomingMessage,
+  res: ServerResponse,
+  cors: CorsOptions | undefined,
+  channel: ChannelDescription,
+  method: string,
+  schemes: readonly SecuritySchemeDescription[],
+): void {
   const origin = allowedOrigin(req, cors);
   if (origin === undefined) {
     if (cors) res.setHeader('Vary', 'Origin');

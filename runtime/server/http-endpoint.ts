@@ -7,7 +7,13 @@ import type { ConnectionInfo, HttpChannelHandlers, RuntimeServerOptions } from '
 
 const MAX_HTTP_BODY = 1 << 20;
 
-export async function serveHttp(options: RuntimeServerOptions, req: IncomingMessage, res: ServerResponse, channel: ChannelDescription, info: ConnectionInfo): Promise<void> {
+export async function serveHttp(
+  options: RuntimeServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  channel: ChannelDescription,
+  info: ConnectionInfo,
+): Promise<void> {
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/json') return json(res, 415, { error: 'send application/json' });
   let text: string;

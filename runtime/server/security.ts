@@ -43,7 +43,11 @@ export async function authenticateRequest(
     if (scheme.auth?.originAllowList) {
       const origin = req.headers.origin;
       if (origin !== undefined && !(verifiers.allowedOrigins ?? []).includes(origin)) {
-        return { kind: 'rejected', error: new StreamwrightError('SW_ORIGIN_REJECTED', `origin ${origin} is not allowed`, { status: 403 }), onFailure: { action: 'http-status', httpStatus: 403 } };
+        return {
+          kind: 'rejected',
+          error: new StreamwrightError('SW_ORIGIN_REJECTED', `origin ${origin} is not allowed`, { status: 403 }),
+          onFailure: { action: 'http-status', httpStatus: 403 },
+        };
       }
     }
     try {
@@ -67,6 +71,7 @@ export function credentialOf(scheme: SecuritySchemeDescription): AuthSpec['crede
 
 function fallbackCredential(scheme: SecuritySchemeDescription): AuthSpec['credential'] | undefined {
   if (scheme.type === 'http' && scheme.scheme?.toLowerCase() === 'bearer') return { in: 'header', name: 'Authorization', prefix: 'Bearer ' };
-  if (scheme.type === 'httpApiKey' && (scheme.in === 'header' || scheme.in === 'query' || scheme.in === 'cookie') && scheme.name) return { in: scheme.in, name: scheme.name };
+  if (scheme.type === 'httpApiKey' && (scheme.in === 'header' || scheme.in === 'query' || scheme.in === 'cookie') && scheme.name)
+    return { in: scheme.in, name: scheme.name };
   return undefined;
 }

@@ -57,7 +57,8 @@ export class RuntimeServer {
     this.http.on('upgrade', (req, socket, head) => void this.onUpgrade(req, socket, head).catch((e: unknown) => this.failUpgrade(socket, e)));
     this.http.on('clientError', (err, socket) => {
       // Oversized headers get their status (as Node's default handler would), anything else a cut.
-      if ((err as { code?: string }).code === 'HPE_HEADER_OVERFLOW' && socket.writable) socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
+      if ((err as { code?: string }).code === 'HPE_HEADER_OVERFLOW' && socket.writable)
+        socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
   }

@@ -334,10 +334,13 @@ export class WsSession implements WsPeer, TickFlushable {
   }
 
   private after(ms: number, fn: () => void): NodeJS.Timeout {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(1, ms));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        fn();
+      },
+      Math.max(1, ms),
+    );
     t.unref();
     this.timers.add(t);
     return t;
@@ -367,7 +370,10 @@ function peerError(error: Error): Error {
   const code = (error as { code?: unknown }).code;
   if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return new StreamwrightError('SW_FRAME_TOO_LARGE', error.message, { status: CLOSE.tooBig, cause: error });
   if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
-    return new StreamwrightError('SW_FRAME_PROTOCOL', error.message, { status: code === 'WS_ERR_INVALID_UTF8' ? CLOSE.invalidText : CLOSE.protocol, cause: error });
+    return new StreamwrightError('SW_FRAME_PROTOCOL', error.message, {
+      status: code === 'WS_ERR_INVALID_UTF8' ? CLOSE.invalidText : CLOSE.protocol,
+      cause: error,
+    });
   }
   return error;
 }

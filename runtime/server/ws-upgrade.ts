@@ -43,7 +43,16 @@ export function channelSocketServer(channel: ChannelDescription): WebSocketServe
   });
 }
 
-export async function upgrade(ctx: UpgradeContext, wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, channel: ChannelDescription, params: Record<string, string>, url: URL): Promise<void> {
+export async function upgrade(
+  ctx: UpgradeContext,
+  wss: WebSocketServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  channel: ChannelDescription,
+  params: Record<string, string>,
+  url: URL,
+): Promise<void> {
   const missing = requiredQuery(channel).filter((name) => !url.searchParams.get(name));
   if (missing.length > 0) return rejectUpgrade(socket, 400, `missing query parameter ${missing.join(', ')}`);
   const schemes = schemesFor(ctx.options.api, channel);

@@ -16,7 +16,11 @@ const LINE_BREAK = /\r\n|\r|\n/;
  */
 export function encodeSse(frame: SseFrame): string {
   let out = '';
-  if (frame.comment !== undefined) out += frame.comment.split(LINE_BREAK).map((l) => `: ${l}\n`).join('');
+  if (frame.comment !== undefined)
+    out += frame.comment
+      .split(LINE_BREAK)
+      .map((l) => `: ${l}\n`)
+      .join('');
   if (frame.retry !== undefined) out += `retry: ${Math.max(0, Math.floor(frame.retry))}\n`;
   if (frame.id !== undefined) {
     if (LINE_BREAK.test(frame.id) || frame.id.includes('\0')) throw new Error('SSE id must not contain line breaks or NUL');
@@ -26,6 +30,10 @@ export function encodeSse(frame: SseFrame): string {
     if (LINE_BREAK.test(frame.event)) throw new Error('SSE event name must not contain line breaks');
     out += `event: ${frame.event}\n`;
   }
-  if (frame.data !== undefined) out += frame.data.split(LINE_BREAK).map((l) => `data: ${l}\n`).join('');
+  if (frame.data !== undefined)
+    out += frame.data
+      .split(LINE_BREAK)
+      .map((l) => `data: ${l}\n`)
+      .join('');
   return out + '\n';
 }

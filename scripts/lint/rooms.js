@@ -16,10 +16,20 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const ROOMS = [
   // The suite's recording scripts are conformance's own tooling: they drive the reference servers.
   { room: 'conformance', dir: 'conformance/scripts/', below: ['reference-server', 'generated', 'generator', 'runtime'] },
-  { room: 'conformance', dir: 'conformance/src/', below: ['generator', 'runtime'], doors: ['conformance/src/conform/index.ts', 'conformance/src/record/index.ts'] },
+  {
+    room: 'conformance',
+    dir: 'conformance/src/',
+    below: ['generator', 'runtime'],
+    doors: ['conformance/src/conform/index.ts', 'conformance/src/record/index.ts'],
+  },
   { room: 'generator', dir: 'generator/src/', below: ['runtime'], doors: ['generator/src/index.ts', 'generator/src/contract/index.ts'] },
   { room: 'mock', dir: 'mock/', below: ['generator', 'runtime'], doors: ['mock/index.ts'] },
-  { room: 'reference-server', dir: 'reference-server/', below: ['generator', 'generated', 'runtime'], doors: ['reference-server/index.ts', /^reference-server\/[^/]+\/index\.ts$/] },
+  {
+    room: 'reference-server',
+    dir: 'reference-server/',
+    below: ['generator', 'generated', 'runtime'],
+    doors: ['reference-server/index.ts', /^reference-server\/[^/]+\/index\.ts$/],
+  },
   { room: 'generated', dir: 'generated/', below: ['runtime'] },
   { room: 'runtime', dir: 'runtime/', below: [] },
   { room: 'cli', dir: 'cli/', below: ['conformance', 'generator', 'mock', 'reference-server', 'runtime'] },
@@ -53,9 +63,20 @@ export const rooms = {
       if (!to || to.room === from.room) return;
       const data = { from: from.room, to: to.room, target, below: from.below.join(', ') || 'no other room' };
       if (!from.below.includes(to.room)) context.report({ node, messageId: 'layer', data });
-      else if (!isDoor(to, target)) context.report({ node, messageId: 'door', data: { ...data, doors: ROOMS.filter((r) => r.room === to.room && r.doors).flatMap((r) => r.doors.map(String)).join(', ') } });
+      else if (!isDoor(to, target))
+        context.report({
+          node,
+          messageId: 'door',
+          data: {
+            ...data,
+            doors: ROOMS.filter((r) => r.room === to.room && r.doors)
+              .flatMap((r) => r.doors.map(String))
+              .join(', '),
+          },
+        });
     };
-    const literal = (node) => (node?.type === 'Literal' ? node.value : node?.type === 'TemplateLiteral' && node.expressions.length === 0 ? node.quasis[0].value.cooked : undefined);
+    const literal = (node) =>
+      node?.type === 'Literal' ? node.value : node?.type === 'TemplateLiteral' && node.expressions.length === 0 ? node.quasis[0].value.cooked : undefined;
     return {
       ImportDeclaration: (node) => check(node, node.source.value),
       ExportAllDeclaration: (node) => check(node, node.source.value),

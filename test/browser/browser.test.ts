@@ -1,7 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateFleetStreamServerEvent } from '../../generated/agent-workspace/validators.gen.js';
 import { validateWorkflowServerMessage } from '../../generated/agnt5/validators.gen.js';
-import { validateDashboardEventsServerEvent, validateDashboardStreamServerMessage, validateWorkflowRunStreamServerMessage } from '../../generated/release-orchestrator/validators.gen.js';
+import {
+  validateDashboardEventsServerEvent,
+  validateDashboardStreamServerMessage,
+  validateWorkflowRunStreamServerMessage,
+} from '../../generated/release-orchestrator/validators.gen.js';
 import { validateEventsServerMessage } from '../../generated/steadybase/validators.gen.js';
 import { startReferenceServers, type RunningReference } from '../../reference-server/index.ts';
 import { browserGate, launchChromium, type RunningChromium } from './harness/chromium.ts';
@@ -100,7 +104,11 @@ describe.skipIf(!gate.run)(title, () => {
       quietMs: QUIET_MS,
       pageOrigin,
       steadybase: { origin: origin('steadybase'), token: await value('steadybase', 'accessTokenQuery') },
-      releaseOrchestrator: { origin: crossOrigin ? origin('release-orchestrator') : pageOrigin, token: await value('release-orchestrator', 'queryToken'), runId: 'wr-1002' },
+      releaseOrchestrator: {
+        origin: crossOrigin ? origin('release-orchestrator') : pageOrigin,
+        token: await value('release-orchestrator', 'queryToken'),
+        runId: 'wr-1002',
+      },
       agnt5: { origin: origin('agnt5'), apiKey: await value('agnt5', 'apiKeySubprotocol'), endpoint: 'coffee-shop-e66b8d23', workflow: 'lookup-order' },
       agentWorkspace: { origin: crossOrigin ? origin('agent-workspace') : pageOrigin },
     };
@@ -171,10 +179,16 @@ describe.skipIf(!gate.run)(title, () => {
     const forwarded = pageServer!.forwarded.slice(before);
     const streams = forwarded.filter((r) => r.path.startsWith('/api/agent-workspace/'));
     expect(streams.length, why).toBeGreaterThan(0);
-    expect(streams.every((r) => r.hadCookie && r.status === 200), why).toBe(true);
+    expect(
+      streams.every((r) => r.hadCookie && r.status === 200),
+      why,
+    ).toBe(true);
 
     // Auth failures: a bad query token gets the contract's error and close 4401; a bad bearer gets 401; each tried once.
-    expect(ro.badToken!.events.map((e) => (e.data as { code?: string }).code), why).toEqual(['unauthorized']);
+    expect(
+      ro.badToken!.events.map((e) => (e.data as { code?: string }).code),
+      why,
+    ).toEqual(['unauthorized']);
     expect(ro.badToken!.states.at(-1), why).toMatchObject({ state: 'closed', code: 4401 });
     expect(ro.badBearer!.notes.status, why).toBe(401);
     expect(forwarded.filter((r) => r.path.includes('token=not-a-jwt')).length, why).toBe(1);
@@ -192,7 +206,10 @@ describe.skipIf(!gate.run)(title, () => {
     for (const r of good) {
       expect(r.timedOut, `${r.via} timed out\n${why}`).toBe(false);
       expect(r.errors, `${r.via} reported errors\n${why}`).toEqual([]);
-      expect(r.states.map((s) => s.state), `${r.via} states\n${why}`).toEqual(['open', 'closed']);
+      expect(
+        r.states.map((s) => s.state),
+        `${r.via} states\n${why}`,
+      ).toEqual(['open', 'closed']);
     }
 
     // steadybase: only the header scheme's token was given; the browser client carried it as ?access_token.
@@ -215,7 +232,10 @@ describe.skipIf(!gate.run)(title, () => {
     expect(ro.dashboardSse!.notes.scheme, why).toBe('bearerHeader');
     expect(tags(ro.dashboardSse), why).toContain('metric_update');
     const token = lastConfig!.releaseOrchestrator.token;
-    expect(forwarded.filter((r) => !r.upgrade && r.path.startsWith('/api/v1/dashboard/stream') && r.authorization === `Bearer ${token}` && r.status === 200).length, why).toBe(1);
+    expect(
+      forwarded.filter((r) => !r.upgrade && r.path.startsWith('/api/v1/dashboard/stream') && r.authorization === `Bearer ${token}` && r.status === 200).length,
+      why,
+    ).toBe(1);
 
     // agnt5: the key as subprotocol; the invocation answered by one execution, start to end.
     const ag = results.agnt5!.workflow!;
@@ -235,22 +255,37 @@ describe.skipIf(!gate.run)(title, () => {
     expect(aw.notes.lastEventId, why).not.toBe('');
     const streams = forwarded.filter((r) => r.path.startsWith('/api/agent-workspace/'));
     expect(streams.length, why).toBeGreaterThan(0);
-    expect(streams.every((r) => r.hadCookie && r.status === 200), why).toBe(true);
+    expect(
+      streams.every((r) => r.hadCookie && r.status === 200),
+      why,
+    ).toBe(true);
 
     // A bad query token: the contract's `error` message, close 4401, SW_AUTH_REJECTED, no retry;
     // refused after the upgrade, so the browser client never said `open`.
     const badToken = ro.badToken!;
-    expect(badToken.events.map((e) => [e.tag, (e.data as { code?: string }).code]), why).toEqual([['error', 'unauthorized']]);
+    expect(
+      badToken.events.map((e) => [e.tag, (e.data as { code?: string }).code]),
+      why,
+    ).toEqual([['error', 'unauthorized']]);
     expect(badToken.states, why).toEqual([expect.objectContaining({ state: 'closed', code: 4401 })]);
     expect(badToken.notes.closedWith, why).toBe('SW_AUTH_REJECTED');
-    expect(badToken.errors.map((e) => e.code), why).toEqual(['SW_AUTH_REJECTED']);
+    expect(
+      badToken.errors.map((e) => e.code),
+      why,
+    ).toEqual(['SW_AUTH_REJECTED']);
     expect(forwarded.filter((r) => r.upgrade && r.path.includes('token=not-a-jwt')).length, why).toBe(1);
     // A bad bearer on the SSE stream: HTTP 401, SW_AUTH_REJECTED, no retry.
     const badBearer = ro.badBearer!;
-    expect(badBearer.states.map((s) => s.state), why).toEqual(['closed']);
+    expect(
+      badBearer.states.map((s) => s.state),
+      why,
+    ).toEqual(['closed']);
     expect(badBearer.notes.httpStatus, why).toBe(401);
     expect(badBearer.notes.closedWith, why).toBe('SW_AUTH_REJECTED');
-    expect(badBearer.errors.map((e) => [e.code, e.status]), why).toEqual([['SW_AUTH_REJECTED', 401]]);
+    expect(
+      badBearer.errors.map((e) => [e.code, e.status]),
+      why,
+    ).toEqual([['SW_AUTH_REJECTED', 401]]);
     expect(forwarded.filter((r) => r.authorization === 'Bearer not-a-jwt').length, why).toBe(1);
   }, 45_000);
 
@@ -266,14 +301,20 @@ describe.skipIf(!gate.run)(title, () => {
     for (const r of [ro.dashboardSse!, aw]) {
       expect(r.timedOut, `${r.via} timed out\n${why}`).toBe(false);
       expect(r.errors, `${r.via} reported errors\n${why}`).toEqual([]);
-      expect(r.states.map((s) => s.state), `${r.via} states\n${why}`).toEqual(['open', 'closed']);
+      expect(
+        r.states.map((s) => s.state),
+        `${r.via} states\n${why}`,
+      ).toEqual(['open', 'closed']);
     }
     expect(tags(ro.dashboardSse), why).toContain('metric_update');
     expect(tags(aw)[0], why).toBe('fleet_snapshot');
     expect(aw.notes.heartbeatTs, why).toEqual(expect.any(Number));
     // The refused bearer is read as a 401, not lost as a network error and retried.
     expect(ro.badBearer!.notes.httpStatus, why).toBe(401);
-    expect(ro.badBearer!.errors.map((e) => e.code), why).toEqual(['SW_AUTH_REJECTED']);
+    expect(
+      ro.badBearer!.errors.map((e) => e.code),
+      why,
+    ).toEqual(['SW_AUTH_REJECTED']);
     // Nothing went through the page's own server.
     const proxied = pageServer!.forwarded.slice(before).filter((r) => r.path.startsWith('/api/'));
     expect(proxied, why).toEqual([]);
@@ -288,11 +329,17 @@ describe.skipIf(!gate.run)(title, () => {
     const results = await runPage('generated-refused-session', { keepPage: true, deadlineMs: 3_000 });
     const why = context(results);
     const refused = results['agent-workspace']!.refused!;
-    expect(refused.states.map((s) => s.state), why).toEqual(['closed']);
+    expect(
+      refused.states.map((s) => s.state),
+      why,
+    ).toEqual(['closed']);
     expect(refused.notes.httpStatus, why).toBe(401);
     expect(refused.notes.closedWith, why).toBe('SW_AUTH_REJECTED');
     const attempts = pageServer!.forwarded.slice(before).filter((r) => r.path.startsWith('/api/agent-workspace/'));
-    expect(attempts.every((r) => !r.hadCookie && r.status === 401), why).toBe(true);
+    expect(
+      attempts.every((r) => !r.hadCookie && r.status === 401),
+      why,
+    ).toBe(true);
     // The EventSource's request, and at most one request to learn its status.
     expect(attempts.length, why).toBeLessThanOrEqual(2);
   }, 20_000);
@@ -322,7 +369,12 @@ function summarise(results: PageResults) {
   return Object.fromEntries(
     Object.entries(results).map(([api, connections]) => [
       api,
-      Object.fromEntries(Object.entries(connections).map(([name, r]) => [name, { via: r.via, tags: r.events.map((e) => e.tag).slice(0, 40), states: r.states, errors: r.errors, sent: r.sent, timedOut: r.timedOut, notes: r.notes }])),
+      Object.fromEntries(
+        Object.entries(connections).map(([name, r]) => [
+          name,
+          { via: r.via, tags: r.events.map((e) => e.tag).slice(0, 40), states: r.states, errors: r.errors, sent: r.sent, timedOut: r.timedOut, notes: r.notes },
+        ]),
+      ),
     ]),
   );
 }

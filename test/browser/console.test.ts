@@ -30,7 +30,12 @@ describe.skipIf(!gate.run)('live console in Chromium', () => {
   beforeAll(async () => {
     if (gate.mustFail) throw new Error(gate.reason);
     dir = await mkdtemp(path.join(tmpdir(), 'streamwright-console-'));
-    servers = await startReferenceServers({ portBase: 0, host: '127.0.0.1', pages: (api) => consolePages(() => referenceConsolePage(api)), reference: { seed: 3, timeScale: SCALE, onError: () => undefined } });
+    servers = await startReferenceServers({
+      portBase: 0,
+      host: '127.0.0.1',
+      pages: (api) => consolePages(() => referenceConsolePage(api)),
+      reference: { seed: 3, timeScale: SCALE, onError: () => undefined },
+    });
     chromium = await launchChromium();
     chromium.page.on('pageerror', (e) => problems.push(e.message));
     chromium.page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
@@ -91,9 +96,11 @@ describe.skipIf(!gate.run)('live console in Chromium', () => {
     await page.click('#connect');
     await page.waitForSelector('body[data-state="open"]');
     await page.click('#send');
-    await page.waitForSelector('#frames li.frame[data-tag="execution_completed"], #frames li.frame[data-tag="execution_failed"]', { timeout: 20_000 }).catch(async (e: unknown) => {
-      throw new Error(`${(e as Error).message}\nframes: ${JSON.stringify(await frames())}\n${await page.locator('#frames').innerText()}`);
-    });
+    await page
+      .waitForSelector('#frames li.frame[data-tag="execution_completed"], #frames li.frame[data-tag="execution_failed"]', { timeout: 20_000 })
+      .catch(async (e: unknown) => {
+        throw new Error(`${(e as Error).message}\nframes: ${JSON.stringify(await frames())}\n${await page.locator('#frames').innerText()}`);
+      });
     await page.click('#disconnect');
     await page.waitForSelector('body[data-state="closed"]');
     const seen = await frames();
@@ -102,10 +109,16 @@ describe.skipIf(!gate.run)('live console in Chromium', () => {
     expect(seen.filter((f) => f.valid !== 'true')).toEqual([]);
 
     const file = await downloadTranscript('agnt5.jsonl');
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string });
     expect(lines.map((l) => l.kind)).toEqual(['header', 'handshake', ...seen.map(() => 'frame'), 'close']);
     expect(await readFile(file, 'utf8')).not.toContain(await credential('agnt5', 'apiKeySubprotocol'));
-    expect(await conform('agnt5', file, { apiKeySubprotocol: await credential('agnt5', 'apiKeySubprotocol') }, 'ws')).toEqual({ code: 0, stdout: expect.any(String) });
+    expect(await conform('agnt5', file, { apiKeySubprotocol: await credential('agnt5', 'apiKeySubprotocol') }, 'ws')).toEqual({
+      code: 0,
+      stdout: expect.any(String),
+    });
     expect(problems).toEqual([]);
   }, 90_000);
 
@@ -125,7 +138,10 @@ describe.skipIf(!gate.run)('live console in Chromium', () => {
     expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(seen.every((f) => f.dir === 'server' && f.valid === 'true' && f.tag !== '')).toBe(true);
     const file = await downloadTranscript('dashboard.jsonl');
-    expect(await conform('release-orchestrator', file, { bearerHeader: await credential('release-orchestrator', 'bearerHeader') }, 'http')).toEqual({ code: 0, stdout: expect.any(String) });
+    expect(await conform('release-orchestrator', file, { bearerHeader: await credential('release-orchestrator', 'bearerHeader') }, 'http')).toEqual({
+      code: 0,
+      stdout: expect.any(String),
+    });
     expect(problems).toEqual([]);
   }, 90_000);
 
@@ -142,7 +158,26 @@ describe.skipIf(!gate.run)('live console in Chromium', () => {
     await writeFile(creds, JSON.stringify(credentials));
     const target = scheme === 'ws' ? server(api).origin.replace(/^http/, 'ws') : server(api).origin;
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, ['bin/streamwright.js', 'conform', '--spec', `spec/${api}.asyncapi.yaml`, '--target', target, '--transcripts', transcript, '--credentials', creds, '--time-scale', String(SCALE), '--probes', 'none'], { encoding: 'utf8' });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          'bin/streamwright.js',
+          'conform',
+          '--spec',
+          `spec/${api}.asyncapi.yaml`,
+          '--target',
+          target,
+          '--transcripts',
+          transcript,
+          '--credentials',
+          creds,
+          '--time-scale',
+          String(SCALE),
+          '--probes',
+          'none',
+        ],
+        { encoding: 'utf8' },
+      );
       return { code: 0, stdout };
     } catch (e) {
       const err = e as { code: number; stdout: string; stderr: string };

@@ -43,31 +43,38 @@ describe.skipIf(!gate.run)('docs site in Chromium', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it.each([...APIS, 'hostile'])('%s: every channel is reached from the index and shows its address and messages', async (name) => {
-    const page = chromium!.page;
-    const ir = irs.get(name)!;
-    const index = pathToFileURL(path.join(dir, name, 'index.html')).href;
-    await page.goto(index);
-    expect(await page.locator('h1').first().innerText()).toContain(ir.title.trim().split('\n')[0]!.trim().slice(0, 10));
-    const links = await page.locator('table.channels tr[data-channel]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-channel')));
-    expect(links).toEqual(ir.channels.map((c) => c.id));
-    for (const c of ir.channels) {
+  it.each([...APIS, 'hostile'])(
+    '%s: every channel is reached from the index and shows its address and messages',
+    async (name) => {
+      const page = chromium!.page;
+      const ir = irs.get(name)!;
+      const index = pathToFileURL(path.join(dir, name, 'index.html')).href;
       await page.goto(index);
-      await page.locator(`table.channels tr[data-channel="${CSS_escape(c.id)}"] a`).click();
-      await page.waitForLoadState('load');
-      const shown = await page.evaluate(() => ({
-        channel: document.querySelector('article.channel')?.getAttribute('data-channel'),
-        address: document.querySelector('code.address')?.textContent,
-        messages: Array.from(document.querySelectorAll('section.message')).map((s) => `${s.getAttribute('data-direction')} ${s.getAttribute('data-tag')}`),
-        tables: document.querySelectorAll('table.schema').length,
-      }));
-      expect(shown.channel).toBe(c.id);
-      expect(shown.address).toBe(c.address);
-      expect(shown.messages).toEqual([...c.send.messages.map((m) => `send ${m.tag ?? m.key}`), ...c.receive.messages.map((m) => `receive ${m.tag ?? m.key}`)]);
-      expect(shown.tables).toBeGreaterThanOrEqual(shown.messages.length);
-    }
-    expect(problems).toEqual([]);
-  }, 60_000);
+      expect(await page.locator('h1').first().innerText()).toContain(ir.title.trim().split('\n')[0]!.trim().slice(0, 10));
+      const links = await page.locator('table.channels tr[data-channel]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-channel')));
+      expect(links).toEqual(ir.channels.map((c) => c.id));
+      for (const c of ir.channels) {
+        await page.goto(index);
+        await page.locator(`table.channels tr[data-channel="${CSS_escape(c.id)}"] a`).click();
+        await page.waitForLoadState('load');
+        const shown = await page.evaluate(() => ({
+          channel: document.querySelector('article.channel')?.getAttribute('data-channel'),
+          address: document.querySelector('code.address')?.textContent,
+          messages: Array.from(document.querySelectorAll('section.message')).map((s) => `${s.getAttribute('data-direction')} ${s.getAttribute('data-tag')}`),
+          tables: document.querySelectorAll('table.schema').length,
+        }));
+        expect(shown.channel).toBe(c.id);
+        expect(shown.address).toBe(c.address);
+        expect(shown.messages).toEqual([
+          ...c.send.messages.map((m) => `send ${m.tag ?? m.key}`),
+          ...c.receive.messages.map((m) => `receive ${m.tag ?? m.key}`),
+        ]);
+        expect(shown.tables).toBeGreaterThanOrEqual(shown.messages.length);
+      }
+      expect(problems).toEqual([]);
+    },
+    60_000,
+  );
 
   it('runs nothing from the hostile document', async () => {
     const page = chromium!.page;
@@ -85,7 +92,9 @@ describe.skipIf(!gate.run)('docs site in Chromium', () => {
   });
 
   async function pagesOf(name: string): Promise<string[]> {
-    return emitSite(irs.get(name)!).map((f) => f.path).filter((p) => p !== 'index.html');
+    return emitSite(irs.get(name)!)
+      .map((f) => f.path)
+      .filter((p) => p !== 'index.html');
   }
 });
 

@@ -28,10 +28,17 @@ describe('serve --json → conform --from-serve', () => {
   it('prints every principal per scheme with its expiry, and the agent transcripts pass as the principals they were recorded as', async () => {
     const out = sink(4);
     const signals = new EventEmitter();
-    const exit = serveCommand(['--port-base', '0', '--json', '--time-scale', '0.05', '--token-ttl', '600'], { stdout: out.stream, stderr: out.stream } as never, signals);
+    const exit = serveCommand(
+      ['--port-base', '0', '--json', '--time-scale', '0.05', '--token-ttl', '600'],
+      { stdout: out.stream, stderr: out.stream } as never,
+      signals,
+    );
     await out.ready;
     try {
-      const printed = out.text.trim().split('\n').map((line) => JSON.parse(line) as Printed);
+      const printed = out.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Printed);
       const orchestrator = printed.find((p) => p.api === 'release-orchestrator')!;
       expect(orchestrator).toMatchObject({ timeScale: 0.05, origin: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
       for (const scheme of ['queryToken', 'firstMessageToken', 'bearerHeader']) {
@@ -44,10 +51,31 @@ describe('serve --json → conform --from-serve', () => {
       writeFileSync(file, out.text);
       const dir = mkdtempSync(path.join(tmpdir(), 'sw-from-serve-rec-'));
       const suite = 'conformance/recordings/release-orchestrator';
-      for (const name of ['agent-task-stream', 'agent-task-invalid-message', 'agent-task-first-message-auth', 'agent-task-forbidden', 'dashboard-events-forbidden', 'dashboard-stream']) copyFileSync(`${suite}/${name}.jsonl`, path.join(dir, `${name}.jsonl`));
+      for (const name of [
+        'agent-task-stream',
+        'agent-task-invalid-message',
+        'agent-task-first-message-auth',
+        'agent-task-forbidden',
+        'dashboard-events-forbidden',
+        'dashboard-stream',
+      ])
+        copyFileSync(`${suite}/${name}.jsonl`, path.join(dir, `${name}.jsonl`));
       copyFileSync(`${suite}/principals.json`, path.join(dir, 'principals.json'));
       const run = io();
-      const code = await main(['conform', '--spec', 'spec/release-orchestrator.asyncapi.yaml', '--transcripts', dir, '--from-serve', file, '--probes', 'auth-accepted,malformed-frame'], run.io);
+      const code = await main(
+        [
+          'conform',
+          '--spec',
+          'spec/release-orchestrator.asyncapi.yaml',
+          '--transcripts',
+          dir,
+          '--from-serve',
+          file,
+          '--probes',
+          'auth-accepted,malformed-frame',
+        ],
+        run.io,
+      );
       expect(code, run.out.stdout + run.out.stderr).toBe(0);
       expect(run.out.stdout).toMatch(/\d+ passed, 0 failed/);
     } finally {

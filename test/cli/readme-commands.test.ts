@@ -21,7 +21,12 @@ describe('conformance/README.md: the recorded suite, as written', () => {
     // Scaled, so that every API's suite takes well under a minute (conformance/README.md).
     expect(lines[0]).toMatch(/ --time-scale 0?\.\d+ /);
     const conform = lines.slice(1);
-    expect(conform.map((l) => /--spec spec\/([\w-]+)\.asyncapi\.yaml/.exec(l)?.[1])).toEqual(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace']);
+    expect(conform.map((l) => /--spec spec\/([\w-]+)\.asyncapi\.yaml/.exec(l)?.[1])).toEqual([
+      'steadybase',
+      'release-orchestrator',
+      'agnt5',
+      'agent-workspace',
+    ]);
     for (const l of conform) {
       expect(l).toMatch(/^npx streamwright conform /);
       const argv = words(l);

@@ -12,7 +12,12 @@ async function serving(args: string[], lines: number, check: (printed: Record<st
   const exit = serveCommand(args, { stdout: out.stream, stderr: out.stream } as never, signals);
   await out.ready;
   try {
-    await check(out.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>));
+    await check(
+      out.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    );
   } finally {
     signals.emit('SIGINT');
     expect(await exit).toBe(0);

@@ -34,9 +34,16 @@ describe.skipIf(skip !== undefined)('streamwright serve --instances', () => {
   it('runs two processes per API behind a round-robin front; the simulation reaches clients of both once', async () => {
     const out = sink(4);
     const signals = new EventEmitter();
-    const exit = serveCommand(['--instances', '2', '--redis', redis.url, '--port-base', '0', '--json', '--time-scale', '0.05'], { stdout: out.stream, stderr: out.stream } as never, signals);
+    const exit = serveCommand(
+      ['--instances', '2', '--redis', redis.url, '--port-base', '0', '--json', '--time-scale', '0.05'],
+      { stdout: out.stream, stderr: out.stream } as never,
+      signals,
+    );
     await out.ready;
-    const printed = out.text.trim().split('\n').map((line) => JSON.parse(line) as Printed);
+    const printed = out.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Printed);
     try {
       expect(printed.map((p) => [p.api, p.instances.length])).toEqual([
         ['steadybase', 2],

@@ -62,7 +62,10 @@ describe('streamwright serve', () => {
     const signals = new EventEmitter();
     const exit = serveCommand(['--port-base', '0', '--json', '--time-scale', '0.01'], { stdout: out.stream, stderr: out.stream } as never, signals);
     await out.ready;
-    const printed = out.text.trim().split('\n').map((line) => JSON.parse(line) as Printed);
+    const printed = out.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Printed);
     expect(printed.map((p) => p.api)).toEqual(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace']);
     const [steadybase, orchestrator, agnt5, workspace] = printed as [Printed, Printed, Printed, Printed];
     try {
@@ -102,7 +105,10 @@ describe('streamwright serve', () => {
     const signals = new EventEmitter();
     const exit = serveCommand(['--port-base', '0', '--json', '--time-scale', '0.01'], { stdout: out.stream, stderr: err.stream } as never, signals);
     await out.ready;
-    const printed = out.text.trim().split('\n').map((line) => JSON.parse(line) as Printed);
+    const printed = out.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Printed);
     const [, , agnt5, workspace] = printed as [Printed, Printed, Printed, Printed];
     try {
       expect(err.text).toBe('');
@@ -113,7 +119,10 @@ describe('streamwright serve', () => {
       signals.emit('SIGTERM');
     }
     expect(await exit).toBe(0);
-    const lines = err.text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = err.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((l) => [l.level, l.code, l.api, l.channel])).toEqual([
       ['warn', 'SW_AUTH_INVALID', 'agnt5', expect.any(String)],
       ['warn', 'SW_AUTH_INVALID', 'agent-workspace', 'fleetStream'],
@@ -135,7 +144,10 @@ describe('streamwright serve', () => {
       });
       child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
     });
-    const apis = stdout.trim().split('\n').map((l) => (JSON.parse(l) as Printed).api);
+    const apis = stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as Printed).api);
     expect(apis).toEqual(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace']);
     child.kill('SIGTERM');
     const exit = await new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -167,10 +179,17 @@ describe('streamwright serve', () => {
     const signals = new EventEmitter();
     const exit = serveCommand(['--port-base', '0', '--json', '--cors', page], { stdout: out.stream, stderr: out.stream } as never, signals);
     await out.ready;
-    const [, orchestrator, , workspace] = out.text.trim().split('\n').map((line) => JSON.parse(line) as Printed) as [Printed, Printed, Printed, Printed];
+    const [, orchestrator, , workspace] = out.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Printed) as [Printed, Printed, Printed, Printed];
     try {
       const dashboard = orchestrator.urls.find((u) => u.startsWith('http') && u.includes('/dashboard/'))!;
-      const preflight = await answerHead(dashboard, 'OPTIONS', { origin: page, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,last-event-id' });
+      const preflight = await answerHead(dashboard, 'OPTIONS', {
+        origin: page,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization,last-event-id',
+      });
       expect(preflight.status).toBe(204);
       expect(String(preflight.headers['access-control-allow-headers'])).toMatch(/Authorization/);
       const bearer = await answerHead(dashboard, 'GET', { origin: page, authorization: `Bearer ${credential(orchestrator, 'bearerHeader')}` });
@@ -178,7 +197,10 @@ describe('streamwright serve', () => {
 
       const cookie = await answerHead(workspace.urls[0]!, 'GET', { origin: page, cookie: `session=${credential(workspace, 'sessionCookie')}` });
       expect([cookie.status, cookie.headers['access-control-allow-origin'], cookie.headers['access-control-allow-credentials']]).toEqual([200, page, 'true']);
-      const elsewhere = await answerHead(workspace.urls[0]!, 'GET', { origin: 'http://localhost:9999', cookie: `session=${credential(workspace, 'sessionCookie')}` });
+      const elsewhere = await answerHead(workspace.urls[0]!, 'GET', {
+        origin: 'http://localhost:9999',
+        cookie: `session=${credential(workspace, 'sessionCookie')}`,
+      });
       expect([elsewhere.status, elsewhere.headers['access-control-allow-origin']]).toEqual([403, undefined]);
     } finally {
       signals.emit('SIGTERM');

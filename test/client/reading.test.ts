@@ -152,7 +152,10 @@ describe('reading policy: the generated clients deliver what a newer server send
   });
 
   it('agnt5: a UUID execution id and a workflow name in PascalCase are the server’s business, not the contract’s', async () => {
-    const started = { type: 'execution_started', data: { timestamp: '2024-01-10T12:00:00Z', details: { workflow: 'SearchCandidates' }, execution_id: '6f1c2f7e-3c1b-4d7a-9a55-0e2f4b7c9d10' } };
+    const started = {
+      type: 'execution_started',
+      data: { timestamp: '2024-01-10T12:00:00Z', details: { workflow: 'SearchCandidates' }, execution_id: '6f1c2f7e-3c1b-4d7a-9a55-0e2f4b7c9d10' },
+    };
     const origin = await rawWs([started]);
     const c = createAgnt5Client({ baseUrl: origin, auth: { apiKeySubprotocol: 'k' }, timeScale: SCALE });
     cleanups.push(() => c.close());
@@ -173,7 +176,11 @@ describe('reading policy: the generated clients deliver what a newer server send
         socket.send(JSON.stringify({ type: 'heartbeat', timestamp: '2026-01-10T14:23:45Z', sequence: 7 }));
       }),
     );
-    const c = createReleaseOrchestratorClient({ baseUrl: `http://127.0.0.1:${(wss.address() as { port: number }).port}`, auth: { queryToken: 'x' }, timeScale: SCALE });
+    const c = createReleaseOrchestratorClient({
+      baseUrl: `http://127.0.0.1:${(wss.address() as { port: number }).port}`,
+      auth: { queryToken: 'x' },
+      timeScale: SCALE,
+    });
     cleanups.push(() => c.close());
     const dashboard = c.dashboardStream();
     const reported = new Promise<InvalidEvent>((resolve) => dashboard.onState('invalid', resolve));

@@ -45,7 +45,11 @@ function quickStart(readme: string): { demo: string; scheme: string; tag: string
 
 /** Runs the demo until it logs a `tag` line (resolves with the output so far) or fails. */
 function runDemo(dir: string, token: string, tag: string, timeoutMs = 20_000): Promise<{ stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--conditions=streamwright-source', '--import', 'tsx', 'demo.ts'], { cwd: dir, env: { ...process.env, TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=streamwright-source', '--import', 'tsx', 'demo.ts'], {
+    cwd: dir,
+    env: { ...process.env, TOKEN: token },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   return new Promise((resolve, reject) => {
@@ -84,7 +88,10 @@ describe('generated README: the five-minute start works as written', () => {
     const out = sink(APIS.length);
     exit = serveCommand(['--port-base', '0', '--json', '--time-scale', '0.05'], { stdout: out.stream, stderr: out.stream } as never, signals);
     await out.ready;
-    const served = out.text.trim().split('\n').map((line) => JSON.parse(line) as Served);
+    const served = out.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Served);
     for (const api of APIS) {
       const dir = path.join(ROOT, api);
       expect(await main(['generate', `spec/${api}.asyncapi.yaml`, '--out', dir], quiet() as never)).toBe(0);
@@ -104,7 +111,13 @@ describe('generated README: the five-minute start works as written', () => {
   });
 
   it('every demo type-checks under the project settings', () => {
-    expect(typeCheck(ROOT, APIS.map((api) => `${api}/demo.ts`), projectOptions())).toEqual([]);
+    expect(
+      typeCheck(
+        ROOT,
+        APIS.map((api) => `${api}/demo.ts`),
+        projectOptions(),
+      ),
+    ).toEqual([]);
   }, 60_000);
 
   it.concurrent.each(APIS)('%s: save demo.ts, put the printed credential in TOKEN, run it: typed events arrive', async (api) => {

@@ -39,7 +39,16 @@ describe('broken implementations fail conform for the right reason', () => {
   it.each(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace'])('%s: the transparent proxy passes', async (api) => {
     const proxy = await startProxy(reference(api).origin);
     proxies.push(proxy);
-    const report = await run(api, proxy.origin, ['auth-required', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-resume', 'connection-limit', 'rate-limit']);
+    const report = await run(api, proxy.origin, [
+      'auth-required',
+      'size-limit',
+      'malformed-frame',
+      'heartbeat',
+      'pong-timeout',
+      'sse-resume',
+      'connection-limit',
+      'rate-limit',
+    ]);
     expect(report.summary.failed, renderText(report)).toBe(0);
   });
 
@@ -80,7 +89,10 @@ describe('broken implementations fail conform for the right reason', () => {
     if (defect.rule === 'probe/auth-required') {
       // The defect: a request without a credential is let through as if it had one.
       const token = (await reference(defect.api).server.credentials())[0]!.value;
-      hooks = { request: (r) => (r.headers.authorization || r.url.includes('access_token=') ? r : { url: r.url, headers: { ...r.headers, authorization: `Bearer ${token}` } }) };
+      hooks = {
+        request: (r) =>
+          r.headers.authorization || r.url.includes('access_token=') ? r : { url: r.url, headers: { ...r.headers, authorization: `Bearer ${token}` } },
+      };
     }
     const proxy = await startProxy(reference(defect.api).origin, hooks);
     proxies.push(proxy);

@@ -26,7 +26,15 @@ const io = () => {
 describe('conform against the reference servers', () => {
   it.each(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace'])('%s passes every transcript and probe', async (api) => {
     const ref = running.find((r) => r.api === api)!;
-    const report = await conform({ spec: `spec/${api}.asyncapi.yaml`, target: ref.origin, transcripts: SUITE(api), credentials: ref.credentials, credentialsFor: ref.credentialsFor, timeScale: SCALE, timeoutMs: 2000 });
+    const report = await conform({
+      spec: `spec/${api}.asyncapi.yaml`,
+      target: ref.origin,
+      transcripts: SUITE(api),
+      credentials: ref.credentials,
+      credentialsFor: ref.credentialsFor,
+      timeScale: SCALE,
+      timeoutMs: 2000,
+    });
     expect(report.summary.failed, renderText(report)).toBe(0);
     expect(report.summary.passed).toBeGreaterThan(0);
     expect(report.cases.some((c) => c.kind === 'transcript' && !c.skipped)).toBe(true);
@@ -43,8 +51,18 @@ describe('conform against the reference servers', () => {
     // agent-task-stream: probes opening its address were refused and failed a correct server.
     const ref = running.find((r) => r.api === 'release-orchestrator')!;
     const only = mkdtempSync(path.join(tmpdir(), 'sw-conform-address-'));
-    for (const name of ['agent-task-forbidden', 'agent-task-stream']) copyFileSync(`${SUITE('release-orchestrator')}/${name}.jsonl`, path.join(only, `${name}.jsonl`));
-    const report = await conform({ spec: 'spec/release-orchestrator.asyncapi.yaml', target: ref.origin, transcripts: only, credentials: ref.credentials, credentialsFor: ref.credentialsFor, timeScale: SCALE, timeoutMs: 2000, probes: ['heartbeat', 'malformed-frame'] });
+    for (const name of ['agent-task-forbidden', 'agent-task-stream'])
+      copyFileSync(`${SUITE('release-orchestrator')}/${name}.jsonl`, path.join(only, `${name}.jsonl`));
+    const report = await conform({
+      spec: 'spec/release-orchestrator.asyncapi.yaml',
+      target: ref.origin,
+      transcripts: only,
+      credentials: ref.credentials,
+      credentialsFor: ref.credentialsFor,
+      timeScale: SCALE,
+      timeoutMs: 2000,
+      probes: ['heartbeat', 'malformed-frame'],
+    });
     expect(report.summary.failed, renderText(report)).toBe(0);
     expect(report.cases.filter((c) => c.kind === 'probe' && c.channel === 'agentTaskStream' && !c.skipped).length).toBeGreaterThan(0);
   });
@@ -52,10 +70,33 @@ describe('conform against the reference servers', () => {
   it('the CLI reads `serve --json` credentials, writes JUnit and exits 0', async () => {
     const ref = running.find((r) => r.api === 'agnt5')!;
     const creds = path.join(dir, 'creds.jsonl');
-    writeFileSync(creds, running.map((r) => JSON.stringify({ api: r.api, urls: [], credentials: [] })).join('\n') + '\n' + JSON.stringify({ api: 'agnt5', urls: [], credentials: await ref.server.credentials() }) + '\n');
+    writeFileSync(
+      creds,
+      running.map((r) => JSON.stringify({ api: r.api, urls: [], credentials: [] })).join('\n') +
+        '\n' +
+        JSON.stringify({ api: 'agnt5', urls: [], credentials: await ref.server.credentials() }) +
+        '\n',
+    );
     const junit = path.join(dir, 'junit.xml');
     const { out, io: cli } = io();
-    const code = await main(['conform', '--spec', 'spec/agnt5.asyncapi.yaml', '--target', ref.origin.replace('http', 'ws'), '--transcripts', SUITE('agnt5'), '--credentials', creds, '--time-scale', String(SCALE), '--report', junit], cli);
+    const code = await main(
+      [
+        'conform',
+        '--spec',
+        'spec/agnt5.asyncapi.yaml',
+        '--target',
+        ref.origin.replace('http', 'ws'),
+        '--transcripts',
+        SUITE('agnt5'),
+        '--credentials',
+        creds,
+        '--time-scale',
+        String(SCALE),
+        '--report',
+        junit,
+      ],
+      cli,
+    );
     expect(code, out.stdout + out.stderr).toBe(0);
     expect(out.stdout).toMatch(/passed, 0 failed/);
     expect(out.stdout).toMatch(/coverage: \d+\/17 server messages seen/);
@@ -67,7 +108,10 @@ describe('conform against the reference servers', () => {
     const { out, io: cli } = io();
     const creds = path.join(dir, 'wrong.json');
     writeFileSync(creds, JSON.stringify({ apiKeySubprotocol: 'not-a-key' }));
-    const code = await main(['conform', '--spec', 'spec/agnt5.asyncapi.yaml', '--target', ref.origin, '--credentials', creds, '--probes', 'auth-accepted', '--json'], cli);
+    const code = await main(
+      ['conform', '--spec', 'spec/agnt5.asyncapi.yaml', '--target', ref.origin, '--credentials', creds, '--probes', 'auth-accepted', '--json'],
+      cli,
+    );
     expect(code).toBe(1);
     const report = JSON.parse(out.stdout) as { cases: { findings: { rule: string; actual?: string }[] }[] };
     expect(report.cases.flatMap((c) => c.findings.map((f) => `${f.rule} ${f.actual}`))).toContain('probe/auth-accepted:apiKeySubprotocol HTTP 401');
@@ -106,13 +150,25 @@ describe('conform against the reference servers', () => {
     const one = path.join(dir, 'one');
     mkdirSync(one, { recursive: true });
     copyFileSync(path.join(SUITE('agent-workspace'), 'fleet-stream.jsonl'), path.join(one, 'fleet-stream.jsonl'));
-    const report = await conform({ spec: 'spec/agent-workspace.asyncapi.yaml', target: ref.origin, transcripts: one, credentials: ref.credentials, credentialsFor: ref.credentialsFor, timeScale: SCALE, timeoutMs: 200, probes: false });
+    const report = await conform({
+      spec: 'spec/agent-workspace.asyncapi.yaml',
+      target: ref.origin,
+      transcripts: one,
+      credentials: ref.credentials,
+      credentialsFor: ref.credentialsFor,
+      timeScale: SCALE,
+      timeoutMs: 200,
+      probes: false,
+    });
     await ref.server.close();
     expect(report.summary, renderText(report)).toMatchObject({ passed: 1, failed: 0 });
   });
 
   it('parses both credential shapes', () => {
-    const a = parseCredentials('{"api":"x","urls":[],"credentials":[{"scheme":"s","value":"v1","usage":"on /api/v1/agents/a1/task-stream"},{"scheme":"s","value":"v2","usage":"general"}]}\n{"api":"y","urls":[],"credentials":[{"scheme":"s","value":"other"}]}', 'x');
+    const a = parseCredentials(
+      '{"api":"x","urls":[],"credentials":[{"scheme":"s","value":"v1","usage":"on /api/v1/agents/a1/task-stream"},{"scheme":"s","value":"v2","usage":"general"}]}\n{"api":"y","urls":[],"credentials":[{"scheme":"s","value":"other"}]}',
+      'x',
+    );
     expect(a.pick('/api/v1/agents/a1/task-stream')).toEqual({ s: 'v1' });
     expect(a.pick('/api/v1/workflow-runs/w/stream')).toEqual({ s: 'v2' });
     expect(parseCredentials('{"bearerJwt":"t"}').pick('/ws')).toEqual({ bearerJwt: 't' });
@@ -124,7 +180,8 @@ describe('conform against the reference servers', () => {
   });
 
   it('reads `npm start -- --json > serve.jsonl` (npm banner first) as serve output, never a credentials file with a stray line', () => {
-    const saved = '\n> streamwright@0.1.0 start\n> node bin/streamwright.js serve --json\n\n{"api":"x","urls":[],"credentials":[{"scheme":"s","value":"v1"}]}\n';
+    const saved =
+      '\n> streamwright@0.1.0 start\n> node bin/streamwright.js serve --json\n\n{"api":"x","urls":[],"credentials":[{"scheme":"s","value":"v1"}]}\n';
     expect(parseCredentials(saved, 'x', { serveOutput: true }).pick('/ws')).toEqual({ s: 'v1' });
     expect(() => parseCredentials(saved, 'x')).toThrow(/not JSON/);
   });

@@ -22,13 +22,29 @@ function suite(): { transcripts: string; matchers: string } {
   mkdirSync(transcripts);
   mkdirSync(matchers);
   const lines = [
-    { kind: 'header', version: 1, api: 'steadybase', spec: 'spec/steadybase.asyncapi.yaml', channel: 'events', transport: 'ws', address: '/ws', parameters: {}, query: {}, recordedAt: '2026-01-01T00:00:00.000Z', tool: 'test', name: 'steady-drift' },
+    {
+      kind: 'header',
+      version: 1,
+      api: 'steadybase',
+      spec: 'spec/steadybase.asyncapi.yaml',
+      channel: 'events',
+      transport: 'ws',
+      address: '/ws',
+      parameters: {},
+      query: {},
+      recordedAt: '2026-01-01T00:00:00.000Z',
+      tool: 'test',
+      name: 'steady-drift',
+    },
     { kind: 'handshake', url: '/ws', method: 'GET', requestHeaders: {}, subprotocols: [], status: 101, responseHeaders: {} },
     ...Array.from({ length: FRAMES }, (_, i) => ({ kind: 'frame', t: i * GAP, dir: 'server', tag: 'worker-status', text: worker(i) })),
     { kind: 'close', t: FRAMES * GAP, by: 'client', code: 1000, reason: '' },
   ];
   writeFileSync(path.join(transcripts, 'steady-drift.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  writeFileSync(path.join(matchers, 'steadybase.json'), JSON.stringify({ description: 'in order, by type', order: 'strict', fields: { '*': { '': { match: 'type' } } } }));
+  writeFileSync(
+    path.join(matchers, 'steadybase.json'),
+    JSON.stringify({ description: 'in order, by type', order: 'strict', fields: { '*': { '': { match: 'type' } } } }),
+  );
   return { transcripts, matchers };
 }
 
@@ -54,7 +70,17 @@ async function scheduled(at: (i: number) => number): Promise<string> {
 
 async function replay(target: string) {
   const { transcripts, matchers } = suite();
-  return conform({ spec: 'spec/steadybase.asyncapi.yaml', target, transcripts, matchersDir: matchers, credentials: '{}', timeScale: 1, timeoutMs: TIMEOUT, slack: 2, probes: false });
+  return conform({
+    spec: 'spec/steadybase.asyncapi.yaml',
+    target,
+    transcripts,
+    matchersDir: matchers,
+    credentials: '{}',
+    timeScale: 1,
+    timeoutMs: TIMEOUT,
+    slack: 2,
+    probes: false,
+  });
 }
 
 describe('replay deadlines follow the recording’s gaps', () => {

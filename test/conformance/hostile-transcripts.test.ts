@@ -25,7 +25,9 @@ describe('conform with hostile transcripts', () => {
     for (const where of [folder, path.join(folder, 'planted.jsonl')]) {
       const report = await run(where);
       const text = renderText(report);
-      expect(report.cases.flatMap((c) => c.findings.map((f) => [f.rule, f.text]))).toEqual([['replay/transcript-unreadable', `${path.join(folder, 'planted.jsonl')}: a symbolic link; transcripts are never read through one`]]);
+      expect(report.cases.flatMap((c) => c.findings.map((f) => [f.rule, f.text]))).toEqual([
+        ['replay/transcript-unreadable', `${path.join(folder, 'planted.jsonl')}: a symbolic link; transcripts are never read through one`],
+      ]);
       expect(text).not.toContain('root:x');
     }
   });

@@ -15,8 +15,10 @@ const settings: MatcherSettings = {
 };
 const assigned = (id: string) => ({ type: 'task_assigned', task: { taskId: id } });
 const cancelled = (id: string) => ({ type: 'task_cancelled', taskId: id });
-const recorded = (payloads: Record<string, unknown>[]): RecordedFrame[] => payloads.map((p, i) => ({ tag: p.type as string, payload: p, json: true, text: JSON.stringify(p), line: i + 3 }));
-const actual = (payloads: Record<string, unknown>[]): ServerFrame[] => payloads.map((p, index) => ({ index, t: index, tag: p.type as string, payload: p, text: JSON.stringify(p), json: true, binary: false }));
+const recorded = (payloads: Record<string, unknown>[]): RecordedFrame[] =>
+  payloads.map((p, i) => ({ tag: p.type as string, payload: p, json: true, text: JSON.stringify(p), line: i + 3 }));
+const actual = (payloads: Record<string, unknown>[]): ServerFrame[] =>
+  payloads.map((p, index) => ({ index, t: index, tag: p.type as string, payload: p, text: JSON.stringify(p), json: true, binary: false }));
 
 const want = recorded([assigned('A'), assigned('B'), cancelled('B')]);
 
@@ -31,7 +33,9 @@ describe('order key: waiting on and pairing the recorded messages', () => {
   });
 
   it('a live task between the recorded ones is left unpaired, not reported', () => {
-    expect(matchTranscript(want, actual([assigned('a'), assigned('c'), assigned('b'), cancelled('b')]), settings, { case: 'x', channel: 'agentTaskStream' })).toEqual([]);
+    expect(
+      matchTranscript(want, actual([assigned('a'), assigned('c'), assigned('b'), cancelled('b')]), settings, { case: 'x', channel: 'agentTaskStream' }),
+    ).toEqual([]);
   });
 
   it('a cancellation that never comes is still missing', () => {
@@ -47,8 +51,11 @@ describe('order none: periodic tags', () => {
   const rec = recorded([update, update, update, logs]);
   it.each([
     ['fewer periodic messages than recorded are enough', { given: [update, logs], findings: [] as string[], arrived: true }],
-    ['another periodic tag stands for it (which ones come is the run\'s)', { given: [logs, { type: 'fleet_status' }], findings: [], arrived: true }],
-    ['no periodic message at all is missing', { given: [logs], findings: ['transcript/missing fleet_update', 'transcript/missing fleet_update', 'transcript/missing fleet_update'], arrived: false }],
+    ["another periodic tag stands for it (which ones come is the run's)", { given: [logs, { type: 'fleet_status' }], findings: [], arrived: true }],
+    [
+      'no periodic message at all is missing',
+      { given: [logs], findings: ['transcript/missing fleet_update', 'transcript/missing fleet_update', 'transcript/missing fleet_update'], arrived: false },
+    ],
     ['a tag that is not periodic counts every one', { given: [update], findings: ['transcript/missing fleet_logs'], arrived: false }],
   ])('%s', (_name, { given, findings, arrived }) => {
     expect(matchTranscript(rec, actual(given), none, { case: 'x', channel: 'fleetStream' }).map((f) => `${f.rule} ${f.message}`)).toEqual(findings);

@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 
 const recordedError = { type: 'error', code: 'invalid_message', message: 'The frame is not JSON.', timestamp: '2026-01-10T14:01:37.200Z' };
-const pointers = (recorded: unknown, actual: unknown, tag: string, settings = steadybase) => compareFrame(recorded, actual, tag, settings, new Captures()).map((m) => `${m.pointer} ${m.matcher}`);
+const pointers = (recorded: unknown, actual: unknown, tag: string, settings = steadybase) =>
+  compareFrame(recorded, actual, tag, settings, new Captures()).map((m) => `${m.pointer} ${m.matcher}`);
 
 describe('matcher precedence', () => {
   it.each([
@@ -37,14 +38,25 @@ describe('matcher precedence', () => {
   });
 
   it('implied defaults apply where nothing is written, and a written rule beats them', () => {
-    const settings: MatcherSettings = { order: 'strict', keys: [], skip: [], fields: { m: { '/at': { match: 'literal' } } }, implied: { m: { '/id': { match: 'captured' }, '/at': { match: 'type' }, '/items/*/id': { match: 'captured' } } } };
+    const settings: MatcherSettings = {
+      order: 'strict',
+      keys: [],
+      skip: [],
+      fields: { m: { '/at': { match: 'literal' } } },
+      implied: { m: { '/id': { match: 'captured' }, '/at': { match: 'type' }, '/items/*/id': { match: 'captured' } } },
+    };
     const recorded = { id: 'a1', at: 'x', items: [{ id: 'b1' }], n: 1 };
     expect(pointers(recorded, { id: 'zz', at: 'x', items: [{ id: 'yy' }], n: 1 }, 'm', settings)).toEqual([]);
     expect(pointers(recorded, { id: 'zz', at: 'y', items: [{ id: 'yy' }], n: 2 }, 'm', settings)).toEqual(['/at literal', '/n literal']);
   });
 
   it('a written rule for a descendant in the message table beats a coarse ancestor rule in the same table', () => {
-    const settings: MatcherSettings = { order: 'strict', keys: [], skip: [], fields: { m: { '/data': { match: 'ignore' }, '/data/code': { match: 'literal' } } } };
+    const settings: MatcherSettings = {
+      order: 'strict',
+      keys: [],
+      skip: [],
+      fields: { m: { '/data': { match: 'ignore' }, '/data/code': { match: 'literal' } } },
+    };
     expect(pointers({ data: { code: 'a', x: 1 } }, { data: { code: 'a', x: 2 } }, 'm', settings)).toEqual([]);
     expect(pointers({ data: { code: 'a', x: 1 } }, { data: { code: 'b', x: 1 } }, 'm', settings)).toEqual(['/data/code literal']);
     expect(pointers({ data: { code: 'a' } }, { data: {} }, 'm', settings)).toEqual(['/data/code literal']);

@@ -18,7 +18,8 @@ import { signJwt } from '../../runtime/auth/jwt.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const KEY = 'agnt5_test_key_0123456789abcdef';
-const VALID_STARTED = '{"type":"execution_started","data":{"timestamp":"2026-01-10T14:00:01.900Z","details":{"workflow":"search-candidates","endpoint":"talent-scout-4f1a9c02","parameters":{}},"execution_id":"exec_was98kwzp9qr"}}';
+const VALID_STARTED =
+  '{"type":"execution_started","data":{"timestamp":"2026-01-10T14:00:01.900Z","details":{"workflow":"search-candidates","endpoint":"talent-scout-4f1a9c02","parameters":{}},"execution_id":"exec_was98kwzp9qr"}}';
 
 interface Seen {
   status?: number;
@@ -77,11 +78,19 @@ async function contractOf(api: string): Promise<RecordingContract> {
  */
 async function scriptedWsUpstream() {
   const server = http.createServer();
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => [...offered].find((p) => p === `x-api-key.${KEY}`) ?? false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    handleProtocols: (offered) => [...offered].find((p) => p === `x-api-key.${KEY}`) ?? false,
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
     if (!offered.includes(`x-api-key.${KEY}`)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nwww-authenticate: Bearer\r\ncontent-length: 24\r\n\r\n{"error":"unauthorized"}');
+      socket.end(
+        'HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nwww-authenticate: Bearer\r\ncontent-length: 24\r\n\r\n{"error":"unauthorized"}',
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -96,7 +105,15 @@ async function scriptedWsUpstream() {
     });
   });
   const port = await listen(server);
-  return { port, close: () => new Promise<void>((r) => { wss.close(); server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    port,
+    close: () =>
+      new Promise<void>((r) => {
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 describe('WebSocket pass-through', () => {
@@ -131,8 +148,20 @@ describe('WebSocket pass-through', () => {
     await proxy.settled();
     const [c] = proxy.take() as [RecordedConnection];
     const t = c.transcript;
-    expect(t.handshake).toMatchObject({ status: 101, subprotocols: ['json', 'x-api-key.<credential:apiKeySubprotocol>'], protocol: 'x-api-key.<credential:apiKeySubprotocol>', url: '/ws?x-wf-endpoint=e1' });
-    expect(t.header).toMatchObject({ api: 'agnt5', channel: 'workflow', transport: 'ws', address: '/ws', query: { 'x-wf-endpoint': 'e1' }, spec: 'spec/agnt5.asyncapi.yaml' });
+    expect(t.handshake).toMatchObject({
+      status: 101,
+      subprotocols: ['json', 'x-api-key.<credential:apiKeySubprotocol>'],
+      protocol: 'x-api-key.<credential:apiKeySubprotocol>',
+      url: '/ws?x-wf-endpoint=e1',
+    });
+    expect(t.header).toMatchObject({
+      api: 'agnt5',
+      channel: 'workflow',
+      transport: 'ws',
+      address: '/ws',
+      query: { 'x-wf-endpoint': 'e1' },
+      spec: 'spec/agnt5.asyncapi.yaml',
+    });
     const frames = t.events as TranscriptFrame[];
     // Each direction keeps its order; how the two interleave depends on timing.
     const of = (dir: string) => frames.filter((f) => f.dir === dir).map((f) => [f.tag ?? null, f.binary ? `b64:${f.text}` : f.text]);
@@ -202,14 +231,21 @@ describe('WebSocket pass-through', () => {
         const { port: pp } = await p.listen(0);
         const ws = new WebSocket(`ws://127.0.0.1:${pp}/ws`);
         ws.on('open', () => ws.close(4321, 'client leaves'));
-        ws.on('close', () => void p.close().then(() => { wss.close(); server.close(); }));
+        ws.on(
+          'close',
+          () =>
+            void p.close().then(() => {
+              wss.close();
+              server.close();
+            }),
+        );
       });
     });
     expect(await seenByServer).toEqual({ code: 4321, reason: 'client leaves' });
   });
 });
 
-describe('against the release-orchestrator reference: close codes are the server\'s', () => {
+describe("against the release-orchestrator reference: close codes are the server's", () => {
   const SECRET = new TextEncoder().encode('record-test-secret-0123456789abcdef');
   let ref: ReturnType<typeof createReleaseOrchestratorReference>;
   let proxy: RecordingProxy;
@@ -226,12 +262,34 @@ describe('against the release-orchestrator reference: close codes are the server
     await ref.close();
   });
 
-  const shape = (s: Seen) => ({ status: s.status, close: s.close, types: s.events.map((e) => (typeof e === 'string' ? (JSON.parse(e) as { type: string; code?: string }) : e)).map((m) => ('type' in m ? `${m.type}:${m.code ?? ''}` : 'binary')) });
+  const shape = (s: Seen) => ({
+    status: s.status,
+    close: s.close,
+    types: s.events
+      .map((e) => (typeof e === 'string' ? (JSON.parse(e) as { type: string; code?: string }) : e))
+      .map((m) => ('type' in m ? `${m.type}:${m.code ?? ''}` : 'binary')),
+  });
 
   it.each([
-    ['a forged token: unauthorized and 4401', async () => `${'/api/v1/workflow-runs/'}${WORKFLOW_RUN_IDS[0]}/stream?token=${await signJwt({ sub: 'dev-user' }, new TextEncoder().encode('another-secret-0123456789abcdef0'), { expiresIn: '1h' })}`, undefined, { code: 4401, error: 'error:unauthorized' }],
-    ['an unknown run: not_found and 4404', async () => `/api/v1/workflow-runs/nope/stream?token=${await ref.token('dev-user')}`, undefined, { code: 4404, error: 'error:not_found' }],
-    ['a frame over 65536 bytes: 1009', async () => `/api/v1/dashboard/stream?token=${await ref.token('dev-user')}`, (ws: WebSocket) => ws.send('x'.repeat(65537)), { code: 1009, error: undefined as string | undefined }],
+    [
+      'a forged token: unauthorized and 4401',
+      async () =>
+        `${'/api/v1/workflow-runs/'}${WORKFLOW_RUN_IDS[0]}/stream?token=${await signJwt({ sub: 'dev-user' }, new TextEncoder().encode('another-secret-0123456789abcdef0'), { expiresIn: '1h' })}`,
+      undefined,
+      { code: 4401, error: 'error:unauthorized' },
+    ],
+    [
+      'an unknown run: not_found and 4404',
+      async () => `/api/v1/workflow-runs/nope/stream?token=${await ref.token('dev-user')}`,
+      undefined,
+      { code: 4404, error: 'error:not_found' },
+    ],
+    [
+      'a frame over 65536 bytes: 1009',
+      async () => `/api/v1/dashboard/stream?token=${await ref.token('dev-user')}`,
+      (ws: WebSocket) => ws.send('x'.repeat(65537)),
+      { code: 1009, error: undefined as string | undefined },
+    ],
   ])('%s, directly and through the proxy', async (_name, pathOf, script, want) => {
     const p = await pathOf();
     const direct = await observe(`ws://127.0.0.1:${port}${p}`, [], script);
@@ -276,7 +334,13 @@ describe('against the release-orchestrator reference: close codes are the server
 
 describe('SSE pass-through', () => {
   // Chunks cut inside a CRLF and inside a multi-byte character, to check bytes go through as they come.
-  const CHUNKS = [Buffer.from('retry: 3000\n\n: keep-alive\r'), Buffer.from('\nid: 1\nevent: heartbeat\ndata: {"ts":1768053617800}\n\n'), Buffer.from('event: bogus\ndata: {"x":"\xc3'.replace('\xc3', ''), 'utf8'), Buffer.from([0xc3]), Buffer.concat([Buffer.from([0xa9]), Buffer.from('"}\n\nid: 2\nevent: fleet_logs\ndata: {"lines":\ndata: 1}\n\n')])];
+  const CHUNKS = [
+    Buffer.from('retry: 3000\n\n: keep-alive\r'),
+    Buffer.from('\nid: 1\nevent: heartbeat\ndata: {"ts":1768053617800}\n\n'),
+    Buffer.from('event: bogus\ndata: {"x":"\xc3'.replace('\xc3', ''), 'utf8'),
+    Buffer.from([0xc3]),
+    Buffer.concat([Buffer.from([0xa9]), Buffer.from('"}\n\nid: 2\nevent: fleet_logs\ndata: {"lines":\ndata: 1}\n\n')]),
+  ];
   let server: http.Server;
   let port: number;
   let upstreamGone: Promise<void>;
@@ -304,14 +368,26 @@ describe('SSE pass-through', () => {
     });
     port = await listen(server);
   });
-  afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  afterAll(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
 
   function get(p: number, pathname: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; bytes: Buffer }> {
     return new Promise((resolve, reject) => {
       request({ host: '127.0.0.1', port: p, path: pathname, headers, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: { 'content-type': res.headers['content-type'], 'cache-control': res.headers['cache-control'], 'x-custom': res.headers['x-custom'] }, bytes: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            headers: { 'content-type': res.headers['content-type'], 'cache-control': res.headers['cache-control'], 'x-custom': res.headers['x-custom'] },
+            bytes: Buffer.concat(chunks),
+          }),
+        );
       })
         .on('error', reject)
         .end();
@@ -333,8 +409,16 @@ describe('SSE pass-through', () => {
       expect(refused).toEqual(refusedDirect);
       await proxy.settled();
       const [ok, no] = proxy.take() as [RecordedConnection, RecordedConnection];
-      expect(ok.transcript.handshake).toMatchObject({ status: 200, requestHeaders: { cookie: 'session=<credential:sessionCookie>', origin: 'http://localhost:3003' }, responseHeaders: { 'x-custom': 'kept' } });
-      expect(ok.transcript.events.map((e) => (e.kind === 'comment' ? { comment: e.text } : { text: e.text, tag: e.tag, sse: e.sse, rules: e.violations?.map((v) => v.rule) }))).toEqual([
+      expect(ok.transcript.handshake).toMatchObject({
+        status: 200,
+        requestHeaders: { cookie: 'session=<credential:sessionCookie>', origin: 'http://localhost:3003' },
+        responseHeaders: { 'x-custom': 'kept' },
+      });
+      expect(
+        ok.transcript.events.map((e) =>
+          e.kind === 'comment' ? { comment: e.text } : { text: e.text, tag: e.tag, sse: e.sse, rules: e.violations?.map((v) => v.rule) },
+        ),
+      ).toEqual([
         { text: '', tag: undefined, sse: { retry: 3000 }, rules: undefined },
         { comment: 'keep-alive' },
         { text: '{"ts":1768053617800}', tag: 'heartbeat', sse: { id: '1', event: 'heartbeat' }, rules: undefined },
@@ -378,10 +462,19 @@ describe('contracts outside the repository are checked in memory, the same way',
       if ('diagnostics' in loaded) throw new Error('does not load');
       const generated = await contractOf('agnt5');
       expect([loaded.contract.validators, generated.validators]).toEqual(['in-memory', 'generated']);
-      for (const [dir_, text] of [['server', VALID_STARTED], ['server', '{"type":"execution_started"}'], ['server', '{"type":"bogus"}'], ['client', '{"name":"x"}'], ['client', '{"name":1}']] as const) {
+      for (const [dir_, text] of [
+        ['server', VALID_STARTED],
+        ['server', '{"type":"execution_started"}'],
+        ['server', '{"type":"bogus"}'],
+        ['client', '{"name":"x"}'],
+        ['client', '{"name":1}'],
+      ] as const) {
         const a = loaded.contract.check('workflow', dir_, { text });
         const b = generated.check('workflow', dir_, { text });
-        expect(a.violations.map((v) => [v.rule, v.pointer]), text).toEqual(b.violations.map((v) => [v.rule, v.pointer]));
+        expect(
+          a.violations.map((v) => [v.rule, v.pointer]),
+          text,
+        ).toEqual(b.violations.map((v) => [v.rule, v.pointer]));
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -408,7 +501,18 @@ describe('streamwright record', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sw-cli-'));
     try {
       const file = path.join(dir, 'one.jsonl');
-      const r = run(['--spec', 'spec/agnt5.asyncapi.yaml', '--upstream', `http://127.0.0.1:${upstream.port}`, '--listen', '0', '--out', file, '--name', 'cli-test']);
+      const r = run([
+        '--spec',
+        'spec/agnt5.asyncapi.yaml',
+        '--upstream',
+        `http://127.0.0.1:${upstream.port}`,
+        '--listen',
+        '0',
+        '--out',
+        file,
+        '--name',
+        'cli-test',
+      ]);
       let port: number | undefined;
       while (port === undefined) {
         const m = /through 127\.0\.0\.1:(\d+)/.exec(r.out());
@@ -433,7 +537,10 @@ describe('streamwright record', () => {
     [['--upstream', 'http://x', '--listen', '0', '--out', 'x'], /--spec is required/],
     [['--spec', 'spec/agnt5.asyncapi.yaml', '--upstream', 'ftp://x', '--listen', '0', '--out', 'x'], /--upstream must be/],
     [['--spec', 'spec/agnt5.asyncapi.yaml', '--upstream', 'http://x', '--listen', 'abc', '--out', 'x'], /--listen must be a port/],
-    [['--spec', 'spec/agnt5.asyncapi.yaml', '--upstream', 'http://x', '--listen', '0', '--out', 'x', '--channel', 'nope'], /no WebSocket or SSE channel "nope"/],
+    [
+      ['--spec', 'spec/agnt5.asyncapi.yaml', '--upstream', 'http://x', '--listen', '0', '--out', 'x', '--channel', 'nope'],
+      /no WebSocket or SSE channel "nope"/,
+    ],
   ])('refuses a bad command line with exit 2: %j', async (args, message) => {
     const r = run(args);
     expect(await r.code).toBe(2);

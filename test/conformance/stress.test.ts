@@ -23,7 +23,9 @@ beforeAll(async () => {
   const burn = `const end = Date.now() + ${HOG_MS}; while (Date.now() < end) { for (let i = 0; i < 1e6; i++); }`;
   hogs = Array.from({ length: Math.max(2, availableParallelism()) }, () => spawn(process.execPath, ['-e', burn], { stdio: 'ignore' }));
   // A hog is only load once it runs: wait for each to be scheduled.
-  await Promise.all(hogs.map((h) => new Promise((resolve, reject) => (h.pid !== undefined ? resolve(undefined) : h.once('spawn', resolve).once('error', reject)))));
+  await Promise.all(
+    hogs.map((h) => new Promise((resolve, reject) => (h.pid !== undefined ? resolve(undefined) : h.once('spawn', resolve).once('error', reject)))),
+  );
 });
 
 afterAll(async () => {
@@ -37,7 +39,10 @@ describe('conform under load', () => {
     const failures: string[] = [];
     const replayed = new Map<string, number>();
     for (let run = 0; run < RUNS; run++) {
-      expect(hogs.every((h) => h.exitCode === null), 'the CPU hogs are still running').toBe(true);
+      expect(
+        hogs.every((h) => h.exitCode === null),
+        'the CPU hogs are still running',
+      ).toBe(true);
       const reports = await Promise.all(
         targets.map((t) =>
           conform({

@@ -17,15 +17,44 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const schema = JSON.parse(readFileSync(path.join(ROOT, 'conformance/transcript.schema.json'), 'utf8')) as object;
 const validateLine = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
-const header = { kind: 'header', version: 1, api: 'agnt5', spec: 'spec/agnt5.asyncapi.yaml', channel: 'workflow', transport: 'ws', address: '/ws', parameters: {}, query: { 'x-wf-endpoint': 'coffee-shop-e66b8d23' }, recordedAt: '2026-01-01T00:00:00.000Z', tool: 'streamwright 0.1.0', name: 'sample' } as const;
-const handshake = { kind: 'handshake', url: '/ws?x-wf-endpoint=coffee-shop-e66b8d23', method: 'GET', requestHeaders: { 'sec-websocket-protocol': 'x-api-key.<credential:apiKeySubprotocol>' }, subprotocols: ['x-api-key.<credential:apiKeySubprotocol>'], protocol: 'x-api-key.<credential:apiKeySubprotocol>', status: 101, responseHeaders: {} } as const;
+const header = {
+  kind: 'header',
+  version: 1,
+  api: 'agnt5',
+  spec: 'spec/agnt5.asyncapi.yaml',
+  channel: 'workflow',
+  transport: 'ws',
+  address: '/ws',
+  parameters: {},
+  query: { 'x-wf-endpoint': 'coffee-shop-e66b8d23' },
+  recordedAt: '2026-01-01T00:00:00.000Z',
+  tool: 'streamwright 0.1.0',
+  name: 'sample',
+} as const;
+const handshake = {
+  kind: 'handshake',
+  url: '/ws?x-wf-endpoint=coffee-shop-e66b8d23',
+  method: 'GET',
+  requestHeaders: { 'sec-websocket-protocol': 'x-api-key.<credential:apiKeySubprotocol>' },
+  subprotocols: ['x-api-key.<credential:apiKeySubprotocol>'],
+  protocol: 'x-api-key.<credential:apiKeySubprotocol>',
+  status: 101,
+  responseHeaders: {},
+} as const;
 
 const WS: Transcript = {
   header: { ...header, description: 'a sample' },
   handshake: { ...handshake, requestHeaders: { ...handshake.requestHeaders }, subprotocols: [...handshake.subprotocols], responseHeaders: {} },
   events: [
     { kind: 'frame', t: 3, dir: 'client', text: '{"name":"search-candidates"}' },
-    { kind: 'frame', t: 10, dir: 'server', tag: 'execution_started', text: '{"type":"execution_started","data":{}}', violations: [{ rule: 'schema', pointer: '/data/execution_id', message: 'is required' }] },
+    {
+      kind: 'frame',
+      t: 10,
+      dir: 'server',
+      tag: 'execution_started',
+      text: '{"type":"execution_started","data":{}}',
+      violations: [{ rule: 'schema', pointer: '/data/execution_id', message: 'is required' }],
+    },
     { kind: 'frame', t: 10, dir: 'client', text: 'AQID', binary: true },
   ],
   close: { kind: 'close', t: 12, by: 'server', code: 4401, reason: 'unauthorized' },
@@ -33,7 +62,15 @@ const WS: Transcript = {
 
 const SSE: Transcript = {
   header: { ...header, api: 'agent-workspace', channel: 'fleetStream', transport: 'sse', address: '/api/agent-workspace/stream', query: {} },
-  handshake: { kind: 'handshake', url: '/api/agent-workspace/stream', method: 'GET', requestHeaders: { cookie: 'session=<credential:sessionCookie>' }, subprotocols: [], status: 200, responseHeaders: { 'content-type': 'text/event-stream' } },
+  handshake: {
+    kind: 'handshake',
+    url: '/api/agent-workspace/stream',
+    method: 'GET',
+    requestHeaders: { cookie: 'session=<credential:sessionCookie>' },
+    subprotocols: [],
+    status: 200,
+    responseHeaders: { 'content-type': 'text/event-stream' },
+  },
   events: [
     { kind: 'frame', t: 0, dir: 'server', text: '', sse: { retry: 3000 } },
     { kind: 'frame', t: 1, dir: 'server', tag: 'fleet_snapshot', text: '{"runs":[]}\n', sse: { id: '7', event: 'fleet_snapshot' } },
@@ -75,7 +112,9 @@ describe('serialize and parse', () => {
     const [first, second] = lines(shuffled);
     expect(first!.startsWith('{"kind":"header","version":1,"api":"agnt5","spec":')).toBe(true);
     expect(second).toContain('"requestHeaders":{"x-a":"1","x-b":"2"}');
-    expect(lines(WS)[3]).toBe('{"kind":"frame","t":10,"dir":"server","tag":"execution_started","text":"{\\"type\\":\\"execution_started\\",\\"data\\":{}}","violations":[{"rule":"schema","pointer":"/data/execution_id","message":"is required"}]}');
+    expect(lines(WS)[3]).toBe(
+      '{"kind":"frame","t":10,"dir":"server","tag":"execution_started","text":"{\\"type\\":\\"execution_started\\",\\"data\\":{}}","violations":[{"rule":"schema","pointer":"/data/execution_id","message":"is required"}]}',
+    );
   });
 
   it('accepts CRLF line ends, a BOM and a missing final newline', () => {
@@ -107,12 +146,28 @@ describe('hostile transcripts are rejected with a code and a line', () => {
     ['an unknown direction', replaceLine(WS, 2, '{"kind":"frame","t":1,"dir":"proxy","text":"x"}'), [['SW_TRANSCRIPT_FIELD_INVALID', 3]]],
     ['a text that is not a string', replaceLine(WS, 2, '{"kind":"frame","t":1,"dir":"client","text":{"a":1}}'), [['SW_TRANSCRIPT_FIELD_INVALID', 3]]],
     ['an unknown field', replaceLine(WS, 2, '{"kind":"frame","t":1,"dir":"client","text":"x","eval":"1"}'), [['SW_TRANSCRIPT_FIELD_UNKNOWN', 3]]],
-    ['a __proto__ field', replaceLine(WS, 2, '{"kind":"frame","t":1,"dir":"client","text":"x","__proto__":{"polluted":true}}'), [['SW_TRANSCRIPT_FIELD_UNKNOWN', 3]]],
-    ['binary text that is not base64', replaceLine(WS, 2, '{"kind":"frame","t":1,"dir":"client","text":"not base64!","binary":true}'), [['SW_TRANSCRIPT_FIELD_INVALID', 3]]],
-    ['a violation with a bad rule', replaceLine(WS, 2, '{"kind":"frame","t":1,"dir":"client","text":"x","violations":[{"rule":"Schema Error","pointer":"","message":"m"}]}'), [['SW_TRANSCRIPT_FIELD_INVALID', 3]]],
+    [
+      'a __proto__ field',
+      replaceLine(WS, 2, '{"kind":"frame","t":1,"dir":"client","text":"x","__proto__":{"polluted":true}}'),
+      [['SW_TRANSCRIPT_FIELD_UNKNOWN', 3]],
+    ],
+    [
+      'binary text that is not base64',
+      replaceLine(WS, 2, '{"kind":"frame","t":1,"dir":"client","text":"not base64!","binary":true}'),
+      [['SW_TRANSCRIPT_FIELD_INVALID', 3]],
+    ],
+    [
+      'a violation with a bad rule',
+      replaceLine(WS, 2, '{"kind":"frame","t":1,"dir":"client","text":"x","violations":[{"rule":"Schema Error","pointer":"","message":"m"}]}'),
+      [['SW_TRANSCRIPT_FIELD_INVALID', 3]],
+    ],
     ['a close code out of range', replaceLine(WS, 5, '{"kind":"close","t":12,"by":"server","code":99999}'), [['SW_TRANSCRIPT_FIELD_INVALID', 6]]],
     ['a status out of range', replaceLine(WS, 1, JSON.stringify({ ...handshake, status: 1001 })), [['SW_TRANSCRIPT_FIELD_INVALID', 2]]],
-    ['an upper-case header name', replaceLine(WS, 1, JSON.stringify({ ...handshake, requestHeaders: { Authorization: 'x' } })), [['SW_TRANSCRIPT_FIELD_INVALID', 2]]],
+    [
+      'an upper-case header name',
+      replaceLine(WS, 1, JSON.stringify({ ...handshake, requestHeaders: { Authorization: 'x' } })),
+      [['SW_TRANSCRIPT_FIELD_INVALID', 2]],
+    ],
     ['a url that is not a path', replaceLine(WS, 1, JSON.stringify({ ...handshake, url: 'javascript:alert(1)' })), [['SW_TRANSCRIPT_FIELD_INVALID', 2]]],
     ['a scenario name with a path', replaceLine(WS, 0, JSON.stringify({ ...header, name: '../../etc/passwd' })), [['SW_TRANSCRIPT_FIELD_INVALID', 1]]],
     ['the handshake first', [lines(WS)[1], lines(WS)[0], ...lines(WS).slice(2)].join('\n'), [['SW_TRANSCRIPT_ORDER', 1]]],
@@ -122,11 +177,24 @@ describe('hostile transcripts are rejected with a code and a line', () => {
     ['time going back', replaceLine(WS, 3, '{"kind":"frame","t":1,"dir":"server","text":"{}"}'), [['SW_TRANSCRIPT_ORDER', 4]]],
     ['a frame after the close', [...lines(WS), '{"kind":"frame","t":20,"dir":"server","text":"{}"}'].join('\n'), [['SW_TRANSCRIPT_ORDER', 7]]],
     ['no close after an accepted handshake', lines(WS).slice(0, -1).join('\n'), [['SW_TRANSCRIPT_TRUNCATED', 0]]],
-    ['a frame after a refused handshake', replaceLine(WS, 1, JSON.stringify({ ...handshake, status: 401 })), [['SW_TRANSCRIPT_ORDER', 3], ['SW_TRANSCRIPT_ORDER', 4], ['SW_TRANSCRIPT_ORDER', 5], ['SW_TRANSCRIPT_ORDER', 6]]],
+    [
+      'a frame after a refused handshake',
+      replaceLine(WS, 1, JSON.stringify({ ...handshake, status: 401 })),
+      [
+        ['SW_TRANSCRIPT_ORDER', 3],
+        ['SW_TRANSCRIPT_ORDER', 4],
+        ['SW_TRANSCRIPT_ORDER', 5],
+        ['SW_TRANSCRIPT_ORDER', 6],
+      ],
+    ],
     ['a comment on a WebSocket transcript', replaceLine(WS, 2, '{"kind":"comment","t":3,"text":"hi"}'), [['SW_TRANSCRIPT_FIELD_INVALID', 3]]],
     ['a client frame on an SSE transcript', replaceLine(SSE, 2, '{"kind":"frame","t":0,"dir":"client","text":"x"}'), [['SW_TRANSCRIPT_FIELD_INVALID', 3]]],
     ['a close code on an SSE transcript', replaceLine(SSE, 5, '{"kind":"close","t":300000,"by":"server","code":1000}'), [['SW_TRANSCRIPT_FIELD_INVALID', 6]]],
-    ['a line over the length bound', replaceLine(WS, 2, `{"kind":"frame","t":3,"dir":"client","text":"${'x'.repeat(4 * 1024 * 1024)}"}`), [['SW_TRANSCRIPT_LINE_TOO_LONG', 3]]],
+    [
+      'a line over the length bound',
+      replaceLine(WS, 2, `{"kind":"frame","t":3,"dir":"client","text":"${'x'.repeat(4 * 1024 * 1024)}"}`),
+      [['SW_TRANSCRIPT_LINE_TOO_LONG', 3]],
+    ],
     ['too many lines', `${lines(WS)[0]}\n`.repeat(200_001), [['SW_TRANSCRIPT_TOO_LARGE', 0]]],
   ];
 
@@ -146,7 +214,15 @@ describe('hostile transcripts are rejected with a code and a line', () => {
   });
 
   it('the JSON Schema rejects the same broken lines the parser rejects line by line', () => {
-    const broken = ['[1,2]', '{"kind":"telemetry","t":1}', '{"kind":"frame","t":1,"dir":"client"}', '{"kind":"frame","t":-1,"dir":"client","text":"x"}', '{"kind":"frame","t":1,"dir":"client","text":"x","eval":"1"}', '{"kind":"close","t":12,"by":"server","code":99999}', JSON.stringify({ ...header, version: 2 })];
+    const broken = [
+      '[1,2]',
+      '{"kind":"telemetry","t":1}',
+      '{"kind":"frame","t":1,"dir":"client"}',
+      '{"kind":"frame","t":-1,"dir":"client","text":"x"}',
+      '{"kind":"frame","t":1,"dir":"client","text":"x","eval":"1"}',
+      '{"kind":"close","t":12,"by":"server","code":99999}',
+      JSON.stringify({ ...header, version: 2 }),
+    ];
     for (const line of broken) expect(validateLine(JSON.parse(line)), line).toBe(false);
     for (const line of [...lines(WS), ...lines(SSE)]) expect(validateLine(JSON.parse(line)), `${line}: ${JSON.stringify(validateLine.errors)}`).toBe(true);
   });
@@ -182,11 +258,23 @@ describe('the committed recordings', () => {
 describe('credentials', () => {
   const api = {
     securitySchemes: [
-      { id: 'bearer', auth: { credential: { in: 'header' as const, name: 'Authorization', prefix: 'Bearer ' }, onFailure: { action: 'http-status' as const, httpStatus: 401 } } },
+      {
+        id: 'bearer',
+        auth: {
+          credential: { in: 'header' as const, name: 'Authorization', prefix: 'Bearer ' },
+          onFailure: { action: 'http-status' as const, httpStatus: 401 },
+        },
+      },
       { id: 'query', auth: { credential: { in: 'query' as const, name: 'token' }, onFailure: { action: 'error-and-close' as const, closeCode: 4401 } } },
       { id: 'cookie', auth: { credential: { in: 'cookie' as const, name: 'session' }, onFailure: { action: 'http-status' as const, httpStatus: 401 } } },
       { id: 'sub', auth: { credential: { in: 'subprotocol' as const, prefix: 'x-api-key.' }, onFailure: { action: 'http-status' as const, httpStatus: 401 } } },
-      { id: 'first', auth: { credential: { in: 'first-message' as const, message: 'authMsg', property: 'token' }, onFailure: { action: 'error-and-close' as const, closeCode: 4401 } } },
+      {
+        id: 'first',
+        auth: {
+          credential: { in: 'first-message' as const, message: 'authMsg', property: 'token' },
+          onFailure: { action: 'error-and-close' as const, closeCode: 4401 },
+        },
+      },
     ],
   };
   const channel = { tagProperty: 'type', receive: { messages: [{ key: 'authMsg', tag: 'auth' }] } };
@@ -194,8 +282,20 @@ describe('credentials', () => {
 
   it('redacts every location to its exact placeholder and scrubs echoes elsewhere', () => {
     const r = new Redactor(credentialLocations(api, channel));
-    expect(r.url(`/s?a=1&token=${encodeURIComponent(SECRET)}&b=2`)).toEqual({ url: '/s?a=1&token=<credential:query>&b=2', query: { a: '1', token: '<credential:query>', b: '2' } });
-    expect(r.requestHeaders({ authorization: `Bearer ${SECRET}`, cookie: `theme=dark; session=${SECRET}`, 'sec-websocket-protocol': `json, x-api-key.${SECRET}`, host: 'x', 'sec-websocket-key': 'k', 'x-custom': 'kept' })).toEqual({
+    expect(r.url(`/s?a=1&token=${encodeURIComponent(SECRET)}&b=2`)).toEqual({
+      url: '/s?a=1&token=<credential:query>&b=2',
+      query: { a: '1', token: '<credential:query>', b: '2' },
+    });
+    expect(
+      r.requestHeaders({
+        authorization: `Bearer ${SECRET}`,
+        cookie: `theme=dark; session=${SECRET}`,
+        'sec-websocket-protocol': `json, x-api-key.${SECRET}`,
+        host: 'x',
+        'sec-websocket-key': 'k',
+        'x-custom': 'kept',
+      }),
+    ).toEqual({
       authorization: 'Bearer <credential:bearer>',
       cookie: 'theme=dark; session=<credential:cookie>',
       'sec-websocket-protocol': 'json, x-api-key.<credential:sub>',
@@ -204,7 +304,10 @@ describe('credentials', () => {
     expect(r.clientText(`{"type":"auth","token":"${SECRET}"}`)).toBe('{"type":"auth","token":"<credential:first>"}');
     expect(r.clientText(`{"type":"pong","token":"other-value-1234"}`)).toBe('{"type":"pong","token":"other-value-1234"}');
     expect(r.scrub(`{"echo":"${SECRET}"}`)).not.toContain(SECRET);
-    expect(r.responseHeaders({ 'set-cookie': ['a=b'], date: 'now', 'content-type': 'text/plain' })).toEqual({ 'set-cookie': '<redacted>', 'content-type': 'text/plain' });
+    expect(r.responseHeaders({ 'set-cookie': ['a=b'], date: 'now', 'content-type': 'text/plain' })).toEqual({
+      'set-cookie': '<redacted>',
+      'content-type': 'text/plain',
+    });
     expect(r.requestHeaders({ 'proxy-authorization': 'Basic dXNlcjpwYXNz' })).toEqual({ 'proxy-authorization': 'Basic <redacted>' });
   });
 
@@ -217,7 +320,10 @@ describe('credentials', () => {
   });
 
   it('substitutes credentials back, percent-encoding them in URLs, and names the missing ones', () => {
-    expect(substituteCredentials('Bearer <credential:bearer> and <credential:other>', { bearer: 'abc' })).toEqual({ text: 'Bearer abc and <credential:other>', missing: ['other'] });
+    expect(substituteCredentials('Bearer <credential:bearer> and <credential:other>', { bearer: 'abc' })).toEqual({
+      text: 'Bearer abc and <credential:other>',
+      missing: ['other'],
+    });
     expect(substituteCredentialsInUrl('/s?token=<credential:query>', { query: 'a b&c' }).text).toBe('/s?token=a%20b%26c');
     expect(substituteCredentials('<credential:__proto__>', {})).toEqual({ text: '<credential:__proto__>', missing: ['__proto__'] });
   });

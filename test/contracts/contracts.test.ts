@@ -82,7 +82,10 @@ describe.each(APIS)('%s', (api) => {
     it.each(fixture<UnknownParts>('unknown-parts', api).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const verdict = validator.validate(c.channel, c.direction, { payload: c.payload, ...(c.event ? { event: c.event } : {}) });
       expect(verdict.ok).toBe(true);
-      const generated = (await import(`../../generated/${api}/validators.gen.js`)) as Record<string, (...args: unknown[]) => { ok: boolean; warnings?: { pointer: string; keyword: string }[] }>;
+      const generated = (await import(`../../generated/${api}/validators.gen.js`)) as Record<
+        string,
+        (...args: unknown[]) => { ok: boolean; warnings?: { pointer: string; keyword: string }[] }
+      >;
       const channel = buildIR(loaded.document, api).channels.find((ch) => ch.id === c.channel)!;
       const validate = generated[channel[c.direction].validatorName]!;
       const result = c.event !== undefined ? validate(c.event, c.payload) : validate(c.payload);

@@ -36,7 +36,9 @@ describe('generate()', () => {
   it('writes into out, and with check reports nothing to change on a second call', async () => {
     const first = await generate('test/fixtures/invalid-documents/only-warnings.yaml', { out });
     expect(first.written?.changed.length).toBe(first.files?.length);
-    const written = (await readdir(out, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.relative(out, path.join(e.parentPath, e.name)));
+    const written = (await readdir(out, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(out, path.join(e.parentPath, e.name)));
     expect(written.sort()).toEqual(first.files!.map((f) => f.path).sort());
     const again = await generate('test/fixtures/invalid-documents/only-warnings.yaml', { out, check: true });
     expect(again.written).toEqual({ changed: [], stale: [], refused: [] });

@@ -37,7 +37,10 @@ let typeChecked: Map<string, string[]> | undefined;
 function clientDiagnostics(name: string): string[] | undefined {
   if (typeChecked === undefined) {
     const ok = [...generated].filter((entry): entry is [string, Generated] => !(entry[1] instanceof Error));
-    const diagnostics = typeCheckEach(ok.map(([, gen]) => ({ dir: gen.dir, names: ['client.gen.ts'] })), CLIENT_OPTIONS);
+    const diagnostics = typeCheckEach(
+      ok.map(([, gen]) => ({ dir: gen.dir, names: ['client.gen.ts'] })),
+      CLIENT_OPTIONS,
+    );
     typeChecked = new Map(ok.map(([n], i) => [n, diagnostics[i]!]));
   }
   return typeChecked.get(name);

@@ -39,7 +39,13 @@ describe.each(APIS)('generated validators of %s', (api) => {
         for (const cm of c[direction].messages) {
           const message = ir.messages.find((m) => m.id === cm.message)!;
           for (const e of message.examples) {
-            cases.push({ name: `${c.id} ${direction} ${message.id} ${e.name ?? ''}`, channel: c.id, direction, payload: e.payload, ...(c.transport === 'sse' ? { event: cm.tag! } : {}) });
+            cases.push({
+              name: `${c.id} ${direction} ${message.id} ${e.name ?? ''}`,
+              channel: c.id,
+              direction,
+              payload: e.payload,
+              ...(c.transport === 'sse' ? { event: cm.tag! } : {}),
+            });
           }
         }
       }

@@ -38,7 +38,11 @@ describe.each(SPECS)('%s', (spec) => {
   it('generates byte-identical files twice in a row, and from an absolute path', async () => {
     const first = await contentsOf(spec);
     // The validators come as one module per channel beside the fixed files.
-    expect(Object.keys(first).filter((f) => !f.startsWith('validators/')).sort()).toEqual([...GENERATED_FILES, ...GENERATED_DOCS].sort());
+    expect(
+      Object.keys(first)
+        .filter((f) => !f.startsWith('validators/'))
+        .sort(),
+    ).toEqual([...GENERATED_FILES, ...GENERATED_DOCS].sort());
     expect(Object.keys(first)).toContain('validators/shared.gen.js');
     expect(await contentsOf(spec)).toEqual(first);
     expect(await contentsOf(path.resolve(spec))).toEqual(first);
@@ -56,13 +60,16 @@ describe.each(SPECS)('%s', (spec) => {
 });
 
 describe('another process, time zone and locale', () => {
-  it.each(['test/fixtures/hostile/hostile.asyncapi.yaml', 'test/fixtures/foreign/status-feed.asyncapi.yaml'])('%s: the CLI writes what the library wrote', async (spec) => {
-    const name = path.basename(spec).replace(/\.asyncapi\.yaml$/, '');
-    const library = await generateInto(spec, path.join(dir, `${name}-library`));
-    const out = path.join(dir, `${name}-cli`);
-    await promisify(execFile)(process.execPath, [path.resolve('bin/streamwright.js'), 'generate', spec, '--out', path.relative(process.cwd(), out)], {
-      env: { ...process.env, TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
-    });
-    for (const f of Object.keys(library.files)) expect([f, await readFile(path.join(out, f), 'utf8')]).toEqual([f, library.files[f]]);
-  });
+  it.each(['test/fixtures/hostile/hostile.asyncapi.yaml', 'test/fixtures/foreign/status-feed.asyncapi.yaml'])(
+    '%s: the CLI writes what the library wrote',
+    async (spec) => {
+      const name = path.basename(spec).replace(/\.asyncapi\.yaml$/, '');
+      const library = await generateInto(spec, path.join(dir, `${name}-library`));
+      const out = path.join(dir, `${name}-cli`);
+      await promisify(execFile)(process.execPath, [path.resolve('bin/streamwright.js'), 'generate', spec, '--out', path.relative(process.cwd(), out)], {
+        env: { ...process.env, TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
+      });
+      for (const f of Object.keys(library.files)) expect([f, await readFile(path.join(out, f), 'utf8')]).toEqual([f, library.files[f]]);
+    },
+  );
 });

@@ -22,7 +22,14 @@ interface Case {
 }
 
 const CASES: [string, Case][] = [
-  ['kraken-style', { auth: { apiKey: (k: string) => (k === 'read-token' ? 'reader' : undefined) }, credentials: async () => ({ readToken: 'read-token' }), wrong: { readToken: 'nope' } }],
+  [
+    'kraken-style',
+    {
+      auth: { apiKey: (k: string) => (k === 'read-token' ? 'reader' : undefined) },
+      credentials: async () => ({ readToken: 'read-token' }),
+      wrong: { readToken: 'nope' },
+    },
+  ],
   ['gemini-style', { auth: { jwtSecret: SECRET }, credentials: async () => ({ bearer: await jwt() }), wrong: { bearer: 'not-a-jwt' } }],
   [
     'orders-discriminator',
@@ -32,7 +39,10 @@ const CASES: [string, Case][] = [
       wrong: { operator: Buffer.from('op:wrong').toString('base64') },
     },
   ],
-  ['mercure-hub', { auth: { jwtSecret: SECRET }, credentials: async () => ({ subscriberJwt: await jwt() }), wrong: { subscriberJwt: 'not-a-jwt' }, params: { bookId: '1' } }],
+  [
+    'mercure-hub',
+    { auth: { jwtSecret: SECRET }, credentials: async () => ({ subscriberJwt: await jwt() }), wrong: { subscriberJwt: 'not-a-jwt' }, params: { bookId: '1' } },
+  ],
 ];
 
 type Conn = {
@@ -66,10 +76,18 @@ describe.each(CASES)('standard-only document %s', (name, c) => {
     let opened!: () => void;
     const open = new Promise<void>((resolve) => (opened = resolve));
     const recorder = new Proxy({ open: () => opened() } as Record<string, unknown>, {
-      get: (target, key) => (typeof key === 'string' && key in target ? target[key] : typeof key === 'string' && key.startsWith('on') ? (_peer: unknown, m: unknown) => received.push(m) : undefined),
+      get: (target, key) =>
+        typeof key === 'string' && key in target
+          ? target[key]
+          : typeof key === 'string' && key.startsWith('on')
+            ? (_peer: unknown, m: unknown) => received.push(m)
+            : undefined,
       has: (target, key) => key in target || (typeof key === 'string' && key.startsWith('on')),
     });
-    const instance = createServer({ auth: c.auth, handlers: { [channel.id]: recorder } }) as { listen(p: number): Promise<{ port: number }>; close(): Promise<void> } & Record<string, Record<string, (...a: unknown[]) => number>>;
+    const instance = createServer({ auth: c.auth, handlers: { [channel.id]: recorder } }) as {
+      listen(p: number): Promise<{ port: number }>;
+      close(): Promise<void>;
+    } & Record<string, Record<string, (...a: unknown[]) => number>>;
     const { port } = await instance.listen(0);
     const api = createClient({ baseUrl: `http://127.0.0.1:${port}`, auth: await c.credentials() });
     try {

@@ -9,7 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Direction } from '../../generator/src/ir/types.ts';
 import { loadSpec } from '../../generator/src/load/load.ts';
 import { createContractValidator } from '../../generator/src/validate/contract-validator.ts';
-import { cleanup, exampleCases, STRICT_OPTIONS, GENERATED_FILES, generateInto, importGenerated, tempDir, typeCheckEach, usageModule, type Generated } from './harness.ts';
+import {
+  cleanup,
+  exampleCases,
+  STRICT_OPTIONS,
+  GENERATED_FILES,
+  generateInto,
+  importGenerated,
+  tempDir,
+  typeCheckEach,
+  usageModule,
+  type Generated,
+} from './harness.ts';
 
 const FIXTURES = 'test/fixtures/foreign';
 const SPECS = readdirSync(FIXTURES)
@@ -30,9 +41,16 @@ interface Broken {
 
 /** What `validate` says about each fixture beyond nothing: `severity code pointer`. */
 const EXPECTED_DIAGNOSTICS: Record<string, string[]> = {
-  'gemini-style': ['warning sw/dispatch-by-shape #/channels/marketData', 'warning sw/dispatch-by-shape #/channels/marketData', 'warning sw/auth-key-required #/components/securitySchemes/bearer'],
+  'gemini-style': [
+    'warning sw/dispatch-by-shape #/channels/marketData',
+    'warning sw/dispatch-by-shape #/channels/marketData',
+    'warning sw/auth-key-required #/components/securitySchemes/bearer',
+  ],
   'kraken-style': ['warning sw/tag-inferred #/channels/feed', 'warning sw/tag-inferred #/channels/feed'],
-  'mercure-hub': ['warning sw/dispatch-by-shape #/channels/books/messages/bookDeleted', 'warning sw/auth-key-required #/components/securitySchemes/subscriberJwt'],
+  'mercure-hub': [
+    'warning sw/dispatch-by-shape #/channels/books/messages/bookDeleted',
+    'warning sw/auth-key-required #/components/securitySchemes/subscriberJwt',
+  ],
   'rpc-reply': ['warning sw/tag-inferred #/channels/räume', 'info sw/generate-skipped #/channels/benachrichtigungen'],
   'streetlights-kafka': [
     'info sw/generate-skipped #/channels/lightingMeasured',
@@ -46,124 +64,670 @@ const EXPECTED_DIAGNOSTICS: Record<string, string[]> = {
 /** Hand-written wrong frames per fixture: `[name, { given, want }]`. */
 const BROKEN: Record<string, [string, Broken][]> = {
   'market-data': [
-    ['unknown tag', { channel: 'feed', direction: 'send', payload: { type: 'l2update', product_id: 'BTC-USD' }, errors: [{ pointer: '/type', keyword: 'tag' }] }],
-    ['no tag at all', { channel: 'feed', direction: 'receive', payload: { product_ids: ['BTC-USD'], channels: ['ticker'] }, errors: [{ pointer: '/type', keyword: 'tag' }] }],
-    ['a client message sent by the server', { channel: 'feed', direction: 'send', payload: { type: 'subscribe', product_ids: ['BTC-USD'], channels: ['ticker'] }, errors: [{ pointer: '/type', keyword: 'tag' }] }],
-    ['price as a string', { channel: 'feed', direction: 'send', payload: { type: 'ticker', sequence: 1, product_id: 'BTC-USD', price: '64123.45', time: '2024-03-05T14:22:11Z' }, errors: [{ pointer: '/price', keyword: 'type' }] }],
-    ['side neither enum nor null', { channel: 'feed', direction: 'send', payload: { type: 'ticker', sequence: 1, product_id: 'BTC-USD', price: 1, time: '2024-03-05T14:22:11Z', side: 'hold' }, errors: [{ pointer: '/side', keyword: 'oneOf' }] }],
-    ['time without zone', { channel: 'feed', direction: 'send', payload: { type: 'ticker', sequence: 1, product_id: 'BTC-USD', price: 1, time: '2024-03-05T14:22:11' }, errors: [{ pointer: '/time', keyword: 'format' }] }],
-    ['zero-size trade', { channel: 'feed', direction: 'send', payload: { type: 'match', trade_id: 1, sequence: 1, maker_order_id: 'ac928c66-ca53-498f-9c13-a110027a60e8', taker_order_id: 'ac928c66-ca53-498f-9c13-a110027a60e8', time: '2014-11-07T08:19:27Z', product_id: 'BTC-USD', size: 0, price: 1, side: 'buy' }, errors: [{ pointer: '/size', keyword: 'exclusiveMinimum' }] }],
-    ['not a uuid', { channel: 'feed', direction: 'send', payload: { type: 'match', trade_id: 1, sequence: 1, maker_order_id: 'ac928c66', taker_order_id: 'ac928c66-ca53-498f-9c13-a110027a60e8', time: '2014-11-07T08:19:27Z', product_id: 'BTC-USD', size: 1, price: 1, side: 'buy' }, errors: [{ pointer: '/maker_order_id', keyword: 'format' }] }],
-    ['price level of four', { channel: 'feed', direction: 'send', payload: { type: 'snapshot', product_id: 'BTC-USD', bids: [[1, 2, 3, 4]], asks: [] }, errors: [{ pointer: '/bids/0', keyword: 'maxItems' }] }],
-    ['extra property', { channel: 'feed', direction: 'receive', payload: { type: 'unsubscribe', channels: ['ticker'], all: true }, errors: [{ pointer: '/all', keyword: 'additionalProperties' }] }],
+    [
+      'unknown tag',
+      { channel: 'feed', direction: 'send', payload: { type: 'l2update', product_id: 'BTC-USD' }, errors: [{ pointer: '/type', keyword: 'tag' }] },
+    ],
+    [
+      'no tag at all',
+      { channel: 'feed', direction: 'receive', payload: { product_ids: ['BTC-USD'], channels: ['ticker'] }, errors: [{ pointer: '/type', keyword: 'tag' }] },
+    ],
+    [
+      'a client message sent by the server',
+      {
+        channel: 'feed',
+        direction: 'send',
+        payload: { type: 'subscribe', product_ids: ['BTC-USD'], channels: ['ticker'] },
+        errors: [{ pointer: '/type', keyword: 'tag' }],
+      },
+    ],
+    [
+      'price as a string',
+      {
+        channel: 'feed',
+        direction: 'send',
+        payload: { type: 'ticker', sequence: 1, product_id: 'BTC-USD', price: '64123.45', time: '2024-03-05T14:22:11Z' },
+        errors: [{ pointer: '/price', keyword: 'type' }],
+      },
+    ],
+    [
+      'side neither enum nor null',
+      {
+        channel: 'feed',
+        direction: 'send',
+        payload: { type: 'ticker', sequence: 1, product_id: 'BTC-USD', price: 1, time: '2024-03-05T14:22:11Z', side: 'hold' },
+        errors: [{ pointer: '/side', keyword: 'oneOf' }],
+      },
+    ],
+    [
+      'time without zone',
+      {
+        channel: 'feed',
+        direction: 'send',
+        payload: { type: 'ticker', sequence: 1, product_id: 'BTC-USD', price: 1, time: '2024-03-05T14:22:11' },
+        errors: [{ pointer: '/time', keyword: 'format' }],
+      },
+    ],
+    [
+      'zero-size trade',
+      {
+        channel: 'feed',
+        direction: 'send',
+        payload: {
+          type: 'match',
+          trade_id: 1,
+          sequence: 1,
+          maker_order_id: 'ac928c66-ca53-498f-9c13-a110027a60e8',
+          taker_order_id: 'ac928c66-ca53-498f-9c13-a110027a60e8',
+          time: '2014-11-07T08:19:27Z',
+          product_id: 'BTC-USD',
+          size: 0,
+          price: 1,
+          side: 'buy',
+        },
+        errors: [{ pointer: '/size', keyword: 'exclusiveMinimum' }],
+      },
+    ],
+    [
+      'not a uuid',
+      {
+        channel: 'feed',
+        direction: 'send',
+        payload: {
+          type: 'match',
+          trade_id: 1,
+          sequence: 1,
+          maker_order_id: 'ac928c66',
+          taker_order_id: 'ac928c66-ca53-498f-9c13-a110027a60e8',
+          time: '2014-11-07T08:19:27Z',
+          product_id: 'BTC-USD',
+          size: 1,
+          price: 1,
+          side: 'buy',
+        },
+        errors: [{ pointer: '/maker_order_id', keyword: 'format' }],
+      },
+    ],
+    [
+      'price level of four',
+      {
+        channel: 'feed',
+        direction: 'send',
+        payload: { type: 'snapshot', product_id: 'BTC-USD', bids: [[1, 2, 3, 4]], asks: [] },
+        errors: [{ pointer: '/bids/0', keyword: 'maxItems' }],
+      },
+    ],
+    [
+      'extra property',
+      {
+        channel: 'feed',
+        direction: 'receive',
+        payload: { type: 'unsubscribe', channels: ['ticker'], all: true },
+        errors: [{ pointer: '/all', keyword: 'additionalProperties' }],
+      },
+    ],
     ['candle too short', { channel: 'candles', direction: 'send', payload: [1709648520, 1, 2, 3, 4], errors: [{ pointer: '', keyword: 'minItems' }] }],
     ['candle with a string', { channel: 'candles', direction: 'send', payload: [1709648520, 1, 2, 3, 4, '5'], errors: [{ pointer: '/5', keyword: 'type' }] }],
   ],
   'chat-rtm': [
-    ['block of unknown kind', { channel: 'rtm', direction: 'send', payload: { type: 'message', channel: 'C024BE91L', ts: '1355517523.000005', text: 'x', blocks: [{ kind: 'video' }] }, errors: [{ pointer: '/blocks/0', keyword: 'oneOf' }] }],
-    ['user id of the wrong shape (through A → B → C)', { channel: 'rtm', direction: 'send', payload: { type: 'user_typing', channel: 'C024BE91L', user: 'bob' }, errors: [{ pointer: '/user', keyword: 'pattern' }] }],
-    ['deep reply without text', { channel: 'rtm', direction: 'send', payload: { type: 'thread_snapshot', channel: 'C024BE91L', root: { ts: '1.000001', user: 'U2147483697', text: 'a', replies: [{ ts: '2.000001', user: 'U2147483697', text: 'b', replies: [{ ts: '3.000001', user: 'U2147483697' }] }] } }, errors: [{ pointer: '/root/replies/0/replies/0/text', keyword: 'required' }] }],
-    ['presence outside the enum', { channel: 'rtm', direction: 'send', payload: { type: 'presence_change', user: 'U2147483697', presence: 'busy' }, errors: [{ pointer: '/presence', keyword: 'enum' }] }],
-    ['edited neither object nor null', { channel: 'rtm', direction: 'send', payload: { type: 'message', channel: 'C024BE91L', ts: '1355517523.000005', text: 'x', edited: 'yes' }, errors: [{ pointer: '/edited', keyword: 'type' }] }],
-    ['allOf part missing', { channel: 'rtm', direction: 'send', payload: { type: 'message', channel: 'C024BE91L', text: 'x' }, errors: [{ pointer: '/ts', keyword: 'required' }] }],
+    [
+      'block of unknown kind',
+      {
+        channel: 'rtm',
+        direction: 'send',
+        payload: { type: 'message', channel: 'C024BE91L', ts: '1355517523.000005', text: 'x', blocks: [{ kind: 'video' }] },
+        errors: [{ pointer: '/blocks/0', keyword: 'oneOf' }],
+      },
+    ],
+    [
+      'user id of the wrong shape (through A → B → C)',
+      {
+        channel: 'rtm',
+        direction: 'send',
+        payload: { type: 'user_typing', channel: 'C024BE91L', user: 'bob' },
+        errors: [{ pointer: '/user', keyword: 'pattern' }],
+      },
+    ],
+    [
+      'deep reply without text',
+      {
+        channel: 'rtm',
+        direction: 'send',
+        payload: {
+          type: 'thread_snapshot',
+          channel: 'C024BE91L',
+          root: {
+            ts: '1.000001',
+            user: 'U2147483697',
+            text: 'a',
+            replies: [{ ts: '2.000001', user: 'U2147483697', text: 'b', replies: [{ ts: '3.000001', user: 'U2147483697' }] }],
+          },
+        },
+        errors: [{ pointer: '/root/replies/0/replies/0/text', keyword: 'required' }],
+      },
+    ],
+    [
+      'presence outside the enum',
+      {
+        channel: 'rtm',
+        direction: 'send',
+        payload: { type: 'presence_change', user: 'U2147483697', presence: 'busy' },
+        errors: [{ pointer: '/presence', keyword: 'enum' }],
+      },
+    ],
+    [
+      'edited neither object nor null',
+      {
+        channel: 'rtm',
+        direction: 'send',
+        payload: { type: 'message', channel: 'C024BE91L', ts: '1355517523.000005', text: 'x', edited: 'yes' },
+        errors: [{ pointer: '/edited', keyword: 'type' }],
+      },
+    ],
+    [
+      'allOf part missing',
+      { channel: 'rtm', direction: 'send', payload: { type: 'message', channel: 'C024BE91L', text: 'x' }, errors: [{ pointer: '/ts', keyword: 'required' }] },
+    ],
     ['id below minimum', { channel: 'rtm', direction: 'receive', payload: { id: 0, type: 'ping' }, errors: [{ pointer: '/id', keyword: 'minimum' }] }],
-    ['text too long', { channel: 'rtm', direction: 'receive', payload: { id: 1, type: 'message', channel: 'C024BE91L', text: 'x'.repeat(4001) }, errors: [{ pointer: '/text', keyword: 'maxLength' }] }],
+    [
+      'text too long',
+      {
+        channel: 'rtm',
+        direction: 'receive',
+        payload: { id: 1, type: 'message', channel: 'C024BE91L', text: 'x'.repeat(4001) },
+        errors: [{ pointer: '/text', keyword: 'maxLength' }],
+      },
+    ],
   ],
   'pubsub-channels': [
-    ['tag in `type` instead of `event`', { channel: 'socket', direction: 'receive', payload: { type: 'relay:subscribe', data: { channel: 'orders' } }, errors: [{ pointer: '/event', keyword: 'tag' }] }],
+    [
+      'tag in `type` instead of `event`',
+      {
+        channel: 'socket',
+        direction: 'receive',
+        payload: { type: 'relay:subscribe', data: { channel: 'orders' } },
+        errors: [{ pointer: '/event', keyword: 'tag' }],
+      },
+    ],
     ['tag not a string', { channel: 'socket', direction: 'send', payload: { event: 7 }, errors: [{ pointer: '/event', keyword: 'tag' }] }],
     ['not an object', { channel: 'socket', direction: 'send', payload: ['relay:ping'], errors: [{ pointer: '/event', keyword: 'tag' }] }],
-    ['error code out of range', { channel: 'socket', direction: 'send', payload: { event: 'relay:error', data: { message: 'x', code: 1000 } }, errors: [{ pointer: '/data/code', keyword: 'minimum' }] }],
-    ['bad auth signature', { channel: 'socket', direction: 'receive', payload: { event: 'relay:subscribe', data: { channel: 'private-x', auth: 'key:zz' } }, errors: [{ pointer: '/data/auth', keyword: 'pattern' }] }],
-    ['client event on a public channel', { channel: 'socket', direction: 'receive', payload: { event: 'client-typing', channel: 'orders', data: 1 }, errors: [{ pointer: '/channel', keyword: 'pattern' }] }],
-    ['pong with data', { channel: 'socket', direction: 'receive', payload: { event: 'relay:pong', data: { a: 1 } }, errors: [{ pointer: '/data', keyword: 'maxProperties' }] }],
+    [
+      'error code out of range',
+      {
+        channel: 'socket',
+        direction: 'send',
+        payload: { event: 'relay:error', data: { message: 'x', code: 1000 } },
+        errors: [{ pointer: '/data/code', keyword: 'minimum' }],
+      },
+    ],
+    [
+      'bad auth signature',
+      {
+        channel: 'socket',
+        direction: 'receive',
+        payload: { event: 'relay:subscribe', data: { channel: 'private-x', auth: 'key:zz' } },
+        errors: [{ pointer: '/data/auth', keyword: 'pattern' }],
+      },
+    ],
+    [
+      'client event on a public channel',
+      {
+        channel: 'socket',
+        direction: 'receive',
+        payload: { event: 'client-typing', channel: 'orders', data: 1 },
+        errors: [{ pointer: '/channel', keyword: 'pattern' }],
+      },
+    ],
+    [
+      'pong with data',
+      { channel: 'socket', direction: 'receive', payload: { event: 'relay:pong', data: { a: 1 } }, errors: [{ pointer: '/data', keyword: 'maxProperties' }] },
+    ],
   ],
   'kraken-style': [
     ['event unknown', { channel: 'feed', direction: 'receive', payload: { event: 'subscribed' }, errors: [{ pointer: '/event', keyword: 'tag' }] }],
     ['no event at all', { channel: 'feed', direction: 'send', payload: { status: 'online' }, errors: [{ pointer: '/event', keyword: 'tag' }] }],
-    ['pair without slash', { channel: 'feed', direction: 'receive', payload: { event: 'subscribe', pair: ['XBTUSD'], subscription: { name: 'ticker' } }, errors: [{ pointer: '/pair/0', keyword: 'pattern' }] }],
-    ['depth not offered', { channel: 'feed', direction: 'receive', payload: { event: 'unsubscribe', subscription: { name: 'book', depth: 11 } }, errors: [{ pointer: '/subscription/depth', keyword: 'enum' }] }],
-    ['status outside the enum', { channel: 'feed', direction: 'send', payload: { event: 'systemStatus', connectionID: 1, status: 'down', version: '1' }, errors: [{ pointer: '/status', keyword: 'enum' }] }],
+    [
+      'pair without slash',
+      {
+        channel: 'feed',
+        direction: 'receive',
+        payload: { event: 'subscribe', pair: ['XBTUSD'], subscription: { name: 'ticker' } },
+        errors: [{ pointer: '/pair/0', keyword: 'pattern' }],
+      },
+    ],
+    [
+      'depth not offered',
+      {
+        channel: 'feed',
+        direction: 'receive',
+        payload: { event: 'unsubscribe', subscription: { name: 'book', depth: 11 } },
+        errors: [{ pointer: '/subscription/depth', keyword: 'enum' }],
+      },
+    ],
+    [
+      'status outside the enum',
+      {
+        channel: 'feed',
+        direction: 'send',
+        payload: { event: 'systemStatus', connectionID: 1, status: 'down', version: '1' },
+        errors: [{ pointer: '/status', keyword: 'enum' }],
+      },
+    ],
   ],
   'gemini-style': [
     ['matches no shape', { channel: 'marketData', direction: 'send', payload: { sequence: 1 }, errors: [{ pointer: '/events', keyword: 'required' }] }],
-    ['negative sequence', { channel: 'marketData', direction: 'send', payload: { socket_sequence: -1 }, errors: [{ pointer: '/socket_sequence', keyword: 'minimum' }] }],
+    [
+      'negative sequence',
+      { channel: 'marketData', direction: 'send', payload: { socket_sequence: -1 }, errors: [{ pointer: '/socket_sequence', keyword: 'minimum' }] },
+    ],
     // Matching no message, the errors are those of the first in document order.
-    ['sequence as a string', { channel: 'marketData', direction: 'send', payload: { socket_sequence: 'one', events: [] }, errors: [{ pointer: '/socket_sequence', keyword: 'type' }] }],
-    ['unknown feed name', { channel: 'marketData', direction: 'receive', payload: { subscriptions: [{ name: 'l3', symbols: ['BTCUSD'] }] }, errors: [{ pointer: '/subscriptions/0/name', keyword: 'enum' }] }],
-    ['empty subscription list', { channel: 'marketData', direction: 'receive', payload: { subscriptions: [] }, errors: [{ pointer: '/subscriptions', keyword: 'minItems' }] }],
+    [
+      'sequence as a string',
+      { channel: 'marketData', direction: 'send', payload: { socket_sequence: 'one', events: [] }, errors: [{ pointer: '/socket_sequence', keyword: 'type' }] },
+    ],
+    [
+      'unknown feed name',
+      {
+        channel: 'marketData',
+        direction: 'receive',
+        payload: { subscriptions: [{ name: 'l3', symbols: ['BTCUSD'] }] },
+        errors: [{ pointer: '/subscriptions/0/name', keyword: 'enum' }],
+      },
+    ],
+    [
+      'empty subscription list',
+      { channel: 'marketData', direction: 'receive', payload: { subscriptions: [] }, errors: [{ pointer: '/subscriptions', keyword: 'minItems' }] },
+    ],
   ],
   'mercure-hub': [
     ['unknown event', { channel: 'books', direction: 'send', event: 'update', payload: { '@id': '/books/1' }, errors: [{ pointer: '', keyword: 'tag' }] }],
-    ['no title', { channel: 'books', direction: 'send', event: 'message', payload: { '@id': '/books/1', '@type': 'Book' }, errors: [{ pointer: '/title', keyword: 'required' }] }],
-    ['isbn too short', { channel: 'books', direction: 'send', event: 'message', payload: { '@id': '/books/1', '@type': 'Book', title: 'x', isbn: '123' }, errors: [{ pointer: '/isbn', keyword: 'pattern' }] }],
-    ['negative price', { channel: 'books', direction: 'send', event: 'message', payload: { '@id': '/books/1', '@type': 'Book', title: 'x', price: -1 }, errors: [{ pointer: '/price', keyword: 'minimum' }] }],
+    [
+      'no title',
+      {
+        channel: 'books',
+        direction: 'send',
+        event: 'message',
+        payload: { '@id': '/books/1', '@type': 'Book' },
+        errors: [{ pointer: '/title', keyword: 'required' }],
+      },
+    ],
+    [
+      'isbn too short',
+      {
+        channel: 'books',
+        direction: 'send',
+        event: 'message',
+        payload: { '@id': '/books/1', '@type': 'Book', title: 'x', isbn: '123' },
+        errors: [{ pointer: '/isbn', keyword: 'pattern' }],
+      },
+    ],
+    [
+      'negative price',
+      {
+        channel: 'books',
+        direction: 'send',
+        event: 'message',
+        payload: { '@id': '/books/1', '@type': 'Book', title: 'x', price: -1 },
+        errors: [{ pointer: '/price', keyword: 'minimum' }],
+      },
+    ],
     ['not an object', { channel: 'books', direction: 'send', event: 'message', payload: '/books/1', errors: [{ pointer: '', keyword: 'type' }] }],
   ],
   'gitter-stream': [
     ['unknown event', { channel: 'roomMessages', direction: 'send', event: 'message', payload: { id: 'x' }, errors: [{ pointer: '', keyword: 'tag' }] }],
-    ['sent not a date', { channel: 'roomMessages', direction: 'send', event: 'chatMessage', payload: { id: 'a', text: 't', sent: 'yesterday', fromUser: { id: 'u', username: 'n' } }, errors: [{ pointer: '/sent', keyword: 'format' }] }],
-    ['user without name', { channel: 'roomMessages', direction: 'send', event: 'chatMessage', payload: { id: 'a', text: 't', sent: '2014-03-25T11:51:32.289Z', fromUser: { id: 'u' } }, errors: [{ pointer: '/fromUser/username', keyword: 'required' }] }],
-    ['presence neither in nor out', { channel: 'roomMessages', direction: 'send', event: 'presence', payload: { userId: 'u', status: 'away' }, errors: [{ pointer: '/status', keyword: 'enum' }] }],
-    ['negative readBy', { channel: 'roomMessages', direction: 'send', event: 'chatMessage', payload: { id: 'a', text: 't', sent: '2014-03-25T11:51:32.289Z', fromUser: { id: 'u', username: 'n' }, readBy: -1 }, errors: [{ pointer: '/readBy', keyword: 'minimum' }] }],
+    [
+      'sent not a date',
+      {
+        channel: 'roomMessages',
+        direction: 'send',
+        event: 'chatMessage',
+        payload: { id: 'a', text: 't', sent: 'yesterday', fromUser: { id: 'u', username: 'n' } },
+        errors: [{ pointer: '/sent', keyword: 'format' }],
+      },
+    ],
+    [
+      'user without name',
+      {
+        channel: 'roomMessages',
+        direction: 'send',
+        event: 'chatMessage',
+        payload: { id: 'a', text: 't', sent: '2014-03-25T11:51:32.289Z', fromUser: { id: 'u' } },
+        errors: [{ pointer: '/fromUser/username', keyword: 'required' }],
+      },
+    ],
+    [
+      'presence neither in nor out',
+      {
+        channel: 'roomMessages',
+        direction: 'send',
+        event: 'presence',
+        payload: { userId: 'u', status: 'away' },
+        errors: [{ pointer: '/status', keyword: 'enum' }],
+      },
+    ],
+    [
+      'negative readBy',
+      {
+        channel: 'roomMessages',
+        direction: 'send',
+        event: 'chatMessage',
+        payload: { id: 'a', text: 't', sent: '2014-03-25T11:51:32.289Z', fromUser: { id: 'u', username: 'n' }, readBy: -1 },
+        errors: [{ pointer: '/readBy', keyword: 'minimum' }],
+      },
+    ],
   ],
   'orders-discriminator': [
-    ['unknown kind', { channel: 'orders', direction: 'send', payload: { kind: 'OrderLost', orderId: 'ORD-000001' }, errors: [{ pointer: '/kind', keyword: 'tag' }] }],
-    ['bad order id', { channel: 'orders', direction: 'send', payload: { kind: 'OrderShipped', orderId: '42', carrier: 'dhl' }, errors: [{ pointer: '/orderId', keyword: 'pattern' }] }],
-    ['no lines', { channel: 'orders', direction: 'send', payload: { kind: 'OrderPlaced', orderId: 'ORD-000001', lines: [] }, errors: [{ pointer: '/lines', keyword: 'minItems' }] }],
-    ['carrier unknown', { channel: 'orders', direction: 'send', payload: { kind: 'OrderShipped', orderId: 'ORD-000001', carrier: 'fedex' }, errors: [{ pointer: '/carrier', keyword: 'enum' }] }],
-    ['command without action', { channel: 'orders', direction: 'receive', payload: { orderId: 'ORD-000001' }, errors: [{ pointer: '/action', keyword: 'tag' }] }],
+    [
+      'unknown kind',
+      { channel: 'orders', direction: 'send', payload: { kind: 'OrderLost', orderId: 'ORD-000001' }, errors: [{ pointer: '/kind', keyword: 'tag' }] },
+    ],
+    [
+      'bad order id',
+      {
+        channel: 'orders',
+        direction: 'send',
+        payload: { kind: 'OrderShipped', orderId: '42', carrier: 'dhl' },
+        errors: [{ pointer: '/orderId', keyword: 'pattern' }],
+      },
+    ],
+    [
+      'no lines',
+      {
+        channel: 'orders',
+        direction: 'send',
+        payload: { kind: 'OrderPlaced', orderId: 'ORD-000001', lines: [] },
+        errors: [{ pointer: '/lines', keyword: 'minItems' }],
+      },
+    ],
+    [
+      'carrier unknown',
+      {
+        channel: 'orders',
+        direction: 'send',
+        payload: { kind: 'OrderShipped', orderId: 'ORD-000001', carrier: 'fedex' },
+        errors: [{ pointer: '/carrier', keyword: 'enum' }],
+      },
+    ],
+    [
+      'command without action',
+      { channel: 'orders', direction: 'receive', payload: { orderId: 'ORD-000001' }, errors: [{ pointer: '/action', keyword: 'tag' }] },
+    ],
   ],
   'schema-zoo': [
-    ['two temperature units', { channel: 'telemetry', direction: 'send', payload: { type: 'reading', at: '2024-05-01T10:00:00Z', temperature: { celsius: 1, fahrenheit: 2 } }, errors: [{ pointer: '/temperature', keyword: 'oneOf' }] }],
-    ['below absolute zero', { channel: 'telemetry', direction: 'send', payload: { type: 'reading', at: '2024-05-01T10:00:00Z', temperature: { celsius: -300 } }, errors: [{ pointer: '/temperature/celsius', keyword: 'minimum' }] }],
-    ['empty label (not)', { channel: 'telemetry', direction: 'send', payload: { type: 'reading', at: '2024-05-01T10:00:00Z', temperature: { celsius: 1 }, label: '' }, errors: [{ pointer: '/label', keyword: 'not' }] }],
-    ['point of four', { channel: 'telemetry', direction: 'send', payload: { type: 'reading', at: '2024-05-01T10:00:00Z', temperature: { celsius: 1 }, path: [[1, 2, 3, 4]] }, errors: [{ pointer: '/path/0', keyword: 'additionalItems' }] }],
-    ['threshold key outside the patterns', { channel: 'telemetry', direction: 'send', payload: { type: 'config', settings: {}, thresholds: { temp: 1 }, calibration: { offset: 0, scale: 1 } }, errors: [{ pointer: '/thresholds/temp', keyword: 'additionalProperties' }] }],
-    ['calibration not the constant', { channel: 'telemetry', direction: 'send', payload: { type: 'config', settings: {}, calibration: { offset: 1, scale: 1 } }, errors: [{ pointer: '/calibration', keyword: 'const' }] }],
-    ['setting of object type', { channel: 'telemetry', direction: 'send', payload: { type: 'config', settings: { a: {} }, calibration: { offset: 0, scale: 1 } }, errors: [{ pointer: '/settings/a', keyword: 'type' }] }],
-    ['tree node without name', { channel: 'telemetry', direction: 'send', payload: { type: 'tree', root: { name: 'a', children: [{ children: [] }] } }, errors: [{ pointer: '/root/children/0/name', keyword: 'required' }] }],
-    ['level not in the mixed enum', { channel: 'telemetry', direction: 'send', payload: { type: 'reading', at: '2024-05-01T10:00:00Z', temperature: { celsius: 1 }, level: 2 }, errors: [{ pointer: '/level', keyword: 'enum' }] }],
+    [
+      'two temperature units',
+      {
+        channel: 'telemetry',
+        direction: 'send',
+        payload: { type: 'reading', at: '2024-05-01T10:00:00Z', temperature: { celsius: 1, fahrenheit: 2 } },
+        errors: [{ pointer: '/temperature', keyword: 'oneOf' }],
+      },
+    ],
+    [
+      'below absolute zero',
+      {
+        channel: 'telemetry',
+        direction: 'send',
+        payload: { type: 'reading', at: '2024-05-01T10:00:00Z', temperature: { celsius: -300 } },
+        errors: [{ pointer: '/temperature/celsius', keyword: 'minimum' }],
+      },
+    ],
+    [
+      'empty label (not)',
+      {
+        channel: 'telemetry',
+        direction: 'send',
+        payload: { type: 'reading', at: '2024-05-01T10:00:00Z', temperature: { celsius: 1 }, label: '' },
+        errors: [{ pointer: '/label', keyword: 'not' }],
+      },
+    ],
+    [
+      'point of four',
+      {
+        channel: 'telemetry',
+        direction: 'send',
+        payload: { type: 'reading', at: '2024-05-01T10:00:00Z', temperature: { celsius: 1 }, path: [[1, 2, 3, 4]] },
+        errors: [{ pointer: '/path/0', keyword: 'additionalItems' }],
+      },
+    ],
+    [
+      'threshold key outside the patterns',
+      {
+        channel: 'telemetry',
+        direction: 'send',
+        payload: { type: 'config', settings: {}, thresholds: { temp: 1 }, calibration: { offset: 0, scale: 1 } },
+        errors: [{ pointer: '/thresholds/temp', keyword: 'additionalProperties' }],
+      },
+    ],
+    [
+      'calibration not the constant',
+      {
+        channel: 'telemetry',
+        direction: 'send',
+        payload: { type: 'config', settings: {}, calibration: { offset: 1, scale: 1 } },
+        errors: [{ pointer: '/calibration', keyword: 'const' }],
+      },
+    ],
+    [
+      'setting of object type',
+      {
+        channel: 'telemetry',
+        direction: 'send',
+        payload: { type: 'config', settings: { a: {} }, calibration: { offset: 0, scale: 1 } },
+        errors: [{ pointer: '/settings/a', keyword: 'type' }],
+      },
+    ],
+    [
+      'tree node without name',
+      {
+        channel: 'telemetry',
+        direction: 'send',
+        payload: { type: 'tree', root: { name: 'a', children: [{ children: [] }] } },
+        errors: [{ pointer: '/root/children/0/name', keyword: 'required' }],
+      },
+    ],
+    [
+      'level not in the mixed enum',
+      {
+        channel: 'telemetry',
+        direction: 'send',
+        payload: { type: 'reading', at: '2024-05-01T10:00:00Z', temperature: { celsius: 1 }, level: 2 },
+        errors: [{ pointer: '/level', keyword: 'enum' }],
+      },
+    ],
   ],
   'rpc-reply': [
     ['method unknown', { channel: 'räume', direction: 'receive', payload: { methode: 'zahlen', id: 1 }, errors: [{ pointer: '/methode', keyword: 'enum' }] }],
     ['id zero', { channel: 'räume', direction: 'receive', payload: { methode: 'löschen', id: 0 }, errors: [{ pointer: '/id', keyword: 'minimum' }] }],
     ['reply of unknown kind', { channel: 'räume', direction: 'send', payload: { art: 'Ergebnisse', id: 1 }, errors: [{ pointer: '/art', keyword: 'tag' }] }],
-    ['error reply without text', { channel: 'räume', direction: 'send', payload: { art: 'Fehler', id: 1 }, errors: [{ pointer: '/fehler', keyword: 'required' }] }],
-    ['default not a boolean', { channel: 'räume', direction: 'send', payload: { art: 'Klasse', default: 'ja' }, errors: [{ pointer: '/default', keyword: 'type' }] }],
+    [
+      'error reply without text',
+      { channel: 'räume', direction: 'send', payload: { art: 'Fehler', id: 1 }, errors: [{ pointer: '/fehler', keyword: 'required' }] },
+    ],
+    [
+      'default not a boolean',
+      { channel: 'räume', direction: 'send', payload: { art: 'Klasse', default: 'ja' }, errors: [{ pointer: '/default', keyword: 'type' }] },
+    ],
   ],
   'streetlights-kafka': [
     ['negative lumens', { channel: 'lightingMeasured', direction: 'receive', payload: { lumens: -1 }, errors: [{ pointer: '/lumens', keyword: 'minimum' }] }],
-    ['lumens missing', { channel: 'lightingMeasured', direction: 'receive', payload: { sentAt: '2017-06-07T12:34:32.000Z' }, errors: [{ pointer: '/lumens', keyword: 'required' }] }],
-    ['command neither on nor off', { channel: 'lightTurnOn', direction: 'send', payload: { command: 'toggle' }, errors: [{ pointer: '/command', keyword: 'enum' }] }],
-    ['sentAt not a date', { channel: 'lightTurnOn', direction: 'send', payload: { command: 'on', sentAt: 'now' }, errors: [{ pointer: '/sentAt', keyword: 'format' }] }],
+    [
+      'lumens missing',
+      {
+        channel: 'lightingMeasured',
+        direction: 'receive',
+        payload: { sentAt: '2017-06-07T12:34:32.000Z' },
+        errors: [{ pointer: '/lumens', keyword: 'required' }],
+      },
+    ],
+    [
+      'command neither on nor off',
+      { channel: 'lightTurnOn', direction: 'send', payload: { command: 'toggle' }, errors: [{ pointer: '/command', keyword: 'enum' }] },
+    ],
+    [
+      'sentAt not a date',
+      { channel: 'lightTurnOn', direction: 'send', payload: { command: 'on', sentAt: 'now' }, errors: [{ pointer: '/sentAt', keyword: 'format' }] },
+    ],
     ['nothing comes back on a send-only channel', { channel: 'lightTurnOn', direction: 'receive', payload: { command: 'on' }, errors: [{ keyword: 'tag' }] }],
   ],
   // Multi-file: every schema below lives in another file than the document.
   'parcel-tracking': [
-    ['parcel id of the wrong shape (root component, via messages/ → schemas/)', { channel: 'tracking', direction: 'receive', payload: { type: 'watch', parcels: ['12345'] }, errors: [{ pointer: '/parcels/0', keyword: 'pattern' }] }],
-    ['parcels list via a pointer into another file', { channel: 'tracking', direction: 'receive', payload: { type: 'unwatch', parcels: [] }, errors: [{ pointer: '/parcels', keyword: 'minItems' }] }],
-    ['country from common.yaml', { channel: 'tracking', direction: 'send', payload: { type: 'scanned', parcel: 'PX-00012345', at: '2024-06-01T08:15:00Z', location: { facility: 'x', country: 'de' } }, errors: [{ pointer: '/location/country', keyword: 'pattern' }] }],
-    ['coordinates out of range (a ref inside common.yaml)', { channel: 'tracking', direction: 'send', payload: { type: 'delivered', parcel: 'PX-00012345', at: '2024-06-01T08:15:00Z', location: { facility: 'x', country: 'DE', coordinates: [91, 0] } }, errors: [{ pointer: '/location/coordinates/0', keyword: 'maximum' }] }],
-    ['problem code outside the enum', { channel: 'tracking', direction: 'send', payload: { type: 'problem', code: 'oops', message: 'x' }, errors: [{ pointer: '/code', keyword: 'enum' }] }],
-    ['a server message sent by the client', { channel: 'tracking', direction: 'receive', payload: { type: 'delivered', parcel: 'PX-00012345', at: '2024-06-01T08:15:00Z' }, errors: [{ pointer: '/type', keyword: 'tag' }] }],
+    [
+      'parcel id of the wrong shape (root component, via messages/ → schemas/)',
+      { channel: 'tracking', direction: 'receive', payload: { type: 'watch', parcels: ['12345'] }, errors: [{ pointer: '/parcels/0', keyword: 'pattern' }] },
+    ],
+    [
+      'parcels list via a pointer into another file',
+      { channel: 'tracking', direction: 'receive', payload: { type: 'unwatch', parcels: [] }, errors: [{ pointer: '/parcels', keyword: 'minItems' }] },
+    ],
+    [
+      'country from common.yaml',
+      {
+        channel: 'tracking',
+        direction: 'send',
+        payload: { type: 'scanned', parcel: 'PX-00012345', at: '2024-06-01T08:15:00Z', location: { facility: 'x', country: 'de' } },
+        errors: [{ pointer: '/location/country', keyword: 'pattern' }],
+      },
+    ],
+    [
+      'coordinates out of range (a ref inside common.yaml)',
+      {
+        channel: 'tracking',
+        direction: 'send',
+        payload: { type: 'delivered', parcel: 'PX-00012345', at: '2024-06-01T08:15:00Z', location: { facility: 'x', country: 'DE', coordinates: [91, 0] } },
+        errors: [{ pointer: '/location/coordinates/0', keyword: 'maximum' }],
+      },
+    ],
+    [
+      'problem code outside the enum',
+      { channel: 'tracking', direction: 'send', payload: { type: 'problem', code: 'oops', message: 'x' }, errors: [{ pointer: '/code', keyword: 'enum' }] },
+    ],
+    [
+      'a server message sent by the client',
+      {
+        channel: 'tracking',
+        direction: 'receive',
+        payload: { type: 'delivered', parcel: 'PX-00012345', at: '2024-06-01T08:15:00Z' },
+        errors: [{ pointer: '/type', keyword: 'tag' }],
+      },
+    ],
   ],
   // `discriminator: petType`, values by schema name only (no const anywhere).
   'pet-shelter': [
-    ['a pet type with no schema of that name', { channel: 'arrivals', direction: 'send', payload: { petType: 'Lizard', name: 'Liz' }, errors: [{ pointer: '/petType', keyword: 'tag' }] }],
-    ['the lower-case name is another name', { channel: 'arrivals', direction: 'send', payload: { petType: 'cat', name: 'Mittens', huntingSkill: 'lazy' }, errors: [{ pointer: '/petType', keyword: 'tag' }] }],
-    ['a cat without its hunting skill', { channel: 'arrivals', direction: 'send', payload: { petType: 'Cat', name: 'Mittens' }, errors: [{ pointer: '/huntingSkill', keyword: 'required' }] }],
-    ["a cat's fields under the dog's name", { channel: 'arrivals', direction: 'send', payload: { petType: 'Dog', name: 'Rex', huntingSkill: 'lazy' }, errors: [{ pointer: '/packSize', keyword: 'required' }] }],
-    ['an empty name (from Pet, through allOf)', { channel: 'arrivals', direction: 'send', payload: { petType: 'StickInsect', name: '', lengthMm: 80 }, errors: [{ pointer: '/name', keyword: 'minLength' }] }],
-    ['an adoption with extra fields', { channel: 'arrivals', direction: 'receive', payload: { name: 'Rex', petType: 'Dog' }, errors: [{ pointer: '/petType', keyword: 'additionalProperties' }] }],
+    [
+      'a pet type with no schema of that name',
+      { channel: 'arrivals', direction: 'send', payload: { petType: 'Lizard', name: 'Liz' }, errors: [{ pointer: '/petType', keyword: 'tag' }] },
+    ],
+    [
+      'the lower-case name is another name',
+      {
+        channel: 'arrivals',
+        direction: 'send',
+        payload: { petType: 'cat', name: 'Mittens', huntingSkill: 'lazy' },
+        errors: [{ pointer: '/petType', keyword: 'tag' }],
+      },
+    ],
+    [
+      'a cat without its hunting skill',
+      { channel: 'arrivals', direction: 'send', payload: { petType: 'Cat', name: 'Mittens' }, errors: [{ pointer: '/huntingSkill', keyword: 'required' }] },
+    ],
+    [
+      "a cat's fields under the dog's name",
+      {
+        channel: 'arrivals',
+        direction: 'send',
+        payload: { petType: 'Dog', name: 'Rex', huntingSkill: 'lazy' },
+        errors: [{ pointer: '/packSize', keyword: 'required' }],
+      },
+    ],
+    [
+      'an empty name (from Pet, through allOf)',
+      {
+        channel: 'arrivals',
+        direction: 'send',
+        payload: { petType: 'StickInsect', name: '', lengthMm: 80 },
+        errors: [{ pointer: '/name', keyword: 'minLength' }],
+      },
+    ],
+    [
+      'an adoption with extra fields',
+      {
+        channel: 'arrivals',
+        direction: 'receive',
+        payload: { name: 'Rex', petType: 'Dog' },
+        errors: [{ pointer: '/petType', keyword: 'additionalProperties' }],
+      },
+    ],
   ],
   'status-feed': [
-    ['unknown event', { channel: 'incidents', direction: 'send', event: 'incident.deleted', payload: { id: 'inc_1' }, errors: [{ pointer: '', keyword: 'tag' }] }],
-    ['event name in the payload instead', { channel: 'incidents', direction: 'send', event: 'message', payload: { event: 'heartbeat', time: 1 }, errors: [{ pointer: '', keyword: 'tag' }] }],
-    ['impact outside the enum', { channel: 'incidents', direction: 'send', event: 'incident.created', payload: { id: 'inc_1', name: 'x', status: 'investigating', impact: 'huge', created_at: '2024-05-01T09:12:44Z', updated_at: '2024-05-01T09:12:44Z', resolved_at: null, components: [], updates: [{ id: 'u', status: 's', body: 'b', created_at: '2024-05-01T09:12:44Z' }] }, errors: [{ pointer: '/impact', keyword: 'enum' }] }],
-    ['no updates', { channel: 'incidents', direction: 'send', event: 'incident.updated', payload: { id: 'inc_1', name: 'x', status: 'identified', impact: 'minor', created_at: '2024-05-01T09:12:44Z', updated_at: '2024-05-01T09:12:44Z', resolved_at: null, components: [], updates: [] }, errors: [{ pointer: '/updates', keyword: 'minItems' }] }],
-    ['February 30th', { channel: 'incidents', direction: 'send', event: 'incident.resolved', payload: { id: 'inc_1', resolved_at: '2024-02-30T10:00:00Z' }, errors: [{ pointer: '/resolved_at', keyword: 'format' }] }],
-    ['uptime over 100', { channel: 'componentStatus', direction: 'send', event: 'status', payload: { component: 'api', status: 'operational', since: '2024-04-28T00:00:00Z', uptime_90d: 100.5 }, errors: [{ pointer: '/uptime_90d', keyword: 'maximum' }] }],
+    [
+      'unknown event',
+      { channel: 'incidents', direction: 'send', event: 'incident.deleted', payload: { id: 'inc_1' }, errors: [{ pointer: '', keyword: 'tag' }] },
+    ],
+    [
+      'event name in the payload instead',
+      { channel: 'incidents', direction: 'send', event: 'message', payload: { event: 'heartbeat', time: 1 }, errors: [{ pointer: '', keyword: 'tag' }] },
+    ],
+    [
+      'impact outside the enum',
+      {
+        channel: 'incidents',
+        direction: 'send',
+        event: 'incident.created',
+        payload: {
+          id: 'inc_1',
+          name: 'x',
+          status: 'investigating',
+          impact: 'huge',
+          created_at: '2024-05-01T09:12:44Z',
+          updated_at: '2024-05-01T09:12:44Z',
+          resolved_at: null,
+          components: [],
+          updates: [{ id: 'u', status: 's', body: 'b', created_at: '2024-05-01T09:12:44Z' }],
+        },
+        errors: [{ pointer: '/impact', keyword: 'enum' }],
+      },
+    ],
+    [
+      'no updates',
+      {
+        channel: 'incidents',
+        direction: 'send',
+        event: 'incident.updated',
+        payload: {
+          id: 'inc_1',
+          name: 'x',
+          status: 'identified',
+          impact: 'minor',
+          created_at: '2024-05-01T09:12:44Z',
+          updated_at: '2024-05-01T09:12:44Z',
+          resolved_at: null,
+          components: [],
+          updates: [],
+        },
+        errors: [{ pointer: '/updates', keyword: 'minItems' }],
+      },
+    ],
+    [
+      'February 30th',
+      {
+        channel: 'incidents',
+        direction: 'send',
+        event: 'incident.resolved',
+        payload: { id: 'inc_1', resolved_at: '2024-02-30T10:00:00Z' },
+        errors: [{ pointer: '/resolved_at', keyword: 'format' }],
+      },
+    ],
+    [
+      'uptime over 100',
+      {
+        channel: 'componentStatus',
+        direction: 'send',
+        event: 'status',
+        payload: { component: 'api', status: 'operational', since: '2024-04-28T00:00:00Z', uptime_90d: 100.5 },
+        errors: [{ pointer: '/uptime_90d', keyword: 'maximum' }],
+      },
+    ],
   ],
 };
 
@@ -183,14 +747,28 @@ function* mutations(payload: unknown): Generator<[string, unknown]> {
   for (const key of Object.keys(record)) {
     const { [key]: _dropped, ...rest } = record;
     yield [`without ${key}`, rest];
-    for (const [label, value] of [['null', null], ['object', {}], ['number', 12.5], ['string', 'x'], ['array', []]] as const) {
+    for (const [label, value] of [
+      ['null', null],
+      ['object', {}],
+      ['number', 12.5],
+      ['string', 'x'],
+      ['array', []],
+    ] as const) {
       yield [`${key} as ${label}`, { ...record, [key]: value }];
     }
   }
 }
 
 /** The server and client under `tsc --strict` (unused names are style, not soundness: a contract with no client messages leaves some). */
-const STUB_OPTIONS = { ...STRICT_OPTIONS, noUnusedLocals: false, noUnusedParameters: false, allowImportingTsExtensions: true, types: ['node'], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], skipLibCheck: true };
+const STUB_OPTIONS = {
+  ...STRICT_OPTIONS,
+  noUnusedLocals: false,
+  noUnusedParameters: false,
+  allowImportingTsExtensions: true,
+  types: ['node'],
+  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+  skipLibCheck: true,
+};
 const STUBS = ['server.gen.ts', 'client.gen.ts'];
 const MODELS = ['models.gen.ts', 'validators.gen.d.ts', 'metadata.gen.ts', 'usage.ts'];
 
@@ -225,7 +803,10 @@ function typeCheckAll(names: string[], options: typeof STRICT_OPTIONS): Map<stri
   let all = typeChecked.get(names);
   if (all === undefined) {
     const ok = [...generated].filter((entry): entry is [string, Generated] => !(entry[1] instanceof Error));
-    const diagnostics = typeCheckEach(ok.map(([, gen]) => ({ dir: gen.dir, names })), options);
+    const diagnostics = typeCheckEach(
+      ok.map(([, gen]) => ({ dir: gen.dir, names })),
+      options,
+    );
     all = new Map(ok.map(([name], i) => [name, diagnostics[i]!]));
     typeChecked.set(names, all);
   }

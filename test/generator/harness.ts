@@ -20,7 +20,10 @@ const TMP_ROOT = path.resolve('.tmp/generator-tests');
 const PROJECT = path.resolve('.');
 
 export async function tempDir(label: string): Promise<string> {
-  const dir = path.join(TMP_ROOT, `${label.replace(/[^A-Za-z0-9-]/g, '_')}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
+  const dir = path.join(
+    TMP_ROOT,
+    `${label.replace(/[^A-Za-z0-9-]/g, '_')}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+  );
   // No package.json of its own: the project's (`"type": "module"`, `"name": "streamwright"`) makes
   // the output ESM and lets it import `streamwright/runtime`, as it does from generated/<api>/.
   await mkdir(dir, { recursive: true });
@@ -91,7 +94,11 @@ export function typeCheck(dir: string, names: readonly string[], options: ts.Com
  * would give them: generated files are modules, so folders cannot see each other's names.
  */
 export function typeCheckEach(folders: readonly { dir: string; names: readonly string[] }[], options: ts.CompilerOptions = STRICT_OPTIONS): string[][] {
-  const program = ts.createProgram({ rootNames: folders.flatMap(({ dir, names }) => names.map((n) => path.join(dir, n))), options, host: compilerHost(options) });
+  const program = ts.createProgram({
+    rootNames: folders.flatMap(({ dir, names }) => names.map((n) => path.join(dir, n))),
+    options,
+    host: compilerHost(options),
+  });
   const global = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   return folders.map(({ dir }) => {
     // Only the folder's own files are checked: diagnostics elsewhere (libraries, the runtime) were
@@ -187,7 +194,14 @@ export function usageModule(ir: ApiIR): string {
         for (const cm of tagged) groups.set(cm.tag!, [...(groups.get(cm.tag!) ?? []), `models.${messageOf(ir, cm.message).typeName}`]);
         for (const [tag, types] of groups) {
           const data = c.transport === 'sse' ? 'value.data' : 'value';
-          out.push(`    case ${tsString(tag)}: {`, `      const narrowed: ${types.join(' | ')} = ${data};`, `      const viaMap: models.${dir.mapName}[${tsString(tag)}] = narrowed;`, '      void viaMap;', `      return ${tsString(tag)};`, '    }');
+          out.push(
+            `    case ${tsString(tag)}: {`,
+            `      const narrowed: ${types.join(' | ')} = ${data};`,
+            `      const viaMap: models.${dir.mapName}[${tsString(tag)}] = narrowed;`,
+            '      void viaMap;',
+            `      return ${tsString(tag)};`,
+            '    }',
+          );
         }
         // A union of one member is no union: TypeScript narrows the tag, not the value, then.
         out.push('    default:', `      return assertNever(${groups.size > 1 ? 'value' : access});`, '  }', '}');
@@ -207,7 +221,10 @@ export function usageModule(ir: ApiIR): string {
       );
     }
   }
-  for (const m of ir.messages) out.push(`export const check${n++} = (x: unknown): models.${m.typeName} | undefined => { const r = validators.${m.validatorName}(x); return r.ok ? r.value : undefined; };`);
+  for (const m of ir.messages)
+    out.push(
+      `export const check${n++} = (x: unknown): models.${m.typeName} | undefined => { const r = validators.${m.validatorName}(x); return r.ok ? r.value : undefined; };`,
+    );
   out.push('');
   // Channels on Kafka, AMQP… have models and validators, but the runtime's metadata lists only what it serves.
   const served = ir.channels.filter((c) => c.stubless === undefined);
@@ -219,7 +236,9 @@ export function usageModule(ir: ApiIR): string {
 }
 
 /** Every (channel, direction, message, example) of the IR. */
-export function exampleCases(ir: ApiIR): { channel: ChannelIR; direction: Direction; message: MessageIR; tag: string | null; name: string; payload: unknown }[] {
+export function exampleCases(
+  ir: ApiIR,
+): { channel: ChannelIR; direction: Direction; message: MessageIR; tag: string | null; name: string; payload: unknown }[] {
   const cases = [];
   for (const channel of ir.channels) {
     for (const direction of ['send', 'receive'] as const) {

@@ -9,7 +9,19 @@ import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec } from '../../generator/src/load/load.ts';
-import { cleanup, compilerHost, exampleCases, GENERATED_FILES, generateInto, importGenerated, STRICT_OPTIONS, tempDir, typeCheckEach, usageModule, type Generated } from './harness.ts';
+import {
+  cleanup,
+  compilerHost,
+  exampleCases,
+  GENERATED_FILES,
+  generateInto,
+  importGenerated,
+  STRICT_OPTIONS,
+  tempDir,
+  typeCheckEach,
+  usageModule,
+  type Generated,
+} from './harness.ts';
 
 const HOSTILE = 'test/fixtures/hostile/hostile.asyncapi.yaml';
 /** `__proto__` and `hasOwnProperty` as keys; @asyncapi/parser's full rule set cannot read it, generation can. */
@@ -32,7 +44,8 @@ interface Loaded {
 }
 
 const escapeSegment = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-const get = (value: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Json)[k] : undefined), value);
+const get = (value: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Json)[k] : undefined), value);
 
 let dir: string;
 const loaded: Record<string, Loaded> = {};
@@ -76,7 +89,13 @@ describe('the hostile documents', () => {
 // Both documents type-check in one TypeScript program (see typeCheckEach).
 const LABELS = ['hostile', 'proto-keys'];
 let typeChecked: string[][] | undefined;
-const diagnosticsOf = (label: string) => (typeChecked ??= typeCheckEach(LABELS.filter((l) => loaded[l] !== undefined).map((l) => ({ dir: loaded[l]!.gen.dir, names: ['models.gen.ts', 'validators.gen.d.ts', 'metadata.gen.ts', 'usage.ts'] }))))[LABELS.indexOf(label)];
+const diagnosticsOf = (label: string) =>
+  (typeChecked ??= typeCheckEach(
+    LABELS.filter((l) => loaded[l] !== undefined).map((l) => ({
+      dir: loaded[l]!.gen.dir,
+      names: ['models.gen.ts', 'validators.gen.d.ts', 'metadata.gen.ts', 'usage.ts'],
+    })),
+  ))[LABELS.indexOf(label)];
 
 describe.each(LABELS)('generated from %s', (label) => {
   const at = () => loaded[label]!;
@@ -115,8 +134,10 @@ describe.each(LABELS)('generated from %s', (label) => {
     const comments = new Map<number, ts.CommentRange>();
     const visit = (node: ts.Node): void => {
       if (ts.isIdentifier(node)) identifiers.add(node.text);
-      if (ts.isStringLiteralLike(node) || ts.isRegularExpressionLiteral(node) || ts.isTemplateLiteralToken(node)) literals.push([node.getStart(sf), node.getEnd()]);
-      for (const r of [...(ts.getLeadingCommentRanges(text, node.getFullStart()) ?? []), ...(ts.getTrailingCommentRanges(text, node.getEnd()) ?? [])]) comments.set(r.pos, r);
+      if (ts.isStringLiteralLike(node) || ts.isRegularExpressionLiteral(node) || ts.isTemplateLiteralToken(node))
+        literals.push([node.getStart(sf), node.getEnd()]);
+      for (const r of [...(ts.getLeadingCommentRanges(text, node.getFullStart()) ?? []), ...(ts.getTrailingCommentRanges(text, node.getEnd()) ?? [])])
+        comments.set(r.pos, r);
       for (const child of node.getChildren(sf)) visit(child);
     };
     visit(sf);
@@ -214,7 +235,13 @@ describe.each(LABELS)('generated from %s', (label) => {
     const literals = (t: ts.Type) => (t.isUnion() ? t.types : [t]).map((x) => (x.isStringLiteral() || x.isNumberLiteral() ? x.value : checker.typeToString(x)));
     let checked = 0;
     for (const s of gen.ir.schemas) {
-      const raw = get(doc, ...s.pointer.slice(2).split('/').map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'))) as Json | undefined;
+      const raw = get(
+        doc,
+        ...s.pointer
+          .slice(2)
+          .split('/')
+          .map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~')),
+      ) as Json | undefined;
       if (raw === undefined || typeof raw !== 'object') continue;
       const type = declared.get(s.typeName);
       expect([s.typeName, type !== undefined]).toEqual([s.typeName, true]);
@@ -310,7 +337,10 @@ describe('hostile validators at run time', () => {
     expect(ws({ type: 'hasOwnProperty' }).ok).toBe(false);
     const sse = h().validators[channel('constructor').send.validatorName]!;
     expect(sse(EVIL_ID, { implements: '' })).toEqual({ ok: true, value: { event: EVIL_ID, data: { implements: '' } } });
-    expect(sse('`${globalThis.__swCanary = 1}`', '`${globalThis.__swCanary = 1}`')).toEqual({ ok: true, value: { event: '`${globalThis.__swCanary = 1}`', data: '`${globalThis.__swCanary = 1}`' } });
+    expect(sse('`${globalThis.__swCanary = 1}`', '`${globalThis.__swCanary = 1}`')).toEqual({
+      ok: true,
+      value: { event: '`${globalThis.__swCanary = 1}`', data: '`${globalThis.__swCanary = 1}`' },
+    });
     expect(sse('__proto__', ['', 1]).ok).toBe(true);
     for (const event of ['constructor', 'toString', '', 'message']) expect([event, sse(event, { implements: '' }).ok]).toEqual([event, false]);
     expect(canary()).toBeUndefined();

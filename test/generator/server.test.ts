@@ -16,17 +16,24 @@ afterAll(() => cleanup(dir));
 
 describe('server.gen.ts', () => {
   it('type-checks under strict settings', () => {
-    const diagnostics = typeCheck(dir, ['server.gen.ts'], { ...STRICT_OPTIONS, allowImportingTsExtensions: true, types: ['node'], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], skipLibCheck: true });
+    const diagnostics = typeCheck(dir, ['server.gen.ts'], {
+      ...STRICT_OPTIONS,
+      allowImportingTsExtensions: true,
+      types: ['node'],
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      skipLibCheck: true,
+    });
     expect(diagnostics).toEqual([]);
   });
 
-  it.each(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace'])('generated/%s/server.gen.ts has no type assertion for a user to step through', async (api) => {
-    const { readFile } = await import('node:fs/promises');
-    const code = (await readFile(`generated/${api}/server.gen.ts`, 'utf8'))
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/^import .*$/gm, '');
-    expect(code.match(/.*\bas\b.*/g) ?? []).toEqual([]);
-  });
+  it.each(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace'])(
+    'generated/%s/server.gen.ts has no type assertion for a user to step through',
+    async (api) => {
+      const { readFile } = await import('node:fs/promises');
+      const code = (await readFile(`generated/${api}/server.gen.ts`, 'utf8')).replace(/\/\*[\s\S]*?\*\//g, '').replace(/^import .*$/gm, '');
+      expect(code.match(/.*\bas\b.*/g) ?? []).toEqual([]);
+    },
+  );
 
   it('routes each client message to its typed handler, never pongs or auth', async () => {
     type Peer = { params: { room: string }; send(m: unknown): void };

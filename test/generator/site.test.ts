@@ -36,7 +36,42 @@ describe('docs site', () => {
       expect(f.contents).not.toMatch(/<script|<!--|<\/script|javascript:|\son[a-z]+=/i);
       // Every tag in the page is one the emitter writes.
       const tags = new Set([...f.contents.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase()));
-      const ours = ['html', 'head', 'meta', 'title', 'style', 'body', 'header', 'a', 'span', 'main', 'h1', 'h2', 'h3', 'h4', 'p', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'ul', 'li', 'dl', 'dt', 'dd', 'article', 'section', 'figure', 'figcaption', 'pre', 'details', 'summary'];
+      const ours = [
+        'html',
+        'head',
+        'meta',
+        'title',
+        'style',
+        'body',
+        'header',
+        'a',
+        'span',
+        'main',
+        'h1',
+        'h2',
+        'h3',
+        'h4',
+        'p',
+        'table',
+        'thead',
+        'tbody',
+        'tr',
+        'th',
+        'td',
+        'code',
+        'ul',
+        'li',
+        'dl',
+        'dt',
+        'dd',
+        'article',
+        'section',
+        'figure',
+        'figcaption',
+        'pre',
+        'details',
+        'summary',
+      ];
       expect([...tags].filter((t) => !ours.includes(t))).toEqual([]);
       expect(f.contents).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
     }

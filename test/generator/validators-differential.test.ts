@@ -53,8 +53,9 @@ function fixturePayloads(api: string): unknown[] {
     const walk = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === 'object') {
-        for (const [k, v] of Object.entries(node)) if (k === 'payload' || k === 'data') out.push(v);
-        else walk(v);
+        for (const [k, v] of Object.entries(node))
+          if (k === 'payload' || k === 'data') out.push(v);
+          else walk(v);
       }
     };
     walk(JSON.parse(readFileSync(file, 'utf8')));
@@ -158,7 +159,11 @@ describe('lean validators agree with ajv standalone', () => {
         for (const name of names) {
           const got = lean[name]!(value);
           const want = oracle[name]!(value);
-          if (got.ok !== want.ok || JSON.stringify(got.errors) !== JSON.stringify(want.errors) || JSON.stringify(got.warnings) !== JSON.stringify(want.warnings)) {
+          if (
+            got.ok !== want.ok ||
+            JSON.stringify(got.errors) !== JSON.stringify(want.errors) ||
+            JSON.stringify(got.warnings) !== JSON.stringify(want.warnings)
+          ) {
             expect({ name, value, got }).toEqual({ name, value, got: want });
           }
           if (want.ok) valid++;

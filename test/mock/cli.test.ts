@@ -82,7 +82,9 @@ describe('streamwright serve <spec>', () => {
   });
 
   it('a document with errors: its diagnostics and exit 1', () => {
-    const r = spawnSync(process.execPath, ['bin/streamwright.js', 'serve', 'test/fixtures/invalid-documents/dangling-ref.yaml', '--port', '0'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['bin/streamwright.js', 'serve', 'test/fixtures/invalid-documents/dangling-ref.yaml', '--port', '0'], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/sw\/ref-dangling/);
     expect(r.stderr).toMatch(/cannot mock/);

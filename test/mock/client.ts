@@ -81,7 +81,8 @@ export async function openWs(mock: MockServer, channel: MockChannel, init: { url
     ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade answered ${res.statusCode}`)));
     ws.once('error', reject);
   });
-  if (credential?.spec.in === 'first-message') ws.send(JSON.stringify({ type: credential.spec.message, [credential.spec.property ?? 'token']: credential.value }));
+  if (credential?.spec.in === 'first-message')
+    ws.send(JSON.stringify({ type: credential.spec.message, [credential.spec.property ?? 'token']: credential.value }));
   return { ws, inbox };
 }
 

@@ -52,7 +52,12 @@ describe('schema sampler: generated values validate against the contract', () =>
   it('varies optional fields and nullable types (not the same value every time)', () => {
     const sampler = createSampler({});
     const random = new Random(1);
-    const schema = { type: 'object', required: ['a'], additionalProperties: false, properties: { a: { type: ['string', 'null'] }, b: { type: 'integer', minimum: 5, maximum: 6 } } };
+    const schema = {
+      type: 'object',
+      required: ['a'],
+      additionalProperties: false,
+      properties: { a: { type: ['string', 'null'] }, b: { type: 'integer', minimum: 5, maximum: 6 } },
+    };
     const values = Array.from({ length: 200 }, () => sampler.sample(schema, random) as { a: unknown; b?: number });
     expect(values.some((v) => v.a === null)).toBe(true);
     expect(values.some((v) => typeof v.a === 'string')).toBe(true);
@@ -61,10 +66,22 @@ describe('schema sampler: generated values validate against the contract', () =>
   });
 
   it.each([
-    ['number bounds, exclusive and multipleOf', { type: 'number', exclusiveMinimum: 0, maximum: 1, multipleOf: 0.25 }, (v: unknown) => typeof v === 'number' && v > 0 && v <= 1 && (v * 4) % 1 === 0],
-    ['uniqueItems over a small enum', { type: 'array', minItems: 3, maxItems: 3, uniqueItems: true, items: { enum: ['a', 'b', 'c'] } }, (v: unknown) => Array.isArray(v) && new Set(v).size === 3],
+    [
+      'number bounds, exclusive and multipleOf',
+      { type: 'number', exclusiveMinimum: 0, maximum: 1, multipleOf: 0.25 },
+      (v: unknown) => typeof v === 'number' && v > 0 && v <= 1 && (v * 4) % 1 === 0,
+    ],
+    [
+      'uniqueItems over a small enum',
+      { type: 'array', minItems: 3, maxItems: 3, uniqueItems: true, items: { enum: ['a', 'b', 'c'] } },
+      (v: unknown) => Array.isArray(v) && new Set(v).size === 3,
+    ],
     ['string lengths', { type: 'string', minLength: 30, maxLength: 31 }, (v: unknown) => typeof v === 'string' && v.length >= 30 && v.length <= 31],
-    ['__proto__ stays an own property', { type: 'object', required: ['__proto__'], properties: { ['__proto__']: { const: 1 } } }, (v: unknown) => Object.prototype.hasOwnProperty.call(v, '__proto__') && Object.getPrototypeOf(v) === Object.prototype],
+    [
+      '__proto__ stays an own property',
+      { type: 'object', required: ['__proto__'], properties: { ['__proto__']: { const: 1 } } },
+      (v: unknown) => Object.prototype.hasOwnProperty.call(v, '__proto__') && Object.getPrototypeOf(v) === Object.prototype,
+    ],
   ])('%s', (_name, schema, ok) => {
     const sampler = createSampler({});
     const random = new Random(9);
@@ -96,7 +113,7 @@ describe('regex sampler', () => {
 });
 
 describe('formats', () => {
-  it.each(Object.keys(formats))('%s values pass the validators\' own check', (name) => {
+  it.each(Object.keys(formats))("%s values pass the validators' own check", (name) => {
     const random = new Random(11);
     const check = (formats as Record<string, (s: string) => boolean>)[name]!;
     for (let i = 0; i < 500; i++) expect(check(sampleFormat(name, random)!)).toBe(true);

@@ -2,7 +2,17 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createContractValidator } from '../../generator/src/validate/contract-validator.ts';
 import { loadSpec } from '../../generator/src/load/load.ts';
-import { applyFaults, createMockServer, isStreamwrightErrorFrame, loadContract, streamedMessages, subSeed, type FaultOptions, type MockOptions, type MockServer } from '../../mock/index.ts';
+import {
+  applyFaults,
+  createMockServer,
+  isStreamwrightErrorFrame,
+  loadContract,
+  streamedMessages,
+  subSeed,
+  type FaultOptions,
+  type MockOptions,
+  type MockServer,
+} from '../../mock/index.ts';
 import { Inbox, openSse, openWs, type Frame } from './client.ts';
 
 // The mock over real sockets on 127.0.0.1, checked with independent clients (`ws`, raw HTTP)
@@ -118,7 +128,11 @@ describe('invalid frames are answered and the connection stays up', () => {
     const frames = await inbox.waitFor(3);
     expect(frames.map((f) => f.payload)).toEqual([
       expect.objectContaining({ $streamwright: 'error', code: 'SW_FRAME_NOT_JSON' }),
-      expect.objectContaining({ $streamwright: 'error', code: 'SW_FRAME_INVALID', details: expect.arrayContaining([expect.objectContaining({ keyword: 'tag' })]) }),
+      expect.objectContaining({
+        $streamwright: 'error',
+        code: 'SW_FRAME_INVALID',
+        details: expect.arrayContaining([expect.objectContaining({ keyword: 'tag' })]),
+      }),
       expect.objectContaining({ $streamwright: 'error', code: 'SW_FRAME_BINARY' }),
     ]);
     expect(frames.every((f) => isStreamwrightErrorFrame(f.payload))).toBe(true);
@@ -136,7 +150,7 @@ describe('invalid frames are answered and the connection stays up', () => {
     ['spec/steadybase.asyncapi.yaml', 'events', 'invalid_message'],
     ['spec/agnt5.asyncapi.yaml', 'workflow', 'invalid_message'],
     ['spec/release-orchestrator.asyncapi.yaml', 'agentTaskStream', 'invalid_message'],
-  ])('%s %s: the contract\'s own error message (%s)', async (file, channelId, code) => {
+  ])("%s %s: the contract's own error message (%s)", async (file, channelId, code) => {
     const { mock, channels } = await start(file, { rate: 0 });
     const validator = await contractValidator(file);
     const channel = channels.find((c) => c.id === channelId)!;
@@ -155,7 +169,10 @@ describe('invalid frames are answered and the connection stays up', () => {
     const file = 'spec/steadybase.asyncapi.yaml';
     const { mock, channels } = await start(file, { rate: 0 });
     const validator = await contractValidator(file);
-    const { ws, inbox } = await openWs(mock, channels.find((c) => c.id === 'events')!);
+    const { ws, inbox } = await openWs(
+      mock,
+      channels.find((c) => c.id === 'events')!,
+    );
     ws.send(JSON.stringify({ type: 'subscribe', topic: 'all' }));
     ws.send('42');
     const [object, number] = await inbox.waitFor(2);
@@ -185,7 +202,10 @@ describe('auth', () => {
   });
 
   it('with --jwt-secret, JWTs are verified for real', async () => {
-    const { mock, channels } = await start('spec/steadybase.asyncapi.yaml', { rate: 0, jwtSecret: new TextEncoder().encode('a-secret-of-some-length-0123456789') });
+    const { mock, channels } = await start('spec/steadybase.asyncapi.yaml', {
+      rate: 0,
+      jwtSecret: new TextEncoder().encode('a-secret-of-some-length-0123456789'),
+    });
     const events = channels.find((c) => c.id === 'events')!;
     await expect(openWs(mock, events)).resolves.toBeDefined(); // the printed credential is signed
     const { default: WebSocket } = await import('ws');
@@ -204,7 +224,11 @@ describe('faults, seeded and observable', () => {
   const SEED = 5;
 
   /** The frames one connection gets: on WS chat-rtm, or SSE status-feed, until the stream is over. */
-  async function run(transport: 'ws' | 'sse', faults: FaultOptions, extra: MockOptions = {}): Promise<{ frames: Frame[]; inbox: Inbox; mock: MockServer; openedAt: number }> {
+  async function run(
+    transport: 'ws' | 'sse',
+    faults: FaultOptions,
+    extra: MockOptions = {},
+  ): Promise<{ frames: Frame[]; inbox: Inbox; mock: MockServer; openedAt: number }> {
     const file = transport === 'ws' ? 'test/fixtures/foreign/chat-rtm.asyncapi.yaml' : 'test/fixtures/foreign/status-feed.asyncapi.yaml';
     const { mock, channels } = await start(file, { rate: 5000, count: N, data: 'generated', seed: SEED, faults, timeScale: 1, ...extra });
     const channel = channels.find((c) => c.transport === transport)!;

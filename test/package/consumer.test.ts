@@ -12,13 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = path.resolve('.');
-const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 // npm as a child of `npm test` inherits this package's lifecycle variables; the consumer's npm
 // must see its own project, not ours.
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !/^npm_(package_|lifecycle_|config_(local_)?prefix$)/i.test(k) && k !== 'INIT_CWD'),
-);
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_(package_|lifecycle_|config_(local_)?prefix$)/i.test(k) && k !== 'INIT_CWD'));
 
 async function sh(command: string, args: string[], cwd: string, timeout = 180_000): Promise<{ stdout: string; stderr: string }> {
   try {
@@ -178,7 +180,9 @@ describe('the installed package', () => {
 
   // Before the type-check: tsc compiles in place, and --check counts the *.gen.js it writes as stale.
   it('reads the default config from the working directory, and says what to do without one', async () => {
-    await expect(sh(bin(), ['generate'], app)).rejects.toThrow(/no streamwright\.config\.json in .*: run `streamwright generate <spec> --out <dir>`, or create streamwright\.config\.json/);
+    await expect(sh(bin(), ['generate'], app)).rejects.toThrow(
+      /no streamwright\.config\.json in .*: run `streamwright generate <spec> --out <dir>`, or create streamwright\.config\.json/,
+    );
     await writeFile(path.join(app, 'streamwright.config.json'), JSON.stringify({ apis: [{ name: 'echo', spec: 'echo.asyncapi.yaml', out: 'src/generated' }] }));
     const { stdout } = await sh(bin(), ['generate', '--check'], app);
     expect(stdout).toContain('generated code is up to date (1 API)');
@@ -189,11 +193,24 @@ describe('the installed package', () => {
     await writeFile(path.join(app, 'src/browser.ts'), BROWSER);
     await writeFile(
       path.join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', lib: ['ES2023', 'DOM'], strict: true, noUncheckedIndexedAccess: true }, include: ['src'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          lib: ['ES2023', 'DOM'],
+          strict: true,
+          noUncheckedIndexedAccess: true,
+        },
+        include: ['src'],
+      }),
     );
     await writeFile(
       path.join(app, 'tsconfig.bundler.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'esnext', moduleResolution: 'bundler', lib: ['ES2023', 'DOM'], strict: true, noEmit: true }, include: ['src'] }),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'esnext', moduleResolution: 'bundler', lib: ['ES2023', 'DOM'], strict: true, noEmit: true },
+        include: ['src'],
+      }),
     );
     const tsc = path.join(app, 'node_modules', 'typescript', 'bin', 'tsc');
     await sh(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], app);

@@ -116,7 +116,14 @@ const isChronological = (logs: Required<AgentLog>[]) => logs.every((l, i) => i =
 describe('agent-workspace: authentication', () => {
   it('answers 401 without a valid session cookie and opens no stream', async () => {
     await start();
-    const cases: Record<string, string>[] = [{}, { cookie: 'session=not-a-session' }, { cookie: 'other=1' }, { cookie: 'session=' }, { cookie: `Session=${cookie.slice(8)}` }, { cookie: 'session=%E0%A4%A' }];
+    const cases: Record<string, string>[] = [
+      {},
+      { cookie: 'session=not-a-session' },
+      { cookie: 'other=1' },
+      { cookie: 'session=' },
+      { cookie: `Session=${cookie.slice(8)}` },
+      { cookie: 'session=%E0%A4%A' },
+    ];
     const answers = cases.map((headers) => sse(headers));
     for (const a of answers) await a.until(() => a.ended && a.status !== undefined, '401');
     expect(answers.map((a) => a.status)).toEqual(cases.map(() => 401));
@@ -255,7 +262,13 @@ describe('agent-workspace: the stream', () => {
     await start({ seed: 7 }, { paused: true });
     const b = sse({ cookie });
     await b.until(() => b.of('fleet_logs').length >= 1, 'the opening');
-    const strip = (runs: PipelineSnapshot[]) => runs.map((r) => ({ ...r, startedAt: null, jobs: r.jobs.map((j) => ({ ...j, startedAt: null, completedAt: null })), pendingInterventions: r.pendingInterventions.map((i) => ({ ...i, createdAt: '' })) }));
+    const strip = (runs: PipelineSnapshot[]) =>
+      runs.map((r) => ({
+        ...r,
+        startedAt: null,
+        jobs: r.jobs.map((j) => ({ ...j, startedAt: null, completedAt: null })),
+        pendingInterventions: r.pendingInterventions.map((i) => ({ ...i, createdAt: '' })),
+      }));
     expect(strip(runsOf(b.of('fleet_snapshot')[0]!))).toEqual(strip(runsOf(a.of('fleet_snapshot')[0]!)));
     expect(logsOf(b.of('fleet_logs')[0]!).map((l) => l.id)).toEqual(logsOf(a.of('fleet_logs')[0]!).map((l) => l.id));
   });
@@ -334,7 +347,12 @@ describe('agent-workspace: the stream', () => {
     expect(ids).toContain(fresh);
     expect(ids).not.toContain(target!.id);
     expect(ids).not.toContain(other!.id);
-    expect(s.of('fleet_update').flatMap(runsOf).map((r) => r.id)).not.toContain(other!.id);
+    expect(
+      s
+        .of('fleet_update')
+        .flatMap(runsOf)
+        .map((r) => r.id),
+    ).not.toContain(other!.id);
   });
 
   it('with the simulation running: every update item changed its fingerprint, every status is active, no line twice', async () => {
@@ -547,7 +565,14 @@ describe('agent-workspace: fuzz', () => {
             ? `${PATH}?${encodeURIComponent(printable(random.int(0, 20)))}=${encodeURIComponent(printable(random.int(0, 20)))}`
             : pathRoll < 0.85
               ? `${PATH}/`
-              : random.pick(['/', '/api', '/api/agent-workspace', `${PATH}/x`, `/${encodeURIComponent(printable(random.int(1, 30)))}`, '/API/agent-workspace/stream']);
+              : random.pick([
+                  '/',
+                  '/api',
+                  '/api/agent-workspace',
+                  `${PATH}/x`,
+                  `/${encodeURIComponent(printable(random.int(1, 30)))}`,
+                  '/API/agent-workspace/stream',
+                ]);
       const cookieRoll = random.next();
       let credentialOk = false;
       if (cookieRoll < 0.5) {
@@ -594,7 +619,11 @@ describe('agent-workspace: fuzz', () => {
         const c = cases[next++]!;
         const s = sse(c.headers, { path: c.path, method: c.method, track: false });
         try {
-          await s.until(() => s.of('fleet_snapshot').length === 1 || s.of('error').length === 1 || (s.status !== undefined && s.status !== 200) || s.ended, 'an answer', 10_000);
+          await s.until(
+            () => s.of('fleet_snapshot').length === 1 || s.of('error').length === 1 || (s.status !== undefined && s.status !== 200) || s.ended,
+            'an answer',
+            10_000,
+          );
           if (s.status !== 200) await s.until(() => s.ended, 'the end of a refusal', 10_000);
         } finally {
           s.close();
@@ -618,7 +647,9 @@ describe('agent-workspace: fuzz', () => {
     // Still up, still streaming.
     const after = sse({ cookie });
     await after.until(() => after.of('fleet_snapshot').length === 1, 'a snapshot after the fuzz');
-    expect(errors.every((e) => ['SW_AUTH_MISSING', 'SW_AUTH_INVALID', 'SW_ORIGIN_REJECTED', 'SW_NOT_FOUND'].includes((e as { code?: string }).code ?? ''))).toBe(true);
+    expect(
+      errors.every((e) => ['SW_AUTH_MISSING', 'SW_AUTH_INVALID', 'SW_ORIGIN_REJECTED', 'SW_NOT_FOUND'].includes((e as { code?: string }).code ?? '')),
+    ).toBe(true);
     expect(server.fleet.activeRunIds().length).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -108,7 +108,8 @@ function checkExecution(events: Frame[]) {
       open[kind]--;
     }
   }
-  for (const e of events) if (e.type.endsWith('_error') || e.type === 'execution_failed') expect(e.data.details?.error).toMatchObject({ message: expect.any(String) });
+  for (const e of events)
+    if (e.type.endsWith('_error') || e.type === 'execution_failed') expect(e.data.details?.error).toMatchObject({ message: expect.any(String) });
   return types;
 }
 
@@ -183,10 +184,17 @@ describe('agnt5 executions', () => {
     await start();
     const c = connect();
     await c.opened();
-    const events = await run(c, { name: 'search-candidates', parameters: { user_query: 'React engineer', filters: {} }, metadata: {}, connection_id: 'ws_c2GDFfT7bywQZW4He6CNFw' });
+    const events = await run(c, {
+      name: 'search-candidates',
+      parameters: { user_query: 'React engineer', filters: {} },
+      metadata: {},
+      connection_id: 'ws_c2GDFfT7bywQZW4He6CNFw',
+    });
     const types = checkExecution(events);
     expect(types.at(-1)).toBe('execution_completed');
-    expect(types).toEqual(expect.arrayContaining(['workflow_start', 'workflow_end', 'task_start', 'task_end', 'llm_start', 'llm_end', 'tool_start', 'tool_end']));
+    expect(types).toEqual(
+      expect.arrayContaining(['workflow_start', 'workflow_end', 'task_start', 'task_end', 'llm_start', 'llm_end', 'tool_start', 'tool_end']),
+    );
     expect(events[0]!.data.details).toMatchObject({ workflow: 'search-candidates', endpoint: COFFEE, parameters: { user_query: 'React engineer' } });
     expect(events.at(-1)!.data.details).toMatchObject({ workflow: 'search-candidates', output: { candidates: expect.any(Number) } });
     // Nothing carries the execution_id after its terminal event.
@@ -209,18 +217,21 @@ describe('agnt5 executions', () => {
     ['process-refund', { simulate: 'complete' }, 'execution_completed', []],
     ['search-candidates', { simulate: 42 }, 'execution_completed', []],
     ['search-candidates', { simulate: 'explode' }, 'execution_completed', []],
-  ] as [string, Record<string, unknown>, string, string[], string?][])('%s with %j ends in %s', async (name, parameters, terminal, errorTypes, endpoint = COFFEE) => {
-    await start();
-    const c = connect(`?x-wf-endpoint=${endpoint}`);
-    await c.opened();
-    const events = await run(c, { name, parameters });
-    const types = checkExecution(events);
-    expect(types.at(-1)).toBe(terminal);
-    expect(types).toEqual(expect.arrayContaining(errorTypes));
-    if (errorTypes.length === 0 && terminal !== 'execution_failed') expect(types.filter((t) => t.endsWith('_error'))).toEqual([]);
-    if (terminal === 'execution_failed') expect(events.at(-1)!.data.details?.error).toMatchObject({ message: expect.any(String), code: expect.any(String) });
-    if (terminal === 'execution_cancelled') expect(events.at(-1)!.data.details).toMatchObject({ reason: 'cancelled by operator' });
-  });
+  ] as [string, Record<string, unknown>, string, string[], string?][])(
+    '%s with %j ends in %s',
+    async (name, parameters, terminal, errorTypes, endpoint = COFFEE) => {
+      await start();
+      const c = connect(`?x-wf-endpoint=${endpoint}`);
+      await c.opened();
+      const events = await run(c, { name, parameters });
+      const types = checkExecution(events);
+      expect(types.at(-1)).toBe(terminal);
+      expect(types).toEqual(expect.arrayContaining(errorTypes));
+      if (errorTypes.length === 0 && terminal !== 'execution_failed') expect(types.filter((t) => t.endsWith('_error'))).toEqual([]);
+      if (terminal === 'execution_failed') expect(events.at(-1)!.data.details?.error).toMatchObject({ message: expect.any(String), code: expect.any(String) });
+      if (terminal === 'execution_cancelled') expect(events.at(-1)!.data.details).toMatchObject({ reason: 'cancelled by operator' });
+    },
+  );
 
   it('answers an unknown workflow with unknown_workflow and keeps the connection', async () => {
     await start();
@@ -249,7 +260,13 @@ describe('agnt5 executions', () => {
     c.send({ name: 'constructor' });
     c.send({ name: '0' });
     await until(() => c.answers().length === 5, 'five answers');
-    expect(c.answers().map((a) => (a.type === 'error' ? a.data.code : a.type))).toEqual(['execution_started', 'execution_started', 'execution_started', 'unknown_workflow', 'unknown_workflow']);
+    expect(c.answers().map((a) => (a.type === 'error' ? a.data.code : a.type))).toEqual([
+      'execution_started',
+      'execution_started',
+      'execution_started',
+      'unknown_workflow',
+      'unknown_workflow',
+    ]);
     expect(c.answers()[0]!.data.details).not.toHaveProperty('parameters');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const ids = c.ofType('execution_started').map((s) => s.data.execution_id!);
@@ -265,7 +282,14 @@ describe('agnt5 executions', () => {
     const names = ['search-candidates', 'nope', 'process-refund', 'lookup-order', 'nightly-inventory-report', 'recommend-blend'];
     for (const name of names) c.send({ name });
     await until(() => c.answers().length === names.length, 'all answers');
-    expect(c.answers().map((a) => (a.type === 'error' ? a.data.code : a.data.details?.workflow))).toEqual(['search-candidates', 'unknown_workflow', 'process-refund', 'lookup-order', 'nightly-inventory-report', 'recommend-blend']);
+    expect(c.answers().map((a) => (a.type === 'error' ? a.data.code : a.data.details?.workflow))).toEqual([
+      'search-candidates',
+      'unknown_workflow',
+      'process-refund',
+      'lookup-order',
+      'nightly-inventory-report',
+      'recommend-blend',
+    ]);
     const ids = c.ofType('execution_started').map((s) => s.data.execution_id!);
     expect(new Set(ids).size).toBe(ids.length);
     await until(() => ids.every((id) => c.execution(id).some((f) => TERMINAL.includes(f.type))), 'every terminal event');
@@ -499,7 +523,16 @@ describe('agnt5 liveness and shutdown', () => {
 });
 
 describe('agnt5 fuzz', () => {
-  const WORKFLOWS = ['search-candidates', 'recommend-blend', 'lookup-order', 'process-refund', 'nightly-inventory-report', 'screen-resume', 'triage-ticket', 'no-such-flow'];
+  const WORKFLOWS = [
+    'search-candidates',
+    'recommend-blend',
+    'lookup-order',
+    'process-refund',
+    'nightly-inventory-report',
+    'screen-resume',
+    'triage-ticket',
+    'no-such-flow',
+  ];
   const VALID_BASE = { name: 'search-candidates', parameters: { user_query: 'barista', filters: {} }, metadata: {}, connection_id: 'ws_fuzz' };
 
   /** One random frame: text (JSON or not) or binary, often a mutated valid invocation. */

@@ -50,7 +50,12 @@ function validatorFor(path: string): Validator {
 
 async function start(options: { scale?: number; seed?: number } = {}) {
   const errors: Error[] = [];
-  const ref = createReleaseOrchestratorReference({ timeScale: options.scale ?? SCALE, seed: options.seed ?? 7, secrets: { jwtSecret: SECRET }, onError: (e) => errors.push(e) });
+  const ref = createReleaseOrchestratorReference({
+    timeScale: options.scale ?? SCALE,
+    seed: options.seed ?? 7,
+    secrets: { jwtSecret: SECRET },
+    onError: (e) => errors.push(e),
+  });
   const { port } = await ref.listen(0, '127.0.0.1');
   return { ref, port, errors };
 }
@@ -431,13 +436,18 @@ describe('agent task stream', () => {
     const agent = AGENT_IDS[0]!;
     const c = connect(s.port, `${agentPath(agent)}?token=${await token(agent)}`);
     await c.until(() => c.ofType('task_assigned').length > 0);
-    const task = (c.ofType('task_assigned')[0]!.task as { taskId: string });
+    const task = c.ofType('task_assigned')[0]!.task as { taskId: string };
     c.send({ type: 'task_progress', taskId: task.taskId, progress: 50, message: 'Pulling image layer 3/5' });
     c.send({ type: 'task_log', taskId: task.taskId, level: 'info', message: 'Image layer downloaded' });
     c.send({ type: 'task_completed', taskId: task.taskId, success: true, result: { imageId: 'sha256:abc' } });
     await c.until(() => s.ref.broker.tasksOf(agent).find((r) => r.task.taskId === task.taskId)?.state === 'completed');
     const record = s.ref.broker.tasksOf(agent).find((r) => r.task.taskId === task.taskId)!;
-    expect(record).toMatchObject({ success: true, progress: 100, result: { imageId: 'sha256:abc' }, logs: [{ level: 'info', message: 'Image layer downloaded' }] });
+    expect(record).toMatchObject({
+      success: true,
+      progress: 100,
+      result: { imageId: 'sha256:abc' },
+      logs: [{ level: 'info', message: 'Image layer downloaded' }],
+    });
     // A late report for the finished task is accepted quietly.
     c.send({ type: 'task_progress', taskId: task.taskId, progress: 100, message: 'late' });
     await sleep(100);
@@ -520,7 +530,10 @@ describe('agent task stream', () => {
   it('sends task_cancelled only on the stream the task was assigned on when an agent has two open', async () => {
     const own = await start();
     const agent = AGENT_IDS[0]!;
-    const streams = [connect(own.port, `${agentPath(agent)}?token=${await token(agent)}`), connect(own.port, `${agentPath(agent)}?token=${await token(agent)}`)];
+    const streams = [
+      connect(own.port, `${agentPath(agent)}?token=${await token(agent)}`),
+      connect(own.port, `${agentPath(agent)}?token=${await token(agent)}`),
+    ];
     const cancels = () => streams.flatMap((c) => c.ofType('task_cancelled'));
     await streams[0]!.until(() => cancels().length > 0 && streams.every((c) => c.ofType('task_assigned').length > 0), 10_000);
     for (const c of streams) {
@@ -578,7 +591,9 @@ describe('dashboard', () => {
     const seenByFirst = first.named().slice(1); // after its private starting snapshot
     const lastId = seenByFirst.at(-1)!.id!;
     // Let events pass while disconnected.
-    await observer.until(() => observer.named().findIndex((e) => e.id === lastId) >= 0 && observer.named().length - observer.named().findIndex((e) => e.id === lastId) > 3);
+    await observer.until(
+      () => observer.named().findIndex((e) => e.id === lastId) >= 0 && observer.named().length - observer.named().findIndex((e) => e.id === lastId) > 3,
+    );
     const second = sse(s.port, { ...auth, 'last-event-id': lastId });
     await second.until(() => second.named().length >= 6);
     const got = [...seenByFirst, ...second.named()];
@@ -586,9 +601,17 @@ describe('dashboard', () => {
     expect(new Set(ids).size).toBe(ids.length);
     // The observer saw the published stream; the two connections together saw the same slice of it.
     const published = observer.named().slice(1);
-    await observer.until(() => observer.named().slice(1).some((e) => e.id === got.at(-1)!.id));
+    await observer.until(() =>
+      observer
+        .named()
+        .slice(1)
+        .some((e) => e.id === got.at(-1)!.id),
+    );
     const start = published.findIndex((e) => e.id === got[0]!.id);
-    const slice = observer.named().slice(1).slice(start, start + got.length);
+    const slice = observer
+      .named()
+      .slice(1)
+      .slice(start, start + got.length);
     expect(got.map((e) => [e.id, e.event, e.data])).toEqual(slice.map((e) => [e.id, e.event, e.data]));
     // A resumed stream does not begin with a private snapshot.
     expect(second.named()[0]!.id).toBe(slice[seenByFirst.length]!.id);
@@ -750,14 +773,31 @@ function fuzzFrames(random: Random, count: number, knownTaskIds: () => string[])
       case 1:
         return { type: 'task_log', taskId, level: random.pick(['debug', 'info', 'warn', 'error']), message: 'line' };
       case 2:
-        return random.next() < 0.5 ? { type: 'task_completed', taskId, success: true, result: { ok: 1 } } : { type: 'task_completed', taskId, success: false, error: 'failed' };
+        return random.next() < 0.5
+          ? { type: 'task_completed', taskId, success: true, result: { ok: 1 } }
+          : { type: 'task_completed', taskId, success: false, error: 'failed' };
       case 3:
         return { type: 'pong' };
       default:
         return { type: 'auth', token: random.token(20) };
     }
   };
-  const junkValues: unknown[] = [null, true, 0, -1, 1e308, '', 'x', [], {}, [1, 'a'], { a: { b: { c: [] } } }, '\u0000', '💥', { __proto__: { polluted: true } }];
+  const junkValues: unknown[] = [
+    null,
+    true,
+    0,
+    -1,
+    1e308,
+    '',
+    'x',
+    [],
+    {},
+    [1, 'a'],
+    { a: { b: { c: [] } } },
+    '\u0000',
+    '💥',
+    { __proto__: { polluted: true } },
+  ];
   const mutate = (m: Record<string, unknown>): string | Buffer => {
     const keys = Object.keys(m);
     switch (random.int(0, 9)) {

@@ -42,7 +42,9 @@ afterEach(async () => {
   for (const ws of clients.splice(0)) ws.terminate();
   await ref?.close();
   ref = undefined;
-  const bad = errors.filter((e) => ['SW_OUTBOUND_INVALID', 'SW_HANDLER_FAILED'].includes((e as { code?: string }).code ?? '') || e.message.startsWith('steadybase:'));
+  const bad = errors.filter(
+    (e) => ['SW_OUTBOUND_INVALID', 'SW_HANDLER_FAILED'].includes((e as { code?: string }).code ?? '') || e.message.startsWith('steadybase:'),
+  );
   expect(bad.map((e) => e.message)).toEqual([]);
   expect(violations.splice(0)).toEqual([]);
 });
@@ -99,24 +101,27 @@ interface HttpAnswer {
 
 function http(options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/api/tasks/status', headers: options.headers ?? {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        let body: unknown;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          body = undefined;
-        }
-        const status = res.statusCode ?? 0;
-        // Every answer the contract lists must match its schema.
-        const schema = responseSchemas.get(status);
-        if (schema && !schema(body)) violations.push(`HTTP ${status} ${text}: ${JSON.stringify(schema.errors)}`);
-        resolve({ status, headers: res.headers, text, body });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/api/tasks/status', headers: options.headers ?? {} },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            body = undefined;
+          }
+          const status = res.statusCode ?? 0;
+          // Every answer the contract lists must match its schema.
+          const schema = responseSchemas.get(status);
+          if (schema && !schema(body)) violations.push(`HTTP ${status} ${text}: ${JSON.stringify(schema.errors)}`);
+          resolve({ status, headers: res.headers, text, body });
+        });
+      },
+    );
     req.on('error', reject);
     if (options.body !== undefined) req.write(options.body);
     req.end();
@@ -145,12 +150,18 @@ describe('authentication', () => {
     ['a bad signature', async () => ({ path: '/ws', headers: { Authorization: `Bearer ${(await token()).slice(0, -4)}AAAA` } })],
     ['a token signed with another secret', async () => ({ path: '/ws', headers: await bearer(await token({ secret: OTHER_SECRET })) })],
     ['alg none', async () => ({ path: `/ws?access_token=${new UnsecuredJWT({ sub: 'x' }).setIssuedAt().setExpirationTime('1h').encode()}`, headers: {} })],
-    ['alg none in the header', async () => ({ path: '/ws', headers: { Authorization: `Bearer ${new UnsecuredJWT({ sub: 'x' }).setIssuedAt().setExpirationTime('1h').encode()}` } })],
+    [
+      'alg none in the header',
+      async () => ({ path: '/ws', headers: { Authorization: `Bearer ${new UnsecuredJWT({ sub: 'x' }).setIssuedAt().setExpirationTime('1h').encode()}` } }),
+    ],
     ['an HS512 token (algorithm pinned to HS256)', async () => ({ path: '/ws', headers: await bearer(await token({ alg: 'HS512' })) })],
     ['an expired token', async () => ({ path: '/ws', headers: await bearer(await token({ exp: nowSec() - 120 })) })],
     ['an expired token in the query', async () => ({ path: `/ws?access_token=${await token({ exp: nowSec() - 120 })}`, headers: {} })],
     ['a not-yet-valid token', async () => ({ path: '/ws', headers: await bearer(await token({ nbf: nowSec() + 600 })) })],
-    ['a bad header token next to a good query token (no fall-through)', async () => ({ path: `/ws?access_token=${await token()}`, headers: { Authorization: 'Bearer bad' } })],
+    [
+      'a bad header token next to a good query token (no fall-through)',
+      async () => ({ path: `/ws?access_token=${await token()}`, headers: { Authorization: 'Bearer bad' } }),
+    ],
   ])('refuses the upgrade with HTTP 401 for %s, before any data', async (_name, make) => {
     await start();
     const { path, headers } = await make();
@@ -169,7 +180,11 @@ describe('authentication', () => {
     const t = await token({ exp });
     const c = connect('/ws', await bearer(t));
     await c.opened();
-    await until(() => Date.now() > exp * 1000 + 300, () => 'exp to pass', 5000);
+    await until(
+      () => Date.now() > exp * 1000 + 300,
+      () => 'exp to pass',
+      5000,
+    );
     const seen = c.frames.length;
     await c.until(() => c.frames.length > seen + 2);
     expect(c.closed).toBeUndefined();
@@ -214,7 +229,10 @@ describe('POST /api/tasks/status', () => {
     const b = connect(`/ws?access_token=${await token()}`);
     const c = connect('/ws', await bearer());
     await Promise.all([a.opened(), b.opened(), c.opened()]);
-    await until(() => r.stub.events.peers().length === 3, () => 'three peers');
+    await until(
+      () => r.stub.events.peers().length === 3,
+      () => 'three peers',
+    );
     const answer = await postStatus({ taskId: 'task-001', status: 'completed', message: 'Call brief generated for Acme Corp' });
     expect(answer.status).toBe(202);
     expect(answer.body).toEqual({ delivered: 3 });
@@ -235,7 +253,10 @@ describe('POST /api/tasks/status', () => {
 
     // A client that leaves is no longer counted.
     c.ws.close();
-    await until(() => r.stub.events.peers().length === 2, () => 'two peers');
+    await until(
+      () => r.stub.events.peers().length === 2,
+      () => 'two peers',
+    );
     const after = await postStatus({ taskId: 'task-002', status: 'running', message: 'Started' });
     expect(after.body).toEqual({ delivered: 2 });
   });
@@ -312,7 +333,11 @@ describe('client frames on /ws', () => {
       ['', false, 'invalid_message'],
       ['{}', false, 'unsupported_message'],
       [JSON.stringify({ type: 'nope' }), false, 'unsupported_message'],
-      [JSON.stringify({ type: 'worker-status', workerId: 'sarah-ae-west', status: 'running', timestamp: '2026-03-04T10:00:00Z' }), false, 'unsupported_message'],
+      [
+        JSON.stringify({ type: 'worker-status', workerId: 'sarah-ae-west', status: 'running', timestamp: '2026-03-04T10:00:00Z' }),
+        false,
+        'unsupported_message',
+      ],
       [JSON.stringify({ type: 'pong' }), false, 'unsupported_message'],
       [JSON.stringify({ taskId: 'task-001', status: 'completed', message: 'over the socket' }), false, 'unsupported_message'],
     ];
@@ -376,7 +401,16 @@ interface RunTrack {
 /** Checks the contract's obligations on a stream of simulation events; returns what it saw. */
 function checkSimulation(events: Msg[]) {
   const runs = new Map<string, RunTrack>();
-  const seen = { workerStatuses: new Set<string>(), approvals: 0, decisions: 0, approvedGates: 0, rejectedGates: 0, completedRuns: new Set<string>(), drewRuns: new Set<string>(), workflowRuns: new Set<string>() };
+  const seen = {
+    workerStatuses: new Set<string>(),
+    approvals: 0,
+    decisions: 0,
+    approvedGates: 0,
+    rejectedGates: 0,
+    completedRuns: new Set<string>(),
+    drewRuns: new Set<string>(),
+    workflowRuns: new Set<string>(),
+  };
   let lastTime = 0;
   for (const e of events) {
     const t = Date.parse(e.timestamp as string);
@@ -465,11 +499,21 @@ describe('simulation', () => {
     const enough = () => {
       const events = c.sim();
       const decided = (type: string) =>
-        events.some((a, i) => a.type === 'approval-required' && events.slice(i + 1).some((e) => e.type === type && e.workflowId === a.workflowId && e.step === a.step && e.status === 'completed'));
+        events.some(
+          (a, i) =>
+            a.type === 'approval-required' &&
+            events.slice(i + 1).some((e) => e.type === type && e.workflowId === a.workflowId && e.step === a.step && e.status === 'completed'),
+        );
       const completedWorkflow = events.some((e) => e.type === 'workflow-progress' && e.step === e.totalSteps && e.status === 'completed');
       const completedDrew = events.some((e) => e.type === 'drew-update' && e.step === DREW_PLAN.length && e.status === 'completed');
       const statuses = new Set(events.filter((e) => e.type === 'worker-status').map((e) => e.status));
-      return decided('workflow-progress') && decided('drew-update') && completedWorkflow && completedDrew && ['idle', 'started', 'running', 'waiting'].every((s) => statuses.has(s));
+      return (
+        decided('workflow-progress') &&
+        decided('drew-update') &&
+        completedWorkflow &&
+        completedDrew &&
+        ['idle', 'started', 'running', 'waiting'].every((s) => statuses.has(s))
+      );
     };
     await c.until(enough, 30_000);
     const seen = checkSimulation(c.sim());
@@ -506,7 +550,9 @@ describe('simulation', () => {
     const run = (seed: number) => {
       const clock = createClock({ timeScale: 0.05 });
       const sim = new SteadybaseSimulation(new Random(seed), clock);
-      return Array.from({ length: 200 }, () => sim.step()).flat().map(strip);
+      return Array.from({ length: 200 }, () => sim.step())
+        .flat()
+        .map(strip);
     };
     expect(run(7)).toEqual(run(7));
     expect(run(7)).not.toEqual(run(8));
@@ -573,7 +619,10 @@ describe('server', () => {
       steps++;
       return step();
     };
-    await until(() => steps > 2, () => 'ticks');
+    await until(
+      () => steps > 2,
+      () => 'ticks',
+    );
     await r.close();
     ref = undefined;
     await a.until(() => a.closed !== undefined);
@@ -601,8 +650,23 @@ function expectedCode(data: string | Buffer, binary: boolean): string {
 
 const SEEDS: unknown[] = [
   { type: 'worker-status', workerId: 'sarah-ae-west', status: 'running', currentTask: 'Preparing call brief for Acme Corp', timestamp: '2026-03-04T10:00:00Z' },
-  { type: 'workflow-progress', workflowId: 'client-onboarding-acme-001', step: 3, totalSteps: 5, action: 'Proposal generated', status: 'completed', timestamp: '2026-03-04T10:05:00Z' },
-  { type: 'drew-update', step: 2, agent: 'Lisa', action: 'Queried 12 Gong transcripts from last 30 days', status: 'completed', timestamp: '2026-03-04T10:00:15Z' },
+  {
+    type: 'workflow-progress',
+    workflowId: 'client-onboarding-acme-001',
+    step: 3,
+    totalSteps: 5,
+    action: 'Proposal generated',
+    status: 'completed',
+    timestamp: '2026-03-04T10:05:00Z',
+  },
+  {
+    type: 'drew-update',
+    step: 2,
+    agent: 'Lisa',
+    action: 'Queried 12 Gong transcripts from last 30 days',
+    status: 'completed',
+    timestamp: '2026-03-04T10:00:15Z',
+  },
   { type: 'task-update', taskId: 'task-001', status: 'completed', message: 'Call brief generated for Acme Corp', timestamp: '2026-03-04T10:10:00Z' },
   { type: 'approval-required', workflowId: 'drew-coord-2026-03-04-001', step: 7, description: 'Review', timeout: '7 days', timestamp: '2026-03-04T10:30:00Z' },
   { type: 'error', code: 'unsupported_message', message: 'x', timestamp: '2026-03-04T10:00:01Z' },
@@ -615,7 +679,12 @@ function randomString(rnd: Random, max: number): string {
   let s = '';
   for (let i = 0; i < n; i++) {
     const r = rnd.next();
-    s += r < 0.7 ? String.fromCharCode(rnd.int(32, 126)) : r < 0.85 ? rnd.pick(['{', '}', '[', ']', '"', ':', ',', '\\', '\n', '\t']) : String.fromCodePoint(rnd.pick([0xe9, 0x4e2d, 0x1f600, 0x0, 0x7f, 0x2028]));
+    s +=
+      r < 0.7
+        ? String.fromCharCode(rnd.int(32, 126))
+        : r < 0.85
+          ? rnd.pick(['{', '}', '[', ']', '"', ':', ',', '\\', '\n', '\t'])
+          : String.fromCodePoint(rnd.pick([0xe9, 0x4e2d, 0x1f600, 0x0, 0x7f, 0x2028]));
   }
   return s;
 }
@@ -625,7 +694,8 @@ function randomJson(rnd: Random, depth: number): unknown {
   if (depth > 3 || r < 0.3) return rnd.pick<unknown>([0, -1, 1.5, 1e308, true, false, null, '', 'x', randomString(rnd, 10)]);
   if (r < 0.6) return Array.from({ length: rnd.int(0, 4) }, () => randomJson(rnd, depth + 1));
   const o: Record<string, unknown> = {};
-  for (let i = rnd.int(0, 4); i > 0; i--) o[rnd.pick(['type', 'taskId', 'status', '__proto__', 'constructor', randomString(rnd, 6)])] = randomJson(rnd, depth + 1);
+  for (let i = rnd.int(0, 4); i > 0; i--)
+    o[rnd.pick(['type', 'taskId', 'status', '__proto__', 'constructor', randomString(rnd, 6)])] = randomJson(rnd, depth + 1);
   return o;
 }
 

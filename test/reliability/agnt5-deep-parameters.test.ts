@@ -22,7 +22,10 @@ describe('agnt5: parameters nested deeper than anyone needs', () => {
     const errors: Error[] = [];
     ref = createAgnt5Reference({ timeScale: 0.01, secrets: { apiKeys: [KEY] }, onError: (e) => errors.push(e) });
     const { port } = await ref.listen(0, '127.0.0.1');
-    const c = new RawWs<{ type?: string; data?: { code?: string; details?: { parameters?: unknown } } }>(`ws://127.0.0.1:${port}/ws?x-wf-endpoint=coffee-shop-e66b8d23`, { protocols: [`x-api-key.${KEY}`] });
+    const c = new RawWs<{ type?: string; data?: { code?: string; details?: { parameters?: unknown } } }>(
+      `ws://127.0.0.1:${port}/ws?x-wf-endpoint=coffee-shop-e66b8d23`,
+      { protocols: [`x-api-key.${KEY}`] },
+    );
     await c.opened();
     // Within the bound (the parameters object itself is one level), just past it, and up to
     // what the 64 KiB frame limit allows, in objects and arrays.

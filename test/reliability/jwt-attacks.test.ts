@@ -21,12 +21,18 @@ describe('every credential attack is refused on every endpoint and scheme', () =
     const running = await startReferenceServers({
       portBase: 0,
       host: '127.0.0.1',
-      reference: { secrets: { jwtSecret, apiKeys: [apiKey], sessions: { [session]: 'dev-user' } }, onError: (e, info) => lines.push(JSON.stringify(logRecord(e, info, { secrets }))) },
+      reference: {
+        secrets: { jwtSecret, apiKeys: [apiKey], sessions: { [session]: 'dev-user' } },
+        onError: (e, info) => lines.push(JSON.stringify(logRecord(e, info, { secrets }))),
+      },
     });
     try {
       for (const r of running) secrets.push(...(await r.server.credentials()).map((c) => c.value));
       const ports = Object.fromEntries(running.map((r) => [r.api, r.port])) as Parameters<typeof runMatrix>[0]['ports'];
-      const { rows, presented } = await runMatrix({ ports, jwtSecret, apiKey, session }, { workflowRun: WORKFLOW_RUN_IDS[0]!, deploymentJob: DEPLOYMENT_JOB_IDS[0]!, agent: AGENT_IDS[0]! });
+      const { rows, presented } = await runMatrix(
+        { ports, jwtSecret, apiKey, session },
+        { workflowRun: WORKFLOW_RUN_IDS[0]!, deploymentJob: DEPLOYMENT_JOB_IDS[0]!, agent: AGENT_IDS[0]! },
+      );
       expect(rows.filter((r) => !r.ok)).toEqual([]);
       // Every endpoint × scheme, each with its control and its attacks.
       expect(new Set(rows.map((r) => `${r.endpoint} ${r.scheme}`)).size).toBe(14);

@@ -162,7 +162,11 @@ describe.skipIf(skip !== undefined)('runtime bus on Redis', () => {
     let reconnects = 0;
     let killed = false;
     const read = async (instance: Instance, until: () => boolean) => {
-      const sse = new RawSse({ port: instance.port, path: '/feed', headers: { Cookie: 'session=good-session', ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) } });
+      const sse = new RawSse({
+        port: instance.port,
+        path: '/feed',
+        headers: { Cookie: 'session=good-session', ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
+      });
       let seen = 0;
       const take = () => {
         for (; seen < sse.events.length; seen++) {
@@ -204,7 +208,8 @@ describe.skipIf(skip !== undefined)('runtime bus on Redis', () => {
     // necessarily the order of the publish calls across instances).
     expect(got.map((e) => e.n).sort((x, y) => x - y)).toEqual(Array.from({ length: published }, (_, i) => i + 1));
     const order = got.map((e) => e.id.split('-').map(Number) as [number, number]);
-    for (let i = 1; i < order.length; i++) expect(order[i]![0] > order[i - 1]![0] || (order[i]![0] === order[i - 1]![0] && order[i]![1] > order[i - 1]![1])).toBe(true);
+    for (let i = 1; i < order.length; i++)
+      expect(order[i]![0] > order[i - 1]![0] || (order[i]![0] === order[i - 1]![0] && order[i]![1] > order[i - 1]![1])).toBe(true);
     expect(reconnects).toBe(100);
   }, 60_000);
 

@@ -22,7 +22,13 @@ describe('runtime log records', () => {
   it.each(cases)('redact hides %s', (_, { given, want }) => expect(redact(given, ['hunter2'])).toBe(want));
 
   it('one record per event: stable code, level, where, no control characters', () => {
-    expect(logRecord(new StreamwrightError('SW_AUTH_INVALID', 'token hunter2\\x1b[2J'.replace('\\x1b', '\u001b')), { api: 'a', channel: 'c', connection: 3 }, { secrets: ['hunter2'], now: NOW })).toEqual({
+    expect(
+      logRecord(
+        new StreamwrightError('SW_AUTH_INVALID', 'token hunter2\\x1b[2J'.replace('\\x1b', '\u001b')),
+        { api: 'a', channel: 'c', connection: 3 },
+        { secrets: ['hunter2'], now: NOW },
+      ),
+    ).toEqual({
       time: '2026-01-02T03:04:05.000Z',
       level: 'warn',
       code: 'SW_AUTH_INVALID',
@@ -31,7 +37,12 @@ describe('runtime log records', () => {
       channel: 'c',
       connection: 3,
     });
-    expect(logRecord(new Error('boom'), undefined, { now: NOW })).toEqual({ time: '2026-01-02T03:04:05.000Z', level: 'error', code: 'SW_INTERNAL', message: 'boom' });
+    expect(logRecord(new Error('boom'), undefined, { now: NOW })).toEqual({
+      time: '2026-01-02T03:04:05.000Z',
+      level: 'error',
+      code: 'SW_INTERNAL',
+      message: 'boom',
+    });
   });
 
   // Found by `npm run fuzz`: a client asking for a path that is no channel, a full endpoint or a

@@ -9,7 +9,15 @@ import { generate } from '../../generator/src/generate.ts';
 import { writeFiles } from '../../generator/src/write/write.ts';
 import type { ApiDescription } from '../../runtime/contract.ts';
 import { signJwt, verifyJwt } from '../../runtime/auth/jwt.ts';
-import { createRuntimeServer, type ChannelValidator, type ConnectionInfo, type RuntimeServer, type RuntimeServerOptions, type SsePeer, type WsPeer } from '../../runtime/server/index.ts';
+import {
+  createRuntimeServer,
+  type ChannelValidator,
+  type ConnectionInfo,
+  type RuntimeServer,
+  type RuntimeServerOptions,
+  type SsePeer,
+  type WsPeer,
+} from '../../runtime/server/index.ts';
 import { answerHead } from '../support/http.ts';
 import { RawSse } from '../support/sse.ts';
 import { RawWs } from '../support/ws.ts';
@@ -59,7 +67,8 @@ async function start(overrides: Partial<RuntimeServerOptions> = {}) {
     },
     handlers: {
       room: {
-        authorize: (peer: ConnectionInfo) => (peer.params.room === 'missing' ? { errorCode: 'not_found', message: 'no such room', closeCode: 4404 } : undefined),
+        authorize: (peer: ConnectionInfo) =>
+          peer.params.room === 'missing' ? { errorCode: 'not_found', message: 'no such room', closeCode: 4404 } : undefined,
         message: (peer: WsPeer, message: unknown) => {
           const text = (message as { text: string }).text;
           server.broadcast('room', { type: 'said', from: peer.principal?.subject ?? '?', text }, { room: peer.params.room! });
@@ -103,7 +112,7 @@ describe('WebSocket channel', () => {
     expect(other.ofType('said')).toEqual([]);
   });
 
-  it('keeps a tick\'s broadcasts and a direct send in the order the application made them', async () => {
+  it("keeps a tick's broadcasts and a direct send in the order the application made them", async () => {
     await start({
       handlers: {
         room: {
@@ -339,7 +348,12 @@ describe('SSE channel', () => {
     for (let n = 1; n <= 40; n++) server.publish('feed', 'item', { n });
     const second = sse('/feed', { cookie: 'session=good-session', 'last-event-id': resumeFrom });
     await second.until(() => second.events.filter((e) => e.event === 'item').length >= 41);
-    expect(second.events.filter((e) => e.event === 'item').slice(0, 40).map((e) => JSON.parse(e.data!).n)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(
+      second.events
+        .filter((e) => e.event === 'item')
+        .slice(0, 40)
+        .map((e) => JSON.parse(e.data!).n),
+    ).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(second.ended).toBe(false);
     second.close();
   });
@@ -356,13 +370,17 @@ describe('SSE channel', () => {
     for (let n = 0; n < 40; n++) server.broadcast('room', { type: 'said', from: 'x', text: 'y'.repeat(40) }, { room: 'blue' });
     await room.until(() => room.closed !== undefined);
     const cuts = errors.filter((e) => (e as { code?: string }).code === 'SW_SLOW_CONSUMER');
-    expect(cuts.map((e) => e.message.replace(/\d+ bytes/, 'N bytes'))).toEqual([expect.stringMatching(/^connection \d+ has N bytes unsent$/), expect.stringMatching(/^connection \d+ has N bytes unsent$/)]);
+    expect(cuts.map((e) => e.message.replace(/\d+ bytes/, 'N bytes'))).toEqual([
+      expect.stringMatching(/^connection \d+ has N bytes unsent$/),
+      expect.stringMatching(/^connection \d+ has N bytes unsent$/),
+    ]);
     expect(infos.filter((i) => i.error.code === 'SW_SLOW_CONSUMER').map((i) => i.info?.channel)).toEqual(['feed', 'room']);
   });
 
   it('CORS: answers preflights and marks responses for allowed origins only; off by default', async () => {
     const call = (method: string, headers: Record<string, string>) => answerHead(`http://127.0.0.1:${port}/feed`, method, headers);
-    const preflight = (origin: string) => call('OPTIONS', { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'last-event-id' });
+    const preflight = (origin: string) =>
+      call('OPTIONS', { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'last-event-id' });
 
     await start();
     expect((await preflight('http://app.test')).status).toBe(403);
@@ -372,7 +390,11 @@ describe('SSE channel', () => {
     await start({ cors: { origins: ['http://app.test'] } });
     const allowed = await preflight('http://app.test');
     expect(allowed.status).toBe(204);
-    expect(allowed.headers).toMatchObject({ 'access-control-allow-origin': 'http://app.test', 'access-control-allow-credentials': 'true', 'access-control-allow-methods': 'GET, HEAD' });
+    expect(allowed.headers).toMatchObject({
+      'access-control-allow-origin': 'http://app.test',
+      'access-control-allow-credentials': 'true',
+      'access-control-allow-methods': 'GET, HEAD',
+    });
     expect(String(allowed.headers['access-control-allow-headers']).split(', ')).toContain('Last-Event-ID');
     const foreign = await preflight('http://evil.test');
     expect(foreign.status).toBe(403);
@@ -380,7 +402,12 @@ describe('SSE channel', () => {
 
     const stream = await call('GET', { origin: 'http://app.test', cookie: 'session=good-session' });
     expect(stream.status).toBe(200);
-    expect(stream.headers).toMatchObject({ 'access-control-allow-origin': 'http://app.test', 'access-control-allow-credentials': 'true', vary: 'Origin', 'content-type': 'text/event-stream' });
+    expect(stream.headers).toMatchObject({
+      'access-control-allow-origin': 'http://app.test',
+      'access-control-allow-credentials': 'true',
+      vary: 'Origin',
+      'content-type': 'text/event-stream',
+    });
     // A refusal is readable by the page too, so a client can tell it from a network failure.
     const refused = await call('GET', { origin: 'http://app.test' });
     expect(refused.status).toBe(401);

@@ -12,5 +12,11 @@ export function sink(lines: number) {
       done();
     },
   });
-  return { stream, ready, get text() { return text; } };
+  return {
+    stream,
+    ready,
+    get text() {
+      return text;
+    },
+  };
 }

@@ -33,28 +33,31 @@ export class RawSse<E extends RawSseEvent = RawSseEvent> {
   private readonly req;
 
   constructor(options: RawSseOptions) {
-    this.req = request({ host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', headers: options.headers ?? {}, agent: false }, (res) => {
-      this.status = res.statusCode;
-      this.headers = res.headers;
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        if (res.statusCode !== 200) {
-          this.body += chunk;
-          return;
-        }
-        buffer += chunk;
-        let i: number;
-        while ((i = buffer.indexOf('\n\n')) >= 0) {
-          const event = this.parse(buffer.slice(0, i));
-          buffer = buffer.slice(i + 2);
-          if (event) this.events.push((options.onEvent ? options.onEvent(event) : event) as E);
-        }
-      });
-      res.on('end', () => (this.ended = true));
-      res.on('close', () => (this.ended = true));
-      res.on('error', () => (this.ended = true));
-    });
+    this.req = request(
+      { host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', headers: options.headers ?? {}, agent: false },
+      (res) => {
+        this.status = res.statusCode;
+        this.headers = res.headers;
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (res.statusCode !== 200) {
+            this.body += chunk;
+            return;
+          }
+          buffer += chunk;
+          let i: number;
+          while ((i = buffer.indexOf('\n\n')) >= 0) {
+            const event = this.parse(buffer.slice(0, i));
+            buffer = buffer.slice(i + 2);
+            if (event) this.events.push((options.onEvent ? options.onEvent(event) : event) as E);
+          }
+        });
+        res.on('end', () => (this.ended = true));
+        res.on('close', () => (this.ended = true));
+        res.on('error', () => (this.ended = true));
+      },
+    );
     this.req.on('error', (e) => {
       this.failed = e;
       this.ended = true;
@@ -92,7 +95,10 @@ export class RawSse<E extends RawSseEvent = RawSseEvent> {
     const what = hints.find((h): h is string => typeof h === 'string') ?? 'condition';
     const deadline = Date.now() + (hints.find((h): h is number => typeof h === 'number') ?? 5000);
     while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; status ${this.status}, ended ${this.ended}, events ${this.events.map((e) => e.event ?? 'retry').join(',')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}; status ${this.status}, ended ${this.ended}, events ${this.events.map((e) => e.event ?? 'retry').join(',')}`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   }

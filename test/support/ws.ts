@@ -80,7 +80,10 @@ export class RawWs<F extends { type?: unknown } = Record<string, unknown>> {
     const what = hints.find((h): h is string => typeof h === 'string') ?? 'condition';
     const deadline = Date.now() + (hints.find((h): h is number => typeof h === 'number') ?? 5000);
     while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} on ${this.ws.url}; frames ${JSON.stringify(this.frames.slice(-8))} closed ${JSON.stringify(this.closed)} refused ${JSON.stringify(this.refused)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what} on ${this.ws.url}; frames ${JSON.stringify(this.frames.slice(-8))} closed ${JSON.stringify(this.closed)} refused ${JSON.stringify(this.refused)}`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   }

@@ -20,15 +20,45 @@ async function lint(file: string, code: string): Promise<string[]> {
 
 describe('streamwright/rooms', () => {
   it.each([
-    ['a deep import into the generator', 'mock/fixture.ts', "import { loadSpec } from '../generator/src/load/load.ts';", 'generator/src/load/load.ts is inside generator; import its door instead'],
-    ['a type-only deep import', 'conformance/src/conform/fixture.ts', "import type { ApiIR } from '../../../generator/src/ir/types.ts';", 'generator/src/ir/types.ts is inside generator'],
+    [
+      'a deep import into the generator',
+      'mock/fixture.ts',
+      "import { loadSpec } from '../generator/src/load/load.ts';",
+      'generator/src/load/load.ts is inside generator; import its door instead',
+    ],
+    [
+      'a type-only deep import',
+      'conformance/src/conform/fixture.ts',
+      "import type { ApiIR } from '../../../generator/src/ir/types.ts';",
+      'generator/src/ir/types.ts is inside generator',
+    ],
     ['a dynamic deep import', 'cli/fixture.ts', "export const load = () => import('../mock/contract.ts');", 'mock/contract.ts is inside mock'],
-    ['a deep import in a type position', 'reference-server/fixture.ts', "export type T = import('../generator/src/ir/types.ts').ApiIR;", 'generator/src/ir/types.ts is inside generator'],
+    [
+      'a deep import in a type position',
+      'reference-server/fixture.ts',
+      "export type T = import('../generator/src/ir/types.ts').ApiIR;",
+      'generator/src/ir/types.ts is inside generator',
+    ],
     ['a deep re-export', 'cli/fixture.ts', "export * from '../conformance/src/transcript.ts';", 'conformance/src/transcript.ts is inside conformance'],
     ['the generator importing the app', 'generator/src/fixture.ts', "import { main } from '../../cli/main.ts';", 'generator must not import cli'],
-    ['the runtime importing the generator, even by its door', 'runtime/fixture.ts', "import { generate } from '../generator/src/index.ts';", 'runtime must not import generator'],
-    ['the mock importing a reference server', 'mock/fixture.ts', "import { Random } from '../reference-server/index.ts';", 'mock must not import reference-server'],
-    ['conform importing the mock', 'conformance/src/conform/fixture.ts', "import { createMockServer } from '../../../mock/index.ts';", 'conformance must not import mock'],
+    [
+      'the runtime importing the generator, even by its door',
+      'runtime/fixture.ts',
+      "import { generate } from '../generator/src/index.ts';",
+      'runtime must not import generator',
+    ],
+    [
+      'the mock importing a reference server',
+      'mock/fixture.ts',
+      "import { Random } from '../reference-server/index.ts';",
+      'mock must not import reference-server',
+    ],
+    [
+      'conform importing the mock',
+      'conformance/src/conform/fixture.ts',
+      "import { createMockServer } from '../../../mock/index.ts';",
+      'conformance must not import mock',
+    ],
   ])('fails %s', async (_name, file, code, want) => {
     const messages = await lint(file, code);
     expect(messages).toHaveLength(1);

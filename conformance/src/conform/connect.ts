@@ -129,7 +129,11 @@ class WsConnection extends BaseConnection {
     this.opened = new Promise((resolve) => {
       this.ws.once('upgrade', (res) => {
         this.socket = res.socket;
-        resolve({ status: 101, headers: flatHeaders(res.headers), ...(res.headers['sec-websocket-protocol'] ? { protocol: String(res.headers['sec-websocket-protocol']) } : {}) });
+        resolve({
+          status: 101,
+          headers: flatHeaders(res.headers),
+          ...(res.headers['sec-websocket-protocol'] ? { protocol: String(res.headers['sec-websocket-protocol']) } : {}),
+        });
       });
       this.ws.once('unexpected-response', (_req, res) => {
         resolve({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers) });
@@ -146,7 +150,9 @@ class WsConnection extends BaseConnection {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       this.push({ t: Date.now() - this.start, text: isBinary ? buf.toString('base64') : buf.toString('utf8'), ...(isBinary ? { binary: true } : {}) });
     });
-    this.ws.on('close', (code, reason) => this.finish({ by: this.closingByClient ? 'client' : 'server', ...(code !== 1005 ? { code } : {}), reason: reason.toString() }));
+    this.ws.on('close', (code, reason) =>
+      this.finish({ by: this.closingByClient ? 'client' : 'server', ...(code !== 1005 ? { code } : {}), reason: reason.toString() }),
+    );
   }
 
   private closingByClient = false;
@@ -200,31 +206,40 @@ class SseConnection extends BaseConnection {
     const lib = u.protocol === 'https:' ? https : http;
     let resolveOpened!: (o: Opened) => void;
     this.opened = new Promise((r) => (resolveOpened = r));
-    this.req = lib.request(u, { method: 'GET', headers: { accept: 'text/event-stream', ...(options.headers ?? {}) }, timeout: options.timeoutMs ?? 5000 }, (res) => {
-      resolveOpened({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers) });
-      this.req.setTimeout(0);
-      const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
-      const parser = new SseParser();
-      // The id in force persists across events, as in a browser.
-      let id: string | undefined;
-      res.on('data', (chunk: Buffer) => {
-        if (!ok) return;
-        for (const item of parser.push(chunk)) {
-          if (item.kind === 'overflow') return this.close();
-          if (item.kind === 'retry') {
-            this.retries.push(item.ms);
-            this.wake();
-            continue;
+    this.req = lib.request(
+      u,
+      { method: 'GET', headers: { accept: 'text/event-stream', ...(options.headers ?? {}) }, timeout: options.timeoutMs ?? 5000 },
+      (res) => {
+        resolveOpened({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers) });
+        this.req.setTimeout(0);
+        const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+        const parser = new SseParser();
+        // The id in force persists across events, as in a browser.
+        let id: string | undefined;
+        res.on('data', (chunk: Buffer) => {
+          if (!ok) return;
+          for (const item of parser.push(chunk)) {
+            if (item.kind === 'overflow') return this.close();
+            if (item.kind === 'retry') {
+              this.retries.push(item.ms);
+              this.wake();
+              continue;
+            }
+            if (item.kind !== 'event') continue;
+            if (item.id !== undefined) id = item.id;
+            if (item.hasData)
+              this.push({
+                t: Date.now() - this.start,
+                text: item.data,
+                sse: { ...(id !== undefined ? { id } : {}), ...(item.event !== undefined ? { event: item.event } : {}) },
+              });
           }
-          if (item.kind !== 'event') continue;
-          if (item.id !== undefined) id = item.id;
-          if (item.hasData) this.push({ t: Date.now() - this.start, text: item.data, sse: { ...(id !== undefined ? { id } : {}), ...(item.event !== undefined ? { event: item.event } : {}) } });
-        }
-      });
-      res.on('end', () => this.finish({ by: this.byClient ? 'client' : 'server' }));
-      res.on('error', () => this.finish({ by: this.byClient ? 'client' : 'server' }));
-      res.on('close', () => this.finish({ by: this.byClient ? 'client' : 'server' }));
-    });
+        });
+        res.on('end', () => this.finish({ by: this.byClient ? 'client' : 'server' }));
+        res.on('error', () => this.finish({ by: this.byClient ? 'client' : 'server' }));
+        res.on('close', () => this.finish({ by: this.byClient ? 'client' : 'server' }));
+      },
+    );
     this.req.on('timeout', () => this.req.destroy(new Error('no answer in time')));
     this.req.on('error', (e) => {
       resolveOpened({ headers: {}, error: e.message });

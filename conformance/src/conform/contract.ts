@@ -4,7 +4,15 @@
  * precompiled one of generated/<api>/ when it exists, the in-memory one otherwise.
  */
 import path from 'node:path';
-import { frameTag, frameValidators, importGeneratedValidators, loadContract as loadDocument, type ApiIR, type ChannelIR, type JsonSchema } from '../../../generator/src/contract/index.ts';
+import {
+  frameTag,
+  frameValidators,
+  importGeneratedValidators,
+  loadContract as loadDocument,
+  type ApiIR,
+  type ChannelIR,
+  type JsonSchema,
+} from '../../../generator/src/contract/index.ts';
 import { ConformError } from './errors.ts';
 
 export interface FrameCheck {
@@ -37,7 +45,10 @@ export async function loadContract(spec: string, options: { api?: string; genera
   if (!loaded.ok) {
     const first = loaded.diagnostics.find((d) => d.severity === 'error');
     const unsupported = first?.code === 'sw/generate-unsupported';
-    throw new ConformError('SW_CONFORM_SPEC_INVALID', `${spec}: ${first && !unsupported ? `${first.line}:${first.column} ${first.message}` : (first?.message ?? 'cannot be loaded')}`);
+    throw new ConformError(
+      'SW_CONFORM_SPEC_INVALID',
+      `${spec}: ${first && !unsupported ? `${first.line}:${first.column} ${first.message}` : (first?.message ?? 'cannot be loaded')}`,
+    );
   }
   const { name: api, ir } = loaded.contract;
   const generatedFile = path.join(options.generatedDir ?? path.resolve('generated'), api, 'validators.gen.js');
@@ -65,7 +76,8 @@ export async function loadContract(spec: string, options: { api?: string; genera
       };
     },
     payloadSchema(channel, direction, tag) {
-      const entry = channel[direction].messages.find((m) => m.tag === tag) ?? (channel[direction].messages.length === 1 ? channel[direction].messages[0] : undefined);
+      const entry =
+        channel[direction].messages.find((m) => m.tag === tag) ?? (channel[direction].messages.length === 1 ? channel[direction].messages[0] : undefined);
       const message = entry ? messages.get(entry.message) : undefined;
       return message ? definitions[message.payload] : undefined;
     },

@@ -118,13 +118,20 @@ export function parseCredentials(text: string, api?: string, options: { serveOut
           throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', 'each entry of `credentials` needs string `scheme` and `value`');
         }
         const { scheme, value, usage, principal, expiresAt } = c as Credential;
-        out.push({ scheme, value, ...(typeof usage === 'string' ? { usage } : {}), ...(typeof principal === 'string' ? { principal } : {}), ...(typeof expiresAt === 'string' ? { expiresAt } : {}) });
+        out.push({
+          scheme,
+          value,
+          ...(typeof usage === 'string' ? { usage } : {}),
+          ...(typeof principal === 'string' ? { principal } : {}),
+          ...(typeof expiresAt === 'string' ? { expiresAt } : {}),
+        });
       }
       continue;
     }
     for (const [scheme, value] of Object.entries(o)) {
       if (scheme === 'transcripts') {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', '`transcripts` must map transcript names to {"<schemeId>": "<value>"}');
+        if (typeof value !== 'object' || value === null || Array.isArray(value))
+          throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', '`transcripts` must map transcript names to {"<schemeId>": "<value>"}');
         for (const [name, own] of Object.entries(value as Record<string, unknown>)) {
           if (typeof own !== 'object' || own === null || Array.isArray(own) || !Object.values(own).every((x) => typeof x === 'string')) {
             throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', `transcripts.${name} must be {"<schemeId>": "<value>"}`);
@@ -135,7 +142,8 @@ export function parseCredentials(text: string, api?: string, options: { serveOut
       }
       const list = Array.isArray(value) ? value : [value];
       for (const item of list) {
-        if (typeof item !== 'string') throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', `credential "${scheme}" must be a string or an array of strings`);
+        if (typeof item !== 'string')
+          throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', `credential "${scheme}" must be a string or an array of strings`);
         out.push({ scheme, value: item });
       }
     }

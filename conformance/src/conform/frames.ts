@@ -27,7 +27,8 @@ export function parseFrames(channel: ChannelIR, received: readonly Received[]): 
     const json = read?.ok === true;
     const payload = read?.ok ? read.value : undefined;
     let tag = frameTag(channel, payload, r.sse?.event);
-    if (tag === null && channel.transport !== 'sse' && !(channel.tagProperty && isJsonObject(payload)) && channel.send.messages.length === 1) tag = channel.send.messages[0]!.tag;
+    if (tag === null && channel.transport !== 'sse' && !(channel.tagProperty && isJsonObject(payload)) && channel.send.messages.length === 1)
+      tag = channel.send.messages[0]!.tag;
     return {
       index,
       t: r.t,

@@ -18,7 +18,12 @@ export interface RecordedFrame {
 
 const MAX_FINDINGS = 20;
 
-export function matchTranscript(recorded: readonly RecordedFrame[], actual: readonly ServerFrame[], settings: MatcherSettings, base: { case: string; channel: string }): Finding[] {
+export function matchTranscript(
+  recorded: readonly RecordedFrame[],
+  actual: readonly ServerFrame[],
+  settings: MatcherSettings,
+  base: { case: string; channel: string },
+): Finding[] {
   const out: Finding[] = [];
   const captures = new Captures();
   const finding = (f: Omit<Finding, 'case' | 'channel' | 'check'>) => {
@@ -26,19 +31,48 @@ export function matchTranscript(recorded: readonly RecordedFrame[], actual: read
   };
   const compare = (r: RecordedFrame, a: ServerFrame) => {
     if (r.tag !== a.tag) {
-      finding({ rule: 'transcript/message', step: a.index, ...(a.tag !== null ? { message: a.tag } : {}), expected: r.tag ?? '(untagged)', actual: a.tag ?? '(untagged)', text: `a different message than recorded (transcript line ${r.line})` });
+      finding({
+        rule: 'transcript/message',
+        step: a.index,
+        ...(a.tag !== null ? { message: a.tag } : {}),
+        expected: r.tag ?? '(untagged)',
+        actual: a.tag ?? '(untagged)',
+        text: `a different message than recorded (transcript line ${r.line})`,
+      });
       return;
     }
     if (!r.json || !a.json) {
-      if (r.text !== a.text) finding({ rule: 'transcript/field', step: a.index, pointer: '', expected: r.text.slice(0, 120), actual: a.text.slice(0, 120), text: `frame text differs from transcript line ${r.line}` });
+      if (r.text !== a.text)
+        finding({
+          rule: 'transcript/field',
+          step: a.index,
+          pointer: '',
+          expected: r.text.slice(0, 120),
+          actual: a.text.slice(0, 120),
+          text: `frame text differs from transcript line ${r.line}`,
+        });
       return;
     }
     for (const m of compareFrame(r.payload, a.payload, r.tag, settings, captures, 5)) {
-      finding({ rule: `transcript/${m.matcher === 'literal' ? 'field' : m.matcher}`, step: a.index, ...(a.tag !== null ? { message: a.tag } : {}), pointer: m.pointer, expected: m.expected, actual: m.actual, text: `differs from transcript line ${r.line} (matcher ${m.matcher})` });
+      finding({
+        rule: `transcript/${m.matcher === 'literal' ? 'field' : m.matcher}`,
+        step: a.index,
+        ...(a.tag !== null ? { message: a.tag } : {}),
+        pointer: m.pointer,
+        expected: m.expected,
+        actual: m.actual,
+        text: `differs from transcript line ${r.line} (matcher ${m.matcher})`,
+      });
     }
   };
   const missing = (r: RecordedFrame, why = 'never sent') =>
-    finding({ rule: 'transcript/missing', ...(r.tag !== null ? { message: r.tag } : {}), expected: r.tag ?? '(untagged)', actual: '(nothing)', text: `recorded message ${why} (transcript line ${r.line})` });
+    finding({
+      rule: 'transcript/missing',
+      ...(r.tag !== null ? { message: r.tag } : {}),
+      expected: r.tag ?? '(untagged)',
+      actual: '(nothing)',
+      text: `recorded message ${why} (transcript line ${r.line})`,
+    });
 
   if (settings.order === 'strict') {
     recorded.forEach((r, i) => {
@@ -96,7 +130,11 @@ function correlationKey(settings: MatcherSettings, payload: unknown): string {
  * recorded ones), else the next unpaired one. A live group the recording never saw (a new
  * task assigned meanwhile) is left unpaired instead of shifting every later pair.
  */
-export function pairKeyGroups(recorded: readonly RecordedFrame[], actual: readonly ServerFrame[], settings: MatcherSettings): [RecordedFrame[], ServerFrame[]][] {
+export function pairKeyGroups(
+  recorded: readonly RecordedFrame[],
+  actual: readonly ServerFrame[],
+  settings: MatcherSettings,
+): [RecordedFrame[], ServerFrame[]][] {
   const groups = <T extends { payload: unknown }>(list: readonly T[]) => {
     const map = new Map<string, T[]>();
     for (const item of list) {

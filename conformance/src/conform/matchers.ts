@@ -67,10 +67,13 @@ export function parseMatcherFile(value: unknown, where: string): MatcherFile {
   const checkPart = (v: unknown, at: string, top: boolean) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${at} must be an object`);
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!['order', 'keys', 'skip', 'periodic', 'fields', '$schema', 'description', ...(top ? ['transcripts'] : [])].includes(k)) fail(`${at}: unknown field "${k}"`);
+    for (const k of Object.keys(o))
+      if (!['order', 'keys', 'skip', 'periodic', 'fields', '$schema', 'description', ...(top ? ['transcripts'] : [])].includes(k))
+        fail(`${at}: unknown field "${k}"`);
     if (o.order !== undefined && !['strict', 'key', 'none'].includes(o.order as string)) fail(`${at}.order must be strict, key or none`);
     for (const list of ['keys', 'skip', 'periodic'] as const) {
-      if (o[list] !== undefined && (!Array.isArray(o[list]) || !(o[list] as unknown[]).every((s) => typeof s === 'string'))) fail(`${at}.${list} must be an array of strings`);
+      if (o[list] !== undefined && (!Array.isArray(o[list]) || !(o[list] as unknown[]).every((s) => typeof s === 'string')))
+        fail(`${at}.${list} must be an array of strings`);
     }
     if (o.fields !== undefined) {
       if (typeof o.fields !== 'object' || o.fields === null) fail(`${at}.fields must be an object`);
@@ -79,7 +82,8 @@ export function parseMatcherFile(value: unknown, where: string): MatcherFile {
         for (const [pointer, m] of Object.entries(byPointer as object)) {
           if (pointer !== '' && !pointer.startsWith('/')) fail(`${at}.fields.${tag}: "${pointer}" is not a JSON pointer`);
           const mm = m as Record<string, unknown>;
-          if (typeof mm !== 'object' || mm === null || !MATCHES.has(mm.match as string)) fail(`${at}.fields.${tag}.${pointer}.match must be one of ${[...MATCHES].join(', ')}`);
+          if (typeof mm !== 'object' || mm === null || !MATCHES.has(mm.match as string))
+            fail(`${at}.fields.${tag}.${pointer}.match must be one of ${[...MATCHES].join(', ')}`);
           if (mm.match === 'regex') {
             if (typeof mm.pattern !== 'string') fail(`${at}.fields.${tag}.${pointer}: regex needs a string pattern`);
             try {
@@ -101,7 +105,14 @@ export function parseMatcherFile(value: unknown, where: string): MatcherFile {
 
 /** Merges settings, later ones winning field by field. */
 export function mergeSettings(base: MatcherSettings, ...parts: (Omit<MatcherFile, 'transcripts'> | undefined)[]): MatcherSettings {
-  const out: MatcherSettings = { order: base.order, keys: [...base.keys], skip: [...base.skip], fields: Object.fromEntries(Object.entries(base.fields).map(([k, v]) => [k, { ...v }])), ...(base.implied ? { implied: base.implied } : {}), ...(base.periodic ? { periodic: [...base.periodic] } : {}) };
+  const out: MatcherSettings = {
+    order: base.order,
+    keys: [...base.keys],
+    skip: [...base.skip],
+    fields: Object.fromEntries(Object.entries(base.fields).map(([k, v]) => [k, { ...v }])),
+    ...(base.implied ? { implied: base.implied } : {}),
+    ...(base.periodic ? { periodic: [...base.periodic] } : {}),
+  };
   for (const p of parts) {
     if (!p) continue;
     if (p.order) out.order = p.order;
@@ -143,7 +154,8 @@ export function defaultFieldMatchers(schema: JsonSchema | undefined, definitions
       if (Array.isArray(s[key])) for (const sub of s[key] as JsonSchema[]) walk(sub, pointer, name, depth + 1, seen);
     }
     if (typeof s.properties === 'object' && s.properties !== null) {
-      for (const [k, sub] of Object.entries(s.properties as Record<string, JsonSchema>)) walk(sub, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, k, depth + 1, seen);
+      for (const [k, sub] of Object.entries(s.properties as Record<string, JsonSchema>))
+        walk(sub, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, k, depth + 1, seen);
     }
     if (s.items !== undefined && !Array.isArray(s.items)) walk(s.items as JsonSchema, `${pointer}/*`, name, depth + 1, seen);
   };
@@ -279,7 +291,8 @@ export function compareFrame(recorded: unknown, actual: unknown, tag: string | n
     if (m.match !== 'literal') {
       // Children keep a coarse `type` / `ignore`; a value-level rule (regex, oneOf, captured)
       // already judged the whole value, so children without a rule are not compared again.
-      if (hasRuleBelow(settings, tag, pointer) && jsonType(r) === jsonType(a)) descend(r, a, pointer, depth, m.match === 'type' || m.match === 'ignore' ? m : { match: 'ignore' }, true);
+      if (hasRuleBelow(settings, tag, pointer) && jsonType(r) === jsonType(a))
+        descend(r, a, pointer, depth, m.match === 'type' || m.match === 'ignore' ? m : { match: 'ignore' }, true);
       return;
     }
     if (depth > 64) {
@@ -332,5 +345,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length && ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }

@@ -49,7 +49,17 @@ export interface ReplayResult {
 export const TARGET_ORIGIN = '<origin>';
 
 /** Request headers that belong to one connection, never replayed. */
-const HOP_HEADERS = new Set(['host', 'connection', 'upgrade', 'content-length', 'accept-encoding', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol']);
+const HOP_HEADERS = new Set([
+  'host',
+  'connection',
+  'upgrade',
+  'content-length',
+  'accept-encoding',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-extensions',
+  'sec-websocket-protocol',
+]);
 
 export function pongText(channel: ChannelIR, transcript?: Transcript): string | undefined {
   const hb = channel.heartbeat;
@@ -120,7 +130,8 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   const transport = transcript.header.transport;
   const stalls = watchStalls();
   const full = originFor(o.target, transport) + url.text;
-  const conn: Connection = transport === 'ws' ? connectWs(full, { headers, subprotocols, timeoutMs: o.timeoutMs }) : connectSse(full, { headers, timeoutMs: o.timeoutMs });
+  const conn: Connection =
+    transport === 'ws' ? connectWs(full, { headers, subprotocols, timeoutMs: o.timeoutMs }) : connectSse(full, { headers, timeoutMs: o.timeoutMs });
   const skip = new Set(o.settings.skip);
   const recordedTagOf = (f: TranscriptFrame) => f.tag ?? parseFrames(channel, [{ t: 0, text: f.text }])[0]?.tag ?? null;
   const pong = pongText(channel, transcript);
@@ -130,7 +141,8 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   // silent. A heartbeat answered once is always answered (the replay's heartbeats come when
   // they come), and the recorded answers are not replayed as frames of their own.
   const answers = new Set<TranscriptFrame>(heartbeatAnswers(channel, transcript));
-  const answersHeartbeats = pongTag === undefined || answers.size > 0 || !transcript.events.some((e) => e.kind === 'frame' && e.dir === 'server' && recordedTagOf(e) === heartbeatTag);
+  const answersHeartbeats =
+    pongTag === undefined || answers.size > 0 || !transcript.events.some((e) => e.kind === 'frame' && e.dir === 'server' && recordedTagOf(e) === heartbeatTag);
   conn.onFrame = (frame) => {
     if (!pong || !heartbeatTag || !answersHeartbeats) return;
     const [parsed] = parseFrames(channel, [frame]);
@@ -157,7 +169,16 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
     return done();
   }
   if (transport === 'ws' && hs.protocol !== undefined && opened.protocol !== sub(hs.protocol)) {
-    findings.push({ case: name, check: 'transcript', rule: 'transcript/subprotocol', channel: channel.id, step: 0, expected: hs.protocol, actual: opened.protocol ?? '(none)', text: 'the server selected another subprotocol than recorded' });
+    findings.push({
+      case: name,
+      check: 'transcript',
+      rule: 'transcript/subprotocol',
+      channel: channel.id,
+      step: 0,
+      expected: hs.protocol,
+      actual: opened.protocol ?? '(none)',
+      text: 'the server selected another subprotocol than recorded',
+    });
   }
 
   // Deadlines follow the recording's own gaps, from the last progress: something recorded at t
@@ -192,7 +213,8 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   let parsedUpTo = 0;
   const liveFrames = () => {
     if (conn.frames.length > parsedUpTo) {
-      for (const f of parseFrames(channel, conn.frames.slice(parsedUpTo))) if (f.tag === null || !skip.has(f.tag)) live.push({ ...f, index: f.index + parsedUpTo });
+      for (const f of parseFrames(channel, conn.frames.slice(parsedUpTo)))
+        if (f.tag === null || !skip.has(f.tag)) live.push({ ...f, index: f.index + parsedUpTo });
       parsedUpTo = conn.frames.length;
     }
     return live;
@@ -260,7 +282,9 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
     }
     if (!conn.isOpen) break;
     progress(e.t);
-    conn.send(e.binary ? Buffer.from(sub(e.text), 'base64') : withCapturedIds(sub(e.text), capturedIds(recordedServer, parseFrames(channel, conn.frames), o.settings)));
+    conn.send(
+      e.binary ? Buffer.from(sub(e.text), 'base64') : withCapturedIds(sub(e.text), capturedIds(recordedServer, parseFrames(channel, conn.frames), o.settings)),
+    );
   }
   const total = recordedServer.length;
   await awaitRecorded(total);
@@ -269,17 +293,41 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   if (close?.by === 'server') {
     const got = await awaitEvent(() => !conn.isOpen, close.t);
     if (!got) {
-      findings.push({ case: name, check: 'transcript', rule: 'transcript/close', channel: channel.id, expected: `the server ends the connection${close.code !== undefined ? ` with ${close.code}` : ''}`, actual: `still open ${Date.now() - openedAt} ms after it opened`, text: 'the server did not close as recorded' });
+      findings.push({
+        case: name,
+        check: 'transcript',
+        rule: 'transcript/close',
+        channel: channel.id,
+        expected: `the server ends the connection${close.code !== undefined ? ` with ${close.code}` : ''}`,
+        actual: `still open ${Date.now() - openedAt} ms after it opened`,
+        text: 'the server did not close as recorded',
+      });
       conn.close();
     }
     ended = await conn.ended;
     if (got && close.code !== undefined && ended.code !== close.code) {
-      findings.push({ case: name, check: 'transcript', rule: 'transcript/close', channel: channel.id, expected: `close ${close.code}${close.reason ? ` (${close.reason})` : ''}`, actual: ended.code === undefined ? 'no close code' : `close ${ended.code}${ended.reason ? ` (${ended.reason})` : ''}`, text: 'the server closed with another code than recorded' });
+      findings.push({
+        case: name,
+        check: 'transcript',
+        rule: 'transcript/close',
+        channel: channel.id,
+        expected: `close ${close.code}${close.reason ? ` (${close.reason})` : ''}`,
+        actual: ended.code === undefined ? 'no close code' : `close ${ended.code}${ended.reason ? ` (${ended.reason})` : ''}`,
+        text: 'the server closed with another code than recorded',
+      });
     }
   } else {
     if (!conn.isOpen) {
       const end = await conn.ended;
-      findings.push({ case: name, check: 'transcript', rule: 'transcript/close', channel: channel.id, expected: 'the connection stays open until the client closes', actual: `closed by the server${end.code !== undefined ? ` with ${end.code}` : ''}${end.reason ? ` (${end.reason})` : ''}`, text: 'the server closed a connection the recording kept open' });
+      findings.push({
+        case: name,
+        check: 'transcript',
+        rule: 'transcript/close',
+        channel: channel.id,
+        expected: 'the connection stays open until the client closes',
+        actual: `closed by the server${end.code !== undefined ? ` with ${end.code}` : ''}${end.reason ? ` (${end.reason})` : ''}`,
+        text: 'the server closed a connection the recording kept open',
+      });
     }
     conn.close(close?.code ?? 1000, close?.reason ?? '');
     ended = await conn.ended;
@@ -295,7 +343,17 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
   findings.push(...matchTranscript(recordedServer, matched, o.settings, { case: name, channel: channel.id }));
   if (close?.by === 'server' && o.settings.order !== 'none' && matched.length > total) {
     const extra = matched[total]!;
-    findings.push({ case: name, check: 'transcript', rule: 'transcript/extra', channel: channel.id, step: extra.index, ...(extra.tag !== null ? { message: extra.tag } : {}), expected: `${total} messages before the close`, actual: `${matched.length}`, text: 'more messages than recorded before the server closed' });
+    findings.push({
+      case: name,
+      check: 'transcript',
+      rule: 'transcript/extra',
+      channel: channel.id,
+      step: extra.index,
+      ...(extra.tag !== null ? { message: extra.tag } : {}),
+      expected: `${total} messages before the close`,
+      actual: `${matched.length}`,
+      text: 'more messages than recorded before the server closed',
+    });
   }
   return done({}, frames, seq.exercised);
 }
@@ -322,7 +380,9 @@ export function capturedIds(recorded: readonly RecordedFrame[], actual: readonly
         return;
       }
       if (typeof rv !== 'object' || rv === null || typeof av !== 'object' || av === null) return;
-      for (const k of Object.keys(rv)) if (Object.hasOwn(av, k)) walk((rv as Record<string, unknown>)[k], (av as Record<string, unknown>)[k], `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+      for (const k of Object.keys(rv))
+        if (Object.hasOwn(av, k))
+          walk((rv as Record<string, unknown>)[k], (av as Record<string, unknown>)[k], `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
     };
     walk(r.payload, a.payload, '', 0);
   }

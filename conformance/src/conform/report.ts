@@ -77,20 +77,38 @@ export function renderText(report: ConformReport, options: { verbose?: boolean }
     const status = hasFailures(c) ? 'FAIL' : c.skipped ? 'SKIP' : 'PASS';
     lines.push(`${status}  ${c.kind} ${c.name}  [${c.channel}]  ${c.durationMs} ms${c.skipped ? `  (${c.skipped})` : ''}`);
     for (const f of c.findings) {
-      const where = [f.step !== undefined ? `step ${f.step}` : undefined, f.message, f.pointer !== undefined ? `at ${f.pointer || '(root)'}` : undefined].filter(Boolean).join(', ');
+      const where = [f.step !== undefined ? `step ${f.step}` : undefined, f.message, f.pointer !== undefined ? `at ${f.pointer || '(root)'}` : undefined]
+        .filter(Boolean)
+        .join(', ');
       lines.push(`      ${f.severity === 'warning' ? '⚠' : '✗'} [${f.rule}] ${where ? `${where}: ` : ''}${f.text}`);
       if (f.expected !== undefined || f.actual !== undefined) lines.push(`        expected ${f.expected ?? '-'}`, `        actual   ${f.actual ?? '-'}`);
     }
   }
   const s = report.summary;
   lines.push('');
-  lines.push(`${s.cases} cases: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped; ${s.findings} findings${s.warnings ? `, ${s.warnings} warnings` : ''}${Object.keys(s.byCheck).length ? ` (${Object.entries(s.byCheck).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`);
+  lines.push(
+    `${s.cases} cases: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped; ${s.findings} findings${s.warnings ? `, ${s.warnings} warnings` : ''}${
+      Object.keys(s.byCheck).length
+        ? ` (${Object.entries(s.byCheck)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')})`
+        : ''
+    }`,
+  );
   const seen = report.coverage.messages.filter((m) => m.seen > 0).length;
-  lines.push(`coverage: ${seen}/${report.coverage.messages.length} server messages seen, ${report.coverage.rules.filter((r) => r.exercised).length}/${report.coverage.rules.length} rules and probes exercised`);
+  lines.push(
+    `coverage: ${seen}/${report.coverage.messages.length} server messages seen, ${report.coverage.rules.filter((r) => r.exercised).length}/${report.coverage.rules.length} rules and probes exercised`,
+  );
   const missing = report.coverage.messages.filter((m) => m.seen === 0).map((m) => `${m.channel}:${m.tag}`);
-  if (missing.length > 0) lines.push(`  never seen: ${options.verbose ? missing.join(', ') : missing.slice(0, 12).join(', ') + (missing.length > 12 ? `, … (${missing.length - 12} more)` : '')}`);
+  if (missing.length > 0)
+    lines.push(
+      `  never seen: ${options.verbose ? missing.join(', ') : missing.slice(0, 12).join(', ') + (missing.length > 12 ? `, … (${missing.length - 12} more)` : '')}`,
+    );
   const idle = report.coverage.rules.filter((r) => !r.exercised).map((r) => `${r.channel}:${r.rule}`);
-  if (idle.length > 0) lines.push(`  not exercised: ${options.verbose ? idle.join(', ') : idle.slice(0, 12).join(', ') + (idle.length > 12 ? `, … (${idle.length - 12} more)` : '')}`);
+  if (idle.length > 0)
+    lines.push(
+      `  not exercised: ${options.verbose ? idle.join(', ') : idle.slice(0, 12).join(', ') + (idle.length > 12 ? `, … (${idle.length - 12} more)` : '')}`,
+    );
   return lines.map(printable).join('\n') + '\n';
 }
 
@@ -121,15 +139,22 @@ export function renderJunit(report: ConformReport): string {
   const s = report.summary;
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(`<testsuites name="streamwright conform" tests="${s.cases}" failures="${s.failed}" skipped="${s.skipped}">`);
-  out.push(`  <testsuite name="${xml(report.api)}" tests="${s.cases}" failures="${s.failed}" skipped="${s.skipped}" time="${(report.cases.reduce((n, c) => n + c.durationMs, 0) / 1000).toFixed(3)}">`);
+  out.push(
+    `  <testsuite name="${xml(report.api)}" tests="${s.cases}" failures="${s.failed}" skipped="${s.skipped}" time="${(report.cases.reduce((n, c) => n + c.durationMs, 0) / 1000).toFixed(3)}">`,
+  );
   for (const c of report.cases) {
     out.push(`    <testcase classname="${xml(`${report.api}.${c.kind}.${c.channel}`)}" name="${xml(c.name)}" time="${(c.durationMs / 1000).toFixed(3)}">`);
     const failures = c.findings.filter((f) => f.severity !== 'warning');
     if (failures.length > 0) {
       const body = failures
-        .map((f) => `[${f.rule}]${f.step !== undefined ? ` step ${f.step}` : ''}${f.message ? ` ${f.message}` : ''}${f.pointer !== undefined ? ` at ${f.pointer || '(root)'}` : ''}: ${f.text}${f.expected !== undefined ? `\n  expected ${f.expected}` : ''}${f.actual !== undefined ? `\n  actual   ${f.actual}` : ''}`)
+        .map(
+          (f) =>
+            `[${f.rule}]${f.step !== undefined ? ` step ${f.step}` : ''}${f.message ? ` ${f.message}` : ''}${f.pointer !== undefined ? ` at ${f.pointer || '(root)'}` : ''}: ${f.text}${f.expected !== undefined ? `\n  expected ${f.expected}` : ''}${f.actual !== undefined ? `\n  actual   ${f.actual}` : ''}`,
+        )
         .join('\n');
-      out.push(`      <failure message="${xml(`${failures.length} finding(s): ${failures[0]!.rule}`)}" type="${xml(failures[0]!.check)}">${xml(body)}</failure>`);
+      out.push(
+        `      <failure message="${xml(`${failures.length} finding(s): ${failures[0]!.rule}`)}" type="${xml(failures[0]!.check)}">${xml(body)}</failure>`,
+      );
     } else if (c.skipped) out.push(`      <skipped message="${xml(c.skipped)}"/>`);
     out.push('    </testcase>');
   }

@@ -65,12 +65,15 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   if (options.target !== undefined) parseTarget(options.target);
   const contract = await loadContract(options.spec, options.api !== undefined ? { api: options.api } : {});
   const served = options.fromServe !== undefined ? servedApi(options.fromServe, contract.api) : undefined;
-  if (options.fromServe !== undefined && served === undefined) throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', `the serve --json output has no line for API ${contract.api}`);
+  if (options.fromServe !== undefined && served === undefined)
+    throw new ConformError('SW_CONFORM_CREDENTIALS_INVALID', `the serve --json output has no line for API ${contract.api}`);
   const targetText = options.target ?? served?.origin;
   if (targetText === undefined) throw new ConformError('SW_CONFORM_TARGET_INVALID', 'no target: give --target, or --from-serve output that has the origin');
   const target = parseTarget(targetText);
   const credentials =
-    options.credentials instanceof Credentials ? options.credentials : options.credentials !== undefined && options.credentials !== ''
+    options.credentials instanceof Credentials
+      ? options.credentials
+      : options.credentials !== undefined && options.credentials !== ''
         ? parseCredentials(options.credentials, contract.api)
         : parseCredentials(options.fromServe ?? '', contract.api, { serveOutput: true });
   const matcherFile = await readMatchers(options.matchersDir ?? path.resolve('conformance/matchers'), contract.api);
@@ -98,7 +101,13 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const why = code === 'ELOOP' ? 'a symbolic link; transcripts are never read through one' : (code ?? (e as Error).message);
-      push({ name, kind: 'transcript', channel: '?', durationMs: 0, findings: [{ case: name, check: 'replay', rule: 'replay/transcript-unreadable', channel: '?', text: `${file}: ${why}` }] });
+      push({
+        name,
+        kind: 'transcript',
+        channel: '?',
+        durationMs: 0,
+        findings: [{ case: name, check: 'replay', rule: 'replay/transcript-unreadable', channel: '?', text: `${file}: ${why}` }],
+      });
       continue;
     }
     const parsed = parseTranscript(text);
@@ -108,19 +117,37 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
         kind: 'transcript',
         channel: '?',
         durationMs: 0,
-        findings: parsed.errors.slice(0, 5).map((e) => ({ case: name, check: 'replay' as const, rule: `replay/${e.code}`, channel: '?', text: `${file}:${e.line}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}` })),
+        findings: parsed.errors
+          .slice(0, 5)
+          .map((e) => ({
+            case: name,
+            check: 'replay' as const,
+            rule: `replay/${e.code}`,
+            channel: '?',
+            text: `${file}:${e.line}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`,
+          })),
       });
       continue;
     }
     const t = parsed.transcript;
     const caseName = t.header.name || name;
     if (t.header.api !== contract.api) {
-      push({ name: caseName, kind: 'transcript', channel: t.header.channel, durationMs: 0, findings: [], skipped: `recorded for API ${t.header.api}, not ${contract.api}` });
+      push({
+        name: caseName,
+        kind: 'transcript',
+        channel: t.header.channel,
+        durationMs: 0,
+        findings: [],
+        skipped: `recorded for API ${t.header.api}, not ${contract.api}`,
+      });
       continue;
     }
     const channel = contract.channel(t.header.channel);
     const principal = principals[caseName] ?? principals[name];
-    const own = (await options.credentialsFor?.(caseName)) ?? (await options.credentialsFor?.(name)) ?? (principal !== undefined ? credentials.forPrincipal(principal) : credentials).forTranscript(caseName);
+    const own =
+      (await options.credentialsFor?.(caseName)) ??
+      (await options.credentialsFor?.(name)) ??
+      (principal !== undefined ? credentials.forPrincipal(principal) : credentials).forTranscript(caseName);
     if (channel && t.handshake.status < 400 && (!addresses.has(channel.id) || (!openAddress.has(channel.id) && stayedOpen(t)))) {
       // A probe opens the address of the channel's first transcript whose connection stayed open
       // until the client closed it (else its first accepted one), as that transcript's principal:
@@ -130,7 +157,16 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
       if (stayedOpen(t)) openAddress.add(channel.id);
     }
     const settings = channel ? settingsFor(contract, channel, matcherFile, caseName) : mergeSettings({ order: 'strict', keys: [], skip: [], fields: {} });
-    const replayed = await replayTranscript(t, caseName, { contract, target, credentials: own, settings, timeScale, jitterMs, timeoutMs, ...(options.slack !== undefined ? { slack: options.slack } : {}) });
+    const replayed = await replayTranscript(t, caseName, {
+      contract,
+      target,
+      credentials: own,
+      settings,
+      timeScale,
+      jitterMs,
+      timeoutMs,
+      ...(options.slack !== undefined ? { slack: options.slack } : {}),
+    });
     for (const f of replayed.frames) if (f.tag !== null) seen.set(`${t.header.channel} ${f.tag}`, (seen.get(`${t.header.channel} ${f.tag}`) ?? 0) + 1);
     for (const r of replayed.exercised) exercised.add(`${t.header.channel} sequence/${r}`);
     push(replayed.result);
@@ -139,7 +175,10 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   const wanted = options.probes ?? true;
   if (wanted !== false) {
     const only = wanted === true ? undefined : (id: ProbeId) => wanted.includes(id);
-    const plans = contract.ir.channels.map((channel) => ({ channel, ctx: { contract, target, credentials: probeCredentials.get(channel.id) ?? credentials, timeScale, jitterMs, timeoutMs, addresses } }));
+    const plans = contract.ir.channels.map((channel) => ({
+      channel,
+      ctx: { contract, target, credentials: probeCredentials.get(channel.id) ?? credentials, timeScale, jitterMs, timeoutMs, addresses },
+    }));
     const runs = await runAllProbes(plans, only);
     plans.forEach(({ channel }, i) => {
       for (const r of runs[i]!.results) {
@@ -154,7 +193,8 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
   for (const c of contract.ir.channels) {
     if (c.transport === 'http') continue;
     for (const m of c.send.messages) if (m.tag !== null) coverage.messages.push({ channel: c.id, tag: m.tag, seen: seen.get(`${c.id} ${m.tag}`) ?? 0 });
-    for (const r of c.sequence?.rules ?? []) coverage.rules.push({ channel: c.id, rule: `sequence/${r.id}`, exercised: exercised.has(`${c.id} sequence/${r.id}`) });
+    for (const r of c.sequence?.rules ?? [])
+      coverage.rules.push({ channel: c.id, rule: `sequence/${r.id}`, exercised: exercised.has(`${c.id} sequence/${r.id}`) });
   }
   for (const key of exercised) {
     const [channel, rule] = key.split(' ') as [string, string];
@@ -179,7 +219,9 @@ export function stayedOpen(t: Transcript): boolean {
 
 /** Matcher settings for one transcript: contract defaults, then the API's file, then the transcript's section. */
 export function settingsFor(contract: Contract, channel: ChannelIR, file: MatcherFile | undefined, transcript: string): MatcherSettings {
-  const keys = [...new Set((channel.sequence?.rules ?? []).flatMap((r) => [r.key, ...Object.values(r.keyByMessage ?? {})]).filter((k): k is string => k !== undefined))];
+  const keys = [
+    ...new Set((channel.sequence?.rules ?? []).flatMap((r) => [r.key, ...Object.values(r.keyByMessage ?? {})]).filter((k): k is string => k !== undefined)),
+  ];
   const implied: NonNullable<MatcherSettings['implied']> = {};
   for (const m of channel.send.messages) {
     if (m.tag === null) continue;
@@ -226,11 +268,13 @@ async function readPrincipals(where: string): Promise<Record<string, string>> {
   } catch (e) {
     throw new ConformError('SW_CONFORM_TRANSCRIPTS_UNREADABLE', `${file}: not JSON (${(e as Error).message})`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConformError('SW_CONFORM_TRANSCRIPTS_UNREADABLE', `${file}: must map transcript names to principals`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConformError('SW_CONFORM_TRANSCRIPTS_UNREADABLE', `${file}: must map transcript names to principals`);
   const out: Record<string, string> = {};
   for (const [name, principal] of Object.entries(value)) {
     if (name === '$comment' || name === 'description') continue;
-    if (typeof principal !== 'string') throw new ConformError('SW_CONFORM_TRANSCRIPTS_UNREADABLE', `${file}: the principal of ${JSON.stringify(name)} must be a string`);
+    if (typeof principal !== 'string')
+      throw new ConformError('SW_CONFORM_TRANSCRIPTS_UNREADABLE', `${file}: the principal of ${JSON.stringify(name)} must be a string`);
     out[name] = principal;
   }
   return out;

@@ -16,11 +16,18 @@ export async function probeAuthRequired(ctx: ProbeContext, channel: ChannelIR): 
   const conn = open(ctx, channel, address);
   const opened = await conn.opened;
   const findings: Finding[] = [];
-  const expected = [...statuses.map((s) => `HTTP ${s}`), ...closes.map((c) => `error ${c.errorCode ?? ''} then close ${c.closeCode ?? ''}`.trim())].join(' or ');
+  const expected = [...statuses.map((s) => `HTTP ${s}`), ...closes.map((c) => `error ${c.errorCode ?? ''} then close ${c.closeCode ?? ''}`.trim())].join(
+    ' or ',
+  );
   const accepted = opened.status !== undefined && (opened.status === 101 || (opened.status >= 200 && opened.status < 300));
   if (!accepted) {
     if (opened.status === undefined || !statuses.includes(opened.status)) {
-      findings.push(fail(channel, 'auth-required', 'a connection without credentials was refused, but not the way the contract says', { expected, actual: opened.status === undefined ? `no answer (${opened.error})` : `HTTP ${opened.status}` }));
+      findings.push(
+        fail(channel, 'auth-required', 'a connection without credentials was refused, but not the way the contract says', {
+          expected,
+          actual: opened.status === undefined ? `no answer (${opened.error})` : `HTTP ${opened.status}`,
+        }),
+      );
     }
     return probeResult(ctx, 'auth-required', channel, started, findings, [conn]);
   }
@@ -35,12 +42,31 @@ export async function probeAuthRequired(ctx: ProbeContext, channel: ChannelIR): 
   conn.close();
   const frames = parseFrames(channel, conn.frames);
   const errors = errorsIn(channel, frames);
-  const ok = closes.some((c) => end?.by === 'server' && (c.closeCode === undefined || end.code === c.closeCode) && (c.errorCode === undefined || errors.some((e) => e.code === c.errorCode)));
-  const data = frames.filter((f) => f.tag !== channel.errors?.message && f.tag !== (channel.heartbeat?.mode !== 'none' ? channel.heartbeat?.message : undefined));
+  const ok = closes.some(
+    (c) =>
+      end?.by === 'server' &&
+      (c.closeCode === undefined || end.code === c.closeCode) &&
+      (c.errorCode === undefined || errors.some((e) => e.code === c.errorCode)),
+  );
+  const data = frames.filter(
+    (f) => f.tag !== channel.errors?.message && f.tag !== (channel.heartbeat?.mode !== 'none' ? channel.heartbeat?.message : undefined),
+  );
   if (data.length > 0) {
-    findings.push(fail(channel, 'auth-required', 'an unauthenticated connection received data', { step: data[0]!.index, ...(data[0]!.tag ? { message: data[0]!.tag } : {}), expected, actual: `${data.length} message(s), first ${data[0]!.tag}` }));
+    findings.push(
+      fail(channel, 'auth-required', 'an unauthenticated connection received data', {
+        step: data[0]!.index,
+        ...(data[0]!.tag ? { message: data[0]!.tag } : {}),
+        expected,
+        actual: `${data.length} message(s), first ${data[0]!.tag}`,
+      }),
+    );
   } else if (!ok) {
-    findings.push(fail(channel, 'auth-required', 'a connection without credentials was not refused the way the contract says', { expected, actual: `${errors.length ? `error ${String(errors[0]!.code)}, ` : 'no error message, '}${describeEnd(end)}` }));
+    findings.push(
+      fail(channel, 'auth-required', 'a connection without credentials was not refused the way the contract says', {
+        expected,
+        actual: `${errors.length ? `error ${String(errors[0]!.code)}, ` : 'no error message, '}${describeEnd(end)}`,
+      }),
+    );
   }
   return probeResult(ctx, 'auth-required', channel, started, findings, [conn]);
 }
@@ -66,7 +92,12 @@ export async function probeAuthAccepted(ctx: ProbeContext, channel: ChannelIR): 
     const findings: Finding[] = [];
     const accepted = opened.status === 101 || (opened.status !== undefined && opened.status >= 200 && opened.status < 300);
     if (!accepted) {
-      findings.push(fail(channel, id, `a valid ${scheme.id} credential was refused`, { expected: channel.transport === 'sse' ? 'HTTP 200' : 'HTTP 101', actual: opened.status === undefined ? `no answer (${opened.error})` : `HTTP ${opened.status}` }));
+      findings.push(
+        fail(channel, id, `a valid ${scheme.id} credential was refused`, {
+          expected: channel.transport === 'sse' ? 'HTTP 200' : 'HTTP 101',
+          actual: opened.status === undefined ? `no answer (${opened.error})` : `HTTP ${opened.status}`,
+        }),
+      );
     } else {
       // Settled: the first message arrived, or the connection stayed quiet and open for a while.
       const failure = scheme.auth!.onFailure;
@@ -74,7 +105,12 @@ export async function probeAuthAccepted(ctx: ProbeContext, channel: ChannelIR): 
       const errors = errorsIn(channel, parseFrames(channel, conn.frames)).filter((e) => failure.errorCode !== undefined && e.code === failure.errorCode);
       const end = conn.isOpen ? undefined : await conn.ended;
       if (errors.length > 0 || (end && end.by === 'server')) {
-        findings.push(fail(channel, id, `a valid ${scheme.id} credential was refused`, { expected: 'the connection stays open', actual: `${errors.length ? `error ${String(errors[0]!.code)}, ` : ''}${describeEnd(end)}` }));
+        findings.push(
+          fail(channel, id, `a valid ${scheme.id} credential was refused`, {
+            expected: 'the connection stays open',
+            actual: `${errors.length ? `error ${String(errors[0]!.code)}, ` : ''}${describeEnd(end)}`,
+          }),
+        );
       }
     }
     conn.close();

@@ -84,11 +84,20 @@ export function present(scheme: SecuritySchemeIR, value: string, channel: Channe
   return out;
 }
 
-export function open(ctx: ProbeContext, channel: ChannelIR, address: { path: string; query: Record<string, string> }, presented?: Presented, extraHeaders: Record<string, string> = {}): Connection {
+export function open(
+  ctx: ProbeContext,
+  channel: ChannelIR,
+  address: { path: string; query: Record<string, string> },
+  presented?: Presented,
+  extraHeaders: Record<string, string> = {},
+): Connection {
   const query = new URLSearchParams({ ...address.query, ...(presented?.query ?? {}) }).toString();
   const url = originFor(ctx.target, channel.transport === 'sse' ? 'sse' : 'ws') + address.path + (query ? `?${query}` : '');
   const headers = { ...(presented?.headers ?? {}), ...extraHeaders };
-  const conn = channel.transport === 'sse' ? connectSse(url, { headers, timeoutMs: ctx.timeoutMs }) : connectWs(url, { headers, subprotocols: presented?.subprotocols ?? [], timeoutMs: ctx.timeoutMs });
+  const conn =
+    channel.transport === 'sse'
+      ? connectSse(url, { headers, timeoutMs: ctx.timeoutMs })
+      : connectWs(url, { headers, subprotocols: presented?.subprotocols ?? [], timeoutMs: ctx.timeoutMs });
   if (presented?.firstMessage) void conn.opened.then((o) => o.status === 101 && conn.send(presented.firstMessage!));
   return conn;
 }
@@ -136,11 +145,26 @@ function pointerValue(value: unknown, pointer: string): unknown {
 }
 
 /** A probe's result: its findings plus the schema check of everything the server sent. */
-export function probeResult(ctx: ProbeContext, id: string, channel: ChannelIR, started: number, findings: Finding[], conns: Connection[] = [], skipped?: string): CaseResult {
+export function probeResult(
+  ctx: ProbeContext,
+  id: string,
+  channel: ChannelIR,
+  started: number,
+  findings: Finding[],
+  conns: Connection[] = [],
+  skipped?: string,
+): CaseResult {
   const name = `${id} ${channel.id}`;
   const all = [...findings];
   for (const c of conns) all.push(...schemaFindings(ctx.contract, channel, parseFrames(channel, c.frames), name));
-  return { name, kind: 'probe', channel: channel.id, durationMs: Date.now() - started, findings: all.map((f) => ({ ...f, case: name })), ...(skipped ? { skipped } : {}) };
+  return {
+    name,
+    kind: 'probe',
+    channel: channel.id,
+    durationMs: Date.now() - started,
+    findings: all.map((f) => ({ ...f, case: name })),
+    ...(skipped ? { skipped } : {}),
+  };
 }
 
 export function fail(channel: ChannelIR, rule: string, text: string, extra: Partial<Finding> = {}): Finding {

@@ -14,7 +14,13 @@ async function openReady(ctx: ProbeContext, channel: ChannelIR, id: string, star
   const opened = await conn.opened;
   if (opened.status !== 101) {
     conn.close();
-    return { skip: probeResult(ctx, id, channel, started, [fail(channel, id, 'could not open an authenticated connection', { actual: opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}` })]) };
+    return {
+      skip: probeResult(ctx, id, channel, started, [
+        fail(channel, id, 'could not open an authenticated connection', {
+          actual: opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}`,
+        }),
+      ]),
+    };
   }
   await settled(ctx, conn, presented === 'none-needed' ? undefined : presented);
   return { conn };
@@ -42,7 +48,9 @@ export async function probeSizeLimit(ctx: ProbeContext, channel: ChannelIR): Pro
   const expected = [wantsError ? `error ${onExceed.errorCode}` : '', wantsClose ? `close ${onExceed.closeCode}` : ''].filter(Boolean).join(' then ');
   const actual = `${errorArrived() ? `error ${onExceed.errorCode}, ` : ''}${describeEnd(end)}`;
   if ((wantsClose && (end?.by !== 'server' || (onExceed.closeCode !== undefined && end.code !== onExceed.closeCode))) || (wantsError && !errorArrived())) {
-    findings.push(fail(channel, id, `a frame of ${limit!.limit + 1} bytes (limit ${limit!.limit}) was not answered the way the contract says`, { expected, actual }));
+    findings.push(
+      fail(channel, id, `a frame of ${limit!.limit + 1} bytes (limit ${limit!.limit}) was not answered the way the contract says`, { expected, actual }),
+    );
   }
   conn.close();
   await conn.ended;
@@ -71,11 +79,24 @@ export async function probeMalformedFrame(ctx: ProbeContext, channel: ChannelIR)
   const findings: Finding[] = [];
   if (!answered()) {
     const got = errorsIn(channel, parseFrames(channel, conn.frames.slice(before)));
-    findings.push(fail(channel, id, 'a frame that is not JSON was not answered with the contract\'s error', { expected: `${channel.errors!.message} with code ${expectedCode.code}`, actual: got.length ? `${channel.errors!.message} with code ${String(got[0]!.code)}` : `no error message; ${describeEnd(conn.isOpen ? undefined : await conn.ended)}` }));
+    findings.push(
+      fail(channel, id, "a frame that is not JSON was not answered with the contract's error", {
+        expected: `${channel.errors!.message} with code ${expectedCode.code}`,
+        actual: got.length
+          ? `${channel.errors!.message} with code ${String(got[0]!.code)}`
+          : `no error message; ${describeEnd(conn.isOpen ? undefined : await conn.ended)}`,
+      }),
+    );
   } else if (!expectedCode.closes) {
     // `continue`: the connection must survive the bad frame.
     await conn.until(() => !conn.isOpen, Math.min(ctx.timeoutMs, 200));
-    if (!conn.isOpen) findings.push(fail(channel, id, 'the connection was closed after a malformed frame, but the contract says it stays open', { expected: 'still open', actual: describeEnd(await conn.ended) }));
+    if (!conn.isOpen)
+      findings.push(
+        fail(channel, id, 'the connection was closed after a malformed frame, but the contract says it stays open', {
+          expected: 'still open',
+          actual: describeEnd(await conn.ended),
+        }),
+      );
   }
   conn.close();
   await conn.ended;
@@ -108,13 +129,21 @@ export async function probeRateLimit(ctx: ProbeContext, channel: ChannelIR): Pro
   const limited = errors().filter((e) => e.code === onExceed.errorCode).length;
   const findings: Finding[] = [];
   const end = conn.isOpen ? undefined : await conn.ended;
-  const expected = [onExceed.errorCode ? `error ${onExceed.errorCode} for the frames past ${spec.limit}` : '', wantsClose ? `close ${onExceed.closeCode ?? ''}`.trim() : 'connection stays open'].filter(Boolean).join(', ');
+  const expected = [
+    onExceed.errorCode ? `error ${onExceed.errorCode} for the frames past ${spec.limit}` : '',
+    wantsClose ? `close ${onExceed.closeCode ?? ''}`.trim() : 'connection stays open',
+  ]
+    .filter(Boolean)
+    .join(', ');
   const actual = `${limited} of ${burst} frames answered ${onExceed.errorCode ?? '(no code)'}; ${describeEnd(end)}`;
   const closedRight = wantsClose ? end?.by === 'server' && (onExceed.closeCode === undefined || end.code === onExceed.closeCode) : end === undefined;
   // Frames past the limit drew the rate error, none within it. At least one: a loaded machine may
   // spread the burst past the window, which lets more through, never fewer.
   const errorsRight = onExceed.errorCode === undefined || (limited >= 1 && limited <= burst - spec.limit + prior);
-  if (!closedRight || !errorsRight) findings.push(fail(channel, id, `a burst of ${burst} frames (limit ${spec.limit} per second) was not answered the way the contract says`, { expected, actual }));
+  if (!closedRight || !errorsRight)
+    findings.push(
+      fail(channel, id, `a burst of ${burst} frames (limit ${spec.limit} per second) was not answered the way the contract says`, { expected, actual }),
+    );
   conn.close();
   await conn.ended;
   return probeResult(ctx, id, channel, started, findings, [conn]);

@@ -17,7 +17,13 @@ async function openAuthenticated(ctx: ProbeContext, channel: ChannelIR, id: stri
   const ok = opened.status === 101 || (opened.status !== undefined && opened.status >= 200 && opened.status < 300);
   if (!ok) {
     conn.close();
-    return { skip: probeResult(ctx, id, channel, started, [fail(channel, id, 'could not open an authenticated connection', { actual: opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}` })]) };
+    return {
+      skip: probeResult(ctx, id, channel, started, [
+        fail(channel, id, 'could not open an authenticated connection', {
+          actual: opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}`,
+        }),
+      ]),
+    };
   }
   return { conn };
 }
@@ -61,10 +67,27 @@ export async function probeHeartbeat(ctx: ProbeContext, channel: ChannelIR): Pro
   // Timing rules allow this process's own stalls while it watched (see conform/stalls.ts).
   const jitterMs = ctx.jitterMs + stalls();
   const findings: Finding[] = [];
-  if (end && end.by === 'server') findings.push(fail(channel, id, 'the server closed a healthy connection (every heartbeat answered)', { expected: `open for ${Math.round(window)} ms`, actual: describeEnd(end) }));
-  const rule = { id: 'heartbeat', kind: 'every' as const, messages: [hb.message], intervalMs: hb.intervalMs, ...(hb.toleranceMs !== undefined ? { toleranceMs: hb.toleranceMs } : {}) };
+  if (end && end.by === 'server')
+    findings.push(
+      fail(channel, id, 'the server closed a healthy connection (every heartbeat answered)', {
+        expected: `open for ${Math.round(window)} ms`,
+        actual: describeEnd(end),
+      }),
+    );
+  const rule = {
+    id: 'heartbeat',
+    kind: 'every' as const,
+    messages: [hb.message],
+    intervalMs: hb.intervalMs,
+    ...(hb.toleranceMs !== undefined ? { toleranceMs: hb.toleranceMs } : {}),
+  };
   for (const v of checkSequence([rule], frames, { endT, timeScale: ctx.timeScale, jitterMs }).violations) {
-    findings.push(fail(channel, id, v.message, { expected: `${hb.message} every ${hb.intervalMs} ms (+${hb.toleranceMs ?? 0} ms), scaled ×${ctx.timeScale}`, actual: `${frames.filter((f) => f.tag === hb.message).length} ${hb.message} in ${endT} ms` }));
+    findings.push(
+      fail(channel, id, v.message, {
+        expected: `${hb.message} every ${hb.intervalMs} ms (+${hb.toleranceMs ?? 0} ms), scaled ×${ctx.timeScale}`,
+        actual: `${frames.filter((f) => f.tag === hb.message).length} ${hb.message} in ${endT} ms`,
+      }),
+    );
   }
   // Only the timing rules: a probe joins a live system midway (an agent with tasks from earlier
   // connections, a broadcast already running), so rules about what a connection saw first are the

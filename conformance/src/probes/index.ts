@@ -16,7 +16,18 @@ import { probeSseStream } from './sse-stream.ts';
 
 export type { ProbeContext } from './context.ts';
 
-export const PROBE_IDS = ['auth-required', 'auth-accepted', 'size-limit', 'malformed-frame', 'heartbeat', 'pong-timeout', 'sse-stream', 'sse-resume', 'connection-limit', 'rate-limit'] as const;
+export const PROBE_IDS = [
+  'auth-required',
+  'auth-accepted',
+  'size-limit',
+  'malformed-frame',
+  'heartbeat',
+  'pong-timeout',
+  'sse-stream',
+  'sse-resume',
+  'connection-limit',
+  'rate-limit',
+] as const;
 export type ProbeId = (typeof PROBE_IDS)[number];
 
 /** Probes that hold one quiet connection for a contract period and share nothing with the others. */
@@ -83,7 +94,11 @@ export async function runProbes(ctx: ProbeContext, channel: ChannelIR, only?: (i
  * turn); connection-limit, in turn.
  */
 export async function runAllProbes(plans: readonly { ctx: ProbeContext; channel: ChannelIR }[], only?: (id: ProbeId) => boolean): Promise<ProbeRun[]> {
-  const jobs = plans.flatMap((p, plan) => applicableProbes(p.ctx, p.channel).filter((id) => !only || only(id)).map((id) => ({ plan, id, run: undefined as ProbeRun | undefined })));
+  const jobs = plans.flatMap((p, plan) =>
+    applicableProbes(p.ctx, p.channel)
+      .filter((id) => !only || only(id))
+      .map((id) => ({ plan, id, run: undefined as ProbeRun | undefined })),
+  );
   const runJob = async (j: (typeof jobs)[number]) => {
     j.run = await runOne(plans[j.plan]!.ctx, plans[j.plan]!.channel, j.id);
   };

@@ -29,7 +29,8 @@ export async function probeConnectionLimit(ctx: ProbeContext, channel: ChannelIR
     answerHeartbeats(conn, channel);
     const opened = await conn.opened;
     if (opened.status === accepted) await settled(ctx, conn, credential);
-    const describe = async () => `${opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}`}, ${describeEnd(conn.isOpen ? undefined : await conn.ended)}`;
+    const describe = async () =>
+      `${opened.status === undefined ? String(opened.error) : `HTTP ${opened.status}`}, ${describeEnd(conn.isOpen ? undefined : await conn.ended)}`;
     return { conn, status: opened.status, ok: opened.status === accepted && conn.isOpen, describe };
   };
 
@@ -41,13 +42,23 @@ export async function probeConnectionLimit(ctx: ProbeContext, channel: ChannelIR
       const c = await connect();
       held.push(c.conn);
       if (!c.ok) {
-        findings.push(fail(channel, ID, `connection ${n} of ${spec.limit} allowed was refused`, { expected: `${spec.limit} connections accepted`, actual: `connection ${n}: ${await c.describe()}` }));
+        findings.push(
+          fail(channel, ID, `connection ${n} of ${spec.limit} allowed was refused`, {
+            expected: `${spec.limit} connections accepted`,
+            actual: `connection ${n}: ${await c.describe()}`,
+          }),
+        );
         return probeResult(ctx, ID, channel, started, findings, all);
       }
     }
     const dropped = held.findIndex((c) => !c.isOpen);
     if (dropped >= 0) {
-      findings.push(fail(channel, ID, `connection ${dropped + 1} of ${spec.limit} allowed was closed by the server`, { expected: `${spec.limit} connections open`, actual: describeEnd(await held[dropped]!.ended) }));
+      findings.push(
+        fail(channel, ID, `connection ${dropped + 1} of ${spec.limit} allowed was closed by the server`, {
+          expected: `${spec.limit} connections open`,
+          actual: describeEnd(await held[dropped]!.ended),
+        }),
+      );
       return probeResult(ctx, ID, channel, started, findings, all);
     }
     const over = await connect();
@@ -62,8 +73,14 @@ export async function probeConnectionLimit(ctx: ProbeContext, channel: ChannelIR
         ? onExceed.httpStatus === undefined
           ? refusal.status !== accepted
           : refusal.status === onExceed.httpStatus
-        : refusal.status === accepted && refusal.end?.by === 'server' && (onExceed.closeCode === undefined || refusal.end.code === onExceed.closeCode) && (onExceed.errorCode === undefined || refusal.errorCodes.includes(onExceed.errorCode));
-    if (!ok) findings.push(fail(channel, ID, `connection ${spec.limit + 1} (limit ${spec.limit}) was not refused the way the contract says`, { expected, actual: refusal.text }));
+        : refusal.status === accepted &&
+          refusal.end?.by === 'server' &&
+          (onExceed.closeCode === undefined || refusal.end.code === onExceed.closeCode) &&
+          (onExceed.errorCode === undefined || refusal.errorCodes.includes(onExceed.errorCode));
+    if (!ok)
+      findings.push(
+        fail(channel, ID, `connection ${spec.limit + 1} (limit ${spec.limit}) was not refused the way the contract says`, { expected, actual: refusal.text }),
+      );
 
     // Free one slot: the next connection must be accepted again (a count that leaks would refuse it).
     for (const c of [held.pop()!, over.conn]) {
@@ -71,7 +88,13 @@ export async function probeConnectionLimit(ctx: ProbeContext, channel: ChannelIR
       await c.ended;
     }
     const again = await connect();
-    if (!again.ok) findings.push(fail(channel, ID, 'after a connection closed, a new one was still refused (the count does not go down)', { expected: 'accepted', actual: await again.describe() }));
+    if (!again.ok)
+      findings.push(
+        fail(channel, ID, 'after a connection closed, a new one was still refused (the count does not go down)', {
+          expected: 'accepted',
+          actual: await again.describe(),
+        }),
+      );
     return probeResult(ctx, ID, channel, started, findings, all);
   } finally {
     for (const c of all) c.close();

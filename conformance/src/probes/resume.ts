@@ -44,8 +44,16 @@ export async function probeSseResume(ctx: ProbeContext, channel: ChannelIR): Pro
     first.close();
     return probeResult(ctx, id, channel, started, [fail(channel, id, 'a live event has no id, so the stream cannot be resumed', { step: from })], [first]);
   }
-  const expected = first.frames.slice(from + 1).map((f) => f.sse?.id).filter((x): x is string => x !== undefined);
-  const before = new Set(first.frames.slice(0, from + 1).map((f) => f.sse?.id).filter((x): x is string => x !== undefined));
+  const expected = first.frames
+    .slice(from + 1)
+    .map((f) => f.sse?.id)
+    .filter((x): x is string => x !== undefined);
+  const before = new Set(
+    first.frames
+      .slice(0, from + 1)
+      .map((f) => f.sse?.id)
+      .filter((x): x is string => x !== undefined),
+  );
   const second = open(ctx, channel, address, auth, { 'last-event-id': resumeId });
   await second.opened;
   const ids = () => new Set(second.frames.map((f) => f.sse?.id));
@@ -56,11 +64,23 @@ export async function probeSseResume(ctx: ProbeContext, channel: ChannelIR): Pro
   const repeated = second.frames.findIndex((f) => f.sse?.id !== undefined && before.has(f.sse.id));
   if (repeated >= 0) {
     const f = parseFrames(channel, second.frames)[repeated]!;
-    findings.push(fail(channel, id, `resuming after id ${resumeId} repeated an event the client already had`, { step: repeated, ...(f.tag ? { message: f.tag } : {}), expected: `only events after ${resumeId}`, actual: `event id ${f.id}` }));
+    findings.push(
+      fail(channel, id, `resuming after id ${resumeId} repeated an event the client already had`, {
+        step: repeated,
+        ...(f.tag ? { message: f.tag } : {}),
+        expected: `only events after ${resumeId}`,
+        actual: `event id ${f.id}`,
+      }),
+    );
   }
   const missed = expected.filter((e) => !ids().has(e));
   if (missed.length > 0) {
-    findings.push(fail(channel, id, `resuming after id ${resumeId} skipped ${missed.length} event(s)`, { expected: `events ${expected.join(', ')}`, actual: `missing ${missed.join(', ')}` }));
+    findings.push(
+      fail(channel, id, `resuming after id ${resumeId} skipped ${missed.length} event(s)`, {
+        expected: `events ${expected.join(', ')}`,
+        actual: `missing ${missed.join(', ')}`,
+      }),
+    );
   }
   return probeResult(ctx, id, channel, started, findings, [first, second]);
 }

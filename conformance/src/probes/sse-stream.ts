@@ -18,7 +18,11 @@ export function headerKeeps(name: string, expected: string, actual: string | und
   if (actual === undefined) return false;
   const lower = name.toLowerCase();
   if (lower === 'content-type') return actual.split(';')[0]!.trim().toLowerCase() === expected.split(';')[0]!.trim().toLowerCase();
-  const tokens = (v: string) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const tokens = (v: string) =>
+    v
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean);
   const have = new Set(tokens(actual));
   return tokens(expected).every((t) => have.has(t));
 }
@@ -42,7 +46,13 @@ export async function probeSseStream(ctx: ProbeContext, channel: ChannelIR): Pro
     if (HOP_BY_HOP.has(name.toLowerCase())) continue;
     const actual = opened.headers[name.toLowerCase()];
     if (!headerKeeps(name, expected, actual)) {
-      findings.push(fail(channel, 'sse-headers', `the response header ${name} is not what x-sw-sse.headers says`, { pointer: `/x-sw-sse/headers/${name}`, expected: `${name}: ${expected}`, actual: actual === undefined ? '(absent)' : `${name}: ${actual}` }));
+      findings.push(
+        fail(channel, 'sse-headers', `the response header ${name} is not what x-sw-sse.headers says`, {
+          pointer: `/x-sw-sse/headers/${name}`,
+          expected: `${name}: ${expected}`,
+          actual: actual === undefined ? '(absent)' : `${name}: ${actual}`,
+        }),
+      );
     }
   }
   if (sse.retryMs !== undefined) {
@@ -53,8 +63,18 @@ export async function probeSseStream(ctx: ProbeContext, channel: ChannelIR): Pro
     const want = Math.round(sse.retryMs * ctx.timeScale);
     const got = conn.retries[0];
     const expected = `retry: ${want}${ctx.timeScale !== 1 ? ` (${sse.retryMs} ms × time scale ${ctx.timeScale})` : ''}, before the first event`;
-    if (got === undefined) findings.push(fail(channel, 'sse-retry', 'the stream sent no retry: field', { pointer: '/x-sw-sse/retryMs', expected, actual: conn.frames.length > 0 ? `${conn.frames.length} event(s) without one` : '(nothing)' }));
-    else if (Math.abs(got - want) > 1) findings.push(fail(channel, 'sse-retry', 'the retry: field is not what x-sw-sse.retryMs says', { pointer: '/x-sw-sse/retryMs', expected, actual: `retry: ${got}` }));
+    if (got === undefined)
+      findings.push(
+        fail(channel, 'sse-retry', 'the stream sent no retry: field', {
+          pointer: '/x-sw-sse/retryMs',
+          expected,
+          actual: conn.frames.length > 0 ? `${conn.frames.length} event(s) without one` : '(nothing)',
+        }),
+      );
+    else if (Math.abs(got - want) > 1)
+      findings.push(
+        fail(channel, 'sse-retry', 'the retry: field is not what x-sw-sse.retryMs says', { pointer: '/x-sw-sse/retryMs', expected, actual: `retry: ${got}` }),
+      );
   }
   conn.close();
   await conn.ended;

@@ -47,7 +47,6 @@ export interface FrameCheck {
   violations: FrameViolation[];
 }
 
-
 // The package's own folder (the repository, or node_modules/streamwright), found the same way from
 // the sources and from dist/.
 const REPO_ROOT = path.dirname(createRequire(import.meta.url).resolve('streamwright/package.json'));
@@ -67,14 +66,18 @@ export function toolVersion(): string {
  * spec/<api>.asyncapi.yaml of this repository and generated/<api>/ exists) frames are checked with
  * the precompiled validators the servers use; any other document is compiled in memory.
  */
-export async function loadRecordingContract(specFile: string, options: { name?: string } = {}): Promise<{ contract: RecordingContract } | { diagnostics: Diagnostic[] }> {
+export async function loadRecordingContract(
+  specFile: string,
+  options: { name?: string } = {},
+): Promise<{ contract: RecordingContract } | { diagnostics: Diagnostic[] }> {
   const loaded = await loadContract(specFile, { payloadExamples: false, ...(options.name !== undefined ? { name: options.name } : {}) });
   if (!loaded.ok) return { diagnostics: loaded.diagnostics };
   const { name, ir } = loaded.contract;
   const validators = frameValidators(loaded.contract, await generatedValidators(specFile, name));
   const channels = ir.channels.filter((c) => c.transport === 'ws' || c.transport === 'sse');
   const matchers = new Map<string, AddressMatcher>(channels.map((c) => [c.id, compileAddress(c.address)]));
-  const validate = (channel: ChannelIR, dir: Side, payload: unknown, event: string | undefined) => validators.validate(channel, dir === 'server' ? 'send' : 'receive', payload, event);
+  const validate = (channel: ChannelIR, dir: Side, payload: unknown, event: string | undefined) =>
+    validators.validate(channel, dir === 'server' ? 'send' : 'receive', payload, event);
 
   const contract: RecordingContract = {
     api: name,
@@ -90,7 +93,10 @@ export async function loadRecordingContract(specFile: string, options: { name?: 
       return undefined;
     },
     credentialLocations(channelId) {
-      return credentialLocations(ir, channels.find((c) => c.id === channelId));
+      return credentialLocations(
+        ir,
+        channels.find((c) => c.id === channelId),
+      );
     },
     check(channelId, dir, frame) {
       const channel = channels.find((c) => c.id === channelId);
@@ -101,7 +107,12 @@ export async function loadRecordingContract(specFile: string, options: { name?: 
   return { contract };
 }
 
-function checkFrame(channel: ChannelIR, dir: Side, frame: FrameToCheck, validate: (c: ChannelIR, d: Side, payload: unknown, event: string | undefined) => FrameResult): FrameCheck {
+function checkFrame(
+  channel: ChannelIR,
+  dir: Side,
+  frame: FrameToCheck,
+  validate: (c: ChannelIR, d: Side, payload: unknown, event: string | undefined) => FrameResult,
+): FrameCheck {
   const violations: FrameViolation[] = [];
   const limit = channel.limits?.maxMessageBytes?.limit;
   const bytes = frame.bytes ?? Buffer.byteLength(frame.text);

@@ -36,7 +36,15 @@ export interface RelayFailure {
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate']);
 /** Headers the `ws` client writes itself for the upstream handshake. */
-const WS_HANDSHAKE = new Set(['host', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol', 'connection', 'upgrade']);
+const WS_HANDSHAKE = new Set([
+  'host',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-extensions',
+  'sec-websocket-protocol',
+  'connection',
+  'upgrade',
+]);
 /** Response headers `ws` writes itself for the client handshake. */
 const WS_RESPONSE = new Set(['sec-websocket-accept', 'sec-websocket-protocol', 'sec-websocket-extensions', 'connection', 'upgrade']);
 
@@ -164,7 +172,8 @@ export class RecordingProxy {
       const session = this.session(req, 'ws');
       const offered = offeredProtocols(req);
       const headers: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !WS_HANDSHAKE.has(name) && !HOP_BY_HOP.has(name)) headers[name] = value;
+      for (const [name, value] of Object.entries(req.headers))
+        if (value !== undefined && !WS_HANDSHAKE.has(name) && !HOP_BY_HOP.has(name)) headers[name] = value;
 
       let up: WebSocket;
       try {

@@ -104,16 +104,22 @@ export function findPlaceholders(text: string): string[] {
  * Puts credentials back: every `<credential:ID>` with `credentials[ID]`. Placeholders without a
  * credential are left as they are and listed in `missing`.
  */
-export function substituteCredentials(text: string, credentials: Readonly<Record<string, string>>, encode: (value: string) => string = (v) => v): { text: string; missing: string[] } {
+export function substituteCredentials(
+  text: string,
+  credentials: Readonly<Record<string, string>>,
+  encode: (value: string) => string = (v) => v,
+): { text: string; missing: string[] } {
   const missing = new Set<string>();
-  const out = text.replace(INVALID_CREDENTIAL_PLACEHOLDER, (_whole, id: string) => encode(invalidCredentialValue(id))).replace(CREDENTIAL_PLACEHOLDER, (whole, id: string) => {
-    const value = Object.hasOwn(credentials, id) ? credentials[id] : undefined;
-    if (value === undefined) {
-      missing.add(id);
-      return whole;
-    }
-    return encode(value);
-  });
+  const out = text
+    .replace(INVALID_CREDENTIAL_PLACEHOLDER, (_whole, id: string) => encode(invalidCredentialValue(id)))
+    .replace(CREDENTIAL_PLACEHOLDER, (whole, id: string) => {
+      const value = Object.hasOwn(credentials, id) ? credentials[id] : undefined;
+      if (value === undefined) {
+        missing.add(id);
+        return whole;
+      }
+      return encode(value);
+    });
   return { text: out, missing: [...missing] };
 }
 
@@ -127,7 +133,16 @@ const MIN_SCRUB_LENGTH = 8;
 
 /** Request headers left out of transcripts: they change on every connection and mean nothing to a replay. */
 const VOLATILE_REQUEST = new Set(['host', 'sec-websocket-key', 'content-length', 'connection', 'upgrade', 'sec-websocket-extensions', 'sec-websocket-version']);
-const VOLATILE_RESPONSE = new Set(['date', 'sec-websocket-accept', 'connection', 'upgrade', 'keep-alive', 'transfer-encoding', 'content-length', 'sec-websocket-extensions']);
+const VOLATILE_RESPONSE = new Set([
+  'date',
+  'sec-websocket-accept',
+  'connection',
+  'upgrade',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'sec-websocket-extensions',
+]);
 /** Secret-bearing headers: redacted even when no scheme of the contract names them. */
 const ALWAYS_SECRET = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 

@@ -88,7 +88,8 @@ function checkRule(rule: SequenceRule, frames: readonly SequenceFrame[], options
         if (seen.has(key)) return;
         seen.add(key);
         exercised = true;
-        if (!has(rule.messages, f)) violation(i, `${describeKey(rule, key)}first message is ${show(f)}, expected ${names(rule.messages)}`, isKeyed ? key : undefined);
+        if (!has(rule.messages, f))
+          violation(i, `${describeKey(rule, key)}first message is ${show(f)}, expected ${names(rule.messages)}`, isKeyed ? key : undefined);
       });
       break;
     }
@@ -112,7 +113,8 @@ function checkRule(rule: SequenceRule, frames: readonly SequenceFrame[], options
         if (!inScope(f)) return;
         const key = isKeyed ? keyOf(rule, f)! : '';
         if (has(rule.first, f)) started.add(key);
-        else if (has(rule.then, f) && !started.has(key)) violation(i, `${describeKey(rule, key)}${show(f)} before any ${names(rule.first)}`, isKeyed ? key : undefined);
+        else if (has(rule.then, f) && !started.has(key))
+          violation(i, `${describeKey(rule, key)}${show(f)} before any ${names(rule.first)}`, isKeyed ? key : undefined);
       });
       break;
     }
@@ -122,7 +124,8 @@ function checkRule(rule: SequenceRule, frames: readonly SequenceFrame[], options
         if (!has(rule.messages, f) || !inScope(f)) return;
         const key = isKeyed ? keyOf(rule, f)! : '';
         const at = seen.get(key);
-        if (at !== undefined) violation(i, `${describeKey(rule, key)}a second ${names(rule.messages)}: ${show(f)} (the first was frame ${at})`, isKeyed ? key : undefined);
+        if (at !== undefined)
+          violation(i, `${describeKey(rule, key)}a second ${names(rule.messages)}: ${show(f)} (the first was frame ${at})`, isKeyed ? key : undefined);
         else seen.set(key, i);
       });
       if (rule.count === 'exactly-once') {
@@ -137,7 +140,8 @@ function checkRule(rule: SequenceRule, frames: readonly SequenceFrame[], options
             if (key !== undefined) keys.add(key);
           }
         }
-        for (const key of keys) if (!seen.has(key)) violation(-1, `${describeKey(rule, key)}no ${names(rule.messages)}; exactly one is required`, isKeyed ? key : undefined);
+        for (const key of keys)
+          if (!seen.has(key)) violation(-1, `${describeKey(rule, key)}no ${names(rule.messages)}; exactly one is required`, isKeyed ? key : undefined);
       }
       break;
     }
@@ -150,11 +154,19 @@ function checkRule(rule: SequenceRule, frames: readonly SequenceFrame[], options
       let lastIndex = -1;
       frames.forEach((f, i) => {
         if (!has(rule.messages, f)) return;
-        if (f.t - last > allowed) violation(i, `${names(rule.messages)} ${Math.round(f.t - last)} ms after ${lastIndex < 0 ? 'the connection opened' : `the previous one (frame ${lastIndex})`}; at most ${Math.round(allowed)} ms allowed`);
+        if (f.t - last > allowed)
+          violation(
+            i,
+            `${names(rule.messages)} ${Math.round(f.t - last)} ms after ${lastIndex < 0 ? 'the connection opened' : `the previous one (frame ${lastIndex})`}; at most ${Math.round(allowed)} ms allowed`,
+          );
         last = f.t;
         lastIndex = i;
       });
-      if (end - last > allowed) violation(-1, `no ${names(rule.messages)} for ${Math.round(end - last)} ms (${lastIndex < 0 ? 'since the connection opened' : `since frame ${lastIndex}`}); at most ${Math.round(allowed)} ms allowed`);
+      if (end - last > allowed)
+        violation(
+          -1,
+          `no ${names(rule.messages)} for ${Math.round(end - last)} ms (${lastIndex < 0 ? 'since the connection opened' : `since frame ${lastIndex}`}); at most ${Math.round(allowed)} ms allowed`,
+        );
       break;
     }
   }

@@ -21,8 +21,7 @@ export async function importGeneratedValidators(file: string): Promise<Generated
 
 export type FrameResult =
   /** `tag`: the tag of the message the in-memory validator picked (absent from precompiled verdicts). */
-  | { ok: true; tag?: string | null; warnings?: ValidationError[] }
-  | { ok: false; errors: ValidationError[] };
+  { ok: true; tag?: string | null; warnings?: ValidationError[] } | { ok: false; errors: ValidationError[] };
 
 export interface FrameValidators {
   /** `generated` when the precompiled validators are used, `in-memory` otherwise. */

@@ -48,7 +48,15 @@ export async function loadContract(spec: string, options: ContractLoadOptions = 
   try {
     ir = buildIR(loaded.document, name);
   } catch (e) {
-    const diagnostic: Diagnostic = { code: 'sw/generate-unsupported', severity: 'error', message: (e as Error).message, file: spec, line: 1, column: 1, pointer: '#' };
+    const diagnostic: Diagnostic = {
+      code: 'sw/generate-unsupported',
+      severity: 'error',
+      message: (e as Error).message,
+      file: spec,
+      line: 1,
+      column: 1,
+      pointer: '#',
+    };
     return { ok: false, diagnostics: [...loaded.diagnostics, diagnostic] };
   }
   const source = loaded.source;

@@ -26,11 +26,13 @@ export function diffApis(before: ApiIR, after: ApiIR): DiffResult {
   const beforeById = new Map(before.channels.map((c) => [c.id, c]));
   for (const c of before.channels) {
     const n = afterById.get(c.id);
-    if (n === undefined) push({ rule: 'channel.removed', severity: 'breaking', channel: c.id, pointer: c.pointer, summary: `channel ${c.id} (${c.address}) removed` });
+    if (n === undefined)
+      push({ rule: 'channel.removed', severity: 'breaking', channel: c.id, pointer: c.pointer, summary: `channel ${c.id} (${c.address}) removed` });
     else diffChannel(ctx, c, n);
   }
   for (const c of after.channels) {
-    if (!beforeById.has(c.id)) push({ rule: 'channel.added', severity: 'non-breaking', channel: c.id, pointer: c.pointer, summary: `channel ${c.id} (${c.address}) added` });
+    if (!beforeById.has(c.id))
+      push({ rule: 'channel.added', severity: 'non-breaking', channel: c.id, pointer: c.pointer, summary: `channel ${c.id} (${c.address}) added` });
   }
 
   changes.sort(
@@ -66,20 +68,60 @@ function diffServers({ before, after, push }: Context) {
     const n = after.servers.find((x) => x.id === s.id);
     if (!n) push({ rule: 'server.removed', severity: 'breaking', pointer: s.pointer, summary: `server ${s.id} (${s.host}) removed` });
     else if (n.host !== s.host || n.protocol !== s.protocol || (n.pathname ?? '') !== (s.pathname ?? ''))
-      push({ rule: 'server.address-changed', severity: 'breaking', pointer: n.pointer, summary: `server ${s.id} moved from ${s.protocol}://${s.host}${s.pathname ?? ''} to ${n.protocol}://${n.host}${n.pathname ?? ''}`, before: `${s.protocol}://${s.host}${s.pathname ?? ''}`, after: `${n.protocol}://${n.host}${n.pathname ?? ''}` });
+      push({
+        rule: 'server.address-changed',
+        severity: 'breaking',
+        pointer: n.pointer,
+        summary: `server ${s.id} moved from ${s.protocol}://${s.host}${s.pathname ?? ''} to ${n.protocol}://${n.host}${n.pathname ?? ''}`,
+        before: `${s.protocol}://${s.host}${s.pathname ?? ''}`,
+        after: `${n.protocol}://${n.host}${n.pathname ?? ''}`,
+      });
   }
-  for (const s of after.servers) if (!before.servers.some((x) => x.id === s.id)) push({ rule: 'server.added', severity: 'non-breaking', pointer: s.pointer, summary: `server ${s.id} (${s.host}) added` });
+  for (const s of after.servers)
+    if (!before.servers.some((x) => x.id === s.id))
+      push({ rule: 'server.added', severity: 'non-breaking', pointer: s.pointer, summary: `server ${s.id} (${s.host}) added` });
 }
 
 function diffChannel(ctx: Context, b: ChannelIR, a: ChannelIR) {
   const { push } = ctx;
   const at = (suffix: string) => a.pointer + suffix;
   const base = { channel: a.id };
-  if (b.address !== a.address) push({ ...base, rule: 'channel.address-changed', severity: 'breaking', pointer: at('/address'), summary: `address ${b.address} → ${a.address}`, before: b.address, after: a.address });
-  if (b.transport !== a.transport) push({ ...base, rule: 'channel.transport-changed', severity: 'breaking', pointer: a.pointer, summary: `transport ${b.transport} → ${a.transport}`, before: b.transport, after: a.transport });
-  if (b.tagProperty !== a.tagProperty) push({ ...base, rule: 'channel.tag-property-changed', severity: 'breaking', pointer: a.pointer, summary: `messages tagged by ${b.tagProperty ?? 'event name'} → ${a.tagProperty ?? 'event name'}`, before: b.tagProperty, after: a.tagProperty });
-  for (const s of b.servers) if (!a.servers.includes(s)) push({ ...base, rule: 'channel.server-removed', severity: 'breaking', pointer: at('/servers'), summary: `no longer available on server ${s}` });
-  for (const s of a.servers) if (!b.servers.includes(s)) push({ ...base, rule: 'channel.server-added', severity: 'non-breaking', pointer: at('/servers'), summary: `now available on server ${s}` });
+  if (b.address !== a.address)
+    push({
+      ...base,
+      rule: 'channel.address-changed',
+      severity: 'breaking',
+      pointer: at('/address'),
+      summary: `address ${b.address} → ${a.address}`,
+      before: b.address,
+      after: a.address,
+    });
+  if (b.transport !== a.transport)
+    push({
+      ...base,
+      rule: 'channel.transport-changed',
+      severity: 'breaking',
+      pointer: a.pointer,
+      summary: `transport ${b.transport} → ${a.transport}`,
+      before: b.transport,
+      after: a.transport,
+    });
+  if (b.tagProperty !== a.tagProperty)
+    push({
+      ...base,
+      rule: 'channel.tag-property-changed',
+      severity: 'breaking',
+      pointer: a.pointer,
+      summary: `messages tagged by ${b.tagProperty ?? 'event name'} → ${a.tagProperty ?? 'event name'}`,
+      before: b.tagProperty,
+      after: a.tagProperty,
+    });
+  for (const s of b.servers)
+    if (!a.servers.includes(s))
+      push({ ...base, rule: 'channel.server-removed', severity: 'breaking', pointer: at('/servers'), summary: `no longer available on server ${s}` });
+  for (const s of a.servers)
+    if (!b.servers.includes(s))
+      push({ ...base, rule: 'channel.server-added', severity: 'non-breaking', pointer: at('/servers'), summary: `now available on server ${s}` });
 
   // Parameters are values the client puts in the address.
   for (const p of b.parameters) {
@@ -91,15 +133,39 @@ function diffChannel(ctx: Context, b: ChannelIR, a: ChannelIR) {
     }
     if (!same(p.enum, q.enum)) {
       const effect: Effect = p.enum === undefined ? 'narrows' : q.enum === undefined ? 'widens' : setEffect(p.enum, q.enum);
-      push({ ...base, rule: 'parameter.enum-changed', severity: judge(effect, 'client-sends'), flow: 'client-sends', pointer: pp + '/enum', summary: `parameter {${p.name}} values ${(p.enum ?? ['any']).join(', ')} → ${(q.enum ?? ['any']).join(', ')}`, before: p.enum, after: q.enum });
+      push({
+        ...base,
+        rule: 'parameter.enum-changed',
+        severity: judge(effect, 'client-sends'),
+        flow: 'client-sends',
+        pointer: pp + '/enum',
+        summary: `parameter {${p.name}} values ${(p.enum ?? ['any']).join(', ')} → ${(q.enum ?? ['any']).join(', ')}`,
+        before: p.enum,
+        after: q.enum,
+      });
     }
   }
   for (const q of a.parameters) {
-    if (!b.parameters.some((p) => p.name === q.name)) push({ ...base, rule: 'parameter.added', severity: 'breaking', pointer: at(`/parameters/${encodeSegment(q.name)}`), summary: `parameter {${q.name}} added to the address` });
+    if (!b.parameters.some((p) => p.name === q.name))
+      push({
+        ...base,
+        rule: 'parameter.added',
+        severity: 'breaking',
+        pointer: at(`/parameters/${encodeSegment(q.name)}`),
+        summary: `parameter {${q.name}} added to the address`,
+      });
   }
   if (!same(b.query, a.query)) {
     for (const f of diffSchemas(b.query ?? true, a.query ?? true, ctx.resolveBefore, ctx.resolveAfter)) {
-      push({ ...base, rule: `query.${f.rule.replace(/^schema\./, '')}`, severity: judge(f.effect, 'client-sends'), flow: 'client-sends', pointer: at('/bindings/ws/query' + f.at), summary: `query: ${f.summary}`, ...values(f) });
+      push({
+        ...base,
+        rule: `query.${f.rule.replace(/^schema\./, '')}`,
+        severity: judge(f.effect, 'client-sends'),
+        flow: 'client-sends',
+        pointer: at('/bindings/ws/query' + f.at),
+        summary: `query: ${f.summary}`,
+        ...values(f),
+      });
     }
   }
 
@@ -109,8 +175,21 @@ function diffChannel(ctx: Context, b: ChannelIR, a: ChannelIR) {
   diffHeartbeat(ctx, b, a);
   diffSequence(ctx, b, a);
   diffSse(ctx, b, a);
-  for (const [field, ext] of [['poll', 'x-sw-poll'], ['errors', 'x-sw-errors'], ['reconnect', 'x-sw-reconnect']] as const) {
-    if (!same(b[field], a[field])) push({ ...base, rule: `behaviour.${field}-changed`, severity: 'unknown', pointer: at('/' + ext), summary: `${ext} changed`, before: b[field], after: a[field] });
+  for (const [field, ext] of [
+    ['poll', 'x-sw-poll'],
+    ['errors', 'x-sw-errors'],
+    ['reconnect', 'x-sw-reconnect'],
+  ] as const) {
+    if (!same(b[field], a[field]))
+      push({
+        ...base,
+        rule: `behaviour.${field}-changed`,
+        severity: 'unknown',
+        pointer: at('/' + ext),
+        summary: `${ext} changed`,
+        before: b[field],
+        after: a[field],
+      });
   }
 }
 
@@ -139,13 +218,31 @@ function diffDirection(ctx: Context, b: ChannelIR, a: ChannelIR, d: Direction) {
     now ??= am.find((m) => m.key === old.key && !matched.has(m));
     const oldMessage = messageOf(ctx.before, old.message);
     if (!now) {
-      push({ channel: a.id, message: oldMessage.id, flow, rule: 'message.removed', severity: 'breaking', pointer: oldMessage.pointer, summary: `message ${label(old)} that ${who} removed` });
+      push({
+        channel: a.id,
+        message: oldMessage.id,
+        flow,
+        rule: 'message.removed',
+        severity: 'breaking',
+        pointer: oldMessage.pointer,
+        summary: `message ${label(old)} that ${who} removed`,
+      });
       continue;
     }
     matched.add(now);
     const newMessage = messageOf(ctx.after, now.message);
     if (old.tag !== now.tag) {
-      push({ channel: a.id, message: newMessage.id, flow, rule: 'message.tag-changed', severity: 'breaking', pointer: newMessage.pointer, summary: `message ${old.key} renamed on the wire: tag ${old.tag ?? '(none)'} → ${now.tag ?? '(none)'}`, before: old.tag, after: now.tag });
+      push({
+        channel: a.id,
+        message: newMessage.id,
+        flow,
+        rule: 'message.tag-changed',
+        severity: 'breaking',
+        pointer: newMessage.pointer,
+        summary: `message ${old.key} renamed on the wire: tag ${old.tag ?? '(none)'} → ${now.tag ?? '(none)'}`,
+        before: old.tag,
+        after: now.tag,
+      });
     }
     diffMessage(ctx, a, oldMessage, newMessage, flow);
   }
@@ -154,7 +251,15 @@ function diffDirection(ctx: Context, b: ChannelIR, a: ChannelIR, d: Direction) {
     const m = messageOf(ctx.after, now.message);
     // Readers are tolerant (DESIGN: read tolerantly): an old client reports an unknown tag and goes
     // on, so a new message the server sends does not break it; a new one the client may send never does.
-    push({ channel: a.id, message: m.id, flow, rule: 'message.added', severity: 'non-breaking', pointer: m.pointer, summary: `message ${label(now)} that ${who} added` });
+    push({
+      channel: a.id,
+      message: m.id,
+      flow,
+      rule: 'message.added',
+      severity: 'non-breaking',
+      pointer: m.pointer,
+      summary: `message ${label(now)} that ${who} added`,
+    });
   }
 
   const bo = b[d].operations;
@@ -162,9 +267,21 @@ function diffDirection(ctx: Context, b: ChannelIR, a: ChannelIR, d: Direction) {
   for (const op of bo) {
     const n = ao.find((x) => x.id === op.id);
     if (!n) push({ channel: a.id, flow, rule: 'operation.removed', severity: 'breaking', pointer: op.pointer, summary: `operation ${op.id} removed` });
-    else if ((op.httpMethod ?? '') !== (n.httpMethod ?? '')) push({ channel: a.id, flow, rule: 'operation.http-method-changed', severity: 'breaking', pointer: n.pointer, summary: `operation ${op.id}: HTTP method ${op.httpMethod ?? 'none'} → ${n.httpMethod ?? 'none'}`, before: op.httpMethod, after: n.httpMethod });
+    else if ((op.httpMethod ?? '') !== (n.httpMethod ?? ''))
+      push({
+        channel: a.id,
+        flow,
+        rule: 'operation.http-method-changed',
+        severity: 'breaking',
+        pointer: n.pointer,
+        summary: `operation ${op.id}: HTTP method ${op.httpMethod ?? 'none'} → ${n.httpMethod ?? 'none'}`,
+        before: op.httpMethod,
+        after: n.httpMethod,
+      });
   }
-  for (const op of ao) if (!bo.some((x) => x.id === op.id)) push({ channel: a.id, flow, rule: 'operation.added', severity: 'non-breaking', pointer: op.pointer, summary: `operation ${op.id} added` });
+  for (const op of ao)
+    if (!bo.some((x) => x.id === op.id))
+      push({ channel: a.id, flow, rule: 'operation.added', severity: 'non-breaking', pointer: op.pointer, summary: `operation ${op.id} added` });
 }
 
 function diffMessage(ctx: Context, channel: ChannelIR, b: MessageIR, a: MessageIR, flow: Flow) {
@@ -173,14 +290,30 @@ function diffMessage(ctx: Context, channel: ChannelIR, b: MessageIR, a: MessageI
   const after = payloadOf(ctx.after, a);
   if (same(before, after) && sameDefinitions(ctx)) return;
   for (const f of diffSchemas(before, after, ctx.resolveBefore, ctx.resolveAfter)) {
-    ctx.push({ channel: channel.id, message: a.id, flow, rule: f.rule, severity: judge(f.effect, flow), pointer: `${a.pointer}/payload${f.at}`, summary: f.summary, ...values(f) });
+    ctx.push({
+      channel: channel.id,
+      message: a.id,
+      flow,
+      rule: f.rule,
+      severity: judge(f.effect, flow),
+      pointer: `${a.pointer}/payload${f.at}`,
+      summary: f.summary,
+      ...values(f),
+    });
   }
 }
 
 const definitionsMemo = new WeakMap<Context, boolean>();
 function sameDefinitions(ctx: Context): boolean {
   let v = definitionsMemo.get(ctx);
-  if (v === undefined) definitionsMemo.set(ctx, (v = same(ctx.before.schemas.map((s) => s.schema), ctx.after.schemas.map((s) => s.schema))));
+  if (v === undefined)
+    definitionsMemo.set(
+      ctx,
+      (v = same(
+        ctx.before.schemas.map((s) => s.schema),
+        ctx.after.schemas.map((s) => s.schema),
+      )),
+    );
   return v;
 }
 
@@ -191,7 +324,14 @@ function diffAuth(ctx: Context, b: ChannelIR, a: ChannelIR) {
   const scheme = (api: ApiIR, id: string) => api.securitySchemes.find((s) => s.id === id);
   for (const id of idsB) {
     if (!idsA.includes(id)) {
-      push({ channel: a.id, flow: 'client-sends', rule: 'auth.scheme-removed', severity: 'breaking', pointer: a.pointer, summary: `credential scheme ${id} no longer accepted` });
+      push({
+        channel: a.id,
+        flow: 'client-sends',
+        rule: 'auth.scheme-removed',
+        severity: 'breaking',
+        pointer: a.pointer,
+        summary: `credential scheme ${id} no longer accepted`,
+      });
       continue;
     }
     const sb = scheme(ctx.before, id);
@@ -202,35 +342,90 @@ function diffAuth(ctx: Context, b: ChannelIR, a: ChannelIR) {
     if (idsB.includes(id)) continue;
     // A channel that took no credential now demands one; an extra alternative harms nobody.
     const severity: Severity = idsB.length === 0 ? 'breaking' : 'non-breaking';
-    push({ channel: a.id, flow: 'client-sends', rule: idsB.length === 0 ? 'auth.required' : 'auth.scheme-added', severity, pointer: a.pointer, summary: `credential scheme ${id} ${idsB.length === 0 ? 'now required' : 'now also accepted'}` });
+    push({
+      channel: a.id,
+      flow: 'client-sends',
+      rule: idsB.length === 0 ? 'auth.required' : 'auth.scheme-added',
+      severity,
+      pointer: a.pointer,
+      summary: `credential scheme ${id} ${idsB.length === 0 ? 'now required' : 'now also accepted'}`,
+    });
   }
 }
 
 function diffScheme(push: (c: Change) => void, channel: ChannelIR, b: SecuritySchemeIR, a: SecuritySchemeIR) {
   const base = { channel: channel.id, flow: 'client-sends' as const, pointer: a.pointer };
-  const where = (s: SecuritySchemeIR) => ({ type: s.type, in: s.auth?.credential.in ?? s.in, name: s.auth?.credential.name ?? s.name, scheme: s.scheme, prefix: s.auth?.credential.prefix, message: s.auth?.credential.message, property: s.auth?.credential.property });
-  if (!same(where(b), where(a))) push({ ...base, rule: 'auth.credential-moved', severity: 'breaking', summary: `scheme ${a.id}: the credential is presented differently`, before: where(b), after: where(a) });
+  const where = (s: SecuritySchemeIR) => ({
+    type: s.type,
+    in: s.auth?.credential.in ?? s.in,
+    name: s.auth?.credential.name ?? s.name,
+    scheme: s.scheme,
+    prefix: s.auth?.credential.prefix,
+    message: s.auth?.credential.message,
+    property: s.auth?.credential.property,
+  });
+  if (!same(where(b), where(a)))
+    push({
+      ...base,
+      rule: 'auth.credential-moved',
+      severity: 'breaking',
+      summary: `scheme ${a.id}: the credential is presented differently`,
+      before: where(b),
+      after: where(a),
+    });
   const algB = b.auth?.jwt?.algorithms;
   const algA = a.auth?.jwt?.algorithms;
   if (!same(algB, algA)) {
     const effect: Effect = algB === undefined ? 'narrows' : algA === undefined ? 'widens' : setEffect(algB, algA);
-    push({ ...base, rule: 'auth.jwt-algorithms-changed', severity: judge(effect, 'client-sends'), pointer: a.pointer + '/x-sw-auth/jwt/algorithms', summary: `scheme ${a.id}: JWT algorithms ${(algB ?? ['any']).join(', ')} → ${(algA ?? ['any']).join(', ')}`, before: algB, after: algA });
+    push({
+      ...base,
+      rule: 'auth.jwt-algorithms-changed',
+      severity: judge(effect, 'client-sends'),
+      pointer: a.pointer + '/x-sw-auth/jwt/algorithms',
+      summary: `scheme ${a.id}: JWT algorithms ${(algB ?? ['any']).join(', ')} → ${(algA ?? ['any']).join(', ')}`,
+      before: algB,
+      after: algA,
+    });
   }
   const claimsB = b.auth?.jwt?.requiredClaims ?? [];
   const claimsA = a.auth?.jwt?.requiredClaims ?? [];
   if (!same(claimsB, claimsA)) {
     // More required claims accept fewer tokens.
     const effect = setEffect(claimsA, claimsB);
-    push({ ...base, rule: 'auth.jwt-claims-changed', severity: judge(effect, 'client-sends'), pointer: a.pointer + '/x-sw-auth/jwt/requiredClaims', summary: `scheme ${a.id}: required claims ${claimsB.join(', ') || 'none'} → ${claimsA.join(', ') || 'none'}`, before: claimsB, after: claimsA });
+    push({
+      ...base,
+      rule: 'auth.jwt-claims-changed',
+      severity: judge(effect, 'client-sends'),
+      pointer: a.pointer + '/x-sw-auth/jwt/requiredClaims',
+      summary: `scheme ${a.id}: required claims ${claimsB.join(', ') || 'none'} → ${claimsA.join(', ') || 'none'}`,
+      before: claimsB,
+      after: claimsA,
+    });
   }
   const deadlineB = b.auth?.credential.deadlineMs;
   const deadlineA = a.auth?.credential.deadlineMs;
   if (deadlineB !== deadlineA) {
     const effect: Effect = deadlineA === undefined ? 'widens' : deadlineB === undefined || deadlineA < deadlineB ? 'narrows' : 'widens';
-    push({ ...base, rule: 'auth.deadline-changed', severity: judge(effect, 'client-sends'), pointer: a.pointer + '/x-sw-auth/credential/deadlineMs', summary: `scheme ${a.id}: credential deadline ${deadlineB ?? 'none'} → ${deadlineA ?? 'none'} ms`, before: deadlineB, after: deadlineA });
+    push({
+      ...base,
+      rule: 'auth.deadline-changed',
+      severity: judge(effect, 'client-sends'),
+      pointer: a.pointer + '/x-sw-auth/credential/deadlineMs',
+      summary: `scheme ${a.id}: credential deadline ${deadlineB ?? 'none'} → ${deadlineA ?? 'none'} ms`,
+      before: deadlineB,
+      after: deadlineA,
+    });
   }
   if (!same(b.auth?.onFailure, a.auth?.onFailure) || !same(b.auth?.originAllowList, a.auth?.originAllowList)) {
-    push({ ...base, rule: 'auth.failure-changed', severity: 'unknown', pointer: a.pointer + '/x-sw-auth', summary: `scheme ${a.id}: what happens on a bad credential changed`, before: b.auth?.onFailure, after: a.auth?.onFailure });
+    push({
+      ...base,
+      rule: 'auth.failure-changed',
+      severity: 'unknown',
+      pointer: a.pointer + '/x-sw-auth',
+      summary: `scheme ${a.id}: what happens on a bad credential changed`,
+      before: b.auth?.onFailure,
+      after: a.auth?.onFailure,
+    });
   }
 }
 
@@ -243,10 +438,27 @@ function diffLimits(ctx: Context, b: ChannelIR, a: ChannelIR) {
     const pointer = `${a.pointer}/x-sw-limits/${key}`;
     if (lb?.limit !== la?.limit) {
       const effect: Effect = lb === undefined ? 'narrows' : la === undefined ? 'widens' : la.limit < lb.limit ? 'narrows' : 'widens';
-      ctx.push({ channel: a.id, flow: 'client-sends', rule: effect === 'narrows' ? 'limit.lowered' : 'limit.raised', severity: judge(effect, 'client-sends'), pointer, summary: `${key} ${lb?.limit ?? 'none'} → ${la?.limit ?? 'none'}`, before: lb?.limit, after: la?.limit });
+      ctx.push({
+        channel: a.id,
+        flow: 'client-sends',
+        rule: effect === 'narrows' ? 'limit.lowered' : 'limit.raised',
+        severity: judge(effect, 'client-sends'),
+        pointer,
+        summary: `${key} ${lb?.limit ?? 'none'} → ${la?.limit ?? 'none'}`,
+        before: lb?.limit,
+        after: la?.limit,
+      });
     }
     if (lb && la && !same(lb.onExceed, la.onExceed)) {
-      ctx.push({ channel: a.id, rule: 'limit.on-exceed-changed', severity: 'unknown', pointer: pointer + '/onExceed', summary: `${key}: what happens past the limit changed`, before: lb.onExceed, after: la.onExceed });
+      ctx.push({
+        channel: a.id,
+        rule: 'limit.on-exceed-changed',
+        severity: 'unknown',
+        pointer: pointer + '/onExceed',
+        summary: `${key}: what happens past the limit changed`,
+        before: lb.onExceed,
+        after: la.onExceed,
+      });
     }
   }
 }
@@ -260,21 +472,35 @@ function diffHeartbeat(ctx: Context, b: ChannelIR, a: ChannelIR) {
   const ha = a.heartbeat;
   if (same(hb, ha)) return;
   const pointer = `${a.pointer}/x-sw-heartbeat`;
-  const push = (rule: string, severity: Severity, summary: string, before?: unknown, after?: unknown) => ctx.push({ channel: a.id, rule, severity, pointer, summary, ...values({ before, after }) });
+  const push = (rule: string, severity: Severity, summary: string, before?: unknown, after?: unknown) =>
+    ctx.push({ channel: a.id, rule, severity, pointer, summary, ...values({ before, after }) });
   const mode = (h: typeof hb) => h?.mode ?? 'none';
   if (mode(hb) !== mode(ha)) return push('heartbeat.mode-changed', 'breaking', `heartbeat ${mode(hb)} → ${mode(ha)}`, mode(hb), mode(ha));
   if (hb?.mode === 'none' || ha?.mode === 'none' || !hb || !ha) return;
   const deadline = (h: typeof hb) => h.intervalMs + (h.toleranceMs ?? 0);
   if (deadline(hb) !== deadline(ha)) {
     const later = deadline(ha) > deadline(hb);
-    push(later ? 'heartbeat.slower' : 'heartbeat.faster', later ? 'breaking' : 'non-breaking', `heartbeat due within ${deadline(hb)} → ${deadline(ha)} ms (interval + tolerance)`, deadline(hb), deadline(ha));
+    push(
+      later ? 'heartbeat.slower' : 'heartbeat.faster',
+      later ? 'breaking' : 'non-breaking',
+      `heartbeat due within ${deadline(hb)} → ${deadline(ha)} ms (interval + tolerance)`,
+      deadline(hb),
+      deadline(ha),
+    );
   }
   if (hb.message !== ha.message) push('heartbeat.message-changed', 'breaking', `heartbeat message ${hb.message} → ${ha.message}`, hb.message, ha.message);
   if (!same(hb.pong, ha.pong)) {
-    if (!hb.pong || !ha.pong || hb.pong.message !== ha.pong.message) push('heartbeat.pong-changed', 'breaking', `pong ${hb.pong?.message ?? 'none'} → ${ha.pong?.message ?? 'none'}`, hb.pong, ha.pong);
+    if (!hb.pong || !ha.pong || hb.pong.message !== ha.pong.message)
+      push('heartbeat.pong-changed', 'breaking', `pong ${hb.pong?.message ?? 'none'} → ${ha.pong?.message ?? 'none'}`, hb.pong, ha.pong);
     else if (hb.pong.timeoutMs !== ha.pong.timeoutMs) {
       const shorter = ha.pong.timeoutMs < hb.pong.timeoutMs;
-      push(shorter ? 'heartbeat.pong-timeout-shorter' : 'heartbeat.pong-timeout-longer', shorter ? 'breaking' : 'non-breaking', `pong timeout ${hb.pong.timeoutMs} → ${ha.pong.timeoutMs} ms`, hb.pong.timeoutMs, ha.pong.timeoutMs);
+      push(
+        shorter ? 'heartbeat.pong-timeout-shorter' : 'heartbeat.pong-timeout-longer',
+        shorter ? 'breaking' : 'non-breaking',
+        `pong timeout ${hb.pong.timeoutMs} → ${ha.pong.timeoutMs} ms`,
+        hb.pong.timeoutMs,
+        ha.pong.timeoutMs,
+      );
     } else push('heartbeat.pong-changed', 'unknown', 'pong close code changed', hb.pong, ha.pong);
   }
 }
@@ -293,13 +519,40 @@ function diffSequence(ctx: Context, b: ChannelIR, a: ChannelIR) {
     const n = ra.find((x) => x.id === r.id);
     const flow = flowOf(r);
     // Dropping a promise widens what may be sent; adding one narrows it.
-    if (!n) ctx.push({ channel: a.id, flow, rule: 'sequence.rule-removed', severity: judge('widens', flow), pointer, summary: `sequence rule ${r.id} (${r.kind}) removed`, before: r });
-    else if (!same(r, n)) ctx.push({ channel: a.id, flow, rule: 'sequence.rule-changed', severity: 'unknown', pointer, summary: `sequence rule ${r.id} changed`, before: r, after: n });
+    if (!n)
+      ctx.push({
+        channel: a.id,
+        flow,
+        rule: 'sequence.rule-removed',
+        severity: judge('widens', flow),
+        pointer,
+        summary: `sequence rule ${r.id} (${r.kind}) removed`,
+        before: r,
+      });
+    else if (!same(r, n))
+      ctx.push({
+        channel: a.id,
+        flow,
+        rule: 'sequence.rule-changed',
+        severity: 'unknown',
+        pointer,
+        summary: `sequence rule ${r.id} changed`,
+        before: r,
+        after: n,
+      });
   }
   for (const r of ra) {
     if (rb.some((x) => x.id === r.id)) continue;
     const flow = flowOf(r);
-    ctx.push({ channel: a.id, flow, rule: 'sequence.rule-added', severity: judge('narrows', flow), pointer, summary: `sequence rule ${r.id} (${r.kind}) added`, after: r });
+    ctx.push({
+      channel: a.id,
+      flow,
+      rule: 'sequence.rule-added',
+      severity: judge('narrows', flow),
+      pointer,
+      summary: `sequence rule ${r.id} (${r.kind}) added`,
+      after: r,
+    });
   }
 }
 
@@ -308,11 +561,47 @@ function diffSse(ctx: Context, b: ChannelIR, a: ChannelIR) {
   const sa = a.sse;
   if (same(sb, sa) || !sb || !sa) return;
   const pointer = `${a.pointer}/x-sw-sse`;
-  if (sb.eventIds && !sa.eventIds) ctx.push({ channel: a.id, flow: 'server-sends', rule: 'sse.event-ids-removed', severity: 'breaking', pointer, summary: 'events no longer carry ids' });
-  if (sb.resume && !sa.resume) ctx.push({ channel: a.id, flow: 'server-sends', rule: 'sse.resume-removed', severity: 'breaking', pointer, summary: 'the stream no longer resumes from Last-Event-ID' });
-  if (sb.resume && sa.resume && sa.resume.bufferSize < sb.resume.bufferSize) ctx.push({ channel: a.id, flow: 'server-sends', rule: 'sse.resume-buffer-smaller', severity: 'breaking', pointer, summary: `resume buffer ${sb.resume.bufferSize} → ${sa.resume.bufferSize} events`, before: sb.resume.bufferSize, after: sa.resume.bufferSize });
-  if ((!sb.eventIds && sa.eventIds) || (!sb.resume && sa.resume) || (sb.resume && sa.resume && sa.resume.bufferSize > sb.resume.bufferSize)) ctx.push({ channel: a.id, flow: 'server-sends', rule: 'sse.capability-added', severity: 'non-breaking', pointer, summary: 'the stream offers more (event ids, resume or a larger buffer)' });
+  if (sb.eventIds && !sa.eventIds)
+    ctx.push({ channel: a.id, flow: 'server-sends', rule: 'sse.event-ids-removed', severity: 'breaking', pointer, summary: 'events no longer carry ids' });
+  if (sb.resume && !sa.resume)
+    ctx.push({
+      channel: a.id,
+      flow: 'server-sends',
+      rule: 'sse.resume-removed',
+      severity: 'breaking',
+      pointer,
+      summary: 'the stream no longer resumes from Last-Event-ID',
+    });
+  if (sb.resume && sa.resume && sa.resume.bufferSize < sb.resume.bufferSize)
+    ctx.push({
+      channel: a.id,
+      flow: 'server-sends',
+      rule: 'sse.resume-buffer-smaller',
+      severity: 'breaking',
+      pointer,
+      summary: `resume buffer ${sb.resume.bufferSize} → ${sa.resume.bufferSize} events`,
+      before: sb.resume.bufferSize,
+      after: sa.resume.bufferSize,
+    });
+  if ((!sb.eventIds && sa.eventIds) || (!sb.resume && sa.resume) || (sb.resume && sa.resume && sa.resume.bufferSize > sb.resume.bufferSize))
+    ctx.push({
+      channel: a.id,
+      flow: 'server-sends',
+      rule: 'sse.capability-added',
+      severity: 'non-breaking',
+      pointer,
+      summary: 'the stream offers more (event ids, resume or a larger buffer)',
+    });
   if (sb.keepAliveCommentMs !== sa.keepAliveCommentMs || sb.retryMs !== sa.retryMs || !same(sb.headers, sa.headers)) {
-    ctx.push({ channel: a.id, flow: 'server-sends', rule: 'sse.stream-settings-changed', severity: 'non-breaking', pointer, summary: 'retry, keep-alive or headers of the stream changed', before: { retryMs: sb.retryMs, keepAliveCommentMs: sb.keepAliveCommentMs }, after: { retryMs: sa.retryMs, keepAliveCommentMs: sa.keepAliveCommentMs } });
+    ctx.push({
+      channel: a.id,
+      flow: 'server-sends',
+      rule: 'sse.stream-settings-changed',
+      severity: 'non-breaking',
+      pointer,
+      summary: 'retry, keep-alive or headers of the stream changed',
+      before: { retryMs: sb.retryMs, keepAliveCommentMs: sb.keepAliveCommentMs },
+      after: { retryMs: sa.retryMs, keepAliveCommentMs: sa.keepAliveCommentMs },
+    });
   }
 }

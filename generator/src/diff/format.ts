@@ -19,7 +19,9 @@ export function formatDiffMarkdown(result: DiffResult): string {
   out.push('| | severity | rule | channel | message | change | pointer |', '|---|---|---|---|---|---|---|');
   const icon = { breaking: '❌', unknown: '❔', 'non-breaking': '✅' } as const;
   for (const c of result.changes) {
-    out.push(`| ${icon[c.severity]} | ${c.severity} | \`${code(c.rule)}\` | ${cell(c.channel ?? '')} | ${cell(c.message ?? '')} | ${cell(c.summary)} | \`${code(c.pointer)}\` |`);
+    out.push(
+      `| ${icon[c.severity]} | ${c.severity} | \`${code(c.rule)}\` | ${cell(c.channel ?? '')} | ${cell(c.message ?? '')} | ${cell(c.summary)} | \`${code(c.pointer)}\` |`,
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -31,7 +33,9 @@ function where(c: Change): string {
 
 function summaryLine(r: DiffResult): string {
   const n = r.changes.length;
-  return n === 0 ? 'No changes.' : `${n} change${n === 1 ? '' : 's'}: ${r.counts.breaking} breaking, ${r.counts.unknown} unknown, ${r.counts['non-breaking']} non-breaking.`;
+  return n === 0
+    ? 'No changes.'
+    : `${n} change${n === 1 ? '' : 's'}: ${r.counts.breaking} breaking, ${r.counts.unknown} unknown, ${r.counts['non-breaking']} non-breaking.`;
 }
 
 /** Markdown text in a table cell: no HTML, no table breaks, no emphasis or links from spec strings. */

@@ -17,13 +17,43 @@ export interface SchemaFinding {
 export type Resolve = (ref: string) => JsonSchema | undefined;
 
 // Keywords that say nothing about which values are valid.
-const ANNOTATIONS = new Set(['title', 'description', 'examples', 'example', 'default', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'x-sw-tag', '$id', '$schema']);
+const ANNOTATIONS = new Set([
+  'title',
+  'description',
+  'examples',
+  'example',
+  'default',
+  '$comment',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'x-sw-tag',
+  '$id',
+  '$schema',
+]);
 // Upper bounds: a lower number admits fewer values. Lower bounds the other way round.
 const UPPER = ['maxLength', 'maxItems', 'maxProperties', 'maximum', 'exclusiveMaximum'] as const;
 const LOWER = ['minLength', 'minItems', 'minProperties', 'minimum', 'exclusiveMinimum'] as const;
 const HANDLED = new Set<string>([
-  ...ANNOTATIONS, ...UPPER, ...LOWER,
-  '$ref', 'type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'items', 'pattern', 'format', 'oneOf', 'anyOf', 'allOf', 'nullable', 'uniqueItems', 'multipleOf',
+  ...ANNOTATIONS,
+  ...UPPER,
+  ...LOWER,
+  '$ref',
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'pattern',
+  'format',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'nullable',
+  'uniqueItems',
+  'multipleOf',
 ]);
 
 type Schema = Record<string, unknown>;
@@ -82,7 +112,14 @@ export function diffSchemas(before: JsonSchema, after: JsonSchema, resolveBefore
     for (const k of LOWER) compareBound(b, a, path, k, 'lower');
     for (const k of ['pattern', 'format', 'multipleOf'] as const) compareOpaque(b, a, path, k);
     if (b.uniqueItems !== a.uniqueItems) {
-      add([...path, 'uniqueItems'], 'schema.unique-items-changed', a.uniqueItems === true ? 'narrows' : 'widens', `uniqueItems ${String(b.uniqueItems ?? false)} → ${String(a.uniqueItems ?? false)}`, b.uniqueItems, a.uniqueItems);
+      add(
+        [...path, 'uniqueItems'],
+        'schema.unique-items-changed',
+        a.uniqueItems === true ? 'narrows' : 'widens',
+        `uniqueItems ${String(b.uniqueItems ?? false)} → ${String(a.uniqueItems ?? false)}`,
+        b.uniqueItems,
+        a.uniqueItems,
+      );
     }
     compareProperties(b, a, path);
     if (b.items !== undefined || a.items !== undefined) {
@@ -127,8 +164,23 @@ export function diffSchemas(before: JsonSchema, after: JsonSchema, resolveBefore
     if (ea === undefined) return add([...path, 'enum'], 'schema.enum-removed', 'widens', 'values no longer limited to an enum', b.enum);
     const removed = eb.filter((v) => !ea.includes(v));
     const added = ea.filter((v) => !eb.includes(v));
-    if (removed.length) add([...path, 'enum'], 'schema.enum-value-removed', 'narrows', `enum value${removed.length > 1 ? 's' : ''} ${removed.join(', ')} removed`, removed.map((v) => JSON.parse(v)));
-    if (added.length) add([...path, 'enum'], 'schema.enum-value-added', 'widens', `enum value${added.length > 1 ? 's' : ''} ${added.join(', ')} added`, undefined, added.map((v) => JSON.parse(v)));
+    if (removed.length)
+      add(
+        [...path, 'enum'],
+        'schema.enum-value-removed',
+        'narrows',
+        `enum value${removed.length > 1 ? 's' : ''} ${removed.join(', ')} removed`,
+        removed.map((v) => JSON.parse(v)),
+      );
+    if (added.length)
+      add(
+        [...path, 'enum'],
+        'schema.enum-value-added',
+        'widens',
+        `enum value${added.length > 1 ? 's' : ''} ${added.join(', ')} added`,
+        undefined,
+        added.map((v) => JSON.parse(v)),
+      );
   };
 
   const compareConst = (b: Schema, a: Schema, path: PathSegment[]) => {
@@ -212,7 +264,8 @@ export function diffSchemas(before: JsonSchema, after: JsonSchema, resolveBefore
     // allOf members are all applied: adding one narrows; a oneOf/anyOf alternative widens.
     const more: Effect = k === 'allOf' ? 'narrows' : 'widens';
     const fewer: Effect = k === 'allOf' ? 'widens' : 'narrows';
-    if (removed.length) add([...path, k], `schema.${k}-member-removed`, removed.length && added.length ? 'unknown' : fewer, `${removed.length} ${k} member(s) removed`);
+    if (removed.length)
+      add([...path, k], `schema.${k}-member-removed`, removed.length && added.length ? 'unknown' : fewer, `${removed.length} ${k} member(s) removed`);
     if (added.length) add([...path, k], `schema.${k}-member-added`, removed.length && added.length ? 'unknown' : more, `${added.length} ${k} member(s) added`);
   };
 

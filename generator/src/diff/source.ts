@@ -30,7 +30,9 @@ export async function loadIRForDiff(ref: string, options: { cwd?: string } = {})
     text = (await promisify(execFile)('git', ['show', `${rev}:${file}`], { cwd: options.cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' })).stdout;
   } catch (e) {
     const message = ((e as { stderr?: string }).stderr || (e as Error).message).trim();
-    return { diagnostics: [{ code: 'sw/file-unreadable', severity: 'error', message: `cannot read ${ref}: ${message}`, file: ref, line: 1, column: 1, pointer: '#' }] };
+    return {
+      diagnostics: [{ code: 'sw/file-unreadable', severity: 'error', message: `cannot read ${ref}: ${message}`, file: ref, line: 1, column: 1, pointer: '#' }],
+    };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'streamwright-diff-'));
   try {

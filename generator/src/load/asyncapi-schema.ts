@@ -23,9 +23,11 @@ export function checkAsyncapiSchema(doc: unknown): ParserFinding[] {
     validators.set(version, validator);
   }
   if (validator(doc)) return [];
-  return normalizeAjvErrors(validator.errors)
-    // A `oneOf` of Reference | Object reports the Reference branch's `$ref` and the `oneOf` itself;
-    // the errors of the object branch are the ones that say what is wrong.
-    .filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if' && !(e.keyword === 'required' && e.pointer.endsWith('/$ref')))
-    .map((e) => ({ rule: 'schema', severity: 'error' as const, message: `${e.pointer || '(root)'} ${e.message}`, path: parsePointer(e.pointer) }));
+  return (
+    normalizeAjvErrors(validator.errors)
+      // A `oneOf` of Reference | Object reports the Reference branch's `$ref` and the `oneOf` itself;
+      // the errors of the object branch are the ones that say what is wrong.
+      .filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if' && !(e.keyword === 'required' && e.pointer.endsWith('/$ref')))
+      .map((e) => ({ rule: 'schema', severity: 'error' as const, message: `${e.pointer || '(root)'} ${e.message}`, path: parsePointer(e.pointer) }))
+  );
 }

@@ -82,7 +82,11 @@ export function bundleRefs(file: string, doc: unknown, options: { allowRemote?: 
         findings.push(
           site.kind === 'remote'
             ? { code: 'sw/remote-ref-blocked', message: `${site.ref} (in ${fileName}) was not fetched: remote references need --allow-remote`, at }
-            : { code: 'sw/ref-unsupported', message: `${site.ref} was not read: streamwright reads only local, relative-file and (with --allow-remote) http(s) references`, at },
+            : {
+                code: 'sw/ref-unsupported',
+                message: `${site.ref} was not read: streamwright reads only local, relative-file and (with --allow-remote) http(s) references`,
+                at,
+              },
         );
       }
     }
@@ -99,13 +103,21 @@ export function bundleRefs(file: string, doc: unknown, options: { allowRemote?: 
     }
     const pointer = safePointer(fragment === '' ? '#' : fragment);
     if (pointer === undefined) {
-      findings.push({ code: 'sw/ref-dangling', message: `${JSON.stringify(site.ref)}: ${JSON.stringify(fragment)} is not a JSON pointer (write #/components/schemas/Name)`, at });
+      findings.push({
+        code: 'sw/ref-dangling',
+        message: `${JSON.stringify(site.ref)}: ${JSON.stringify(fragment)} is not a JSON pointer (write #/components/schemas/Name)`,
+        at,
+      });
       return undefined;
     }
     // A reference back into the document itself is a local one.
     if (realOrResolved(target) === rootReal) {
       if (getAt(out, pointer) === undefined) {
-        findings.push({ code: 'sw/ref-dangling', message: `${JSON.stringify(site.ref)} points to nothing in ${path.basename(file)}${didYouMean(suggestPointer(out, fragment))}`, at });
+        findings.push({
+          code: 'sw/ref-dangling',
+          message: `${JSON.stringify(site.ref)} points to nothing in ${path.basename(file)}${didYouMean(suggestPointer(out, fragment))}`,
+          at,
+        });
         return undefined;
       }
       return pointer;
@@ -124,7 +136,11 @@ export function bundleRefs(file: string, doc: unknown, options: { allowRemote?: 
       visit(loaded.source.data, path.dirname(target), [BUNDLE_KEY, key], key);
     }
     if (getAt(store[key], pointer) === undefined) {
-      findings.push({ code: 'sw/ref-dangling', message: `${JSON.stringify(site.ref)}: ${fragment} points to nothing in ${key}${didYouMean(suggestPointer(store[key], fragment))}`, at });
+      findings.push({
+        code: 'sw/ref-dangling',
+        message: `${JSON.stringify(site.ref)}: ${fragment} points to nothing in ${key}${didYouMean(suggestPointer(store[key], fragment))}`,
+        at,
+      });
       return undefined;
     }
     return [BUNDLE_KEY, key, ...pointer];
@@ -173,7 +189,11 @@ function readReferenced(file: string, key: string): Read {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, code: 'sw/ref-unreadable', message: code === 'ENOENT' ? `${key} does not exist${didYouMean(nearFile(file, key))}` : `${key} cannot be read (${code ?? (e as Error).message})` };
+    return {
+      ok: false,
+      code: 'sw/ref-unreadable',
+      message: code === 'ENOENT' ? `${key} does not exist${didYouMean(nearFile(file, key))}` : `${key} cannot be read (${code ?? (e as Error).message})`,
+    };
   }
   const parsed = parseSource(file, text);
   if (!parsed.ok) {

@@ -82,7 +82,9 @@ export function channelViews(doc: unknown): ChannelView[] {
         const replyView = views.get(replyId);
         const back = action === 'send' ? 'receive' : 'send';
         if (replyView) {
-          const refs = Array.isArray(reply.value.messages) ? reply.value.messages : replyView.messages.map((m) => ({ $ref: `#/channels/${replyId}/messages/${m.id}` }));
+          const refs = Array.isArray(reply.value.messages)
+            ? reply.value.messages
+            : replyView.messages.map((m) => ({ $ref: `#/channels/${replyId}/messages/${m.id}` }));
           for (const ref of refs) {
             const msgId = messageIdOf(ref, replyId);
             if (msgId !== undefined && replyView.messages.some((m) => m.id === msgId)) replyView.directions[back].add(msgId);

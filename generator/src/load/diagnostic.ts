@@ -22,11 +22,13 @@ export const DIAGNOSTIC_CODES = {
   'sw/tag-missing': 'a message lacks the tag property its channel names in `x-sw-tag` (error)',
   'sw/tag-duplicate': 'two messages on one channel and direction share a tag (error under `x-sw-tag`, otherwise a warning: they are told apart by shape)',
   'sw/untagged-not-alone': 'a message marked `x-sw-untagged` shares its channel and direction with others',
-  'sw/tag-inferred': 'warning: messages are told apart by a `const` property other than `type`, found by inference; `x-sw-tag: { property: … }` makes it explicit',
-  'sw/dispatch-by-shape': 'warning: a channel direction has no discriminator; frames are matched by shape, first match wins (add distinct `const` properties or a `discriminator`)',
+  'sw/tag-inferred':
+    'warning: messages are told apart by a `const` property other than `type`, found by inference; `x-sw-tag: { property: … }` makes it explicit',
+  'sw/dispatch-by-shape':
+    'warning: a channel direction has no discriminator; frames are matched by shape, first match wins (add distinct `const` properties or a `discriminator`)',
   'sw/example-invalid': 'a message example does not validate against its payload or headers schema',
   'sw/pattern-unsafe': 'a pattern that can backtrack exponentially (a repeated group holding a repetition, a backreference)',
-  'sw/example-budget': "example checks ran out of their per-document time budget; later examples were not checked",
+  'sw/example-budget': 'example checks ran out of their per-document time budget; later examples were not checked',
   'sw/schema-invalid': 'a payload or headers schema cannot be compiled',
   'sw/extension-unknown': 'an x-sw-* extension that streamwright does not define',
   'sw/extension-misplaced': 'an x-sw-* extension on an object where it has no meaning',
@@ -34,11 +36,14 @@ export const DIAGNOSTIC_CODES = {
   'sw/extension-ref-unknown': 'an extension names a message tag or error code that the channel does not define',
   'sw/component-unused': 'a component is never referenced',
   'sw/external-unchecked': 'warning: a payload refers to a remote schema (read under --allow-remote); its tags and examples are not checked',
-  'sw/generate-skipped': 'info: a channel on a protocol the runtime does not speak (Kafka, AMQP, MQTT…) gets models, validators and metadata, no server or client stub',
+  'sw/generate-skipped':
+    'info: a channel on a protocol the runtime does not speak (Kafka, AMQP, MQTT…) gets models, validators and metadata, no server or client stub',
   'sw/transport-ambiguous': 'warning: a channel could be a WebSocket or HTTP (its servers offer both); add a `ws` or `http` channel binding',
-  'sw/auth-key-required': 'warning: a standard JWT scheme (http bearer JWT, oauth2, openIdConnect) is checked with a key the server must be given (`auth.jwtSecret`)',
+  'sw/auth-key-required':
+    'warning: a standard JWT scheme (http bearer JWT, oauth2, openIdConnect) is checked with a key the server must be given (`auth.jwtSecret`)',
   'sw/auth-unchecked': 'warning: a security scheme the runtime cannot check on a WebSocket, SSE or HTTP request (X.509, SASL…)',
-  'sw/schema-format-unsupported': 'warning: a payload in a schema format other than JSON Schema / AsyncAPI Schema (Avro, Protobuf…) is typed `unknown` and not validated',
+  'sw/schema-format-unsupported':
+    'warning: a payload in a schema format other than JSON Schema / AsyncAPI Schema (Avro, Protobuf…) is typed `unknown` and not validated',
   'sw/generate-unsupported': 'the document uses something code generation does not support',
   'sw/internal': 'a check failed unexpectedly (please report it)',
 } as const;
@@ -62,14 +67,7 @@ export interface Diagnostic {
 }
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return (
-    cmp(a.file, b.file) ||
-    a.line - b.line ||
-    a.column - b.column ||
-    cmp(a.code, b.code) ||
-    cmp(a.pointer, b.pointer) ||
-    cmp(a.message, b.message)
-  );
+  return cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.pointer, b.pointer) || cmp(a.message, b.message);
 }
 
 function cmp(a: string, b: string): number {

@@ -93,7 +93,12 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
     return !payload.ok && classifyRef(payload.ref) === 'remote' ? [{ m, ref: payload.ref }] : [];
   });
   for (const { m, ref } of external) {
-    problems.push({ code: 'sw/external-unchecked', severity: 'warning', message: `the payload of message "${m.id}" is ${ref}; its tag is not checked`, at: m.at });
+    problems.push({
+      code: 'sw/external-unchecked',
+      severity: 'warning',
+      message: `the payload of message "${m.id}" is ${ref}; its tag is not checked`,
+      at: m.at,
+    });
   }
 
   // SSE: the event name first; a shared event (the default `message`) is told apart by shape.
@@ -176,20 +181,26 @@ export function directionDispatch(doc: unknown, view: ChannelView, direction: Di
     ...(explicitUntagged.length > 0
       ? []
       : dup.length > 0
-      ? dup
-      : [
-          {
-            code: 'sw/dispatch-by-shape' as const,
-            severity: 'warning' as const,
-            message: `${where} has no discriminator: frames are matched by shape, first match in document order wins. To dispatch on a property instead, give every message a required \`${shared}\` with a distinct \`const\` and say \`x-sw-tag: { property: ${shared} }\` on the channel, or put \`discriminator: ${shared}\` on the payloads`,
-            at: view.at,
-          },
-        ]),
+        ? dup
+        : [
+            {
+              code: 'sw/dispatch-by-shape' as const,
+              severity: 'warning' as const,
+              message: `${where} has no discriminator: frames are matched by shape, first match in document order wins. To dispatch on a property instead, give every message a required \`${shared}\` with a distinct \`const\` and say \`x-sw-tag: { property: ${shared} }\` on the channel, or put \`discriminator: ${shared}\` on the payloads`,
+              at: view.at,
+            },
+          ]),
   );
   return { kind: 'shape', source: 'shape', tags: tags(() => null), problems };
 }
 
-function duplicates(values: Map<string, string | null>, messages: ChannelMessage[], where: string, property: string, severity: 'error' | 'warning'): DispatchProblem[] {
+function duplicates(
+  values: Map<string, string | null>,
+  messages: ChannelMessage[],
+  where: string,
+  property: string,
+  severity: 'error' | 'warning',
+): DispatchProblem[] {
   const seen = new Map<string, string>();
   const out: DispatchProblem[] = [];
   for (const m of messages) {
@@ -291,7 +302,10 @@ function tagConst(doc: unknown, schema: Record<string, unknown>, property: strin
  * it extends through `allOf`). A message's value is its own `const` of that property, else its
  * `mapping` entry, else (as in AsyncAPI and OpenAPI) the name of its payload schema.
  */
-function discriminatorKeyword(doc: unknown, messages: ChannelMessage[]): { property: string; values: Map<string, string | null>; implicit: Set<string> } | undefined {
+function discriminatorKeyword(
+  doc: unknown,
+  messages: ChannelMessage[],
+): { property: string; values: Map<string, string | null>; implicit: Set<string> } | undefined {
   let property: string | undefined;
   const mapping = new Map<string, string>();
   for (const m of messages) {
@@ -309,7 +323,9 @@ function discriminatorKeyword(doc: unknown, messages: ChannelMessage[]): { prope
     if (own === undefined) implicit.add(m.id);
     const payload = getAt(doc, [...m.target, 'payload']);
     const ref = isRecord(payload) && typeof payload.$ref === 'string' ? payload.$ref : undefined;
-    const named = ref?.startsWith('#/components/schemas/') ? decodeURIComponent(ref.slice('#/components/schemas/'.length)).replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+    const named = ref?.startsWith('#/components/schemas/')
+      ? decodeURIComponent(ref.slice('#/components/schemas/'.length)).replace(/~1/g, '/').replace(/~0/g, '~')
+      : undefined;
     values.set(m.id, own ?? (ref !== undefined ? mapping.get(ref) : undefined) ?? named ?? null);
   }
   return { property, values, implicit };

@@ -54,14 +54,29 @@ export interface LoadResult {
   locate?: (at: readonly PathSegment[]) => Location;
 }
 
-const CHECKS: readonly Check[] = [checkOperations, checkTags, checkTransports, checkSecuritySchemes, checkPayloadFormats, checkExtensions, checkUnusedComponents];
+const CHECKS: readonly Check[] = [
+  checkOperations,
+  checkTags,
+  checkTransports,
+  checkSecuritySchemes,
+  checkPayloadFormats,
+  checkExtensions,
+  checkUnusedComponents,
+];
 
 /** Reads, parses and checks one AsyncAPI document. Never throws for a bad document. */
 export async function loadSpec(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const allowRemote = options.allowRemote ?? false;
   const diagnostics: Diagnostic[] = [];
   let locate: ((at: readonly PathSegment[]) => Location) | undefined;
-  const at = (source: SourceFile | undefined, code: DiagnosticCode, severity: Severity, message: string, path: PathSegment[], position?: { line: number; column: number }) => {
+  const at = (
+    source: SourceFile | undefined,
+    code: DiagnosticCode,
+    severity: Severity,
+    message: string,
+    path: PathSegment[],
+    position?: { line: number; column: number },
+  ) => {
     if (position === undefined && locate !== undefined) {
       diagnostics.push({ code, severity, message, ...locate(path) });
       return;
@@ -90,7 +105,13 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
     return done();
   }
   if (typeof raw.asyncapi !== 'string' || !/^3\.[01]\.\d+$/.test(raw.asyncapi)) {
-    at(source, 'sw/unsupported-version', 'error', `asyncapi: ${JSON.stringify(raw.asyncapi)} is not supported; streamwright reads AsyncAPI 3.0 or 3.1 (3.0.x, 3.1.x)`, ['asyncapi']);
+    at(
+      source,
+      'sw/unsupported-version',
+      'error',
+      `asyncapi: ${JSON.stringify(raw.asyncapi)} is not supported; streamwright reads AsyncAPI 3.0 or 3.1 (3.0.x, 3.1.x)`,
+      ['asyncapi'],
+    );
     return done();
   }
 
@@ -128,7 +149,10 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
   const ours = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.pointer));
   try {
     // The parser (Spectral and its rule set) is loaded only when it is used.
-    const { findings, blocked } = options.rules === 'schema' ? { findings: checkAsyncapiSchema(raw), blocked: [] } : await (await import('./asyncapi-parser.ts')).runAsyncapiParser(file, text, { allowRemote, document: raw });
+    const { findings, blocked } =
+      options.rules === 'schema'
+        ? { findings: checkAsyncapiSchema(raw), blocked: [] }
+        : await (await import('./asyncapi-parser.ts')).runAsyncapiParser(file, text, { allowRemote, document: raw });
     // The resolver answers a refused read with `{}`; checkRefs should have foreseen every one,
     // and any it did not (a nested file's reference, say) must still fail the document.
     const foreseen = new Set(diagnostics.map((d) => d.code));
@@ -136,7 +160,13 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
       if (foreseen.has(b.reason === 'remote' ? 'sw/remote-ref-blocked' : 'sw/ref-outside-root')) continue;
       // Relative to the document, so output does not depend on where the checkout is.
       const name = b.reason === 'remote' ? b.uri : path.relative(path.dirname(path.resolve(file)), safeDecode(b.uri));
-      at(source, 'sw/ref-blocked', 'error', `${JSON.stringify(name)} was not read: ${b.reason === 'remote' ? 'remote references need --allow-remote' : "it is outside the document's folder"}`, []);
+      at(
+        source,
+        'sw/ref-blocked',
+        'error',
+        `${JSON.stringify(name)} was not read: ${b.reason === 'remote' ? 'remote references need --allow-remote' : "it is outside the document's folder"}`,
+        [],
+      );
     }
     // Every `$ref` was followed or refused above, more precisely than the parser can say it.
     const refsReported = diagnostics.some((d) => d.severity === 'error' && d.code.startsWith('sw/ref-'));
@@ -145,7 +175,10 @@ export async function loadSpec(file: string, options: LoadOptions = {}): Promise
       if (f.file !== undefined) {
         // About a file the document refers to: located there, or dropped when that file could
         // not be read (its `$ref` already says why).
-        const key = path.relative(path.dirname(path.resolve(file)), f.file).split(path.sep).join('/');
+        const key = path
+          .relative(path.dirname(path.resolve(file)), f.file)
+          .split(path.sep)
+          .join('/');
         if (!bundle.files.has(key)) continue;
         const where = locate([BUNDLE_KEY, key, ...f.path]);
         diagnostics.push({ code: `asyncapi/${f.rule}`, severity: f.severity, message: f.message, ...where, ...(f.position ?? {}) });

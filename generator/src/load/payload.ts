@@ -6,7 +6,11 @@
 import { getAt, isRecord, type PathSegment } from './pointer.ts';
 import { derefLocal } from './refs.ts';
 
-const JSON_FORMATS = [/^application\/schema\+(json|yaml)/i, /^application\/vnd\.aai\.asyncapi(\+(json|yaml))?/i, /^application\/vnd\.oai\.openapi(\+(json|yaml))?/i];
+const JSON_FORMATS = [
+  /^application\/schema\+(json|yaml)/i,
+  /^application\/vnd\.aai\.asyncapi(\+(json|yaml))?/i,
+  /^application\/vnd\.oai\.openapi(\+(json|yaml))?/i,
+];
 
 export type PayloadLocation =
   | { kind: 'none' }

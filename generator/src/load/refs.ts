@@ -56,10 +56,7 @@ export function isInside(rootDir: string, file: string): boolean {
 }
 
 /** Follows local `$ref` chains from `path`; returns the target and its path, or why it failed. */
-export function derefLocal(
-  root: unknown,
-  at: readonly PathSegment[],
-): { ok: true; value: unknown; at: PathSegment[] } | { ok: false; ref: string } {
+export function derefLocal(root: unknown, at: readonly PathSegment[]): { ok: true; value: unknown; at: PathSegment[] } | { ok: false; ref: string } {
   let current: PathSegment[] = [...at];
   let value = getAt(root, current);
   const seen = new Set<string>();

@@ -20,9 +20,7 @@ export interface SourceFile {
   locate(path: readonly PathSegment[]): Position;
 }
 
-export type SourceResult =
-  | { ok: true; source: SourceFile }
-  | { ok: false; errors: { message: string; position: Position }[] };
+export type SourceResult = { ok: true; source: SourceFile } | { ok: false; errors: { message: string; position: Position }[] };
 
 // Anchors and aliases are legal YAML, but expanding them without a bound is the classic
 // "billion laughs" blow-up; no contract needs more than a handful.
@@ -72,7 +70,14 @@ function parseWithPositions(file: string, text: string): SourceResult {
     return { line, column: col };
   };
   if (doc.errors.length > 0) {
-    return { ok: false, errors: readableErrors(text, doc.errors.map((e) => ({ message: firstLine(e.message), offset: e.pos[0] })), position) };
+    return {
+      ok: false,
+      errors: readableErrors(
+        text,
+        doc.errors.map((e) => ({ message: firstLine(e.message), offset: e.pos[0] })),
+        position,
+      ),
+    };
   }
   let data: unknown;
   try {
@@ -138,12 +143,21 @@ function firstLine(message: string): string {
  * a block is one mistake, listed with its other lines, not ten errors), and an unclosed quote
  * located where it opens rather than at the end of the file, where the parser gave up.
  */
-function readableErrors(text: string, errors: { message: string; offset: number }[], position: (offset: number) => Position): { message: string; position: Position }[] {
+function readableErrors(
+  text: string,
+  errors: { message: string; offset: number }[],
+  position: (offset: number) => Position,
+): { message: string; position: Position }[] {
   const byMessage = new Map<string, { message: string; position: Position; more: number[] }>();
   for (const e of errors) {
     const quote = /^Missing closing (["'])quote/.exec(e.message)?.[1] as '"' | "'" | undefined;
     const opener = quote === undefined ? undefined : unclosedQuote(text, quote);
-    const message = opener !== undefined ? `${e.message}: the string opened here is never closed` : /^Tabs are not allowed/.test(e.message) ? `${e.message}; indent with spaces` : e.message;
+    const message =
+      opener !== undefined
+        ? `${e.message}: the string opened here is never closed`
+        : /^Tabs are not allowed/.test(e.message)
+          ? `${e.message}; indent with spaces`
+          : e.message;
     const at = position(opener ?? e.offset);
     const seen = byMessage.get(message);
     if (seen) {

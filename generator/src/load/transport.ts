@@ -43,20 +43,25 @@ export function channelTransport(doc: unknown, view: ChannelView): ChannelTransp
 function serverProtocols(doc: unknown, channel: Record<string, unknown>): string[] {
   const servers = getAt(doc, ['servers']);
   if (!isRecord(servers)) return [];
-  const ids = Array.isArray(channel.servers) && channel.servers.length > 0
-    ? channel.servers.flatMap((s) => {
-        if (!isRecord(s) || typeof s.$ref !== 'string' || !s.$ref.startsWith('#/servers/')) return [];
-        try {
-          return [parsePointer(s.$ref)[1]!];
-        } catch {
-          return [];
-        }
-      })
-    : Object.keys(servers);
-  return [...new Set(ids.flatMap((id) => {
-    const server = derefLocal(doc, ['servers', id]);
-    return server.ok && isRecord(server.value) && typeof server.value.protocol === 'string' ? [server.value.protocol.toLowerCase()] : [];
-  }))].sort();
+  const ids =
+    Array.isArray(channel.servers) && channel.servers.length > 0
+      ? channel.servers.flatMap((s) => {
+          if (!isRecord(s) || typeof s.$ref !== 'string' || !s.$ref.startsWith('#/servers/')) return [];
+          try {
+            return [parsePointer(s.$ref)[1]!];
+          } catch {
+            return [];
+          }
+        })
+      : Object.keys(servers);
+  return [
+    ...new Set(
+      ids.flatMap((id) => {
+        const server = derefLocal(doc, ['servers', id]);
+        return server.ok && isRecord(server.value) && typeof server.value.protocol === 'string' ? [server.value.protocol.toLowerCase()] : [];
+      }),
+    ),
+  ].sort();
 }
 
 function contentType(doc: unknown, message: Record<string, unknown>): string | undefined {

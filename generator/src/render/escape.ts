@@ -10,7 +10,9 @@ const VALID_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 export function tsString(value: string): string {
   // JSON.stringify escapes quotes, backslashes and controls; the line separators are legal in
   // JSON strings but end a line in older JavaScript parsers and in tooling.
-  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Text for a JSDoc block, one ` * `-prefixed line per input line, unable to close the comment. */
@@ -85,5 +87,9 @@ export function docJson(value: unknown, space?: number): string {
 
 /** Text for one line of a doc comment (a channel address, a tag): line breaks shown as escapes. */
 export function docInline(text: string): string {
-  return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return text
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

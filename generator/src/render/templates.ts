@@ -56,7 +56,9 @@ function assertSafe(path: string, source: string) {
       const helperCall = m.params.length > 0 && name in HELPERS;
       const rawCode = !m.escaped && m.params.length === 0 && /Code$/.test(name);
       if (!helperCall && !rawCode) {
-        throw new Error(`templates/${path}:${m.loc.start.line}: {{${name}}} must go through an escaping helper (${Object.keys(HELPERS).join(', ')}) or be a {{{…Code}}} fragment`);
+        throw new Error(
+          `templates/${path}:${m.loc.start.line}: {{${name}}} must go through an escaping helper (${Object.keys(HELPERS).join(', ')}) or be a {{{…Code}}} fragment`,
+        );
       }
     }
     for (const key of ['body', 'program', 'inverse'] as const) {

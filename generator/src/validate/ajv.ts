@@ -4,7 +4,6 @@ import { formats } from '../../../templates/validators/prelude.js';
 import { encodeSegment, toPointer, type PathSegment } from '../load/pointer.ts';
 import { protoSafeSchema } from './proto-safe.ts';
 
-
 export interface ValidationError {
   /** JSON pointer into the validated value; for `required` and `additionalProperties`, the property itself. */
   pointer: string;

@@ -15,8 +15,7 @@ export interface Frame {
 
 export type FrameVerdict =
   /** `ambiguous`: on a shape-dispatched direction, every message the frame matched (first one wins). */
-  | { ok: true; message: string; tag: string | null; ambiguous?: string[] }
-  | { ok: false; message?: string; errors: ValidationError[] };
+  { ok: true; message: string; tag: string | null; ambiguous?: string[] } | { ok: false; message?: string; errors: ValidationError[] };
 
 /**
  * Validates frames against a raw AsyncAPI document the way generated validators do: read the
@@ -101,7 +100,10 @@ function dispatch(route: Route, frame: Frame): RouteEntry | RouteEntry[] | { err
   if (route.kind === 'single') return route.all[0]!;
   if (route.kind === 'shape') return route.all;
   // As the generated validator: on a WebSocket the (absent) tag property is what is wrong.
-  if (route.kind === 'none') return { errors: [{ pointer: route.sse ? '' : '/' + encodeSegment(route.tagProperty), keyword: 'tag', message: 'no message is allowed in this direction' }] };
+  if (route.kind === 'none')
+    return {
+      errors: [{ pointer: route.sse ? '' : '/' + encodeSegment(route.tagProperty), keyword: 'tag', message: 'no message is allowed in this direction' }],
+    };
   const pick = (entries: RouteEntry[]) => (entries.length === 1 ? entries[0]! : entries);
   if (route.sse) {
     const event = eventTag(frame.event);
@@ -112,7 +114,13 @@ function dispatch(route: Route, frame: Frame): RouteEntry | RouteEntry[] | { err
   const tag = messageTag(frame.payload, route.tagProperty);
   if (tag === null) return { errors: [{ pointer, keyword: 'tag', message: `must have a string \`${route.tagProperty}\`` }] };
   const entries = route.byTag.get(tag);
-  return entries ? pick(entries) : { errors: [{ pointer, keyword: 'tag', message: `unknown ${route.tagProperty} ${JSON.stringify(tag)} (expected one of ${[...route.byTag.keys()].join(', ')})` }] };
+  return entries
+    ? pick(entries)
+    : {
+        errors: [
+          { pointer, keyword: 'tag', message: `unknown ${route.tagProperty} ${JSON.stringify(tag)} (expected one of ${[...route.byTag.keys()].join(', ')})` },
+        ],
+      };
 }
 
 function followed(doc: unknown, path: PathSegment[]): PathSegment[] {

@@ -39,7 +39,9 @@ export function browserGate(env: NodeJS.ProcessEnv = process.env, exists: (path:
   const required = env.STREAMWRIGHT_REQUIRE_BROWSER === '1' || (env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false');
   if (exists(CHROMIUM_PATH)) return { run: true, mustFail: false };
   const reason = `${CHROMIUM_PATH} is absent (install Debian's chromium: sudo apt-get install -y chromium, or run .ci/run)`;
-  return required ? { run: true, mustFail: true, reason: `the browser tests are required here (CI or STREAMWRIGHT_REQUIRE_BROWSER=1) but ${reason}` } : { run: false, mustFail: false, reason };
+  return required
+    ? { run: true, mustFail: true, reason: `the browser tests are required here (CI or STREAMWRIGHT_REQUIRE_BROWSER=1) but ${reason}` }
+    : { run: false, mustFail: false, reason };
 }
 
 export interface RunningChromium {

@@ -92,7 +92,13 @@ export class PageServer {
     if (path === '/favicon.ico') return void res.writeHead(204).end();
     const route = this.route(path);
     if (!route) return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`page server: nothing at ${path}`);
-    const record: ProxiedRequest = { method: req.method ?? 'GET', path, upgrade: false, hadCookie: req.headers.cookie !== undefined, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+    const record: ProxiedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      upgrade: false,
+      hadCookie: req.headers.cookie !== undefined,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    };
     this.forwarded.push(record);
     const target = new URL(route.target);
     const upstream = request(

@@ -136,7 +136,12 @@ async function agentWorkspace(c: PageConfig, deadline: number) {
 
 export async function runGenerated(config: PageConfig): Promise<PageResults> {
   const deadline = Date.now() + config.deadlineMs;
-  const [s, r, a, w] = await Promise.all([steadybase(config, deadline), releaseOrchestrator(config, deadline), agnt5(config, deadline), agentWorkspace(config, deadline)]);
+  const [s, r, a, w] = await Promise.all([
+    steadybase(config, deadline),
+    releaseOrchestrator(config, deadline),
+    agnt5(config, deadline),
+    agentWorkspace(config, deadline),
+  ]);
   return { steadybase: s, 'release-orchestrator': r, agnt5: a, 'agent-workspace': w };
 }
 

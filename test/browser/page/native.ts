@@ -155,6 +155,11 @@ async function fetchSse(rec: Recorder, url: string, headers: Record<string, stri
 
 export async function runNative(config: PageConfig): Promise<PageResults> {
   const deadline = Date.now() + config.deadlineMs;
-  const [s, r, a, w] = await Promise.all([steadybase(config, deadline), releaseOrchestrator(config, deadline), agnt5(config, deadline), agentWorkspace(config, deadline)]);
+  const [s, r, a, w] = await Promise.all([
+    steadybase(config, deadline),
+    releaseOrchestrator(config, deadline),
+    agnt5(config, deadline),
+    agentWorkspace(config, deadline),
+  ]);
   return { steadybase: s, 'release-orchestrator': r, agnt5: a, 'agent-workspace': w };
 }

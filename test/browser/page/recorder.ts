@@ -55,10 +55,13 @@ export class Recorder {
       const test = () => {
         if (check()) done();
       };
-      const timer = setTimeout(() => {
-        this.report.timedOut = true;
-        done();
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.report.timedOut = true;
+          done();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       this.waiters.add(test);
       test();
     });
@@ -84,7 +87,8 @@ export function describeError(e: unknown): SurfacedError {
       ...(typeof extra.status === 'number' ? { status: extra.status } : {}),
     };
   }
-  if (typeof Event !== 'undefined' && e instanceof Event) return { name: `Event:${e.type}`, message: `${e.type} event on ${(e.target as { url?: string } | null)?.url ?? 'a connection'}` };
+  if (typeof Event !== 'undefined' && e instanceof Event)
+    return { name: `Event:${e.type}`, message: `${e.type} event on ${(e.target as { url?: string } | null)?.url ?? 'a connection'}` };
   return { name: typeof e, message: String(e) };
 }
 

@@ -20,7 +20,16 @@ const M = (event: string, data: string, id = '', ownId = id !== '') => ({ event,
 
 describe('SseParser', () => {
   it.each<[string, { given: string[]; want: SseItem[] }]>([
-    ['one block with every field', { given: ['event: a\ndata: {"x":1}\nid: 1\nretry: 30\n\n'], want: [{ kind: 'retry', ms: 30 }, { kind: 'event', data: '{"x":1}', hasData: true, id: '1', event: 'a', retry: 30 }] }],
+    [
+      'one block with every field',
+      {
+        given: ['event: a\ndata: {"x":1}\nid: 1\nretry: 30\n\n'],
+        want: [
+          { kind: 'retry', ms: 30 },
+          { kind: 'event', data: '{"x":1}', hasData: true, id: '1', event: 'a', retry: 30 },
+        ],
+      },
+    ],
     ['data lines join with LF', { given: ['data: a\ndata: b\n\n'], want: [{ kind: 'event', data: 'a\nb', hasData: true }] }],
     ['an empty data line still counts', { given: ['data\n\n'], want: [{ kind: 'event', data: '', hasData: true }] }],
     ['only one space after the colon is dropped', { given: ['data:  x\n\n'], want: [{ kind: 'event', data: ' x', hasData: true }] }],
@@ -96,7 +105,9 @@ describe('SseParser', () => {
 
   it('invalid UTF-8 becomes U+FFFD, and a character split across chunks is whole', () => {
     const euro = bytes('€');
-    expect(parse([bytes('data: '), euro.subarray(0, 1), euro.subarray(1), Uint8Array.of(0xff, 0x0a, 0x0a)])).toEqual([{ kind: 'event', data: '€\ufffd', hasData: true }]);
+    expect(parse([bytes('data: '), euro.subarray(0, 1), euro.subarray(1), Uint8Array.of(0xff, 0x0a, 0x0a)])).toEqual([
+      { kind: 'event', data: '€\ufffd', hasData: true },
+    ]);
   });
 
   it('end() drops an unterminated block', () => {

@@ -3,7 +3,8 @@ import type { ChannelDescription } from '../../../runtime/contract.ts';
 import { memoryBus } from '../../../runtime/bus/memory.ts';
 import { ConnectionLimits } from '../../../runtime/server/connection-limits.ts';
 
-const channel = (per?: { query?: string; jwtClaim?: string }) => ({ id: 'c', limits: { maxConnections: { limit: 2, ...(per ? { per } : {}), onExceed: { action: 'reject' } } } }) as unknown as ChannelDescription;
+const channel = (per?: { query?: string; jwtClaim?: string }) =>
+  ({ id: 'c', limits: { maxConnections: { limit: 2, ...(per ? { per } : {}), onExceed: { action: 'reject' } } } }) as unknown as ChannelDescription;
 const url = new URL('http://x/?tenant=a');
 
 describe('ConnectionLimits', () => {

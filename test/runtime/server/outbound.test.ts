@@ -27,7 +27,11 @@ describe('OutboundCheck', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(StreamwrightError);
-    expect(error).toMatchObject({ code: 'SW_OUTBOUND_INVALID', message: 'refusing to publish an invalid tick on sse: /n must be number', details: [{ pointer: '/n' }] });
+    expect(error).toMatchObject({
+      code: 'SW_OUTBOUND_INVALID',
+      message: 'refusing to publish an invalid tick on sse: /n must be number',
+      details: [{ pointer: '/n' }],
+    });
     expect(() => check.message('ws', { n: 'x' }, 'broadcast')).toThrow(/refusing to broadcast an invalid message on ws/);
   });
 

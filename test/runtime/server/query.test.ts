@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelDescription } from '../../../runtime/contract.ts';
 import { malformedQuery, requiredQuery } from '../../../runtime/server/query.ts';
 
-const channel = { id: 'c', query: { required: ['room', 7], properties: { room: { pattern: '^[a-z]+$', maxLength: 4 }, tag: { minLength: 2 } } } } as unknown as ChannelDescription;
+const channel = {
+  id: 'c',
+  query: { required: ['room', 7], properties: { room: { pattern: '^[a-z]+$', maxLength: 4 }, tag: { minLength: 2 } } },
+} as unknown as ChannelDescription;
 
 describe('query checks', () => {
   it('lists the required names (strings only)', () => {

@@ -50,8 +50,15 @@ describe('compileContract', () => {
         (['send', 'receive'] as const)
           .filter((d) => c[d].messages.length > 0)
           .flatMap((d) => {
-            const examples = c[d].messages.flatMap((cm) => api.ir.messages.find((m) => m.id === cm.message)!.examples.map((e) => ({ tag: cm.tag, payload: e.payload })));
-            const wrong = [{ tag: 'no-such-tag', payload: { type: 'no-such-tag' } }, { tag: null, payload: {} }, { tag: null, payload: 'text' }, { tag: null, payload: [1] }];
+            const examples = c[d].messages.flatMap((cm) =>
+              api.ir.messages.find((m) => m.id === cm.message)!.examples.map((e) => ({ tag: cm.tag, payload: e.payload })),
+            );
+            const wrong = [
+              { tag: 'no-such-tag', payload: { type: 'no-such-tag' } },
+              { tag: null, payload: {} },
+              { tag: null, payload: 'text' },
+              { tag: null, payload: [1] },
+            ];
             return [...examples, ...wrong].map((frame) => ({ c, d, ...frame }));
           }),
       );
@@ -67,7 +74,13 @@ describe('compileContract', () => {
       const args = c.transport === 'sse' ? [tag ?? 'message', payload] : [payload];
       const a = mine.validators[c.id]![d](...args);
       const b = (theirs[c[d].validatorName] as (...x: unknown[]) => { ok: boolean; errors?: unknown })(...args);
-      expect({ channel: c.id, d, payload, ok: a.ok, errors: a.ok ? undefined : a.errors }).toEqual({ channel: c.id, d, payload, ok: b.ok, errors: b.ok ? undefined : b.errors });
+      expect({ channel: c.id, d, payload, ok: a.ok, errors: a.ok ? undefined : a.errors }).toEqual({
+        channel: c.id,
+        d,
+        payload,
+        ok: b.ok,
+        errors: b.ok ? undefined : b.errors,
+      });
     }
   });
 });

@@ -32,7 +32,8 @@ operations:
 `;
 
 const FILES: Record<string, string> = {
-  'schemas/ping.yaml': 'type: object\nrequired: [type, at]\nproperties:\n  type:\n    const: ping\n  at:\n    $ref: "./common.yaml#/components/schemas/Instant"\n',
+  'schemas/ping.yaml':
+    'type: object\nrequired: [type, at]\nproperties:\n  type:\n    const: ping\n  at:\n    $ref: "./common.yaml#/components/schemas/Instant"\n',
   'schemas/common.yaml': 'components:\n  schemas:\n    Instant:\n      type: string\n      format: date-time\n',
   'schemas/broken.yaml': 'type: object\nproperties:\n\tbad: 1\n',
   'schemas/dangling-inside.yaml': 'type: object\nproperties:\n  a:\n    $ref: "#/definitions/Nope"\n',
@@ -62,14 +63,74 @@ const show = (d: { file: string; line: number; column: number; code: string; poi
 
 // [name, { ref, want }]: `want` from validate (full rules) and from generate alike.
 const BAD: [string, { ref: string; want: string[] }][] = [
-  ['a file that does not exist', { ref: 'schemas/pong.yaml', want: ['bad.yaml:11:11 sw/ref-unreadable #/channels/events/messages/ping/payload/$ref "schemas/pong.yaml": schemas/pong.yaml does not exist; did you mean schemas/ping.yaml?'] }],
-  ['a pointer to nothing in an existing file', { ref: 'schemas/common.yaml#/components/schemas/Instnt', want: ['bad.yaml:11:11 sw/ref-dangling #/channels/events/messages/ping/payload/$ref "schemas/common.yaml#/components/schemas/Instnt": #/components/schemas/Instnt points to nothing in schemas/common.yaml; did you mean #/components/schemas/Instant?'] }],
-  ['a fragment that is not a pointer', { ref: 'schemas/common.yaml#Instant', want: ['bad.yaml:11:11 sw/ref-dangling #/channels/events/messages/ping/payload/$ref "schemas/common.yaml#Instant": "#Instant" is not a JSON pointer (write #/components/schemas/Name)'] }],
-  ['a file that is not YAML (a tab), located in both files', { ref: 'schemas/broken.yaml', want: ['bad.yaml:11:11 sw/ref-syntax #/channels/events/messages/ping/payload/$ref "schemas/broken.yaml": schemas/broken.yaml:3:1: Tabs are not allowed as indentation; indent with spaces'] }],
-  ['a local pointer to nothing inside a referenced file', { ref: 'schemas/dangling-inside.yaml', want: ['schemas/dangling-inside.yaml:4:5 sw/ref-dangling #/properties/a/$ref #/definitions/Nope points to nothing in schemas/dangling-inside.yaml'] }],
-  ['../ out of the folder from a referenced file', { ref: 'schemas/escape.yaml', want: ['schemas/escape.yaml:4:5 sw/ref-outside-root #/properties/a/$ref "../../secret.yaml" is outside the document\'s folder and was not read'] }],
-  ['a symlink out of the folder', { ref: 'schemas/link.yaml', want: ['bad.yaml:11:11 sw/ref-outside-root #/channels/events/messages/ping/payload/$ref "schemas/link.yaml" is outside the document\'s folder and was not read'] }],
-  ['a cycle across two files', { ref: 'schemas/loop-a.yaml', want: ['schemas/loop-a.yaml:1:1 sw/ref-cycle #/$ref $ref cycle with nothing in between: #/x-sw-files/schemas~1loop-a.yaml → #/x-sw-files/schemas~1loop-b.yaml → #/x-sw-files/schemas~1loop-a.yaml; a schema may refer to itself only inside properties, items or the like'] }],
+  [
+    'a file that does not exist',
+    {
+      ref: 'schemas/pong.yaml',
+      want: [
+        'bad.yaml:11:11 sw/ref-unreadable #/channels/events/messages/ping/payload/$ref "schemas/pong.yaml": schemas/pong.yaml does not exist; did you mean schemas/ping.yaml?',
+      ],
+    },
+  ],
+  [
+    'a pointer to nothing in an existing file',
+    {
+      ref: 'schemas/common.yaml#/components/schemas/Instnt',
+      want: [
+        'bad.yaml:11:11 sw/ref-dangling #/channels/events/messages/ping/payload/$ref "schemas/common.yaml#/components/schemas/Instnt": #/components/schemas/Instnt points to nothing in schemas/common.yaml; did you mean #/components/schemas/Instant?',
+      ],
+    },
+  ],
+  [
+    'a fragment that is not a pointer',
+    {
+      ref: 'schemas/common.yaml#Instant',
+      want: [
+        'bad.yaml:11:11 sw/ref-dangling #/channels/events/messages/ping/payload/$ref "schemas/common.yaml#Instant": "#Instant" is not a JSON pointer (write #/components/schemas/Name)',
+      ],
+    },
+  ],
+  [
+    'a file that is not YAML (a tab), located in both files',
+    {
+      ref: 'schemas/broken.yaml',
+      want: [
+        'bad.yaml:11:11 sw/ref-syntax #/channels/events/messages/ping/payload/$ref "schemas/broken.yaml": schemas/broken.yaml:3:1: Tabs are not allowed as indentation; indent with spaces',
+      ],
+    },
+  ],
+  [
+    'a local pointer to nothing inside a referenced file',
+    {
+      ref: 'schemas/dangling-inside.yaml',
+      want: ['schemas/dangling-inside.yaml:4:5 sw/ref-dangling #/properties/a/$ref #/definitions/Nope points to nothing in schemas/dangling-inside.yaml'],
+    },
+  ],
+  [
+    '../ out of the folder from a referenced file',
+    {
+      ref: 'schemas/escape.yaml',
+      want: ['schemas/escape.yaml:4:5 sw/ref-outside-root #/properties/a/$ref "../../secret.yaml" is outside the document\'s folder and was not read'],
+    },
+  ],
+  [
+    'a symlink out of the folder',
+    {
+      ref: 'schemas/link.yaml',
+      want: [
+        'bad.yaml:11:11 sw/ref-outside-root #/channels/events/messages/ping/payload/$ref "schemas/link.yaml" is outside the document\'s folder and was not read',
+      ],
+    },
+  ],
+  [
+    'a cycle across two files',
+    {
+      ref: 'schemas/loop-a.yaml',
+      want: [
+        'schemas/loop-a.yaml:1:1 sw/ref-cycle #/$ref $ref cycle with nothing in between: #/x-sw-files/schemas~1loop-a.yaml → #/x-sw-files/schemas~1loop-b.yaml → #/x-sw-files/schemas~1loop-a.yaml; a schema may refer to itself only inside properties, items or the like',
+      ],
+    },
+  ],
 ];
 
 describe('multi-file documents', () => {
@@ -95,10 +156,18 @@ describe('multi-file documents', () => {
   });
 
   it('checks examples in a referenced message file against its schema, located in that file', async () => {
-    await writeFile(path.join(dir, 'spec', 'messages-ping.yaml'), 'payload:\n  $ref: "schemas/ping.yaml"\nexamples:\n  - payload:\n      type: ping\n      at: yesterday\n');
+    await writeFile(
+      path.join(dir, 'spec', 'messages-ping.yaml'),
+      'payload:\n  $ref: "schemas/ping.yaml"\nexamples:\n  - payload:\n      type: ping\n      at: yesterday\n',
+    );
     const file = path.join(dir, 'spec', 'msg.yaml');
-    await writeFile(file, doc('#/components/schemas/Unused').replace("        payload:\n          $ref: '#/components/schemas/Unused'\n", "        $ref: 'messages-ping.yaml'\n"));
+    await writeFile(
+      file,
+      doc('#/components/schemas/Unused').replace("        payload:\n          $ref: '#/components/schemas/Unused'\n", "        $ref: 'messages-ping.yaml'\n"),
+    );
     const generated = await generate(file);
-    expect(generated.diagnostics.map(show)).toEqual(['messages-ping.yaml:6:7 sw/example-invalid #/examples/0/payload/at example #0: /at must match format "date-time"']);
+    expect(generated.diagnostics.map(show)).toEqual([
+      'messages-ping.yaml:6:7 sw/example-invalid #/examples/0/payload/at example #0: /at must match format "date-time"',
+    ]);
   });
 });

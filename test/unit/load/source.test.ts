@@ -36,7 +36,12 @@ describe('parseSource', () => {
 
   it('bounds alias expansion (billion laughs)', () => {
     const lol = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) lol.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      lol.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill('*' + String.fromCharCode(96 + i))
+          .join(',')}]`,
+      );
     const result = parseSource('lol.yaml', lol.join('\n') + '\n');
     expect(result.ok).toBe(false);
   });
@@ -50,10 +55,26 @@ describe('parseSource errors a newcomer can act on', () => {
   };
 
   it.each([
-    ['one tab gives one error, with the fix', 'info:\n  title: T\n\tversion: 1.0.0\nchannels: {}\n', ['3:1 Tabs are not allowed as indentation; indent with spaces']],
-    ['a tabbed block is one mistake, listing its other lines', 'a:\n  b:\n\t  c: 1\n\t  d: 2\n\t  e: 3\n', ['3:1 Tabs are not allowed as indentation; indent with spaces (also on lines 4, 5)']],
-    ['an unclosed double quote points where it opens', 'info:\n  title: "T\n  version: 1.0.0\nchannels:\n  a: {}\n', ['2:10 Missing closing "quote: the string opened here is never closed']],
-    ["an unclosed single quote, after a closed one with an escaped quote", "a: 'it''s'\nb:\n  - 'x\nc: 1\n", ["3:5 Missing closing 'quote: the string opened here is never closed"]],
+    [
+      'one tab gives one error, with the fix',
+      'info:\n  title: T\n\tversion: 1.0.0\nchannels: {}\n',
+      ['3:1 Tabs are not allowed as indentation; indent with spaces'],
+    ],
+    [
+      'a tabbed block is one mistake, listing its other lines',
+      'a:\n  b:\n\t  c: 1\n\t  d: 2\n\t  e: 3\n',
+      ['3:1 Tabs are not allowed as indentation; indent with spaces (also on lines 4, 5)'],
+    ],
+    [
+      'an unclosed double quote points where it opens',
+      'info:\n  title: "T\n  version: 1.0.0\nchannels:\n  a: {}\n',
+      ['2:10 Missing closing "quote: the string opened here is never closed'],
+    ],
+    [
+      'an unclosed single quote, after a closed one with an escaped quote',
+      "a: 'it''s'\nb:\n  - 'x\nc: 1\n",
+      ["3:5 Missing closing 'quote: the string opened here is never closed"],
+    ],
   ])('%s', (_name, given, want) => {
     expect(errors(given)).toEqual(want);
   });

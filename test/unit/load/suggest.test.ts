@@ -85,12 +85,12 @@ describe('misspelt references in a document', () => {
     const { diagnostics } = await loadSpec(file);
     const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line} ${d.code} ${d.message}`);
     expect(errors).toEqual([
-      "10 sw/ref-dangling #/components/messages/Pnig points to nothing in this document; did you mean #/components/messages/Ping?",
-      "13 sw/ref-dangling #/components/schemas/Satus points to nothing in this document; did you mean #/components/schemas/Status?",
-      "18 sw/ref-dangling #/channels/evnets points to nothing in this document; did you mean #/channels/events?",
-      "24 sw/ref-dangling #/channels/events/messages/statsu points to nothing in this document; did you mean #/channels/events/messages/status?",
+      '10 sw/ref-dangling #/components/messages/Pnig points to nothing in this document; did you mean #/components/messages/Ping?',
+      '13 sw/ref-dangling #/components/schemas/Satus points to nothing in this document; did you mean #/components/schemas/Status?',
+      '18 sw/ref-dangling #/channels/evnets points to nothing in this document; did you mean #/channels/events?',
+      '24 sw/ref-dangling #/channels/events/messages/statsu points to nothing in this document; did you mean #/channels/events/messages/status?',
       `25 sw/operation-message-missing operation "sendStatus" lists #/components/messages/Ping, which is not a message of channel "events" (use '#/channels/events/messages/<id>'); did you mean #/channels/events/messages/ping?`,
-      "34 sw/ref-dangling #/operations/sendPnig points to nothing in this document; did you mean #/operations/sendPing?",
+      '34 sw/ref-dangling #/operations/sendPnig points to nothing in this document; did you mean #/operations/sendPing?',
     ]);
   });
 });

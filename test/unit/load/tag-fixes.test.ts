@@ -11,7 +11,11 @@ const TAG_CODES = new Set(['sw/tag-missing', 'sw/tag-duplicate', 'sw/untagged-no
 const FIX = /x-sw-tag: \{ property: [^\s}…]+ \}|`discriminator(: [^`]+)?`|x-sw-untagged|own `name`/;
 
 const DIRS = ['test/fixtures/invalid-documents', 'test/fixtures/foreign'];
-const FILES = DIRS.flatMap((dir) => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f)));
+const FILES = DIRS.flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => path.join(dir, f)),
+);
 
 describe('tag diagnostics name their fix', () => {
   it('covers every tag code across the fixtures', async () => {

@@ -26,7 +26,10 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 // [name, { given: how the folder is prepared, want: the refusals as `file code` }]
 const refusals: [string, { given: () => Promise<void>; want: [string, RefusalCode][] }][] = [
   ['a README.md of the project', { given: () => writeFile(path.join(out, 'README.md'), '# my project\n'), want: [['README.md', 'sw/out-not-owned']] }],
-  ['a symlink planted where models.gen.ts goes', { given: () => symlink(path.join(dir, 'victim.txt'), path.join(out, 'models.gen.ts')), want: [['models.gen.ts', 'sw/out-symlink']] }],
+  [
+    'a symlink planted where models.gen.ts goes',
+    { given: () => symlink(path.join(dir, 'victim.txt'), path.join(out, 'models.gen.ts')), want: [['models.gen.ts', 'sw/out-symlink']] },
+  ],
   ['a folder named models.gen.ts', { given: () => mkdir(path.join(out, 'models.gen.ts')), want: [['models.gen.ts', 'sw/out-not-file']] }],
 ];
 

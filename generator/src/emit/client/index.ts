@@ -21,7 +21,9 @@ export function emitClient(api: ApiIR): EmittedFile {
   const used = new Set(['ApiClientOptions', ...(some ? ['ChannelOptions'] : []), ...(api.securitySchemes.length ? ['Credential'] : [])]);
   for (const c of served(api)) used.add(c.transport === 'ws' ? 'WsChannelClient' : c.transport === 'sse' ? 'SseChannelClient' : 'HttpResponse');
   const importsCode = ['createApiClient', ...[...used].sort().map((n) => `type ${n}`)].map((n) => `  ${n},`).join('\n');
-  const authFieldsCode = api.securitySchemes.map((s) => `${jsDoc([s.description, schemeUsage(api, s)], '  ')}  readonly ${propertyKey(s.id)}?: Credential;`).join('\n');
+  const authFieldsCode = api.securitySchemes
+    .map((s) => `${jsDoc([s.description, schemeUsage(api, s)], '  ')}  readonly ${propertyKey(s.id)}?: Credential;`)
+    .join('\n');
   return {
     path: 'client.gen.ts',
     contents: render('client/client.hbs', {
@@ -65,11 +67,17 @@ function channelParts(api: ApiIR, c: ChannelIR, names: NameScope, method: string
 
   // Query parameters the caller sets; those that carry a credential come from `auth`.
   const credentialNames = credentialQueryNames(schemes);
-  const query = typeof c.query === 'object' && c.query !== null ? (c.query as { properties?: Record<string, { description?: string }>; required?: string[] }) : undefined;
+  const query =
+    typeof c.query === 'object' && c.query !== null ? (c.query as { properties?: Record<string, { description?: string }>; required?: string[] }) : undefined;
   const queryFields = Object.entries(query?.properties ?? {})
     .filter(([name]) => !credentialNames.has(name))
-    .map(([name, schema]) => `${jsDoc([typeof schema?.description === 'string' ? schema.description : undefined, 'Query parameter.'], '  ')}  readonly ${propertyKey(name)}${query?.required?.includes(name) ? '' : '?'}: string;`);
-  const pathFields = c.parameters.map((p) => `${jsDoc([p.description, 'Path parameter.'], '  ')}  readonly ${propertyKey(p.name)}${p.default !== undefined ? '?' : ''}: string;`);
+    .map(
+      ([name, schema]) =>
+        `${jsDoc([typeof schema?.description === 'string' ? schema.description : undefined, 'Query parameter.'], '  ')}  readonly ${propertyKey(name)}${query?.required?.includes(name) ? '' : '?'}: string;`,
+    );
+  const pathFields = c.parameters.map(
+    (p) => `${jsDoc([p.description, 'Path parameter.'], '  ')}  readonly ${propertyKey(p.name)}${p.default !== undefined ? '?' : ''}: string;`,
+  );
   const fields = [...pathFields, ...queryFields];
   const requiredParams = c.parameters.some((p) => p.default === undefined) || (query?.required ?? []).some((n) => !credentialNames.has(n));
   const paramsCode = fields.length ? `{\n${fields.join('\n')}\n}` : 'Record<string, never>';

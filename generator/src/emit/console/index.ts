@@ -90,15 +90,27 @@ function channelModel(api: ApiIR, c: ChannelIR & { transport: 'ws' | 'sse' }, me
     .map((s) => {
       const cred = s.auth?.credential;
       const name = cred?.name ?? s.name;
-      return { id: s.id, place: credentialPlace(s), ...(name ? { name } : {}), ...(cred?.prefix ? { prefix: cred.prefix } : {}), ...(cred?.message ? { message: cred.message } : {}), ...(cred?.property ? { property: cred.property } : {}) };
+      return {
+        id: s.id,
+        place: credentialPlace(s),
+        ...(name ? { name } : {}),
+        ...(cred?.prefix ? { prefix: cred.prefix } : {}),
+        ...(cred?.message ? { message: cred.message } : {}),
+        ...(cred?.property ? { property: cred.property } : {}),
+      };
     });
   const credentialNames = new Set(schemes.filter((s) => s.place === 'query').map((s) => s.name));
-  const q = typeof c.query === 'object' && c.query !== null ? (c.query as { properties?: Record<string, { examples?: unknown[]; default?: unknown }>; required?: string[] }) : undefined;
-  const query = (q?.required ?? []).filter((n) => !credentialNames.has(n)).map((name) => {
-    const p = q?.properties?.[name];
-    const v = p?.examples?.[0] ?? p?.default;
-    return { name, value: typeof v === 'string' ? v : '' };
-  });
+  const q =
+    typeof c.query === 'object' && c.query !== null
+      ? (c.query as { properties?: Record<string, { examples?: unknown[]; default?: unknown }>; required?: string[] })
+      : undefined;
+  const query = (q?.required ?? [])
+    .filter((n) => !credentialNames.has(n))
+    .map((name) => {
+      const p = q?.properties?.[name];
+      const v = p?.examples?.[0] ?? p?.default;
+      return { name, value: typeof v === 'string' ? v : '' };
+    });
   const hb = c.heartbeat;
   const auto = new Set<string>();
   if (hb?.mode === 'message' && hb.pong) auto.add(hb.pong.message);

@@ -16,10 +16,16 @@ export function emitDocs(api: ApiIR): EmittedFile {
   const dev = devServer(api);
   const streams = served(api).filter((c) => c.transport !== 'http');
   const primary = streams.find((c) => c.parameters.length === 0) ?? streams[0];
-  const quickStartCode = primary ? quickStart(api, primary, ident(factory), methodOf.get(primary.id)!, messages, dev) : 'This API has no WebSocket or SSE channel.';
-  const channelsCode = served(api).map((c) => channelSection(api, c, methodOf.get(c.id)!, messages)).join('\n\n');
+  const quickStartCode = primary
+    ? quickStart(api, primary, ident(factory), methodOf.get(primary.id)!, messages, dev)
+    : 'This API has no WebSocket or SSE channel.';
+  const channelsCode = served(api)
+    .map((c) => channelSection(api, c, methodOf.get(c.id)!, messages))
+    .join('\n\n');
   const authCode = api.securitySchemes.length
-    ? api.securitySchemes.map((s) => `- ${mdCode(s.id)}${s.description ? `: ${mdText(s.description, true)}` : ''}\n  ${mdText(schemeUsage(api, s), true)}`).join('\n')
+    ? api.securitySchemes
+        .map((s) => `- ${mdCode(s.id)}${s.description ? `: ${mdText(s.description, true)}` : ''}\n  ${mdText(schemeUsage(api, s), true)}`)
+        .join('\n')
     : 'The contract declares no security scheme.';
   return {
     path: 'README.md',
@@ -50,7 +56,8 @@ function paramsLiteral(api: ApiIR, c: ChannelIR): string {
   const schemes = channelSchemeIds(api, c).flatMap((id) => api.securitySchemes.filter((s) => s.id === id));
   const credentialNames = credentialQueryNames(schemes);
   const entries: [string, string][] = c.parameters.map((p) => [p.name, p.examples?.[0] ?? p.enum?.[0] ?? p.default ?? `<${p.name}>`]);
-  const query = typeof c.query === 'object' && c.query !== null ? (c.query as { properties?: Record<string, { examples?: unknown[] }>; required?: string[] }) : undefined;
+  const query =
+    typeof c.query === 'object' && c.query !== null ? (c.query as { properties?: Record<string, { examples?: unknown[] }>; required?: string[] }) : undefined;
   for (const name of query?.required ?? []) {
     if (credentialNames.has(name)) continue;
     const example = query?.properties?.[name]?.examples?.[0];
@@ -93,17 +100,22 @@ function quickStart(api: ApiIR, c: ChannelIR, factory: string, method: string, m
   if (first) {
     const m = messages.get(first.message);
     lines.push('', `// Typed: the handler gets ${m ? `models.${m.typeName}` : 'the message'}.`);
-    lines.push(`${v}.on(${tsString(first.tag ?? '')}, (${c.transport === 'sse' ? 'data' : 'message'}) => console.log(${tsString(first.tag ?? '')}, ${c.transport === 'sse' ? 'data' : 'message'}));`);
+    lines.push(
+      `${v}.on(${tsString(first.tag ?? '')}, (${c.transport === 'sse' ? 'data' : 'message'}) => console.log(${tsString(first.tag ?? '')}, ${c.transport === 'sse' ? 'data' : 'message'}));`,
+    );
   }
   const errorTag = c.errors?.message;
   if (errorTag !== undefined && errorTag !== first?.tag && c.send.messages.some((cm) => cm.tag === errorTag)) {
-    lines.push(`${v}.on(${tsString(errorTag)}, (${c.transport === 'sse' ? 'data' : 'message'}) => console.log(${tsString(errorTag)}, ${c.transport === 'sse' ? 'data' : 'message'}));`);
+    lines.push(
+      `${v}.on(${tsString(errorTag)}, (${c.transport === 'sse' ? 'data' : 'message'}) => console.log(${tsString(errorTag)}, ${c.transport === 'sse' ? 'data' : 'message'}));`,
+    );
   }
   lines.push(`${v}.onState('open', () => console.log('open'));`);
   lines.push(`${v}.onState('closed', ({ code, reason, error }) => console.log('closed', code, reason, error?.code));`);
   for (const cm of sendable.slice(0, 1)) {
     const example = exampleOf(messages, cm.message);
-    if (example !== undefined && c.transport === 'ws') lines.push('', '// Validated against the contract before it is sent.', `await ${v}.send(${jsLiteral(example)});`);
+    if (example !== undefined && c.transport === 'ws')
+      lines.push('', '// Validated against the contract before it is sent.', `await ${v}.send(${jsLiteral(example)});`);
   }
   const port = dev?.host.split(':')[1];
   const credentialNote = scheme
@@ -125,7 +137,8 @@ function channelSection(api: ApiIR, c: ChannelIR, method: string, messages: Map<
   if (c.description ?? c.title) out.push(mdText((c.description ?? c.title)!), '');
   const schemes = channelSchemeIds(api, c);
   if (schemes.length) out.push(`Credentials (any one): ${schemes.map((s) => mdCode(s)).join(', ')}.`, '');
-  if (c.parameters.length) out.push(`Parameters: ${c.parameters.map((p) => `${mdCode(p.name)}${p.description ? ` (${mdText(p.description, true)})` : ''}`).join(', ')}.`, '');
+  if (c.parameters.length)
+    out.push(`Parameters: ${c.parameters.map((p) => `${mdCode(p.name)}${p.description ? ` (${mdText(p.description, true)})` : ''}`).join(', ')}.`, '');
   const v = c.transport === 'sse' ? 'stream' : 'channel';
   if (c.transport === 'http') {
     const body = c.receive.messages[0];
@@ -133,7 +146,13 @@ function channelSection(api: ApiIR, c: ChannelIR, method: string, messages: Map<
     out.push('Send:', '', mdFence('ts', `const { status, body } = await client.${method}(${example !== undefined ? jsLiteral(example) : '{}'});`));
     return out.join('\n');
   }
-  out.push(mdFence('ts', `const ${v} = client.${method}(${paramsLiteral(api, c)});\nfor await (const ${c.transport === 'sse' ? '{ event, data, id }' : 'message'} of ${v}) {\n  // every ${c.transport === 'sse' ? 'event' : 'message'} below, validated${c.transport === 'sse' ? '; id is what a reconnect resumes from' : ''}\n}`), '');
+  out.push(
+    mdFence(
+      'ts',
+      `const ${v} = client.${method}(${paramsLiteral(api, c)});\nfor await (const ${c.transport === 'sse' ? '{ event, data, id }' : 'message'} of ${v}) {\n  // every ${c.transport === 'sse' ? 'event' : 'message'} below, validated${c.transport === 'sse' ? '; id is what a reconnect resumes from' : ''}\n}`,
+    ),
+    '',
+  );
   if (c.send.messages.length) {
     out.push(`Receive (${c.transport === 'sse' ? `${mdCode(`${v}.on(event, (data) => …)`)}` : mdCode(`${v}.on(tag, (message) => …)`)}):`, '');
     for (const cm of c.send.messages) {
@@ -157,14 +176,33 @@ function channelSection(api: ApiIR, c: ChannelIR, method: string, messages: Map<
   }
   const notes: string[] = [];
   const hb = c.heartbeat;
-  if (hb && hb.mode === 'message') notes.push(`Heartbeat: the server sends ${mdCode(hb.message)} every ${hb.intervalMs} ms${hb.pong ? `; the client answers ${mdCode(hb.pong.message)} by itself` : ''}, and reconnects when nothing arrives for ${hb.intervalMs + (hb.toleranceMs ?? Math.round(hb.intervalMs / 3))} ms.`);
-  if (hb && hb.mode === 'sse-event') notes.push(`Heartbeat: the server sends the ${mdCode(hb.message)} event every ${hb.intervalMs} ms; the client reconnects when nothing arrives for ${hb.intervalMs + (hb.toleranceMs ?? Math.round(hb.intervalMs / 3))} ms.`);
-  if (c.sse?.keepAliveCommentMs !== undefined && (!hb || hb.mode === 'none')) notes.push(`Keep-alive comments every ${c.sse.keepAliveCommentMs} ms; the fetch reader reconnects after ${Math.round((c.sse.keepAliveCommentMs * 4) / 3)} ms of silence.`);
-  if (c.sse) notes.push(`Resume: every event has an ${mdCode('id:')}; after a loss the client reconnects with ${mdCode('Last-Event-ID')}${c.sse.retryMs !== undefined ? `, waiting at least the server's ${mdCode('retry:')} (${c.sse.retryMs} ms)` : ''}; no event is delivered twice.`);
+  if (hb && hb.mode === 'message')
+    notes.push(
+      `Heartbeat: the server sends ${mdCode(hb.message)} every ${hb.intervalMs} ms${hb.pong ? `; the client answers ${mdCode(hb.pong.message)} by itself` : ''}, and reconnects when nothing arrives for ${hb.intervalMs + (hb.toleranceMs ?? Math.round(hb.intervalMs / 3))} ms.`,
+    );
+  if (hb && hb.mode === 'sse-event')
+    notes.push(
+      `Heartbeat: the server sends the ${mdCode(hb.message)} event every ${hb.intervalMs} ms; the client reconnects when nothing arrives for ${hb.intervalMs + (hb.toleranceMs ?? Math.round(hb.intervalMs / 3))} ms.`,
+    );
+  if (c.sse?.keepAliveCommentMs !== undefined && (!hb || hb.mode === 'none'))
+    notes.push(
+      `Keep-alive comments every ${c.sse.keepAliveCommentMs} ms; the fetch reader reconnects after ${Math.round((c.sse.keepAliveCommentMs * 4) / 3)} ms of silence.`,
+    );
+  if (c.sse)
+    notes.push(
+      `Resume: every event has an ${mdCode('id:')}; after a loss the client reconnects with ${mdCode('Last-Event-ID')}${c.sse.retryMs !== undefined ? `, waiting at least the server's ${mdCode('retry:')} (${c.sse.retryMs} ms)` : ''}; no event is delivered twice.`,
+    );
   const limits = c.limits;
-  if (limits?.maxMessageBytes) notes.push(`Size limit: a message over ${limits.maxMessageBytes.limit} bytes is refused by ${mdCode('send')} (${mdCode('SW_MESSAGE_TOO_LARGE')}), never sent.`);
-  if (limits?.maxMessagesPerSecond) notes.push(`Rate limit: ${limits.maxMessagesPerSecond.limit} messages per second; ${mdCode('send')} paces itself under it instead of being cut off.`);
-  if (limits?.maxConnections) notes.push(`Connections: at most ${limits.maxConnections.limit}${limits.maxConnections.per?.query ? ` per ${mdCode(limits.maxConnections.per.query)}` : limits.maxConnections.per?.jwtClaim ? ` per token ${mdCode(limits.maxConnections.per.jwtClaim)}` : ''}.`);
+  if (limits?.maxMessageBytes)
+    notes.push(
+      `Size limit: a message over ${limits.maxMessageBytes.limit} bytes is refused by ${mdCode('send')} (${mdCode('SW_MESSAGE_TOO_LARGE')}), never sent.`,
+    );
+  if (limits?.maxMessagesPerSecond)
+    notes.push(`Rate limit: ${limits.maxMessagesPerSecond.limit} messages per second; ${mdCode('send')} paces itself under it instead of being cut off.`);
+  if (limits?.maxConnections)
+    notes.push(
+      `Connections: at most ${limits.maxConnections.limit}${limits.maxConnections.per?.query ? ` per ${mdCode(limits.maxConnections.per.query)}` : limits.maxConnections.per?.jwtClaim ? ` per token ${mdCode(limits.maxConnections.per.jwtClaim)}` : ''}.`,
+    );
   if (limits?.maxStreamDurationMs) notes.push(`The server ends the stream after ${limits.maxStreamDurationMs.limit} ms; the client resumes it.`);
   if (notes.length) out.push(...notes.map((n) => `- ${n}`));
   return out.join('\n').trimEnd();
@@ -190,7 +228,9 @@ function reconnectText(api: ApiIR): string {
     `Attempt n (from 0) waits a random time in [0, min(${r.initialDelayMs} · ${r.multiplier}^(n${first ? ` + ${first}` : ''}), ${r.maxDelayMs})] ms (full jitter, so that clients cut off together do not return together); ${r.maxRetries === null ? 'no limit on attempts' : `at most ${r.maxRetries} consecutive attempts`}${r.resetOnOpen !== false ? ', counted again from 0 after a successful open' : ''}.`,
   ];
   const stop = [...(r.doNotRetry?.httpStatuses ?? []).map((s) => `HTTP ${s}`), ...(r.doNotRetry?.closeCodes ?? []).map((s) => `close ${s}`)];
-  lines.push(`No reconnection after ${['HTTP 401/403 or close 4401/4403 (\`SW_AUTH_REJECTED\`)', ...(stop.length ? [`${stop.join(', ')} (\`SW_CONNECTION_REFUSED\`)`] : [])].join(' or ')}: the channel closes with a typed error instead of looping.`);
+  lines.push(
+    `No reconnection after ${['HTTP 401/403 or close 4401/4403 (\`SW_AUTH_REJECTED\`)', ...(stop.length ? [`${stop.join(', ')} (\`SW_CONNECTION_REFUSED\`)`] : [])].join(' or ')}: the channel closes with a typed error instead of looping.`,
+  );
   if (r.description) lines.push('', `The contract: ${mdText(r.description, true)}`);
   return lines.join('\n');
 }

@@ -67,7 +67,9 @@ function channelDirection(c: ChannelIR, d: Direction, messages: Map<string, Mess
   // An untagged SSE message is alone on its channel: whatever its `event:` field says, it is that message.
   const property = dir.tagProperty ?? c.tagProperty;
   const memberType = (cm: ChannelMessageIR, m: MessageIR) => (sse ? ident(m.typeName) : tagged(ident(m.typeName), cm, property));
-  const unionMembers = members.map(({ cm, m }) => (sse ? `{ event: ${cm.tag === null ? 'string' : tsString(cm.tag)}; data: ${ident(m.typeName)} }` : memberType(cm, m)));
+  const unionMembers = members.map(({ cm, m }) =>
+    sse ? `{ event: ${cm.tag === null ? 'string' : tsString(cm.tag)}; data: ${ident(m.typeName)} }` : memberType(cm, m),
+  );
   // Tag → type; several messages share a tag only on a shared SSE event.
   const byTag = new Map<string, string[]>();
   for (const { cm, m } of members) if (cm.tag !== null) byTag.set(cm.tag, [...(byTag.get(cm.tag) ?? []), ident(m.typeName)]);
@@ -78,7 +80,13 @@ function channelDirection(c: ChannelIR, d: Direction, messages: Map<string, Mess
     `Every ${sse ? 'event' : 'message'} of channel \`${address}\` (${arrow}).`,
     dir.dispatch === 'shape'
       ? 'No discriminator: the validator tells them apart by shape (first match wins); narrow with the `is…` guards below, which ask the message validators.'
-      : !hasTags ? undefined : sse ? 'Narrow with a `switch` on `event`.' : property ? `Narrow with a \`switch\` on \`${docInline(property)}\`.` : undefined,
+      : !hasTags
+        ? undefined
+        : sse
+          ? 'Narrow with a `switch` on `event`.'
+          : property
+            ? `Narrow with a \`switch\` on \`${docInline(property)}\`.`
+            : undefined,
   ]);
   return {
     unionCode: `${unionDoc}export type ${ident(dir.unionName)} = ${unionMembers.length ? unionMembers.join(' | ') : 'never'};`,

@@ -36,7 +36,8 @@ export function tsType(schema: JsonSchema, typeName: TypeNameOf, indent = ''): s
 function baseType(schema: Record<string, unknown>, typeName: TypeNameOf, indent: string): string | undefined {
   const types = Array.isArray(schema.type) ? (schema.type as string[]) : typeof schema.type === 'string' ? [schema.type] : undefined;
   if (types === undefined) {
-    if (schema.properties !== undefined || schema.additionalProperties !== undefined || schema.required !== undefined) return objectType(schema, typeName, indent);
+    if (schema.properties !== undefined || schema.additionalProperties !== undefined || schema.required !== undefined)
+      return objectType(schema, typeName, indent);
     if (schema.items !== undefined) return arrayType(schema, typeName, indent);
     return undefined;
   }

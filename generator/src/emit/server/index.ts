@@ -19,7 +19,9 @@ export function emitServer(api: ApiIR): EmittedFile {
   const messages = new Map(api.messages.map((m) => [m.id, m]));
   const properties = new NameScope();
 
-  const firstMessageTags = api.securitySchemes.flatMap((s) => (s.auth?.credential.in === 'first-message' && s.auth.credential.message ? [s.auth.credential.message] : []));
+  const firstMessageTags = api.securitySchemes.flatMap((s) =>
+    s.auth?.credential.in === 'first-message' && s.auth.credential.message ? [s.auth.credential.message] : [],
+  );
   // Wiring sits two levels deep in `createRuntimeServer({ validators: { … }, handlers: { … } })`.
   const channels = served(api)
     .map((c) => channelParts(c, names, properties, messages, firstMessageTags))
@@ -37,7 +39,9 @@ export function emitServer(api: ApiIR): EmittedFile {
   }
   const importsCode = [...[...values].sort(), ...[...types].sort().map((n) => `type ${n}`)].map((n) => `  ${n},`).join('\n');
   // Guards are values; the models module is imported for them only when a dispatch uses one.
-  const modelsImportCode = channels.some((c) => c.usesGuards) ? `import * as models from './models.gen.js';` : `import type * as models from './models.gen.js';`;
+  const modelsImportCode = channels.some((c) => c.usesGuards)
+    ? `import * as models from './models.gen.js';`
+    : `import type * as models from './models.gen.js';`;
   return {
     path: 'server.gen.ts',
     contents: render('server/server.hbs', {
@@ -72,7 +76,15 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
     .map((cm) => ({ cm, m: messages.get(cm.message)!, name: handlerNames.claim(`on ${messages.get(cm.message)!.typeName}`, 'camel') }));
   const where = `\`${docInline(c.address)}\``;
   const sendUnion = c.send.messages.length ? `models.${ident(c.send.unionName)}` : 'never';
-  const common = { property: tsString(property), propertyCode: propertyKey(property), idCode: tsString(c.id), paramsNameCode: ident(paramsName), peerNameCode: ident(peerName), handlersNameCode: ident(handlersName), apiNameCode: ident(apiName) };
+  const common = {
+    property: tsString(property),
+    propertyCode: propertyKey(property),
+    idCode: tsString(c.id),
+    paramsNameCode: ident(paramsName),
+    peerNameCode: ident(peerName),
+    handlersNameCode: ident(handlersName),
+    apiNameCode: ident(apiName),
+  };
 
   const receiveUnion = c.receive.messages.length ? `models.${ident(c.receive.unionName)}` : 'never';
   if (c.transport === 'ws') {
@@ -102,7 +114,10 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
         `${jsDoc([`Path parameters of ${where}.`])}export type ${ident(paramsName)} = ${paramsCode};`,
         `${jsDoc([`A client connected to ${where}. \`send\` validates, then sends; it throws \`SW_OUTBOUND_INVALID\` for a message that breaks the contract.`])}export type ${ident(peerName)} = WsPeer<${sendUnion}, ${ident(paramsName)}>;`,
         `${jsDoc([c.description ?? c.title, `Handlers for ${where}.`])}export interface ${ident(handlersName)} {\n  /** Refuse a connection once it is authenticated (e.g. an unknown id). */\n  authorize?(peer: ConnectionInfo<${ident(paramsName)}>): WsRefusal | undefined | Promise<WsRefusal | undefined>;\n  open?(peer: ${ident(peerName)}): void;\n  close?(peer: ${ident(peerName)}, code: number, reason: string): void;\n${onMessage
-          .map((o) => `${jsDoc([`A validated \`${o.m.typeName}\` from the client.`], '  ')}  ${ident(o.name)}?(peer: ${ident(peerName)}, message: models.${ident(o.m.typeName)}): void;\n`)
+          .map(
+            (o) =>
+              `${jsDoc([`A validated \`${o.m.typeName}\` from the client.`], '  ')}  ${ident(o.name)}?(peer: ${ident(peerName)}, message: models.${ident(o.m.typeName)}): void;\n`,
+          )
           .join('')}}`,
         `export interface ${ident(apiName)} {\n${jsDoc([`Validates once, then sends to every client of ${where} (whose parameters match, if given).`], '  ')}  broadcast(message: ${sendUnion}, params?: Partial<${ident(paramsName)}>): number;\n  /** The clients connected now. */\n  peers(): ${ident(peerName)}[];\n}`,
       ].join('\n\n'),
@@ -170,6 +185,9 @@ function optionsType(api: ApiIR, handlersCode: string): string {
     else needed.add('apiKey');
   }
   if (needed.size === 0) return `Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: ${handlersCode} }`;
-  const keys = [...needed].sort().map((k) => tsString(k)).join(' | ');
+  const keys = [...needed]
+    .sort()
+    .map((k) => tsString(k))
+    .join(' | ');
   return `Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {\n  handlers: ${handlersCode};\n  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */\n  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], ${keys}>>;\n}`;
 }

@@ -17,7 +17,8 @@ import { STYLE } from './style.ts';
 export function emitSite(api: ApiIR): EmittedFile[] {
   const pages = channelPages(api);
   const files: EmittedFile[] = [{ path: 'index.html', contents: page(api, `${api.title} ${api.version}`, '', indexBody(api, pages)).value }];
-  for (const c of api.channels) files.push({ path: pages.get(c.id)!, contents: page(api, `${c.title ?? c.id} — ${api.title}`, '../', channelBody(api, c)).value });
+  for (const c of api.channels)
+    files.push({ path: pages.get(c.id)!, contents: page(api, `${c.title ?? c.id} — ${api.title}`, '../', channelBody(api, c)).value });
   return files;
 }
 
@@ -26,7 +27,11 @@ export function channelPages(api: ApiIR): Map<string, string> {
   const used = new Set<string>();
   const out = new Map<string, string>();
   for (const c of api.channels) {
-    const stem = c.id.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'channel';
+    const stem =
+      c.id
+        .replace(/[^A-Za-z0-9_-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 60) || 'channel';
     let name = stem;
     for (let i = 2; used.has(name.toLowerCase()); i++) name = `${stem}-${i}`;
     used.add(name.toLowerCase());
@@ -67,20 +72,30 @@ ${text(api.description)}
 <thead><tr><th>channel</th><th>transport</th><th>address</th><th>server sends</th><th>client sends</th></tr></thead>
 <tbody>
 ${api.channels.map(
-  (c) => html`<tr data-channel="${c.id}"><td><a href="${pages.get(c.id)!}">${c.title ?? c.id}</a></td><td>${c.transport.toUpperCase()}</td><td><code>${c.address}</code></td><td>${tags(c.send.messages)}</td><td>${tags(c.receive.messages)}</td></tr>
+  (
+    c,
+  ) => html`<tr data-channel="${c.id}"><td><a href="${pages.get(c.id)!}">${c.title ?? c.id}</a></td><td>${c.transport.toUpperCase()}</td><td><code>${c.address}</code></td><td>${tags(c.send.messages)}</td><td>${tags(c.receive.messages)}</td></tr>
 `,
 )}</tbody>
 </table>
 <h2>Servers</h2>
-${api.servers.length
-  ? html`<table><thead><tr><th>server</th><th>URL</th><th>credentials</th><th>description</th></tr></thead><tbody>
-${api.servers.map((s) => html`<tr><td>${s.id}</td><td><code>${s.protocol}://${s.host}${s.pathname ?? ''}</code></td><td>${s.security.join(', ') || 'none'}</td><td>${s.description ?? ''}</td></tr>
-`)}</tbody></table>`
-  : html`<p>No servers.</p>`}
+${
+  api.servers.length
+    ? html`<table><thead><tr><th>server</th><th>URL</th><th>credentials</th><th>description</th></tr></thead><tbody>
+${api.servers.map(
+  (
+    s,
+  ) => html`<tr><td>${s.id}</td><td><code>${s.protocol}://${s.host}${s.pathname ?? ''}</code></td><td>${s.security.join(', ') || 'none'}</td><td>${s.description ?? ''}</td></tr>
+`,
+)}</tbody></table>`
+    : html`<p>No servers.</p>`
+}
 <h2>Authentication</h2>
-${api.securitySchemes.length
-  ? html`<dl>${api.securitySchemes.map((s) => html`<dt id="scheme-${s.id}">${s.id} <span class="muted">${s.type}</span></dt><dd>${text(s.description)}<p>${schemeUsage(api, s)}</p></dd>`)}</dl>`
-  : html`<p>The contract declares no security scheme.</p>`}
+${
+  api.securitySchemes.length
+    ? html`<dl>${api.securitySchemes.map((s) => html`<dt id="scheme-${s.id}">${s.id} <span class="muted">${s.type}</span></dt><dd>${text(s.description)}<p>${schemeUsage(api, s)}</p></dd>`)}</dl>`
+    : html`<p>The contract declares no security scheme.</p>`
+}
 `;
 }
 
@@ -90,7 +105,9 @@ function tags(list: ChannelMessageIR[]): Html {
 
 function channelBody(api: ApiIR, c: ChannelIR): Html {
   const messages = new Map(api.messages.map((m) => [m.id, m]));
-  const schemes = channelSchemeIds(api, c).map((id) => api.securitySchemes.find((s) => s.id === id)).filter((s) => s !== undefined);
+  const schemes = channelSchemeIds(api, c)
+    .map((id) => api.securitySchemes.find((s) => s.id === id))
+    .filter((s) => s !== undefined);
   return html`<article class="channel" data-channel="${c.id}">
 <h1>${c.title ?? c.id}</h1>
 <p><span class="badge">${c.transport.toUpperCase()}</span> <code class="address">${c.address}</code></p>
@@ -100,11 +117,17 @@ ${text(c.description)}
     const s = api.servers.find((x) => x.id === id);
     return html`<li><code>${s ? `${s.protocol}://${s.host}${s.pathname ?? ''}${c.address}` : id}</code></li>`;
   })}</ul>
-${c.parameters.length
-  ? html`<h2>Parameters</h2><table><thead><tr><th>name</th><th>values</th><th>default</th><th>examples</th><th>description</th></tr></thead><tbody>
-${c.parameters.map((p) => html`<tr><td><code>${p.name}</code></td><td>${p.enum ? p.enum.map((v, i) => html`${i ? ' | ' : ''}<code>${v}</code>`) : 'any string'}</td><td>${p.default ?? ''}</td><td>${(p.examples ?? []).join(', ')}</td><td>${p.description ?? ''}</td></tr>
-`)}</tbody></table>`
-  : ''}
+${
+  c.parameters.length
+    ? html`<h2>Parameters</h2><table><thead><tr><th>name</th><th>values</th><th>default</th><th>examples</th><th>description</th></tr></thead><tbody>
+${c.parameters.map(
+  (
+    p,
+  ) => html`<tr><td><code>${p.name}</code></td><td>${p.enum ? p.enum.map((v, i) => html`${i ? ' | ' : ''}<code>${v}</code>`) : 'any string'}</td><td>${p.default ?? ''}</td><td>${(p.examples ?? []).join(', ')}</td><td>${p.description ?? ''}</td></tr>
+`,
+)}</tbody></table>`
+    : ''
+}
 ${c.query !== undefined ? html`<h2>Query</h2>${rowsTable(schemaRows(c.query, resolver(api)))}` : ''}
 <h2>Authentication</h2>
 ${schemes.length ? html`<dl>${schemes.map((s) => html`<dt>${s.id}</dt><dd>${schemeUsage(api, s)}</dd>`)}</dl><p class="muted">Any one of these is accepted.</p>` : html`<p>None.</p>`}
@@ -118,29 +141,50 @@ function behaviour(c: ChannelIR): Html {
   const limits = c.limits ? Object.entries(c.limits).filter(([, l]) => l !== undefined) : [];
   const hb = c.heartbeat;
   return html`<h2>Limits</h2>
-${limits.length
-  ? html`<table class="limits"><thead><tr><th>limit</th><th>value</th><th>past it</th><th>description</th></tr></thead><tbody>
-${limits.map(([k, l]) => html`<tr><td>${k}</td><td>${l!.limit}</td><td>${onExceed(l!.onExceed)}</td><td>${l!.description ?? ''}</td></tr>
-`)}</tbody></table>`
-  : html`<p>None declared.</p>`}
+${
+  limits.length
+    ? html`<table class="limits"><thead><tr><th>limit</th><th>value</th><th>past it</th><th>description</th></tr></thead><tbody>
+${limits.map(
+  ([k, l]) => html`<tr><td>${k}</td><td>${l!.limit}</td><td>${onExceed(l!.onExceed)}</td><td>${l!.description ?? ''}</td></tr>
+`,
+)}</tbody></table>`
+    : html`<p>None declared.</p>`
+}
 <h2>Heartbeat</h2>
-${!hb || hb.mode === 'none'
-  ? html`<p>None.${hb?.description ? html` ${hb.description}` : ''}</p>`
-  : html`<p class="heartbeat">The server sends <code>${hb.message}</code> every ${hb.intervalMs} ms${hb.toleranceMs ? html` (up to ${hb.toleranceMs} ms late)` : ''}.${hb.pong ? html` The client answers <code>${hb.pong.message}</code>; without one for ${hb.pong.timeoutMs} ms the connection is closed${hb.pong.closeCode ? html` with ${hb.pong.closeCode}` : ''}.` : ''}</p>${text(hb.description)}`}
-${c.sse
-  ? html`<h2>Stream</h2><p>Event ids: ${c.sse.eventIds ? 'yes' : 'no'}${c.sse.retryMs !== undefined ? html`; retry ${c.sse.retryMs} ms` : ''}${c.sse.resume ? html`; resumes from <code>Last-Event-ID</code> (the last ${c.sse.resume.bufferSize} events)` : ''}${c.sse.keepAliveCommentMs ? html`; keep-alive comment every ${c.sse.keepAliveCommentMs} ms` : ''}.</p>`
-  : ''}
+${
+  !hb || hb.mode === 'none'
+    ? html`<p>None.${hb?.description ? html` ${hb.description}` : ''}</p>`
+    : html`<p class="heartbeat">The server sends <code>${hb.message}</code> every ${hb.intervalMs} ms${hb.toleranceMs ? html` (up to ${hb.toleranceMs} ms late)` : ''}.${hb.pong ? html` The client answers <code>${hb.pong.message}</code>; without one for ${hb.pong.timeoutMs} ms the connection is closed${hb.pong.closeCode ? html` with ${hb.pong.closeCode}` : ''}.` : ''}</p>${text(hb.description)}`
+}
+${
+  c.sse
+    ? html`<h2>Stream</h2><p>Event ids: ${c.sse.eventIds ? 'yes' : 'no'}${c.sse.retryMs !== undefined ? html`; retry ${c.sse.retryMs} ms` : ''}${c.sse.resume ? html`; resumes from <code>Last-Event-ID</code> (the last ${c.sse.resume.bufferSize} events)` : ''}${c.sse.keepAliveCommentMs ? html`; keep-alive comment every ${c.sse.keepAliveCommentMs} ms` : ''}.</p>`
+    : ''
+}
 <h2>Sequence rules</h2>
-${c.sequence?.rules.length
-  ? html`${text(c.sequence.description)}<table class="sequence"><thead><tr><th>rule</th><th>kind</th><th>messages</th><th>description</th></tr></thead><tbody>
-${c.sequence.rules.map((r) => html`<tr><td><code>${r.id}</code></td><td>${r.kind}</td><td>${[...(r.messages ?? []), ...(r.first ?? []).map((m) => `${m} (first)`), ...(r.then ?? []).map((m) => `${m} (then)`)].join(', ')}${r.intervalMs !== undefined ? html` every ${r.intervalMs} ms` : ''}</td><td>${r.description ?? ''}</td></tr>
-`)}</tbody></table>`
-  : html`<p>None declared.</p>`}
-${c.errors
-  ? html`<h2>Errors</h2><table><thead><tr><th>code</th><th>when</th><th>then</th><th>description</th></tr></thead><tbody>
-${Object.entries(c.errors.codes).map(([code, e]) => html`<tr><td><code>${code}</code></td><td>${e.when.join('; ')}</td><td>${e.then.action}${e.then.closeCode !== undefined ? html` (${e.then.closeCode})` : ''}</td><td>${e.description}</td></tr>
-`)}</tbody></table>`
-  : ''}`;
+${
+  c.sequence?.rules.length
+    ? html`${text(c.sequence.description)}<table class="sequence"><thead><tr><th>rule</th><th>kind</th><th>messages</th><th>description</th></tr></thead><tbody>
+${c.sequence.rules.map(
+  (
+    r,
+  ) => html`<tr><td><code>${r.id}</code></td><td>${r.kind}</td><td>${[...(r.messages ?? []), ...(r.first ?? []).map((m) => `${m} (first)`), ...(r.then ?? []).map((m) => `${m} (then)`)].join(', ')}${r.intervalMs !== undefined ? html` every ${r.intervalMs} ms` : ''}</td><td>${r.description ?? ''}</td></tr>
+`,
+)}</tbody></table>`
+    : html`<p>None declared.</p>`
+}
+${
+  c.errors
+    ? html`<h2>Errors</h2><table><thead><tr><th>code</th><th>when</th><th>then</th><th>description</th></tr></thead><tbody>
+${Object.entries(c.errors.codes).map(
+  ([
+    code,
+    e,
+  ]) => html`<tr><td><code>${code}</code></td><td>${e.when.join('; ')}</td><td>${e.then.action}${e.then.closeCode !== undefined ? html` (${e.then.closeCode})` : ''}</td><td>${e.description}</td></tr>
+`,
+)}</tbody></table>`
+    : ''
+}`;
 }
 
 function onExceed(o: { action: string; closeCode?: number; errorCode?: string; httpStatus?: number; reason?: string }): string {
@@ -182,8 +226,12 @@ ${m.examples.length ? html`<h4>Examples</h4>${m.examples.map((e) => html`<figure
 
 function rowsTable(rows: ReturnType<typeof schemaRows>): Html {
   return html`<table class="schema"><thead><tr><th>field</th><th>type</th><th>required</th><th>constraints</th><th>description</th></tr></thead><tbody>
-${rows.map((r) => html`<tr><td style="padding-left:${0.5 + Math.max(0, r.depth - 1) * 1.25}em"><code>${r.path || '(payload)'}</code></td><td>${r.type}</td><td>${r.depth === 0 ? '' : r.required ? 'yes' : 'no'}</td><td>${r.constraints.join(', ')}</td><td>${r.description ?? ''}</td></tr>
-`)}</tbody></table>`;
+${rows.map(
+  (
+    r,
+  ) => html`<tr><td style="padding-left:${0.5 + Math.max(0, r.depth - 1) * 1.25}em"><code>${r.path || '(payload)'}</code></td><td>${r.type}</td><td>${r.depth === 0 ? '' : r.required ? 'yes' : 'no'}</td><td>${r.constraints.join(', ')}</td><td>${r.description ?? ''}</td></tr>
+`,
+)}</tbody></table>`;
 }
 
 /** The message's type as `models.gen.ts` declares it, with every type it refers to. */

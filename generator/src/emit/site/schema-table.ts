@@ -11,7 +11,22 @@ export interface SchemaRow {
   description?: string;
 }
 
-const CONSTRAINTS = ['minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties'] as const;
+const CONSTRAINTS = [
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+] as const;
 
 /**
  * A payload schema as rows a reader can scan: one per property, nested ones indented, `$ref`s
@@ -28,12 +43,22 @@ export function schemaRows(schema: JsonSchema, resolve: (ref: string) => { name:
       if (!target) break;
       refName = target.name;
       if (seen.has(current.$ref)) {
-        rows.push({ path, depth, type: `${target.name} (recursive)`, required, constraints: [], ...(typeof (s as { description?: unknown }).description === 'string' ? { description: (s as { description: string }).description } : {}) });
+        rows.push({
+          path,
+          depth,
+          type: `${target.name} (recursive)`,
+          required,
+          constraints: [],
+          ...(typeof (s as { description?: unknown }).description === 'string' ? { description: (s as { description: string }).description } : {}),
+        });
         return;
       }
       seen.add(current.$ref);
       const description = (current as { description?: unknown }).description;
-      current = typeof description === 'string' && isRecord(target.schema) && target.schema.description === undefined ? { ...target.schema, description } : target.schema;
+      current =
+        typeof description === 'string' && isRecord(target.schema) && target.schema.description === undefined
+          ? { ...target.schema, description }
+          : target.schema;
     }
     const row: SchemaRow = { path, depth, type: typeText(current, refName), required, constraints: constraintsOf(current) };
     if (isRecord(current) && typeof current.description === 'string') row.description = current.description;

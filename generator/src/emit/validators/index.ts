@@ -161,14 +161,26 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
   files.push({ path: 'validators/shared.gen.js', contents: render('validators/validators.js.hbs', sharedContext) });
   files.push({ path: 'validators/shared.gen.d.ts', contents: render('validators/channel.d.ts.hbs', sharedContext) });
 
-  const barrel: { pathCode: string; namesCode: string }[] = [{ pathCode: tsString('./validators/shared.gen.js'), namesCode: sharedMessages.map((m) => ident(m.validatorName)).join(', ') }];
+  const barrel: { pathCode: string; namesCode: string }[] = [
+    { pathCode: tsString('./validators/shared.gen.js'), namesCode: sharedMessages.map((m) => ident(m.validatorName)).join(', ') },
+  ];
   for (const c of api.channels) {
     const own = ownMessages(c);
     const local = leanCode(own, sharedLean);
     const dispatchers = (['send', 'receive'] as const).map((d) => dispatcher(c, d, messageById));
-    const imports = [...PRELUDE_EXPORTS, 'SHAPES', ...[...sharedLean].sort().map((id) => lean!.functionName(id)), ...channelMessages(c).filter((m) => !homeOf.get(m.id)).map((m) => ident(m.validatorName))];
+    const imports = [
+      ...PRELUDE_EXPORTS,
+      'SHAPES',
+      ...[...sharedLean].sort().map((id) => lean!.functionName(id)),
+      ...channelMessages(c)
+        .filter((m) => !homeOf.get(m.id))
+        .map((m) => ident(m.validatorName)),
+    ];
     const context = {
-      headerCode: header(api, `Precompiled validators of channel \`${docInline(c.address)}\`: its messages, and per direction the dispatcher that reads the tag first.`),
+      headerCode: header(
+        api,
+        `Precompiled validators of channel \`${docInline(c.address)}\`: its messages, and per direction the dispatcher that reads the tag first.`,
+      ),
       preludeCode: '',
       importsCode: `import { ${imports.join(', ')} } from './shared.gen.js';\n`,
       ajvCode: ajvCode(own),
@@ -183,7 +195,10 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
     const file = channelModule(c);
     files.push({ path: `validators/${file}.js`, contents: render('validators/validators.js.hbs', context) });
     files.push({ path: `validators/${file}.d.ts`, contents: render('validators/channel.d.ts.hbs', context) });
-    barrel.push({ pathCode: tsString(`./validators/${file}.js`), namesCode: [...own.map((m) => ident(m.validatorName)), ...dispatchers.map((d) => d.nameCode)].join(', ') });
+    barrel.push({
+      pathCode: tsString(`./validators/${file}.js`),
+      namesCode: [...own.map((m) => ident(m.validatorName)), ...dispatchers.map((d) => d.nameCode)].join(', '),
+    });
   }
   const barrelContext = {
     headerCode,
@@ -228,7 +243,11 @@ function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>
     bodyCode = `  return ${wrap(`${ident(entries[0]!.m.validatorName)}(data)`)};`;
     doc = 'reads the tag, then validates that message only';
   } else if (dir.dispatch === 'shape') {
-    bodyCode = byShape(entries.map((e) => e.m), '  ', wrap);
+    bodyCode = byShape(
+      entries.map((e) => e.m),
+      '  ',
+      wrap,
+    );
     doc = 'no discriminator: tries each message in document order, the first that matches wins (`ambiguous` lists every match when more than one does)';
   } else if (sse) {
     bodyCode = `  switch (event) {\n${cases}\n    default:\n      return fail('', 'tag', ${tsString(`unknown event (${known})`)});\n  }`;

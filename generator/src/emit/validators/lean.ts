@@ -39,7 +39,18 @@ const SUPPORTED = new Set([
   '$comment',
 ]);
 /** Keywords ajv does not list as rules but that change what a schema means. */
-const UNSUPPORTED_ANYWAY = new Set(['$id', 'id', '$schema', '$anchor', '$dynamicRef', '$dynamicAnchor', '$recursiveRef', '$recursiveAnchor', '$async', 'discriminator']);
+const UNSUPPORTED_ANYWAY = new Set([
+  '$id',
+  'id',
+  '$schema',
+  '$anchor',
+  '$dynamicRef',
+  '$dynamicAnchor',
+  '$recursiveRef',
+  '$recursiveAnchor',
+  '$async',
+  'discriminator',
+]);
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
 const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
@@ -266,7 +277,9 @@ class Body {
     group('object', (i) => {
       const own = this.options.ownProperties;
       const present = (key: string) =>
-        own || PROTOTYPE_NAMES.has(key) ? `${x}[${tsString(key)}] !== undefined && Object.prototype.hasOwnProperty.call(${x}, ${tsString(key)})` : `${x}[${tsString(key)}] !== undefined`;
+        own || PROTOTYPE_NAMES.has(key)
+          ? `${x}[${tsString(key)}] !== undefined && Object.prototype.hasOwnProperty.call(${x}, ${tsString(key)})`
+          : `${x}[${tsString(key)}] !== undefined`;
       if (Array.isArray(s.required)) {
         for (const key of s.required as string[]) {
           // ajv's own-property check is only on when some schema names a prototype property.
@@ -306,7 +319,9 @@ class Body {
         const ref = onlyRef(sub, this.options.ajvKeywords);
         if (ref !== undefined) {
           // The commonest property: a `$ref` alone, one line.
-          this.lines.push(`${i}if (${present(key)} && !${this.refName(ref)}(${x}[${tsString(key)}], e, e === null ? '' : ${at})) { if (!e) return false; ok = false; }`);
+          this.lines.push(
+            `${i}if (${present(key)} && !${this.refName(ref)}(${x}[${tsString(key)}], e, e === null ? '' : ${at})) { if (!e) return false; ok = false; }`,
+          );
           continue;
         }
         const v = this.fresh('x');
@@ -380,7 +395,11 @@ function typeTest(type: string, x: string): string {
 }
 
 function groupTest(type: 'number' | 'string' | 'array' | 'object', x: string): string {
-  return type === 'object' ? `${x} && typeof ${x} == "object" && !Array.isArray(${x})` : type === 'array' ? `Array.isArray(${x})` : `typeof ${x} == ${tsString(type)}`;
+  return type === 'object'
+    ? `${x} && typeof ${x} == "object" && !Array.isArray(${x})`
+    : type === 'array'
+      ? `Array.isArray(${x})`
+      : `typeof ${x} == ${tsString(type)}`;
 }
 
 /** `x` equals a JSON value: `===` for scalars, deep equality otherwise. */

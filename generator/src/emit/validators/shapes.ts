@@ -116,7 +116,7 @@ export function buildShapes(api: ApiIR): ShapeTable {
   for (const s of api.schemas) indexOfDefinition(s.id);
   // Noisy: may warn itself, or reaches a shape that may; a fixpoint, as shapes form cycles.
   const noisy = table.map((s) => (s.p !== undefined && !s.x) || s.k !== undefined);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     table.forEach((s, n) => {
       if (noisy[n]) return;

@@ -32,11 +32,17 @@ export function buildChannels(doc: Record<string, unknown>, naming: ChannelNamin
       validatorName: naming.values.claim(`validate ${typeName} ${SIDE[d]} ${unit}`, 'camel'),
       dispatch: dispatch[d].kind,
       ...(dispatch[d].property !== undefined ? { tagProperty: dispatch[d].property } : {}),
-      messages: [...dispatch[d].tags].map(([key, tag]) => ({ key, message: naming.messageIdOf(view, key), tag, ...(dispatch[d].implicitTags?.has(key) ? { tagImplicit: true as const } : {}) })),
+      messages: [...dispatch[d].tags].map(([key, tag]) => ({
+        key,
+        message: naming.messageIdOf(view, key),
+        tag,
+        ...(dispatch[d].implicitTags?.has(key) ? { tagImplicit: true as const } : {}),
+      })),
       operations: operationsOf(doc, view.id, d),
     });
     const tagExt = ch['x-sw-tag'];
-    const property = dispatch.send.property ?? dispatch.receive.property ?? (isRecord(tagExt) && typeof tagExt.property === 'string' ? tagExt.property : undefined);
+    const property =
+      dispatch.send.property ?? dispatch.receive.property ?? (isRecord(tagExt) && typeof tagExt.property === 'string' ? tagExt.property : undefined);
     const byShape = dispatch.send.kind === 'shape' || dispatch.receive.kind === 'shape';
     const query = getAt(ch, ['bindings', 'ws', 'query']);
     const ir: ChannelIR = {

@@ -30,7 +30,8 @@ export function buildIR(doc: unknown, name: string): ApiIR {
   // Messages first: their type names are the API users type most.
   const messagePaths = new Map<string, PathSegment[]>();
   const componentMessages = getAt(doc, ['components', 'messages']);
-  if (isRecord(componentMessages)) for (const key of Object.keys(componentMessages)) messagePaths.set(toPointer(['components', 'messages', key]), ['components', 'messages', key]);
+  if (isRecord(componentMessages))
+    for (const key of Object.keys(componentMessages)) messagePaths.set(toPointer(['components', 'messages', key]), ['components', 'messages', key]);
   const views = channelViews(doc);
   for (const view of views) for (const m of view.messages) messagePaths.set(toPointer(m.target), m.target);
 

@@ -16,9 +16,7 @@ export function buildSecuritySchemes(doc: Record<string, unknown>): SecuritySche
         ...optionalString('name', scheme.name),
         ...optionalString('scheme', scheme.scheme),
         ...optionalString('bearerFormat', scheme.bearerFormat),
-        ...(isRecord(scheme['x-sw-auth'])
-          ? { auth: scheme['x-sw-auth'] as unknown as AuthIR }
-          : withDerived(standardAuth(scheme))),
+        ...(isRecord(scheme['x-sw-auth']) ? { auth: scheme['x-sw-auth'] as unknown as AuthIR } : withDerived(standardAuth(scheme))),
         pointer: '#' + toPointer(['components', 'securitySchemes', id]),
       },
     ];
@@ -59,7 +57,11 @@ export function standardAuth(scheme: Record<string, unknown>): AuthIR | undefine
   if ((type === 'http' && httpScheme === 'basic') || type === 'userPassword') {
     return { credential: { in: 'header', name: 'Authorization', prefix: 'Basic ' }, onFailure };
   }
-  if ((type === 'httpApiKey' || type === 'apiKey') && typeof scheme.name === 'string' && (scheme.in === 'header' || scheme.in === 'query' || scheme.in === 'cookie')) {
+  if (
+    (type === 'httpApiKey' || type === 'apiKey') &&
+    typeof scheme.name === 'string' &&
+    (scheme.in === 'header' || scheme.in === 'query' || scheme.in === 'cookie')
+  ) {
     return { credential: { in: scheme.in, name: scheme.name }, onFailure };
   }
   return undefined;

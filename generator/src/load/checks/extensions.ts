@@ -59,7 +59,12 @@ function walkSchemas(node: unknown, at: PathSegment[], report: (f: Finding) => v
 function checkOne(name: string, value: unknown, owner: PathSegment[], at: PathSegment[], report: (f: Finding) => void, knownSite?: 'schema') {
   const definition = EXTENSIONS.get(name);
   if (!definition) {
-    report({ code: 'sw/extension-unknown', severity: 'error', message: `${name} is not a streamwright extension (known: ${[...EXTENSIONS.keys()].join(', ')})`, at });
+    report({
+      code: 'sw/extension-unknown',
+      severity: 'error',
+      message: `${name} is not a streamwright extension (known: ${[...EXTENSIONS.keys()].join(', ')})`,
+      at,
+    });
     return;
   }
   const site = knownSite ?? siteOf(owner);
@@ -72,14 +77,18 @@ function checkOne(name: string, value: unknown, owner: PathSegment[], at: PathSe
   for (const error of normalizeAjvErrors(validate.errors)) {
     // `if`/`oneOf` wrappers repeat what the concrete errors say.
     if (error.keyword === 'if' || error.keyword === 'oneOf') continue;
-    report({ code: 'sw/extension-invalid', severity: 'error', message: `${name}${error.pointer}: ${error.message}`, at: [...at, ...parsePointer(error.pointer)] });
+    report({
+      code: 'sw/extension-invalid',
+      severity: 'error',
+      message: `${name}${error.pointer}: ${error.message}`,
+      at: [...at, ...parsePointer(error.pointer)],
+    });
   }
 }
 
 /** Tags and error codes named inside a channel's extensions exist on that channel. */
 function checkChannelReferences(doc: unknown, view: ChannelView, report: (f: Finding) => void) {
-  const tags = (direction: Direction) =>
-    new Set([...directionDispatch(doc, view, direction).tags.values()].flatMap((t) => (t === null ? [] : [t])));
+  const tags = (direction: Direction) => new Set([...directionDispatch(doc, view, direction).tags.values()].flatMap((t) => (t === null ? [] : [t])));
   const expectTag = (tag: unknown, direction: Direction, at: PathSegment[]) => {
     if (typeof tag === 'string' && !tags(direction).has(tag)) {
       const arrow = direction === 'send' ? 'server → client' : 'client → server';
@@ -100,7 +109,8 @@ function checkChannelReferences(doc: unknown, view: ChannelView, report: (f: Fin
         const list = rule[field];
         if (Array.isArray(list)) list.forEach((tag, j) => expectTag(tag, 'send', [...base, 'x-sw-sequence', 'rules', i, field, j]));
       }
-      if (isRecord(rule.keyByMessage)) for (const tag of Object.keys(rule.keyByMessage)) expectTag(tag, 'send', [...base, 'x-sw-sequence', 'rules', i, 'keyByMessage', tag]);
+      if (isRecord(rule.keyByMessage))
+        for (const tag of Object.keys(rule.keyByMessage)) expectTag(tag, 'send', [...base, 'x-sw-sequence', 'rules', i, 'keyByMessage', tag]);
     });
   }
   const errors = view.channel['x-sw-errors'];

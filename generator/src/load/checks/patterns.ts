@@ -23,7 +23,13 @@ export const checkPatterns: Check = ({ doc, report }) => {
   };
   const flag = (pattern: string, at: PathSegment[]) => {
     const why = unsafePattern(pattern);
-    if (why) report({ code: 'sw/pattern-unsafe', severity: 'error', message: `pattern ${JSON.stringify(pattern)}: ${why}; rewrite it so each repetition can match in one way only`, at });
+    if (why)
+      report({
+        code: 'sw/pattern-unsafe',
+        severity: 'error',
+        message: `pattern ${JSON.stringify(pattern)}: ${why}; rewrite it so each repetition can match in one way only`,
+        at,
+      });
   };
   walk(doc, []);
 };

@@ -39,7 +39,9 @@ export const checkRefCycles: Check = ({ doc, report }) => {
   // Iterative depth-first search (a chain may be thousands of refs long): grey = on the current path.
   const state = new Map<string, 'grey' | 'black'>();
   const reported = new Set<string>();
-  const starts = collectRefs(doc).filter((r) => r.kind === 'local').map((r) => r.at.slice(0, -1));
+  const starts = collectRefs(doc)
+    .filter((r) => r.kind === 'local')
+    .map((r) => r.at.slice(0, -1));
   for (const start of starts) {
     if (state.has(toPointer(start))) continue;
     const path: { at: PathSegment[]; pending: PathSegment[][] }[] = [{ at: start, pending: edgesOf(start) }];

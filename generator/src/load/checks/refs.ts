@@ -12,9 +12,19 @@ export function checkRefs(options: { file: string; allowRemote: boolean }): Chec
   return ({ doc, report }) => {
     for (const site of collectRefs(doc)) {
       if (site.kind === 'remote' && !options.allowRemote) {
-        report({ code: 'sw/remote-ref-blocked', severity: 'error', message: `${site.ref} was not fetched: remote references need --allow-remote`, at: site.at });
+        report({
+          code: 'sw/remote-ref-blocked',
+          severity: 'error',
+          message: `${site.ref} was not fetched: remote references need --allow-remote`,
+          at: site.at,
+        });
       } else if (site.kind === 'other') {
-        report({ code: 'sw/ref-unsupported', severity: 'error', message: `${site.ref} was not read: streamwright reads only local, relative-file and (with --allow-remote) http(s) references`, at: site.at });
+        report({
+          code: 'sw/ref-unsupported',
+          severity: 'error',
+          message: `${site.ref} was not read: streamwright reads only local, relative-file and (with --allow-remote) http(s) references`,
+          at: site.at,
+        });
       } else if (site.kind === 'local') {
         let target: string[] | undefined;
         try {
@@ -23,7 +33,12 @@ export function checkRefs(options: { file: string; allowRemote: boolean }): Chec
           target = undefined;
         }
         if (target === undefined || getAt(doc, target) === undefined) {
-          report({ code: 'sw/ref-dangling', severity: 'error', message: `${site.ref} points to nothing in this document${didYouMean(suggestPointer(doc, site.ref))}`, at: site.at });
+          report({
+            code: 'sw/ref-dangling',
+            severity: 'error',
+            message: `${site.ref} points to nothing in this document${didYouMean(suggestPointer(doc, site.ref))}`,
+            at: site.at,
+          });
         }
       }
     }
