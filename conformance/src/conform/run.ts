@@ -117,15 +117,13 @@ export async function conform(options: ConformOptions): Promise<ConformReport> {
         kind: 'transcript',
         channel: '?',
         durationMs: 0,
-        findings: parsed.errors
-          .slice(0, 5)
-          .map((e) => ({
-            case: name,
-            check: 'replay' as const,
-            rule: `replay/${e.code}`,
-            channel: '?',
-            text: `${file}:${e.line}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`,
-          })),
+        findings: parsed.errors.slice(0, 5).map((e) => ({
+          case: name,
+          check: 'replay' as const,
+          rule: `replay/${e.code}`,
+          channel: '?',
+          text: `${file}:${e.line}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`,
+        })),
       });
       continue;
     }
