@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(ROOT, 'dist');
@@ -73,7 +73,21 @@ export function staleReason() {
   return readFileSync(STAMP, 'utf8').trim() === sourceHash() ? undefined : 'the sources changed since dist/ was built';
 }
 
-export function build() {
+/**
+ * The AsyncAPI document schemas' validators, compiled now (ajv standalone code) instead of by
+ * every `generate`/`validate`: written next to the compiled loader that requires them. Made from
+ * the installed @asyncapi/specs (pinned in package.json, which is an input), so a rebuild is due
+ * whenever they could change; a build never ships without them.
+ */
+async function precompileSchemas() {
+  const loader = path.join(DIST, 'generator', 'src', 'load', 'asyncapi-schema.js');
+  const { ASYNCAPI_SCHEMA_VERSIONS, precompileAsyncapiSchema, precompiledFileName } = await import(pathToFileURL(loader).href);
+  for (const version of ASYNCAPI_SCHEMA_VERSIONS) {
+    writeFileSync(path.join(path.dirname(loader), precompiledFileName(version)), precompileAsyncapiSchema(version));
+  }
+}
+
+export async function build() {
   const hash = sourceHash();
   rmSync(DIST, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -86,6 +100,7 @@ export function build() {
       cpSync(path.join(ROOT, file), path.join(DIST, file));
     }
   }
+  await precompileSchemas();
   // Last: an interrupted build leaves no stamp, so the next --if-stale builds again.
   writeFileSync(STAMP, hash + '\n');
 }
@@ -102,7 +117,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     if (ifStale) process.stderr.write(`building dist/: ${reason}\n`);
     const started = Date.now();
     try {
-      build();
+      await build();
     } catch (e) {
       process.stderr.write(`build failed: ${e.message}\n`);
       process.exit(1);

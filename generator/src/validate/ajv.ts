@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 // The format checks generated validators inline: in-memory and standalone validation must agree.
 import { formats } from '../../../templates/validators/prelude.js';
 import { encodeSegment, toPointer, type PathSegment } from '../load/pointer.ts';
@@ -19,8 +19,8 @@ export interface ValidationError {
 export const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: true, ownProperties: true, logger: false } as const;
 
 /** An ajv instance for contract payloads, with the same format checks generated code inlines. */
-export function createAjv(): Ajv {
-  const ajv = new Ajv({ ...AJV_OPTIONS });
+export function createAjv(extra: Options = {}): Ajv {
+  const ajv = new Ajv({ ...AJV_OPTIONS, ...extra });
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
   return ajv;
 }
