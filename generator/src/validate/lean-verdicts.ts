@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import type { LeanPlan } from '../emit/validators/lean.ts';
+
+const PRELUDE_URL = new URL('../../../templates/validators/prelude.js', import.meta.url);
+
+/** A lean validator's fast path: valid or not, no errors built. */
+export type LeanVerdict = (data: unknown) => boolean;
+
+/**
+ * The same lean plan, with each definition's function generated once: `generate` runs the lean
+ * functions to check examples and then emits them, and the emitted text is the same either way
+ * (`code(ids)` is the per-definition functions joined by a blank line).
+ */
+export function memoizedLean(plan: LeanPlan): LeanPlan {
+  const texts = new Map<string, string>();
+  const one = (id: string) => {
+    let text = texts.get(id);
+    if (text === undefined) texts.set(id, (text = plan.code([id])));
+    return text;
+  };
+  return { covers: plan.covers, functionName: plan.functionName, closure: plan.closure, code: (ids) => ids.map(one).join('\n\n') };
+}
+
+/**
+ * In-process verdicts of the lean validators the generated code will contain, for the given
+ * covered definitions: one `new Function` over the prelude and their functions (the code the lean
+ * emitter writes, through its escapers, into validators.gen.js), instead of an ajv compile per
+ * payload. Only the verdict: whoever needs the errors of a rejected value asks ajv for them.
+ */
+export function leanVerdicts(plan: LeanPlan, ids: readonly string[]): Map<string, LeanVerdict> {
+  const out = new Map<string, LeanVerdict>();
+  const needed = [...new Set(ids.flatMap((id) => plan.closure(id)))];
+  if (needed.length === 0) return out;
+  const prelude = readFileSync(PRELUDE_URL, 'utf8').replace(/^export /gm, '');
+  const names = ids.map((id) => plan.functionName(id)).join(', ');
+  const functions = new Function(`'use strict';\n${prelude}\n${plan.code(needed)}\nreturn [${names}];`)() as ((d: unknown, e: null, p: string) => boolean)[];
+  ids.forEach((id, i) => {
+    const fn = functions[i]!;
+    out.set(id, (data) => fn(data, null, ''));
+  });
+  return out;
+}
