@@ -156,6 +156,9 @@ describe('the installed package', () => {
     expect(packed).toContain('dist/cli/main.js');
     expect(packed).toContain('dist/templates/server/server.hbs');
     expect(packed).toContain('dist/spec/extensions/x-sw-heartbeat.schema.json');
+    // The AsyncAPI document schemas, precompiled by the build: no command compiles them at run time.
+    expect(packed).toContain('dist/generator/src/load/asyncapi-schema-3.0.0.gen.cjs');
+    expect(packed).toContain('dist/generator/src/load/asyncapi-schema-3.1.0.gen.cjs');
     expect(packed.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
   });
 
