@@ -18,6 +18,7 @@ import type { InvokeWorkflow, WorkflowServerMessage } from '../../generated/agnt
 import { createClock, Random } from '../../runtime/seeded/index.ts';
 import type { DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
 import { ENDPOINT_PATTERN, ENDPOINTS, findEndpoint, findWorkflow, requestedSimulation } from './catalog.ts';
+export { ENDPOINTS } from './catalog.ts';
 import { ExecutionRunner } from './executions.ts';
 import { errorMessage, isErrorCode } from './frames.ts';
 import { planExecution, resolveOutcome } from './plan.ts';

@@ -11,8 +11,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /**
  * The rooms, most specific folder first (a room may span folders). `below`: the rooms this one may
  * import. `doors`: the files (or patterns) another room may import; none listed: any file
- * (generated code, whose files are each an entry point). bench/ is a room of its own above the
- * others: it measures them through their doors. test/ is outside the rule (tests test insides).
+ * (generated code, whose files are each an entry point). bench/ and reliability/ are rooms above
+ * the others: they measure them through their doors. test/ is outside the rule (tests test insides).
  */
 export const ROOMS = [
   // The suite's recording scripts are conformance's own tooling: they drive the reference servers.
@@ -49,6 +49,7 @@ export const ROOMS = [
   { room: 'cli', dir: 'cli/', below: ['conformance', 'generator', 'mock', 'reference-server', 'runtime'] },
   { room: 'package', dir: 'index.ts', below: ['conformance', 'generator', 'runtime'] },
   { room: 'bench', dir: 'bench/', below: ['cli', 'conformance', 'generated', 'generator', 'mock', 'reference-server', 'runtime'] },
+  { room: 'reliability', dir: 'reliability/', below: ['cli', 'conformance', 'generated', 'generator', 'mock', 'reference-server', 'runtime'] },
 ];
 
 function roomOf(file) {

@@ -84,6 +84,12 @@ describe('streamwright/rooms', () => {
       'mock/contract.ts is inside mock',
     ],
     [
+      'the fuzz reaching into a reference server',
+      'reliability/fixture.js',
+      "import { ENDPOINTS } from '../reference-server/agnt5/catalog.ts';",
+      'reference-server/agnt5/catalog.ts is inside reference-server',
+    ],
+    [
       'conform importing the mock',
       'conformance/src/conform/fixture.ts',
       "import { createMockServer } from '../../../mock/index.ts';",
