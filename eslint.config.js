@@ -4,7 +4,7 @@ import tsParser from '@typescript-eslint/parser';
 import { rooms } from './scripts/lint/rooms.js';
 
 export default [
-  { ignores: ['node_modules/', 'dist/', 'test/', 'bench/', '**/*.gen.js'] },
+  { ignores: ['node_modules/', 'dist/', 'test/', '**/*.gen.js'] },
   {
     files: ['**/*.ts', '**/*.js'],
     languageOptions: { parser: tsParser, ecmaVersion: 'latest', sourceType: 'module' },

@@ -6,10 +6,9 @@ import { register } from 'tsx/esm/api';
 
 register();
 const config = JSON.parse(process.env.BENCH_INSTANCE);
-const [{ createSteadybaseServer }, { redisBus }, { memoryBus }] = await Promise.all([
+const [{ createSteadybaseServer }, { redisBus, memoryBus }] = await Promise.all([
   import('../generated/steadybase/server.gen.ts'),
-  import('../runtime/bus/redis.ts'),
-  import('../runtime/bus/memory.ts'),
+  import('../runtime/bus/index.ts'),
 ]);
 const now = () => performance.timeOrigin + performance.now();
 const bus = config.redisUrl ? redisBus({ url: config.redisUrl, prefix: config.prefix, instance: `b${config.index}` }) : memoryBus();

@@ -77,7 +77,7 @@ async function scenario(name, instances, redisUrl) {
   const prefix = `bench${Math.random().toString(16).slice(2, 8)}`;
   const servers = instances.map((_, index) => child('fanout-instance.js', { BENCH_INSTANCE: JSON.stringify({ index, redisUrl, prefix, secret: SECRET }) }));
   const ports = await Promise.all(servers.map((s) => s.ask(null, 'port')));
-  const { signJwt } = await import('../runtime/auth/jwt.ts');
+  const { signJwt } = await import('../runtime/auth/index.ts');
   const token = await signJwt({ sub: 'bench' }, new TextEncoder().encode(SECRET));
   const clients = servers.map(() => child('fanout-clients.js'));
   await Promise.all(

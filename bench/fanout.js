@@ -55,8 +55,8 @@ async function loadRuntime() {
     import('../generated/agent-workspace/server.gen.ts'),
     import('../generated/steadybase/validators.gen.js'),
     import('../generated/agent-workspace/validators.gen.js'),
-    import('../runtime/auth/jwt.ts'),
-    import('../mock/contract.ts'),
+    import('../runtime/auth/index.ts'),
+    import('../mock/index.ts'),
   ]);
   const loaded = await loadContract(path.join(HERE, '..', 'spec', 'agent-workspace.asyncapi.yaml'));
   const fleetUpdate = loaded.contract.ir.messages.find((m) => m.id === 'FleetUpdate').examples[0].payload;

@@ -101,7 +101,7 @@ async function child(kind, file) {
   const doc = JSON.parse(readFileSync(file, 'utf8'));
   const { register } = await import('tsx/esm/api');
   register();
-  const { AJV_OPTIONS } = await import('../generator/src/validate/ajv.ts');
+  const { AJV_OPTIONS } = await import('../generator/src/contract/index.ts');
   const t0 = performance.now();
   const { Ajv } = await import('ajv');
   const addFormats = (await import('ajv-formats')).default;

@@ -190,7 +190,7 @@ async function benchOne({ rounds, log, which }) {
   // Reference: in-memory ajv with ajv-formats (full mode), the same options streamwright uses,
   // and a tag → validator map for the channel direction.
   await registerTsx();
-  const { AJV_OPTIONS } = await import('../generator/src/validate/ajv.ts');
+  const { AJV_OPTIONS } = await import('../generator/src/contract/index.ts');
   const { Ajv } = await import('ajv');
   const addFormats = (await import('ajv-formats')).default;
   const ajv = new Ajv({ ...AJV_OPTIONS });

@@ -2,7 +2,7 @@ import { consolePageForIR, consolePages } from '../generator/src/index.ts';
 import { createMockServer, loadContract, type FaultOptions, type MockOptions } from '../mock/index.ts';
 import { formatDiagnostic } from './format.ts';
 import { EXIT, stopSignal, type CliIO, type ParsedValues } from './io.ts';
-import { logRecord } from '../runtime/server/log.ts';
+import { logRecord } from '../runtime/index.ts';
 
 export const SERVE_MOCK_HELP = `Usage: streamwright serve <spec.yaml> [--port <n>] [--host <addr>] [--rate <n>] [--count <n>]
                          [--data examples|generated] [--seed <n>] [--time-scale <x>] [--jwt-secret <s>]

@@ -2,7 +2,7 @@ import { consolePages } from '../generator/src/index.ts';
 import { referenceConsolePage, startReferenceCluster, startReferenceServers, type RunningReference } from '../reference-server/index.ts';
 import { EXIT, parseCommandLine, stopSignal, type CliIO } from './io.ts';
 import { MOCK_OPTIONS, SERVE_MOCK_HELP, serveMock } from './serve-mock.ts';
-import { logRecord, type RuntimeEventInfo } from '../runtime/server/log.ts';
+import { logRecord, type RuntimeEventInfo } from '../runtime/index.ts';
 
 export const SERVE_HELP = `Usage: streamwright serve [--port-base <n>] [--host <addr>] [--time-scale <x>] [--seed <n>] [--token-ttl <s>] [--cors <origin>]... [--json] [--no-console]
 

@@ -1,6 +1,5 @@
-import type { AuthVerifiers, Principal } from '../runtime/auth/authenticate.ts';
-import { signJwt } from '../runtime/auth/jwt.ts';
-import type { ApiDescription, AuthSpec, SecuritySchemeDescription } from '../runtime/contract.ts';
+import { type AuthVerifiers, type Principal, signJwt } from '../runtime/auth/index.ts';
+import type { ApiDescription, AuthSpec, SecuritySchemeDescription } from '../runtime/index.ts';
 
 /**
  * How the mock authenticates. By default any credential of the right shape is accepted: it must

@@ -1,6 +1,6 @@
 import type { ChannelIR } from '../generator/src/contract/index.ts';
-import type { ValidationResult } from '../runtime/server/types.ts';
-import type { Random } from '../runtime/seeded/random.ts';
+import type { ValidationResult } from '../runtime/index.ts';
+import type { Random } from '../runtime/seeded/index.ts';
 import type { MockContract } from './contract.ts';
 import type { Payloads } from './source.ts';
 

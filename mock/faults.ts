@@ -1,4 +1,4 @@
-import { Random } from '../runtime/seeded/random.ts';
+import { Random } from '../runtime/seeded/index.ts';
 
 /** The faults `serve <spec>` injects into the messages it streams, from its flags. */
 export interface FaultOptions {

@@ -1,9 +1,18 @@
 import type { ChannelIR } from '../generator/src/contract/index.ts';
-import type { ApiDescription } from '../runtime/contract.ts';
-import type { CorsOptions } from '../runtime/server/cors.ts';
-import { createRuntimeServer, type RuntimeServer } from '../runtime/server/index.ts';
-import type { ChannelValidator, ConnectionInfo, HttpChannelHandlers, SseChannelHandlers, SsePeer, WsChannelHandlers, WsPeer } from '../runtime/server/types.ts';
-import type { StreamwrightError } from '../runtime/errors.ts';
+import {
+  type ApiDescription,
+  type ChannelValidator,
+  type ConnectionInfo,
+  type CorsOptions,
+  createRuntimeServer,
+  type HttpChannelHandlers,
+  type RuntimeServer,
+  type SseChannelHandlers,
+  type SsePeer,
+  type StreamwrightError,
+  type WsChannelHandlers,
+  type WsPeer,
+} from '../runtime/index.ts';
 import { createMockAuth, type MockAuth } from './auth.ts';
 import type { MockContract } from './contract.ts';
 import { contractError, invalidFrameCode, isStreamwrightErrorFrame, type StreamwrightErrorFrame } from './errors.ts';

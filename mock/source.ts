@@ -1,5 +1,5 @@
 import type { ChannelIR, MessageIR } from '../generator/src/contract/index.ts';
-import { Random } from '../runtime/seeded/random.ts';
+import { Random } from '../runtime/seeded/index.ts';
 import type { MockContract } from './contract.ts';
 import { createSampler } from './sample/schema.ts';
 

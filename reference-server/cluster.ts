@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { redisBus } from '../runtime/bus/redis.ts';
+import { redisBus } from '../runtime/bus/index.ts';
 import { REFERENCE_APIS } from './index.ts';
 import type { DevCredential, ReferenceOptions, ReferenceServer } from './shared/types.ts';
 

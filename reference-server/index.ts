@@ -1,5 +1,5 @@
 import type { ReferenceOptions, ReferenceServer } from './shared/types.ts';
-import type { RuntimeEventInfo } from '../runtime/server/log.ts';
+import type { RuntimeEventInfo } from '../runtime/index.ts';
 
 export type { DevCredential, ReferenceOptions, ReferenceServer } from './shared/types.ts';
 export { startReferenceCluster, type ClusterOptions, type RunningApi, type RunningCluster } from './cluster.ts';

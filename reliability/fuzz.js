@@ -18,12 +18,12 @@
 //   node --import tsx --conditions=streamwright-source reliability/fuzz.js [--frames N] [--seed N] [--api name] [--json]
 
 import path from 'node:path';
-import { signJwt } from '../runtime/auth/jwt.ts';
-import { Random } from '../runtime/seeded/random.ts';
-import { loadSpec } from '../generator/src/load/load.ts';
-import { createContractValidator } from '../generator/src/validate/contract-validator.ts';
+import { signJwt } from '../runtime/auth/index.ts';
+import { Random } from '../runtime/seeded/index.ts';
+import { loadSpec } from '../generator/src/index.ts';
+import { createContractValidator } from '../generator/src/contract/index.ts';
 import { AGENT_IDS, WORKFLOW_RUN_IDS, DEPLOYMENT_JOB_IDS } from '../reference-server/release-orchestrator/index.ts';
-import { ENDPOINTS } from '../reference-server/agnt5/catalog.ts';
+import { ENDPOINTS } from '../reference-server/agnt5/index.ts';
 import { mutate, KINDS } from './frames.js';
 import { Client, ROOT, WORK, isMain, startHost } from './lib.js';
 

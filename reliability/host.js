@@ -10,7 +10,7 @@
 
 import { appendFileSync } from 'node:fs';
 import { startReferenceServers } from '../reference-server/index.ts';
-import { logRecord } from '../runtime/server/log.ts';
+import { logRecord } from '../runtime/index.ts';
 
 const config = JSON.parse(process.env.SW_RELIABILITY ?? '{}');
 const crashes = [];

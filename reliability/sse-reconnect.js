@@ -13,8 +13,8 @@
 //   node --import tsx --conditions=streamwright-source reliability/sse-reconnect.js [--reconnects N] [--seed N] [--json]
 
 import path from 'node:path';
-import { signJwt } from '../runtime/auth/jwt.ts';
-import { Random } from '../runtime/seeded/random.ts';
+import { signJwt } from '../runtime/auth/index.ts';
+import { Random } from '../runtime/seeded/index.ts';
 import { SseReader, WORK, isMain, startHost, settleRun } from './lib.js';
 
 const CHANNELS = [

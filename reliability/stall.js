@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { signJwt } from '../runtime/auth/jwt.ts';
+import { signJwt } from '../runtime/auth/index.ts';
 import { Client, WORK, fmtBytes, isMain, startHost, settleRun } from './lib.js';
 
 /** A WebSocket upgrade done by hand on a raw socket, which then stops reading. */

@@ -1,3 +1,5 @@
+import { StreamwrightError } from './errors.ts';
+
 /**
  * Matches request paths against channel address templates (`/api/v1/workflow-runs/{id}/stream`).
  * A parameter matches one non-empty path segment; its value is percent-decoded.
@@ -47,7 +49,7 @@ export function compileAddress(template: string): AddressMatcher {
           const m = /^\{([^}]+)\}$/.exec(part);
           if (!m) return canonical(part);
           const value = params[m[1]!];
-          if (value === undefined) throw new Error(`missing parameter ${m[1]} for ${template}`);
+          if (value === undefined) throw new StreamwrightError('SW_CONFIG_INVALID', `missing parameter ${m[1]} for ${template}`);
           return encodeURIComponent(value);
         })
         .join('');

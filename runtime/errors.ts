@@ -16,6 +16,7 @@ export const RUNTIME_ERROR_CODES = {
   SW_RATE_LIMITED: 'too many inbound frames per second',
   SW_TOO_MANY_CONNECTIONS: 'the connection limit was reached',
   SW_OUTBOUND_INVALID: 'the server tried to send a message that does not match the contract',
+  SW_SSE_FIELD_INVALID: 'an SSE event to send has an id or event name with a line break (or an id with NUL), which would start a new field',
   SW_SLOW_CONSUMER: "a client's send buffer stayed over its bound",
   SW_PONG_TIMEOUT: 'no pong within the contract timeout',
   SW_NOT_FOUND: 'no channel at this address',

@@ -1,6 +1,6 @@
 import { request, type IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { SseParser, type SseItem } from '../../runtime/protocol/sse-parser.ts';
+import { SseParser, type SseItem } from '../../runtime/protocol/index.ts';
 
 /**
  * Plain clients the suite drives through the recording proxy: they know nothing of the proxy or

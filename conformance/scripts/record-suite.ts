@@ -17,7 +17,7 @@ import { createAgentWorkspaceReference } from '../../reference-server/agent-work
 import { createAgnt5Reference } from '../../reference-server/agnt5/index.ts';
 import { AGENT_IDS, createReleaseOrchestratorReference, DEPLOYMENT_JOB_IDS, WORKFLOW_RUN_IDS } from '../../reference-server/release-orchestrator/index.ts';
 import { createSteadybaseReference } from '../../reference-server/steadybase/index.ts';
-import { signJwt } from '../../runtime/auth/jwt.ts';
+import { signJwt } from '../../runtime/auth/index.ts';
 import type { ReferenceServer } from '../../reference-server/index.ts';
 import { TARGET_ORIGIN } from '../src/conform/replay.ts';
 import { loadRecordingContract } from '../src/record/contract.ts';

@@ -1,4 +1,4 @@
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Random } from '../../runtime/seeded/index.ts';
 
 /** Start of the window generated timestamps fall in (a fixed instant, so samples are reproducible). */
 const EPOCH = Date.parse('2024-01-01T00:00:00Z');

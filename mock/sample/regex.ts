@@ -1,4 +1,4 @@
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Random } from '../../runtime/seeded/index.ts';
 
 /**
  * Strings that match a JSON Schema `pattern`, for the subset of ECMAScript regular expressions

@@ -1,4 +1,4 @@
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Random } from '../../runtime/seeded/index.ts';
 import { sampleFormat } from './formats.ts';
 import { sampleRegex, UnsupportedPattern } from './regex.ts';
 

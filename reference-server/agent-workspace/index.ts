@@ -1,10 +1,9 @@
-import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
+import type { RuntimeEventInfo } from '../../runtime/index.ts';
 import { randomBytes } from 'node:crypto';
 import { api } from '../../generated/agent-workspace/metadata.gen.ts';
 import type { HeartbeatData, StreamErrorData } from '../../generated/agent-workspace/models.gen.ts';
 import { createAgentWorkspaceServer, type FleetStreamPeer } from '../../generated/agent-workspace/server.gen.ts';
-import { createClock } from '../../runtime/seeded/clock.ts';
-import { Random } from '../../runtime/seeded/random.ts';
+import { createClock, Random } from '../../runtime/seeded/index.ts';
 import type { DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
 import { createFingerprint } from './fingerprint.ts';
 import { FleetPoller, type PollLimits } from './poller.ts';

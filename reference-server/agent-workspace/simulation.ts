@@ -1,6 +1,5 @@
 import type { SlimIntervention, SlimJob } from '../../generated/agent-workspace/models.gen.ts';
-import type { Clock } from '../../runtime/seeded/clock.ts';
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Clock, Random } from '../../runtime/seeded/index.ts';
 import { isActive, type ActiveStatus, type FinalStatus, type FleetStore, type LogEntry, type RunRecord } from './store.ts';
 
 /** The stages a run goes through, in order; `awaiting_approval` is a human gate without an agent job. */

@@ -5,8 +5,7 @@
  * clears every timer.
  */
 import type { WorkflowServerMessage } from '../../generated/agnt5/models.gen.ts';
-import type { Clock } from '../../runtime/seeded/clock.ts';
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Clock, Random } from '../../runtime/seeded/index.ts';
 import { eventMessage } from './frames.ts';
 import type { PlannedEvent } from './plan.ts';
 

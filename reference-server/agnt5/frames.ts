@@ -4,7 +4,7 @@
  * message}}). Timestamps come from the server's clock.
  */
 import type { ServerError, ServerErrorData, WorkflowServerMessage } from '../../generated/agnt5/models.gen.ts';
-import type { Clock } from '../../runtime/seeded/clock.ts';
+import type { Clock } from '../../runtime/seeded/index.ts';
 import type { PlannedEvent } from './plan.ts';
 
 export type ErrorCode = ServerErrorData['code'];

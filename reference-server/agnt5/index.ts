@@ -1,4 +1,4 @@
-import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
+import type { RuntimeEventInfo } from '../../runtime/index.ts';
 /**
  * The agnt5 reference server (spec/agnt5.asyncapi.yaml), on the generated stub.
  *
@@ -15,10 +15,10 @@ import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 import { randomBytes } from 'node:crypto';
 import { createAgnt5Server, type WorkflowPeer } from '../../generated/agnt5/server.gen.ts';
 import type { InvokeWorkflow, WorkflowServerMessage } from '../../generated/agnt5/models.gen.ts';
-import { createClock } from '../../runtime/seeded/clock.ts';
-import { Random } from '../../runtime/seeded/random.ts';
+import { createClock, Random } from '../../runtime/seeded/index.ts';
 import type { DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
 import { ENDPOINT_PATTERN, ENDPOINTS, findEndpoint, findWorkflow, requestedSimulation } from './catalog.ts';
+export { ENDPOINTS } from './catalog.ts';
 import { ExecutionRunner } from './executions.ts';
 import { errorMessage, isErrorCode } from './frames.ts';
 import { planExecution, resolveOutcome } from './plan.ts';

@@ -5,7 +5,7 @@
  * events. execution_started comes first with no delay; exactly one terminal event comes last.
  */
 import type { ErrorDetails, WorkflowServerMessage } from '../../generated/agnt5/models.gen.ts';
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Random } from '../../runtime/seeded/index.ts';
 import type { Outcome, Simulation, Step, WorkflowSpec } from './catalog.ts';
 
 export type EventType = Exclude<WorkflowServerMessage['type'], 'error'>;

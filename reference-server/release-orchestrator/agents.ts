@@ -28,7 +28,7 @@ import type {
   AgentTaskProgress,
   LogLevel,
 } from '../../generated/release-orchestrator/models.gen.ts';
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Random } from '../../runtime/seeded/index.ts';
 import { AGENT_IDS, AGENT_TASK_TYPES, CANCEL_REASONS } from './catalog.ts';
 import { hex } from './runs.ts';
 import type { Timers } from './timers.ts';

@@ -16,8 +16,7 @@ import type {
   ResourceType,
   Severity,
 } from '../../generated/release-orchestrator/models.gen.ts';
-import type { Clock } from '../../runtime/seeded/clock.ts';
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Clock, Random } from '../../runtime/seeded/index.ts';
 import { ENVIRONMENTS, RELEASES, REQUESTERS } from './catalog.ts';
 import type { Timers } from './timers.ts';
 

@@ -1,4 +1,4 @@
-import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
+import type { RuntimeEventInfo } from '../../runtime/index.ts';
 /**
  * Reference server of the release-orchestrator API (spec/release-orchestrator.asyncapi.yaml), on
  * the generated stub.
@@ -32,9 +32,8 @@ import {
   type WorkflowRunStreamPeer,
 } from '../../generated/release-orchestrator/server.gen.ts';
 import type { Heartbeat } from '../../generated/release-orchestrator/models.gen.ts';
-import { signJwt } from '../../runtime/auth/jwt.ts';
-import { createClock } from '../../runtime/seeded/clock.ts';
-import { Random } from '../../runtime/seeded/random.ts';
+import { signJwt } from '../../runtime/auth/index.ts';
+import { createClock, Random } from '../../runtime/seeded/index.ts';
 import { devJwt } from '../shared/credentials.ts';
 import type { CredentialOptions, DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
 import { CLOSE_INTERNAL, errorPayload, refuseAgentStream, refuseDashboard, refuseResource, type AccessRules } from './access.ts';

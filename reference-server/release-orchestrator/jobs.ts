@@ -13,8 +13,7 @@ import type {
   DeploymentTaskStarted,
   RunStatus,
 } from '../../generated/release-orchestrator/models.gen.ts';
-import type { Clock } from '../../runtime/seeded/clock.ts';
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Clock, Random } from '../../runtime/seeded/index.ts';
 import type { DeploymentJobSeed } from './catalog.ts';
 import type { PlanStep } from './playback.ts';
 import { hex } from './runs.ts';

@@ -13,8 +13,7 @@ import type {
   StepStarted,
   WorkflowCompleted,
 } from '../../generated/release-orchestrator/models.gen.ts';
-import type { Clock } from '../../runtime/seeded/clock.ts';
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Clock, Random } from '../../runtime/seeded/index.ts';
 import { WORKFLOW_NODES, type WorkflowNode, type WorkflowRunSeed } from './catalog.ts';
 import type { PlanStep } from './playback.ts';
 

@@ -1,5 +1,5 @@
 /** Development JWTs as `serve` prints them: signed for one subject, with a stated lifetime. */
-import { signJwt } from '../../runtime/auth/jwt.ts';
+import { signJwt } from '../../runtime/auth/index.ts';
 import type { CredentialOptions } from './types.ts';
 
 /** Lifetime of a development token unless `serve --token-ttl` says otherwise: a working day and a half. */

@@ -1,7 +1,6 @@
-import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
-import type { Bus } from '../../runtime/bus/types.ts';
-import type { CorsOptions } from '../../runtime/server/cors.ts';
-import type { Clock } from '../../runtime/seeded/clock.ts';
+import type { CorsOptions, RuntimeEventInfo } from '../../runtime/index.ts';
+import type { Bus } from '../../runtime/bus/index.ts';
+import type { Clock } from '../../runtime/seeded/index.ts';
 
 /** What every reference server takes. All of it is optional: defaults give a working dev server. */
 export interface ReferenceOptions {

@@ -4,7 +4,7 @@
  * object), `unsupported_message` when it is a JSON object (this API accepts no client messages).
  * The connection stays open either way.
  */
-import { readJson } from '../../runtime/protocol/frame.ts';
+import { readJson } from '../../runtime/protocol/index.ts';
 import type { ProtocolError } from '../../generated/steadybase/models.gen.ts';
 
 export type FrameErrorCode = ProtocolError['code'];

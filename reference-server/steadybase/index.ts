@@ -1,4 +1,4 @@
-import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
+import type { RuntimeEventInfo } from '../../runtime/index.ts';
 /**
  * Reference server of the steadybase API (spec/steadybase.asyncapi.yaml), on the generated stub.
  *
@@ -16,8 +16,7 @@ import type { RuntimeEventInfo } from '../../runtime/server/log.ts';
 import { randomBytes } from 'node:crypto';
 import { createSteadybaseServer, type SteadybaseServer } from '../../generated/steadybase/server.gen.ts';
 import type { TaskStatusRequest } from '../../generated/steadybase/models.gen.ts';
-import { createClock } from '../../runtime/seeded/clock.ts';
-import { Random } from '../../runtime/seeded/random.ts';
+import { createClock, Random } from '../../runtime/seeded/index.ts';
 import { devJwt } from '../shared/credentials.ts';
 import type { CredentialOptions, DevCredential, ReferenceOptions, ReferenceServer } from '../shared/types.ts';
 import { errorPayload, FrameClassifier } from './frames.ts';

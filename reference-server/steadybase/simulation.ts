@@ -13,8 +13,7 @@ import type {
   WorkerStatus,
   WorkflowProgress,
 } from '../../generated/steadybase/models.gen.ts';
-import type { Clock } from '../../runtime/seeded/clock.ts';
-import type { Random } from '../../runtime/seeded/random.ts';
+import type { Clock, Random } from '../../runtime/seeded/index.ts';
 import { ACCOUNTS, DREW_PLAN, UNIT_SECONDS, WORKERS, WORKFLOWS, type Timeout, type WorkerProfile, type WorkflowTemplate } from './catalog.ts';
 
 interface WorkerState_ {

@@ -10,8 +10,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /**
  * The rooms, most specific folder first (a room may span folders). `below`: the rooms this one may
- * import. `doors`: the files (or patterns) another room may import; none listed: any file (the
- * runtime's entry points are still its own folders' modules).
+ * import. `doors`: the files (or patterns) another room may import; none listed: any file
+ * (generated code, whose files are each an entry point). bench/ and reliability/ are rooms above
+ * the others: they measure them through their doors. test/ is outside the rule (tests test insides).
  */
 export const ROOMS = [
   // The suite's recording scripts are conformance's own tooling: they drive the reference servers.
@@ -31,9 +32,24 @@ export const ROOMS = [
     doors: ['reference-server/index.ts', /^reference-server\/[^/]+\/index\.ts$/],
   },
   { room: 'generated', dir: 'generated/', below: ['runtime'] },
-  { room: 'runtime', dir: 'runtime/', below: [] },
+  {
+    room: 'runtime',
+    dir: 'runtime/',
+    below: [],
+    // The package's two entry points, and the sub-rooms the mock, conformance and reference servers share.
+    doors: [
+      'runtime/index.ts',
+      'runtime/client/index.ts',
+      'runtime/protocol/index.ts',
+      'runtime/seeded/index.ts',
+      'runtime/auth/index.ts',
+      'runtime/bus/index.ts',
+    ],
+  },
   { room: 'cli', dir: 'cli/', below: ['conformance', 'generator', 'mock', 'reference-server', 'runtime'] },
   { room: 'package', dir: 'index.ts', below: ['conformance', 'generator', 'runtime'] },
+  { room: 'bench', dir: 'bench/', below: ['cli', 'conformance', 'generated', 'generator', 'mock', 'reference-server', 'runtime'] },
+  { room: 'reliability', dir: 'reliability/', below: ['cli', 'conformance', 'generated', 'generator', 'mock', 'reference-server', 'runtime'] },
 ];
 
 function roomOf(file) {

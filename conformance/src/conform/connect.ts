@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import https from 'node:https';
 import WebSocket from 'ws';
-import { SseParser } from '../../../runtime/protocol/sse-parser.ts';
+import { SseParser } from '../../../runtime/protocol/index.ts';
 
 export interface Received {
   t: number;

@@ -3,7 +3,7 @@
  * frame goes through, and the sequence check over one connection.
  */
 import type { ChannelIR } from '../../../generator/src/contract/index.ts';
-import { frameTag, isJsonObject, readJson } from '../../../runtime/protocol/frame.ts';
+import { frameTag, isJsonObject, readJson } from '../../../runtime/protocol/index.ts';
 import { checkSequence } from '../sequence/check.ts';
 import type { Received } from './connect.ts';
 import type { Contract } from './contract.ts';

@@ -5,7 +5,7 @@
  * as they come, since their timing is the implementation's.
  */
 import type { ChannelIR } from '../../../generator/src/contract/index.ts';
-import { eventTag, readJson } from '../../../runtime/protocol/frame.ts';
+import { eventTag, readJson } from '../../../runtime/protocol/index.ts';
 import { messagesOf, substituteCredentials, substituteCredentialsInUrl, type Transcript, type TranscriptFrame } from '../transcript.ts';
 import { connectSse, connectWs, originFor, type Connection } from './connect.ts';
 import type { Contract } from './contract.ts';

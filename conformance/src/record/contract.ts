@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { compileAddress, type AddressMatcher } from '../../../runtime/address.ts';
+import { compileAddress, type AddressMatcher } from '../../../runtime/index.ts';
 import {
   eventTag,
   frameTag,

@@ -6,7 +6,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { RecordingContract } from './contract.ts';
 import { toolVersion } from './contract.ts';
 import { RecordingSession, type RecordedConnection } from './session.ts';
-import { SseParser } from '../../../runtime/protocol/sse-parser.ts';
+import { SseParser } from '../../../runtime/protocol/index.ts';
 
 export interface RecordingProxyOptions {
   contract: RecordingContract;

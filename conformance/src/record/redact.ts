@@ -1,5 +1,5 @@
-import type { AuthSpec } from '../../../runtime/contract.ts';
-import { isJsonObject, messageTag, readJson } from '../../../runtime/protocol/frame.ts';
+import type { AuthSpec } from '../../../runtime/index.ts';
+import { isJsonObject, messageTag, readJson } from '../../../runtime/protocol/index.ts';
 
 /**
  * Credentials never reach a transcript. Where the contract says a credential travels (header,

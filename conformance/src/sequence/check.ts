@@ -3,7 +3,7 @@
  * connection. Pure: frames in, violations out, so the same function serves replays, probes and
  * unit tests.
  */
-import type { SequenceRule } from '../../../runtime/contract.ts';
+import type { SequenceRule } from '../../../runtime/index.ts';
 
 export interface SequenceFrame {
   /** The message tag (tag property value or SSE event name); null when the frame has none. */

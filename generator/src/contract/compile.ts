@@ -1,6 +1,5 @@
-import type { ApiDescription } from '../../../runtime/contract.ts';
-import { messageTag } from '../../../runtime/protocol/frame.ts';
-import type { ChannelValidator, ValidationResult } from '../../../runtime/server/types.ts';
+import type { ApiDescription, ChannelValidator, ValidationResult } from '../../../runtime/index.ts';
+import { messageTag } from '../../../runtime/protocol/index.ts';
 import { describeApi } from '../emit/metadata/describe.ts';
 import { compilePayloads } from '../emit/validators/index.ts';
 import type { ApiIR, ChannelIR, Direction, MessageIR } from '../ir/types.ts';

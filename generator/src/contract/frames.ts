@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { eventTag } from '../../../runtime/protocol/frame.ts';
+import { eventTag } from '../../../runtime/protocol/index.ts';
 import type { ChannelIR, Direction } from '../ir/types.ts';
 import type { ValidationError } from '../validate/ajv.ts';
 import { createContractValidator } from '../validate/contract-validator.ts';

@@ -14,7 +14,7 @@ import type {
   ReconnectSpec as ReconnectIR,
   SequenceSpec as SequenceIR,
   SseSpec as SseIR,
-} from '../../../runtime/contract.ts';
+} from '../../../runtime/index.ts';
 
 export type { AuthIR, ErrorsIR, HeartbeatIR, LimitsIR, PollIR, ReconnectIR, SequenceIR, SseIR };
 

@@ -2,7 +2,7 @@ import { channelViews, type ChannelView, type Direction } from '../load/channels
 import { directionDispatch, directionMessages } from '../load/discriminator.ts';
 import { createDocumentSchemas, normalizeAjvErrors, type ValidationError } from './ajv.ts';
 import { encodeSegment, type PathSegment } from '../load/pointer.ts';
-import { eventTag, messageTag } from '../../../runtime/protocol/frame.ts';
+import { eventTag, messageTag } from '../../../runtime/protocol/index.ts';
 import { derefLocal } from '../load/refs.ts';
 import { payloadLocation } from '../load/payload.ts';
 import type { ValidateFunction } from 'ajv';

@@ -35,6 +35,7 @@ describe('encodeSse', () => {
     ['an event name with CRLF', { event: 'a\r\nb' }],
   ])('refuses %s, which would start another field', (_name, frame) => {
     expect(() => encodeSse(frame)).toThrow(/SSE (id|event name) must not contain/);
+    expect(() => encodeSse(frame)).toThrow(expect.objectContaining({ name: 'StreamwrightError', code: 'SW_SSE_FIELD_INVALID' }));
   });
 
   it('is read back as written by the runtime parser', () => {

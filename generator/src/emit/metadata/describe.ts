@@ -1,4 +1,4 @@
-import type { ApiDescription, ChannelDescription } from '../../../../runtime/contract.ts';
+import type { ApiDescription, ChannelDescription } from '../../../../runtime/index.ts';
 import type { ApiIR, ChannelDirectionIR, ChannelIR } from '../../ir/types.ts';
 
 /**
