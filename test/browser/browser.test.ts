@@ -10,7 +10,7 @@ import { validateEventsServerMessage } from '../../generated/steadybase/validato
 import { startReferenceServers, type RunningReference } from '../../reference-server/index.ts';
 import { browserGate, launchChromium, type RunningChromium } from './harness/chromium.ts';
 import { bundlePage, type PageBundle } from './harness/bundle.ts';
-import { PageServer } from './harness/page-server.ts';
+import { PageServer, type ProxiedRequest } from './harness/page-server.ts';
 import type { ConnectionReport, PageConfig, PageResults } from './page/protocol.ts';
 
 // The clients in a real headless Chromium (Debian's package, driven by playwright-core) against
@@ -177,12 +177,7 @@ describe.skipIf(!gate.run)(title, () => {
     expect(Array.isArray(aw.events[0]!.data), why).toBe(true);
     expect((aw.events.find((e) => e.tag === 'heartbeat')!.data as { ts: unknown }).ts, why).toEqual(expect.any(Number));
     const forwarded = pageServer!.forwarded.slice(before);
-    const streams = forwarded.filter((r) => r.path.startsWith('/api/agent-workspace/'));
-    expect(streams.length, why).toBeGreaterThan(0);
-    expect(
-      streams.every((r) => r.hadCookie && r.status === 200),
-      why,
-    ).toBe(true);
+    expectCookieStreams(forwarded, why);
 
     // Auth failures: a bad query token gets the contract's error and close 4401; a bad bearer gets 401; each tried once.
     expect(
@@ -253,12 +248,7 @@ describe.skipIf(!gate.run)(title, () => {
     expect(aw.notes.snapshotRuns, why).toBeGreaterThan(0);
     expect(aw.notes.heartbeatTs, why).toEqual(expect.any(Number));
     expect(aw.notes.lastEventId, why).not.toBe('');
-    const streams = forwarded.filter((r) => r.path.startsWith('/api/agent-workspace/'));
-    expect(streams.length, why).toBeGreaterThan(0);
-    expect(
-      streams.every((r) => r.hadCookie && r.status === 200),
-      why,
-    ).toBe(true);
+    expectCookieStreams(forwarded, why);
 
     // A bad query token: the contract's `error` message, close 4401, SW_AUTH_REJECTED, no retry;
     // refused after the upgrade, so the browser client never said `open`.
@@ -365,6 +355,16 @@ describe.skipIf(!gate.run)(title, () => {
 });
 
 /** The results without bulky payloads, for failure messages. */
+/** agent-workspace streamed over requests that each carried the session cookie and were accepted. */
+function expectCookieStreams(forwarded: readonly ProxiedRequest[], why: string) {
+  const streams = forwarded.filter((r) => r.path.startsWith('/api/agent-workspace/'));
+  expect(streams.length, why).toBeGreaterThan(0);
+  expect(
+    streams.every((r) => r.hadCookie && r.status === 200),
+    why,
+  ).toBe(true);
+}
+
 function summarise(results: PageResults) {
   return Object.fromEntries(
     Object.entries(results).map(([api, connections]) => [
