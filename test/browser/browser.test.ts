@@ -198,14 +198,7 @@ describe.skipIf(!gate.run)(title, () => {
     const forwarded = pageServer!.forwarded.slice(before);
     const ro = results['release-orchestrator']!;
     const good = [results.steadybase!.stream!, ro.run!, ro.dashboard!, ro.dashboardSse!, results.agnt5!.workflow!, results['agent-workspace']!.stream!];
-    for (const r of good) {
-      expect(r.timedOut, `${r.via} timed out\n${why}`).toBe(false);
-      expect(r.errors, `${r.via} reported errors\n${why}`).toEqual([]);
-      expect(
-        r.states.map((s) => s.state),
-        `${r.via} states\n${why}`,
-      ).toEqual(['open', 'closed']);
-    }
+    for (const r of good) expectCleanRun(r, why);
 
     // steadybase: only the header scheme's token was given; the browser client carried it as ?access_token.
     const sb = results.steadybase!.stream!;
@@ -288,14 +281,7 @@ describe.skipIf(!gate.run)(title, () => {
     checkContract(results);
     const ro = results['release-orchestrator']!;
     const aw = results['agent-workspace']!.stream!;
-    for (const r of [ro.dashboardSse!, aw]) {
-      expect(r.timedOut, `${r.via} timed out\n${why}`).toBe(false);
-      expect(r.errors, `${r.via} reported errors\n${why}`).toEqual([]);
-      expect(
-        r.states.map((s) => s.state),
-        `${r.via} states\n${why}`,
-      ).toEqual(['open', 'closed']);
-    }
+    for (const r of [ro.dashboardSse!, aw]) expectCleanRun(r, why);
     expect(tags(ro.dashboardSse), why).toContain('metric_update');
     expect(tags(aw)[0], why).toBe('fleet_snapshot');
     expect(aw.notes.heartbeatTs, why).toEqual(expect.any(Number));
@@ -355,6 +341,16 @@ describe.skipIf(!gate.run)(title, () => {
 });
 
 /** The results without bulky payloads, for failure messages. */
+/** A connection that opened, saw no error and closed when the page closed it, within the deadline. */
+function expectCleanRun(r: ConnectionReport, why: string) {
+  expect(r.timedOut, `${r.via} timed out\n${why}`).toBe(false);
+  expect(r.errors, `${r.via} reported errors\n${why}`).toEqual([]);
+  expect(
+    r.states.map((s) => s.state),
+    `${r.via} states\n${why}`,
+  ).toEqual(['open', 'closed']);
+}
+
 /** agent-workspace streamed over requests that each carried the session cookie and were accepted. */
 function expectCookieStreams(forwarded: readonly ProxiedRequest[], why: string) {
   const streams = forwarded.filter((r) => r.path.startsWith('/api/agent-workspace/'));
