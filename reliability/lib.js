@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
+import { SseParser } from '../runtime/protocol/index.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Logs and results go here (.tmp/ is gitignored). */
@@ -125,8 +126,37 @@ export function until(cond, what, ms = 30_000) {
  * error code, say), the frames `keep` asks for, its close, and an HTTP refusal of the upgrade.
  * Waits are event-driven: `waitFor(cond)` is re-checked on every frame and on the close.
  */
-export class Client {
+/**
+ * What a client has seen so far, with a way to wait for it: `waitFor(cond)` resolves once
+ * `cond()` holds, checked again on every `wake()` (each frame, event, chunk and the end).
+ */
+class Watched {
+  waiters = new Set();
+  wake() {
+    for (const w of this.waiters) w();
+  }
+  /** Resolves once `cond()` holds; rejects after `ms`. */
+  waitFor(cond, what, ms = 60_000) {
+    if (cond()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
+      }, ms);
+      const check = () => {
+        if (!cond()) return;
+        clearTimeout(t);
+        this.waiters.delete(check);
+        resolve();
+      };
+      this.waiters.add(check);
+    });
+  }
+}
+
+export class Client extends Watched {
   constructor(url, { protocols = [], headers, onMessage, answerOf, keep = () => true } = {}) {
+    super();
     this.frames = [];
     this.answers = [];
     this.received = 0;
@@ -134,7 +164,6 @@ export class Client {
     this.closed = undefined;
     this.status = undefined;
     this.failed = undefined;
-    this.waiters = new Set();
     this.ws = new WebSocket(url, protocols, { headers, maxPayload: 64 << 20 });
     this.ws.on('message', (data, binary) => {
       this.received++;
@@ -174,26 +203,6 @@ export class Client {
       this.wake();
     });
   }
-  wake() {
-    for (const w of this.waiters) w();
-  }
-  /** Resolves once `cond()` holds (checked on every frame and on the close); rejects after `ms`. */
-  waitFor(cond, what, ms = 60_000) {
-    if (cond()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      }, ms);
-      const check = () => {
-        if (!cond()) return;
-        clearTimeout(t);
-        this.waiters.delete(check);
-        resolve();
-      };
-      this.waiters.add(check);
-    });
-  }
   opened() {
     return new Promise((resolve, reject) => {
       if (this.ws.readyState === WebSocket.OPEN) return resolve(this);
@@ -217,35 +226,25 @@ export class Client {
  * A raw SSE reader (node:http, no EventSource): every event with its id, event name and data, as
  * it arrives; `destroy()` drops the connection as a network failure would.
  */
-export class SseReader {
+export class SseReader extends Watched {
   constructor(port, path, headers = {}) {
+    super();
     this.events = [];
     this.status = undefined;
     this.ended = false;
     this.chunks = 0;
-    this.waiters = new Set();
     this.req = request({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', ...headers }, agent: false }, (res) => {
       this.status = res.statusCode;
       this.res = res;
-      let buffer = '';
-      res.setEncoding('utf8');
+      const parser = new SseParser();
       res.on('data', (chunk) => {
         this.chunks++;
-        buffer += chunk;
-        let i;
-        while ((i = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          const e = {};
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue;
-            const colon = line.indexOf(':');
-            const field = colon < 0 ? line : line.slice(0, colon);
-            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-            if (field === 'data') e.data = e.data === undefined ? value : `${e.data}\n${value}`;
-            else if (field === 'id' || field === 'event' || field === 'retry') e[field] = value;
+        for (const item of parser.push(chunk)) {
+          // An event as its block carried it: only the fields it had (`id` is not carried over).
+          if (item.kind === 'event' && item.hasData) {
+            const { kind: _kind, hasData: _hasData, ...event } = item;
+            this.events.push(event);
           }
-          if (e.data !== undefined) this.events.push(e);
         }
         this.wake();
       });
@@ -259,25 +258,6 @@ export class SseReader {
   finish() {
     this.ended = true;
     this.wake();
-  }
-  wake() {
-    for (const w of this.waiters) w();
-  }
-  waitFor(cond, what, ms = 60_000) {
-    if (cond()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      }, ms);
-      const check = () => {
-        if (!cond()) return;
-        clearTimeout(t);
-        this.waiters.delete(check);
-        resolve();
-      };
-      this.waiters.add(check);
-    });
   }
   destroy() {
     this.req.destroy();

@@ -1,21 +1,6 @@
 import type { SlimIntervention, SlimJob } from '../../generated/agent-workspace/models.gen.ts';
 import type { Clock, Random } from '../../runtime/seeded/index.ts';
-import { isActive, type ActiveStatus, type FinalStatus, type FleetStore, type LogEntry, type RunRecord } from './store.ts';
-
-/** The stages a run goes through, in order; `awaiting_approval` is a human gate without an agent job. */
-const STAGES = [
-  'researching',
-  'architecting',
-  'designing',
-  'implementing',
-  'testing',
-  'awaiting_approval',
-  'releasing',
-  'marketing',
-  'documenting',
-  'syncing_branches',
-] as const satisfies readonly ActiveStatus[];
-type Stage = (typeof STAGES)[number];
+import { isActive, STAGES, type FinalStatus, type FleetStore, type LogEntry, type RunRecord, type Stage } from './store.ts';
 
 const PROJECTS = [
   { id: 'proj_checkout', name: 'checkout-service' },

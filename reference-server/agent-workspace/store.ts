@@ -6,8 +6,8 @@ export type ActiveStatus = PipelineSnapshot['status'];
 export type FinalStatus = 'completed' | 'failed' | 'cancelled';
 export type RunStatus = ActiveStatus | FinalStatus;
 
-export const ACTIVE_STATUSES: readonly ActiveStatus[] = [
-  'queued',
+/** The stages a run goes through after `queued`, in order; `awaiting_approval` is a human gate without an agent job. */
+export const STAGES = [
   'researching',
   'architecting',
   'designing',
@@ -18,7 +18,11 @@ export const ACTIVE_STATUSES: readonly ActiveStatus[] = [
   'marketing',
   'documenting',
   'syncing_branches',
-];
+] as const satisfies readonly ActiveStatus[];
+export type Stage = (typeof STAGES)[number];
+
+/** The statuses a run is streamed with: the contract's known values of `PipelineSnapshot.status`. */
+export const ACTIVE_STATUSES: readonly ActiveStatus[] = ['queued', ...STAGES];
 
 export function isActive(status: RunStatus): status is ActiveStatus {
   return (ACTIVE_STATUSES as readonly string[]).includes(status);

@@ -1,5 +1,6 @@
 import type { ApiDescription, ChannelDescription, SecuritySchemeDescription } from '../contract.ts';
 import { StreamwrightError } from '../errors.ts';
+import { taggedMessage } from '../protocol/frame.ts';
 import type { ClientAuth, Credential } from './types.ts';
 
 /** How one connection attempt presents its credential. */
@@ -101,8 +102,7 @@ function apply(plan: AuthPlan, scheme: SecuritySchemeDescription, value: string,
       plan.protocols.push(`${credential?.prefix ?? ''}${value}`);
       return;
     case 'first-message': {
-      const tagProperty = channel.tagProperty ?? 'type';
-      plan.firstMessage = { [tagProperty]: credential?.message ?? 'auth', [credential?.property ?? 'token']: value };
+      plan.firstMessage = taggedMessage(channel.tagProperty, credential?.message ?? 'auth', { [credential?.property ?? 'token']: value });
       return;
     }
     default: {

@@ -1,5 +1,5 @@
 import { StreamwrightError } from '../errors.ts';
-import { messageTag, readJson } from '../protocol/frame.ts';
+import { messageTag, readJson, taggedMessage } from '../protocol/frame.ts';
 import { planAuth, type AuthPlan } from './auth.ts';
 import { ChannelConnection, type ConnectionConfig } from './connection.ts';
 import { resolveEnvironment } from './environment.ts';
@@ -57,7 +57,7 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
     const hb = config.channel.heartbeat;
     if (hb && hb.mode === 'message') {
       this.heartbeatTag = hb.message;
-      if (hb.pong) this.pongText = JSON.stringify(config.pong ?? { [config.channel.tagProperty ?? 'type']: hb.pong.message });
+      if (hb.pong) this.pongText = JSON.stringify(config.pong ?? taggedMessage(config.channel.tagProperty, hb.pong.message));
     }
     this.start();
   }

@@ -10,7 +10,7 @@ import { validateEventsServerMessage } from '../../generated/steadybase/validato
 import { startReferenceServers, type RunningReference } from '../../reference-server/index.ts';
 import { browserGate, launchChromium, type RunningChromium } from './harness/chromium.ts';
 import { bundlePage, type PageBundle } from './harness/bundle.ts';
-import { PageServer } from './harness/page-server.ts';
+import { PageServer, type ProxiedRequest } from './harness/page-server.ts';
 import type { ConnectionReport, PageConfig, PageResults } from './page/protocol.ts';
 
 // The clients in a real headless Chromium (Debian's package, driven by playwright-core) against
@@ -177,12 +177,7 @@ describe.skipIf(!gate.run)(title, () => {
     expect(Array.isArray(aw.events[0]!.data), why).toBe(true);
     expect((aw.events.find((e) => e.tag === 'heartbeat')!.data as { ts: unknown }).ts, why).toEqual(expect.any(Number));
     const forwarded = pageServer!.forwarded.slice(before);
-    const streams = forwarded.filter((r) => r.path.startsWith('/api/agent-workspace/'));
-    expect(streams.length, why).toBeGreaterThan(0);
-    expect(
-      streams.every((r) => r.hadCookie && r.status === 200),
-      why,
-    ).toBe(true);
+    expectCookieStreams(forwarded, why);
 
     // Auth failures: a bad query token gets the contract's error and close 4401; a bad bearer gets 401; each tried once.
     expect(
@@ -203,14 +198,7 @@ describe.skipIf(!gate.run)(title, () => {
     const forwarded = pageServer!.forwarded.slice(before);
     const ro = results['release-orchestrator']!;
     const good = [results.steadybase!.stream!, ro.run!, ro.dashboard!, ro.dashboardSse!, results.agnt5!.workflow!, results['agent-workspace']!.stream!];
-    for (const r of good) {
-      expect(r.timedOut, `${r.via} timed out\n${why}`).toBe(false);
-      expect(r.errors, `${r.via} reported errors\n${why}`).toEqual([]);
-      expect(
-        r.states.map((s) => s.state),
-        `${r.via} states\n${why}`,
-      ).toEqual(['open', 'closed']);
-    }
+    for (const r of good) expectCleanRun(r, why);
 
     // steadybase: only the header scheme's token was given; the browser client carried it as ?access_token.
     const sb = results.steadybase!.stream!;
@@ -253,12 +241,7 @@ describe.skipIf(!gate.run)(title, () => {
     expect(aw.notes.snapshotRuns, why).toBeGreaterThan(0);
     expect(aw.notes.heartbeatTs, why).toEqual(expect.any(Number));
     expect(aw.notes.lastEventId, why).not.toBe('');
-    const streams = forwarded.filter((r) => r.path.startsWith('/api/agent-workspace/'));
-    expect(streams.length, why).toBeGreaterThan(0);
-    expect(
-      streams.every((r) => r.hadCookie && r.status === 200),
-      why,
-    ).toBe(true);
+    expectCookieStreams(forwarded, why);
 
     // A bad query token: the contract's `error` message, close 4401, SW_AUTH_REJECTED, no retry;
     // refused after the upgrade, so the browser client never said `open`.
@@ -298,14 +281,7 @@ describe.skipIf(!gate.run)(title, () => {
     checkContract(results);
     const ro = results['release-orchestrator']!;
     const aw = results['agent-workspace']!.stream!;
-    for (const r of [ro.dashboardSse!, aw]) {
-      expect(r.timedOut, `${r.via} timed out\n${why}`).toBe(false);
-      expect(r.errors, `${r.via} reported errors\n${why}`).toEqual([]);
-      expect(
-        r.states.map((s) => s.state),
-        `${r.via} states\n${why}`,
-      ).toEqual(['open', 'closed']);
-    }
+    for (const r of [ro.dashboardSse!, aw]) expectCleanRun(r, why);
     expect(tags(ro.dashboardSse), why).toContain('metric_update');
     expect(tags(aw)[0], why).toBe('fleet_snapshot');
     expect(aw.notes.heartbeatTs, why).toEqual(expect.any(Number));
@@ -365,6 +341,26 @@ describe.skipIf(!gate.run)(title, () => {
 });
 
 /** The results without bulky payloads, for failure messages. */
+/** A connection that opened, saw no error and closed when the page closed it, within the deadline. */
+function expectCleanRun(r: ConnectionReport, why: string) {
+  expect(r.timedOut, `${r.via} timed out\n${why}`).toBe(false);
+  expect(r.errors, `${r.via} reported errors\n${why}`).toEqual([]);
+  expect(
+    r.states.map((s) => s.state),
+    `${r.via} states\n${why}`,
+  ).toEqual(['open', 'closed']);
+}
+
+/** agent-workspace streamed over requests that each carried the session cookie and were accepted. */
+function expectCookieStreams(forwarded: readonly ProxiedRequest[], why: string) {
+  const streams = forwarded.filter((r) => r.path.startsWith('/api/agent-workspace/'));
+  expect(streams.length, why).toBeGreaterThan(0);
+  expect(
+    streams.every((r) => r.hadCookie && r.status === 200),
+    why,
+  ).toBe(true);
+}
+
 function summarise(results: PageResults) {
   return Object.fromEntries(
     Object.entries(results).map(([api, connections]) => [

@@ -5,6 +5,7 @@
  */
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { describe, expect, it } from 'vitest';
+import { Random } from '../../runtime/seeded/random.ts';
 import { formats } from '../../templates/validators/prelude.js';
 
 type Check = (value: string) => boolean;
@@ -130,16 +131,10 @@ describe.each(NAMES)('format %s', (name) => {
   });
 });
 
-/** mulberry32: small, seeded, good enough to spread mutations. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The project's one seeded generator (mulberry32), as a function: small, good enough to spread mutations. */
+function rng(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 const SEEDS = [

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { validateFleetStreamServerEvent } from '../../generated/agent-workspace/validators.gen.js';
 import type { AgentLog, PipelineSnapshot } from '../../generated/agent-workspace/models.gen.ts';
 import {
@@ -20,19 +22,12 @@ const POLL_MS = 3000 * SCALE;
 const HEARTBEAT_MS = 15000 * SCALE;
 const MAX_STREAM_MS = 300000 * SCALE;
 const PATH = '/api/agent-workspace/stream';
-const ACTIVE = new Set([
-  'queued',
-  'researching',
-  'architecting',
-  'designing',
-  'implementing',
-  'testing',
-  'awaiting_approval',
-  'releasing',
-  'marketing',
-  'documenting',
-  'syncing_branches',
-]);
+// The active statuses as the contract states them (the known values of PipelineSnapshot.status),
+// not as the server under test lists them.
+const CONTRACT = parse(readFileSync(new URL('../../spec/agent-workspace.asyncapi.yaml', import.meta.url), 'utf8')) as {
+  components: { schemas: { PipelineSnapshot: { properties: { status: { 'x-sw-known-values': string[] } } } } };
+};
+const ACTIVE = new Set(CONTRACT.components.schemas.PipelineSnapshot.properties.status['x-sw-known-values']);
 const PUBLISHED = new Set(['fleet_update', 'fleet_logs']);
 
 let ref: AgentWorkspaceReference | undefined;

@@ -5,7 +5,7 @@
  * as they come, since their timing is the implementation's.
  */
 import type { ChannelIR } from '../../../generator/src/contract/index.ts';
-import { eventTag, readJson } from '../../../runtime/protocol/index.ts';
+import { eventTag, readJson, taggedMessage } from '../../../runtime/protocol/index.ts';
 import { messagesOf, substituteCredentials, substituteCredentialsInUrl, type Transcript, type TranscriptFrame } from '../transcript.ts';
 import { connectSse, connectWs, originFor, type Connection } from './connect.ts';
 import type { Contract } from './contract.ts';
@@ -65,7 +65,7 @@ export function pongText(channel: ChannelIR, transcript?: Transcript): string | 
   const hb = channel.heartbeat;
   if (!hb || hb.mode !== 'message' || !hb.pong) return undefined;
   const recorded = transcript ? heartbeatAnswers(channel, transcript)[0] : undefined;
-  return recorded?.text ?? JSON.stringify({ [channel.tagProperty ?? 'type']: hb.pong.message });
+  return recorded?.text ?? JSON.stringify(taggedMessage(channel.tagProperty, hb.pong.message));
 }
 
 /**

@@ -4,6 +4,7 @@
  * and opening an authenticated connection.
  */
 import type { ChannelIR, SecuritySchemeIR } from '../../../generator/src/contract/index.ts';
+import { taggedMessage } from '../../../runtime/protocol/index.ts';
 import { connectSse, connectWs, originFor, type Connection } from '../conform/connect.ts';
 import type { Contract } from '../conform/contract.ts';
 import type { Credentials } from '../conform/credentials.ts';
@@ -78,7 +79,7 @@ export function present(scheme: SecuritySchemeIR, value: string, channel: Channe
       out.subprotocols.push(`${c.prefix ?? ''}${value}`);
       break;
     case 'first-message':
-      out.firstMessage = JSON.stringify({ [channel.tagProperty ?? 'type']: c.message ?? 'auth', [c.property ?? 'token']: value });
+      out.firstMessage = JSON.stringify(taggedMessage(channel.tagProperty, c.message ?? 'auth', { [c.property ?? 'token']: value }));
       break;
   }
   return out;

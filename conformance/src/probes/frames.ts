@@ -1,5 +1,6 @@
 /** Inbound-frame probes: a frame over the size limit, and a malformed frame, get the contract's answer. */
 import type { ChannelIR } from '../../../generator/src/contract/index.ts';
+import { taggedMessage } from '../../../runtime/protocol/index.ts';
 import { parseFrames } from '../conform/frames.ts';
 import type { CaseResult, Finding } from '../conform/report.ts';
 import { addressOf, answerHeartbeats, authenticated, describeEnd, errorsIn, fail, open, probeResult, settled, type ProbeContext } from './context.ts';
@@ -34,7 +35,7 @@ export async function probeSizeLimit(ctx: ProbeContext, channel: ChannelIR): Pro
   if (ready.skip) return ready.skip;
   const conn = ready.conn;
   const tag = channel.receive.messages.find((m) => m.tag !== null)?.tag ?? 'oversize';
-  const head = JSON.stringify({ [channel.tagProperty ?? 'type']: tag, pad: '' });
+  const head = JSON.stringify(taggedMessage(channel.tagProperty, tag, { pad: '' }));
   const pad = 'x'.repeat(limit!.limit + 1 - Buffer.byteLength(head));
   const before = conn.frames.length;
   conn.send(head.replace('"pad":""', `"pad":"${pad}"`));

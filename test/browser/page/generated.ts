@@ -9,7 +9,7 @@ import { createAgnt5Client } from '../../../generated/agnt5/client.gen.ts';
 import { createReleaseOrchestratorClient } from '../../../generated/release-orchestrator/client.gen.ts';
 import { createSteadybaseClient } from '../../../generated/steadybase/client.gen.ts';
 import type { PageConfig, PageResults } from './protocol.ts';
-import { Recorder } from './recorder.ts';
+import { Recorder, runApis } from './recorder.ts';
 
 /** What every generated connection offers for watching it (WebSocket and SSE alike). */
 interface Watchable<Item> {
@@ -134,15 +134,8 @@ async function agentWorkspace(c: PageConfig, deadline: number) {
   return { stream: rec.report };
 }
 
-export async function runGenerated(config: PageConfig): Promise<PageResults> {
-  const deadline = Date.now() + config.deadlineMs;
-  const [s, r, a, w] = await Promise.all([
-    steadybase(config, deadline),
-    releaseOrchestrator(config, deadline),
-    agnt5(config, deadline),
-    agentWorkspace(config, deadline),
-  ]);
-  return { steadybase: s, 'release-orchestrator': r, agnt5: a, 'agent-workspace': w };
+export function runGenerated(config: PageConfig): Promise<PageResults> {
+  return runApis(config, { steadybase, 'release-orchestrator': releaseOrchestrator, agnt5, 'agent-workspace': agentWorkspace });
 }
 
 /**

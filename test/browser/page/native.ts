@@ -4,7 +4,7 @@
  * the clients, not in the servers, the proxy or the browser set-up.
  */
 import type { PageConfig, PageResults } from './protocol.ts';
-import { Recorder } from './recorder.ts';
+import { Recorder, runApis } from './recorder.ts';
 
 const wsOrigin = (origin: string) => origin.replace(/^http/, 'ws');
 
@@ -153,13 +153,6 @@ async function fetchSse(rec: Recorder, url: string, headers: Record<string, stri
   rec.state('closed');
 }
 
-export async function runNative(config: PageConfig): Promise<PageResults> {
-  const deadline = Date.now() + config.deadlineMs;
-  const [s, r, a, w] = await Promise.all([
-    steadybase(config, deadline),
-    releaseOrchestrator(config, deadline),
-    agnt5(config, deadline),
-    agentWorkspace(config, deadline),
-  ]);
-  return { steadybase: s, 'release-orchestrator': r, agnt5: a, 'agent-workspace': w };
+export function runNative(config: PageConfig): Promise<PageResults> {
+  return runApis(config, { steadybase, 'release-orchestrator': releaseOrchestrator, agnt5, 'agent-workspace': agentWorkspace });
 }

@@ -1,4 +1,4 @@
-import { emptyReport, type ConnectionReport, type SurfacedError } from './protocol.ts';
+import { emptyReport, type ConnectionReport, type PageConfig, type PageResults, type SurfacedError } from './protocol.ts';
 
 /**
  * Collects what one connection sees and lets a scenario wait for a condition on it, bounded by
@@ -99,4 +99,14 @@ function clone(data: unknown): unknown {
   } catch {
     return '[not JSON-serialisable]';
   }
+}
+
+/** One API's scenario: its connections' reports, by the deadline shared by every API. */
+export type ApiScenario = (config: PageConfig, deadline: number) => Promise<Record<string, ConnectionReport>>;
+
+/** Runs every API's scenario at once under one deadline; the results by API name. */
+export async function runApis(config: PageConfig, scenarios: Readonly<Record<string, ApiScenario>>): Promise<PageResults> {
+  const deadline = Date.now() + config.deadlineMs;
+  const results = await Promise.all(Object.entries(scenarios).map(async ([api, run]) => [api, await run(config, deadline)] as const));
+  return Object.fromEntries(results);
 }

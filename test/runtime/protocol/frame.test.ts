@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventTag, frameTag, isJsonObject, messageTag, readJson } from '../../../runtime/protocol/frame.ts';
+import { eventTag, frameTag, isJsonObject, messageTag, readJson, taggedMessage } from '../../../runtime/protocol/frame.ts';
 
 describe('readJson', () => {
   it.each<[string, { given: string; want: ReturnType<typeof readJson> }]>([
@@ -43,5 +43,33 @@ describe('eventTag and frameTag', () => {
 
   it('isJsonObject accepts only plain objects', () => {
     expect([{}, [], null, 'x', 1].map(isJsonObject)).toEqual([true, false, false, false, false]);
+  });
+});
+
+describe('taggedMessage', () => {
+  it('writes the tag at the tag property, first, then the fields', () => {
+    const m = taggedMessage('op', 'auth', { token: 't' });
+    expect(m).toEqual({ op: 'auth', token: 't' });
+    expect(Object.keys(m)).toEqual(['op', 'token']);
+    expect(JSON.stringify(taggedMessage('type', 'big', { pad: '' }))).toBe('{"type":"big","pad":""}');
+  });
+
+  it('writes `type` when the channel names no tag property', () => {
+    expect(taggedMessage(null, 'pong')).toEqual({ type: 'pong' });
+    expect(taggedMessage(undefined, 'pong')).toEqual({ type: 'pong' });
+  });
+
+  it("is the inverse of messageTag, even when a field has the tag property's name", () => {
+    for (const property of ['type', 'event', 'op']) {
+      const m = taggedMessage(property, 'x', { [property]: 'spoofed', other: 1 });
+      expect(messageTag(m, property)).toBe('x');
+      expect(m.other).toBe(1);
+    }
+  });
+
+  it('a `__proto__` tag property is an own property, not a prototype', () => {
+    const m = taggedMessage('__proto__', 'x');
+    expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+    expect(messageTag(JSON.parse(JSON.stringify(m)), '__proto__')).toBe('x');
   });
 });

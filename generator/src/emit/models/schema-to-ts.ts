@@ -157,22 +157,19 @@ export function isObjectLiteral(type: string): boolean {
 
 /** Index of the `}` that closes the `{` at position 0, skipping string literals. */
 function closingOfFirstBrace(type: string): number {
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < type.length; i++) {
-    const c = type[i]!;
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i;
-  }
-  return -1;
+  return scanCode(type, '{', '}', (c, depth) => c === '}' && depth === 0);
 }
 
 /** Wraps a type in parentheses when it has a top-level `|` or `&` (outside brackets and strings). */
 function paren(type: string): string {
+  return scanCode(type, '{([<', '})]>', (c, depth) => depth === 0 && (c === '|' || c === '&')) < 0 ? type : `(${type})`;
+}
+
+/**
+ * Walks the characters of a type outside its string literals, with the depth after each of the
+ * brackets `opens` and `closes` count: the index of the first where `stop` holds, or -1.
+ */
+function scanCode(type: string, opens: string, closes: string, stop: (c: string, depth: number) => boolean): number {
   let depth = 0;
   let quoted = false;
   for (let i = 0; i < type.length; i++) {
@@ -180,10 +177,12 @@ function paren(type: string): string {
     if (quoted) {
       if (c === '\\') i++;
       else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === '{' || c === '(' || c === '[' || c === '<') depth++;
-    else if (c === '}' || c === ')' || c === ']' || c === '>') depth--;
-    else if (depth === 0 && (c === '|' || c === '&')) return `(${type})`;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (opens.includes(c)) depth++;
+    else if (closes.includes(c)) depth--;
+    if (stop(c, depth)) return i;
   }
-  return type;
+  return -1;
 }
