@@ -8,8 +8,8 @@ import { startSuiteServers, SUITE, type SuiteTarget } from './suite.ts';
 // included), replayed against faithful reference servers while CPU hogs this test spawns keep
 // every core busy, passes. A small time scale keeps it cheap (250 ms auth deadlines, heartbeats
 // every 0.75–1.5 s, a 15 s fleet stream); `npm run stress` is the full version: ten
-// runs by the README's commands against `serve` at the README's scale (conformance/README.md,
-// "Recorded suites under load").
+// runs by the README's commands against `serve` at the README's scale (figures in
+// RELIABILITY.md, "Recorded suites under load").
 const SCALE = 0.05;
 const RUNS = 1;
 /** The hogs stop themselves after this long, whatever happens to the test process. */

@@ -35,6 +35,8 @@ export interface Ended {
 
 export interface Connection {
   readonly frames: Received[];
+  /** When the request started (ms since the epoch): a frame's `t` counts from it. */
+  readonly start: number;
   /** When each client frame left (ms since the epoch): a rate limit counts them all. */
   readonly sentAt: number[];
   /** SSE `retry:` values as they arrived (a block without data is no event, but its retry counts). */
