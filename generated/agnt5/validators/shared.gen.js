@@ -96,41 +96,9 @@ function isDateTime(s) {
   return dateAt(s, 0) && timeAt(s, 11, true);
 }
 
-/**
- * ajv-formats' `/^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i`, by hand: the
- * regular expression was a quarter of the cost of validating a typical frame (profiled).
- * `c | 32` folds ASCII upper case onto lower case (and only that: it sets one bit).
- */
-function isUuid(s) {
-  let i = 0;
-  if (s.length === 45) {
-    if (
-      (s.charCodeAt(0) | 32) !== 117 ||
-      (s.charCodeAt(1) | 32) !== 114 ||
-      (s.charCodeAt(2) | 32) !== 110 ||
-      s.charCodeAt(3) !== 58 ||
-      (s.charCodeAt(4) | 32) !== 117 ||
-      (s.charCodeAt(5) | 32) !== 117 ||
-      (s.charCodeAt(6) | 32) !== 105 ||
-      (s.charCodeAt(7) | 32) !== 100 ||
-      s.charCodeAt(8) !== 58
-    )
-      return false;
-    i = 9;
-  } else if (s.length !== 36) {
-    return false;
-  }
-  for (let j = 0; j < 36; j++) {
-    const c = s.charCodeAt(i + j);
-    if (j === 8 || j === 13 || j === 18 || j === 23) {
-      if (c !== 45) return false;
-    } else if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) {
-      return false;
-    }
-  }
-  return true;
-}
-
+// A regular expression is as fast as a hand-written loop here (measured again 2026-12-05: a
+// charCodeAt loop and a table-driven one took 1.0–1.4× the regular expression's time).
+const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
@@ -142,7 +110,7 @@ export const formats = {
   date: isDate,
   time: (s) => isTime(s, true),
   'date-time': isDateTime,
-  uuid: isUuid,
+  uuid: (s) => UUID.test(s),
   email: (s) => EMAIL.test(s),
   hostname: (s) => HOSTNAME.test(s),
   ipv4: (s) => IPV4.test(s),
