@@ -285,5 +285,5 @@ if (isMain(import.meta.url)) {
   if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
   else
     for (const r of rows)
-      console.log(`${r.name.trim()}: ${r.figure} vs ${r.baseline}: ${r.ratioText} (target ${r.target}) ${r.pass === null ? '' : r.pass ? 'PASS' : 'FAIL'}`);
+      console.log(`${r.name.trim()}: ${r.figure} vs ${r.baseline}: ${r.ratioText} (target ${r.target}) ${r.pass === null ? '' : r.pass ? 'PASS' : 'MISS'}`);
 }

@@ -88,6 +88,28 @@ function mutations(bases: unknown[], count: number, seed: number): unknown[] {
     () => '2026-03-04',
     () => '123e4567-e89b-12d3-a456-426614174000',
     () => 'not-a-uuid',
+    // Format edge cases: the lean code calls the same checks as the oracle, so these prove the
+    // call sites (test/generator/formats.test.ts compares the checks with ajv-formats).
+    () => '2026-03-04t10:00:00z',
+    () => '2026-03-04 10:00:00Z',
+    () => '2016-12-31T23:59:60Z',
+    () => '2017-01-01T00:59:60+01:00',
+    () => '2017-01-01T00:59:60+0100',
+    () => '2016-12-31T23:59:60-00:01',
+    () => '2026-03-04T10:00:00+01',
+    () => '2026-03-04T10:00:00-23:59',
+    () => '2026-03-04T10:00:00+24:00',
+    () => '2026-03-04T10:00:00.Z',
+    () => '2026-03-04T10:00:00',
+    () => '123E4567-E89B-12D3-A456-426614174000',
+    () => 'urn:uuid:123e4567-e89b-12d3-a456-426614174000',
+    () => '00000000-0000-0000-0000-000000000000',
+    () => '123e4567e89b12d3a456426614174000',
+    () => '{123e4567-e89b-12d3-a456-426614174000}',
+    // An open string set's unknown value (a warning, not an error).
+    () => 'value-no-contract-knows',
+    // A string ajv's uniqueItems never finds twice (its dictionary is a plain object).
+    () => '__proto__',
     () => Math.floor(rnd() * 2000) - 1000,
     () => rnd() * 10,
     () => -0.5,
@@ -155,6 +177,7 @@ describe('lean validators agree with ajv standalone', () => {
       const names = ir.messages.map((m) => m.validatorName);
       let invalid = 0;
       let valid = 0;
+      let warned = 0;
       for (const value of values) {
         for (const name of names) {
           const got = lean[name]!(value);
@@ -168,11 +191,14 @@ describe('lean validators agree with ajv standalone', () => {
           }
           if (want.ok) valid++;
           else invalid++;
+          if (want.ok && want.warnings !== undefined) warned++;
         }
       }
       // Both verdicts must be exercised.
       expect(valid).toBeGreaterThan(0);
       expect(invalid).toBeGreaterThan(valid / 10);
+      // And so must the warnings, which the lean functions flag in their one pass.
+      expect(warned).toBeGreaterThan(0);
     });
   }
 });

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/api/agent-workspace/stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanSlimJob(d, e, p) {
@@ -20,51 +20,55 @@ function _leanSlimJob(d, e, p) {
     if (d["startedAt"] === undefined) { if (!e) return false; ok = required$(e, p, "startedAt"); }
     if (d["completedAt"] === undefined) { if (!e) return false; ok = required$(e, p, "completedAt"); }
     if (d["error"] === undefined) { if (!e) return false; ok = required$(e, p, "error"); }
+    for (const k0 in d) {
+      switch (k0) { case "id": case "pipelineRunId": case "agentType": case "status": case "startedAt": case "completedAt": case "error": break; default: warned$.n = 1; }
+    }
     if (d["id"] !== undefined) {
-      const x0 = d["id"];
-      if (typeof x0 == "string") {
-        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      const x1 = d["id"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
     if (d["pipelineRunId"] !== undefined) {
-      const x1 = d["pipelineRunId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["pipelineRunId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/pipelineRunId", "string");
       }
     }
     if (d["agentType"] !== undefined) {
-      const x2 = d["agentType"];
-      if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agentType", "minLength", "must NOT have fewer than 1 characters"); }
+      const x3 = d["agentType"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agentType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/agentType", "string");
       }
     }
     if (d["status"] !== undefined) {
-      const x3 = d["status"];
-      if (!(typeof x3 == "string" || x3 === null)) { if (!e) return false; ok = type$(e, p + "/status", "string,null"); }
+      const x4 = d["status"];
+      if (!(typeof x4 == "string" || x4 === null)) { if (!e) return false; ok = type$(e, p + "/status", "string,null"); }
+      if (typeof x4 == "string" && !(x4 === "queued" || x4 === "running" || x4 === "waiting" || x4 === "completed" || x4 === "failed" || x4 === "cancelled" || x4 === "skipped")) warned$.n = 1;
     }
     if (d["startedAt"] !== undefined) {
-      const x4 = d["startedAt"];
-      if (!(typeof x4 == "string" || x4 === null)) { if (!e) return false; ok = type$(e, p + "/startedAt", "string,null"); }
-      if (typeof x4 == "string") {
-        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/startedAt", "format", "must match format \"date-time\""); }
+      const x5 = d["startedAt"];
+      if (!(typeof x5 == "string" || x5 === null)) { if (!e) return false; ok = type$(e, p + "/startedAt", "string,null"); }
+      if (typeof x5 == "string") {
+        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/startedAt", "format", "must match format \"date-time\""); }
       }
     }
     if (d["completedAt"] !== undefined) {
-      const x5 = d["completedAt"];
-      if (!(typeof x5 == "string" || x5 === null)) { if (!e) return false; ok = type$(e, p + "/completedAt", "string,null"); }
-      if (typeof x5 == "string") {
-        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/completedAt", "format", "must match format \"date-time\""); }
+      const x6 = d["completedAt"];
+      if (!(typeof x6 == "string" || x6 === null)) { if (!e) return false; ok = type$(e, p + "/completedAt", "string,null"); }
+      if (typeof x6 == "string") {
+        if (!(formats["date-time"](x6))) { if (!e) return false; ok = fail$(e, p + "/completedAt", "format", "must match format \"date-time\""); }
       }
     }
     if (d["error"] !== undefined) {
-      const x6 = d["error"];
-      if (!(typeof x6 == "string" || x6 === null)) { if (!e) return false; ok = type$(e, p + "/error", "string,null"); }
+      const x7 = d["error"];
+      if (!(typeof x7 == "string" || x7 === null)) { if (!e) return false; ok = type$(e, p + "/error", "string,null"); }
     }
   } else {
     if (!e) return false; ok = type$(e, p, "object");
@@ -81,38 +85,43 @@ function _leanSlimIntervention(d, e, p) {
     if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
     if (d["createdAt"] === undefined) { if (!e) return false; ok = required$(e, p, "createdAt"); }
+    for (const k0 in d) {
+      switch (k0) { case "id": case "pipelineRunId": case "type": case "message": case "status": case "createdAt": break; default: warned$.n = 1; }
+    }
     if (d["id"] !== undefined) {
-      const x0 = d["id"];
-      if (typeof x0 == "string") {
-        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      const x1 = d["id"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
     if (d["pipelineRunId"] !== undefined) {
-      const x1 = d["pipelineRunId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["pipelineRunId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/pipelineRunId", "string");
       }
     }
     if (d["type"] !== undefined) {
-      const x2 = d["type"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      const x3 = d["type"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (typeof x3 == "string" && !(x3 === "interrupt" || x3 === "inject" || x3 === "take_over" || x3 === "resume" || x3 === "note")) warned$.n = 1;
     }
     if (d["message"] !== undefined) {
-      const x3 = d["message"];
-      if (!(typeof x3 == "string" || x3 === null)) { if (!e) return false; ok = type$(e, p + "/message", "string,null"); }
+      const x4 = d["message"];
+      if (!(typeof x4 == "string" || x4 === null)) { if (!e) return false; ok = type$(e, p + "/message", "string,null"); }
     }
     if (d["status"] !== undefined) {
-      const x4 = d["status"];
-      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      const x5 = d["status"];
+      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      if (typeof x5 == "string" && !(x5 === "pending" || x5 === "resolved")) warned$.n = 1;
     }
     if (d["createdAt"] !== undefined) {
-      const x5 = d["createdAt"];
-      if (typeof x5 == "string") {
-        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/createdAt", "format", "must match format \"date-time\""); }
+      const x6 = d["createdAt"];
+      if (typeof x6 == "string") {
+        if (!(formats["date-time"](x6))) { if (!e) return false; ok = fail$(e, p + "/createdAt", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/createdAt", "string");
       }
@@ -135,58 +144,62 @@ function _leanPipelineSnapshot(d, e, p) {
     if (d["triggerData"] === undefined) { if (!e) return false; ok = required$(e, p, "triggerData"); }
     if (d["jobs"] === undefined) { if (!e) return false; ok = required$(e, p, "jobs"); }
     if (d["pendingInterventions"] === undefined) { if (!e) return false; ok = required$(e, p, "pendingInterventions"); }
+    for (const k0 in d) {
+      switch (k0) { case "id": case "projectId": case "projectName": case "status": case "startedAt": case "trigger": case "triggerData": case "jobs": case "pendingInterventions": break; default: warned$.n = 1; }
+    }
     if (d["id"] !== undefined) {
-      const x0 = d["id"];
-      if (typeof x0 == "string") {
-        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      const x1 = d["id"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
     if (d["projectId"] !== undefined) {
-      const x1 = d["projectId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/projectId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["projectId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/projectId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/projectId", "string");
       }
     }
     if (d["projectName"] !== undefined) {
-      const x2 = d["projectName"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/projectName", "string"); }
+      const x3 = d["projectName"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/projectName", "string"); }
     }
     if (d["status"] !== undefined) {
-      const x3 = d["status"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      const x4 = d["status"];
+      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      if (typeof x4 == "string" && !(x4 === "queued" || x4 === "researching" || x4 === "architecting" || x4 === "designing" || x4 === "implementing" || x4 === "testing" || x4 === "awaiting_approval" || x4 === "releasing" || x4 === "marketing" || x4 === "documenting" || x4 === "syncing_branches")) warned$.n = 1;
     }
     if (d["startedAt"] !== undefined) {
-      const x4 = d["startedAt"];
-      if (!(typeof x4 == "string" || x4 === null)) { if (!e) return false; ok = type$(e, p + "/startedAt", "string,null"); }
-      if (typeof x4 == "string") {
-        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/startedAt", "format", "must match format \"date-time\""); }
+      const x5 = d["startedAt"];
+      if (!(typeof x5 == "string" || x5 === null)) { if (!e) return false; ok = type$(e, p + "/startedAt", "string,null"); }
+      if (typeof x5 == "string") {
+        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/startedAt", "format", "must match format \"date-time\""); }
       }
     }
     if (d["trigger"] !== undefined) {
-      const x5 = d["trigger"];
-      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/trigger", "string"); }
+      const x6 = d["trigger"];
+      if (!(typeof x6 == "string")) { if (!e) return false; ok = type$(e, p + "/trigger", "string"); }
     }
     if (d["jobs"] !== undefined) {
-      const x6 = d["jobs"];
-      if (Array.isArray(x6)) {
-        for (let i7 = 0; i7 < x6.length; i7++) {
-          const x8 = x6[i7];
-          if (!_leanSlimJob(x8, e, e === null ? '' : p + "/jobs" + "/" + i7)) { if (!e) return false; ok = false; }
+      const x7 = d["jobs"];
+      if (Array.isArray(x7)) {
+        for (let i8 = 0; i8 < x7.length; i8++) {
+          const x9 = x7[i8];
+          if (!_leanSlimJob(x9, e, e === null ? '' : p + "/jobs" + "/" + i8)) { if (!e) return false; ok = false; }
         }
       } else {
         if (!e) return false; ok = type$(e, p + "/jobs", "array");
       }
     }
     if (d["pendingInterventions"] !== undefined) {
-      const x9 = d["pendingInterventions"];
-      if (Array.isArray(x9)) {
-        for (let i10 = 0; i10 < x9.length; i10++) {
-          const x11 = x9[i10];
-          if (!_leanSlimIntervention(x11, e, e === null ? '' : p + "/pendingInterventions" + "/" + i10)) { if (!e) return false; ok = false; }
+      const x10 = d["pendingInterventions"];
+      if (Array.isArray(x10)) {
+        for (let i11 = 0; i11 < x10.length; i11++) {
+          const x12 = x10[i11];
+          if (!_leanSlimIntervention(x12, e, e === null ? '' : p + "/pendingInterventions" + "/" + i11)) { if (!e) return false; ok = false; }
         }
       } else {
         if (!e) return false; ok = type$(e, p + "/pendingInterventions", "array");
@@ -229,49 +242,53 @@ function _leanFleetUpdateData(d, e, p) {
 function _leanAgentLog(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
+    for (const k0 in d) {
+      switch (k0) { case "id": case "pipelineRunId": case "jobId": case "agentType": case "level": case "message": case "createdAt": break; default: warned$.n = 1; }
+    }
     if (d["id"] !== undefined) {
-      const x0 = d["id"];
-      if (typeof x0 == "string") {
-        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      const x1 = d["id"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/id", "string");
       }
     }
     if (d["pipelineRunId"] !== undefined) {
-      const x1 = d["pipelineRunId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["pipelineRunId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/pipelineRunId", "string");
       }
     }
     if (d["jobId"] !== undefined) {
-      const x2 = d["jobId"];
-      if (!(typeof x2 == "string" || x2 === null)) { if (!e) return false; ok = type$(e, p + "/jobId", "string,null"); }
-      if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/jobId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x3 = d["jobId"];
+      if (!(typeof x3 == "string" || x3 === null)) { if (!e) return false; ok = type$(e, p + "/jobId", "string,null"); }
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/jobId", "minLength", "must NOT have fewer than 1 characters"); }
       }
     }
     if (d["agentType"] !== undefined) {
-      const x3 = d["agentType"];
-      if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agentType", "minLength", "must NOT have fewer than 1 characters"); }
+      const x4 = d["agentType"];
+      if (typeof x4 == "string") {
+        if (!(x4.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agentType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/agentType", "string");
       }
     }
     if (d["level"] !== undefined) {
-      const x4 = d["level"];
-      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/level", "string"); }
+      const x5 = d["level"];
+      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/level", "string"); }
+      if (typeof x5 == "string" && !(x5 === "debug" || x5 === "info" || x5 === "warn" || x5 === "error")) warned$.n = 1;
     }
     if (d["message"] !== undefined) {
-      const x5 = d["message"];
-      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
+      const x6 = d["message"];
+      if (!(typeof x6 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
     }
     if (d["createdAt"] !== undefined) {
-      const x6 = d["createdAt"];
-      if (typeof x6 == "string") {
-        if (!(formats["date-time"](x6))) { if (!e) return false; ok = fail$(e, p + "/createdAt", "format", "must match format \"date-time\""); }
+      const x7 = d["createdAt"];
+      if (typeof x7 == "string") {
+        if (!(formats["date-time"](x7))) { if (!e) return false; ok = fail$(e, p + "/createdAt", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/createdAt", "string");
       }
@@ -300,11 +317,14 @@ function _leanHeartbeatData(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["ts"] === undefined) { if (!e) return false; ok = required$(e, p, "ts"); }
+    for (const k0 in d) {
+      switch (k0) { case "ts": break; default: warned$.n = 1; }
+    }
     if (d["ts"] !== undefined) {
-      const x0 = d["ts"];
-      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) { if (!e) return false; ok = type$(e, p + "/ts", "integer"); }
-      if (typeof x0 == "number") {
-        if (!(x0 >= 0)) { if (!e) return false; ok = fail$(e, p + "/ts", "minimum", "must be >= 0"); }
+      const x1 = d["ts"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/ts", "integer"); }
+      if (typeof x1 == "number") {
+        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/ts", "minimum", "must be >= 0"); }
       }
     }
   } else {
@@ -317,10 +337,13 @@ function _leanStreamErrorData(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    for (const k0 in d) {
+      switch (k0) { case "message": break; default: warned$.n = 1; }
+    }
     if (d["message"] !== undefined) {
-      const x0 = d["message"];
-      if (typeof x0 == "string") {
-        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+      const x1 = d["message"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/message", "string");
       }

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/ws`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanEventData(d, e, p) {
@@ -16,25 +16,28 @@ function _leanEventData(d, e, p) {
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["details"] === undefined) { if (!e) return false; ok = required$(e, p, "details"); }
     if (d["execution_id"] === undefined) { if (!e) return false; ok = required$(e, p, "execution_id"); }
+    for (const k0 in d) {
+      switch (k0) { case "timestamp": case "details": case "execution_id": break; default: warned$.n = 1; }
+    }
     if (d["timestamp"] !== undefined) {
-      const x0 = d["timestamp"];
-      if (typeof x0 == "string") {
-        if (!(formats["date-time"](x0))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      const x1 = d["timestamp"];
+      if (typeof x1 == "string") {
+        if (!(formats["date-time"](x1))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
     if (d["details"] !== undefined) {
-      const x1 = d["details"];
-      if (x1 && typeof x1 == "object" && !Array.isArray(x1)) {
+      const x2 = d["details"];
+      if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
       } else {
         if (!e) return false; ok = type$(e, p + "/details", "object");
       }
     }
     if (d["execution_id"] !== undefined) {
-      const x2 = d["execution_id"];
-      if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/execution_id", "minLength", "must NOT have fewer than 1 characters"); }
+      const x3 = d["execution_id"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/execution_id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/execution_id", "string");
       }
@@ -50,10 +53,13 @@ function _leanExecutionStartedEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "execution_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "execution_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -67,10 +73,13 @@ function _leanExecutionCompletedEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "execution_completed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "execution_completed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -83,18 +92,21 @@ function _leanEventError(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    for (const k0 in d) {
+      switch (k0) { case "message": case "code": break; default: warned$.n = 1; }
+    }
     if (d["message"] !== undefined) {
-      const x0 = d["message"];
-      if (typeof x0 == "string") {
-        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+      const x1 = d["message"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/message", "string");
       }
     }
     if (d["code"] !== undefined) {
-      const x1 = d["code"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["code"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/code", "string");
       }
@@ -121,19 +133,22 @@ function _leanErrorEventData(d, e, p) {
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["details"] === undefined) { if (!e) return false; ok = required$(e, p, "details"); }
     if (d["execution_id"] === undefined) { if (!e) return false; ok = required$(e, p, "execution_id"); }
+    for (const k0 in d) {
+      switch (k0) { case "timestamp": case "details": case "execution_id": break; default: warned$.n = 1; }
+    }
     if (d["timestamp"] !== undefined) {
-      const x0 = d["timestamp"];
-      if (typeof x0 == "string") {
-        if (!(formats["date-time"](x0))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      const x1 = d["timestamp"];
+      if (typeof x1 == "string") {
+        if (!(formats["date-time"](x1))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
     if (d["details"] !== undefined && !_leanErrorDetails(d["details"], e, e === null ? '' : p + "/details")) { if (!e) return false; ok = false; }
     if (d["execution_id"] !== undefined) {
-      const x1 = d["execution_id"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/execution_id", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["execution_id"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/execution_id", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/execution_id", "string");
       }
@@ -149,10 +164,13 @@ function _leanExecutionFailedEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "execution_failed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "execution_failed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -166,10 +184,13 @@ function _leanExecutionCancelledEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "execution_cancelled")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "execution_cancelled")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -183,10 +204,13 @@ function _leanWorkflowStartEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "workflow_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "workflow_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -200,10 +224,13 @@ function _leanWorkflowEndEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "workflow_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "workflow_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -217,10 +244,13 @@ function _leanWorkflowErrorEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "workflow_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "workflow_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -234,10 +264,13 @@ function _leanTaskStartEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "task_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -251,10 +284,13 @@ function _leanTaskEndEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "task_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -268,10 +304,13 @@ function _leanTaskErrorEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "task_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -285,10 +324,13 @@ function _leanLlmStartEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "llm_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "llm_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -302,10 +344,13 @@ function _leanLlmEndEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "llm_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "llm_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -319,10 +364,13 @@ function _leanLlmErrorEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "llm_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "llm_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -336,10 +384,13 @@ function _leanToolStartEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "tool_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "tool_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -353,10 +404,13 @@ function _leanToolEndEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "tool_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "tool_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -370,10 +424,13 @@ function _leanToolErrorEvent(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "tool_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "tool_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {
@@ -388,26 +445,30 @@ function _leanServerErrorData(d, e, p) {
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
     if (d["code"] === undefined) { if (!e) return false; ok = required$(e, p, "code"); }
     if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    for (const k0 in d) {
+      switch (k0) { case "timestamp": case "code": case "message": break; default: warned$.n = 1; }
+    }
     if (d["timestamp"] !== undefined) {
-      const x0 = d["timestamp"];
-      if (typeof x0 == "string") {
-        if (!(formats["date-time"](x0))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      const x1 = d["timestamp"];
+      if (typeof x1 == "string") {
+        if (!(formats["date-time"](x1))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
     }
     if (d["code"] !== undefined) {
-      const x1 = d["code"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["code"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/code", "string");
       }
+      if (typeof x2 == "string" && !(x2 === "invalid_message" || x2 === "rate_limited" || x2 === "unknown_workflow" || x2 === "internal_error")) warned$.n = 1;
     }
     if (d["message"] !== undefined) {
-      const x2 = d["message"];
-      if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+      const x3 = d["message"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/message", "string");
       }
@@ -423,10 +484,13 @@ function _leanServerErrorPayload(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["data"] !== undefined && !_leanServerErrorData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
   } else {

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/api/v1/agents/{id}/task-stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanAgentTask(d, e, p) {
@@ -18,41 +18,44 @@ function _leanAgentTask(d, e, p) {
     if (d["payload"] === undefined) { if (!e) return false; ok = required$(e, p, "payload"); }
     if (d["credentials"] === undefined) { if (!e) return false; ok = required$(e, p, "credentials"); }
     if (d["timeout"] === undefined) { if (!e) return false; ok = required$(e, p, "timeout"); }
+    for (const k0 in d) {
+      switch (k0) { case "taskId": case "taskType": case "payload": case "credentials": case "timeout": break; default: warned$.n = 1; }
+    }
     if (d["taskId"] !== undefined) {
-      const x0 = d["taskId"];
-      if (typeof x0 == "string") {
-        if (!(x0.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x1 = d["taskId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["taskType"] !== undefined) {
-      const x1 = d["taskType"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskType", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["taskType"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/taskType", "string");
       }
     }
     if (d["payload"] !== undefined) {
-      const x2 = d["payload"];
-      if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
+      const x3 = d["payload"];
+      if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
       } else {
         if (!e) return false; ok = type$(e, p + "/payload", "object");
       }
     }
     if (d["credentials"] !== undefined) {
-      const x3 = d["credentials"];
-      if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
+      const x4 = d["credentials"];
+      if (x4 && typeof x4 == "object" && !Array.isArray(x4)) {
       } else {
         if (!e) return false; ok = type$(e, p + "/credentials", "object");
       }
     }
     if (d["timeout"] !== undefined) {
-      const x4 = d["timeout"];
-      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) { if (!e) return false; ok = type$(e, p + "/timeout", "integer"); }
-      if (typeof x4 == "number") {
-        if (!(x4 >= 1)) { if (!e) return false; ok = fail$(e, p + "/timeout", "minimum", "must be >= 1"); }
+      const x5 = d["timeout"];
+      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) { if (!e) return false; ok = type$(e, p + "/timeout", "integer"); }
+      if (typeof x5 == "number") {
+        if (!(x5 >= 1)) { if (!e) return false; ok = fail$(e, p + "/timeout", "minimum", "must be >= 1"); }
       }
     }
   } else {
@@ -66,10 +69,13 @@ function _leanAgentTaskAssigned(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["task"] === undefined) { if (!e) return false; ok = required$(e, p, "task"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "task": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "task_assigned")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_assigned")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["task"] !== undefined && !_leanAgentTask(d["task"], e, e === null ? '' : p + "/task")) { if (!e) return false; ok = false; }
   } else {
@@ -84,22 +90,25 @@ function _leanAgentTaskCancelled(d, e, p) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
     if (d["reason"] === undefined) { if (!e) return false; ok = required$(e, p, "reason"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "taskId": case "reason": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "task_cancelled")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_cancelled")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
-      const x1 = d["taskId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["taskId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["reason"] !== undefined) {
-      const x2 = d["reason"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/reason", "string"); }
+      const x3 = d["reason"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/reason", "string"); }
     }
   } else {
     if (!e) return false; ok = type$(e, p, "object");

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/api/v1/dashboard/stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateMetricUpdate, validateAlert, validatePromotionUpdate, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateMetricUpdate, validateAlert, validatePromotionUpdate, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- per channel and direction: the tag first, then one schema ----
 /**

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/api/v1/deployment-jobs/{id}/stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadDeploymentTaskCompleted = validate9;
@@ -322,47 +322,50 @@ function _leanDeploymentTaskStarted(d, e, p) {
     if (d["targetName"] === undefined) { if (!e) return false; ok = required$(e, p, "targetName"); }
     if (d["taskType"] === undefined) { if (!e) return false; ok = required$(e, p, "taskType"); }
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "taskId": case "targetId": case "targetName": case "taskType": case "timestamp": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "task_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
-      const x1 = d["taskId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["taskId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["targetId"] !== undefined) {
-      const x2 = d["targetId"];
-      if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/targetId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x3 = d["targetId"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/targetId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/targetId", "string");
       }
     }
     if (d["targetName"] !== undefined) {
-      const x3 = d["targetName"];
-      if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/targetName", "minLength", "must NOT have fewer than 1 characters"); }
+      const x4 = d["targetName"];
+      if (typeof x4 == "string") {
+        if (!(x4.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/targetName", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/targetName", "string");
       }
     }
     if (d["taskType"] !== undefined) {
-      const x4 = d["taskType"];
-      if (typeof x4 == "string") {
-        if (!(x4.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskType", "minLength", "must NOT have fewer than 1 characters"); }
+      const x5 = d["taskType"];
+      if (typeof x5 == "string") {
+        if (!(x5.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/taskType", "string");
       }
     }
     if (d["timestamp"] !== undefined) {
-      const x5 = d["timestamp"];
-      if (typeof x5 == "string") {
-        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      const x6 = d["timestamp"];
+      if (typeof x6 == "string") {
+        if (!(formats["date-time"](x6))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
@@ -380,31 +383,34 @@ function _leanDeploymentTaskProgress(d, e, p) {
     if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
     if (d["progress"] === undefined) { if (!e) return false; ok = required$(e, p, "progress"); }
     if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "taskId": case "progress": case "message": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "task_progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
-      const x1 = d["taskId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["taskId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["progress"] !== undefined) {
-      const x2 = d["progress"];
-      if (typeof x2 == "number") {
-        if (!(x2 <= 100)) { if (!e) return false; ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
-        if (!(x2 >= 0)) { if (!e) return false; ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
+      const x3 = d["progress"];
+      if (typeof x3 == "number") {
+        if (!(x3 <= 100)) { if (!e) return false; ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
+        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/progress", "number");
       }
     }
     if (d["message"] !== undefined) {
-      const x3 = d["message"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
+      const x4 = d["message"];
+      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
     }
   } else {
     if (!e) return false; ok = type$(e, p, "object");
@@ -419,22 +425,25 @@ function _leanDeploymentTaskLog(d, e, p) {
     if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
     if (d["line"] === undefined) { if (!e) return false; ok = required$(e, p, "line"); }
     if (d["level"] === undefined) { if (!e) return false; ok = required$(e, p, "level"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "taskId": case "line": case "level": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "task_log")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_log")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
-      const x1 = d["taskId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["taskId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/taskId", "string");
       }
     }
     if (d["line"] !== undefined) {
-      const x2 = d["line"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/line", "string"); }
+      const x3 = d["line"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/line", "string"); }
     }
     if (d["level"] !== undefined && !_leanLogLevel(d["level"], e, e === null ? '' : p + "/level")) { if (!e) return false; ok = false; }
   } else {
@@ -450,6 +459,7 @@ function _leanRunStatus(d, e, p) {
   } else {
     if (!e) return false; ok = type$(e, p, "string");
   }
+  if (typeof d == "string" && !(d === "succeeded" || d === "failed" || d === "cancelled")) warned$.n = 1;
   return ok;
 }
 
@@ -462,38 +472,41 @@ function _leanDeploymentJobCompleted(d, e, p) {
     if (d["targetsFailed"] === undefined) { if (!e) return false; ok = required$(e, p, "targetsFailed"); }
     if (d["duration"] === undefined) { if (!e) return false; ok = required$(e, p, "duration"); }
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "status": case "targetsDeployed": case "targetsFailed": case "duration": case "timestamp": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "job_completed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "job_completed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["status"] !== undefined && !_leanRunStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
     if (d["targetsDeployed"] !== undefined) {
-      const x1 = d["targetsDeployed"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/targetsDeployed", "integer"); }
-      if (typeof x1 == "number") {
-        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/targetsDeployed", "minimum", "must be >= 0"); }
+      const x2 = d["targetsDeployed"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/targetsDeployed", "integer"); }
+      if (typeof x2 == "number") {
+        if (!(x2 >= 0)) { if (!e) return false; ok = fail$(e, p + "/targetsDeployed", "minimum", "must be >= 0"); }
       }
     }
     if (d["targetsFailed"] !== undefined) {
-      const x2 = d["targetsFailed"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/targetsFailed", "integer"); }
-      if (typeof x2 == "number") {
-        if (!(x2 >= 0)) { if (!e) return false; ok = fail$(e, p + "/targetsFailed", "minimum", "must be >= 0"); }
+      const x3 = d["targetsFailed"];
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/targetsFailed", "integer"); }
+      if (typeof x3 == "number") {
+        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/targetsFailed", "minimum", "must be >= 0"); }
       }
     }
     if (d["duration"] !== undefined) {
-      const x3 = d["duration"];
-      if (typeof x3 == "number") {
-        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/duration", "minimum", "must be >= 0"); }
+      const x4 = d["duration"];
+      if (typeof x4 == "number") {
+        if (!(x4 >= 0)) { if (!e) return false; ok = fail$(e, p + "/duration", "minimum", "must be >= 0"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/duration", "number");
       }
     }
     if (d["timestamp"] !== undefined) {
-      const x4 = d["timestamp"];
-      if (typeof x4 == "string") {
-        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      const x5 = d["timestamp"];
+      if (typeof x5 == "string") {
+        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }

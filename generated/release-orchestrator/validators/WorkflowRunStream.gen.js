@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/api/v1/workflow-runs/{id}/stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadStepCompleted = validate4;
@@ -515,31 +515,34 @@ function _leanStepStarted(d, e, p) {
     if (d["nodeId"] === undefined) { if (!e) return false; ok = required$(e, p, "nodeId"); }
     if (d["stepType"] === undefined) { if (!e) return false; ok = required$(e, p, "stepType"); }
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "nodeId": case "stepType": case "timestamp": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "step_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "step_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["nodeId"] !== undefined) {
-      const x1 = d["nodeId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["nodeId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/nodeId", "string");
       }
     }
     if (d["stepType"] !== undefined) {
-      const x2 = d["stepType"];
-      if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/stepType", "minLength", "must NOT have fewer than 1 characters"); }
+      const x3 = d["stepType"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/stepType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/stepType", "string");
       }
     }
     if (d["timestamp"] !== undefined) {
-      const x3 = d["timestamp"];
-      if (typeof x3 == "string") {
-        if (!(formats["date-time"](x3))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      const x4 = d["timestamp"];
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }
@@ -557,31 +560,34 @@ function _leanStepProgress(d, e, p) {
     if (d["nodeId"] === undefined) { if (!e) return false; ok = required$(e, p, "nodeId"); }
     if (d["progress"] === undefined) { if (!e) return false; ok = required$(e, p, "progress"); }
     if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "nodeId": case "progress": case "message": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "step_progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "step_progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["nodeId"] !== undefined) {
-      const x1 = d["nodeId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["nodeId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/nodeId", "string");
       }
     }
     if (d["progress"] !== undefined) {
-      const x2 = d["progress"];
-      if (typeof x2 == "number") {
-        if (!(x2 <= 100)) { if (!e) return false; ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
-        if (!(x2 >= 0)) { if (!e) return false; ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
+      const x3 = d["progress"];
+      if (typeof x3 == "number") {
+        if (!(x3 <= 100)) { if (!e) return false; ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
+        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/progress", "number");
       }
     }
     if (d["message"] !== undefined) {
-      const x3 = d["message"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
+      const x4 = d["message"];
+      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
     }
   } else {
     if (!e) return false; ok = type$(e, p, "object");
@@ -597,28 +603,31 @@ function _leanStepLog(d, e, p) {
     if (d["line"] === undefined) { if (!e) return false; ok = required$(e, p, "line"); }
     if (d["level"] === undefined) { if (!e) return false; ok = required$(e, p, "level"); }
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "nodeId": case "line": case "level": case "timestamp": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "step_log")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "step_log")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["nodeId"] !== undefined) {
-      const x1 = d["nodeId"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["nodeId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/nodeId", "string");
       }
     }
     if (d["line"] !== undefined) {
-      const x2 = d["line"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/line", "string"); }
+      const x3 = d["line"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/line", "string"); }
     }
     if (d["level"] !== undefined && !_leanLogLevel(d["level"], e, e === null ? '' : p + "/level")) { if (!e) return false; ok = false; }
     if (d["timestamp"] !== undefined) {
-      const x3 = d["timestamp"];
-      if (typeof x3 == "string") {
-        if (!(formats["date-time"](x3))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      const x4 = d["timestamp"];
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/timestamp", "string");
       }

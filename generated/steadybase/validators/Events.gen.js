@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/ws`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanTaskId, _leanTaskMessage } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanTaskId, _leanTaskMessage } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanWorkerId(d, e, p) {
@@ -27,6 +27,7 @@ function _leanWorkerState(d, e, p) {
   } else {
     if (!e) return false; ok = type$(e, p, "string");
   }
+  if (typeof d == "string" && !(d === "idle" || d === "started" || d === "running" || d === "waiting" || d === "stopped" || d === "error")) warned$.n = 1;
   return ok;
 }
 
@@ -47,16 +48,19 @@ function _leanWorkerStatus(d, e, p) {
     if (d["workerId"] === undefined) { if (!e) return false; ok = required$(e, p, "workerId"); }
     if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "workerId": case "status": case "currentTask": case "timestamp": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "worker-status")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "worker-status")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["workerId"] !== undefined && !_leanWorkerId(d["workerId"], e, e === null ? '' : p + "/workerId")) { if (!e) return false; ok = false; }
     if (d["status"] !== undefined && !_leanWorkerState(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
     if (d["currentTask"] !== undefined) {
-      const x1 = d["currentTask"];
-      if (!(typeof x1 == "string" || x1 === null)) { if (!e) return false; ok = type$(e, p + "/currentTask", "string,null"); }
+      const x2 = d["currentTask"];
+      if (!(typeof x2 == "string" || x2 === null)) { if (!e) return false; ok = type$(e, p + "/currentTask", "string,null"); }
     }
     if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
   } else {
@@ -101,6 +105,7 @@ function _leanStepStatus(d, e, p) {
   } else {
     if (!e) return false; ok = type$(e, p, "string");
   }
+  if (typeof d == "string" && !(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "skipped")) warned$.n = 1;
   return ok;
 }
 
@@ -114,18 +119,21 @@ function _leanWorkflowProgress(d, e, p) {
     if (d["action"] === undefined) { if (!e) return false; ok = required$(e, p, "action"); }
     if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "workflowId": case "step": case "totalSteps": case "action": case "status": case "timestamp": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "workflow-progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "workflow-progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, e === null ? '' : p + "/workflowId")) { if (!e) return false; ok = false; }
     if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, e === null ? '' : p + "/step")) { if (!e) return false; ok = false; }
     if (d["totalSteps"] !== undefined) {
-      const x1 = d["totalSteps"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/totalSteps", "integer"); }
-      if (typeof x1 == "number") {
-        if (!(x1 >= 1)) { if (!e) return false; ok = fail$(e, p + "/totalSteps", "minimum", "must be >= 1"); }
+      const x2 = d["totalSteps"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/totalSteps", "integer"); }
+      if (typeof x2 == "number") {
+        if (!(x2 >= 1)) { if (!e) return false; ok = fail$(e, p + "/totalSteps", "minimum", "must be >= 1"); }
       }
     }
     if (d["action"] !== undefined && !_leanStepAction(d["action"], e, e === null ? '' : p + "/action")) { if (!e) return false; ok = false; }
@@ -146,17 +154,20 @@ function _leanDrewUpdate(d, e, p) {
     if (d["action"] === undefined) { if (!e) return false; ok = required$(e, p, "action"); }
     if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "workflowId": case "step": case "agent": case "action": case "status": case "timestamp": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "drew-update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "drew-update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, e === null ? '' : p + "/workflowId")) { if (!e) return false; ok = false; }
     if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, e === null ? '' : p + "/step")) { if (!e) return false; ok = false; }
     if (d["agent"] !== undefined) {
-      const x1 = d["agent"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agent", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["agent"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agent", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/agent", "string");
       }
@@ -177,6 +188,7 @@ function _leanTaskUpdateStatus(d, e, p) {
   } else {
     if (!e) return false; ok = type$(e, p, "string");
   }
+  if (typeof d == "string" && !(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "cancelled")) warned$.n = 1;
   return ok;
 }
 
@@ -188,10 +200,13 @@ function _leanTaskUpdate(d, e, p) {
     if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
     if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "taskId": case "status": case "message": case "timestamp": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "task-update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task-update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined && !_leanTaskId(d["taskId"], e, e === null ? '' : p + "/taskId")) { if (!e) return false; ok = false; }
     if (d["status"] !== undefined && !_leanTaskUpdateStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
@@ -212,40 +227,43 @@ function _leanApprovalRequired(d, e, p) {
     if (d["description"] === undefined) { if (!e) return false; ok = required$(e, p, "description"); }
     if (d["timeout"] === undefined) { if (!e) return false; ok = required$(e, p, "timeout"); }
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "workflowId": case "step": case "description": case "timeout": case "timeoutSeconds": case "expiresAt": case "timestamp": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "approval-required")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "approval-required")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, e === null ? '' : p + "/workflowId")) { if (!e) return false; ok = false; }
     if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, e === null ? '' : p + "/step")) { if (!e) return false; ok = false; }
     if (d["description"] !== undefined) {
-      const x1 = d["description"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/description", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["description"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/description", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/description", "string");
       }
     }
     if (d["timeout"] !== undefined) {
-      const x2 = d["timeout"];
-      if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/timeout", "minLength", "must NOT have fewer than 1 characters"); }
+      const x3 = d["timeout"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/timeout", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/timeout", "string");
       }
     }
     if (d["timeoutSeconds"] !== undefined) {
-      const x3 = d["timeoutSeconds"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/timeoutSeconds", "integer"); }
-      if (typeof x3 == "number") {
-        if (!(x3 >= 1)) { if (!e) return false; ok = fail$(e, p + "/timeoutSeconds", "minimum", "must be >= 1"); }
+      const x4 = d["timeoutSeconds"];
+      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) { if (!e) return false; ok = type$(e, p + "/timeoutSeconds", "integer"); }
+      if (typeof x4 == "number") {
+        if (!(x4 >= 1)) { if (!e) return false; ok = fail$(e, p + "/timeoutSeconds", "minimum", "must be >= 1"); }
       }
     }
     if (d["expiresAt"] !== undefined) {
-      const x4 = d["expiresAt"];
-      if (typeof x4 == "string") {
-        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/expiresAt", "format", "must match format \"date-time\""); }
+      const x5 = d["expiresAt"];
+      if (typeof x5 == "string") {
+        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/expiresAt", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/expiresAt", "string");
       }
@@ -264,23 +282,27 @@ function _leanProtocolError(d, e, p) {
     if (d["code"] === undefined) { if (!e) return false; ok = required$(e, p, "code"); }
     if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
     if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "code": case "message": case "timestamp": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["code"] !== undefined) {
-      const x1 = d["code"];
-      if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
+      const x2 = d["code"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/code", "string");
       }
+      if (typeof x2 == "string" && !(x2 === "invalid_message" || x2 === "unsupported_message")) warned$.n = 1;
     }
     if (d["message"] !== undefined) {
-      const x2 = d["message"];
-      if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+      const x3 = d["message"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
         if (!e) return false; ok = type$(e, p + "/message", "string");
       }

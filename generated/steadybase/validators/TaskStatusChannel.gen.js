@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/api/tasks/status`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanTaskId, _leanTaskMessage } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanTaskId, _leanTaskMessage } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanTaskStatus(d, e, p) {

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../../ir/types.ts';
 import { ident, jsLiteral, tsString } from '../../render/escape.ts';
+import { KNOWN_VALUES } from './shapes.ts';
 
 /**
  * The lean validator emitter: plain code for the schemas most contracts are made of (objects with
@@ -14,6 +15,13 @@ import { ident, jsLiteral, tsString } from '../../render/escape.ts';
  * failure. The keyword order follows ajv's rule groups: the type (when checked up front), then
  * `$ref`, `const`, `enum`, then the number, string, array and object keywords, each guarded by
  * its type.
+ *
+ * Warnings are folded into the same pass: where the shape table (`shapes.ts`, walked by the
+ * prelude's `drift`) would report an unknown property or value, the function sets `warned$.n`;
+ * `checkLean` words the warnings (a second walk) only for a valid value that raised it. The flag
+ * may be raised where `drift` then finds nothing (never the reverse): it follows the same rules —
+ * a `$ref`'s siblings and an open map's values are not walked, a known-value list applies to any
+ * string, declared properties of an object without `additionalProperties` are the known keys.
  */
 
 /** Keywords this emitter implements; any other keyword ajv knows sends the schema to ajv. */
@@ -150,7 +158,7 @@ export function planLean(definitions: ReadonlyMap<string, { schema: JsonSchema; 
       .map((id) => {
         if (!covers(id)) throw new Error(`not covered by the lean emitter: ${id}`);
         const body = new Body(options, (ref) => functionName(definitionOf(ref)!));
-        body.schema(definitions.get(id)!.schema, 'd', 'p', '  ');
+        body.schema(definitions.get(id)!.schema, 'd', 'p', '  ', true);
         return `function ${functionName(id)}(d, e, p) {\n  let ok = true;\n${body.lines.join('\n')}\n  return ok;\n}`;
       })
       .join('\n\n');
@@ -189,9 +197,14 @@ class Body {
     this.lines.push(`${indent}if (!(${test})) { ${this.failCode(pointer, keyword, message)} }`);
   }
 
-  /** Statements validating `x` (an identifier) against `s`; `ptr` is code for its pointer. */
-  schema(s: JsonSchema, x: string, ptr: string, ind: string): void {
+  /**
+   * Statements validating `x` (an identifier) against `s`; `ptr` is code for its pointer. `warn`:
+   * whether the warnings walk reaches this schema (not under a `$ref`'s siblings or an open map).
+   */
+  schema(s: JsonSchema, x: string, ptr: string, ind: string, warn: boolean): void {
     if (s === true || typeof s !== 'object') return;
+    // The shape of a schema with a `$ref` is its target's (whose own function flags warnings).
+    const w = warn && typeof s.$ref !== 'string';
     const types = s.type === undefined ? [] : ((Array.isArray(s.type) ? s.type : [s.type]) as string[]);
     const uses = {
       number: ['maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum'].some((k) => s[k] !== undefined) || false,
@@ -269,11 +282,15 @@ class Body {
         const item = this.fresh('x');
         this.lines.push(`${i}for (let ${n} = 0; ${n} < ${x}.length; ${n}++) {`);
         this.lines.push(`${i}  const ${item} = ${x}[${n}];`);
-        this.schema(s.items as JsonSchema, item, `${ptr} + "/" + ${n}`, i + '  ');
+        this.schema(s.items as JsonSchema, item, `${ptr} + "/" + ${n}`, i + '  ', w);
         this.lines.push(`${i}}`);
       }
       if (s.uniqueItems === true) this.uniqueItems(s, x, ptr, i);
     });
+    const known = w ? knownValues(s) : [];
+    if (known.length > 0) {
+      this.lines.push(`${ind}if (typeof ${x} == "string" && !(${known.map((v) => `${x} === ${tsString(v)}`).join(' || ')})) warned$.n = 1;`);
+    }
     group('object', (i) => {
       const own = this.options.ownProperties;
       const present = (key: string) =>
@@ -298,7 +315,7 @@ class Body {
           } else {
             const v = this.fresh('x');
             this.lines.push(`${inner}const ${v} = ${x}[${k}];`);
-            this.schema(s.additionalProperties as JsonSchema, v, `${ptr} + "/" + escapeSegment(${k})`, inner);
+            this.schema(s.additionalProperties as JsonSchema, v, `${ptr} + "/" + escapeSegment(${k})`, inner, false);
           }
         };
         if (names.length === 0) {
@@ -313,8 +330,19 @@ class Body {
         }
         this.lines.push(`${i}}`);
       }
+      if (w && isRecord(s.properties) && s.additionalProperties === undefined) {
+        // Any key the schema does not declare is an unknown property (a warning).
+        const k = this.fresh('k');
+        const names = Object.keys(properties);
+        this.lines.push(own ? `${i}for (const ${k} of Object.keys(${x})) {` : `${i}for (const ${k} in ${x}) {`);
+        if (names.length === 0) this.lines.push(`${i}  warned$.n = 1; break;`);
+        else this.lines.push(`${i}  switch (${k}) { ${names.map((name) => `case ${tsString(name)}:`).join(' ')} break; default: warned$.n = 1; }`);
+        this.lines.push(`${i}}`);
+      }
       for (const [key, sub] of Object.entries(properties)) {
-        if (sub === true || (typeof sub === 'object' && Object.keys(sub).every((kw) => !this.options.ajvKeywords.has(kw)))) continue;
+        if (sub === true) continue;
+        const mayWarn = w && typeof sub === 'object' && knownValues(sub).length > 0;
+        if (!mayWarn && typeof sub === 'object' && Object.keys(sub).every((kw) => !this.options.ajvKeywords.has(kw))) continue;
         const at = `${ptr} + ${tsString('/' + escapeSegment(key))}`;
         const ref = onlyRef(sub, this.options.ajvKeywords);
         if (ref !== undefined) {
@@ -327,7 +355,7 @@ class Body {
         const v = this.fresh('x');
         this.lines.push(`${i}if (${present(key)}) {`);
         this.lines.push(`${i}  const ${v} = ${x}[${tsString(key)}];`);
-        this.schema(sub, v, at, i + '  ');
+        this.schema(sub, v, at, i + '  ', w);
         this.lines.push(`${i}}`);
       }
     });
@@ -342,7 +370,26 @@ class Body {
     const message = `"must NOT have duplicate items (items ## " + ${m} + " and " + ${n} + " are identical)"`;
     this.lines.push(`${i}let ${n} = ${x}.length, ${m};`);
     this.lines.push(`${i}if (${n} > 1) {`);
-    if (itemTypes.length > 0 && !itemTypes.some((t) => t === 'object' || t === 'array')) {
+    // Pairwise only where the schema bounds the array (the comparisons grow with its square).
+    const small = typeof s.maxItems === 'number' && s.maxItems <= 32;
+    if (small && itemTypes.length === 1 && itemTypes[0] !== 'object' && itemTypes[0] !== 'array' && itemTypes[0] !== 'null') {
+      // One scalar type: ajv keys an object by the item, which for one type is `===` (a number's
+      // string is unique to it), except that `seen["__proto__"]` never holds a number, so ajv
+      // never finds that string twice. Pairwise, the nearest equal item above each one, from
+      // the end: the pair ajv names, without building a dictionary for a handful of items.
+      const item = this.fresh('x');
+      const outer = this.fresh('outer');
+      this.lines.push(`${i}  ${outer}: for (; ${n}--; ) {`);
+      this.lines.push(`${i}    const ${item} = ${x}[${n}];`);
+      this.lines.push(`${i}    if (!(${typeTest(itemTypes[0]!, item)})${itemTypes[0] === 'string' ? ` || ${item} === "__proto__"` : ''}) continue;`);
+      this.lines.push(`${i}    for (${m} = ${n} + 1; ${m} < ${x}.length; ${m}++) {`);
+      this.lines.push(`${i}      if (${x}[${m}] === ${item}) {`);
+      this.fail(i + '        ', ptr, 'uniqueItems', message);
+      this.lines.push(`${i}        break ${outer};`);
+      this.lines.push(`${i}      }`);
+      this.lines.push(`${i}    }`);
+      this.lines.push(`${i}  }`);
+    } else if (itemTypes.length > 0 && !itemTypes.some((t) => t === 'object' || t === 'array')) {
       const seen = this.fresh('seen');
       const item = this.fresh('x');
       this.lines.push(`${i}  const ${seen} = {};`);
@@ -370,6 +417,12 @@ class Body {
     }
     this.lines.push(`${i}}`);
   }
+}
+
+/** The strings of a schema's `x-sw-known-values` (the open string set the warnings walk checks). */
+function knownValues(s: { [k: string]: unknown }): string[] {
+  const values = s[KNOWN_VALUES];
+  return Array.isArray(values) ? [...new Set(values.filter((v): v is string => typeof v === 'string'))] : [];
 }
 
 /** The `$ref` of a schema that has no other keyword ajv applies. */

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/marketdata`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadUpdate = validate1;
@@ -301,11 +301,14 @@ function _leanHeartbeat(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["socket_sequence"] === undefined) { if (!e) return false; ok = required$(e, p, "socket_sequence"); }
+    for (const k0 in d) {
+      switch (k0) { case "socket_sequence": break; default: warned$.n = 1; }
+    }
     if (d["socket_sequence"] !== undefined) {
-      const x0 = d["socket_sequence"];
-      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) { if (!e) return false; ok = type$(e, p + "/socket_sequence", "integer"); }
-      if (typeof x0 == "number") {
-        if (!(x0 >= 0)) { if (!e) return false; ok = fail$(e, p + "/socket_sequence", "minimum", "must be >= 0"); }
+      const x1 = d["socket_sequence"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/socket_sequence", "integer"); }
+      if (typeof x1 == "number") {
+        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/socket_sequence", "minimum", "must be >= 0"); }
       }
     }
   } else {

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/rooms/{roomId}/chatMessages`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanUser(d, e, p) {
@@ -15,22 +15,25 @@ function _leanUser(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
     if (d["username"] === undefined) { if (!e) return false; ok = required$(e, p, "username"); }
+    for (const k0 in d) {
+      switch (k0) { case "id": case "username": case "displayName": case "avatarUrl": break; default: warned$.n = 1; }
+    }
     if (d["id"] !== undefined) {
-      const x0 = d["id"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/id", "string"); }
+      const x1 = d["id"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/id", "string"); }
     }
     if (d["username"] !== undefined) {
-      const x1 = d["username"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/username", "string"); }
+      const x2 = d["username"];
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/username", "string"); }
     }
     if (d["displayName"] !== undefined) {
-      const x2 = d["displayName"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/displayName", "string"); }
+      const x3 = d["displayName"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/displayName", "string"); }
     }
     if (d["avatarUrl"] !== undefined) {
-      const x3 = d["avatarUrl"];
-      if (typeof x3 == "string") {
-        if (!(formats["uri"](x3))) { if (!e) return false; ok = fail$(e, p + "/avatarUrl", "format", "must match format \"uri\""); }
+      const x4 = d["avatarUrl"];
+      if (typeof x4 == "string") {
+        if (!(formats["uri"](x4))) { if (!e) return false; ok = fail$(e, p + "/avatarUrl", "format", "must match format \"uri\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/avatarUrl", "string");
       }
@@ -48,55 +51,61 @@ function _leanChatMessage(d, e, p) {
     if (d["text"] === undefined) { if (!e) return false; ok = required$(e, p, "text"); }
     if (d["sent"] === undefined) { if (!e) return false; ok = required$(e, p, "sent"); }
     if (d["fromUser"] === undefined) { if (!e) return false; ok = required$(e, p, "fromUser"); }
+    for (const k0 in d) {
+      switch (k0) { case "id": case "text": case "html": case "sent": case "fromUser": case "unread": case "readBy": case "mentions": case "v": break; default: warned$.n = 1; }
+    }
     if (d["id"] !== undefined) {
-      const x0 = d["id"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/id", "string"); }
+      const x1 = d["id"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/id", "string"); }
     }
     if (d["text"] !== undefined) {
-      const x1 = d["text"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/text", "string"); }
+      const x2 = d["text"];
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/text", "string"); }
     }
     if (d["html"] !== undefined) {
-      const x2 = d["html"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/html", "string"); }
+      const x3 = d["html"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/html", "string"); }
     }
     if (d["sent"] !== undefined) {
-      const x3 = d["sent"];
-      if (typeof x3 == "string") {
-        if (!(formats["date-time"](x3))) { if (!e) return false; ok = fail$(e, p + "/sent", "format", "must match format \"date-time\""); }
+      const x4 = d["sent"];
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/sent", "format", "must match format \"date-time\""); }
       } else {
         if (!e) return false; ok = type$(e, p + "/sent", "string");
       }
     }
     if (d["fromUser"] !== undefined && !_leanUser(d["fromUser"], e, e === null ? '' : p + "/fromUser")) { if (!e) return false; ok = false; }
     if (d["unread"] !== undefined) {
-      const x4 = d["unread"];
-      if (!(typeof x4 == "boolean")) { if (!e) return false; ok = type$(e, p + "/unread", "boolean"); }
+      const x5 = d["unread"];
+      if (!(typeof x5 == "boolean")) { if (!e) return false; ok = type$(e, p + "/unread", "boolean"); }
     }
     if (d["readBy"] !== undefined) {
-      const x5 = d["readBy"];
-      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) { if (!e) return false; ok = type$(e, p + "/readBy", "integer"); }
-      if (typeof x5 == "number") {
-        if (!(x5 >= 0)) { if (!e) return false; ok = fail$(e, p + "/readBy", "minimum", "must be >= 0"); }
+      const x6 = d["readBy"];
+      if (!((typeof x6 == "number" && !(x6 % 1) && !isNaN(x6)))) { if (!e) return false; ok = type$(e, p + "/readBy", "integer"); }
+      if (typeof x6 == "number") {
+        if (!(x6 >= 0)) { if (!e) return false; ok = fail$(e, p + "/readBy", "minimum", "must be >= 0"); }
       }
     }
     if (d["mentions"] !== undefined) {
-      const x6 = d["mentions"];
-      if (Array.isArray(x6)) {
-        for (let i7 = 0; i7 < x6.length; i7++) {
-          const x8 = x6[i7];
-          if (x8 && typeof x8 == "object" && !Array.isArray(x8)) {
-            if (x8["screenName"] === undefined) { if (!e) return false; ok = required$(e, p + "/mentions" + "/" + i7, "screenName"); }
-            if (x8["screenName"] !== undefined) {
-              const x9 = x8["screenName"];
-              if (!(typeof x9 == "string")) { if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i7 + "/screenName", "string"); }
+      const x7 = d["mentions"];
+      if (Array.isArray(x7)) {
+        for (let i8 = 0; i8 < x7.length; i8++) {
+          const x9 = x7[i8];
+          if (x9 && typeof x9 == "object" && !Array.isArray(x9)) {
+            if (x9["screenName"] === undefined) { if (!e) return false; ok = required$(e, p + "/mentions" + "/" + i8, "screenName"); }
+            for (const k10 in x9) {
+              switch (k10) { case "screenName": case "userId": break; default: warned$.n = 1; }
             }
-            if (x8["userId"] !== undefined) {
-              const x10 = x8["userId"];
-              if (!(typeof x10 == "string")) { if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i7 + "/userId", "string"); }
+            if (x9["screenName"] !== undefined) {
+              const x11 = x9["screenName"];
+              if (!(typeof x11 == "string")) { if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i8 + "/screenName", "string"); }
+            }
+            if (x9["userId"] !== undefined) {
+              const x12 = x9["userId"];
+              if (!(typeof x12 == "string")) { if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i8 + "/userId", "string"); }
             }
           } else {
-            if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i7, "object");
+            if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i8, "object");
           }
         }
       } else {
@@ -104,8 +113,8 @@ function _leanChatMessage(d, e, p) {
       }
     }
     if (d["v"] !== undefined) {
-      const x11 = d["v"];
-      if (!((typeof x11 == "number" && !(x11 % 1) && !isNaN(x11)))) { if (!e) return false; ok = type$(e, p + "/v", "integer"); }
+      const x13 = d["v"];
+      if (!((typeof x13 == "number" && !(x13 % 1) && !isNaN(x13)))) { if (!e) return false; ok = type$(e, p + "/v", "integer"); }
     }
   } else {
     if (!e) return false; ok = type$(e, p, "object");

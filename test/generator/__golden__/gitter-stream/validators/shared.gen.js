@@ -96,7 +96,8 @@ function isDateTime(s) {
   return dateAt(s, 0) && timeAt(s, 11, true);
 }
 
-// A regular expression is as fast as a hand-written loop here (measured), and plainer.
+// A regular expression is as fast as a hand-written loop here (measured again 2026-12-05: a
+// charCodeAt loop and a table-driven one took 1.0–1.4× the regular expression's time).
 const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
@@ -199,13 +200,24 @@ function check(validate, data, shape) {
  * nothing; only a value that fails is run again to collect its errors.
  */
 function checkLean(validate, data, shape) {
+  warned$.n = 0;
   if (!validate(data, null, '')) {
     const errors = [];
     validate(data, errors, '');
     return { ok: false, errors };
   }
-  return warn(data, shape);
+  // The lean functions raise `warned$.n` as they validate when they meet an unknown property or
+  // value (never missing one that `drift` would name): a valid frame without any is done in one
+  // pass and allocates only its result; the walk that words the warnings runs for the others.
+  return warned$.n === 0 || shape === undefined ? { ok: true, value: data } : warn(data, shape);
 }
+
+/**
+ * Set by a lean validator that met something its contract does not know (an undeclared property of
+ * an object that leaves extra ones unstated, a string outside `x-sw-known-values`). An object, so
+ * the channel modules that import it can write to it.
+ */
+const warned$ = { n: 0 };
 
 function warn(data, shape) {
   if (shape === undefined) return { ok: true, value: data };
@@ -268,7 +280,7 @@ function asEvent(event, result) {
   return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
-export { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, ucs2length, equal, escapeSegment };
+export { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, ucs2length, equal, escapeSegment };
 
 // ---- what a valid value may carry that the contract does not know (warnings) ----
 export const SHAPES = shapes([

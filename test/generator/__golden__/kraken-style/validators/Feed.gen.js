@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/v1`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadSubscribe = validate4;
@@ -562,23 +562,26 @@ function _leanSystemStatus(d, e, p) {
     if (d["connectionID"] === undefined) { if (!e) return false; ok = required$(e, p, "connectionID"); }
     if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
     if (d["version"] === undefined) { if (!e) return false; ok = required$(e, p, "version"); }
+    for (const k0 in d) {
+      switch (k0) { case "event": case "connectionID": case "status": case "version": break; default: warned$.n = 1; }
+    }
     if (d["event"] !== undefined) {
-      const x0 = d["event"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
-      if (!(x0 === "systemStatus")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+      const x1 = d["event"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
+      if (!(x1 === "systemStatus")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
     }
     if (d["connectionID"] !== undefined) {
-      const x1 = d["connectionID"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/connectionID", "integer"); }
+      const x2 = d["connectionID"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/connectionID", "integer"); }
     }
     if (d["status"] !== undefined) {
-      const x2 = d["status"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
-      if (!(x2 === "online" || x2 === "maintenance" || x2 === "cancel_only" || x2 === "limit_only" || x2 === "post_only")) { if (!e) return false; ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
+      const x3 = d["status"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      if (!(x3 === "online" || x3 === "maintenance" || x3 === "cancel_only" || x3 === "limit_only" || x3 === "post_only")) { if (!e) return false; ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
     }
     if (d["version"] !== undefined) {
-      const x3 = d["version"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/version", "string"); }
+      const x4 = d["version"];
+      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/version", "string"); }
     }
   } else {
     if (!e) return false; ok = type$(e, p, "object");
@@ -633,28 +636,31 @@ function _leanSubscriptionStatus(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
     if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    for (const k0 in d) {
+      switch (k0) { case "event": case "channelName": case "pair": case "reqid": case "status": case "errorMessage": case "subscription": break; default: warned$.n = 1; }
+    }
     if (d["event"] !== undefined) {
-      const x0 = d["event"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
-      if (!(x0 === "subscriptionStatus")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+      const x1 = d["event"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
+      if (!(x1 === "subscriptionStatus")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
     }
     if (d["channelName"] !== undefined) {
-      const x1 = d["channelName"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/channelName", "string"); }
+      const x2 = d["channelName"];
+      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/channelName", "string"); }
     }
     if (d["pair"] !== undefined) {
-      const x2 = d["pair"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/pair", "string"); }
+      const x3 = d["pair"];
+      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/pair", "string"); }
     }
     if (d["reqid"] !== undefined && !_leanReqid(d["reqid"], e, e === null ? '' : p + "/reqid")) { if (!e) return false; ok = false; }
     if (d["status"] !== undefined) {
-      const x3 = d["status"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
-      if (!(x3 === "subscribed" || x3 === "unsubscribed" || x3 === "error")) { if (!e) return false; ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
+      const x4 = d["status"];
+      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      if (!(x4 === "subscribed" || x4 === "unsubscribed" || x4 === "error")) { if (!e) return false; ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
     }
     if (d["errorMessage"] !== undefined) {
-      const x4 = d["errorMessage"];
-      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/errorMessage", "string"); }
+      const x5 = d["errorMessage"];
+      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/errorMessage", "string"); }
     }
     if (d["subscription"] !== undefined && !_leanSubscription(d["subscription"], e, e === null ? '' : p + "/subscription")) { if (!e) return false; ok = false; }
   } else {

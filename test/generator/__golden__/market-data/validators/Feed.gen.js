@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/ws/v2`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadSubscriptions = validate6;

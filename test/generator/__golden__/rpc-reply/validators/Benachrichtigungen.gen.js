@@ -7,16 +7,19 @@
  * Precompiled validators of channel ``: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanHinweis(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (!Object.prototype.hasOwnProperty.call(d, "text")) { if (!e) return false; ok = required$(e, p, "text"); }
+    for (const k0 of Object.keys(d)) {
+      switch (k0) { case "text": break; default: warned$.n = 1; }
+    }
     if (d["text"] !== undefined && Object.prototype.hasOwnProperty.call(d, "text")) {
-      const x0 = d["text"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/text", "string"); }
+      const x1 = d["text"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/text", "string"); }
     }
   } else {
     if (!e) return false; ok = type$(e, p, "object");

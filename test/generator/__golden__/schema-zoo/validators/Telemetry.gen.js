@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/telemetry/{deviceId}`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadReading = validate1;
@@ -823,16 +823,19 @@ function _leanNode(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
+    for (const k0 in d) {
+      switch (k0) { case "name": case "children": break; default: warned$.n = 1; }
+    }
     if (d["name"] !== undefined) {
-      const x0 = d["name"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/name", "string"); }
+      const x1 = d["name"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/name", "string"); }
     }
     if (d["children"] !== undefined) {
-      const x1 = d["children"];
-      if (Array.isArray(x1)) {
-        for (let i2 = 0; i2 < x1.length; i2++) {
-          const x3 = x1[i2];
-          if (!_leanNode(x3, e, e === null ? '' : p + "/children" + "/" + i2)) { if (!e) return false; ok = false; }
+      const x2 = d["children"];
+      if (Array.isArray(x2)) {
+        for (let i3 = 0; i3 < x2.length; i3++) {
+          const x4 = x2[i3];
+          if (!_leanNode(x4, e, e === null ? '' : p + "/children" + "/" + i3)) { if (!e) return false; ok = false; }
         }
       } else {
         if (!e) return false; ok = type$(e, p + "/children", "array");
@@ -849,10 +852,13 @@ function _leanTree(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
     if (d["root"] === undefined) { if (!e) return false; ok = required$(e, p, "root"); }
+    for (const k0 in d) {
+      switch (k0) { case "type": case "root": break; default: warned$.n = 1; }
+    }
     if (d["type"] !== undefined) {
-      const x0 = d["type"];
-      if (!(typeof x0 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x0 === "tree")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "tree")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["root"] !== undefined && !_leanNode(d["root"], e, e === null ? '' : p + "/root")) { if (!e) return false; ok = false; }
   } else {

@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/components/{componentId}/status`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
 function _leanComponentState(d, e, p) {
