@@ -14,6 +14,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import YAML from 'yaml';
@@ -122,6 +123,15 @@ if (process.argv[2] === '--child') {
   console.log(await child(process.argv[3], process.argv[4]));
 } else if (isMain(import.meta.url)) {
   const i = process.argv.indexOf('--samples');
-  for (const r of benchLoadTime({ samples: i > 0 ? Number(process.argv[i + 1]) : 7 }))
-    console.log(`${r.name.trim()}: ${r.figure} vs ${r.baseline}: ${r.ratioText} (target ${r.target}) ${r.pass ? 'PASS' : 'FAIL'}`);
+  const loadStart = os.loadavg();
+  console.log(`node ${process.version}, ${os.availableParallelism()} CPUs; load average ${loadStart.map((x) => x.toFixed(1)).join(' ')}`);
+  const rows = benchLoadTime({ samples: i > 0 ? Number(process.argv[i + 1]) : 7 });
+  // One verdict per row, worded as bench/run.js words them (PASS / MISS against the target).
+  for (const r of rows) console.log(`${r.name.trim()}: ${r.figure} vs ${r.baseline}: ${r.ratioText} (target ${r.target}) ${r.pass ? 'PASS' : 'MISS'}`);
+  console.log(
+    `verdict (import validators for 500 messages: < ${TARGET_MS} ms): ${rows.every((r) => r.pass) ? 'PASS' : 'MISS'}; load average at the end ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 }

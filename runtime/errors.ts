@@ -24,6 +24,7 @@ export const RUNTIME_ERROR_CODES = {
   SW_CONFIG_INVALID: 'an option given to the runtime is not valid',
   SW_BUS_UNAVAILABLE: 'the message bus (Redis) cannot be reached: this instance keeps serving its own clients and catches up when it returns',
   SW_BUS_BACKLOG_FULL: 'too many messages waited for the bus to return; the oldest were dropped',
+  SW_VALIDATORS_UNAVAILABLE: "a channel's generated validators could not be loaded (its module failed to import)",
   // Raised or reported by the client (runtime/client).
   SW_AUTH_REJECTED: 'the server refused the credential (HTTP 401/403, close 4401/4403); the client does not retry',
   SW_CONNECTION_REFUSED: 'the server refused the connection for good (a status or close code the contract says not to retry)',

@@ -16,7 +16,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -61,7 +60,7 @@ export type AgentWorkspaceClientOptions = ApiClientOptions<AgentWorkspaceAuth>;
 export function createAgentWorkspaceClient(options: AgentWorkspaceClientOptions = {}): AgentWorkspaceClient {
   const core = createApiClient(api, options);
   return {
-    fleetStream: (params: FleetStreamParams = {}, options) => core.sse<models.FleetStreamServerEventMap, models.FleetStreamServerEvent>({ channel: "fleetStream", inbound: validators.validateFleetStreamServerEvent }, params, options),
+    fleetStream: (params: FleetStreamParams = {}, options) => core.sse<models.FleetStreamServerEventMap, models.FleetStreamServerEvent>({ channel: "fleetStream", load: () => import("./validators/FleetStream.gen.js").then((v) => v.send) }, params, options),
     close: () => core.close(),
   };
 }

@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/api/agent-workspace/stream`.
@@ -68,8 +67,10 @@ export function createAgentWorkspaceServer(options: AgentWorkspaceServerOptions)
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      fleetStream: { send: validators.validateFleetStreamServerEvent },
+      fleetStream: () => import("./validators/FleetStream.gen.js").then((v) => ({ send: v.send })),
     },
     handlers: {
       fleetStream: sseChannel<models.FleetStreamServerEventMap, FleetStreamParams>({

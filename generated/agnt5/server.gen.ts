@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/ws`.
@@ -80,8 +79,10 @@ export function createAgnt5Server(options: Agnt5ServerOptions): Agnt5Server {
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      workflow: { send: validators.validateWorkflowServerMessage, receive: validators.validateWorkflowClientMessage },
+      workflow: () => import("./validators/Workflow.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
     },
     handlers: {
       workflow: wsChannel<models.WorkflowServerMessage, models.WorkflowClientMessage, WorkflowParams>({

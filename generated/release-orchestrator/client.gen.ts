@@ -17,7 +17,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -179,8 +178,7 @@ export function createReleaseOrchestratorClient(options: ReleaseOrchestratorClie
       core.ws<models.WorkflowRunStreamServerMessageMap, models.WorkflowRunStreamServerMessage, models.WorkflowRunStreamClientMessage>(
         {
           channel: "workflowRunStream",
-          inbound: validators.validateWorkflowRunStreamServerMessage,
-          outbound: validators.validateWorkflowRunStreamClientMessage,
+          load: () => import("./validators/WorkflowRunStream.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
           pong: {
         "type": "pong",
       },
@@ -192,8 +190,7 @@ export function createReleaseOrchestratorClient(options: ReleaseOrchestratorClie
       core.ws<models.DeploymentJobStreamServerMessageMap, models.DeploymentJobStreamServerMessage, models.DeploymentJobStreamClientMessage>(
         {
           channel: "deploymentJobStream",
-          inbound: validators.validateDeploymentJobStreamServerMessage,
-          outbound: validators.validateDeploymentJobStreamClientMessage,
+          load: () => import("./validators/DeploymentJobStream.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
           pong: {
         "type": "pong",
       },
@@ -205,8 +202,7 @@ export function createReleaseOrchestratorClient(options: ReleaseOrchestratorClie
       core.ws<models.AgentTaskStreamServerMessageMap, models.AgentTaskStreamServerMessage, models.AgentTaskStreamClientMessage>(
         {
           channel: "agentTaskStream",
-          inbound: validators.validateAgentTaskStreamServerMessage,
-          outbound: validators.validateAgentTaskStreamClientMessage,
+          load: () => import("./validators/AgentTaskStream.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
           pong: {
         "type": "pong",
       },
@@ -218,8 +214,7 @@ export function createReleaseOrchestratorClient(options: ReleaseOrchestratorClie
       core.ws<models.DashboardStreamServerMessageMap, models.DashboardStreamServerMessage, models.DashboardStreamClientMessage>(
         {
           channel: "dashboardStream",
-          inbound: validators.validateDashboardStreamServerMessage,
-          outbound: validators.validateDashboardStreamClientMessage,
+          load: () => import("./validators/DashboardStream.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
           pong: {
         "type": "pong",
       },
@@ -227,7 +222,7 @@ export function createReleaseOrchestratorClient(options: ReleaseOrchestratorClie
         params,
         options,
       ),
-    dashboardEvents: (params: DashboardEventsParams = {}, options) => core.sse<models.DashboardEventsServerEventMap, models.DashboardEventsServerEvent>({ channel: "dashboardEvents", inbound: validators.validateDashboardEventsServerEvent }, params, options),
+    dashboardEvents: (params: DashboardEventsParams = {}, options) => core.sse<models.DashboardEventsServerEventMap, models.DashboardEventsServerEvent>({ channel: "dashboardEvents", load: () => import("./validators/DashboardEvents.gen.js").then((v) => v.send) }, params, options),
     close: () => core.close(),
   };
 }

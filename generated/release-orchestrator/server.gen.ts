@@ -21,7 +21,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/api/v1/workflow-runs/{id}/stream`.
@@ -230,12 +229,14 @@ export function createReleaseOrchestratorServer(options: ReleaseOrchestratorServ
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      workflowRunStream: { send: validators.validateWorkflowRunStreamServerMessage, receive: validators.validateWorkflowRunStreamClientMessage },
-      deploymentJobStream: { send: validators.validateDeploymentJobStreamServerMessage, receive: validators.validateDeploymentJobStreamClientMessage },
-      agentTaskStream: { send: validators.validateAgentTaskStreamServerMessage, receive: validators.validateAgentTaskStreamClientMessage },
-      dashboardStream: { send: validators.validateDashboardStreamServerMessage, receive: validators.validateDashboardStreamClientMessage },
-      dashboardEvents: { send: validators.validateDashboardEventsServerEvent },
+      workflowRunStream: () => import("./validators/WorkflowRunStream.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
+      deploymentJobStream: () => import("./validators/DeploymentJobStream.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
+      agentTaskStream: () => import("./validators/AgentTaskStream.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
+      dashboardStream: () => import("./validators/DashboardStream.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
+      dashboardEvents: () => import("./validators/DashboardEvents.gen.js").then((v) => ({ send: v.send })),
     },
     handlers: {
       workflowRunStream: wsChannel<models.WorkflowRunStreamServerMessage, models.WorkflowRunStreamClientMessage, WorkflowRunStreamParams>({

@@ -17,7 +17,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -80,12 +79,12 @@ export function createSteadybaseClient(options: SteadybaseClientOptions = {}): S
       core.ws<models.EventsServerMessageMap, models.EventsServerMessage, never>(
         {
           channel: "events",
-          inbound: validators.validateEventsServerMessage,
+          load: () => import("./validators/Events.gen.js").then((v) => ({ inbound: v.send })),
         },
         params,
         options,
       ),
-    taskStatus: (body, options) => core.request("taskStatus", body, validators.validateTaskStatusChannelClientMessage, options),
+    taskStatus: (body, options) => core.request("taskStatus", body, { load: () => import("./validators/TaskStatusChannel.gen.js").then((v) => v.receive) }, options),
     close: () => core.close(),
   };
 }

@@ -19,7 +19,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/ws`.
@@ -84,9 +83,11 @@ export function createSteadybaseServer(options: SteadybaseServerOptions): Steady
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      events: { send: validators.validateEventsServerMessage },
-      taskStatus: { receive: validators.validateTaskStatusChannelClientMessage },
+      events: () => import("./validators/Events.gen.js").then((v) => ({ send: v.send })),
+      taskStatus: () => import("./validators/TaskStatusChannel.gen.js").then((v) => ({ receive: v.receive })),
     },
     handlers: {
       events: wsChannel<models.EventsServerMessage, never, EventsParams>({

@@ -1,9 +1,10 @@
 import type { ApiDescription, ChannelDescription } from '../contract.ts';
 import { httpRequest, type HttpResponse } from './http.ts';
-import { SseChannelClient } from './sse-channel.ts';
+import { SseChannelClient, type SseChannelConfig } from './sse-channel.ts';
 import type { ClientAuth, ClientOptions, ValidationResult } from './types.ts';
 import type { Target } from './url.ts';
-import { WsChannelClient } from './ws-channel.ts';
+import { LazyValidators } from './validators.ts';
+import { WsChannelClient, type WsChannelConfig, type WsValidators } from './ws-channel.ts';
 
 /** What a generated `create<Api>Client` takes: where, which credentials, and options. */
 export interface ApiClientOptions<Auth extends ClientAuth = ClientAuth> extends ClientOptions {
@@ -17,16 +18,29 @@ export interface ApiClientOptions<Auth extends ClientAuth = ClientAuth> extends 
   auth?: Auth;
 }
 
+/**
+ * A WebSocket channel as a generated client opens it: its validators given at once (`inbound`,
+ * `outbound`), or `load`, which imports the channel's module on its first connection (once per
+ * client; later connections of the channel get them synchronously).
+ */
 export interface WsBinding {
   channel: string;
-  inbound: (data: unknown) => ValidationResult;
+  inbound?: (data: unknown) => ValidationResult;
   outbound?: (data: unknown) => ValidationResult;
+  load?: () => Promise<WsValidators>;
   pong?: unknown;
 }
 
+/** An SSE channel as a generated client opens it: `inbound` at once, or `load` on first connection. */
 export interface SseBinding {
   channel: string;
-  inbound: (event: string, data: unknown) => ValidationResult;
+  inbound?: (event: string, data: unknown) => ValidationResult;
+  load?: () => Promise<(event: string, data: unknown) => ValidationResult>;
+}
+
+/** A request body's validator, imported on the endpoint's first request. */
+export interface LazyValidator {
+  load: () => Promise<(data: unknown) => ValidationResult>;
 }
 
 /** Per-connection overrides of the client's options. */
@@ -35,6 +49,8 @@ export type ChannelOptions = ClientOptions & { auth?: ClientAuth; resubscribe?: 
 /** The untyped core a generated client wraps: opens channels and tracks them for `close()`. */
 export class ApiClient {
   private readonly open = new Set<{ close(): Promise<unknown> }>();
+  /** Lazily imported validators, by channel id and direction: imported once per client. */
+  private readonly lazy = new Map<string, LazyValidators<unknown>>();
 
   constructor(
     readonly api: ApiDescription,
@@ -55,8 +71,11 @@ export class ApiClient {
       target,
       params,
       auth,
-      inbound: binding.inbound,
-      ...(binding.outbound ? { outbound: binding.outbound } : {}),
+      ...this.validators(
+        binding.channel,
+        binding.load,
+        binding.inbound ? { inbound: binding.inbound, ...(binding.outbound ? { outbound: binding.outbound } : {}) } : undefined,
+      ),
       ...(binding.pong !== undefined ? { pong: binding.pong } : {}),
       ...(rest.resubscribe ? { resubscribe: rest.resubscribe } : {}),
     });
@@ -77,15 +96,44 @@ export class ApiClient {
       target,
       params,
       auth,
-      inbound: binding.inbound,
+      ...this.sseValidators(binding),
     });
     this.track(client);
     return client;
   }
 
-  request(channelId: string, body: unknown, validate?: (data: unknown) => ValidationResult, overrides: ChannelOptions = {}): Promise<HttpResponse> {
+  async request(
+    channelId: string,
+    body: unknown,
+    validate?: ((data: unknown) => ValidationResult) | LazyValidator,
+    overrides: ChannelOptions = {},
+  ): Promise<HttpResponse> {
     const { options, target, auth } = this.merge(overrides);
-    return httpRequest(this.api, this.channel(channelId), { target, auth, options, ...(validate ? { validate } : {}) }, body);
+    const check = typeof validate === 'object' ? await this.cached(channelId, 'request', validate.load).load() : validate;
+    return httpRequest(this.api, this.channel(channelId), { target, auth, options, ...(check ? { validate: check } : {}) }, body);
+  }
+
+  private cached<T>(channelId: string, kind: 'ws' | 'sse' | 'request', load: () => Promise<T>): LazyValidators<T> {
+    const key = `${kind}:${channelId}`;
+    let lazy = this.lazy.get(key) as LazyValidators<T> | undefined;
+    if (!lazy) this.lazy.set(key, (lazy = new LazyValidators<T>(channelId, undefined, load)));
+    return lazy;
+  }
+
+  /** What a WebSocket channel client takes: the validators when loaded (or given), else the loader. */
+  private validators(channelId: string, load: WsBinding['load'], given: WsValidators | undefined): Pick<WsChannelConfig, 'inbound' | 'outbound' | 'load'> {
+    if (!load) return given ?? {};
+    const lazy = this.cached(channelId, 'ws', load);
+    const v = lazy.current;
+    if (v) return { inbound: v.inbound, ...(v.outbound ? { outbound: v.outbound } : {}) };
+    return { load: () => lazy.load() };
+  }
+
+  private sseValidators(binding: SseBinding): Pick<SseChannelConfig, 'inbound' | 'load'> {
+    if (!binding.load) return binding.inbound ? { inbound: binding.inbound } : {};
+    const lazy = this.cached(binding.channel, 'sse', binding.load);
+    const v = lazy.current;
+    return v ? { inbound: v } : { load: () => lazy.load() };
   }
 
   /** Closes every channel this client opened. */

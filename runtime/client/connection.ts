@@ -318,7 +318,11 @@ export abstract class ChannelConnection<TagMap, Item> {
         new StreamwrightError('SW_AUTH_REJECTED', `the server refused the credential (${describe(loss)})`, status === undefined ? {} : { status }),
       );
     }
-    if (loss.error && (loss.error.code === 'SW_AUTH_MISSING' || loss.error.code === 'SW_TRANSPORT_UNAVAILABLE')) return this.giveUp(closeEvent, loss.error);
+    if (
+      loss.error &&
+      (loss.error.code === 'SW_AUTH_MISSING' || loss.error.code === 'SW_TRANSPORT_UNAVAILABLE' || loss.error.code === 'SW_VALIDATORS_UNAVAILABLE')
+    )
+      return this.giveUp(closeEvent, loss.error);
     if (spec && isTerminal(spec, failure)) {
       return this.giveUp(
         closeEvent,

@@ -5,13 +5,16 @@ import { resolveEnvironment } from './environment.ts';
 import { SseMessageReader, SseParser, type SseMessage } from '../protocol/sse-parser.ts';
 import type { ClientAuth, EventSourceConstructorLike, EventSourceLike, FetchLike, ValidationResult } from './types.ts';
 import { channelUrl, type Target } from './url.ts';
+import { LazyValidators } from './validators.ts';
 
 export interface SseChannelConfig extends ConnectionConfig {
   target: Target;
   params: Readonly<Record<string, string | undefined>>;
   auth: ClientAuth | undefined;
-  /** The generated validator of the channel's events: `(event, data)`. */
-  inbound: (event: string, data: unknown) => ValidationResult;
+  /** The generated validator of the channel's events: `(event, data)` (or `load`). */
+  inbound?: (event: string, data: unknown) => ValidationResult;
+  /** Instead of `inbound`: imports it (the channel's generated module), once, before the first connection attempt. */
+  load?: () => Promise<(event: string, data: unknown) => ValidationResult>;
 }
 
 /** An event as the iterator yields it: the typed `{ event, data }` plus its `id:`. */
@@ -31,6 +34,7 @@ export class SseChannelClient<TagMap, Event> extends ChannelConnection<TagMap, S
   private controller: AbortController | undefined;
   private source: EventSourceLike | undefined;
   private lastId = '';
+  private readonly validators: LazyValidators<(event: string, data: unknown) => ValidationResult>;
   private retryMs: number | undefined;
   private readonly seen = new Set<string>();
   private readonly seenOrder: string[] = [];
@@ -39,6 +43,7 @@ export class SseChannelClient<TagMap, Event> extends ChannelConnection<TagMap, S
   constructor(config: SseChannelConfig) {
     super(config);
     this.config = config;
+    this.validators = new LazyValidators(config.channel.id, config.load ? undefined : config.inbound, config.load);
     this.browser = resolveEnvironment(config.options.environment) === 'browser';
     this.seenBound = Math.max(64, config.channel.sse?.resume?.bufferSize ?? 1000);
     this.start();
@@ -50,6 +55,13 @@ export class SseChannelClient<TagMap, Event> extends ChannelConnection<TagMap, S
   }
 
   protected async connectOnce(): Promise<void> {
+    if (!this.validators.current) {
+      try {
+        await this.validators.load();
+      } catch (e) {
+        return this.lost({ reason: (e as Error).message, error: e as StreamwrightError });
+      }
+    }
     let plan: AuthPlan;
     let url: string;
     try {
@@ -234,7 +246,7 @@ export class SseChannelClient<TagMap, Event> extends ChannelConnection<TagMap, S
     } catch {
       return this.invalid('SW_FRAME_NOT_JSON', `data of event ${e.event} is not JSON`, e);
     }
-    const verdict = this.options.validateInbound !== false ? this.config.inbound(e.event, data) : undefined;
+    const verdict = this.options.validateInbound !== false ? this.validators.current!(e.event, data) : undefined;
     const item = { event: e.event, data, ...(e.id !== '' ? { id: e.id } : {}) } as unknown as SseItem<Event>;
     this.accept(verdict, e.event, data, item, { tag: e.event, ...(e.id !== '' ? { id: e.id } : {}) }, e);
   }

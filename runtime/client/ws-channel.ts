@@ -6,20 +6,34 @@ import { resolveEnvironment } from './environment.ts';
 import { Pacer, utf8Length } from './pacer.ts';
 import type { ClientAuth, ClosedEvent, ValidationResult } from './types.ts';
 import { channelUrl, type Target } from './url.ts';
+import { LazyValidators } from './validators.ts';
 import { openWebSocket, type WsTransport } from './ws-transport.ts';
 
 export interface WsChannelConfig extends ConnectionConfig {
   target: Target;
   params: Readonly<Record<string, string | undefined>>;
   auth: ClientAuth | undefined;
-  /** The generated validator of server → client messages. */
-  inbound: (data: unknown) => ValidationResult;
+  /** The generated validator of server → client messages (or `load`). */
+  inbound?: (data: unknown) => ValidationResult;
   /** The generated validator of client → server messages (absent: the client sends nothing). */
   outbound?: (data: unknown) => ValidationResult;
+  /**
+   * Instead of `inbound` / `outbound`: imports them (the channel's generated module), once,
+   * before the first connection attempt; a failure closes the channel with SW_VALIDATORS_UNAVAILABLE.
+   */
+  load?: () => Promise<WsValidators>;
   /** The contract's pong payload (from its example), sent for each heartbeat. */
   pong?: unknown;
   /** Messages sent again on every open (subscriptions). */
   resubscribe?: readonly unknown[];
+}
+
+/** A WebSocket channel's validators, as the client sees them. */
+export interface WsValidators {
+  /** Server → client messages. */
+  inbound: (data: unknown) => ValidationResult;
+  /** Client → server messages (absent: the client sends nothing). */
+  outbound?: (data: unknown) => ValidationResult;
 }
 
 interface Outgoing {
@@ -35,6 +49,7 @@ interface Outgoing {
  */
 export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, In> {
   private readonly config: WsChannelConfig;
+  private readonly validators: LazyValidators<WsValidators>;
   private readonly browser: boolean;
   private transport: WsTransport | undefined;
   private transportOpen = false;
@@ -51,6 +66,8 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
   constructor(config: WsChannelConfig) {
     super(config);
     this.config = config;
+    const given = config.inbound ? { inbound: config.inbound, ...(config.outbound ? { outbound: config.outbound } : {}) } : undefined;
+    this.validators = new LazyValidators(config.channel.id, config.load ? undefined : given, config.load);
     this.browser = resolveEnvironment(config.options.environment) === 'browser';
     const rate = config.channel.limits?.maxMessagesPerSecond?.limit;
     this.pacer = rate !== undefined && config.options.pace !== false ? new Pacer(rate) : undefined;
@@ -66,12 +83,17 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
    * Validates (SW_OUTBOUND_INVALID) and size-checks (SW_MESSAGE_TOO_LARGE) at once, throwing and
    * sending nothing on failure; then queues the message, paced under the contract's rate limit,
    * until the connection is open. The promise settles when the frame is handed to the socket.
+   * Before a lazy channel's validators are loaded (right after opening it), the message waits for
+   * them, in order, and a failed check rejects the promise instead of throwing.
    */
   send(message: Out): Promise<void> {
     if (this.isClosing) throw new StreamwrightError('SW_CLIENT_CLOSED', `channel ${this.channel.id} is closed`);
-    if (!this.config.outbound) throw new StreamwrightError('SW_OUTBOUND_INVALID', `channel ${this.channel.id} accepts no client messages`);
+    const validators = this.validators.current;
+    if (!validators) return this.validators.load().then(() => this.send(message));
+    const outbound = validators.outbound;
+    if (!outbound) throw new StreamwrightError('SW_OUTBOUND_INVALID', `channel ${this.channel.id} accepts no client messages`);
     if (this.options.validateOutbound !== false) {
-      const verdict = this.config.outbound(message);
+      const verdict = outbound(message);
       if (!verdict.ok) {
         throw new StreamwrightError(
           'SW_OUTBOUND_INVALID',
@@ -97,6 +119,14 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
   }
 
   protected async connectOnce(): Promise<void> {
+    // A lazy channel imports its validators before its first attempt: every frame is then checked synchronously.
+    if (!this.validators.current) {
+      try {
+        await this.validators.load();
+      } catch (e) {
+        return this.lost({ reason: (e as Error).message, error: e as StreamwrightError });
+      }
+    }
     let plan: AuthPlan;
     let url: string;
     try {
@@ -227,7 +257,7 @@ export class WsChannelClient<TagMap, In, Out> extends ChannelConnection<TagMap, 
     // Before acceptance, a refusal is still delivered (handlers of the error tag see why), but
     // `open` never comes; any other frame means the server let the connection through.
     if (this.awaitingAcceptance && !this.refusalFrame(tag, data)) this.accepted(this.pendingScheme);
-    const verdict = this.options.validateInbound !== false ? this.config.inbound(data) : undefined;
+    const verdict = this.options.validateInbound !== false ? this.validators.current!.inbound(data) : undefined;
     this.accept(verdict, tag, data, data as In, { tag }, text);
   }
 

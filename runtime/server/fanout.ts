@@ -78,6 +78,7 @@ export class Fanout implements BusNode {
    * instance.
    */
   broadcast(channelId: string, message: unknown, params?: ParamFilter): number {
+    if (this.defer(channelId, () => this.broadcast(channelId, message, params))) return 0;
     this.outbound.message(channelId, message, 'broadcast');
     const given = params ? definedParams(params) : undefined;
     return this.bus.broadcast({ channel: channelId, ...(given ? { params: given } : {}), text: JSON.stringify(message) });
@@ -85,8 +86,24 @@ export class Fanout implements BusNode {
 
   /** Validates and sends to one WebSocket connection, on whichever instance holds it (see address()). */
   sendTo(channelId: string, address: string, message: unknown): number {
+    if (this.defer(channelId, () => this.sendTo(channelId, address, message))) return 0;
     this.outbound.message(channelId, message, 'send');
     return this.bus.broadcast({ channel: channelId, to: address, text: JSON.stringify(message) });
+  }
+
+  /**
+   * A message on a lazy channel whose validators are not loaded yet (no connection of it has
+   * opened here, so none is reached on this instance): starts the import and sends once it is
+   * done, in call order. What would have thrown at the call (SW_OUTBOUND_INVALID, or
+   * SW_VALIDATORS_UNAVAILABLE) is reported instead.
+   */
+  private defer(channelId: string, send: () => void): boolean {
+    if (this.outbound.ready(channelId)) return false;
+    this.outbound
+      .whenReady(channelId)
+      .then(send)
+      .catch((e: unknown) => this.report(e as Error));
+    return true;
   }
 
   deliverWs(message: BusWsMessage): number {
@@ -112,6 +129,7 @@ export class Fanout implements BusNode {
    * readers on every instance of the bus. Returns the readers on this instance.
    */
   publish(channelId: string, event: string, data: unknown, params: ParamFilter = {}): number {
+    if (this.defer(channelId, () => this.publish(channelId, event, data, params))) return 0;
     this.outbound.event(channelId, event, data, 'publish');
     const stream = this.stream(channelId, params);
     this.bus.publish(stream.key, stream.capacity, event, JSON.stringify(data));

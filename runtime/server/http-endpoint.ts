@@ -4,6 +4,7 @@ import type { ChannelDescription } from '../contract.ts';
 import { readJson } from '../protocol/frame.ts';
 import { json, readBody } from './http-io.ts';
 import type { ConnectionInfo, HttpChannelHandlers, RuntimeServerOptions } from './types.ts';
+import type { ChannelValidatorCache } from './validators.ts';
 
 const MAX_HTTP_BODY = 1 << 20;
 
@@ -13,6 +14,8 @@ export async function serveHttp(
   res: ServerResponse,
   channel: ChannelDescription,
   info: ConnectionInfo,
+  validators: ChannelValidatorCache,
+  report: (error: Error) => void,
 ): Promise<void> {
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/json') return json(res, 415, { error: 'send application/json' });
@@ -27,7 +30,14 @@ export async function serveHttp(
   }
   const body = readJson(text);
   if (!body.ok) return json(res, 400, { error: 'invalid_json', details: [{ pointer: '', keyword: 'json', message: 'the body is not JSON' }] });
-  const verdict = options.validators[channel.id]?.receive?.(body.value);
+  let loaded;
+  try {
+    loaded = await validators.load(channel.id);
+  } catch (e) {
+    report(e as Error);
+    return json(res, 500, { error: 'internal_error' });
+  }
+  const verdict = loaded?.receive?.(body.value);
   if (verdict && !verdict.ok) return json(res, 400, { error: 'invalid_body', details: verdict.errors });
   const handler = options.handlers[channel.id] as HttpChannelHandlers | undefined;
   if (!handler?.request) return json(res, 501, { error: 'not implemented' });

@@ -198,7 +198,7 @@ export class RuntimeServer {
     }
     const info = this.info(req, url, channel, params, outcome.principal);
     if (channel.transport === 'sse') return openSse(this.context, req, res, channel, info);
-    return serveHttp(this.options, req, res, channel, info);
+    return serveHttp(this.options, req, res, channel, info, this.outbound.validators, (e) => this.report(e, channel.id, info.id));
   }
 
   /** A page of `options.pages` (the dev console…) asked for by exact path, before any channel. */

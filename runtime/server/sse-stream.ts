@@ -26,6 +26,13 @@ export async function openSse(ctx: SseContext, req: IncomingMessage, res: Server
   const handlers = (ctx.options.handlers[channel.id] ?? {}) as SseChannelHandlers;
   const refusal = await handlers.authorize?.(info);
   if (refusal) return json(res, refusal.httpStatus, { error: 'refused' });
+  // The channel's validators (a lazy channel's first reader imports them) before anything is sent.
+  try {
+    await ctx.outbound.validators.load(channel.id);
+  } catch (e) {
+    ctx.report(e as Error, channel.id, info.id);
+    return json(res, 500, { error: 'internal_error' });
+  }
   res.writeHead(200, { ...(spec?.headers ?? { 'Content-Type': 'text/event-stream' }) });
   res.flushHeaders();
   const stream = ctx.fanout.stream(channel.id, info.params);

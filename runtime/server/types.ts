@@ -90,10 +90,18 @@ export interface ChannelValidators {
   receive?: MessageValidator;
 }
 
+/**
+ * A channel's validators: given at once, or as a function that imports them (the generated
+ * server passes `() => import('./validators/<Channel>.gen.js')`). A function is called once, on
+ * the channel's first connection (before any of its frames is read) or first outbound message,
+ * and its result kept; a failed import is SW_VALIDATORS_UNAVAILABLE and is tried again next time.
+ */
+export type ChannelValidatorsSource = ChannelValidators | (() => Promise<ChannelValidators>);
+
 export interface RuntimeServerOptions {
   api: ApiDescription;
-  /** Per channel id, the generated validators of each direction. */
-  validators: Readonly<Record<string, ChannelValidators>>;
+  /** Per channel id, the generated validators of each direction (or a function that loads them). */
+  validators: Readonly<Record<string, ChannelValidatorsSource>>;
   handlers: Readonly<Record<string, WsChannelHandlers | SseChannelHandlers | HttpChannelHandlers>>;
   auth: AuthVerifiers & {
     /** Origins allowed to use cookie credentials; a request without Origin (not a browser) is allowed. */

@@ -232,7 +232,7 @@ export class WsSession implements WsPeer, TickFlushable {
     // and get a live connection cut (the frame is still refused below if it breaks the contract).
     const hb = this.spec.heartbeat;
     if (this.opened && hb?.mode === 'message' && hb.pong && messageTag(message, this.spec.tagProperty) === hb.pong.message) this.pongArrived();
-    const verdict = this.init.options.validators[this.channel]?.receive?.(message);
+    const verdict = this.init.outbound.validators.get(this.channel)?.receive?.(message);
     if (!verdict) {
       this.refuseFrame(new StreamwrightError('SW_FRAME_INVALID', 'this channel accepts no client messages'), message);
       return;

@@ -86,6 +86,14 @@ export async function upgrade(
   const early = outcome.kind === 'accepted' ? await handlers.authorize?.(info) : undefined;
   if (early && 'httpStatus' in early) return rejectUpgrade(socket, early.httpStatus, 'refused');
   if (outcome.kind === 'accepted' && outcome.protocol) (req as RequestWithProtocol)[ACCEPTED_PROTOCOL] = outcome.protocol;
+  // A lazy channel's first connection imports its validators here, before the upgrade: no frame
+  // can arrive until then, and every frame after is validated synchronously, in order.
+  try {
+    await ctx.outbound.validators.load(channel.id);
+  } catch (e) {
+    ctx.report(e as Error, channel.id, info.id);
+    return rejectUpgrade(socket, 500, 'internal error');
+  }
 
   wss.handleUpgrade(req, socket, head, (ws) => {
     const session = new WsSession({

@@ -47,3 +47,5 @@ export declare function validateAgentTaskStreamClientMessage(data: unknown): Val
 
 export declare const send: typeof validateAgentTaskStreamServerMessage;
 export declare const receive: typeof validateAgentTaskStreamClientMessage;
+
+export { validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';

@@ -341,3 +341,6 @@ export function validateAgentTaskStreamClientMessage(data) {
 /** This channel's validators by direction, as the runtime takes them. */
 export const send = validateAgentTaskStreamServerMessage;
 export const receive = validateAgentTaskStreamClientMessage;
+
+/** The validators of this channel's messages that other channels share. */
+export { validateHeartbeat, validateStreamError, validateAuth, validatePong };

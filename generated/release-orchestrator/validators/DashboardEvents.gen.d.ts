@@ -22,3 +22,5 @@ export declare function validateDashboardEventsClientEvent(event: string, data: 
 
 export declare const send: typeof validateDashboardEventsServerEvent;
 export declare const receive: typeof validateDashboardEventsClientEvent;
+
+export { validateMetricUpdate, validateAlert, validatePromotionUpdate } from './shared.gen.js';

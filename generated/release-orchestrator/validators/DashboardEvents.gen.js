@@ -40,3 +40,6 @@ export function validateDashboardEventsClientEvent(event, data) {
 /** This channel's validators by direction, as the runtime takes them. */
 export const send = validateDashboardEventsServerEvent;
 export const receive = validateDashboardEventsClientEvent;
+
+/** The validators of this channel's messages that other channels share. */
+export { validateMetricUpdate, validateAlert, validatePromotionUpdate };

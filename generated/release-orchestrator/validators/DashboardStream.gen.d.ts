@@ -22,3 +22,5 @@ export declare function validateDashboardStreamClientMessage(data: unknown): Val
 
 export declare const send: typeof validateDashboardStreamServerMessage;
 export declare const receive: typeof validateDashboardStreamClientMessage;
+
+export { validateMetricUpdate, validateAlert, validatePromotionUpdate, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';

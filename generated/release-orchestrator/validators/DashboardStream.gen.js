@@ -49,3 +49,6 @@ export function validateDashboardStreamClientMessage(data) {
 /** This channel's validators by direction, as the runtime takes them. */
 export const send = validateDashboardStreamServerMessage;
 export const receive = validateDashboardStreamClientMessage;
+
+/** The validators of this channel's messages that other channels share. */
+export { validateMetricUpdate, validateAlert, validatePromotionUpdate, validateHeartbeat, validateStreamError, validateAuth, validatePong };

@@ -47,3 +47,5 @@ export declare function validateDeploymentJobStreamClientMessage(data: unknown):
 
 export declare const send: typeof validateDeploymentJobStreamServerMessage;
 export declare const receive: typeof validateDeploymentJobStreamClientMessage;
+
+export { validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';

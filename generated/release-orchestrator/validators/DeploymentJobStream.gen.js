@@ -597,3 +597,6 @@ export function validateDeploymentJobStreamClientMessage(data) {
 /** This channel's validators by direction, as the runtime takes them. */
 export const send = validateDeploymentJobStreamServerMessage;
 export const receive = validateDeploymentJobStreamClientMessage;
+
+/** The validators of this channel's messages that other channels share. */
+export { validateHeartbeat, validateStreamError, validateAuth, validatePong };

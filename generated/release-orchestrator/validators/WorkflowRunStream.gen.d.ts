@@ -47,3 +47,5 @@ export declare function validateWorkflowRunStreamClientMessage(data: unknown): V
 
 export declare const send: typeof validateWorkflowRunStreamServerMessage;
 export declare const receive: typeof validateWorkflowRunStreamClientMessage;
+
+export { validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';

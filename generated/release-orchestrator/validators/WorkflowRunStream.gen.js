@@ -718,3 +718,6 @@ export function validateWorkflowRunStreamClientMessage(data) {
 /** This channel's validators by direction, as the runtime takes them. */
 export const send = validateWorkflowRunStreamServerMessage;
 export const receive = validateWorkflowRunStreamClientMessage;
+
+/** The validators of this channel's messages that other channels share. */
+export { validateHeartbeat, validateStreamError, validateAuth, validatePong };

@@ -4,6 +4,7 @@ import { docInline, ident, jsDoc, jsLiteral, propertyKey, tsString } from '../..
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
 import { served, type EmittedFile } from '../types.ts';
+import { channelModuleSpecifier } from '../validators/index.ts';
 import { channelSchemeIds, credentialQueryNames, schemeUsage } from './auth.ts';
 
 /**
@@ -29,7 +30,8 @@ export function emitClient(api: ApiIR): EmittedFile {
     contents: render('client/client.hbs', {
       headerCode: header(api, `A typed client for the API: \`${factoryName}\` opens its channels over the streamwright client runtime (Node and browsers).`),
       importsCode,
-      moduleImportsCode: some ? "import type * as models from './models.gen.js';\nimport * as validators from './validators.gen.js';" : '',
+      // Validators are imported per channel, on its first connection or request (see `load`).
+      moduleImportsCode: some ? "import type * as models from './models.gen.js';" : '',
       authDocCode: jsDoc([
         'Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.',
       ]),
@@ -95,8 +97,7 @@ function channelParts(api: ApiIR, c: ChannelIR, names: NameScope, method: string
     const pongExample = pongMessage ? messages.get(pongMessage.message)?.examples[0]?.payload : undefined;
     const binding = [
       `channel: ${tsString(c.id)}`,
-      `inbound: validators.${ident(c.send.validatorName)}`,
-      ...(c.receive.messages.length ? [`outbound: validators.${ident(c.receive.validatorName)}`] : []),
+      `load: () => import(${tsString(channelModuleSpecifier(c))}).then((v) => ({ inbound: v.send${c.receive.messages.length ? ', outbound: v.receive' : ''} }))`,
       ...(pongExample !== undefined ? [`pong: ${jsLiteral(pongExample, '      ')}`] : []),
     ];
     return {
@@ -117,7 +118,7 @@ function channelParts(api: ApiIR, c: ChannelIR, names: NameScope, method: string
         `${jsDoc([c.description ?? c.title, `An event stream (SSE) from ${where}: \`on(event, handler)\` with the narrowed data, \`for await\` over \`{ event, data, id }\`, \`onState(…)\`, \`close()\`. Resumes with Last-Event-ID after a loss.`])}export type ${ident(connectionName)} = SseChannelClient<${map}, ${union}>;`,
       ].join('\n\n'),
       memberCode: `${jsDoc([c.title, `Opens the event stream ${where} and keeps it open: resumes with Last-Event-ID, honours \`retry:\`.`, authDoc], '  ')}  ${ident(method)}(${paramsSig}, options?: ChannelOptions): ${ident(connectionName)};`,
-      implCode: `    ${ident(method)}: (${paramsArg}, options) => core.sse<${map}, ${union}>({ channel: ${tsString(c.id)}, inbound: validators.${ident(c.send.validatorName)} }, params, options),`,
+      implCode: `    ${ident(method)}: (${paramsArg}, options) => core.sse<${map}, ${union}>({ channel: ${tsString(c.id)}, load: () => import(${tsString(channelModuleSpecifier(c))}).then((v) => v.send) }, params, options),`,
     };
   }
   const body = c.receive.messages[0] ? messages.get(c.receive.messages[0].message) : undefined;
@@ -126,6 +127,6 @@ function channelParts(api: ApiIR, c: ChannelIR, names: NameScope, method: string
   return {
     declarationsCode: '',
     memberCode: `${jsDoc([c.description ?? c.title, `${docInline(httpMethod)} ${where}: validates the body, then sends it with the credential; resolves with the status and JSON body.`, authDoc], '  ')}  ${ident(method)}(body: ${bodyType}, options?: ChannelOptions): Promise<HttpResponse>;`,
-    implCode: `    ${ident(method)}: (body, options) => core.request(${tsString(c.id)}, body, ${c.receive.messages.length ? `validators.${ident(c.receive.validatorName)}` : 'undefined'}, options),`,
+    implCode: `    ${ident(method)}: (body, options) => core.request(${tsString(c.id)}, body, ${c.receive.messages.length ? `{ load: () => import(${tsString(channelModuleSpecifier(c))}).then((v) => v.receive) }` : 'undefined'}, options),`,
   };
 }

@@ -3,6 +3,7 @@ import { ident, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
 import { render } from '../../render/templates.ts';
 import type { EmittedFile } from '../types.ts';
 import { header } from '../header.ts';
+import { channelModuleSpecifier } from '../validators/index.ts';
 import { docInline, docJson } from '../../render/escape.ts';
 import { isObjectLiteral, schemaDoc, tsType } from './schema-to-ts.ts';
 
@@ -39,7 +40,18 @@ export function emitModels(api: ApiIR): EmittedFile {
       aliases,
       channels: channels.filter((c) => c !== undefined),
       guards: [...guards.guards, ...shape.guards],
-      ...(shape.validators.length > 0 ? { importCode: `import { ${shape.validators.map(ident).join(', ')} } from './validators.gen.js';` } : {}),
+      ...(shape.imports.length > 0
+        ? {
+            importCode: [
+              // Shape guards are synchronous, so they import their validators statically, but only
+              // from the module of a channel that needs them (which brings that channel and the
+              // shared module), never the all-in-one `validators.gen.js`: importing the models loads
+              // no validator when no guard needs one, and otherwise those channels only.
+              "// The validators the shape guards below ask, from their channels' modules only.",
+              ...shape.imports.map((i) => `import { ${i.names.map(ident).join(', ')} } from ${tsString(i.specifier)};`),
+            ].join('\n'),
+          }
+        : {}),
     }),
   };
 }
@@ -165,6 +177,8 @@ function guardsFor(api: ApiIR, messages: Map<string, MessageIR>) {
 function shapeGuardsFor(api: ApiIR, guarded: Set<string>) {
   const wsUnions = new Map<string, string[]>();
   const sseUnions = new Map<string, { unions: string[]; event: string }>();
+  // The first channel whose guard needs a message's validator: the module it is imported from.
+  const homeOf = new Map<string, ChannelIR>();
   for (const c of api.channels) {
     for (const d of ['send', 'receive'] as const) {
       const dir = c[d];
@@ -176,19 +190,25 @@ function shapeGuardsFor(api: ApiIR, guarded: Set<string>) {
           if (use.event !== cm.tag) continue;
           use.unions.push(dir.unionName);
           sseUnions.set(cm.message, use);
+          if (!homeOf.has(cm.message)) homeOf.set(cm.message, c);
         } else if (dir.dispatch === 'shape' && !guarded.has(cm.message)) {
           wsUnions.set(cm.message, [...(wsUnions.get(cm.message) ?? []), dir.unionName]);
+          if (!homeOf.has(cm.message)) homeOf.set(cm.message, c);
         }
       }
     }
   }
   const guards: { guardCode: string }[] = [];
-  const validators: string[] = [];
+  const bySpecifier = new Map<string, Set<string>>();
+  const use = (m: MessageIR) => {
+    const specifier = channelModuleSpecifier(homeOf.get(m.id)!);
+    bySpecifier.set(specifier, (bySpecifier.get(specifier) ?? new Set()).add(m.validatorName));
+  };
   for (const m of api.messages) {
     const ws = wsUnions.get(m.id);
     if (ws) {
       const param = [...new Set(ws)].map(ident).join(' | ');
-      validators.push(m.validatorName);
+      use(m);
       guards.push({
         guardCode: `${jsDoc([`No tag to read: true when the message validates as \`${docInline(m.typeName)}\` (its whole schema is checked).`])}export function ${ident(m.guardName)}(message: ${param}): message is ${ident(m.typeName)} {\n  return ${ident(m.validatorName)}(message).ok;\n}`,
       });
@@ -196,11 +216,12 @@ function shapeGuardsFor(api: ApiIR, guarded: Set<string>) {
     const sse = sseUnions.get(m.id);
     if (sse && m.eventGuardName && !guarded.has(`${m.id} event`)) {
       const param = [...new Set(sse.unions)].map(ident).join(' | ');
-      if (!validators.includes(m.validatorName)) validators.push(m.validatorName);
+      use(m);
       guards.push({
         guardCode: `${jsDoc([`Event ${docInline(JSON.stringify(sse.event))} is shared: true when its data validates as \`${docInline(m.typeName)}\`.`])}export function ${ident(m.eventGuardName)}(event: ${param}): event is { event: ${tsString(sse.event)}; data: ${ident(m.typeName)} } {\n  return event.event === ${tsString(sse.event)} && ${ident(m.validatorName)}(event.data).ok;\n}`,
       });
     }
   }
-  return { guards, validators: validators.sort() };
+  const imports = [...bySpecifier].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([specifier, names]) => ({ specifier, names: [...names].sort() }));
+  return { guards, imports };
 }

@@ -4,13 +4,14 @@ import { docInline, ident, jsDoc, propertyKey, tsString } from '../../render/esc
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
 import { served, type EmittedFile } from '../types.ts';
+import { channelModuleSpecifier } from '../validators/index.ts';
 
 /**
  * `server.gen.ts`: a typed `create<Api>Server` over the runtime: one handler per message the
  * server receives, typed `send` / `broadcast` / `publish` for what it sends, typed parameters.
  */
 export function emitServer(api: ApiIR): EmittedFile {
-  const names = new NameScope(['api', 'validators', 'models', 'runtime']);
+  const names = new NameScope(['api', 'validators', 'models', 'runtime', 'v']);
   const apiName = toIdentifier(api.name, 'pascal', 'Api');
   const handlersName = names.claim(`${apiName} handlers`, 'pascal');
   const optionsName = names.claim(`${apiName} server options`, 'pascal');
@@ -94,10 +95,14 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
     // chose, and the validator's typed value. A channel's only message needs neither.
     const only = c.receive.messages.length === 1;
     const receiveProperty = c.receive.tagProperty ?? c.tagProperty;
+    // Shape dispatch asks the message validators again: the channel's module, which its loader
+    // keeps here when the first connection imports it (a message handler runs only after that).
+    const shaped = !only && c.receive.dispatch === 'shape' && onMessage.length > 0;
+    const shapeModule = shaped ? names.claim(`${c.typeName} validators`, 'camel') : undefined;
     const dispatch = onMessage.flatMap((o) => {
       if (only) return [`h?.${ident(o.name)}?.(peer, message);`];
       if (c.receive.dispatch === 'shape') {
-        const v = `validators.${ident(o.m.validatorName)}(message)`;
+        const v = `${ident(shapeModule!)}!.${ident(o.m.validatorName)}(message)`;
         return [`{ const v = ${v}; if (v.ok) return h?.${ident(o.name)}?.(peer, v.value); }`];
       }
       if (o.cm.tag === null || !receiveProperty) return [];
@@ -112,6 +117,11 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
       ws: true,
       declarationsCode: [
         `${jsDoc([`Path parameters of ${where}.`])}export type ${ident(paramsName)} = ${paramsCode};`,
+        ...(shapeModule
+          ? [
+              `${jsDoc([`The validators of ${where}, once its first connection has imported them (shape dispatch asks them which message a frame is).`])}let ${ident(shapeModule)}: typeof import(${tsString(channelModuleSpecifier(c))}) | undefined;`,
+            ]
+          : []),
         `${jsDoc([`A client connected to ${where}. \`send\` validates, then sends; it throws \`SW_OUTBOUND_INVALID\` for a message that breaks the contract.`])}export type ${ident(peerName)} = WsPeer<${sendUnion}, ${ident(paramsName)}>;`,
         `${jsDoc([c.description ?? c.title, `Handlers for ${where}.`])}export interface ${ident(handlersName)} {\n  /** Refuse a connection once it is authenticated (e.g. an unknown id). */\n  authorize?(peer: ConnectionInfo<${ident(paramsName)}>): WsRefusal | undefined | Promise<WsRefusal | undefined>;\n  open?(peer: ${ident(peerName)}): void;\n  close?(peer: ${ident(peerName)}, code: number, reason: string): void;\n${onMessage
           .map(
@@ -124,7 +134,7 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
       usesGuards,
       handlerWiringCode: `    ${propertyKey(c.id)}: wsChannel<${sendUnion}, ${receiveUnion}, ${ident(paramsName)}>({\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer),\n      close: (peer, code, reason) => handlers[${tsString(property)}]?.close?.(peer, code, reason),\n${messageCode}    }),`,
       apiCode: `    ${propertyKey(property)}: {\n      broadcast: (message, params) => runtime.broadcast(${tsString(c.id)}, message, params),\n      peers: () => runtime.wsPeers<${sendUnion}, ${ident(paramsName)}>(${tsString(c.id)}),\n    },`,
-      validatorsCode: `    ${propertyKey(c.id)}: { ${[c.send.messages.length ? `send: validators.${ident(c.send.validatorName)}` : '', c.receive.messages.length ? `receive: validators.${ident(c.receive.validatorName)}` : ''].filter(Boolean).join(', ')} },`,
+      validatorsCode: loaderCode(c, ['send', 'receive'], shapeModule),
       handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
       apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
     };
@@ -143,7 +153,7 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
       usesGuards: false,
       handlerWiringCode: `    ${propertyKey(c.id)}: sseChannel<${map}, ${ident(paramsName)}>({\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer),\n      close: (peer) => handlers[${tsString(property)}]?.close?.(peer),\n    }),`,
       apiCode: `    ${propertyKey(property)}: {\n      publish: (event, data, params) => runtime.publish(${tsString(c.id)}, event, data, params),\n      peers: () => runtime.ssePeers<${map}, ${ident(paramsName)}>(${tsString(c.id)}),\n    },`,
-      validatorsCode: `    ${propertyKey(c.id)}: { send: validators.${ident(c.send.validatorName)} },`,
+      validatorsCode: loaderCode(c, ['send']),
       handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
       apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
     };
@@ -157,10 +167,24 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
     usesGuards: false,
     handlerWiringCode: `    ${propertyKey(c.id)}: httpChannel<${body ? `models.${ident(body.typeName)}` : 'unknown'}>({\n      request: (body, info) => {\n        const h = handlers[${tsString(property)}];\n        return h ? h.request(body, info) : { status: 501, body: { error: 'not implemented' } };\n      },\n    }),`,
     apiCode: `    ${propertyKey(property)}: {},`,
-    validatorsCode: `    ${propertyKey(c.id)}: { ${c.receive.messages.length ? `receive: validators.${ident(c.receive.validatorName)}` : ''} },`,
+    validatorsCode: loaderCode(c, ['receive']),
     handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
     apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
   };
+}
+
+/**
+ * A channel's entry in the runtime's `validators`: a function that imports the channel's module
+ * (on its first connection or outbound message; the runtime keeps the result), with the
+ * directions the channel has. `keep`: a variable the module is also stored in, for shape dispatch.
+ */
+function loaderCode(c: ChannelIR, directions: readonly ('send' | 'receive')[], keep?: string): string {
+  const present = directions.filter((d) => c[d].messages.length > 0);
+  const key = `    ${propertyKey(c.id)}: `;
+  if (present.length === 0) return `${key}{},`;
+  const pick = `{ ${present.map((d) => `${d}: v.${d}`).join(', ')} }`;
+  const body = keep ? `{\n      ${ident(keep)} = v;\n      return ${pick};\n    }` : `(${pick})`;
+  return `${key}() => import(${tsString(channelModuleSpecifier(c))}).then((v) => ${body}),`;
 }
 
 function indent(code: string, by = '  '): string {

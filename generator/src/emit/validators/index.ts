@@ -176,6 +176,15 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
         .filter((m) => !homeOf.get(m.id))
         .map((m) => ident(m.validatorName)),
     ];
+    // Every message validator of the channel is importable from the channel's module, its shared
+    // ones too: a lazy loader or a type guard then needs this one module (and what it imports).
+    const sharedOfChannel = channelMessages(c)
+      .filter((m) => !homeOf.get(m.id))
+      .map((m) => ident(m.validatorName));
+    const reexportCode = sharedOfChannel.length
+      ? `\n/** The validators of this channel's messages that other channels share. */\nexport { ${sharedOfChannel.join(', ')} };\n`
+      : '';
+    const reexportTypesCode = sharedOfChannel.length ? `\nexport { ${sharedOfChannel.join(', ')} } from './shared.gen.js';\n` : '';
     const context = {
       headerCode: header(
         api,
@@ -189,8 +198,8 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
       messages: own.map(messageEntry),
       dispatchers,
       typesImportCode: "import type { Validation } from '../validators.gen.js';",
-      runtimeCode: `\n/** This channel's validators by direction, as the runtime takes them. */\nexport const send = ${ident(c.send.validatorName)};\nexport const receive = ${ident(c.receive.validatorName)};\n`,
-      runtimeTypesCode: `\nexport declare const send: typeof ${ident(c.send.validatorName)};\nexport declare const receive: typeof ${ident(c.receive.validatorName)};\n`,
+      runtimeCode: `\n/** This channel's validators by direction, as the runtime takes them. */\nexport const send = ${ident(c.send.validatorName)};\nexport const receive = ${ident(c.receive.validatorName)};\n${reexportCode}`,
+      runtimeTypesCode: `\nexport declare const send: typeof ${ident(c.send.validatorName)};\nexport declare const receive: typeof ${ident(c.receive.validatorName)};\n${reexportTypesCode}`,
     };
     const file = channelModule(c);
     files.push({ path: `validators/${file}.js`, contents: render('validators/validators.js.hbs', context) });
@@ -217,6 +226,15 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
 /** The module name (without `.js`) of a channel's validators, under `validators/`. */
 export function channelModule(c: ChannelIR): string {
   return `${ident(c.typeName)}.gen`;
+}
+
+/**
+ * The import specifier, from the generated folder, of a channel's validator module: it exports
+ * `send` and `receive` (the runtime's validators of the channel) and the validator of every
+ * message the channel carries.
+ */
+export function channelModuleSpecifier(c: ChannelIR): string {
+  return `./validators/${channelModule(c)}.js`;
 }
 
 function dispatcher(c: ChannelIR, d: Direction, messages: Map<string, MessageIR>) {

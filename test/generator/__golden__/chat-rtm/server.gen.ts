@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/rtm`.
@@ -86,8 +85,10 @@ export function createChatRtmServer(options: ChatRtmServerOptions): ChatRtmServe
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      rtm: { send: validators.validateRtmServerMessage, receive: validators.validateRtmClientMessage },
+      rtm: () => import("./validators/Rtm.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
     },
     handlers: {
       rtm: wsChannel<models.RtmServerMessage, models.RtmClientMessage, RtmParams>({

@@ -7,7 +7,8 @@
  * Types for every schema and message, with tagged unions per channel and direction.
  */
 
-import { validateHeartbeat, validatePingRequest, validateSubscribeRequest, validateUpdate } from './validators.gen.js';
+// The validators the shape guards below ask, from their channels' modules only.
+import { validateHeartbeat, validatePingRequest, validateSubscribeRequest, validateUpdate } from "./validators/MarketData.gen.js";
 
 /**
  * @example {

@@ -18,12 +18,16 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/marketdata`.
  */
 export type MarketDataParams = Record<string, never>;
+
+/**
+ * The validators of `/marketdata`, once its first connection has imported them (shape dispatch asks them which message a frame is).
+ */
+let marketDataValidators: typeof import("./validators/MarketData.gen.js") | undefined;
 
 /**
  * A client connected to `/marketdata`. `send` validates, then sends; it throws `SW_OUTBOUND_INVALID` for a message that breaks the contract.
@@ -80,8 +84,13 @@ export function createGeminiStyleServer(options: GeminiStyleServerOptions): Gemi
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      marketData: { send: validators.validateMarketDataServerMessage, receive: validators.validateMarketDataClientMessage },
+      marketData: () => import("./validators/MarketData.gen.js").then((v) => {
+        marketDataValidators = v;
+        return { send: v.send, receive: v.receive };
+      }),
     },
     handlers: {
       marketData: wsChannel<models.MarketDataServerMessage, models.MarketDataClientMessage, MarketDataParams>({
@@ -90,8 +99,8 @@ export function createGeminiStyleServer(options: GeminiStyleServerOptions): Gemi
         close: (peer, code, reason) => handlers["marketData"]?.close?.(peer, code, reason),
         message: (peer, message) => {
           const h = handlers["marketData"];
-          { const v = validators.validateSubscribeRequest(message); if (v.ok) return h?.onSubscribeRequest?.(peer, v.value); }
-          { const v = validators.validatePingRequest(message); if (v.ok) return h?.onPingRequest?.(peer, v.value); }
+          { const v = marketDataValidators!.validateSubscribeRequest(message); if (v.ok) return h?.onSubscribeRequest?.(peer, v.value); }
+          { const v = marketDataValidators!.validatePingRequest(message); if (v.ok) return h?.onPingRequest?.(peer, v.value); }
         },
       }),
     },

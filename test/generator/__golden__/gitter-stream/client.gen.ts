@@ -16,7 +16,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -64,7 +63,7 @@ export type GitterStreamClientOptions = ApiClientOptions<GitterStreamAuth>;
 export function createGitterStreamClient(options: GitterStreamClientOptions = {}): GitterStreamClient {
   const core = createApiClient(api, options);
   return {
-    roomMessages: (params: RoomMessagesParams, options) => core.sse<models.RoomMessagesServerEventMap, models.RoomMessagesServerEvent>({ channel: "roomMessages", inbound: validators.validateRoomMessagesServerEvent }, params, options),
+    roomMessages: (params: RoomMessagesParams, options) => core.sse<models.RoomMessagesServerEventMap, models.RoomMessagesServerEvent>({ channel: "roomMessages", load: () => import("./validators/RoomMessages.gen.js").then((v) => v.send) }, params, options),
     close: () => core.close(),
   };
 }

@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/rooms/{roomId}/chatMessages`.
@@ -75,8 +74,10 @@ export function createGitterStreamServer(options: GitterStreamServerOptions): Gi
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      roomMessages: { send: validators.validateRoomMessagesServerEvent },
+      roomMessages: () => import("./validators/RoomMessages.gen.js").then((v) => ({ send: v.send })),
     },
     handlers: {
       roomMessages: sseChannel<models.RoomMessagesServerEventMap, RoomMessagesParams>({

@@ -19,7 +19,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -139,8 +138,7 @@ export function createHostileClient(options: HostileClientOptions = {}): Hostile
       core.ws<models.GlobalThisSwCanary1ServerMessageMap, models.GlobalThisSwCanary1ServerMessage, models.GlobalThisSwCanary1ClientMessage>(
         {
           channel: "*/ globalThis.__swCanary = 1; /*",
-          inbound: validators.validateGlobalThisSwCanary1ServerMessage,
-          outbound: validators.validateGlobalThisSwCanary1ClientMessage,
+          load: () => import("./validators/GlobalThisSwCanary1.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
         },
         params,
         options,
@@ -149,18 +147,17 @@ export function createHostileClient(options: HostileClientOptions = {}): Hostile
       core.ws<models.PrototypeChannelServerMessageMap, models.PrototypeChannelServerMessage, never>(
         {
           channel: "prototype",
-          inbound: validators.validatePrototypeChannelServerMessage,
+          load: () => import("./validators/PrototypeChannel.gen.js").then((v) => ({ inbound: v.send })),
         },
         params,
         options,
       ),
-    constructorValue: (params: ConstructorChannelParams, options) => core.sse<models.ConstructorChannelServerEventMap, models.ConstructorChannelServerEvent>({ channel: "constructor", inbound: validators.validateConstructorChannelServerEvent }, params, options),
+    constructorValue: (params: ConstructorChannelParams, options) => core.sse<models.ConstructorChannelServerEventMap, models.ConstructorChannelServerEvent>({ channel: "constructor", load: () => import("./validators/ConstructorChannel.gen.js").then((v) => v.send) }, params, options),
     n1st: (params: N1stChannelParams = {}, options) =>
       core.ws<models.N1stChannelServerMessageMap, never, models.N1stChannelClientMessage>(
         {
           channel: "1st",
-          inbound: validators.validateN1stChannelServerMessage,
-          outbound: validators.validateN1stChannelClientMessage,
+          load: () => import("./validators/N1stChannel.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
         },
         params,
         options,

@@ -23,7 +23,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1`.
@@ -195,11 +194,13 @@ export function createHostileServer(options: HostileServerOptions): HostileServe
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      "*/ globalThis.__swCanary = 1; /*": { send: validators.validateGlobalThisSwCanary1ServerMessage, receive: validators.validateGlobalThisSwCanary1ClientMessage },
-      prototype: { send: validators.validatePrototypeChannelServerMessage },
-      constructor: { send: validators.validateConstructorChannelServerEvent },
-      "1st": { receive: validators.validateN1stChannelClientMessage },
+      "*/ globalThis.__swCanary = 1; /*": () => import("./validators/GlobalThisSwCanary1.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
+      prototype: () => import("./validators/PrototypeChannel.gen.js").then((v) => ({ send: v.send })),
+      constructor: () => import("./validators/ConstructorChannel.gen.js").then((v) => ({ send: v.send })),
+      "1st": () => import("./validators/N1stChannel.gen.js").then((v) => ({ receive: v.receive })),
     },
     handlers: {
       "*/ globalThis.__swCanary = 1; /*": wsChannel<models.GlobalThisSwCanary1ServerMessage, models.GlobalThisSwCanary1ClientMessage, GlobalThisSwCanary1Params>({

@@ -16,7 +16,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -61,8 +60,7 @@ export function createKrakenStyleClient(options: KrakenStyleClientOptions = {}):
       core.ws<models.FeedServerMessageMap, models.FeedServerMessage, models.FeedClientMessage>(
         {
           channel: "feed",
-          inbound: validators.validateFeedServerMessage,
-          outbound: validators.validateFeedClientMessage,
+          load: () => import("./validators/Feed.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
         },
         params,
         options,

@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/v1`.
@@ -84,8 +83,10 @@ export function createKrakenStyleServer(options: KrakenStyleServerOptions): Krak
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      feed: { send: validators.validateFeedServerMessage, receive: validators.validateFeedClientMessage },
+      feed: () => import("./validators/Feed.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
     },
     handlers: {
       feed: wsChannel<models.FeedServerMessage, models.FeedClientMessage, FeedParams>({

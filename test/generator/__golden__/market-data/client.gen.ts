@@ -15,7 +15,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -82,8 +81,7 @@ export function createMarketDataClient(options: MarketDataClientOptions = {}): M
       core.ws<models.FeedServerMessageMap, models.FeedServerMessage, models.FeedClientMessage>(
         {
           channel: "feed",
-          inbound: validators.validateFeedServerMessage,
-          outbound: validators.validateFeedClientMessage,
+          load: () => import("./validators/Feed.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
         },
         params,
         options,
@@ -92,7 +90,7 @@ export function createMarketDataClient(options: MarketDataClientOptions = {}): M
       core.ws<models.CandlesServerMessageMap, models.CandlesServerMessage, never>(
         {
           channel: "candles",
-          inbound: validators.validateCandlesServerMessage,
+          load: () => import("./validators/Candles.gen.js").then((v) => ({ inbound: v.send })),
         },
         params,
         options,

@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/ws/v2`.
@@ -116,9 +115,11 @@ export function createMarketDataServer(options: MarketDataServerOptions): Market
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      feed: { send: validators.validateFeedServerMessage, receive: validators.validateFeedClientMessage },
-      candles: { send: validators.validateCandlesServerMessage },
+      feed: () => import("./validators/Feed.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
+      candles: () => import("./validators/Candles.gen.js").then((v) => ({ send: v.send })),
     },
     handlers: {
       feed: wsChannel<models.FeedServerMessage, models.FeedClientMessage, FeedParams>({

@@ -16,7 +16,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -64,7 +63,7 @@ export type MercureHubClientOptions = ApiClientOptions<MercureHubAuth>;
 export function createMercureHubClient(options: MercureHubClientOptions = {}): MercureHubClient {
   const core = createApiClient(api, options);
   return {
-    books: (params: BooksParams, options) => core.sse<models.BooksServerEventMap, models.BooksServerEvent>({ channel: "books", inbound: validators.validateBooksServerEvent }, params, options),
+    books: (params: BooksParams, options) => core.sse<models.BooksServerEventMap, models.BooksServerEvent>({ channel: "books", load: () => import("./validators/Books.gen.js").then((v) => v.send) }, params, options),
     close: () => core.close(),
   };
 }

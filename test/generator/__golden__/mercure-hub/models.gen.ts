@@ -7,7 +7,8 @@
  * Types for every schema and message, with tagged unions per channel and direction.
  */
 
-import { validateBookDeleted, validateBookUpdated } from './validators.gen.js';
+// The validators the shape guards below ask, from their channels' modules only.
+import { validateBookDeleted, validateBookUpdated } from "./validators/Books.gen.js";
 
 /**
  * @example {

@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/.well-known/mercure/books/{bookId}`.
@@ -75,8 +74,10 @@ export function createMercureHubServer(options: MercureHubServerOptions): Mercur
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      books: { send: validators.validateBooksServerEvent },
+      books: () => import("./validators/Books.gen.js").then((v) => ({ send: v.send })),
     },
     handlers: {
       books: sseChannel<models.BooksServerEventMap, BooksParams>({

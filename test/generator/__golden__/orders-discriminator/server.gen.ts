@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/orders`.
@@ -80,8 +79,10 @@ export function createOrdersDiscriminatorServer(options: OrdersDiscriminatorServ
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      orders: { send: validators.validateOrdersServerMessage, receive: validators.validateOrdersClientMessage },
+      orders: () => import("./validators/Orders.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
     },
     handlers: {
       orders: wsChannel<models.OrdersServerMessage, models.OrdersClientMessage, OrdersParams>({

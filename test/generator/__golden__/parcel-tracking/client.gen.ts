@@ -15,7 +15,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -57,8 +56,7 @@ export function createParcelTrackingClient(options: ParcelTrackingClientOptions 
       core.ws<models.TrackingServerMessageMap, models.TrackingServerMessage, models.TrackingClientMessage>(
         {
           channel: "tracking",
-          inbound: validators.validateTrackingServerMessage,
-          outbound: validators.validateTrackingClientMessage,
+          load: () => import("./validators/Tracking.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
         },
         params,
         options,

@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/tracking`.
@@ -78,8 +77,10 @@ export function createParcelTrackingServer(options: ParcelTrackingServerOptions)
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      tracking: { send: validators.validateTrackingServerMessage, receive: validators.validateTrackingClientMessage },
+      tracking: () => import("./validators/Tracking.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
     },
     handlers: {
       tracking: wsChannel<models.TrackingServerMessage, models.TrackingClientMessage, TrackingParams>({

@@ -15,7 +15,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -53,8 +52,7 @@ export function createPetShelterClient(options: PetShelterClientOptions = {}): P
       core.ws<models.ArrivalsServerMessageMap, models.ArrivalsServerMessage, models.ArrivalsClientMessage>(
         {
           channel: "arrivals",
-          inbound: validators.validateArrivalsServerMessage,
-          outbound: validators.validateArrivalsClientMessage,
+          load: () => import("./validators/Arrivals.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
         },
         params,
         options,

@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/arrivals`.
@@ -72,8 +71,10 @@ export function createPetShelterServer(options: PetShelterServerOptions): PetShe
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      arrivals: { send: validators.validateArrivalsServerMessage, receive: validators.validateArrivalsClientMessage },
+      arrivals: () => import("./validators/Arrivals.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
     },
     handlers: {
       arrivals: wsChannel<models.ArrivalsServerMessage, models.ArrivalsClientMessage, ArrivalsParams>({

@@ -16,7 +16,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -68,12 +67,12 @@ export function createProtoKeysClient(options: ProtoKeysClientOptions = {}): Pro
       core.ws<models.ProtoChannelServerMessageMap, models.ProtoChannelServerMessage, never>(
         {
           channel: "__proto__",
-          inbound: validators.validateProtoChannelServerMessage,
+          load: () => import("./validators/ProtoChannel.gen.js").then((v) => ({ inbound: v.send })),
         },
         params,
         options,
       ),
-    constructorValue: (params: ConstructorParams = {}, options) => core.sse<models.ConstructorServerEventMap, models.ConstructorServerEvent>({ channel: "constructor", inbound: validators.validateConstructorServerEvent }, params, options),
+    constructorValue: (params: ConstructorParams = {}, options) => core.sse<models.ConstructorServerEventMap, models.ConstructorServerEvent>({ channel: "constructor", load: () => import("./validators/Constructor.gen.js").then((v) => v.send) }, params, options),
     close: () => core.close(),
   };
 }

@@ -21,7 +21,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/__proto__`.
@@ -100,9 +99,11 @@ export function createProtoKeysServer(options: ProtoKeysServerOptions): ProtoKey
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      __proto__: { send: validators.validateProtoChannelServerMessage },
-      constructor: { send: validators.validateConstructorServerEvent },
+      __proto__: () => import("./validators/ProtoChannel.gen.js").then((v) => ({ send: v.send })),
+      constructor: () => import("./validators/Constructor.gen.js").then((v) => ({ send: v.send })),
     },
     handlers: {
       __proto__: wsChannel<models.ProtoChannelServerMessage, never, ProtoChannelParams>({

@@ -15,7 +15,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -68,8 +67,7 @@ export function createPubsubChannelsClient(options: PubsubChannelsClientOptions 
       core.ws<models.SocketServerMessageMap, models.SocketServerMessage, models.SocketClientMessage>(
         {
           channel: "socket",
-          inbound: validators.validateSocketServerMessage,
-          outbound: validators.validateSocketClientMessage,
+          load: () => import("./validators/Socket.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
           pong: {
         "event": "relay:pong",
         "data": {},

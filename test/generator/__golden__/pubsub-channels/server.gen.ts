@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/app/{key}`.
@@ -85,8 +84,10 @@ export function createPubsubChannelsServer(options: PubsubChannelsServerOptions)
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      socket: { send: validators.validateSocketServerMessage, receive: validators.validateSocketClientMessage },
+      socket: () => import("./validators/Socket.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
     },
     handlers: {
       socket: wsChannel<models.SocketServerMessage, models.SocketClientMessage, SocketParams>({

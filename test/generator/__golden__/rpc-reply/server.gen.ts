@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/räume/{raumId}`.
@@ -81,8 +80,10 @@ export function createRpcReplyServer(options: RpcReplyServerOptions): RpcReplySe
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      "räume": { send: validators.validateRaumeServerMessage, receive: validators.validateRaumeClientMessage },
+      "räume": () => import("./validators/Raume.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
     },
     handlers: {
       "räume": wsChannel<models.RaumeServerMessage, models.RaumeClientMessage, RaumeParams>({

@@ -15,7 +15,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -60,8 +59,7 @@ export function createSchemaZooClient(options: SchemaZooClientOptions = {}): Sch
       core.ws<models.TelemetryServerMessageMap, models.TelemetryServerMessage, models.TelemetryClientMessage>(
         {
           channel: "telemetry",
-          inbound: validators.validateTelemetryServerMessage,
-          outbound: validators.validateTelemetryClientMessage,
+          load: () => import("./validators/Telemetry.gen.js").then((v) => ({ inbound: v.send, outbound: v.receive })),
         },
         params,
         options,

@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/telemetry/{deviceId}`.
@@ -77,8 +76,10 @@ export function createSchemaZooServer(options: SchemaZooServerOptions): SchemaZo
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      telemetry: { send: validators.validateTelemetryServerMessage, receive: validators.validateTelemetryClientMessage },
+      telemetry: () => import("./validators/Telemetry.gen.js").then((v) => ({ send: v.send, receive: v.receive })),
     },
     handlers: {
       telemetry: wsChannel<models.TelemetryServerMessage, models.TelemetryClientMessage, TelemetryParams>({

@@ -15,7 +15,6 @@ import {
 } from 'streamwright/runtime/client';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Credentials, by security scheme of the contract. Give the ones you have; each connection presents the first one its channel accepts that this environment can carry. A function is called before every connection attempt, so a reconnect presents a fresh token.
@@ -78,8 +77,8 @@ export type StatusFeedClientOptions = ApiClientOptions<StatusFeedAuth>;
 export function createStatusFeedClient(options: StatusFeedClientOptions = {}): StatusFeedClient {
   const core = createApiClient(api, options);
   return {
-    incidents: (params: IncidentsParams = {}, options) => core.sse<models.IncidentsServerEventMap, models.IncidentsServerEvent>({ channel: "incidents", inbound: validators.validateIncidentsServerEvent }, params, options),
-    componentStatus: (params: ComponentStatusChannelParams, options) => core.sse<models.ComponentStatusChannelServerEventMap, models.ComponentStatusChannelServerEvent>({ channel: "componentStatus", inbound: validators.validateComponentStatusChannelServerEvent }, params, options),
+    incidents: (params: IncidentsParams = {}, options) => core.sse<models.IncidentsServerEventMap, models.IncidentsServerEvent>({ channel: "incidents", load: () => import("./validators/Incidents.gen.js").then((v) => v.send) }, params, options),
+    componentStatus: (params: ComponentStatusChannelParams, options) => core.sse<models.ComponentStatusChannelServerEventMap, models.ComponentStatusChannelServerEvent>({ channel: "componentStatus", load: () => import("./validators/ComponentStatusChannel.gen.js").then((v) => v.send) }, params, options),
     close: () => core.close(),
   };
 }

@@ -18,7 +18,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 /**
  * Path parameters of `/incidents/stream`.
@@ -104,9 +103,11 @@ export function createStatusFeedServer(options: StatusFeedServerOptions): Status
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      incidents: { send: validators.validateIncidentsServerEvent },
-      componentStatus: { send: validators.validateComponentStatusChannelServerEvent },
+      incidents: () => import("./validators/Incidents.gen.js").then((v) => ({ send: v.send })),
+      componentStatus: () => import("./validators/ComponentStatusChannel.gen.js").then((v) => ({ send: v.send })),
     },
     handlers: {
       incidents: sseChannel<models.IncidentsServerEventMap, IncidentsParams>({

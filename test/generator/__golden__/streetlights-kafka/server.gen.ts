@@ -15,7 +15,6 @@ import {
 } from 'streamwright/runtime';
 import { api } from './metadata.gen.js';
 import type * as models from './models.gen.js';
-import * as validators from './validators.gen.js';
 
 export interface StreetlightsKafkaHandlers {
 }
@@ -34,6 +33,8 @@ export function createStreetlightsKafkaServer(options: StreetlightsKafkaServerOp
   const runtime = createRuntimeServer({
     ...rest,
     api,
+    // Each channel's validators are imported on its first connection (or first outbound message),
+    // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
     },
     handlers: {
