@@ -75,7 +75,21 @@ export interface EmitValidatorsOptions {
 }
 
 /** The exported names of prelude helpers that channel modules use. */
-const PRELUDE_EXPORTS = ['check', 'checkLean', 'fail', 'fail$', 'type$', 'required$', 'warned$', 'isObject', 'asEvent', 'formats', 'ucs2length', 'equal', 'escapeSegment'];
+const PRELUDE_EXPORTS = [
+  'check',
+  'checkLean',
+  'fail',
+  'fail$',
+  'type$',
+  'required$',
+  'warned$',
+  'isObject',
+  'asEvent',
+  'formats',
+  'ucs2length',
+  'equal',
+  'escapeSegment',
+];
 
 /**
  * The validators of an API (ESM, no imports outside the generated folder) and their `.d.ts`:
