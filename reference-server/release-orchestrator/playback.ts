@@ -25,6 +25,8 @@ export class Playback<M> {
   private readonly emitted: M[] = [];
   private readonly listeners = new Set<PlaybackListener<M>>();
   private failure: Error | undefined;
+  /** When the next step is due (performance.now() time). */
+  private dueAt = 0;
 
   constructor(
     readonly id: string,
@@ -61,34 +63,53 @@ export class Playback<M> {
 
   private start() {
     this.stateValue = 'running';
+    this.dueAt = performance.now();
     this.schedule(0);
   }
 
+  /**
+   * Each step is due at its offset from the start, not `afterMs` after the previous one fired: a
+   * stalled process (a busy machine) catches up at once, as its other timers (heartbeats, the pong
+   * deadline) do, instead of falling further behind with every step of a long plan.
+   */
   private schedule(index: number) {
-    const step = this.plan[index];
-    if (!step) {
-      this.stateValue = 'finished';
-      return;
-    }
-    this.timers.after(step.afterMs, () => {
-      let message: M;
-      try {
-        message = step.build();
-      } catch (e) {
-        this.fail(e instanceof Error ? e : new Error(String(e)));
+    for (let i = index; ; i++) {
+      const step = this.plan[i];
+      if (!step) {
+        this.stateValue = 'finished';
         return;
       }
-      this.emitted.push(message);
-      if (this.observer) {
-        try {
-          this.observer(message);
-        } catch (e) {
-          this.onError(e as Error);
-        }
+      this.dueAt += this.timers.wallMs(step.afterMs);
+      const wait = this.dueAt - performance.now();
+      if (wait >= 1 || !this.timers.running) {
+        this.timers.afterWall(wait, () => {
+          if (this.emit(step)) this.schedule(i + 1);
+        });
+        return;
       }
-      for (const listener of [...this.listeners]) this.deliver(listener, message);
-      this.schedule(index + 1);
-    });
+      if (!this.emit(step)) return;
+    }
+  }
+
+  /** Builds and delivers one step's message; false when the plan failed. */
+  private emit(step: PlanStep<M>): boolean {
+    let message: M;
+    try {
+      message = step.build();
+    } catch (e) {
+      this.fail(e instanceof Error ? e : new Error(String(e)));
+      return false;
+    }
+    this.emitted.push(message);
+    if (this.observer) {
+      try {
+        this.observer(message);
+      } catch (e) {
+        this.onError(e as Error);
+      }
+    }
+    for (const listener of [...this.listeners]) this.deliver(listener, message);
+    return true;
   }
 
   private fail(error: Error) {

@@ -14,11 +14,19 @@ export class Timers {
 
   /** Runs `fn` once after `contractMs` (scaled); returns a handle for `cancel`. */
   after(contractMs: number, fn: () => void): NodeJS.Timeout | undefined {
+    return this.afterWall(this.scaled(contractMs), fn);
+  }
+
+  /** Runs `fn` once after `wallMs` real milliseconds (at least 1), for callers that keep their own schedule. */
+  afterWall(wallMs: number, fn: () => void): NodeJS.Timeout | undefined {
     if (this.stopped) return undefined;
-    const handle = setTimeout(() => {
-      this.handles.delete(handle);
-      this.run(fn);
-    }, this.scaled(contractMs));
+    const handle = setTimeout(
+      () => {
+        this.handles.delete(handle);
+        this.run(fn);
+      },
+      Math.max(1, Math.round(wallMs)),
+    );
     handle.unref();
     this.handles.add(handle);
     return handle;
@@ -44,6 +52,16 @@ export class Timers {
     this.stopped = true;
     for (const handle of this.handles) clearTimeout(handle);
     this.handles.clear();
+  }
+
+  /** Contract milliseconds as real milliseconds at this time scale (at least 1). */
+  wallMs(contractMs: number): number {
+    return this.scaled(contractMs);
+  }
+
+  /** False once `clear()` has stopped every timer. */
+  get running(): boolean {
+    return !this.stopped;
   }
 
   get active(): number {
