@@ -3,7 +3,7 @@ import { httpRequest, type HttpResponse } from './http.ts';
 import { SseChannelClient, type SseChannelConfig } from './sse-channel.ts';
 import type { ClientAuth, ClientOptions, ValidationResult } from './types.ts';
 import type { Target } from './url.ts';
-import { LazyValidators } from './validators.ts';
+import { LazyValidators } from '../lazy-validators.ts';
 import { WsChannelClient, type WsChannelConfig, type WsValidators } from './ws-channel.ts';
 
 /** What a generated `create<Api>Client` takes: where, which credentials, and options. */

@@ -5,7 +5,7 @@ import { resolveEnvironment } from './environment.ts';
 import { SseMessageReader, SseParser, type SseMessage } from '../protocol/sse-parser.ts';
 import type { ClientAuth, EventSourceConstructorLike, EventSourceLike, FetchLike, ValidationResult } from './types.ts';
 import { channelUrl, type Target } from './url.ts';
-import { LazyValidators } from './validators.ts';
+import { LazyValidators } from '../lazy-validators.ts';
 
 export interface SseChannelConfig extends ConnectionConfig {
   target: Target;

@@ -6,7 +6,7 @@ import { resolveEnvironment } from './environment.ts';
 import { Pacer, utf8Length } from './pacer.ts';
 import type { ClientAuth, ClosedEvent, ValidationResult } from './types.ts';
 import { channelUrl, type Target } from './url.ts';
-import { LazyValidators } from './validators.ts';
+import { LazyValidators } from '../lazy-validators.ts';
 import { openWebSocket, type WsTransport } from './ws-transport.ts';
 
 export interface WsChannelConfig extends ConnectionConfig {

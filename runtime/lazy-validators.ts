@@ -1,7 +1,7 @@
-import { StreamwrightError } from '../errors.ts';
+import { StreamwrightError } from './errors.ts';
 
 /**
- * Validators given at once, or imported on first use: the generated client passes
+ * Validators given at once, or imported on first use: the generated server and client pass
  * `() => import('./validators/<Channel>.gen.js')`, so that opening one channel loads that channel's
  * validators only (dynamic `import()` works in Node and in browsers). The import runs once and is
  * kept; a failure is SW_VALIDATORS_UNAVAILABLE and is tried again on the next call.
