@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
-import SlowestFirst from './test/support/sequencer.ts';
 
 // Tests import `streamwright/runtime` (through generated code) from the TypeScript sources, as
 // tsconfig.json's customConditions does, never from a dist/ that may be older.
@@ -19,8 +18,6 @@ export default defineConfig({
     // One worker per core: on 2 cores this halves the wall time. Tests wait on events, never on
     // the clock, so a second busy worker makes them slower, not wrong.
     maxWorkers: availableParallelism(),
-    // The slowest files first on a clean clone too, so that the two workers end together.
-    sequence: { sequencer: SlowestFirst },
     testTimeout: 30_000,
   },
 });
