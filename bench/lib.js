@@ -45,11 +45,15 @@ export function runGenerate(out = GENERATED) {
   return timeProcess(process.execPath, [CLI, 'generate', SPEC, '--out', out]);
 }
 
+/** The build writes its stamp only when an input changed: a newer stamp means a newer generator. */
+const BUILD_STAMP = path.join(ROOT, 'dist', '.build-stamp');
+
 /** Makes sure the synthetic document and its generated validators exist and are current. */
 export function ensureGenerated() {
   if (!existsSync(SPEC)) prepareSpec();
   const validators = path.join(GENERATED, 'validators.gen.js');
-  if (!existsSync(validators) || statSync(validators).mtimeMs < statSync(SPEC).mtimeMs) runGenerate();
+  const newest = Math.max(statSync(SPEC).mtimeMs, existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : 0);
+  if (!existsSync(validators) || statSync(validators).mtimeMs < newest) runGenerate();
   return validators;
 }
 
