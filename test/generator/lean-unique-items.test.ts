@@ -36,7 +36,10 @@ describe('lean uniqueItems agrees with ajv', () => {
     for (const id of ids) expect(plan.covers(id)).toBe(true);
     const prelude = readFileSync(new URL('../../templates/validators/prelude.js', import.meta.url), 'utf8');
     const file = path.join(dir, 'unique.js');
-    writeFileSync(file, `${prelude}\n${plan.code(ids)}\nexport { checkLean, ${ids.map((id) => plan.functionName(id)).join(', ')} };\n`);
+    writeFileSync(
+      file,
+      `${prelude}\n${plan.code(ids)}\nexport { checkLean, ${ids.flatMap((id) => [plan.verdictName(id), plan.functionName(id)]).join(', ')} };\n`,
+    );
     const lean = (await import(pathToFileURL(file).href)) as Record<string, (...args: unknown[]) => { ok: boolean; errors?: unknown[] }>;
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -45,7 +48,7 @@ describe('lean uniqueItems agrees with ajv', () => {
       const oracle = ajv.compile(SCHEMAS[id] as object);
       for (let n = 0; n < 20_000; n++) {
         const value = Array.from({ length: Math.floor(rnd() * 14) }, () => POOL[Math.floor(rnd() * (n % 3 === 0 ? POOL.length : 6))]);
-        const got = lean.checkLean!(lean[plan.functionName(id)], value, undefined);
+        const got = lean.checkLean!(lean[plan.verdictName(id)], lean[plan.functionName(id)], value, undefined);
         const wantOk = oracle(value) as boolean;
         const want = wantOk ? undefined : oracle.errors!.map((e) => ({ pointer: e.instancePath, keyword: e.keyword, message: e.message }));
         if (got.ok !== wantOk || JSON.stringify(got.errors) !== JSON.stringify(want))

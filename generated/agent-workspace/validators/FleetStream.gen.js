@@ -10,188 +10,298 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanSlimJob(d, e, p) {
-  let ok = true;
+function _isSlimJob(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (d["pipelineRunId"] === undefined) { if (!e) return false; ok = required$(e, p, "pipelineRunId"); }
-    if (d["agentType"] === undefined) { if (!e) return false; ok = required$(e, p, "agentType"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["startedAt"] === undefined) { if (!e) return false; ok = required$(e, p, "startedAt"); }
-    if (d["completedAt"] === undefined) { if (!e) return false; ok = required$(e, p, "completedAt"); }
-    if (d["error"] === undefined) { if (!e) return false; ok = required$(e, p, "error"); }
+    if (d["id"] === undefined) return false;
+    if (d["pipelineRunId"] === undefined) return false;
+    if (d["agentType"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["startedAt"] === undefined) return false;
+    if (d["completedAt"] === undefined) return false;
+    if (d["error"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "id": case "pipelineRunId": case "agentType": case "status": case "startedAt": case "completedAt": case "error": break; default: warned$.n = 1; }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/id", "string");
+        return false;
       }
     }
     if (d["pipelineRunId"] !== undefined) {
       const x2 = d["pipelineRunId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/pipelineRunId", "string");
+        return false;
       }
     }
     if (d["agentType"] !== undefined) {
       const x3 = d["agentType"];
       if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agentType", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x3.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/agentType", "string");
+        return false;
       }
     }
     if (d["status"] !== undefined) {
       const x4 = d["status"];
-      if (!(typeof x4 == "string" || x4 === null)) { if (!e) return false; ok = type$(e, p + "/status", "string,null"); }
+      if (!(typeof x4 == "string" || x4 === null)) return false;
       if (typeof x4 == "string" && !(x4 === "queued" || x4 === "running" || x4 === "waiting" || x4 === "completed" || x4 === "failed" || x4 === "cancelled" || x4 === "skipped")) warned$.n = 1;
     }
     if (d["startedAt"] !== undefined) {
       const x5 = d["startedAt"];
-      if (!(typeof x5 == "string" || x5 === null)) { if (!e) return false; ok = type$(e, p + "/startedAt", "string,null"); }
+      if (!(typeof x5 == "string" || x5 === null)) return false;
       if (typeof x5 == "string") {
-        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/startedAt", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x5))) return false;
       }
     }
     if (d["completedAt"] !== undefined) {
       const x6 = d["completedAt"];
-      if (!(typeof x6 == "string" || x6 === null)) { if (!e) return false; ok = type$(e, p + "/completedAt", "string,null"); }
+      if (!(typeof x6 == "string" || x6 === null)) return false;
       if (typeof x6 == "string") {
-        if (!(formats["date-time"](x6))) { if (!e) return false; ok = fail$(e, p + "/completedAt", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x6))) return false;
       }
     }
     if (d["error"] !== undefined) {
       const x7 = d["error"];
-      if (!(typeof x7 == "string" || x7 === null)) { if (!e) return false; ok = type$(e, p + "/error", "string,null"); }
+      if (!(typeof x7 == "string" || x7 === null)) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanSlimJob(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["id"] === undefined) ok = required$(e, p, "id");
+    if (d["pipelineRunId"] === undefined) ok = required$(e, p, "pipelineRunId");
+    if (d["agentType"] === undefined) ok = required$(e, p, "agentType");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["startedAt"] === undefined) ok = required$(e, p, "startedAt");
+    if (d["completedAt"] === undefined) ok = required$(e, p, "completedAt");
+    if (d["error"] === undefined) ok = required$(e, p, "error");
+    if (d["id"] !== undefined) {
+      const x0 = d["id"];
+      if (typeof x0 == "string") {
+        if (!(x0.length !== 0)) { ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/id", "string");
+      }
+    }
+    if (d["pipelineRunId"] !== undefined) {
+      const x1 = d["pipelineRunId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/pipelineRunId", "string");
+      }
+    }
+    if (d["agentType"] !== undefined) {
+      const x2 = d["agentType"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/agentType", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/agentType", "string");
+      }
+    }
+    if (d["status"] !== undefined) {
+      const x3 = d["status"];
+      if (!(typeof x3 == "string" || x3 === null)) { ok = type$(e, p + "/status", "string,null"); }
+    }
+    if (d["startedAt"] !== undefined) {
+      const x4 = d["startedAt"];
+      if (!(typeof x4 == "string" || x4 === null)) { ok = type$(e, p + "/startedAt", "string,null"); }
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { ok = fail$(e, p + "/startedAt", "format", "must match format \"date-time\""); }
+      }
+    }
+    if (d["completedAt"] !== undefined) {
+      const x5 = d["completedAt"];
+      if (!(typeof x5 == "string" || x5 === null)) { ok = type$(e, p + "/completedAt", "string,null"); }
+      if (typeof x5 == "string") {
+        if (!(formats["date-time"](x5))) { ok = fail$(e, p + "/completedAt", "format", "must match format \"date-time\""); }
+      }
+    }
+    if (d["error"] !== undefined) {
+      const x6 = d["error"];
+      if (!(typeof x6 == "string" || x6 === null)) { ok = type$(e, p + "/error", "string,null"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanSlimIntervention(d, e, p) {
-  let ok = true;
+function _isSlimIntervention(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (d["pipelineRunId"] === undefined) { if (!e) return false; ok = required$(e, p, "pipelineRunId"); }
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["createdAt"] === undefined) { if (!e) return false; ok = required$(e, p, "createdAt"); }
+    if (d["id"] === undefined) return false;
+    if (d["pipelineRunId"] === undefined) return false;
+    if (d["type"] === undefined) return false;
+    if (d["message"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["createdAt"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "id": case "pipelineRunId": case "type": case "message": case "status": case "createdAt": break; default: warned$.n = 1; }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/id", "string");
+        return false;
       }
     }
     if (d["pipelineRunId"] !== undefined) {
       const x2 = d["pipelineRunId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/pipelineRunId", "string");
+        return false;
       }
     }
     if (d["type"] !== undefined) {
       const x3 = d["type"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
+      if (!(typeof x3 == "string")) return false;
       if (typeof x3 == "string" && !(x3 === "interrupt" || x3 === "inject" || x3 === "take_over" || x3 === "resume" || x3 === "note")) warned$.n = 1;
     }
     if (d["message"] !== undefined) {
       const x4 = d["message"];
-      if (!(typeof x4 == "string" || x4 === null)) { if (!e) return false; ok = type$(e, p + "/message", "string,null"); }
+      if (!(typeof x4 == "string" || x4 === null)) return false;
     }
     if (d["status"] !== undefined) {
       const x5 = d["status"];
-      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      if (!(typeof x5 == "string")) return false;
       if (typeof x5 == "string" && !(x5 === "pending" || x5 === "resolved")) warned$.n = 1;
     }
     if (d["createdAt"] !== undefined) {
       const x6 = d["createdAt"];
       if (typeof x6 == "string") {
-        if (!(formats["date-time"](x6))) { if (!e) return false; ok = fail$(e, p + "/createdAt", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x6))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/createdAt", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanSlimIntervention(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["id"] === undefined) ok = required$(e, p, "id");
+    if (d["pipelineRunId"] === undefined) ok = required$(e, p, "pipelineRunId");
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["createdAt"] === undefined) ok = required$(e, p, "createdAt");
+    if (d["id"] !== undefined) {
+      const x0 = d["id"];
+      if (typeof x0 == "string") {
+        if (!(x0.length !== 0)) { ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/id", "string");
+      }
+    }
+    if (d["pipelineRunId"] !== undefined) {
+      const x1 = d["pipelineRunId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/pipelineRunId", "string");
+      }
+    }
+    if (d["type"] !== undefined) {
+      const x2 = d["type"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/type", "string"); }
+    }
+    if (d["message"] !== undefined) {
+      const x3 = d["message"];
+      if (!(typeof x3 == "string" || x3 === null)) { ok = type$(e, p + "/message", "string,null"); }
+    }
+    if (d["status"] !== undefined) {
+      const x4 = d["status"];
+      if (!(typeof x4 == "string")) { ok = type$(e, p + "/status", "string"); }
+    }
+    if (d["createdAt"] !== undefined) {
+      const x5 = d["createdAt"];
+      if (typeof x5 == "string") {
+        if (!(formats["date-time"](x5))) { ok = fail$(e, p + "/createdAt", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/createdAt", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanPipelineSnapshot(d, e, p) {
-  let ok = true;
+function _isPipelineSnapshot(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (d["projectId"] === undefined) { if (!e) return false; ok = required$(e, p, "projectId"); }
-    if (d["projectName"] === undefined) { if (!e) return false; ok = required$(e, p, "projectName"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["startedAt"] === undefined) { if (!e) return false; ok = required$(e, p, "startedAt"); }
-    if (d["trigger"] === undefined) { if (!e) return false; ok = required$(e, p, "trigger"); }
-    if (d["triggerData"] === undefined) { if (!e) return false; ok = required$(e, p, "triggerData"); }
-    if (d["jobs"] === undefined) { if (!e) return false; ok = required$(e, p, "jobs"); }
-    if (d["pendingInterventions"] === undefined) { if (!e) return false; ok = required$(e, p, "pendingInterventions"); }
+    if (d["id"] === undefined) return false;
+    if (d["projectId"] === undefined) return false;
+    if (d["projectName"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["startedAt"] === undefined) return false;
+    if (d["trigger"] === undefined) return false;
+    if (d["triggerData"] === undefined) return false;
+    if (d["jobs"] === undefined) return false;
+    if (d["pendingInterventions"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "id": case "projectId": case "projectName": case "status": case "startedAt": case "trigger": case "triggerData": case "jobs": case "pendingInterventions": break; default: warned$.n = 1; }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/id", "string");
+        return false;
       }
     }
     if (d["projectId"] !== undefined) {
       const x2 = d["projectId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/projectId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/projectId", "string");
+        return false;
       }
     }
     if (d["projectName"] !== undefined) {
       const x3 = d["projectName"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/projectName", "string"); }
+      if (!(typeof x3 == "string")) return false;
     }
     if (d["status"] !== undefined) {
       const x4 = d["status"];
-      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
+      if (!(typeof x4 == "string")) return false;
       if (typeof x4 == "string" && !(x4 === "queued" || x4 === "researching" || x4 === "architecting" || x4 === "designing" || x4 === "implementing" || x4 === "testing" || x4 === "awaiting_approval" || x4 === "releasing" || x4 === "marketing" || x4 === "documenting" || x4 === "syncing_branches")) warned$.n = 1;
     }
     if (d["startedAt"] !== undefined) {
       const x5 = d["startedAt"];
-      if (!(typeof x5 == "string" || x5 === null)) { if (!e) return false; ok = type$(e, p + "/startedAt", "string,null"); }
+      if (!(typeof x5 == "string" || x5 === null)) return false;
       if (typeof x5 == "string") {
-        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/startedAt", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x5))) return false;
       }
     }
     if (d["trigger"] !== undefined) {
       const x6 = d["trigger"];
-      if (!(typeof x6 == "string")) { if (!e) return false; ok = type$(e, p + "/trigger", "string"); }
+      if (!(typeof x6 == "string")) return false;
     }
     if (d["jobs"] !== undefined) {
       const x7 = d["jobs"];
       if (Array.isArray(x7)) {
         for (let i8 = 0; i8 < x7.length; i8++) {
           const x9 = x7[i8];
-          if (!_leanSlimJob(x9, e, e === null ? '' : p + "/jobs" + "/" + i8)) { if (!e) return false; ok = false; }
+          if (!_isSlimJob(x9)) return false;
         }
       } else {
-        if (!e) return false; ok = type$(e, p + "/jobs", "array");
+        return false;
       }
     }
     if (d["pendingInterventions"] !== undefined) {
@@ -199,48 +309,148 @@ function _leanPipelineSnapshot(d, e, p) {
       if (Array.isArray(x10)) {
         for (let i11 = 0; i11 < x10.length; i11++) {
           const x12 = x10[i11];
-          if (!_leanSlimIntervention(x12, e, e === null ? '' : p + "/pendingInterventions" + "/" + i11)) { if (!e) return false; ok = false; }
+          if (!_isSlimIntervention(x12)) return false;
         }
       } else {
-        if (!e) return false; ok = type$(e, p + "/pendingInterventions", "array");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanPipelineSnapshot(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["id"] === undefined) ok = required$(e, p, "id");
+    if (d["projectId"] === undefined) ok = required$(e, p, "projectId");
+    if (d["projectName"] === undefined) ok = required$(e, p, "projectName");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["startedAt"] === undefined) ok = required$(e, p, "startedAt");
+    if (d["trigger"] === undefined) ok = required$(e, p, "trigger");
+    if (d["triggerData"] === undefined) ok = required$(e, p, "triggerData");
+    if (d["jobs"] === undefined) ok = required$(e, p, "jobs");
+    if (d["pendingInterventions"] === undefined) ok = required$(e, p, "pendingInterventions");
+    if (d["id"] !== undefined) {
+      const x0 = d["id"];
+      if (typeof x0 == "string") {
+        if (!(x0.length !== 0)) { ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/id", "string");
+      }
+    }
+    if (d["projectId"] !== undefined) {
+      const x1 = d["projectId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/projectId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/projectId", "string");
+      }
+    }
+    if (d["projectName"] !== undefined) {
+      const x2 = d["projectName"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/projectName", "string"); }
+    }
+    if (d["status"] !== undefined) {
+      const x3 = d["status"];
+      if (!(typeof x3 == "string")) { ok = type$(e, p + "/status", "string"); }
+    }
+    if (d["startedAt"] !== undefined) {
+      const x4 = d["startedAt"];
+      if (!(typeof x4 == "string" || x4 === null)) { ok = type$(e, p + "/startedAt", "string,null"); }
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { ok = fail$(e, p + "/startedAt", "format", "must match format \"date-time\""); }
+      }
+    }
+    if (d["trigger"] !== undefined) {
+      const x5 = d["trigger"];
+      if (!(typeof x5 == "string")) { ok = type$(e, p + "/trigger", "string"); }
+    }
+    if (d["jobs"] !== undefined) {
+      const x6 = d["jobs"];
+      if (Array.isArray(x6)) {
+        for (let i7 = 0; i7 < x6.length; i7++) {
+          const x8 = x6[i7];
+          if (!_leanSlimJob(x8, e, p + "/jobs" + "/" + i7)) ok = false;
+        }
+      } else {
+        ok = type$(e, p + "/jobs", "array");
+      }
+    }
+    if (d["pendingInterventions"] !== undefined) {
+      const x9 = d["pendingInterventions"];
+      if (Array.isArray(x9)) {
+        for (let i10 = 0; i10 < x9.length; i10++) {
+          const x11 = x9[i10];
+          if (!_leanSlimIntervention(x11, e, p + "/pendingInterventions" + "/" + i10)) ok = false;
+        }
+      } else {
+        ok = type$(e, p + "/pendingInterventions", "array");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isFleetSnapshotData(d) {
+  if (Array.isArray(d)) {
+    if (!(d.length <= 50)) return false;
+    for (let i0 = 0; i0 < d.length; i0++) {
+      const x1 = d[i0];
+      if (!_isPipelineSnapshot(x1)) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanFleetSnapshotData(d, e, p) {
   let ok = true;
   if (Array.isArray(d)) {
-    if (!(d.length <= 50)) { if (!e) return false; ok = fail$(e, p, "maxItems", "must NOT have more than 50 items"); }
+    if (!(d.length <= 50)) { ok = fail$(e, p, "maxItems", "must NOT have more than 50 items"); }
     for (let i0 = 0; i0 < d.length; i0++) {
       const x1 = d[i0];
-      if (!_leanPipelineSnapshot(x1, e, e === null ? '' : p + "/" + i0)) { if (!e) return false; ok = false; }
+      if (!_leanPipelineSnapshot(x1, e, p + "/" + i0)) ok = false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "array");
+    ok = type$(e, p, "array");
   }
   return ok;
+}
+
+function _isFleetUpdateData(d) {
+  if (Array.isArray(d)) {
+    if (!(d.length >= 1)) return false;
+    for (let i0 = 0; i0 < d.length; i0++) {
+      const x1 = d[i0];
+      if (!_isPipelineSnapshot(x1)) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanFleetUpdateData(d, e, p) {
   let ok = true;
   if (Array.isArray(d)) {
-    if (!(d.length >= 1)) { if (!e) return false; ok = fail$(e, p, "minItems", "must NOT have fewer than 1 items"); }
+    if (!(d.length >= 1)) { ok = fail$(e, p, "minItems", "must NOT have fewer than 1 items"); }
     for (let i0 = 0; i0 < d.length; i0++) {
       const x1 = d[i0];
-      if (!_leanPipelineSnapshot(x1, e, e === null ? '' : p + "/" + i0)) { if (!e) return false; ok = false; }
+      if (!_leanPipelineSnapshot(x1, e, p + "/" + i0)) ok = false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "array");
+    ok = type$(e, p, "array");
   }
   return ok;
 }
 
-function _leanAgentLog(d, e, p) {
-  let ok = true;
+function _isAgentLog(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     for (const k0 in d) {
       switch (k0) { case "id": case "pipelineRunId": case "jobId": case "agentType": case "level": case "message": case "createdAt": break; default: warned$.n = 1; }
@@ -248,108 +458,210 @@ function _leanAgentLog(d, e, p) {
     if (d["id"] !== undefined) {
       const x1 = d["id"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/id", "string");
+        return false;
       }
     }
     if (d["pipelineRunId"] !== undefined) {
       const x2 = d["pipelineRunId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/pipelineRunId", "string");
+        return false;
       }
     }
     if (d["jobId"] !== undefined) {
       const x3 = d["jobId"];
-      if (!(typeof x3 == "string" || x3 === null)) { if (!e) return false; ok = type$(e, p + "/jobId", "string,null"); }
+      if (!(typeof x3 == "string" || x3 === null)) return false;
       if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/jobId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x3.length !== 0)) return false;
       }
     }
     if (d["agentType"] !== undefined) {
       const x4 = d["agentType"];
       if (typeof x4 == "string") {
-        if (!(x4.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agentType", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x4.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/agentType", "string");
+        return false;
       }
     }
     if (d["level"] !== undefined) {
       const x5 = d["level"];
-      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/level", "string"); }
+      if (!(typeof x5 == "string")) return false;
       if (typeof x5 == "string" && !(x5 === "debug" || x5 === "info" || x5 === "warn" || x5 === "error")) warned$.n = 1;
     }
     if (d["message"] !== undefined) {
       const x6 = d["message"];
-      if (!(typeof x6 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
+      if (!(typeof x6 == "string")) return false;
     }
     if (d["createdAt"] !== undefined) {
       const x7 = d["createdAt"];
       if (typeof x7 == "string") {
-        if (!(formats["date-time"](x7))) { if (!e) return false; ok = fail$(e, p + "/createdAt", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x7))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/createdAt", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAgentLog(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["id"] !== undefined) {
+      const x0 = d["id"];
+      if (typeof x0 == "string") {
+        if (!(x0.length !== 0)) { ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/id", "string");
+      }
+    }
+    if (d["pipelineRunId"] !== undefined) {
+      const x1 = d["pipelineRunId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/pipelineRunId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/pipelineRunId", "string");
+      }
+    }
+    if (d["jobId"] !== undefined) {
+      const x2 = d["jobId"];
+      if (!(typeof x2 == "string" || x2 === null)) { ok = type$(e, p + "/jobId", "string,null"); }
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/jobId", "minLength", "must NOT have fewer than 1 characters"); }
+      }
+    }
+    if (d["agentType"] !== undefined) {
+      const x3 = d["agentType"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { ok = fail$(e, p + "/agentType", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/agentType", "string");
+      }
+    }
+    if (d["level"] !== undefined) {
+      const x4 = d["level"];
+      if (!(typeof x4 == "string")) { ok = type$(e, p + "/level", "string"); }
+    }
+    if (d["message"] !== undefined) {
+      const x5 = d["message"];
+      if (!(typeof x5 == "string")) { ok = type$(e, p + "/message", "string"); }
+    }
+    if (d["createdAt"] !== undefined) {
+      const x6 = d["createdAt"];
+      if (typeof x6 == "string") {
+        if (!(formats["date-time"](x6))) { ok = fail$(e, p + "/createdAt", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/createdAt", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isFleetLogsData(d) {
+  if (Array.isArray(d)) {
+    if (!(d.length >= 1)) return false;
+    for (let i0 = 0; i0 < d.length; i0++) {
+      const x1 = d[i0];
+      if (!_isAgentLog(x1)) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanFleetLogsData(d, e, p) {
   let ok = true;
   if (Array.isArray(d)) {
-    if (!(d.length >= 1)) { if (!e) return false; ok = fail$(e, p, "minItems", "must NOT have fewer than 1 items"); }
+    if (!(d.length >= 1)) { ok = fail$(e, p, "minItems", "must NOT have fewer than 1 items"); }
     for (let i0 = 0; i0 < d.length; i0++) {
       const x1 = d[i0];
-      if (!_leanAgentLog(x1, e, e === null ? '' : p + "/" + i0)) { if (!e) return false; ok = false; }
+      if (!_leanAgentLog(x1, e, p + "/" + i0)) ok = false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "array");
+    ok = type$(e, p, "array");
   }
   return ok;
 }
 
-function _leanHeartbeatData(d, e, p) {
-  let ok = true;
+function _isHeartbeatData(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["ts"] === undefined) { if (!e) return false; ok = required$(e, p, "ts"); }
+    if (d["ts"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "ts": break; default: warned$.n = 1; }
     }
     if (d["ts"] !== undefined) {
       const x1 = d["ts"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/ts", "integer"); }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) return false;
       if (typeof x1 == "number") {
-        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/ts", "minimum", "must be >= 0"); }
+        if (!(x1 >= 0)) return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanHeartbeatData(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["ts"] === undefined) ok = required$(e, p, "ts");
+    if (d["ts"] !== undefined) {
+      const x0 = d["ts"];
+      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) { ok = type$(e, p + "/ts", "integer"); }
+      if (typeof x0 == "number") {
+        if (!(x0 >= 0)) { ok = fail$(e, p + "/ts", "minimum", "must be >= 0"); }
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanStreamErrorData(d, e, p) {
-  let ok = true;
+function _isStreamErrorData(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["message"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "message": break; default: warned$.n = 1; }
     }
     if (d["message"] !== undefined) {
       const x1 = d["message"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/message", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanStreamErrorData(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    if (d["message"] !== undefined) {
+      const x0 = d["message"];
+      if (typeof x0 == "string") {
+        if (!(x0.length !== 0)) { ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/message", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -359,35 +671,35 @@ function _leanStreamErrorData(d, e, p) {
  * Validates a `FleetSnapshot` payload.
  */
 export function validateFleetSnapshot(data) {
-  return checkLean(_leanFleetSnapshotData, data, SHAPES[0]);
+  return checkLean(_isFleetSnapshotData, _leanFleetSnapshotData, data, SHAPES[0]);
 }
 
 /**
  * Validates a `FleetUpdate` payload.
  */
 export function validateFleetUpdate(data) {
-  return checkLean(_leanFleetUpdateData, data, SHAPES[11]);
+  return checkLean(_isFleetUpdateData, _leanFleetUpdateData, data, SHAPES[11]);
 }
 
 /**
  * Validates a `FleetLogs` payload.
  */
 export function validateFleetLogs(data) {
-  return checkLean(_leanFleetLogsData, data, SHAPES[12]);
+  return checkLean(_isFleetLogsData, _leanFleetLogsData, data, SHAPES[12]);
 }
 
 /**
  * Validates a `Heartbeat` payload.
  */
 export function validateHeartbeat(data) {
-  return checkLean(_leanHeartbeatData, data, SHAPES[15]);
+  return checkLean(_isHeartbeatData, _leanHeartbeatData, data, SHAPES[15]);
 }
 
 /**
  * Validates a `StreamError` payload.
  */
 export function validateStreamError(data) {
-  return checkLean(_leanStreamErrorData, data, SHAPES[16]);
+  return checkLean(_isStreamErrorData, _leanStreamErrorData, data, SHAPES[16]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -10,539 +10,989 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanEventData(d, e, p) {
-  let ok = true;
+function _isEventData(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
-    if (d["details"] === undefined) { if (!e) return false; ok = required$(e, p, "details"); }
-    if (d["execution_id"] === undefined) { if (!e) return false; ok = required$(e, p, "execution_id"); }
+    if (d["timestamp"] === undefined) return false;
+    if (d["details"] === undefined) return false;
+    if (d["execution_id"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "timestamp": case "details": case "execution_id": break; default: warned$.n = 1; }
     }
     if (d["timestamp"] !== undefined) {
       const x1 = d["timestamp"];
       if (typeof x1 == "string") {
-        if (!(formats["date-time"](x1))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x1))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        return false;
       }
     }
     if (d["details"] !== undefined) {
       const x2 = d["details"];
       if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
       } else {
-        if (!e) return false; ok = type$(e, p + "/details", "object");
+        return false;
       }
     }
     if (d["execution_id"] !== undefined) {
       const x3 = d["execution_id"];
       if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/execution_id", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x3.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/execution_id", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanEventData(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["details"] === undefined) ok = required$(e, p, "details");
+    if (d["execution_id"] === undefined) ok = required$(e, p, "execution_id");
+    if (d["timestamp"] !== undefined) {
+      const x0 = d["timestamp"];
+      if (typeof x0 == "string") {
+        if (!(formats["date-time"](x0))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/timestamp", "string");
+      }
+    }
+    if (d["details"] !== undefined) {
+      const x1 = d["details"];
+      if (x1 && typeof x1 == "object" && !Array.isArray(x1)) {
+      } else {
+        ok = type$(e, p + "/details", "object");
+      }
+    }
+    if (d["execution_id"] !== undefined) {
+      const x2 = d["execution_id"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/execution_id", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/execution_id", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isExecutionStartedEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "execution_started")) return false;
+    }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanExecutionStartedEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "execution_started")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isExecutionCompletedEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "execution_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "execution_completed")) return false;
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanExecutionCompletedEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
-    for (const k0 in d) {
-      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
-    }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
     if (d["type"] !== undefined) {
-      const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "execution_completed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "execution_completed")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanEventError(d, e, p) {
-  let ok = true;
+function _isEventError(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["message"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "message": case "code": break; default: warned$.n = 1; }
     }
     if (d["message"] !== undefined) {
       const x1 = d["message"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/message", "string");
+        return false;
       }
     }
     if (d["code"] !== undefined) {
       const x2 = d["code"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/code", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanEventError(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    if (d["message"] !== undefined) {
+      const x0 = d["message"];
+      if (typeof x0 == "string") {
+        if (!(x0.length !== 0)) { ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/message", "string");
+      }
+    }
+    if (d["code"] !== undefined) {
+      const x1 = d["code"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/code", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isErrorDetails(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["error"] !== undefined && !_isEventError(d["error"])) return false;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanErrorDetails(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["error"] !== undefined && !_leanEventError(d["error"], e, e === null ? '' : p + "/error")) { if (!e) return false; ok = false; }
+    if (d["error"] !== undefined && !_leanEventError(d["error"], e, p + "/error")) ok = false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanErrorEventData(d, e, p) {
-  let ok = true;
+function _isErrorEventData(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
-    if (d["details"] === undefined) { if (!e) return false; ok = required$(e, p, "details"); }
-    if (d["execution_id"] === undefined) { if (!e) return false; ok = required$(e, p, "execution_id"); }
+    if (d["timestamp"] === undefined) return false;
+    if (d["details"] === undefined) return false;
+    if (d["execution_id"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "timestamp": case "details": case "execution_id": break; default: warned$.n = 1; }
     }
     if (d["timestamp"] !== undefined) {
       const x1 = d["timestamp"];
       if (typeof x1 == "string") {
-        if (!(formats["date-time"](x1))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x1))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        return false;
       }
     }
-    if (d["details"] !== undefined && !_leanErrorDetails(d["details"], e, e === null ? '' : p + "/details")) { if (!e) return false; ok = false; }
+    if (d["details"] !== undefined && !_isErrorDetails(d["details"])) return false;
     if (d["execution_id"] !== undefined) {
       const x2 = d["execution_id"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/execution_id", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/execution_id", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanErrorEventData(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["details"] === undefined) ok = required$(e, p, "details");
+    if (d["execution_id"] === undefined) ok = required$(e, p, "execution_id");
+    if (d["timestamp"] !== undefined) {
+      const x0 = d["timestamp"];
+      if (typeof x0 == "string") {
+        if (!(formats["date-time"](x0))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/timestamp", "string");
+      }
+    }
+    if (d["details"] !== undefined && !_leanErrorDetails(d["details"], e, p + "/details")) ok = false;
+    if (d["execution_id"] !== undefined) {
+      const x1 = d["execution_id"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/execution_id", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/execution_id", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isExecutionFailedEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
+    for (const k0 in d) {
+      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "execution_failed")) return false;
+    }
+    if (d["data"] !== undefined && !_isErrorEventData(d["data"])) return false;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanExecutionFailedEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "execution_failed")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isExecutionCancelledEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "execution_failed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "execution_cancelled")) return false;
     }
-    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanExecutionCancelledEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "execution_cancelled")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isWorkflowStartEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "execution_cancelled")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "workflow_start")) return false;
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanWorkflowStartEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "workflow_start")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isWorkflowEndEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "workflow_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "workflow_end")) return false;
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanWorkflowEndEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "workflow_end")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isWorkflowErrorEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "workflow_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "workflow_error")) return false;
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isErrorEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanWorkflowErrorEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "workflow_error")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isTaskStartEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "workflow_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_start")) return false;
     }
-    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanTaskStartEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_start")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isTaskEndEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_end")) return false;
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanTaskEndEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_end")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isTaskErrorEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_error")) return false;
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isErrorEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanTaskErrorEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_error")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isLlmStartEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "llm_start")) return false;
     }
-    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanLlmStartEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "llm_start")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isLlmEndEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "llm_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "llm_end")) return false;
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanLlmEndEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "llm_end")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isLlmErrorEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "llm_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "llm_error")) return false;
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isErrorEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanLlmErrorEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "llm_error")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isToolStartEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "llm_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "tool_start")) return false;
     }
-    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanToolStartEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "tool_start")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isToolEndEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "tool_start")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "tool_end")) return false;
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanToolEndEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "tool_end")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanEventData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isToolErrorEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "tool_end")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "tool_error")) return false;
     }
-    if (d["data"] !== undefined && !_leanEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isErrorEventData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
 function _leanToolErrorEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
-    for (const k0 in d) {
-      switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
-    }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
     if (d["type"] !== undefined) {
-      const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "tool_error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "tool_error")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
-    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_leanErrorEventData(d["data"], e, p + "/data")) ok = false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanServerErrorData(d, e, p) {
-  let ok = true;
+function _isServerErrorData(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
-    if (d["code"] === undefined) { if (!e) return false; ok = required$(e, p, "code"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["timestamp"] === undefined) return false;
+    if (d["code"] === undefined) return false;
+    if (d["message"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "timestamp": case "code": case "message": break; default: warned$.n = 1; }
     }
     if (d["timestamp"] !== undefined) {
       const x1 = d["timestamp"];
       if (typeof x1 == "string") {
-        if (!(formats["date-time"](x1))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x1))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        return false;
       }
     }
     if (d["code"] !== undefined) {
       const x2 = d["code"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/code", "string");
+        return false;
       }
       if (typeof x2 == "string" && !(x2 === "invalid_message" || x2 === "rate_limited" || x2 === "unknown_workflow" || x2 === "internal_error")) warned$.n = 1;
     }
     if (d["message"] !== undefined) {
       const x3 = d["message"];
       if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x3.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/message", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanServerErrorData(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["code"] === undefined) ok = required$(e, p, "code");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    if (d["timestamp"] !== undefined) {
+      const x0 = d["timestamp"];
+      if (typeof x0 == "string") {
+        if (!(formats["date-time"](x0))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/timestamp", "string");
+      }
+    }
+    if (d["code"] !== undefined) {
+      const x1 = d["code"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/code", "string");
+      }
+    }
+    if (d["message"] !== undefined) {
+      const x2 = d["message"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/message", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanServerErrorPayload(d, e, p) {
-  let ok = true;
+function _isServerErrorPayload(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["type"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "data": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "error")) return false;
     }
-    if (d["data"] !== undefined && !_leanServerErrorData(d["data"], e, e === null ? '' : p + "/data")) { if (!e) return false; ok = false; }
+    if (d["data"] !== undefined && !_isServerErrorData(d["data"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanServerErrorPayload(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "error")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined && !_leanServerErrorData(d["data"], e, p + "/data")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanInvokeWorkflowRequest(d, e, p) {
-  let ok = true;
+function _isInvokeWorkflowRequest(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
+    if (d["name"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "name": case "parameters": case "metadata": case "connection_id": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["name"] !== undefined) {
       const x1 = d["name"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/name", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/name", "string");
+        return false;
       }
     }
     if (d["parameters"] !== undefined) {
       const x2 = d["parameters"];
       if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
       } else {
-        if (!e) return false; ok = type$(e, p + "/parameters", "object");
+        return false;
       }
     }
     if (d["metadata"] !== undefined) {
       const x3 = d["metadata"];
       if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
       } else {
-        if (!e) return false; ok = type$(e, p + "/metadata", "object");
+        return false;
       }
     }
     if (d["connection_id"] !== undefined) {
       const x4 = d["connection_id"];
       if (typeof x4 == "string") {
-        if (!(x4.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/connection_id", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x4.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/connection_id", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanInvokeWorkflowRequest(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["name"] === undefined) ok = required$(e, p, "name");
+    for (const k0 in d) {
+      switch (k0) {
+        case "name": case "parameters": case "metadata": case "connection_id": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["name"] !== undefined) {
+      const x1 = d["name"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/name", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/name", "string");
+      }
+    }
+    if (d["parameters"] !== undefined) {
+      const x2 = d["parameters"];
+      if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
+      } else {
+        ok = type$(e, p + "/parameters", "object");
+      }
+    }
+    if (d["metadata"] !== undefined) {
+      const x3 = d["metadata"];
+      if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
+      } else {
+        ok = type$(e, p + "/metadata", "object");
+      }
+    }
+    if (d["connection_id"] !== undefined) {
+      const x4 = d["connection_id"];
+      if (typeof x4 == "string") {
+        if (!(x4.length !== 0)) { ok = fail$(e, p + "/connection_id", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/connection_id", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -552,126 +1002,126 @@ function _leanInvokeWorkflowRequest(d, e, p) {
  * Validates a `ExecutionStarted` payload.
  */
 export function validateExecutionStarted(data) {
-  return checkLean(_leanExecutionStartedEvent, data, SHAPES[2]);
+  return checkLean(_isExecutionStartedEvent, _leanExecutionStartedEvent, data, SHAPES[2]);
 }
 
 /**
  * Validates a `ExecutionCompleted` payload.
  */
 export function validateExecutionCompleted(data) {
-  return checkLean(_leanExecutionCompletedEvent, data, SHAPES[4]);
+  return checkLean(_isExecutionCompletedEvent, _leanExecutionCompletedEvent, data, SHAPES[4]);
 }
 
 /**
  * Validates a `ExecutionFailed` payload.
  */
 export function validateExecutionFailed(data) {
-  return checkLean(_leanExecutionFailedEvent, data, SHAPES[5]);
+  return checkLean(_isExecutionFailedEvent, _leanExecutionFailedEvent, data, SHAPES[5]);
 }
 
 /**
  * Validates a `ExecutionCancelled` payload.
  */
 export function validateExecutionCancelled(data) {
-  return checkLean(_leanExecutionCancelledEvent, data, SHAPES[9]);
+  return checkLean(_isExecutionCancelledEvent, _leanExecutionCancelledEvent, data, SHAPES[9]);
 }
 
 /**
  * Validates a `WorkflowStart` payload.
  */
 export function validateWorkflowStart(data) {
-  return checkLean(_leanWorkflowStartEvent, data, SHAPES[10]);
+  return checkLean(_isWorkflowStartEvent, _leanWorkflowStartEvent, data, SHAPES[10]);
 }
 
 /**
  * Validates a `WorkflowEnd` payload.
  */
 export function validateWorkflowEnd(data) {
-  return checkLean(_leanWorkflowEndEvent, data, SHAPES[11]);
+  return checkLean(_isWorkflowEndEvent, _leanWorkflowEndEvent, data, SHAPES[11]);
 }
 
 /**
  * Validates a `WorkflowError` payload.
  */
 export function validateWorkflowError(data) {
-  return checkLean(_leanWorkflowErrorEvent, data, SHAPES[12]);
+  return checkLean(_isWorkflowErrorEvent, _leanWorkflowErrorEvent, data, SHAPES[12]);
 }
 
 /**
  * Validates a `TaskStart` payload.
  */
 export function validateTaskStart(data) {
-  return checkLean(_leanTaskStartEvent, data, SHAPES[13]);
+  return checkLean(_isTaskStartEvent, _leanTaskStartEvent, data, SHAPES[13]);
 }
 
 /**
  * Validates a `TaskEnd` payload.
  */
 export function validateTaskEnd(data) {
-  return checkLean(_leanTaskEndEvent, data, SHAPES[14]);
+  return checkLean(_isTaskEndEvent, _leanTaskEndEvent, data, SHAPES[14]);
 }
 
 /**
  * Validates a `TaskError` payload.
  */
 export function validateTaskError(data) {
-  return checkLean(_leanTaskErrorEvent, data, SHAPES[15]);
+  return checkLean(_isTaskErrorEvent, _leanTaskErrorEvent, data, SHAPES[15]);
 }
 
 /**
  * Validates a `LlmStart` payload.
  */
 export function validateLlmStart(data) {
-  return checkLean(_leanLlmStartEvent, data, SHAPES[16]);
+  return checkLean(_isLlmStartEvent, _leanLlmStartEvent, data, SHAPES[16]);
 }
 
 /**
  * Validates a `LlmEnd` payload.
  */
 export function validateLlmEnd(data) {
-  return checkLean(_leanLlmEndEvent, data, SHAPES[17]);
+  return checkLean(_isLlmEndEvent, _leanLlmEndEvent, data, SHAPES[17]);
 }
 
 /**
  * Validates a `LlmError` payload.
  */
 export function validateLlmError(data) {
-  return checkLean(_leanLlmErrorEvent, data, SHAPES[18]);
+  return checkLean(_isLlmErrorEvent, _leanLlmErrorEvent, data, SHAPES[18]);
 }
 
 /**
  * Validates a `ToolStart` payload.
  */
 export function validateToolStart(data) {
-  return checkLean(_leanToolStartEvent, data, SHAPES[19]);
+  return checkLean(_isToolStartEvent, _leanToolStartEvent, data, SHAPES[19]);
 }
 
 /**
  * Validates a `ToolEnd` payload.
  */
 export function validateToolEnd(data) {
-  return checkLean(_leanToolEndEvent, data, SHAPES[20]);
+  return checkLean(_isToolEndEvent, _leanToolEndEvent, data, SHAPES[20]);
 }
 
 /**
  * Validates a `ToolError` payload.
  */
 export function validateToolError(data) {
-  return checkLean(_leanToolErrorEvent, data, SHAPES[21]);
+  return checkLean(_isToolErrorEvent, _leanToolErrorEvent, data, SHAPES[21]);
 }
 
 /**
  * Validates a `ServerError` payload.
  */
 export function validateServerError(data) {
-  return checkLean(_leanServerErrorPayload, data, SHAPES[22]);
+  return checkLean(_isServerErrorPayload, _leanServerErrorPayload, data, SHAPES[22]);
 }
 
 /**
  * Validates a `InvokeWorkflow` payload.
  */
 export function validateInvokeWorkflow(data) {
-  return checkLean(_leanInvokeWorkflowRequest, data, undefined);
+  return checkLean(_isInvokeWorkflowRequest, _leanInvokeWorkflowRequest, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

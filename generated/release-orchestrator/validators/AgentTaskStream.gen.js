@@ -7,256 +7,491 @@
  * Precompiled validators of channel `/api/v1/agents/{id}/task-stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isAlert, _leanAlert, _isAuth, _leanAuth, _isDashboardAlert, _leanDashboardAlert, _isDashboardMetrics, _leanDashboardMetrics, _isEnvironmentStatus, _leanEnvironmentStatus, _isErrorCode, _leanErrorCode, _isHealth, _leanHealth, _isHeartbeat, _leanHeartbeat, _isLogLevel, _leanLogLevel, _isMetricUpdate, _leanMetricUpdate, _isPong, _leanPong, _isPromotion, _leanPromotion, _isPromotionStatus, _leanPromotionStatus, _isPromotionUpdate, _leanPromotionUpdate, _isResourceType, _leanResourceType, _isSeverity, _leanSeverity, _isStreamError, _leanStreamError, _isSystemHealth, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanAgentTask(d, e, p) {
-  let ok = true;
+function _isAgentTask(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
-    if (d["taskType"] === undefined) { if (!e) return false; ok = required$(e, p, "taskType"); }
-    if (d["payload"] === undefined) { if (!e) return false; ok = required$(e, p, "payload"); }
-    if (d["credentials"] === undefined) { if (!e) return false; ok = required$(e, p, "credentials"); }
-    if (d["timeout"] === undefined) { if (!e) return false; ok = required$(e, p, "timeout"); }
+    if (d["taskId"] === undefined) return false;
+    if (d["taskType"] === undefined) return false;
+    if (d["payload"] === undefined) return false;
+    if (d["credentials"] === undefined) return false;
+    if (d["timeout"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "taskId": case "taskType": case "payload": case "credentials": case "timeout": break; default: warned$.n = 1; }
     }
     if (d["taskId"] !== undefined) {
       const x1 = d["taskId"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/taskId", "string");
+        return false;
       }
     }
     if (d["taskType"] !== undefined) {
       const x2 = d["taskType"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskType", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/taskType", "string");
+        return false;
       }
     }
     if (d["payload"] !== undefined) {
       const x3 = d["payload"];
       if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
       } else {
-        if (!e) return false; ok = type$(e, p + "/payload", "object");
+        return false;
       }
     }
     if (d["credentials"] !== undefined) {
       const x4 = d["credentials"];
       if (x4 && typeof x4 == "object" && !Array.isArray(x4)) {
       } else {
-        if (!e) return false; ok = type$(e, p + "/credentials", "object");
+        return false;
       }
     }
     if (d["timeout"] !== undefined) {
       const x5 = d["timeout"];
-      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) { if (!e) return false; ok = type$(e, p + "/timeout", "integer"); }
+      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) return false;
       if (typeof x5 == "number") {
-        if (!(x5 >= 1)) { if (!e) return false; ok = fail$(e, p + "/timeout", "minimum", "must be >= 1"); }
+        if (!(x5 >= 1)) return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAgentTask(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["taskId"] === undefined) ok = required$(e, p, "taskId");
+    if (d["taskType"] === undefined) ok = required$(e, p, "taskType");
+    if (d["payload"] === undefined) ok = required$(e, p, "payload");
+    if (d["credentials"] === undefined) ok = required$(e, p, "credentials");
+    if (d["timeout"] === undefined) ok = required$(e, p, "timeout");
+    if (d["taskId"] !== undefined) {
+      const x0 = d["taskId"];
+      if (typeof x0 == "string") {
+        if (!(x0.length !== 0)) { ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/taskId", "string");
+      }
+    }
+    if (d["taskType"] !== undefined) {
+      const x1 = d["taskType"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/taskType", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/taskType", "string");
+      }
+    }
+    if (d["payload"] !== undefined) {
+      const x2 = d["payload"];
+      if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
+      } else {
+        ok = type$(e, p + "/payload", "object");
+      }
+    }
+    if (d["credentials"] !== undefined) {
+      const x3 = d["credentials"];
+      if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
+      } else {
+        ok = type$(e, p + "/credentials", "object");
+      }
+    }
+    if (d["timeout"] !== undefined) {
+      const x4 = d["timeout"];
+      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) { ok = type$(e, p + "/timeout", "integer"); }
+      if (typeof x4 == "number") {
+        if (!(x4 >= 1)) { ok = fail$(e, p + "/timeout", "minimum", "must be >= 1"); }
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanAgentTaskAssigned(d, e, p) {
-  let ok = true;
+function _isAgentTaskAssigned(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["task"] === undefined) { if (!e) return false; ok = required$(e, p, "task"); }
+    if (d["type"] === undefined) return false;
+    if (d["task"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "task": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_assigned")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_assigned")) return false;
     }
-    if (d["task"] !== undefined && !_leanAgentTask(d["task"], e, e === null ? '' : p + "/task")) { if (!e) return false; ok = false; }
+    if (d["task"] !== undefined && !_isAgentTask(d["task"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAgentTaskAssigned(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["task"] === undefined) ok = required$(e, p, "task");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_assigned")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["task"] !== undefined && !_leanAgentTask(d["task"], e, p + "/task")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanAgentTaskCancelled(d, e, p) {
-  let ok = true;
+function _isAgentTaskCancelled(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
-    if (d["reason"] === undefined) { if (!e) return false; ok = required$(e, p, "reason"); }
+    if (d["type"] === undefined) return false;
+    if (d["taskId"] === undefined) return false;
+    if (d["reason"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "taskId": case "reason": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_cancelled")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_cancelled")) return false;
     }
     if (d["taskId"] !== undefined) {
       const x2 = d["taskId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/taskId", "string");
+        return false;
       }
     }
     if (d["reason"] !== undefined) {
       const x3 = d["reason"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/reason", "string"); }
+      if (!(typeof x3 == "string")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAgentTaskCancelled(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["taskId"] === undefined) ok = required$(e, p, "taskId");
+    if (d["reason"] === undefined) ok = required$(e, p, "reason");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_cancelled")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["taskId"] !== undefined) {
+      const x1 = d["taskId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/taskId", "string");
+      }
+    }
+    if (d["reason"] !== undefined) {
+      const x2 = d["reason"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/reason", "string"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanAgentTaskProgress(d, e, p) {
-  let ok = true;
+function _isAgentTaskProgress(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
-    if (d["progress"] === undefined) { if (!e) return false; ok = required$(e, p, "progress"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["type"] === undefined) return false;
+    if (d["taskId"] === undefined) return false;
+    if (d["progress"] === undefined) return false;
+    if (d["message"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "type": case "taskId": case "progress": case "message": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_progress")) return false;
     }
     if (d["taskId"] !== undefined) {
       const x2 = d["taskId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/taskId", "string");
+        return false;
       }
     }
     if (d["progress"] !== undefined) {
       const x3 = d["progress"];
       if (typeof x3 == "number") {
-        if (!(x3 <= 100)) { if (!e) return false; ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
-        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
+        if (!(x3 <= 100)) return false;
+        if (!(x3 >= 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/progress", "number");
+        return false;
       }
     }
     if (d["message"] !== undefined) {
       const x4 = d["message"];
-      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
+      if (!(typeof x4 == "string")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAgentTaskProgress(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["taskId"] === undefined) ok = required$(e, p, "taskId");
+    if (d["progress"] === undefined) ok = required$(e, p, "progress");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    for (const k0 in d) {
+      switch (k0) {
+        case "type": case "taskId": case "progress": case "message": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_progress")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["taskId"] !== undefined) {
+      const x2 = d["taskId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/taskId", "string");
+      }
+    }
+    if (d["progress"] !== undefined) {
+      const x3 = d["progress"];
+      if (typeof x3 == "number") {
+        if (!(x3 <= 100)) { ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
+        if (!(x3 >= 0)) { ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
+      } else {
+        ok = type$(e, p + "/progress", "number");
+      }
+    }
+    if (d["message"] !== undefined) {
+      const x4 = d["message"];
+      if (!(typeof x4 == "string")) { ok = type$(e, p + "/message", "string"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
+function _isAgentLogLevel(d) {
+  if (!(typeof d == "string")) return false;
+  if (!(d === "debug" || d === "info" || d === "warn" || d === "error")) return false;
+  return true;
+}
+
 function _leanAgentLogLevel(d, e, p) {
   let ok = true;
-  if (!(typeof d == "string")) { if (!e) return false; ok = type$(e, p, "string"); }
-  if (!(d === "debug" || d === "info" || d === "warn" || d === "error")) { if (!e) return false; ok = fail$(e, p, "enum", "must be equal to one of the allowed values"); }
+  if (!(typeof d == "string")) { ok = type$(e, p, "string"); }
+  if (!(d === "debug" || d === "info" || d === "warn" || d === "error")) { ok = fail$(e, p, "enum", "must be equal to one of the allowed values"); }
   return ok;
+}
+
+function _isAgentTaskLog(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["taskId"] === undefined) return false;
+    if (d["level"] === undefined) return false;
+    if (d["message"] === undefined) return false;
+    for (const k0 in d) {
+      switch (k0) {
+        case "type": case "taskId": case "level": case "message": break;
+        default: {
+          return false;
+        }
+      }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_log")) return false;
+    }
+    if (d["taskId"] !== undefined) {
+      const x2 = d["taskId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) return false;
+      } else {
+        return false;
+      }
+    }
+    if (d["level"] !== undefined && !_isAgentLogLevel(d["level"])) return false;
+    if (d["message"] !== undefined) {
+      const x3 = d["message"];
+      if (!(typeof x3 == "string")) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanAgentTaskLog(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
-    if (d["level"] === undefined) { if (!e) return false; ok = required$(e, p, "level"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["taskId"] === undefined) ok = required$(e, p, "taskId");
+    if (d["level"] === undefined) ok = required$(e, p, "level");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
     for (const k0 in d) {
       switch (k0) {
         case "type": case "taskId": case "level": case "message": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_log")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_log")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
       const x2 = d["taskId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (!e) return false; ok = type$(e, p + "/taskId", "string");
+        ok = type$(e, p + "/taskId", "string");
       }
     }
-    if (d["level"] !== undefined && !_leanAgentLogLevel(d["level"], e, e === null ? '' : p + "/level")) { if (!e) return false; ok = false; }
+    if (d["level"] !== undefined && !_leanAgentLogLevel(d["level"], e, p + "/level")) ok = false;
     if (d["message"] !== undefined) {
       const x3 = d["message"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
+      if (!(typeof x3 == "string")) { ok = type$(e, p + "/message", "string"); }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanAgentTaskCompleted(d, e, p) {
-  let ok = true;
+function _isAgentTaskCompleted(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
-    if (d["success"] === undefined) { if (!e) return false; ok = required$(e, p, "success"); }
+    if (d["type"] === undefined) return false;
+    if (d["taskId"] === undefined) return false;
+    if (d["success"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "type": case "taskId": case "success": case "result": case "error": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_completed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_completed")) return false;
     }
     if (d["taskId"] !== undefined) {
       const x2 = d["taskId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/taskId", "string");
+        return false;
       }
     }
     if (d["success"] !== undefined) {
       const x3 = d["success"];
-      if (!(typeof x3 == "boolean")) { if (!e) return false; ok = type$(e, p + "/success", "boolean"); }
+      if (!(typeof x3 == "boolean")) return false;
     }
     if (d["result"] !== undefined) {
       const x4 = d["result"];
       if (x4 && typeof x4 == "object" && !Array.isArray(x4)) {
       } else {
-        if (!e) return false; ok = type$(e, p + "/result", "object");
+        return false;
       }
     }
     if (d["error"] !== undefined) {
       const x5 = d["error"];
       if (typeof x5 == "string") {
-        if (!(x5.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/error", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x5.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/error", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAgentTaskCompleted(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["taskId"] === undefined) ok = required$(e, p, "taskId");
+    if (d["success"] === undefined) ok = required$(e, p, "success");
+    for (const k0 in d) {
+      switch (k0) {
+        case "type": case "taskId": case "success": case "result": case "error": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "task_completed")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["taskId"] !== undefined) {
+      const x2 = d["taskId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/taskId", "string");
+      }
+    }
+    if (d["success"] !== undefined) {
+      const x3 = d["success"];
+      if (!(typeof x3 == "boolean")) { ok = type$(e, p + "/success", "boolean"); }
+    }
+    if (d["result"] !== undefined) {
+      const x4 = d["result"];
+      if (x4 && typeof x4 == "object" && !Array.isArray(x4)) {
+      } else {
+        ok = type$(e, p + "/result", "object");
+      }
+    }
+    if (d["error"] !== undefined) {
+      const x5 = d["error"];
+      if (typeof x5 == "string") {
+        if (!(x5.length !== 0)) { ok = fail$(e, p + "/error", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/error", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -266,35 +501,35 @@ function _leanAgentTaskCompleted(d, e, p) {
  * Validates a `AgentTaskAssigned` payload.
  */
 export function validateAgentTaskAssigned(data) {
-  return checkLean(_leanAgentTaskAssigned, data, SHAPES[14]);
+  return checkLean(_isAgentTaskAssigned, _leanAgentTaskAssigned, data, SHAPES[14]);
 }
 
 /**
  * Validates a `AgentTaskCancelled` payload.
  */
 export function validateAgentTaskCancelled(data) {
-  return checkLean(_leanAgentTaskCancelled, data, SHAPES[16]);
+  return checkLean(_isAgentTaskCancelled, _leanAgentTaskCancelled, data, SHAPES[16]);
 }
 
 /**
  * Validates a `AgentTaskProgress` payload.
  */
 export function validateAgentTaskProgress(data) {
-  return checkLean(_leanAgentTaskProgress, data, undefined);
+  return checkLean(_isAgentTaskProgress, _leanAgentTaskProgress, data, undefined);
 }
 
 /**
  * Validates a `AgentTaskLog` payload.
  */
 export function validateAgentTaskLog(data) {
-  return checkLean(_leanAgentTaskLog, data, undefined);
+  return checkLean(_isAgentTaskLog, _leanAgentTaskLog, data, undefined);
 }
 
 /**
  * Validates a `AgentTaskCompleted` payload.
  */
 export function validateAgentTaskCompleted(data) {
-  return checkLean(_leanAgentTaskCompleted, data, undefined);
+  return checkLean(_isAgentTaskCompleted, _leanAgentTaskCompleted, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

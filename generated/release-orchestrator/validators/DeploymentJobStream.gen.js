@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/api/v1/deployment-jobs/{id}/stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isAlert, _leanAlert, _isAuth, _leanAuth, _isDashboardAlert, _leanDashboardAlert, _isDashboardMetrics, _leanDashboardMetrics, _isEnvironmentStatus, _leanEnvironmentStatus, _isErrorCode, _leanErrorCode, _isHealth, _leanHealth, _isHeartbeat, _leanHeartbeat, _isLogLevel, _leanLogLevel, _isMetricUpdate, _leanMetricUpdate, _isPong, _leanPong, _isPromotion, _leanPromotion, _isPromotionStatus, _leanPromotionStatus, _isPromotionUpdate, _leanPromotionUpdate, _isResourceType, _leanResourceType, _isSeverity, _leanSeverity, _isStreamError, _leanStreamError, _isSystemHealth, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadDeploymentTaskCompleted = validate9;
@@ -313,206 +313,392 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanDeploymentTaskStarted(d, e, p) {
-  let ok = true;
+function _isDeploymentTaskStarted(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
-    if (d["targetId"] === undefined) { if (!e) return false; ok = required$(e, p, "targetId"); }
-    if (d["targetName"] === undefined) { if (!e) return false; ok = required$(e, p, "targetName"); }
-    if (d["taskType"] === undefined) { if (!e) return false; ok = required$(e, p, "taskType"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["taskId"] === undefined) return false;
+    if (d["targetId"] === undefined) return false;
+    if (d["targetName"] === undefined) return false;
+    if (d["taskType"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "taskId": case "targetId": case "targetName": case "taskType": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_started")) return false;
     }
     if (d["taskId"] !== undefined) {
       const x2 = d["taskId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/taskId", "string");
+        return false;
       }
     }
     if (d["targetId"] !== undefined) {
       const x3 = d["targetId"];
       if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/targetId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x3.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/targetId", "string");
+        return false;
       }
     }
     if (d["targetName"] !== undefined) {
       const x4 = d["targetName"];
       if (typeof x4 == "string") {
-        if (!(x4.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/targetName", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x4.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/targetName", "string");
+        return false;
       }
     }
     if (d["taskType"] !== undefined) {
       const x5 = d["taskType"];
       if (typeof x5 == "string") {
-        if (!(x5.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskType", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x5.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/taskType", "string");
+        return false;
       }
     }
     if (d["timestamp"] !== undefined) {
       const x6 = d["timestamp"];
       if (typeof x6 == "string") {
-        if (!(formats["date-time"](x6))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x6))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
-function _leanDeploymentTaskProgress(d, e, p) {
+function _leanDeploymentTaskStarted(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
-    if (d["progress"] === undefined) { if (!e) return false; ok = required$(e, p, "progress"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
-    for (const k0 in d) {
-      switch (k0) { case "type": case "taskId": case "progress": case "message": break; default: warned$.n = 1; }
-    }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["taskId"] === undefined) ok = required$(e, p, "taskId");
+    if (d["targetId"] === undefined) ok = required$(e, p, "targetId");
+    if (d["targetName"] === undefined) ok = required$(e, p, "targetName");
+    if (d["taskType"] === undefined) ok = required$(e, p, "taskType");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
     if (d["type"] !== undefined) {
-      const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_started")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["taskId"] !== undefined) {
-      const x2 = d["taskId"];
+      const x1 = d["taskId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/taskId", "string");
+      }
+    }
+    if (d["targetId"] !== undefined) {
+      const x2 = d["targetId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/targetId", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (!e) return false; ok = type$(e, p + "/taskId", "string");
+        ok = type$(e, p + "/targetId", "string");
       }
     }
-    if (d["progress"] !== undefined) {
-      const x3 = d["progress"];
-      if (typeof x3 == "number") {
-        if (!(x3 <= 100)) { if (!e) return false; ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
-        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
+    if (d["targetName"] !== undefined) {
+      const x3 = d["targetName"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { ok = fail$(e, p + "/targetName", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (!e) return false; ok = type$(e, p + "/progress", "number");
+        ok = type$(e, p + "/targetName", "string");
       }
     }
-    if (d["message"] !== undefined) {
-      const x4 = d["message"];
-      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
-    }
-  } else {
-    if (!e) return false; ok = type$(e, p, "object");
-  }
-  return ok;
-}
-
-function _leanDeploymentTaskLog(d, e, p) {
-  let ok = true;
-  if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
-    if (d["line"] === undefined) { if (!e) return false; ok = required$(e, p, "line"); }
-    if (d["level"] === undefined) { if (!e) return false; ok = required$(e, p, "level"); }
-    for (const k0 in d) {
-      switch (k0) { case "type": case "taskId": case "line": case "level": break; default: warned$.n = 1; }
-    }
-    if (d["type"] !== undefined) {
-      const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task_log")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
-    }
-    if (d["taskId"] !== undefined) {
-      const x2 = d["taskId"];
-      if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+    if (d["taskType"] !== undefined) {
+      const x4 = d["taskType"];
+      if (typeof x4 == "string") {
+        if (!(x4.length !== 0)) { ok = fail$(e, p + "/taskType", "minLength", "must NOT have fewer than 1 characters"); }
       } else {
-        if (!e) return false; ok = type$(e, p + "/taskId", "string");
-      }
-    }
-    if (d["line"] !== undefined) {
-      const x3 = d["line"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/line", "string"); }
-    }
-    if (d["level"] !== undefined && !_leanLogLevel(d["level"], e, e === null ? '' : p + "/level")) { if (!e) return false; ok = false; }
-  } else {
-    if (!e) return false; ok = type$(e, p, "object");
-  }
-  return ok;
-}
-
-function _leanRunStatus(d, e, p) {
-  let ok = true;
-  if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
-  } else {
-    if (!e) return false; ok = type$(e, p, "string");
-  }
-  if (typeof d == "string" && !(d === "succeeded" || d === "failed" || d === "cancelled")) warned$.n = 1;
-  return ok;
-}
-
-function _leanDeploymentJobCompleted(d, e, p) {
-  let ok = true;
-  if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["targetsDeployed"] === undefined) { if (!e) return false; ok = required$(e, p, "targetsDeployed"); }
-    if (d["targetsFailed"] === undefined) { if (!e) return false; ok = required$(e, p, "targetsFailed"); }
-    if (d["duration"] === undefined) { if (!e) return false; ok = required$(e, p, "duration"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
-    for (const k0 in d) {
-      switch (k0) { case "type": case "status": case "targetsDeployed": case "targetsFailed": case "duration": case "timestamp": break; default: warned$.n = 1; }
-    }
-    if (d["type"] !== undefined) {
-      const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "job_completed")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
-    }
-    if (d["status"] !== undefined && !_leanRunStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
-    if (d["targetsDeployed"] !== undefined) {
-      const x2 = d["targetsDeployed"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/targetsDeployed", "integer"); }
-      if (typeof x2 == "number") {
-        if (!(x2 >= 0)) { if (!e) return false; ok = fail$(e, p + "/targetsDeployed", "minimum", "must be >= 0"); }
-      }
-    }
-    if (d["targetsFailed"] !== undefined) {
-      const x3 = d["targetsFailed"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/targetsFailed", "integer"); }
-      if (typeof x3 == "number") {
-        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/targetsFailed", "minimum", "must be >= 0"); }
-      }
-    }
-    if (d["duration"] !== undefined) {
-      const x4 = d["duration"];
-      if (typeof x4 == "number") {
-        if (!(x4 >= 0)) { if (!e) return false; ok = fail$(e, p + "/duration", "minimum", "must be >= 0"); }
-      } else {
-        if (!e) return false; ok = type$(e, p + "/duration", "number");
+        ok = type$(e, p + "/taskType", "string");
       }
     }
     if (d["timestamp"] !== undefined) {
       const x5 = d["timestamp"];
       if (typeof x5 == "string") {
-        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x5))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        ok = type$(e, p + "/timestamp", "string");
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isDeploymentTaskProgress(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["taskId"] === undefined) return false;
+    if (d["progress"] === undefined) return false;
+    if (d["message"] === undefined) return false;
+    for (const k0 in d) {
+      switch (k0) { case "type": case "taskId": case "progress": case "message": break; default: warned$.n = 1; }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_progress")) return false;
+    }
+    if (d["taskId"] !== undefined) {
+      const x2 = d["taskId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) return false;
+      } else {
+        return false;
+      }
+    }
+    if (d["progress"] !== undefined) {
+      const x3 = d["progress"];
+      if (typeof x3 == "number") {
+        if (!(x3 <= 100)) return false;
+        if (!(x3 >= 0)) return false;
+      } else {
+        return false;
+      }
+    }
+    if (d["message"] !== undefined) {
+      const x4 = d["message"];
+      if (!(typeof x4 == "string")) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+function _leanDeploymentTaskProgress(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["taskId"] === undefined) ok = required$(e, p, "taskId");
+    if (d["progress"] === undefined) ok = required$(e, p, "progress");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_progress")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["taskId"] !== undefined) {
+      const x1 = d["taskId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/taskId", "string");
+      }
+    }
+    if (d["progress"] !== undefined) {
+      const x2 = d["progress"];
+      if (typeof x2 == "number") {
+        if (!(x2 <= 100)) { ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
+        if (!(x2 >= 0)) { ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
+      } else {
+        ok = type$(e, p + "/progress", "number");
+      }
+    }
+    if (d["message"] !== undefined) {
+      const x3 = d["message"];
+      if (!(typeof x3 == "string")) { ok = type$(e, p + "/message", "string"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isDeploymentTaskLog(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["taskId"] === undefined) return false;
+    if (d["line"] === undefined) return false;
+    if (d["level"] === undefined) return false;
+    for (const k0 in d) {
+      switch (k0) { case "type": case "taskId": case "line": case "level": break; default: warned$.n = 1; }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task_log")) return false;
+    }
+    if (d["taskId"] !== undefined) {
+      const x2 = d["taskId"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) return false;
+      } else {
+        return false;
+      }
+    }
+    if (d["line"] !== undefined) {
+      const x3 = d["line"];
+      if (!(typeof x3 == "string")) return false;
+    }
+    if (d["level"] !== undefined && !_isLogLevel(d["level"])) return false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+function _leanDeploymentTaskLog(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["taskId"] === undefined) ok = required$(e, p, "taskId");
+    if (d["line"] === undefined) ok = required$(e, p, "line");
+    if (d["level"] === undefined) ok = required$(e, p, "level");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task_log")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["taskId"] !== undefined) {
+      const x1 = d["taskId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/taskId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/taskId", "string");
+      }
+    }
+    if (d["line"] !== undefined) {
+      const x2 = d["line"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/line", "string"); }
+    }
+    if (d["level"] !== undefined && !_leanLogLevel(d["level"], e, p + "/level")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isRunStatus(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  if (typeof d == "string" && !(d === "succeeded" || d === "failed" || d === "cancelled")) warned$.n = 1;
+  return true;
+}
+
+function _leanRunStatus(d, e, p) {
+  let ok = true;
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+  } else {
+    ok = type$(e, p, "string");
+  }
+  return ok;
+}
+
+function _isDeploymentJobCompleted(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["targetsDeployed"] === undefined) return false;
+    if (d["targetsFailed"] === undefined) return false;
+    if (d["duration"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
+    for (const k0 in d) {
+      switch (k0) { case "type": case "status": case "targetsDeployed": case "targetsFailed": case "duration": case "timestamp": break; default: warned$.n = 1; }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "job_completed")) return false;
+    }
+    if (d["status"] !== undefined && !_isRunStatus(d["status"])) return false;
+    if (d["targetsDeployed"] !== undefined) {
+      const x2 = d["targetsDeployed"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) return false;
+      if (typeof x2 == "number") {
+        if (!(x2 >= 0)) return false;
+      }
+    }
+    if (d["targetsFailed"] !== undefined) {
+      const x3 = d["targetsFailed"];
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) return false;
+      if (typeof x3 == "number") {
+        if (!(x3 >= 0)) return false;
+      }
+    }
+    if (d["duration"] !== undefined) {
+      const x4 = d["duration"];
+      if (typeof x4 == "number") {
+        if (!(x4 >= 0)) return false;
+      } else {
+        return false;
+      }
+    }
+    if (d["timestamp"] !== undefined) {
+      const x5 = d["timestamp"];
+      if (typeof x5 == "string") {
+        if (!(formats["date-time"](x5))) return false;
+      } else {
+        return false;
+      }
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+function _leanDeploymentJobCompleted(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["targetsDeployed"] === undefined) ok = required$(e, p, "targetsDeployed");
+    if (d["targetsFailed"] === undefined) ok = required$(e, p, "targetsFailed");
+    if (d["duration"] === undefined) ok = required$(e, p, "duration");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "job_completed")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["status"] !== undefined && !_leanRunStatus(d["status"], e, p + "/status")) ok = false;
+    if (d["targetsDeployed"] !== undefined) {
+      const x1 = d["targetsDeployed"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { ok = type$(e, p + "/targetsDeployed", "integer"); }
+      if (typeof x1 == "number") {
+        if (!(x1 >= 0)) { ok = fail$(e, p + "/targetsDeployed", "minimum", "must be >= 0"); }
+      }
+    }
+    if (d["targetsFailed"] !== undefined) {
+      const x2 = d["targetsFailed"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { ok = type$(e, p + "/targetsFailed", "integer"); }
+      if (typeof x2 == "number") {
+        if (!(x2 >= 0)) { ok = fail$(e, p + "/targetsFailed", "minimum", "must be >= 0"); }
+      }
+    }
+    if (d["duration"] !== undefined) {
+      const x3 = d["duration"];
+      if (typeof x3 == "number") {
+        if (!(x3 >= 0)) { ok = fail$(e, p + "/duration", "minimum", "must be >= 0"); }
+      } else {
+        ok = type$(e, p + "/duration", "number");
+      }
+    }
+    if (d["timestamp"] !== undefined) {
+      const x4 = d["timestamp"];
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/timestamp", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -522,21 +708,21 @@ function _leanDeploymentJobCompleted(d, e, p) {
  * Validates a `DeploymentTaskStarted` payload.
  */
 export function validateDeploymentTaskStarted(data) {
-  return checkLean(_leanDeploymentTaskStarted, data, SHAPES[9]);
+  return checkLean(_isDeploymentTaskStarted, _leanDeploymentTaskStarted, data, SHAPES[9]);
 }
 
 /**
  * Validates a `DeploymentTaskProgress` payload.
  */
 export function validateDeploymentTaskProgress(data) {
-  return checkLean(_leanDeploymentTaskProgress, data, SHAPES[10]);
+  return checkLean(_isDeploymentTaskProgress, _leanDeploymentTaskProgress, data, SHAPES[10]);
 }
 
 /**
  * Validates a `DeploymentTaskLog` payload.
  */
 export function validateDeploymentTaskLog(data) {
-  return checkLean(_leanDeploymentTaskLog, data, SHAPES[11]);
+  return checkLean(_isDeploymentTaskLog, _leanDeploymentTaskLog, data, SHAPES[11]);
 }
 
 /**
@@ -550,7 +736,7 @@ export function validateDeploymentTaskCompleted(data) {
  * Validates a `DeploymentJobCompleted` payload.
  */
 export function validateDeploymentJobCompleted(data) {
-  return checkLean(_leanDeploymentJobCompleted, data, SHAPES[13]);
+  return checkLean(_isDeploymentJobCompleted, _leanDeploymentJobCompleted, data, SHAPES[13]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

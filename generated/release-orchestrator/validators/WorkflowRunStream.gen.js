@@ -7,7 +7,7 @@
  * Precompiled validators of channel `/api/v1/workflow-runs/{id}/stream`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isAlert, _leanAlert, _isAuth, _leanAuth, _isDashboardAlert, _leanDashboardAlert, _isDashboardMetrics, _leanDashboardMetrics, _isEnvironmentStatus, _leanEnvironmentStatus, _isErrorCode, _leanErrorCode, _isHealth, _leanHealth, _isHeartbeat, _leanHeartbeat, _isLogLevel, _leanLogLevel, _isMetricUpdate, _leanMetricUpdate, _isPong, _leanPong, _isPromotion, _leanPromotion, _isPromotionStatus, _leanPromotionStatus, _isPromotionUpdate, _leanPromotionUpdate, _isResourceType, _leanResourceType, _isSeverity, _leanSeverity, _isStreamError, _leanStreamError, _isSystemHealth, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadStepCompleted = validate4;
@@ -508,132 +508,250 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanStepStarted(d, e, p) {
-  let ok = true;
+function _isStepStarted(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["nodeId"] === undefined) { if (!e) return false; ok = required$(e, p, "nodeId"); }
-    if (d["stepType"] === undefined) { if (!e) return false; ok = required$(e, p, "stepType"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["nodeId"] === undefined) return false;
+    if (d["stepType"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "nodeId": case "stepType": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "step_started")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "step_started")) return false;
     }
     if (d["nodeId"] !== undefined) {
       const x2 = d["nodeId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/nodeId", "string");
+        return false;
       }
     }
     if (d["stepType"] !== undefined) {
       const x3 = d["stepType"];
       if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/stepType", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x3.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/stepType", "string");
+        return false;
       }
     }
     if (d["timestamp"] !== undefined) {
       const x4 = d["timestamp"];
       if (typeof x4 == "string") {
-        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x4))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanStepStarted(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["nodeId"] === undefined) ok = required$(e, p, "nodeId");
+    if (d["stepType"] === undefined) ok = required$(e, p, "stepType");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "step_started")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["nodeId"] !== undefined) {
+      const x1 = d["nodeId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/nodeId", "string");
+      }
+    }
+    if (d["stepType"] !== undefined) {
+      const x2 = d["stepType"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/stepType", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/stepType", "string");
+      }
+    }
+    if (d["timestamp"] !== undefined) {
+      const x3 = d["timestamp"];
+      if (typeof x3 == "string") {
+        if (!(formats["date-time"](x3))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/timestamp", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanStepProgress(d, e, p) {
-  let ok = true;
+function _isStepProgress(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["nodeId"] === undefined) { if (!e) return false; ok = required$(e, p, "nodeId"); }
-    if (d["progress"] === undefined) { if (!e) return false; ok = required$(e, p, "progress"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["type"] === undefined) return false;
+    if (d["nodeId"] === undefined) return false;
+    if (d["progress"] === undefined) return false;
+    if (d["message"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "nodeId": case "progress": case "message": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "step_progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "step_progress")) return false;
     }
     if (d["nodeId"] !== undefined) {
       const x2 = d["nodeId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/nodeId", "string");
+        return false;
       }
     }
     if (d["progress"] !== undefined) {
       const x3 = d["progress"];
       if (typeof x3 == "number") {
-        if (!(x3 <= 100)) { if (!e) return false; ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
-        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
+        if (!(x3 <= 100)) return false;
+        if (!(x3 >= 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/progress", "number");
+        return false;
       }
     }
     if (d["message"] !== undefined) {
       const x4 = d["message"];
-      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
+      if (!(typeof x4 == "string")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanStepProgress(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["nodeId"] === undefined) ok = required$(e, p, "nodeId");
+    if (d["progress"] === undefined) ok = required$(e, p, "progress");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "step_progress")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["nodeId"] !== undefined) {
+      const x1 = d["nodeId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/nodeId", "string");
+      }
+    }
+    if (d["progress"] !== undefined) {
+      const x2 = d["progress"];
+      if (typeof x2 == "number") {
+        if (!(x2 <= 100)) { ok = fail$(e, p + "/progress", "maximum", "must be <= 100"); }
+        if (!(x2 >= 0)) { ok = fail$(e, p + "/progress", "minimum", "must be >= 0"); }
+      } else {
+        ok = type$(e, p + "/progress", "number");
+      }
+    }
+    if (d["message"] !== undefined) {
+      const x3 = d["message"];
+      if (!(typeof x3 == "string")) { ok = type$(e, p + "/message", "string"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanStepLog(d, e, p) {
-  let ok = true;
+function _isStepLog(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["nodeId"] === undefined) { if (!e) return false; ok = required$(e, p, "nodeId"); }
-    if (d["line"] === undefined) { if (!e) return false; ok = required$(e, p, "line"); }
-    if (d["level"] === undefined) { if (!e) return false; ok = required$(e, p, "level"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["nodeId"] === undefined) return false;
+    if (d["line"] === undefined) return false;
+    if (d["level"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "nodeId": case "line": case "level": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "step_log")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "step_log")) return false;
     }
     if (d["nodeId"] !== undefined) {
       const x2 = d["nodeId"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/nodeId", "string");
+        return false;
       }
     }
     if (d["line"] !== undefined) {
       const x3 = d["line"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/line", "string"); }
+      if (!(typeof x3 == "string")) return false;
     }
-    if (d["level"] !== undefined && !_leanLogLevel(d["level"], e, e === null ? '' : p + "/level")) { if (!e) return false; ok = false; }
+    if (d["level"] !== undefined && !_isLogLevel(d["level"])) return false;
     if (d["timestamp"] !== undefined) {
       const x4 = d["timestamp"];
       if (typeof x4 == "string") {
-        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x4))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanStepLog(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["nodeId"] === undefined) ok = required$(e, p, "nodeId");
+    if (d["line"] === undefined) ok = required$(e, p, "line");
+    if (d["level"] === undefined) ok = required$(e, p, "level");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "step_log")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["nodeId"] !== undefined) {
+      const x1 = d["nodeId"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/nodeId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/nodeId", "string");
+      }
+    }
+    if (d["line"] !== undefined) {
+      const x2 = d["line"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/line", "string"); }
+    }
+    if (d["level"] !== undefined && !_leanLogLevel(d["level"], e, p + "/level")) ok = false;
+    if (d["timestamp"] !== undefined) {
+      const x3 = d["timestamp"];
+      if (typeof x3 == "string") {
+        if (!(formats["date-time"](x3))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/timestamp", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -643,21 +761,21 @@ function _leanStepLog(d, e, p) {
  * Validates a `StepStarted` payload.
  */
 export function validateStepStarted(data) {
-  return checkLean(_leanStepStarted, data, SHAPES[0]);
+  return checkLean(_isStepStarted, _leanStepStarted, data, SHAPES[0]);
 }
 
 /**
  * Validates a `StepProgress` payload.
  */
 export function validateStepProgress(data) {
-  return checkLean(_leanStepProgress, data, SHAPES[2]);
+  return checkLean(_isStepProgress, _leanStepProgress, data, SHAPES[2]);
 }
 
 /**
  * Validates a `StepLog` payload.
  */
 export function validateStepLog(data) {
-  return checkLean(_leanStepLog, data, SHAPES[3]);
+  return checkLean(_isStepLog, _leanStepLog, data, SHAPES[3]);
 }
 
 /**

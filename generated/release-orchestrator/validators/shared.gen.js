@@ -220,17 +220,17 @@ function check(validate, data, shape) {
 }
 
 /**
- * The same for a lean validator (`(data, errors, pointer) => boolean`): the first run builds
- * nothing; only a value that fails is run again to collect its errors.
+ * The same for a lean validator: its verdict (`(data) => boolean`) builds nothing; only a value it
+ * rejects is explained (`(data, errors, pointer)`, which collects every error).
  */
-function checkLean(validate, data, shape) {
+function checkLean(valid, explain, data, shape) {
   warned$.n = 0;
-  if (!validate(data, null, '')) {
+  if (!valid(data)) {
     const errors = [];
-    validate(data, errors, '');
+    explain(data, errors, '');
     return { ok: false, errors };
   }
-  // The lean functions raise `warned$.n` as they validate when they meet an unknown property or
+  // The verdicts raise `warned$.n` as they validate when they meet an unknown property or
   // value (never missing one that `drift` would name): a valid frame without any is done in one
   // pass and allocates only its result; the walk that words the warnings runs for the others.
   return warned$.n === 0 || shape === undefined ? { ok: true, value: data } : warn(data, shape);
@@ -304,126 +304,225 @@ function asEvent(event, result) {
   return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
-export { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, ucs2length, equal, escapeSegment, _leanAlert, _leanAuth, _leanDashboardAlert, _leanDashboardMetrics, _leanEnvironmentStatus, _leanErrorCode, _leanHealth, _leanHeartbeat, _leanLogLevel, _leanMetricUpdate, _leanPong, _leanPromotion, _leanPromotionStatus, _leanPromotionUpdate, _leanResourceType, _leanSeverity, _leanStreamError, _leanSystemHealth };
+export { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, ucs2length, equal, escapeSegment, _isAlert, _leanAlert, _isAuth, _leanAuth, _isDashboardAlert, _leanDashboardAlert, _isDashboardMetrics, _leanDashboardMetrics, _isEnvironmentStatus, _leanEnvironmentStatus, _isErrorCode, _leanErrorCode, _isHealth, _leanHealth, _isHeartbeat, _leanHeartbeat, _isLogLevel, _leanLogLevel, _isMetricUpdate, _leanMetricUpdate, _isPong, _leanPong, _isPromotion, _leanPromotion, _isPromotionStatus, _leanPromotionStatus, _isPromotionUpdate, _leanPromotionUpdate, _isResourceType, _leanResourceType, _isSeverity, _leanSeverity, _isStreamError, _leanStreamError, _isSystemHealth, _leanSystemHealth };
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanAlert(d, e, p) {
-  let ok = true;
+function _isAlert(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["alert"] === undefined) { if (!e) return false; ok = required$(e, p, "alert"); }
+    if (d["type"] === undefined) return false;
+    if (d["alert"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "alert": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "alert")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "alert")) return false;
     }
-    if (d["alert"] !== undefined && !_leanDashboardAlert(d["alert"], e, e === null ? '' : p + "/alert")) { if (!e) return false; ok = false; }
+    if (d["alert"] !== undefined && !_isDashboardAlert(d["alert"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAlert(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["alert"] === undefined) ok = required$(e, p, "alert");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "alert")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["alert"] !== undefined && !_leanDashboardAlert(d["alert"], e, p + "/alert")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanAuth(d, e, p) {
-  let ok = true;
+function _isAuth(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["token"] === undefined) { if (!e) return false; ok = required$(e, p, "token"); }
+    if (d["type"] === undefined) return false;
+    if (d["token"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "type": case "token": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "auth")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "auth")) return false;
     }
     if (d["token"] !== undefined) {
       const x2 = d["token"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/token", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/token", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAuth(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["token"] === undefined) ok = required$(e, p, "token");
+    for (const k0 in d) {
+      switch (k0) {
+        case "type": case "token": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "auth")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["token"] !== undefined) {
+      const x2 = d["token"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/token", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/token", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanDashboardAlert(d, e, p) {
-  let ok = true;
+function _isDashboardAlert(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (d["severity"] === undefined) { if (!e) return false; ok = required$(e, p, "severity"); }
-    if (d["title"] === undefined) { if (!e) return false; ok = required$(e, p, "title"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
-    if (d["resourceType"] === undefined) { if (!e) return false; ok = required$(e, p, "resourceType"); }
-    if (d["resourceId"] === undefined) { if (!e) return false; ok = required$(e, p, "resourceId"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["id"] === undefined) return false;
+    if (d["severity"] === undefined) return false;
+    if (d["title"] === undefined) return false;
+    if (d["message"] === undefined) return false;
+    if (d["resourceType"] === undefined) return false;
+    if (d["resourceId"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "id": case "severity": case "title": case "message": case "resourceType": case "resourceId": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/id", "string");
+        return false;
       }
     }
-    if (d["severity"] !== undefined && !_leanSeverity(d["severity"], e, e === null ? '' : p + "/severity")) { if (!e) return false; ok = false; }
+    if (d["severity"] !== undefined && !_isSeverity(d["severity"])) return false;
     if (d["title"] !== undefined) {
       const x2 = d["title"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/title", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/title", "string");
+        return false;
       }
     }
     if (d["message"] !== undefined) {
       const x3 = d["message"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
+      if (!(typeof x3 == "string")) return false;
     }
-    if (d["resourceType"] !== undefined && !_leanResourceType(d["resourceType"], e, e === null ? '' : p + "/resourceType")) { if (!e) return false; ok = false; }
+    if (d["resourceType"] !== undefined && !_isResourceType(d["resourceType"])) return false;
     if (d["resourceId"] !== undefined) {
       const x4 = d["resourceId"];
       if (typeof x4 == "string") {
-        if (!(x4.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/resourceId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x4.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/resourceId", "string");
+        return false;
       }
     }
     if (d["timestamp"] !== undefined) {
       const x5 = d["timestamp"];
       if (typeof x5 == "string") {
-        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x5))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanDashboardAlert(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["id"] === undefined) ok = required$(e, p, "id");
+    if (d["severity"] === undefined) ok = required$(e, p, "severity");
+    if (d["title"] === undefined) ok = required$(e, p, "title");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    if (d["resourceType"] === undefined) ok = required$(e, p, "resourceType");
+    if (d["resourceId"] === undefined) ok = required$(e, p, "resourceId");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["id"] !== undefined) {
+      const x0 = d["id"];
+      if (typeof x0 == "string") {
+        if (!(x0.length !== 0)) { ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/id", "string");
+      }
+    }
+    if (d["severity"] !== undefined && !_leanSeverity(d["severity"], e, p + "/severity")) ok = false;
+    if (d["title"] !== undefined) {
+      const x1 = d["title"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/title", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/title", "string");
+      }
+    }
+    if (d["message"] !== undefined) {
+      const x2 = d["message"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/message", "string"); }
+    }
+    if (d["resourceType"] !== undefined && !_leanResourceType(d["resourceType"], e, p + "/resourceType")) ok = false;
+    if (d["resourceId"] !== undefined) {
+      const x3 = d["resourceId"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { ok = fail$(e, p + "/resourceId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/resourceId", "string");
+      }
+    }
+    if (d["timestamp"] !== undefined) {
+      const x4 = d["timestamp"];
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/timestamp", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanDashboardMetrics(d, e, p) {
-  let ok = true;
+function _isDashboardMetrics(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["pipelineStatus"] === undefined) { if (!e) return false; ok = required$(e, p, "pipelineStatus"); }
-    if (d["pendingApprovals"] === undefined) { if (!e) return false; ok = required$(e, p, "pendingApprovals"); }
-    if (d["activeDeployments"] === undefined) { if (!e) return false; ok = required$(e, p, "activeDeployments"); }
-    if (d["recentReleases"] === undefined) { if (!e) return false; ok = required$(e, p, "recentReleases"); }
-    if (d["systemHealth"] === undefined) { if (!e) return false; ok = required$(e, p, "systemHealth"); }
+    if (d["pipelineStatus"] === undefined) return false;
+    if (d["pendingApprovals"] === undefined) return false;
+    if (d["activeDeployments"] === undefined) return false;
+    if (d["recentReleases"] === undefined) return false;
+    if (d["systemHealth"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "pipelineStatus": case "pendingApprovals": case "activeDeployments": case "recentReleases": case "systemHealth": break; default: warned$.n = 1; }
     }
@@ -432,353 +531,676 @@ function _leanDashboardMetrics(d, e, p) {
       if (Array.isArray(x1)) {
         for (let i2 = 0; i2 < x1.length; i2++) {
           const x3 = x1[i2];
-          if (!_leanEnvironmentStatus(x3, e, e === null ? '' : p + "/pipelineStatus" + "/" + i2)) { if (!e) return false; ok = false; }
+          if (!_isEnvironmentStatus(x3)) return false;
         }
       } else {
-        if (!e) return false; ok = type$(e, p + "/pipelineStatus", "array");
+        return false;
       }
     }
     if (d["pendingApprovals"] !== undefined) {
       const x4 = d["pendingApprovals"];
-      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) { if (!e) return false; ok = type$(e, p + "/pendingApprovals", "integer"); }
+      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) return false;
       if (typeof x4 == "number") {
-        if (!(x4 >= 0)) { if (!e) return false; ok = fail$(e, p + "/pendingApprovals", "minimum", "must be >= 0"); }
+        if (!(x4 >= 0)) return false;
       }
     }
     if (d["activeDeployments"] !== undefined) {
       const x5 = d["activeDeployments"];
-      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) { if (!e) return false; ok = type$(e, p + "/activeDeployments", "integer"); }
+      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) return false;
       if (typeof x5 == "number") {
-        if (!(x5 >= 0)) { if (!e) return false; ok = fail$(e, p + "/activeDeployments", "minimum", "must be >= 0"); }
+        if (!(x5 >= 0)) return false;
       }
     }
     if (d["recentReleases"] !== undefined) {
       const x6 = d["recentReleases"];
-      if (!((typeof x6 == "number" && !(x6 % 1) && !isNaN(x6)))) { if (!e) return false; ok = type$(e, p + "/recentReleases", "integer"); }
+      if (!((typeof x6 == "number" && !(x6 % 1) && !isNaN(x6)))) return false;
       if (typeof x6 == "number") {
-        if (!(x6 >= 0)) { if (!e) return false; ok = fail$(e, p + "/recentReleases", "minimum", "must be >= 0"); }
+        if (!(x6 >= 0)) return false;
       }
     }
-    if (d["systemHealth"] !== undefined && !_leanSystemHealth(d["systemHealth"], e, e === null ? '' : p + "/systemHealth")) { if (!e) return false; ok = false; }
+    if (d["systemHealth"] !== undefined && !_isSystemHealth(d["systemHealth"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanDashboardMetrics(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["pipelineStatus"] === undefined) ok = required$(e, p, "pipelineStatus");
+    if (d["pendingApprovals"] === undefined) ok = required$(e, p, "pendingApprovals");
+    if (d["activeDeployments"] === undefined) ok = required$(e, p, "activeDeployments");
+    if (d["recentReleases"] === undefined) ok = required$(e, p, "recentReleases");
+    if (d["systemHealth"] === undefined) ok = required$(e, p, "systemHealth");
+    if (d["pipelineStatus"] !== undefined) {
+      const x0 = d["pipelineStatus"];
+      if (Array.isArray(x0)) {
+        for (let i1 = 0; i1 < x0.length; i1++) {
+          const x2 = x0[i1];
+          if (!_leanEnvironmentStatus(x2, e, p + "/pipelineStatus" + "/" + i1)) ok = false;
+        }
+      } else {
+        ok = type$(e, p + "/pipelineStatus", "array");
+      }
+    }
+    if (d["pendingApprovals"] !== undefined) {
+      const x3 = d["pendingApprovals"];
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { ok = type$(e, p + "/pendingApprovals", "integer"); }
+      if (typeof x3 == "number") {
+        if (!(x3 >= 0)) { ok = fail$(e, p + "/pendingApprovals", "minimum", "must be >= 0"); }
+      }
+    }
+    if (d["activeDeployments"] !== undefined) {
+      const x4 = d["activeDeployments"];
+      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) { ok = type$(e, p + "/activeDeployments", "integer"); }
+      if (typeof x4 == "number") {
+        if (!(x4 >= 0)) { ok = fail$(e, p + "/activeDeployments", "minimum", "must be >= 0"); }
+      }
+    }
+    if (d["recentReleases"] !== undefined) {
+      const x5 = d["recentReleases"];
+      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) { ok = type$(e, p + "/recentReleases", "integer"); }
+      if (typeof x5 == "number") {
+        if (!(x5 >= 0)) { ok = fail$(e, p + "/recentReleases", "minimum", "must be >= 0"); }
+      }
+    }
+    if (d["systemHealth"] !== undefined && !_leanSystemHealth(d["systemHealth"], e, p + "/systemHealth")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanEnvironmentStatus(d, e, p) {
-  let ok = true;
+function _isEnvironmentStatus(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["environmentId"] === undefined) { if (!e) return false; ok = required$(e, p, "environmentId"); }
-    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
-    if (d["health"] === undefined) { if (!e) return false; ok = required$(e, p, "health"); }
+    if (d["environmentId"] === undefined) return false;
+    if (d["name"] === undefined) return false;
+    if (d["health"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "environmentId": case "name": case "health": break; default: warned$.n = 1; }
     }
     if (d["environmentId"] !== undefined) {
       const x1 = d["environmentId"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/environmentId", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/environmentId", "string");
+        return false;
       }
     }
     if (d["name"] !== undefined) {
       const x2 = d["name"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/name", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/name", "string");
+        return false;
       }
     }
-    if (d["health"] !== undefined && !_leanHealth(d["health"], e, e === null ? '' : p + "/health")) { if (!e) return false; ok = false; }
+    if (d["health"] !== undefined && !_isHealth(d["health"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanEnvironmentStatus(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["environmentId"] === undefined) ok = required$(e, p, "environmentId");
+    if (d["name"] === undefined) ok = required$(e, p, "name");
+    if (d["health"] === undefined) ok = required$(e, p, "health");
+    if (d["environmentId"] !== undefined) {
+      const x0 = d["environmentId"];
+      if (typeof x0 == "string") {
+        if (!(x0.length !== 0)) { ok = fail$(e, p + "/environmentId", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/environmentId", "string");
+      }
+    }
+    if (d["name"] !== undefined) {
+      const x1 = d["name"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/name", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/name", "string");
+      }
+    }
+    if (d["health"] !== undefined && !_leanHealth(d["health"], e, p + "/health")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isErrorCode(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  if (typeof d == "string" && !(d === "unauthorized" || d === "forbidden" || d === "not_found" || d === "rate_limited" || d === "internal_error" || d === "invalid_message")) warned$.n = 1;
+  return true;
 }
 
 function _leanErrorCode(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
-  if (typeof d == "string" && !(d === "unauthorized" || d === "forbidden" || d === "not_found" || d === "rate_limited" || d === "internal_error" || d === "invalid_message")) warned$.n = 1;
   return ok;
+}
+
+function _isHealth(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  if (typeof d == "string" && !(d === "healthy" || d === "degraded" || d === "unhealthy" || d === "unknown")) warned$.n = 1;
+  return true;
 }
 
 function _leanHealth(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
-  if (typeof d == "string" && !(d === "healthy" || d === "degraded" || d === "unhealthy" || d === "unknown")) warned$.n = 1;
   return ok;
 }
 
-function _leanHeartbeat(d, e, p) {
-  let ok = true;
+function _isHeartbeat(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "heartbeat")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "heartbeat")) return false;
     }
     if (d["timestamp"] !== undefined) {
       const x2 = d["timestamp"];
       if (typeof x2 == "string") {
-        if (!(formats["date-time"](x2))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x2))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanHeartbeat(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "heartbeat")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["timestamp"] !== undefined) {
+      const x1 = d["timestamp"];
+      if (typeof x1 == "string") {
+        if (!(formats["date-time"](x1))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/timestamp", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isLogLevel(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  if (typeof d == "string" && !(d === "debug" || d === "info" || d === "warn" || d === "error")) warned$.n = 1;
+  return true;
 }
 
 function _leanLogLevel(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
-  if (typeof d == "string" && !(d === "debug" || d === "info" || d === "warn" || d === "error")) warned$.n = 1;
   return ok;
 }
 
-function _leanMetricUpdate(d, e, p) {
-  let ok = true;
+function _isMetricUpdate(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["metrics"] === undefined) { if (!e) return false; ok = required$(e, p, "metrics"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["metrics"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "metrics": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "metric_update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "metric_update")) return false;
     }
-    if (d["metrics"] !== undefined && !_leanDashboardMetrics(d["metrics"], e, e === null ? '' : p + "/metrics")) { if (!e) return false; ok = false; }
+    if (d["metrics"] !== undefined && !_isDashboardMetrics(d["metrics"])) return false;
     if (d["timestamp"] !== undefined) {
       const x2 = d["timestamp"];
       if (typeof x2 == "string") {
-        if (!(formats["date-time"](x2))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x2))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanMetricUpdate(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["metrics"] === undefined) ok = required$(e, p, "metrics");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "metric_update")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["metrics"] !== undefined && !_leanDashboardMetrics(d["metrics"], e, p + "/metrics")) ok = false;
+    if (d["timestamp"] !== undefined) {
+      const x1 = d["timestamp"];
+      if (typeof x1 == "string") {
+        if (!(formats["date-time"](x1))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/timestamp", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanPong(d, e, p) {
-  let ok = true;
+function _isPong(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["type"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "type": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "pong")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "pong")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanPong(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    for (const k0 in d) {
+      switch (k0) {
+        case "type": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "pong")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanPromotion(d, e, p) {
-  let ok = true;
+function _isPromotion(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (d["releaseName"] === undefined) { if (!e) return false; ok = required$(e, p, "releaseName"); }
-    if (d["targetEnvironment"] === undefined) { if (!e) return false; ok = required$(e, p, "targetEnvironment"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["requestedBy"] === undefined) { if (!e) return false; ok = required$(e, p, "requestedBy"); }
+    if (d["id"] === undefined) return false;
+    if (d["releaseName"] === undefined) return false;
+    if (d["targetEnvironment"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["requestedBy"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "id": case "releaseName": case "targetEnvironment": case "status": case "requestedBy": break; default: warned$.n = 1; }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/id", "string");
+        return false;
       }
     }
     if (d["releaseName"] !== undefined) {
       const x2 = d["releaseName"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/releaseName", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/releaseName", "string");
+        return false;
       }
     }
     if (d["targetEnvironment"] !== undefined) {
       const x3 = d["targetEnvironment"];
       if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/targetEnvironment", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x3.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/targetEnvironment", "string");
+        return false;
       }
     }
-    if (d["status"] !== undefined && !_leanPromotionStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
+    if (d["status"] !== undefined && !_isPromotionStatus(d["status"])) return false;
     if (d["requestedBy"] !== undefined) {
       const x4 = d["requestedBy"];
       if (typeof x4 == "string") {
-        if (!(x4.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/requestedBy", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x4.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/requestedBy", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanPromotion(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["id"] === undefined) ok = required$(e, p, "id");
+    if (d["releaseName"] === undefined) ok = required$(e, p, "releaseName");
+    if (d["targetEnvironment"] === undefined) ok = required$(e, p, "targetEnvironment");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["requestedBy"] === undefined) ok = required$(e, p, "requestedBy");
+    if (d["id"] !== undefined) {
+      const x0 = d["id"];
+      if (typeof x0 == "string") {
+        if (!(x0.length !== 0)) { ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/id", "string");
+      }
+    }
+    if (d["releaseName"] !== undefined) {
+      const x1 = d["releaseName"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/releaseName", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/releaseName", "string");
+      }
+    }
+    if (d["targetEnvironment"] !== undefined) {
+      const x2 = d["targetEnvironment"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/targetEnvironment", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/targetEnvironment", "string");
+      }
+    }
+    if (d["status"] !== undefined && !_leanPromotionStatus(d["status"], e, p + "/status")) ok = false;
+    if (d["requestedBy"] !== undefined) {
+      const x3 = d["requestedBy"];
+      if (typeof x3 == "string") {
+        if (!(x3.length !== 0)) { ok = fail$(e, p + "/requestedBy", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/requestedBy", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isPromotionStatus(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  if (typeof d == "string" && !(d === "pending" || d === "awaiting_approval" || d === "approved" || d === "rejected" || d === "deploying" || d === "deployed" || d === "failed" || d === "cancelled")) warned$.n = 1;
+  return true;
 }
 
 function _leanPromotionStatus(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
-  if (typeof d == "string" && !(d === "pending" || d === "awaiting_approval" || d === "approved" || d === "rejected" || d === "deploying" || d === "deployed" || d === "failed" || d === "cancelled")) warned$.n = 1;
   return ok;
 }
 
-function _leanPromotionUpdate(d, e, p) {
-  let ok = true;
+function _isPromotionUpdate(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["promotion"] === undefined) { if (!e) return false; ok = required$(e, p, "promotion"); }
+    if (d["type"] === undefined) return false;
+    if (d["promotion"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "promotion": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "promotion_update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "promotion_update")) return false;
     }
-    if (d["promotion"] !== undefined && !_leanPromotion(d["promotion"], e, e === null ? '' : p + "/promotion")) { if (!e) return false; ok = false; }
+    if (d["promotion"] !== undefined && !_isPromotion(d["promotion"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanPromotionUpdate(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["promotion"] === undefined) ok = required$(e, p, "promotion");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "promotion_update")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["promotion"] !== undefined && !_leanPromotion(d["promotion"], e, p + "/promotion")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isResourceType(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  if (typeof d == "string" && !(d === "deployment" || d === "release" || d === "promotion" || d === "environment" || d === "agent" || d === "workflow_run")) warned$.n = 1;
+  return true;
 }
 
 function _leanResourceType(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
-  if (typeof d == "string" && !(d === "deployment" || d === "release" || d === "promotion" || d === "environment" || d === "agent" || d === "workflow_run")) warned$.n = 1;
   return ok;
+}
+
+function _isSeverity(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  if (typeof d == "string" && !(d === "info" || d === "warning" || d === "error" || d === "critical")) warned$.n = 1;
+  return true;
 }
 
 function _leanSeverity(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
-  if (typeof d == "string" && !(d === "info" || d === "warning" || d === "error" || d === "critical")) warned$.n = 1;
   return ok;
 }
 
-function _leanStreamError(d, e, p) {
-  let ok = true;
+function _isStreamError(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["code"] === undefined) { if (!e) return false; ok = required$(e, p, "code"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["code"] === undefined) return false;
+    if (d["message"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "code": case "message": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "error")) return false;
     }
-    if (d["code"] !== undefined && !_leanErrorCode(d["code"], e, e === null ? '' : p + "/code")) { if (!e) return false; ok = false; }
+    if (d["code"] !== undefined && !_isErrorCode(d["code"])) return false;
     if (d["message"] !== undefined) {
       const x2 = d["message"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
+      if (!(typeof x2 == "string")) return false;
     }
     if (d["timestamp"] !== undefined) {
       const x3 = d["timestamp"];
       if (typeof x3 == "string") {
-        if (!(formats["date-time"](x3))) { if (!e) return false; ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x3))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timestamp", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanStreamError(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["code"] === undefined) ok = required$(e, p, "code");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "error")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["code"] !== undefined && !_leanErrorCode(d["code"], e, p + "/code")) ok = false;
+    if (d["message"] !== undefined) {
+      const x1 = d["message"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/message", "string"); }
+    }
+    if (d["timestamp"] !== undefined) {
+      const x2 = d["timestamp"];
+      if (typeof x2 == "string") {
+        if (!(formats["date-time"](x2))) { ok = fail$(e, p + "/timestamp", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/timestamp", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanSystemHealth(d, e, p) {
-  let ok = true;
+function _isSystemHealth(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["agentsOnline"] === undefined) { if (!e) return false; ok = required$(e, p, "agentsOnline"); }
-    if (d["agentsTotal"] === undefined) { if (!e) return false; ok = required$(e, p, "agentsTotal"); }
-    if (d["queueDepth"] === undefined) { if (!e) return false; ok = required$(e, p, "queueDepth"); }
+    if (d["agentsOnline"] === undefined) return false;
+    if (d["agentsTotal"] === undefined) return false;
+    if (d["queueDepth"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "agentsOnline": case "agentsTotal": case "queueDepth": break; default: warned$.n = 1; }
     }
     if (d["agentsOnline"] !== undefined) {
       const x1 = d["agentsOnline"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/agentsOnline", "integer"); }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) return false;
       if (typeof x1 == "number") {
-        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/agentsOnline", "minimum", "must be >= 0"); }
+        if (!(x1 >= 0)) return false;
       }
     }
     if (d["agentsTotal"] !== undefined) {
       const x2 = d["agentsTotal"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/agentsTotal", "integer"); }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) return false;
       if (typeof x2 == "number") {
-        if (!(x2 >= 0)) { if (!e) return false; ok = fail$(e, p + "/agentsTotal", "minimum", "must be >= 0"); }
+        if (!(x2 >= 0)) return false;
       }
     }
     if (d["queueDepth"] !== undefined) {
       const x3 = d["queueDepth"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/queueDepth", "integer"); }
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) return false;
       if (typeof x3 == "number") {
-        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/queueDepth", "minimum", "must be >= 0"); }
+        if (!(x3 >= 0)) return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanSystemHealth(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["agentsOnline"] === undefined) ok = required$(e, p, "agentsOnline");
+    if (d["agentsTotal"] === undefined) ok = required$(e, p, "agentsTotal");
+    if (d["queueDepth"] === undefined) ok = required$(e, p, "queueDepth");
+    if (d["agentsOnline"] !== undefined) {
+      const x0 = d["agentsOnline"];
+      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) { ok = type$(e, p + "/agentsOnline", "integer"); }
+      if (typeof x0 == "number") {
+        if (!(x0 >= 0)) { ok = fail$(e, p + "/agentsOnline", "minimum", "must be >= 0"); }
+      }
+    }
+    if (d["agentsTotal"] !== undefined) {
+      const x1 = d["agentsTotal"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { ok = type$(e, p + "/agentsTotal", "integer"); }
+      if (typeof x1 == "number") {
+        if (!(x1 >= 0)) { ok = fail$(e, p + "/agentsTotal", "minimum", "must be >= 0"); }
+      }
+    }
+    if (d["queueDepth"] !== undefined) {
+      const x2 = d["queueDepth"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { ok = type$(e, p + "/queueDepth", "integer"); }
+      if (typeof x2 == "number") {
+        if (!(x2 >= 0)) { ok = fail$(e, p + "/queueDepth", "minimum", "must be >= 0"); }
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -831,47 +1253,47 @@ export const SHAPES = shapes([
  * Validates a `MetricUpdate` payload.
  */
 export function validateMetricUpdate(data) {
-  return checkLean(_leanMetricUpdate, data, SHAPES[21]);
+  return checkLean(_isMetricUpdate, _leanMetricUpdate, data, SHAPES[21]);
 }
 
 /**
  * Validates a `Alert` payload.
  */
 export function validateAlert(data) {
-  return checkLean(_leanAlert, data, SHAPES[27]);
+  return checkLean(_isAlert, _leanAlert, data, SHAPES[27]);
 }
 
 /**
  * Validates a `PromotionUpdate` payload.
  */
 export function validatePromotionUpdate(data) {
-  return checkLean(_leanPromotionUpdate, data, SHAPES[31]);
+  return checkLean(_isPromotionUpdate, _leanPromotionUpdate, data, SHAPES[31]);
 }
 
 /**
  * Validates a `Heartbeat` payload.
  */
 export function validateHeartbeat(data) {
-  return checkLean(_leanHeartbeat, data, SHAPES[34]);
+  return checkLean(_isHeartbeat, _leanHeartbeat, data, SHAPES[34]);
 }
 
 /**
  * Validates a `Pong` payload.
  */
 export function validatePong(data) {
-  return checkLean(_leanPong, data, undefined);
+  return checkLean(_isPong, _leanPong, data, undefined);
 }
 
 /**
  * Validates a `Auth` payload.
  */
 export function validateAuth(data) {
-  return checkLean(_leanAuth, data, undefined);
+  return checkLean(_isAuth, _leanAuth, data, undefined);
 }
 
 /**
  * Validates a `StreamError` payload.
  */
 export function validateStreamError(data) {
-  return checkLean(_leanStreamError, data, SHAPES[37]);
+  return checkLean(_isStreamError, _leanStreamError, data, SHAPES[37]);
 }

@@ -7,309 +7,577 @@
  * Precompiled validators of channel `/ws`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanTaskId, _leanTaskMessage } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isTaskId, _leanTaskId, _isTaskMessage, _leanTaskMessage } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+function _isWorkerId(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 function _leanWorkerId(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
   return ok;
+}
+
+function _isWorkerState(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  if (typeof d == "string" && !(d === "idle" || d === "started" || d === "running" || d === "waiting" || d === "stopped" || d === "error")) warned$.n = 1;
+  return true;
 }
 
 function _leanWorkerState(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
-  if (typeof d == "string" && !(d === "idle" || d === "started" || d === "running" || d === "waiting" || d === "stopped" || d === "error")) warned$.n = 1;
   return ok;
+}
+
+function _isTimestamp(d) {
+  if (typeof d == "string") {
+    if (!(formats["date-time"](d))) return false;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanTimestamp(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(formats["date-time"](d))) { if (!e) return false; ok = fail$(e, p, "format", "must match format \"date-time\""); }
+    if (!(formats["date-time"](d))) { ok = fail$(e, p, "format", "must match format \"date-time\""); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
   return ok;
 }
 
-function _leanWorkerStatus(d, e, p) {
-  let ok = true;
+function _isWorkerStatus(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["workerId"] === undefined) { if (!e) return false; ok = required$(e, p, "workerId"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["workerId"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "workerId": case "status": case "currentTask": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "worker-status")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "worker-status")) return false;
     }
-    if (d["workerId"] !== undefined && !_leanWorkerId(d["workerId"], e, e === null ? '' : p + "/workerId")) { if (!e) return false; ok = false; }
-    if (d["status"] !== undefined && !_leanWorkerState(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
+    if (d["workerId"] !== undefined && !_isWorkerId(d["workerId"])) return false;
+    if (d["status"] !== undefined && !_isWorkerState(d["status"])) return false;
     if (d["currentTask"] !== undefined) {
       const x2 = d["currentTask"];
-      if (!(typeof x2 == "string" || x2 === null)) { if (!e) return false; ok = type$(e, p + "/currentTask", "string,null"); }
+      if (!(typeof x2 == "string" || x2 === null)) return false;
     }
-    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
+    if (d["timestamp"] !== undefined && !_isTimestamp(d["timestamp"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanWorkerStatus(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["workerId"] === undefined) ok = required$(e, p, "workerId");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "worker-status")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["workerId"] !== undefined && !_leanWorkerId(d["workerId"], e, p + "/workerId")) ok = false;
+    if (d["status"] !== undefined && !_leanWorkerState(d["status"], e, p + "/status")) ok = false;
+    if (d["currentTask"] !== undefined) {
+      const x1 = d["currentTask"];
+      if (!(typeof x1 == "string" || x1 === null)) { ok = type$(e, p + "/currentTask", "string,null"); }
+    }
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, p + "/timestamp")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isWorkflowId(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanWorkflowId(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
   return ok;
 }
 
+function _isStepNumber(d) {
+  if (!((typeof d == "number" && !(d % 1) && !isNaN(d)))) return false;
+  if (typeof d == "number") {
+    if (!(d >= 1)) return false;
+  }
+  return true;
+}
+
 function _leanStepNumber(d, e, p) {
   let ok = true;
-  if (!((typeof d == "number" && !(d % 1) && !isNaN(d)))) { if (!e) return false; ok = type$(e, p, "integer"); }
+  if (!((typeof d == "number" && !(d % 1) && !isNaN(d)))) { ok = type$(e, p, "integer"); }
   if (typeof d == "number") {
-    if (!(d >= 1)) { if (!e) return false; ok = fail$(e, p, "minimum", "must be >= 1"); }
+    if (!(d >= 1)) { ok = fail$(e, p, "minimum", "must be >= 1"); }
   }
   return ok;
+}
+
+function _isStepAction(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanStepAction(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
   return ok;
+}
+
+function _isStepStatus(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  if (typeof d == "string" && !(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "skipped")) warned$.n = 1;
+  return true;
 }
 
 function _leanStepStatus(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
-  if (typeof d == "string" && !(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "skipped")) warned$.n = 1;
   return ok;
 }
 
-function _leanWorkflowProgress(d, e, p) {
-  let ok = true;
+function _isWorkflowProgress(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["workflowId"] === undefined) { if (!e) return false; ok = required$(e, p, "workflowId"); }
-    if (d["step"] === undefined) { if (!e) return false; ok = required$(e, p, "step"); }
-    if (d["totalSteps"] === undefined) { if (!e) return false; ok = required$(e, p, "totalSteps"); }
-    if (d["action"] === undefined) { if (!e) return false; ok = required$(e, p, "action"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["workflowId"] === undefined) return false;
+    if (d["step"] === undefined) return false;
+    if (d["totalSteps"] === undefined) return false;
+    if (d["action"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "workflowId": case "step": case "totalSteps": case "action": case "status": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "workflow-progress")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "workflow-progress")) return false;
     }
-    if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, e === null ? '' : p + "/workflowId")) { if (!e) return false; ok = false; }
-    if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, e === null ? '' : p + "/step")) { if (!e) return false; ok = false; }
+    if (d["workflowId"] !== undefined && !_isWorkflowId(d["workflowId"])) return false;
+    if (d["step"] !== undefined && !_isStepNumber(d["step"])) return false;
     if (d["totalSteps"] !== undefined) {
       const x2 = d["totalSteps"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/totalSteps", "integer"); }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) return false;
       if (typeof x2 == "number") {
-        if (!(x2 >= 1)) { if (!e) return false; ok = fail$(e, p + "/totalSteps", "minimum", "must be >= 1"); }
+        if (!(x2 >= 1)) return false;
       }
     }
-    if (d["action"] !== undefined && !_leanStepAction(d["action"], e, e === null ? '' : p + "/action")) { if (!e) return false; ok = false; }
-    if (d["status"] !== undefined && !_leanStepStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
-    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
+    if (d["action"] !== undefined && !_isStepAction(d["action"])) return false;
+    if (d["status"] !== undefined && !_isStepStatus(d["status"])) return false;
+    if (d["timestamp"] !== undefined && !_isTimestamp(d["timestamp"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanWorkflowProgress(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["workflowId"] === undefined) ok = required$(e, p, "workflowId");
+    if (d["step"] === undefined) ok = required$(e, p, "step");
+    if (d["totalSteps"] === undefined) ok = required$(e, p, "totalSteps");
+    if (d["action"] === undefined) ok = required$(e, p, "action");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "workflow-progress")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, p + "/workflowId")) ok = false;
+    if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, p + "/step")) ok = false;
+    if (d["totalSteps"] !== undefined) {
+      const x1 = d["totalSteps"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { ok = type$(e, p + "/totalSteps", "integer"); }
+      if (typeof x1 == "number") {
+        if (!(x1 >= 1)) { ok = fail$(e, p + "/totalSteps", "minimum", "must be >= 1"); }
+      }
+    }
+    if (d["action"] !== undefined && !_leanStepAction(d["action"], e, p + "/action")) ok = false;
+    if (d["status"] !== undefined && !_leanStepStatus(d["status"], e, p + "/status")) ok = false;
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, p + "/timestamp")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanDrewUpdate(d, e, p) {
-  let ok = true;
+function _isDrewUpdate(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["step"] === undefined) { if (!e) return false; ok = required$(e, p, "step"); }
-    if (d["agent"] === undefined) { if (!e) return false; ok = required$(e, p, "agent"); }
-    if (d["action"] === undefined) { if (!e) return false; ok = required$(e, p, "action"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["step"] === undefined) return false;
+    if (d["agent"] === undefined) return false;
+    if (d["action"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "workflowId": case "step": case "agent": case "action": case "status": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "drew-update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "drew-update")) return false;
     }
-    if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, e === null ? '' : p + "/workflowId")) { if (!e) return false; ok = false; }
-    if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, e === null ? '' : p + "/step")) { if (!e) return false; ok = false; }
+    if (d["workflowId"] !== undefined && !_isWorkflowId(d["workflowId"])) return false;
+    if (d["step"] !== undefined && !_isStepNumber(d["step"])) return false;
     if (d["agent"] !== undefined) {
       const x2 = d["agent"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/agent", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/agent", "string");
+        return false;
       }
     }
-    if (d["action"] !== undefined && !_leanStepAction(d["action"], e, e === null ? '' : p + "/action")) { if (!e) return false; ok = false; }
-    if (d["status"] !== undefined && !_leanStepStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
-    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
+    if (d["action"] !== undefined && !_isStepAction(d["action"])) return false;
+    if (d["status"] !== undefined && !_isStepStatus(d["status"])) return false;
+    if (d["timestamp"] !== undefined && !_isTimestamp(d["timestamp"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanDrewUpdate(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["step"] === undefined) ok = required$(e, p, "step");
+    if (d["agent"] === undefined) ok = required$(e, p, "agent");
+    if (d["action"] === undefined) ok = required$(e, p, "action");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "drew-update")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, p + "/workflowId")) ok = false;
+    if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, p + "/step")) ok = false;
+    if (d["agent"] !== undefined) {
+      const x1 = d["agent"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/agent", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/agent", "string");
+      }
+    }
+    if (d["action"] !== undefined && !_leanStepAction(d["action"], e, p + "/action")) ok = false;
+    if (d["status"] !== undefined && !_leanStepStatus(d["status"], e, p + "/status")) ok = false;
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, p + "/timestamp")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isTaskUpdateStatus(d) {
+  if (typeof d == "string") {
+    if (!(d.length !== 0)) return false;
+  } else {
+    return false;
+  }
+  if (typeof d == "string" && !(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "cancelled")) warned$.n = 1;
+  return true;
 }
 
 function _leanTaskUpdateStatus(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(d.length !== 0)) { if (!e) return false; ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
+    if (!(d.length !== 0)) { ok = fail$(e, p, "minLength", "must NOT have fewer than 1 characters"); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
-  if (typeof d == "string" && !(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "cancelled")) warned$.n = 1;
   return ok;
 }
 
-function _leanTaskUpdate(d, e, p) {
-  let ok = true;
+function _isTaskUpdate(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["taskId"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["message"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "taskId": case "status": case "message": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "task-update")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "task-update")) return false;
     }
-    if (d["taskId"] !== undefined && !_leanTaskId(d["taskId"], e, e === null ? '' : p + "/taskId")) { if (!e) return false; ok = false; }
-    if (d["status"] !== undefined && !_leanTaskUpdateStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
-    if (d["message"] !== undefined && !_leanTaskMessage(d["message"], e, e === null ? '' : p + "/message")) { if (!e) return false; ok = false; }
-    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
+    if (d["taskId"] !== undefined && !_isTaskId(d["taskId"])) return false;
+    if (d["status"] !== undefined && !_isTaskUpdateStatus(d["status"])) return false;
+    if (d["message"] !== undefined && !_isTaskMessage(d["message"])) return false;
+    if (d["timestamp"] !== undefined && !_isTimestamp(d["timestamp"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanTaskUpdate(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["taskId"] === undefined) ok = required$(e, p, "taskId");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "task-update")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["taskId"] !== undefined && !_leanTaskId(d["taskId"], e, p + "/taskId")) ok = false;
+    if (d["status"] !== undefined && !_leanTaskUpdateStatus(d["status"], e, p + "/status")) ok = false;
+    if (d["message"] !== undefined && !_leanTaskMessage(d["message"], e, p + "/message")) ok = false;
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, p + "/timestamp")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanApprovalRequired(d, e, p) {
-  let ok = true;
+function _isApprovalRequired(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["workflowId"] === undefined) { if (!e) return false; ok = required$(e, p, "workflowId"); }
-    if (d["step"] === undefined) { if (!e) return false; ok = required$(e, p, "step"); }
-    if (d["description"] === undefined) { if (!e) return false; ok = required$(e, p, "description"); }
-    if (d["timeout"] === undefined) { if (!e) return false; ok = required$(e, p, "timeout"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["workflowId"] === undefined) return false;
+    if (d["step"] === undefined) return false;
+    if (d["description"] === undefined) return false;
+    if (d["timeout"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "workflowId": case "step": case "description": case "timeout": case "timeoutSeconds": case "expiresAt": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "approval-required")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "approval-required")) return false;
     }
-    if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, e === null ? '' : p + "/workflowId")) { if (!e) return false; ok = false; }
-    if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, e === null ? '' : p + "/step")) { if (!e) return false; ok = false; }
+    if (d["workflowId"] !== undefined && !_isWorkflowId(d["workflowId"])) return false;
+    if (d["step"] !== undefined && !_isStepNumber(d["step"])) return false;
     if (d["description"] !== undefined) {
       const x2 = d["description"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/description", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/description", "string");
+        return false;
       }
     }
     if (d["timeout"] !== undefined) {
       const x3 = d["timeout"];
       if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/timeout", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x3.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/timeout", "string");
+        return false;
       }
     }
     if (d["timeoutSeconds"] !== undefined) {
       const x4 = d["timeoutSeconds"];
-      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) { if (!e) return false; ok = type$(e, p + "/timeoutSeconds", "integer"); }
+      if (!((typeof x4 == "number" && !(x4 % 1) && !isNaN(x4)))) return false;
       if (typeof x4 == "number") {
-        if (!(x4 >= 1)) { if (!e) return false; ok = fail$(e, p + "/timeoutSeconds", "minimum", "must be >= 1"); }
+        if (!(x4 >= 1)) return false;
       }
     }
     if (d["expiresAt"] !== undefined) {
       const x5 = d["expiresAt"];
       if (typeof x5 == "string") {
-        if (!(formats["date-time"](x5))) { if (!e) return false; ok = fail$(e, p + "/expiresAt", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x5))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/expiresAt", "string");
+        return false;
       }
     }
-    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
+    if (d["timestamp"] !== undefined && !_isTimestamp(d["timestamp"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanApprovalRequired(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["workflowId"] === undefined) ok = required$(e, p, "workflowId");
+    if (d["step"] === undefined) ok = required$(e, p, "step");
+    if (d["description"] === undefined) ok = required$(e, p, "description");
+    if (d["timeout"] === undefined) ok = required$(e, p, "timeout");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "approval-required")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["workflowId"] !== undefined && !_leanWorkflowId(d["workflowId"], e, p + "/workflowId")) ok = false;
+    if (d["step"] !== undefined && !_leanStepNumber(d["step"], e, p + "/step")) ok = false;
+    if (d["description"] !== undefined) {
+      const x1 = d["description"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/description", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/description", "string");
+      }
+    }
+    if (d["timeout"] !== undefined) {
+      const x2 = d["timeout"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/timeout", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/timeout", "string");
+      }
+    }
+    if (d["timeoutSeconds"] !== undefined) {
+      const x3 = d["timeoutSeconds"];
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { ok = type$(e, p + "/timeoutSeconds", "integer"); }
+      if (typeof x3 == "number") {
+        if (!(x3 >= 1)) { ok = fail$(e, p + "/timeoutSeconds", "minimum", "must be >= 1"); }
+      }
+    }
+    if (d["expiresAt"] !== undefined) {
+      const x4 = d["expiresAt"];
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { ok = fail$(e, p + "/expiresAt", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/expiresAt", "string");
+      }
+    }
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, p + "/timestamp")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanProtocolError(d, e, p) {
-  let ok = true;
+function _isProtocolError(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["code"] === undefined) { if (!e) return false; ok = required$(e, p, "code"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
-    if (d["timestamp"] === undefined) { if (!e) return false; ok = required$(e, p, "timestamp"); }
+    if (d["type"] === undefined) return false;
+    if (d["code"] === undefined) return false;
+    if (d["message"] === undefined) return false;
+    if (d["timestamp"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "code": case "message": case "timestamp": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "error")) return false;
     }
     if (d["code"] !== undefined) {
       const x2 = d["code"];
       if (typeof x2 == "string") {
-        if (!(x2.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x2.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/code", "string");
+        return false;
       }
       if (typeof x2 == "string" && !(x2 === "invalid_message" || x2 === "unsupported_message")) warned$.n = 1;
     }
     if (d["message"] !== undefined) {
       const x3 = d["message"];
       if (typeof x3 == "string") {
-        if (!(x3.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x3.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/message", "string");
+        return false;
       }
     }
-    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, e === null ? '' : p + "/timestamp")) { if (!e) return false; ok = false; }
+    if (d["timestamp"] !== undefined && !_isTimestamp(d["timestamp"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanProtocolError(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["code"] === undefined) ok = required$(e, p, "code");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    if (d["timestamp"] === undefined) ok = required$(e, p, "timestamp");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "error")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["code"] !== undefined) {
+      const x1 = d["code"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/code", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/code", "string");
+      }
+    }
+    if (d["message"] !== undefined) {
+      const x2 = d["message"];
+      if (typeof x2 == "string") {
+        if (!(x2.length !== 0)) { ok = fail$(e, p + "/message", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/message", "string");
+      }
+    }
+    if (d["timestamp"] !== undefined && !_leanTimestamp(d["timestamp"], e, p + "/timestamp")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -319,42 +587,42 @@ function _leanProtocolError(d, e, p) {
  * Validates a `WorkerStatus` payload.
  */
 export function validateWorkerStatus(data) {
-  return checkLean(_leanWorkerStatus, data, SHAPES[0]);
+  return checkLean(_isWorkerStatus, _leanWorkerStatus, data, SHAPES[0]);
 }
 
 /**
  * Validates a `WorkflowProgress` payload.
  */
 export function validateWorkflowProgress(data) {
-  return checkLean(_leanWorkflowProgress, data, SHAPES[5]);
+  return checkLean(_isWorkflowProgress, _leanWorkflowProgress, data, SHAPES[5]);
 }
 
 /**
  * Validates a `DrewUpdate` payload.
  */
 export function validateDrewUpdate(data) {
-  return checkLean(_leanDrewUpdate, data, SHAPES[10]);
+  return checkLean(_isDrewUpdate, _leanDrewUpdate, data, SHAPES[10]);
 }
 
 /**
  * Validates a `TaskUpdate` payload.
  */
 export function validateTaskUpdate(data) {
-  return checkLean(_leanTaskUpdate, data, SHAPES[11]);
+  return checkLean(_isTaskUpdate, _leanTaskUpdate, data, SHAPES[11]);
 }
 
 /**
  * Validates a `ApprovalRequired` payload.
  */
 export function validateApprovalRequired(data) {
-  return checkLean(_leanApprovalRequired, data, SHAPES[15]);
+  return checkLean(_isApprovalRequired, _leanApprovalRequired, data, SHAPES[15]);
 }
 
 /**
  * Validates a `ProtocolError` payload.
  */
 export function validateProtocolError(data) {
-  return checkLean(_leanProtocolError, data, SHAPES[16]);
+  return checkLean(_isProtocolError, _leanProtocolError, data, SHAPES[16]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -7,35 +7,63 @@
  * Precompiled validators of channel `/api/tasks/status`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanTaskId, _leanTaskMessage } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isTaskId, _leanTaskId, _isTaskMessage, _leanTaskMessage } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+function _isTaskStatus(d) {
+  if (!(typeof d == "string")) return false;
+  if (!(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "cancelled")) return false;
+  return true;
+}
+
 function _leanTaskStatus(d, e, p) {
   let ok = true;
-  if (!(typeof d == "string")) { if (!e) return false; ok = type$(e, p, "string"); }
-  if (!(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "cancelled")) { if (!e) return false; ok = fail$(e, p, "enum", "must be equal to one of the allowed values"); }
+  if (!(typeof d == "string")) { ok = type$(e, p, "string"); }
+  if (!(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "cancelled")) { ok = fail$(e, p, "enum", "must be equal to one of the allowed values"); }
   return ok;
+}
+
+function _isTaskStatusRequest(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["taskId"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["message"] === undefined) return false;
+    for (const k0 in d) {
+      switch (k0) {
+        case "taskId": case "status": case "message": break;
+        default: {
+          return false;
+        }
+      }
+    }
+    if (d["taskId"] !== undefined && !_isTaskId(d["taskId"])) return false;
+    if (d["status"] !== undefined && !_isTaskStatus(d["status"])) return false;
+    if (d["message"] !== undefined && !_isTaskMessage(d["message"])) return false;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanTaskStatusRequest(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["taskId"] === undefined) { if (!e) return false; ok = required$(e, p, "taskId"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["taskId"] === undefined) ok = required$(e, p, "taskId");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
     for (const k0 in d) {
       switch (k0) {
         case "taskId": case "status": case "message": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
-    if (d["taskId"] !== undefined && !_leanTaskId(d["taskId"], e, e === null ? '' : p + "/taskId")) { if (!e) return false; ok = false; }
-    if (d["status"] !== undefined && !_leanTaskStatus(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
-    if (d["message"] !== undefined && !_leanTaskMessage(d["message"], e, e === null ? '' : p + "/message")) { if (!e) return false; ok = false; }
+    if (d["taskId"] !== undefined && !_leanTaskId(d["taskId"], e, p + "/taskId")) ok = false;
+    if (d["status"] !== undefined && !_leanTaskStatus(d["status"], e, p + "/status")) ok = false;
+    if (d["message"] !== undefined && !_leanTaskMessage(d["message"], e, p + "/message")) ok = false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -45,7 +73,7 @@ function _leanTaskStatusRequest(d, e, p) {
  * Validates a `TaskStatusRequest` payload.
  */
 export function validateTaskStatusRequest(data) {
-  return checkLean(_leanTaskStatusRequest, data, undefined);
+  return checkLean(_isTaskStatusRequest, _leanTaskStatusRequest, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

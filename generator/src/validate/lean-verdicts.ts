@@ -18,7 +18,13 @@ export function memoizedLean(plan: LeanPlan): LeanPlan {
     if (text === undefined) texts.set(id, (text = plan.code([id])));
     return text;
   };
-  return { covers: plan.covers, functionName: plan.functionName, closure: plan.closure, code: (ids) => ids.map(one).join('\n\n') };
+  return {
+    covers: plan.covers,
+    functionName: plan.functionName,
+    verdictName: plan.verdictName,
+    closure: plan.closure,
+    code: (ids) => ids.map(one).join('\n\n'),
+  };
 }
 
 /**
@@ -32,11 +38,8 @@ export function leanVerdicts(plan: LeanPlan, ids: readonly string[]): Map<string
   const needed = [...new Set(ids.flatMap((id) => plan.closure(id)))];
   if (needed.length === 0) return out;
   const prelude = readFileSync(PRELUDE_URL, 'utf8').replace(/^export /gm, '');
-  const names = ids.map((id) => plan.functionName(id)).join(', ');
-  const functions = new Function(`'use strict';\n${prelude}\n${plan.code(needed)}\nreturn [${names}];`)() as ((d: unknown, e: null, p: string) => boolean)[];
-  ids.forEach((id, i) => {
-    const fn = functions[i]!;
-    out.set(id, (data) => fn(data, null, ''));
-  });
+  const names = ids.map((id) => plan.verdictName(id)).join(', ');
+  const functions = new Function(`'use strict';\n${prelude}\n${plan.code(needed)}\nreturn [${names}];`)() as LeanVerdict[];
+  ids.forEach((id, i) => out.set(id, functions[i]!));
   return out;
 }

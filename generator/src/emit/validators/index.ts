@@ -111,7 +111,7 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
   const messageEntry = (m: MessageIR) => ({
     docCode: jsDoc([`Validates a \`${m.typeName}\` payload.`], ''),
     nameCode: ident(m.validatorName),
-    checkCode: isLean(m) ? `checkLean(${lean!.functionName(m.payload)}` : `check(${payloadFunctionName(m, schemaById)}`,
+    checkCode: isLean(m) ? `checkLean(${lean!.verdictName(m.payload)}, ${lean!.functionName(m.payload)}` : `check(${payloadFunctionName(m, schemaById)}`,
     shapeCode: shapes.quiet(shapes.indexOf(m.payload)) ? 'undefined' : `SHAPES[${shapes.indexOf(m.payload)}]`,
     typeCode: ident(m.typeName),
   });
@@ -161,7 +161,7 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
   const files: EmittedFile[] = [];
   const sharedContext = {
     headerCode: header(api, 'Precompiled validators: what several channels share (the helpers, the schemas several channels use, their messages).'),
-    preludeCode: `${preludeCode}\nexport { ${[...PRELUDE_EXPORTS.filter((n) => n !== 'formats'), ...[...sharedLean].sort().map((id) => lean!.functionName(id))].join(', ')} };\n`,
+    preludeCode: `${preludeCode}\nexport { ${[...PRELUDE_EXPORTS.filter((n) => n !== 'formats'), ...[...sharedLean].sort().flatMap((id) => [lean!.verdictName(id), lean!.functionName(id)])].join(', ')} };\n`,
     importsCode: '',
     ajvCode: ajvCode(sharedMessages),
     leanCode: sharedLeanCode,
@@ -185,7 +185,7 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
     const imports = [
       ...PRELUDE_EXPORTS,
       'SHAPES',
-      ...[...sharedLean].sort().map((id) => lean!.functionName(id)),
+      ...[...sharedLean].sort().flatMap((id) => [lean!.verdictName(id), lean!.functionName(id)]),
       ...channelMessages(c)
         .filter((m) => !homeOf.get(m.id))
         .map((m) => ident(m.validatorName)),

@@ -1977,92 +1977,179 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanHello(d, e, p) {
-  let ok = true;
+function _isHello(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["type"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "type": case "start": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "hello")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "hello")) return false;
     }
     if (d["start"] !== undefined) {
       const x2 = d["start"];
-      if (!(typeof x2 == "boolean")) { if (!e) return false; ok = type$(e, p + "/start", "boolean"); }
+      if (!(typeof x2 == "boolean")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanHello(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    for (const k0 in d) {
+      switch (k0) {
+        case "type": case "start": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "hello")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["start"] !== undefined) {
+      const x2 = d["start"];
+      if (!(typeof x2 == "boolean")) { ok = type$(e, p + "/start", "boolean"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isPong(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) return false;
+    if (d["reply_to"] === undefined) return false;
+    for (const k0 in d) {
+      switch (k0) {
+        case "type": case "reply_to": case "time": break;
+        default: {
+          return false;
+        }
+      }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "pong")) return false;
+    }
+    if (d["reply_to"] !== undefined) {
+      const x2 = d["reply_to"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) return false;
+    }
+    if (d["time"] !== undefined) {
+      const x3 = d["time"];
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanPong(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["reply_to"] === undefined) { if (!e) return false; ok = required$(e, p, "reply_to"); }
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["reply_to"] === undefined) ok = required$(e, p, "reply_to");
     for (const k0 in d) {
       switch (k0) {
         case "type": case "reply_to": case "time": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "pong")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "pong")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["reply_to"] !== undefined) {
       const x2 = d["reply_to"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/reply_to", "integer"); }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { ok = type$(e, p + "/reply_to", "integer"); }
     }
     if (d["time"] !== undefined) {
       const x3 = d["time"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/time", "integer"); }
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { ok = type$(e, p + "/time", "integer"); }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanPing(d, e, p) {
-  let ok = true;
+function _isPing(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (d["id"] === undefined) return false;
+    if (d["type"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "id": case "type": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/id", "integer"); }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) return false;
       if (typeof x1 == "number") {
-        if (!(x1 >= 1)) { if (!e) return false; ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
+        if (!(x1 >= 1)) return false;
       }
     }
     if (d["type"] !== undefined) {
       const x2 = d["type"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x2 === "ping")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x2 == "string")) return false;
+      if (!(x2 === "ping")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanPing(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["id"] === undefined) ok = required$(e, p, "id");
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    for (const k0 in d) {
+      switch (k0) {
+        case "id": case "type": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["id"] !== undefined) {
+      const x1 = d["id"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { ok = type$(e, p + "/id", "integer"); }
+      if (typeof x1 == "number") {
+        if (!(x1 >= 1)) { ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
+      }
+    }
+    if (d["type"] !== undefined) {
+      const x2 = d["type"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x2 === "ping")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -2072,7 +2159,7 @@ function _leanPing(d, e, p) {
  * Validates a `Hello` payload.
  */
 export function validateHello(data) {
-  return checkLean(_leanHello, data, undefined);
+  return checkLean(_isHello, _leanHello, data, undefined);
 }
 
 /**
@@ -2107,7 +2194,7 @@ export function validateThreadSnapshot(data) {
  * Validates a `Pong` payload.
  */
 export function validatePong(data) {
-  return checkLean(_leanPong, data, undefined);
+  return checkLean(_isPong, _leanPong, data, undefined);
 }
 
 /**
@@ -2128,7 +2215,7 @@ export function validateTyping(data) {
  * Validates a `Ping` payload.
  */
 export function validatePing(data) {
-  return checkLean(_leanPing, data, undefined);
+  return checkLean(_isPing, _leanPing, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -297,109 +297,210 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanHeartbeat(d, e, p) {
-  let ok = true;
+function _isHeartbeat(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["socket_sequence"] === undefined) { if (!e) return false; ok = required$(e, p, "socket_sequence"); }
+    if (d["socket_sequence"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "socket_sequence": break; default: warned$.n = 1; }
     }
     if (d["socket_sequence"] !== undefined) {
       const x1 = d["socket_sequence"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/socket_sequence", "integer"); }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) return false;
       if (typeof x1 == "number") {
-        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/socket_sequence", "minimum", "must be >= 0"); }
+        if (!(x1 >= 0)) return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanHeartbeat(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["socket_sequence"] === undefined) ok = required$(e, p, "socket_sequence");
+    if (d["socket_sequence"] !== undefined) {
+      const x0 = d["socket_sequence"];
+      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) { ok = type$(e, p + "/socket_sequence", "integer"); }
+      if (typeof x0 == "number") {
+        if (!(x0 >= 0)) { ok = fail$(e, p + "/socket_sequence", "minimum", "must be >= 0"); }
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanSubscribeRequest(d, e, p) {
-  let ok = true;
+function _isSubscribeRequest(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["subscriptions"] === undefined) { if (!e) return false; ok = required$(e, p, "subscriptions"); }
+    if (d["subscriptions"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "subscriptions": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["subscriptions"] !== undefined) {
       const x1 = d["subscriptions"];
       if (Array.isArray(x1)) {
-        if (!(x1.length >= 1)) { if (!e) return false; ok = fail$(e, p + "/subscriptions", "minItems", "must NOT have fewer than 1 items"); }
+        if (!(x1.length >= 1)) return false;
         for (let i2 = 0; i2 < x1.length; i2++) {
           const x3 = x1[i2];
           if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
-            if (x3["name"] === undefined) { if (!e) return false; ok = required$(e, p + "/subscriptions" + "/" + i2, "name"); }
-            if (x3["symbols"] === undefined) { if (!e) return false; ok = required$(e, p + "/subscriptions" + "/" + i2, "symbols"); }
+            if (x3["name"] === undefined) return false;
+            if (x3["symbols"] === undefined) return false;
             for (const k4 in x3) {
               switch (k4) {
                 case "name": case "symbols": break;
                 default: {
-                  if (!e) return false; ok = fail$(e, p + "/subscriptions" + "/" + i2 + "/" + escapeSegment(k4), "additionalProperties", "must NOT have additional properties");
+                  return false;
                 }
               }
             }
             if (x3["name"] !== undefined) {
               const x5 = x3["name"];
-              if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/subscriptions" + "/" + i2 + "/name", "string"); }
-              if (!(x5 === "l2" || x5 === "candles_1m" || x5 === "candles_1h")) { if (!e) return false; ok = fail$(e, p + "/subscriptions" + "/" + i2 + "/name", "enum", "must be equal to one of the allowed values"); }
+              if (!(typeof x5 == "string")) return false;
+              if (!(x5 === "l2" || x5 === "candles_1m" || x5 === "candles_1h")) return false;
             }
             if (x3["symbols"] !== undefined) {
               const x6 = x3["symbols"];
               if (Array.isArray(x6)) {
-                if (!(x6.length >= 1)) { if (!e) return false; ok = fail$(e, p + "/subscriptions" + "/" + i2 + "/symbols", "minItems", "must NOT have fewer than 1 items"); }
+                if (!(x6.length >= 1)) return false;
                 for (let i7 = 0; i7 < x6.length; i7++) {
                   const x8 = x6[i7];
-                  if (!(typeof x8 == "string")) { if (!e) return false; ok = type$(e, p + "/subscriptions" + "/" + i2 + "/symbols" + "/" + i7, "string"); }
+                  if (!(typeof x8 == "string")) return false;
                 }
               } else {
-                if (!e) return false; ok = type$(e, p + "/subscriptions" + "/" + i2 + "/symbols", "array");
+                return false;
               }
             }
           } else {
-            if (!e) return false; ok = type$(e, p + "/subscriptions" + "/" + i2, "object");
+            return false;
           }
         }
       } else {
-        if (!e) return false; ok = type$(e, p + "/subscriptions", "array");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanSubscribeRequest(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["subscriptions"] === undefined) ok = required$(e, p, "subscriptions");
+    for (const k0 in d) {
+      switch (k0) {
+        case "subscriptions": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["subscriptions"] !== undefined) {
+      const x1 = d["subscriptions"];
+      if (Array.isArray(x1)) {
+        if (!(x1.length >= 1)) { ok = fail$(e, p + "/subscriptions", "minItems", "must NOT have fewer than 1 items"); }
+        for (let i2 = 0; i2 < x1.length; i2++) {
+          const x3 = x1[i2];
+          if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
+            if (x3["name"] === undefined) ok = required$(e, p + "/subscriptions" + "/" + i2, "name");
+            if (x3["symbols"] === undefined) ok = required$(e, p + "/subscriptions" + "/" + i2, "symbols");
+            for (const k4 in x3) {
+              switch (k4) {
+                case "name": case "symbols": break;
+                default: {
+                  ok = fail$(e, p + "/subscriptions" + "/" + i2 + "/" + escapeSegment(k4), "additionalProperties", "must NOT have additional properties");
+                }
+              }
+            }
+            if (x3["name"] !== undefined) {
+              const x5 = x3["name"];
+              if (!(typeof x5 == "string")) { ok = type$(e, p + "/subscriptions" + "/" + i2 + "/name", "string"); }
+              if (!(x5 === "l2" || x5 === "candles_1m" || x5 === "candles_1h")) { ok = fail$(e, p + "/subscriptions" + "/" + i2 + "/name", "enum", "must be equal to one of the allowed values"); }
+            }
+            if (x3["symbols"] !== undefined) {
+              const x6 = x3["symbols"];
+              if (Array.isArray(x6)) {
+                if (!(x6.length >= 1)) { ok = fail$(e, p + "/subscriptions" + "/" + i2 + "/symbols", "minItems", "must NOT have fewer than 1 items"); }
+                for (let i7 = 0; i7 < x6.length; i7++) {
+                  const x8 = x6[i7];
+                  if (!(typeof x8 == "string")) { ok = type$(e, p + "/subscriptions" + "/" + i2 + "/symbols" + "/" + i7, "string"); }
+                }
+              } else {
+                ok = type$(e, p + "/subscriptions" + "/" + i2 + "/symbols", "array");
+              }
+            }
+          } else {
+            ok = type$(e, p + "/subscriptions" + "/" + i2, "object");
+          }
+        }
+      } else {
+        ok = type$(e, p + "/subscriptions", "array");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanPingRequest(d, e, p) {
-  let ok = true;
+function _isPingRequest(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["nonce"] === undefined) { if (!e) return false; ok = required$(e, p, "nonce"); }
+    if (d["nonce"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "nonce": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["nonce"] !== undefined) {
       const x1 = d["nonce"];
       if (typeof x1 == "string") {
-        if (!(x1.length <= 64 || ucs2length(x1) <= 64)) { if (!e) return false; ok = fail$(e, p + "/nonce", "maxLength", "must NOT have more than 64 characters"); }
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/nonce", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length <= 64 || ucs2length(x1) <= 64)) return false;
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/nonce", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanPingRequest(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["nonce"] === undefined) ok = required$(e, p, "nonce");
+    for (const k0 in d) {
+      switch (k0) {
+        case "nonce": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["nonce"] !== undefined) {
+      const x1 = d["nonce"];
+      if (typeof x1 == "string") {
+        if (!(x1.length <= 64 || ucs2length(x1) <= 64)) { ok = fail$(e, p + "/nonce", "maxLength", "must NOT have more than 64 characters"); }
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/nonce", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/nonce", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -416,21 +517,21 @@ export function validateUpdate(data) {
  * Validates a `Heartbeat` payload.
  */
 export function validateHeartbeat(data) {
-  return checkLean(_leanHeartbeat, data, SHAPES[5]);
+  return checkLean(_isHeartbeat, _leanHeartbeat, data, SHAPES[5]);
 }
 
 /**
  * Validates a `SubscribeRequest` payload.
  */
 export function validateSubscribeRequest(data) {
-  return checkLean(_leanSubscribeRequest, data, undefined);
+  return checkLean(_isSubscribeRequest, _leanSubscribeRequest, data, undefined);
 }
 
 /**
  * Validates a `PingRequest` payload.
  */
 export function validatePingRequest(data) {
-  return checkLean(_leanPingRequest, data, undefined);
+  return checkLean(_isPingRequest, _leanPingRequest, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -10,80 +10,109 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanUser(d, e, p) {
-  let ok = true;
+function _isUser(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (d["username"] === undefined) { if (!e) return false; ok = required$(e, p, "username"); }
+    if (d["id"] === undefined) return false;
+    if (d["username"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "id": case "username": case "displayName": case "avatarUrl": break; default: warned$.n = 1; }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/id", "string"); }
+      if (!(typeof x1 == "string")) return false;
     }
     if (d["username"] !== undefined) {
       const x2 = d["username"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/username", "string"); }
+      if (!(typeof x2 == "string")) return false;
     }
     if (d["displayName"] !== undefined) {
       const x3 = d["displayName"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/displayName", "string"); }
+      if (!(typeof x3 == "string")) return false;
     }
     if (d["avatarUrl"] !== undefined) {
       const x4 = d["avatarUrl"];
       if (typeof x4 == "string") {
-        if (!(formats["uri"](x4))) { if (!e) return false; ok = fail$(e, p + "/avatarUrl", "format", "must match format \"uri\""); }
+        if (!(formats["uri"](x4))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/avatarUrl", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanUser(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["id"] === undefined) ok = required$(e, p, "id");
+    if (d["username"] === undefined) ok = required$(e, p, "username");
+    if (d["id"] !== undefined) {
+      const x0 = d["id"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/id", "string"); }
+    }
+    if (d["username"] !== undefined) {
+      const x1 = d["username"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/username", "string"); }
+    }
+    if (d["displayName"] !== undefined) {
+      const x2 = d["displayName"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/displayName", "string"); }
+    }
+    if (d["avatarUrl"] !== undefined) {
+      const x3 = d["avatarUrl"];
+      if (typeof x3 == "string") {
+        if (!(formats["uri"](x3))) { ok = fail$(e, p + "/avatarUrl", "format", "must match format \"uri\""); }
+      } else {
+        ok = type$(e, p + "/avatarUrl", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanChatMessage(d, e, p) {
-  let ok = true;
+function _isChatMessage(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (d["text"] === undefined) { if (!e) return false; ok = required$(e, p, "text"); }
-    if (d["sent"] === undefined) { if (!e) return false; ok = required$(e, p, "sent"); }
-    if (d["fromUser"] === undefined) { if (!e) return false; ok = required$(e, p, "fromUser"); }
+    if (d["id"] === undefined) return false;
+    if (d["text"] === undefined) return false;
+    if (d["sent"] === undefined) return false;
+    if (d["fromUser"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "id": case "text": case "html": case "sent": case "fromUser": case "unread": case "readBy": case "mentions": case "v": break; default: warned$.n = 1; }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/id", "string"); }
+      if (!(typeof x1 == "string")) return false;
     }
     if (d["text"] !== undefined) {
       const x2 = d["text"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/text", "string"); }
+      if (!(typeof x2 == "string")) return false;
     }
     if (d["html"] !== undefined) {
       const x3 = d["html"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/html", "string"); }
+      if (!(typeof x3 == "string")) return false;
     }
     if (d["sent"] !== undefined) {
       const x4 = d["sent"];
       if (typeof x4 == "string") {
-        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/sent", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x4))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/sent", "string");
+        return false;
       }
     }
-    if (d["fromUser"] !== undefined && !_leanUser(d["fromUser"], e, e === null ? '' : p + "/fromUser")) { if (!e) return false; ok = false; }
+    if (d["fromUser"] !== undefined && !_isUser(d["fromUser"])) return false;
     if (d["unread"] !== undefined) {
       const x5 = d["unread"];
-      if (!(typeof x5 == "boolean")) { if (!e) return false; ok = type$(e, p + "/unread", "boolean"); }
+      if (!(typeof x5 == "boolean")) return false;
     }
     if (d["readBy"] !== undefined) {
       const x6 = d["readBy"];
-      if (!((typeof x6 == "number" && !(x6 % 1) && !isNaN(x6)))) { if (!e) return false; ok = type$(e, p + "/readBy", "integer"); }
+      if (!((typeof x6 == "number" && !(x6 % 1) && !isNaN(x6)))) return false;
       if (typeof x6 == "number") {
-        if (!(x6 >= 0)) { if (!e) return false; ok = fail$(e, p + "/readBy", "minimum", "must be >= 0"); }
+        if (!(x6 >= 0)) return false;
       }
     }
     if (d["mentions"] !== undefined) {
@@ -92,60 +121,159 @@ function _leanChatMessage(d, e, p) {
         for (let i8 = 0; i8 < x7.length; i8++) {
           const x9 = x7[i8];
           if (x9 && typeof x9 == "object" && !Array.isArray(x9)) {
-            if (x9["screenName"] === undefined) { if (!e) return false; ok = required$(e, p + "/mentions" + "/" + i8, "screenName"); }
+            if (x9["screenName"] === undefined) return false;
             for (const k10 in x9) {
               switch (k10) { case "screenName": case "userId": break; default: warned$.n = 1; }
             }
             if (x9["screenName"] !== undefined) {
               const x11 = x9["screenName"];
-              if (!(typeof x11 == "string")) { if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i8 + "/screenName", "string"); }
+              if (!(typeof x11 == "string")) return false;
             }
             if (x9["userId"] !== undefined) {
               const x12 = x9["userId"];
-              if (!(typeof x12 == "string")) { if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i8 + "/userId", "string"); }
+              if (!(typeof x12 == "string")) return false;
             }
           } else {
-            if (!e) return false; ok = type$(e, p + "/mentions" + "/" + i8, "object");
+            return false;
           }
         }
       } else {
-        if (!e) return false; ok = type$(e, p + "/mentions", "array");
+        return false;
       }
     }
     if (d["v"] !== undefined) {
       const x13 = d["v"];
-      if (!((typeof x13 == "number" && !(x13 % 1) && !isNaN(x13)))) { if (!e) return false; ok = type$(e, p + "/v", "integer"); }
+      if (!((typeof x13 == "number" && !(x13 % 1) && !isNaN(x13)))) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanChatMessage(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["id"] === undefined) ok = required$(e, p, "id");
+    if (d["text"] === undefined) ok = required$(e, p, "text");
+    if (d["sent"] === undefined) ok = required$(e, p, "sent");
+    if (d["fromUser"] === undefined) ok = required$(e, p, "fromUser");
+    if (d["id"] !== undefined) {
+      const x0 = d["id"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/id", "string"); }
+    }
+    if (d["text"] !== undefined) {
+      const x1 = d["text"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/text", "string"); }
+    }
+    if (d["html"] !== undefined) {
+      const x2 = d["html"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/html", "string"); }
+    }
+    if (d["sent"] !== undefined) {
+      const x3 = d["sent"];
+      if (typeof x3 == "string") {
+        if (!(formats["date-time"](x3))) { ok = fail$(e, p + "/sent", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/sent", "string");
+      }
+    }
+    if (d["fromUser"] !== undefined && !_leanUser(d["fromUser"], e, p + "/fromUser")) ok = false;
+    if (d["unread"] !== undefined) {
+      const x4 = d["unread"];
+      if (!(typeof x4 == "boolean")) { ok = type$(e, p + "/unread", "boolean"); }
+    }
+    if (d["readBy"] !== undefined) {
+      const x5 = d["readBy"];
+      if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)))) { ok = type$(e, p + "/readBy", "integer"); }
+      if (typeof x5 == "number") {
+        if (!(x5 >= 0)) { ok = fail$(e, p + "/readBy", "minimum", "must be >= 0"); }
+      }
+    }
+    if (d["mentions"] !== undefined) {
+      const x6 = d["mentions"];
+      if (Array.isArray(x6)) {
+        for (let i7 = 0; i7 < x6.length; i7++) {
+          const x8 = x6[i7];
+          if (x8 && typeof x8 == "object" && !Array.isArray(x8)) {
+            if (x8["screenName"] === undefined) ok = required$(e, p + "/mentions" + "/" + i7, "screenName");
+            if (x8["screenName"] !== undefined) {
+              const x9 = x8["screenName"];
+              if (!(typeof x9 == "string")) { ok = type$(e, p + "/mentions" + "/" + i7 + "/screenName", "string"); }
+            }
+            if (x8["userId"] !== undefined) {
+              const x10 = x8["userId"];
+              if (!(typeof x10 == "string")) { ok = type$(e, p + "/mentions" + "/" + i7 + "/userId", "string"); }
+            }
+          } else {
+            ok = type$(e, p + "/mentions" + "/" + i7, "object");
+          }
+        }
+      } else {
+        ok = type$(e, p + "/mentions", "array");
+      }
+    }
+    if (d["v"] !== undefined) {
+      const x11 = d["v"];
+      if (!((typeof x11 == "number" && !(x11 % 1) && !isNaN(x11)))) { ok = type$(e, p + "/v", "integer"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanPresence(d, e, p) {
-  let ok = true;
+function _isPresence(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["userId"] === undefined) { if (!e) return false; ok = required$(e, p, "userId"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["userId"] === undefined) return false;
+    if (d["status"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "userId": case "status": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["userId"] !== undefined) {
       const x1 = d["userId"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/userId", "string"); }
+      if (!(typeof x1 == "string")) return false;
     }
     if (d["status"] !== undefined) {
       const x2 = d["status"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
-      if (!(x2 === "in" || x2 === "out")) { if (!e) return false; ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
+      if (!(typeof x2 == "string")) return false;
+      if (!(x2 === "in" || x2 === "out")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanPresence(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["userId"] === undefined) ok = required$(e, p, "userId");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    for (const k0 in d) {
+      switch (k0) {
+        case "userId": case "status": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["userId"] !== undefined) {
+      const x1 = d["userId"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/userId", "string"); }
+    }
+    if (d["status"] !== undefined) {
+      const x2 = d["status"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/status", "string"); }
+      if (!(x2 === "in" || x2 === "out")) { ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -155,14 +283,14 @@ function _leanPresence(d, e, p) {
  * Validates a `ChatMessage` payload.
  */
 export function validateChatMessage(data) {
-  return checkLean(_leanChatMessage, data, SHAPES[0]);
+  return checkLean(_isChatMessage, _leanChatMessage, data, SHAPES[0]);
 }
 
 /**
  * Validates a `Presence` payload.
  */
 export function validatePresence(data) {
-  return checkLean(_leanPresence, data, undefined);
+  return checkLean(_isPresence, _leanPresence, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

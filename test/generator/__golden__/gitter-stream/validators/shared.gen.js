@@ -220,17 +220,17 @@ function check(validate, data, shape) {
 }
 
 /**
- * The same for a lean validator (`(data, errors, pointer) => boolean`): the first run builds
- * nothing; only a value that fails is run again to collect its errors.
+ * The same for a lean validator: its verdict (`(data) => boolean`) builds nothing; only a value it
+ * rejects is explained (`(data, errors, pointer)`, which collects every error).
  */
-function checkLean(validate, data, shape) {
+function checkLean(valid, explain, data, shape) {
   warned$.n = 0;
-  if (!validate(data, null, '')) {
+  if (!valid(data)) {
     const errors = [];
-    validate(data, errors, '');
+    explain(data, errors, '');
     return { ok: false, errors };
   }
-  // The lean functions raise `warned$.n` as they validate when they meet an unknown property or
+  // The verdicts raise `warned$.n` as they validate when they meet an unknown property or
   // value (never missing one that `drift` would name): a valid frame without any is done in one
   // pass and allocates only its result; the walk that words the warnings runs for the others.
   return warned$.n === 0 || shape === undefined ? { ok: true, value: data } : warn(data, shape);

@@ -9,7 +9,7 @@
  * Precompiled validators of channel `/events/*\/ `${globalThis.__swCanary = 1}``: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanEnumSchema } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isEnumSchema, _leanEnumSchema } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
 const _payloadN1st = validate9;
@@ -61,32 +61,59 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanInterface(d, e, p) {
-  let ok = true;
+function _isInterface(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "implements")) { if (!e) return false; ok = required$(e, p, "implements"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "implements")) return false;
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "implements": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["implements"] !== undefined && Object.prototype.hasOwnProperty.call(d, "implements")) {
       const x1 = d["implements"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/implements", "string"); }
+      if (!(typeof x1 == "string")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanInterface(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "implements")) ok = required$(e, p, "implements");
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "implements": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["implements"] !== undefined && Object.prototype.hasOwnProperty.call(d, "implements")) {
+      const x1 = d["implements"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/implements", "string"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
+function _isType(d) {
+  if (!(typeof d == "string")) return false;
+  if (!(d === "`${globalThis.__swCanary = 1}`")) return false;
+  return true;
+}
+
 function _leanType(d, e, p) {
   let ok = true;
-  if (!(typeof d == "string")) { if (!e) return false; ok = type$(e, p, "string"); }
-  if (!(d === "`${globalThis.__swCanary = 1}`")) { if (!e) return false; ok = fail$(e, p, "const", "must be equal to constant"); }
+  if (!(typeof d == "string")) { ok = type$(e, p, "string"); }
+  if (!(d === "`${globalThis.__swCanary = 1}`")) { ok = fail$(e, p, "const", "must be equal to constant"); }
   return ok;
 }
 
@@ -95,14 +122,14 @@ function _leanType(d, e, p) {
  * Validates a `Interface` payload.
  */
 export function validateInterface(data) {
-  return checkLean(_leanInterface, data, undefined);
+  return checkLean(_isInterface, _leanInterface, data, undefined);
 }
 
 /**
  * Validates a `Type` payload.
  */
 export function validateType(data) {
-  return checkLean(_leanType, data, undefined);
+  return checkLean(_isType, _leanType, data, undefined);
 }
 
 /**

@@ -9,184 +9,359 @@
  * Precompiled validators of channel `/rooms/{room}/'"`${globalThis.__swCanary = 1}`*\/\u2028\u2029 globalThis.__swCanary = 1`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanEnumSchema } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isEnumSchema, _leanEnumSchema } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanObjectType(d, e, p) {
-  let ok = true;
+function _isObjectType(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "type")) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "prototype")) { if (!e) return false; ok = required$(e, p, "prototype"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "constructor")) { if (!e) return false; ok = required$(e, p, "constructor"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "`${globalThis.__swCanary = 1}`")) { if (!e) return false; ok = required$(e, p, "`${globalThis.__swCanary = 1}`"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "")) { if (!e) return false; ok = required$(e, p, ""); }
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "prototype")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "constructor")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "`${globalThis.__swCanary = 1}`")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "")) return false;
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "type": case "prototype": case "constructor": case "`${globalThis.__swCanary = 1}`": case "": case "1st": case "class": case "delete": case "enum": case "*/": case "'": case "\"": case "line\nbreak": case "sep\u2028arator": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "__proto__")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "__proto__")) return false;
     }
     if (d["prototype"] !== undefined && Object.prototype.hasOwnProperty.call(d, "prototype")) {
       const x2 = d["prototype"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/prototype", "string"); }
+      if (!(typeof x2 == "string")) return false;
     }
     if (d["constructor"] !== undefined && Object.prototype.hasOwnProperty.call(d, "constructor")) {
       const x3 = d["constructor"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/constructor", "string"); }
+      if (!(typeof x3 == "string")) return false;
     }
     if (d["`${globalThis.__swCanary = 1}`"] !== undefined && Object.prototype.hasOwnProperty.call(d, "`${globalThis.__swCanary = 1}`")) {
       const x4 = d["`${globalThis.__swCanary = 1}`"];
-      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/`${globalThis.__swCanary = 1}`", "string"); }
+      if (!(typeof x4 == "string")) return false;
     }
     if (d[""] !== undefined && Object.prototype.hasOwnProperty.call(d, "")) {
       const x5 = d[""];
-      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/", "string"); }
+      if (!(typeof x5 == "string")) return false;
     }
     if (d["1st"] !== undefined && Object.prototype.hasOwnProperty.call(d, "1st")) {
       const x6 = d["1st"];
-      if (!((typeof x6 == "number" && !(x6 % 1) && !isNaN(x6)))) { if (!e) return false; ok = type$(e, p + "/1st", "integer"); }
+      if (!((typeof x6 == "number" && !(x6 % 1) && !isNaN(x6)))) return false;
     }
     if (d["class"] !== undefined && Object.prototype.hasOwnProperty.call(d, "class")) {
       const x7 = d["class"];
-      if (!(typeof x7 == "string")) { if (!e) return false; ok = type$(e, p + "/class", "string"); }
+      if (!(typeof x7 == "string")) return false;
     }
     if (d["delete"] !== undefined && Object.prototype.hasOwnProperty.call(d, "delete")) {
       const x8 = d["delete"];
-      if (!(typeof x8 == "boolean")) { if (!e) return false; ok = type$(e, p + "/delete", "boolean"); }
+      if (!(typeof x8 == "boolean")) return false;
     }
-    if (d["enum"] !== undefined && Object.prototype.hasOwnProperty.call(d, "enum") && !_leanEnumSchema(d["enum"], e, e === null ? '' : p + "/enum")) { if (!e) return false; ok = false; }
+    if (d["enum"] !== undefined && Object.prototype.hasOwnProperty.call(d, "enum") && !_isEnumSchema(d["enum"])) return false;
     if (d["*/"] !== undefined && Object.prototype.hasOwnProperty.call(d, "*/")) {
       const x9 = d["*/"];
       if (typeof x9 == "string") {
       } else {
-        if (!e) return false; ok = type$(e, p + "/*~1", "string");
+        return false;
       }
     }
     if (d["'"] !== undefined && Object.prototype.hasOwnProperty.call(d, "'")) {
       const x10 = d["'"];
-      if (!(typeof x10 == "string")) { if (!e) return false; ok = type$(e, p + "/'", "string"); }
+      if (!(typeof x10 == "string")) return false;
     }
     if (d["\""] !== undefined && Object.prototype.hasOwnProperty.call(d, "\"")) {
       const x11 = d["\""];
-      if (!(typeof x11 == "string")) { if (!e) return false; ok = type$(e, p + "/\"", "string"); }
+      if (!(typeof x11 == "string")) return false;
     }
     if (d["line\nbreak"] !== undefined && Object.prototype.hasOwnProperty.call(d, "line\nbreak")) {
       const x12 = d["line\nbreak"];
-      if (!(typeof x12 == "string")) { if (!e) return false; ok = type$(e, p + "/line\nbreak", "string"); }
+      if (!(typeof x12 == "string")) return false;
     }
     if (d["sep\u2028arator"] !== undefined && Object.prototype.hasOwnProperty.call(d, "sep\u2028arator")) {
       const x13 = d["sep\u2028arator"];
-      if (!(typeof x13 == "string")) { if (!e) return false; ok = type$(e, p + "/sep\u2028arator", "string"); }
+      if (!(typeof x13 == "string")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanObjectType(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) ok = required$(e, p, "type");
+    if (!Object.prototype.hasOwnProperty.call(d, "prototype")) ok = required$(e, p, "prototype");
+    if (!Object.prototype.hasOwnProperty.call(d, "constructor")) ok = required$(e, p, "constructor");
+    if (!Object.prototype.hasOwnProperty.call(d, "`${globalThis.__swCanary = 1}`")) ok = required$(e, p, "`${globalThis.__swCanary = 1}`");
+    if (!Object.prototype.hasOwnProperty.call(d, "")) ok = required$(e, p, "");
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "type": case "prototype": case "constructor": case "`${globalThis.__swCanary = 1}`": case "": case "1st": case "class": case "delete": case "enum": case "*/": case "'": case "\"": case "line\nbreak": case "sep\u2028arator": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "__proto__")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["prototype"] !== undefined && Object.prototype.hasOwnProperty.call(d, "prototype")) {
+      const x2 = d["prototype"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/prototype", "string"); }
+    }
+    if (d["constructor"] !== undefined && Object.prototype.hasOwnProperty.call(d, "constructor")) {
+      const x3 = d["constructor"];
+      if (!(typeof x3 == "string")) { ok = type$(e, p + "/constructor", "string"); }
+    }
+    if (d["`${globalThis.__swCanary = 1}`"] !== undefined && Object.prototype.hasOwnProperty.call(d, "`${globalThis.__swCanary = 1}`")) {
+      const x4 = d["`${globalThis.__swCanary = 1}`"];
+      if (!(typeof x4 == "string")) { ok = type$(e, p + "/`${globalThis.__swCanary = 1}`", "string"); }
+    }
+    if (d[""] !== undefined && Object.prototype.hasOwnProperty.call(d, "")) {
+      const x5 = d[""];
+      if (!(typeof x5 == "string")) { ok = type$(e, p + "/", "string"); }
+    }
+    if (d["1st"] !== undefined && Object.prototype.hasOwnProperty.call(d, "1st")) {
+      const x6 = d["1st"];
+      if (!((typeof x6 == "number" && !(x6 % 1) && !isNaN(x6)))) { ok = type$(e, p + "/1st", "integer"); }
+    }
+    if (d["class"] !== undefined && Object.prototype.hasOwnProperty.call(d, "class")) {
+      const x7 = d["class"];
+      if (!(typeof x7 == "string")) { ok = type$(e, p + "/class", "string"); }
+    }
+    if (d["delete"] !== undefined && Object.prototype.hasOwnProperty.call(d, "delete")) {
+      const x8 = d["delete"];
+      if (!(typeof x8 == "boolean")) { ok = type$(e, p + "/delete", "boolean"); }
+    }
+    if (d["enum"] !== undefined && Object.prototype.hasOwnProperty.call(d, "enum") && !_leanEnumSchema(d["enum"], e, p + "/enum")) ok = false;
+    if (d["*/"] !== undefined && Object.prototype.hasOwnProperty.call(d, "*/")) {
+      const x9 = d["*/"];
+      if (typeof x9 == "string") {
+      } else {
+        ok = type$(e, p + "/*~1", "string");
+      }
+    }
+    if (d["'"] !== undefined && Object.prototype.hasOwnProperty.call(d, "'")) {
+      const x10 = d["'"];
+      if (!(typeof x10 == "string")) { ok = type$(e, p + "/'", "string"); }
+    }
+    if (d["\""] !== undefined && Object.prototype.hasOwnProperty.call(d, "\"")) {
+      const x11 = d["\""];
+      if (!(typeof x11 == "string")) { ok = type$(e, p + "/\"", "string"); }
+    }
+    if (d["line\nbreak"] !== undefined && Object.prototype.hasOwnProperty.call(d, "line\nbreak")) {
+      const x12 = d["line\nbreak"];
+      if (!(typeof x12 == "string")) { ok = type$(e, p + "/line\nbreak", "string"); }
+    }
+    if (d["sep\u2028arator"] !== undefined && Object.prototype.hasOwnProperty.call(d, "sep\u2028arator")) {
+      const x13 = d["sep\u2028arator"];
+      if (!(typeof x13 == "string")) { ok = type$(e, p + "/sep\u2028arator", "string"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isConstructor(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "toString")) return false;
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "type": case "toString": case "valueOf": case "toLocaleString": break;
+        default: {
+          return false;
+        }
+      }
+    }
+    if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "constructor")) return false;
+    }
+    if (d["toString"] !== undefined && Object.prototype.hasOwnProperty.call(d, "toString")) {
+      const x2 = d["toString"];
+      if (!(typeof x2 == "string")) return false;
+      if (!(x2 === "*/" || x2 === "${" || x2 === "`" || x2 === "'" || x2 === "\"" || x2 === "\u2028" || x2 === "\u2029" || x2 === "\n" || x2 === "" || x2 === "class" || x2 === "__proto__")) return false;
+    }
+    if (d["valueOf"] !== undefined && Object.prototype.hasOwnProperty.call(d, "valueOf")) {
+      const x3 = d["valueOf"];
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) return false;
+      if (!(x3 === 0 || x3 === 1 || x3 === -1)) return false;
+    }
+    if (d["toLocaleString"] !== undefined && Object.prototype.hasOwnProperty.call(d, "toLocaleString")) {
+      const x4 = d["toLocaleString"];
+      if (!(typeof x4 == "boolean")) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanConstructor(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "type")) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "toString")) { if (!e) return false; ok = required$(e, p, "toString"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) ok = required$(e, p, "type");
+    if (!Object.prototype.hasOwnProperty.call(d, "toString")) ok = required$(e, p, "toString");
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "type": case "toString": case "valueOf": case "toLocaleString": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "constructor")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "constructor")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["toString"] !== undefined && Object.prototype.hasOwnProperty.call(d, "toString")) {
       const x2 = d["toString"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/toString", "string"); }
-      if (!(x2 === "*/" || x2 === "${" || x2 === "`" || x2 === "'" || x2 === "\"" || x2 === "\u2028" || x2 === "\u2029" || x2 === "\n" || x2 === "" || x2 === "class" || x2 === "__proto__")) { if (!e) return false; ok = fail$(e, p + "/toString", "enum", "must be equal to one of the allowed values"); }
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/toString", "string"); }
+      if (!(x2 === "*/" || x2 === "${" || x2 === "`" || x2 === "'" || x2 === "\"" || x2 === "\u2028" || x2 === "\u2029" || x2 === "\n" || x2 === "" || x2 === "class" || x2 === "__proto__")) { ok = fail$(e, p + "/toString", "enum", "must be equal to one of the allowed values"); }
     }
     if (d["valueOf"] !== undefined && Object.prototype.hasOwnProperty.call(d, "valueOf")) {
       const x3 = d["valueOf"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/valueOf", "integer"); }
-      if (!(x3 === 0 || x3 === 1 || x3 === -1)) { if (!e) return false; ok = fail$(e, p + "/valueOf", "enum", "must be equal to one of the allowed values"); }
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { ok = type$(e, p + "/valueOf", "integer"); }
+      if (!(x3 === 0 || x3 === 1 || x3 === -1)) { ok = fail$(e, p + "/valueOf", "enum", "must be equal to one of the allowed values"); }
     }
     if (d["toLocaleString"] !== undefined && Object.prototype.hasOwnProperty.call(d, "toLocaleString")) {
       const x4 = d["toLocaleString"];
-      if (!(typeof x4 == "boolean")) { if (!e) return false; ok = type$(e, p + "/toLocaleString", "boolean"); }
+      if (!(typeof x4 == "boolean")) { ok = type$(e, p + "/toLocaleString", "boolean"); }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanClass(d, e, p) {
-  let ok = true;
+function _isClass(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "type")) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) return false;
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "type": case "extends": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "*/ globalThis.__swCanary = 1; /*")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "*/ globalThis.__swCanary = 1; /*")) return false;
     }
     if (d["extends"] !== undefined && Object.prototype.hasOwnProperty.call(d, "extends")) {
       const x2 = d["extends"];
       if (Array.isArray(x2)) {
         for (let i3 = 0; i3 < x2.length; i3++) {
           const x4 = x2[i3];
-          if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/extends" + "/" + i3, "string"); }
+          if (!(typeof x4 == "string")) return false;
         }
       } else {
-        if (!e) return false; ok = type$(e, p + "/extends", "array");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
-function _leanDelete(d, e, p) {
+function _leanClass(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "type")) { if (!e) return false; ok = required$(e, p, "type"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) ok = required$(e, p, "type");
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "type": case "\"); globalThis.__swCanary = 1; (\"": break;
+        case "type": case "extends": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "\"); globalThis.__swCanary = 1; (\"")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "*/ globalThis.__swCanary = 1; /*")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["extends"] !== undefined && Object.prototype.hasOwnProperty.call(d, "extends")) {
+      const x2 = d["extends"];
+      if (Array.isArray(x2)) {
+        for (let i3 = 0; i3 < x2.length; i3++) {
+          const x4 = x2[i3];
+          if (!(typeof x4 == "string")) { ok = type$(e, p + "/extends" + "/" + i3, "string"); }
+        }
+      } else {
+        ok = type$(e, p + "/extends", "array");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isDelete(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) return false;
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "type": case "\"); globalThis.__swCanary = 1; (\"": break;
+        default: {
+          return false;
+        }
+      }
+    }
+    if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "\"); globalThis.__swCanary = 1; (\"")) return false;
     }
     if (d["\"); globalThis.__swCanary = 1; (\""] !== undefined && Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) {
       const x2 = d["\"); globalThis.__swCanary = 1; (\""];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/\"); globalThis.__swCanary = 1; (\"", "string"); }
-      if (!(x2 === "\"); globalThis.__swCanary = 1; (\"")) { if (!e) return false; ok = fail$(e, p + "/\"); globalThis.__swCanary = 1; (\"", "const", "must be equal to constant"); }
+      if (!(typeof x2 == "string")) return false;
+      if (!(x2 === "\"); globalThis.__swCanary = 1; (\"")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanDelete(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) ok = required$(e, p, "type");
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "type": case "\"); globalThis.__swCanary = 1; (\"": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "\"); globalThis.__swCanary = 1; (\"")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["\"); globalThis.__swCanary = 1; (\""] !== undefined && Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) {
+      const x2 = d["\"); globalThis.__swCanary = 1; (\""];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/\"); globalThis.__swCanary = 1; (\"", "string"); }
+      if (!(x2 === "\"); globalThis.__swCanary = 1; (\"")) { ok = fail$(e, p + "/\"); globalThis.__swCanary = 1; (\"", "const", "must be equal to constant"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -196,28 +371,28 @@ function _leanDelete(d, e, p) {
  * Validates a `Prototype` payload.
  */
 export function validatePrototype(data) {
-  return checkLean(_leanObjectType, data, undefined);
+  return checkLean(_isObjectType, _leanObjectType, data, undefined);
 }
 
 /**
  * Validates a `Constructor` payload.
  */
 export function validateConstructor(data) {
-  return checkLean(_leanConstructor, data, undefined);
+  return checkLean(_isConstructor, _leanConstructor, data, undefined);
 }
 
 /**
  * Validates a `Class` payload.
  */
 export function validateClass(data) {
-  return checkLean(_leanClass, data, undefined);
+  return checkLean(_isClass, _leanClass, data, undefined);
 }
 
 /**
  * Validates a `Delete` payload.
  */
 export function validateDelete(data) {
-  return checkLean(_leanDelete, data, undefined);
+  return checkLean(_isDelete, _leanDelete, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -9,9 +9,33 @@
  * Precompiled validators of channel `/1st/\u2029`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanEnumSchema } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isEnumSchema, _leanEnumSchema } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+function _isValidationErrorSchema(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "api": case "formats": break;
+        default: {
+          return false;
+        }
+      }
+    }
+    if (d["api"] !== undefined && Object.prototype.hasOwnProperty.call(d, "api")) {
+      const x1 = d["api"];
+      if (!(typeof x1 == "string")) return false;
+    }
+    if (d["formats"] !== undefined && Object.prototype.hasOwnProperty.call(d, "formats")) {
+      const x2 = d["formats"];
+      if (!(typeof x2 == "string")) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
 function _leanValidationErrorSchema(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
@@ -19,20 +43,20 @@ function _leanValidationErrorSchema(d, e, p) {
       switch (k0) {
         case "api": case "formats": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["api"] !== undefined && Object.prototype.hasOwnProperty.call(d, "api")) {
       const x1 = d["api"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/api", "string"); }
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/api", "string"); }
     }
     if (d["formats"] !== undefined && Object.prototype.hasOwnProperty.call(d, "formats")) {
       const x2 = d["formats"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/formats", "string"); }
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/formats", "string"); }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -42,7 +66,7 @@ function _leanValidationErrorSchema(d, e, p) {
  * Validates a `ValidationMessage` payload.
  */
 export function validateValidationMessage(data) {
-  return checkLean(_leanValidationErrorSchema, data, undefined);
+  return checkLean(_isValidationErrorSchema, _leanValidationErrorSchema, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -9,31 +9,66 @@
  * Precompiled validators of channel `/__proto__`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanEnumSchema } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isEnumSchema, _leanEnumSchema } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanEnum(d, e, p) {
-  let ok = true;
+function _isEnum(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) { if (!e) return false; ok = required$(e, p, "\"); globalThis.__swCanary = 1; (\""); }
-    if (!Object.prototype.hasOwnProperty.call(d, "value")) { if (!e) return false; ok = required$(e, p, "value"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "value")) return false;
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "\"); globalThis.__swCanary = 1; (\"": case "value": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["\"); globalThis.__swCanary = 1; (\""] !== undefined && Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) {
       const x1 = d["\"); globalThis.__swCanary = 1; (\""];
-      if (!(x1 === "enum")) { if (!e) return false; ok = fail$(e, p + "/\"); globalThis.__swCanary = 1; (\"", "const", "must be equal to constant"); }
+      if (!(x1 === "enum")) return false;
     }
-    if (d["value"] !== undefined && Object.prototype.hasOwnProperty.call(d, "value") && !_leanEnumSchema(d["value"], e, e === null ? '' : p + "/value")) { if (!e) return false; ok = false; }
+    if (d["value"] !== undefined && Object.prototype.hasOwnProperty.call(d, "value") && !_isEnumSchema(d["value"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanEnum(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) ok = required$(e, p, "\"); globalThis.__swCanary = 1; (\"");
+    if (!Object.prototype.hasOwnProperty.call(d, "value")) ok = required$(e, p, "value");
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "\"); globalThis.__swCanary = 1; (\"": case "value": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["\"); globalThis.__swCanary = 1; (\""] !== undefined && Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) {
+      const x1 = d["\"); globalThis.__swCanary = 1; (\""];
+      if (!(x1 === "enum")) { ok = fail$(e, p + "/\"); globalThis.__swCanary = 1; (\"", "const", "must be equal to constant"); }
+    }
+    if (d["value"] !== undefined && Object.prototype.hasOwnProperty.call(d, "value") && !_leanEnumSchema(d["value"], e, p + "/value")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isDefaultSchema(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    for (const k0 of Object.keys(d)) {
+      const x1 = d[k0];
+      if (!(x1 === null)) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanDefaultSchema(d, e, p) {
@@ -41,33 +76,55 @@ function _leanDefaultSchema(d, e, p) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     for (const k0 of Object.keys(d)) {
       const x1 = d[k0];
-      if (!(x1 === null)) { if (!e) return false; ok = type$(e, p + "/" + escapeSegment(k0), "null"); }
+      if (!(x1 === null)) { ok = type$(e, p + "/" + escapeSegment(k0), "null"); }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanDefault(d, e, p) {
-  let ok = true;
+function _isDefault(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) { if (!e) return false; ok = required$(e, p, "\"); globalThis.__swCanary = 1; (\""); }
+    if (!Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) return false;
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "\"); globalThis.__swCanary = 1; (\"": case "default": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["\"); globalThis.__swCanary = 1; (\""] !== undefined && Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) {
       const x1 = d["\"); globalThis.__swCanary = 1; (\""];
-      if (!(x1 === "`${globalThis.__swCanary = 1}`")) { if (!e) return false; ok = fail$(e, p + "/\"); globalThis.__swCanary = 1; (\"", "const", "must be equal to constant"); }
+      if (!(x1 === "`${globalThis.__swCanary = 1}`")) return false;
     }
-    if (d["default"] !== undefined && Object.prototype.hasOwnProperty.call(d, "default") && !_leanDefaultSchema(d["default"], e, e === null ? '' : p + "/default")) { if (!e) return false; ok = false; }
+    if (d["default"] !== undefined && Object.prototype.hasOwnProperty.call(d, "default") && !_isDefaultSchema(d["default"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanDefault(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) ok = required$(e, p, "\"); globalThis.__swCanary = 1; (\"");
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "\"); globalThis.__swCanary = 1; (\"": case "default": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["\"); globalThis.__swCanary = 1; (\""] !== undefined && Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) {
+      const x1 = d["\"); globalThis.__swCanary = 1; (\""];
+      if (!(x1 === "`${globalThis.__swCanary = 1}`")) { ok = fail$(e, p + "/\"); globalThis.__swCanary = 1; (\"", "const", "must be equal to constant"); }
+    }
+    if (d["default"] !== undefined && Object.prototype.hasOwnProperty.call(d, "default") && !_leanDefaultSchema(d["default"], e, p + "/default")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -77,14 +134,14 @@ function _leanDefault(d, e, p) {
  * Validates a `Enum` payload.
  */
 export function validateEnum(data) {
-  return checkLean(_leanEnum, data, undefined);
+  return checkLean(_isEnum, _leanEnum, data, undefined);
 }
 
 /**
  * Validates a `Default` payload.
  */
 export function validateDefault(data) {
-  return checkLean(_leanDefault, data, undefined);
+  return checkLean(_isDefault, _leanDefault, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

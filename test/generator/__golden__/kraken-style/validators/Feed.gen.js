@@ -532,163 +532,312 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanHeartbeat(d, e, p) {
-  let ok = true;
+function _isHeartbeat(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
+    if (d["event"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "event": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["event"] !== undefined) {
       const x1 = d["event"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
-      if (!(x1 === "heartbeat")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "heartbeat")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanHeartbeat(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["event"] === undefined) ok = required$(e, p, "event");
+    for (const k0 in d) {
+      switch (k0) {
+        case "event": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["event"] !== undefined) {
+      const x1 = d["event"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/event", "string"); }
+      if (!(x1 === "heartbeat")) { ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanSystemStatus(d, e, p) {
-  let ok = true;
+function _isSystemStatus(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
-    if (d["connectionID"] === undefined) { if (!e) return false; ok = required$(e, p, "connectionID"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["version"] === undefined) { if (!e) return false; ok = required$(e, p, "version"); }
+    if (d["event"] === undefined) return false;
+    if (d["connectionID"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["version"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "event": case "connectionID": case "status": case "version": break; default: warned$.n = 1; }
     }
     if (d["event"] !== undefined) {
       const x1 = d["event"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
-      if (!(x1 === "systemStatus")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "systemStatus")) return false;
     }
     if (d["connectionID"] !== undefined) {
       const x2 = d["connectionID"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/connectionID", "integer"); }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) return false;
     }
     if (d["status"] !== undefined) {
       const x3 = d["status"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
-      if (!(x3 === "online" || x3 === "maintenance" || x3 === "cancel_only" || x3 === "limit_only" || x3 === "post_only")) { if (!e) return false; ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
+      if (!(typeof x3 == "string")) return false;
+      if (!(x3 === "online" || x3 === "maintenance" || x3 === "cancel_only" || x3 === "limit_only" || x3 === "post_only")) return false;
     }
     if (d["version"] !== undefined) {
       const x4 = d["version"];
-      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/version", "string"); }
+      if (!(typeof x4 == "string")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanSystemStatus(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["event"] === undefined) ok = required$(e, p, "event");
+    if (d["connectionID"] === undefined) ok = required$(e, p, "connectionID");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["version"] === undefined) ok = required$(e, p, "version");
+    if (d["event"] !== undefined) {
+      const x0 = d["event"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/event", "string"); }
+      if (!(x0 === "systemStatus")) { ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+    }
+    if (d["connectionID"] !== undefined) {
+      const x1 = d["connectionID"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { ok = type$(e, p + "/connectionID", "integer"); }
+    }
+    if (d["status"] !== undefined) {
+      const x2 = d["status"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/status", "string"); }
+      if (!(x2 === "online" || x2 === "maintenance" || x2 === "cancel_only" || x2 === "limit_only" || x2 === "post_only")) { ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
+    }
+    if (d["version"] !== undefined) {
+      const x3 = d["version"];
+      if (!(typeof x3 == "string")) { ok = type$(e, p + "/version", "string"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isReqid(d) {
+  if (!((typeof d == "number" && !(d % 1) && !isNaN(d)))) return false;
+  if (typeof d == "number") {
+    if (!(d >= 0)) return false;
+  }
+  return true;
 }
 
 function _leanReqid(d, e, p) {
   let ok = true;
-  if (!((typeof d == "number" && !(d % 1) && !isNaN(d)))) { if (!e) return false; ok = type$(e, p, "integer"); }
+  if (!((typeof d == "number" && !(d % 1) && !isNaN(d)))) { ok = type$(e, p, "integer"); }
   if (typeof d == "number") {
-    if (!(d >= 0)) { if (!e) return false; ok = fail$(e, p, "minimum", "must be >= 0"); }
+    if (!(d >= 0)) { ok = fail$(e, p, "minimum", "must be >= 0"); }
   }
   return ok;
 }
 
-function _leanSubscription(d, e, p) {
-  let ok = true;
+function _isSubscription(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
+    if (d["name"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "name": case "depth": case "interval": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["name"] !== undefined) {
       const x1 = d["name"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/name", "string"); }
-      if (!(x1 === "ticker" || x1 === "ohlc" || x1 === "trade" || x1 === "book" || x1 === "spread" || x1 === "*")) { if (!e) return false; ok = fail$(e, p + "/name", "enum", "must be equal to one of the allowed values"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "ticker" || x1 === "ohlc" || x1 === "trade" || x1 === "book" || x1 === "spread" || x1 === "*")) return false;
     }
     if (d["depth"] !== undefined) {
       const x2 = d["depth"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/depth", "integer"); }
-      if (!(x2 === 10 || x2 === 25 || x2 === 100 || x2 === 500 || x2 === 1000)) { if (!e) return false; ok = fail$(e, p + "/depth", "enum", "must be equal to one of the allowed values"); }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) return false;
+      if (!(x2 === 10 || x2 === 25 || x2 === 100 || x2 === 500 || x2 === 1000)) return false;
     }
     if (d["interval"] !== undefined) {
       const x3 = d["interval"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/interval", "integer"); }
-      if (!(x3 === 1 || x3 === 5 || x3 === 15 || x3 === 30 || x3 === 60 || x3 === 240 || x3 === 1440 || x3 === 10080 || x3 === 21600)) { if (!e) return false; ok = fail$(e, p + "/interval", "enum", "must be equal to one of the allowed values"); }
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) return false;
+      if (!(x3 === 1 || x3 === 5 || x3 === 15 || x3 === 30 || x3 === 60 || x3 === 240 || x3 === 1440 || x3 === 10080 || x3 === 21600)) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanSubscription(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["name"] === undefined) ok = required$(e, p, "name");
+    for (const k0 in d) {
+      switch (k0) {
+        case "name": case "depth": case "interval": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["name"] !== undefined) {
+      const x1 = d["name"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/name", "string"); }
+      if (!(x1 === "ticker" || x1 === "ohlc" || x1 === "trade" || x1 === "book" || x1 === "spread" || x1 === "*")) { ok = fail$(e, p + "/name", "enum", "must be equal to one of the allowed values"); }
+    }
+    if (d["depth"] !== undefined) {
+      const x2 = d["depth"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { ok = type$(e, p + "/depth", "integer"); }
+      if (!(x2 === 10 || x2 === 25 || x2 === 100 || x2 === 500 || x2 === 1000)) { ok = fail$(e, p + "/depth", "enum", "must be equal to one of the allowed values"); }
+    }
+    if (d["interval"] !== undefined) {
+      const x3 = d["interval"];
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { ok = type$(e, p + "/interval", "integer"); }
+      if (!(x3 === 1 || x3 === 5 || x3 === 15 || x3 === 30 || x3 === 60 || x3 === 240 || x3 === 1440 || x3 === 10080 || x3 === 21600)) { ok = fail$(e, p + "/interval", "enum", "must be equal to one of the allowed values"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanSubscriptionStatus(d, e, p) {
-  let ok = true;
+function _isSubscriptionStatus(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
+    if (d["event"] === undefined) return false;
+    if (d["status"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "event": case "channelName": case "pair": case "reqid": case "status": case "errorMessage": case "subscription": break; default: warned$.n = 1; }
     }
     if (d["event"] !== undefined) {
       const x1 = d["event"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
-      if (!(x1 === "subscriptionStatus")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "subscriptionStatus")) return false;
     }
     if (d["channelName"] !== undefined) {
       const x2 = d["channelName"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/channelName", "string"); }
+      if (!(typeof x2 == "string")) return false;
     }
     if (d["pair"] !== undefined) {
       const x3 = d["pair"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/pair", "string"); }
+      if (!(typeof x3 == "string")) return false;
     }
-    if (d["reqid"] !== undefined && !_leanReqid(d["reqid"], e, e === null ? '' : p + "/reqid")) { if (!e) return false; ok = false; }
+    if (d["reqid"] !== undefined && !_isReqid(d["reqid"])) return false;
     if (d["status"] !== undefined) {
       const x4 = d["status"];
-      if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/status", "string"); }
-      if (!(x4 === "subscribed" || x4 === "unsubscribed" || x4 === "error")) { if (!e) return false; ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
+      if (!(typeof x4 == "string")) return false;
+      if (!(x4 === "subscribed" || x4 === "unsubscribed" || x4 === "error")) return false;
     }
     if (d["errorMessage"] !== undefined) {
       const x5 = d["errorMessage"];
-      if (!(typeof x5 == "string")) { if (!e) return false; ok = type$(e, p + "/errorMessage", "string"); }
+      if (!(typeof x5 == "string")) return false;
     }
-    if (d["subscription"] !== undefined && !_leanSubscription(d["subscription"], e, e === null ? '' : p + "/subscription")) { if (!e) return false; ok = false; }
+    if (d["subscription"] !== undefined && !_isSubscription(d["subscription"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanSubscriptionStatus(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["event"] === undefined) ok = required$(e, p, "event");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["event"] !== undefined) {
+      const x0 = d["event"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/event", "string"); }
+      if (!(x0 === "subscriptionStatus")) { ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+    }
+    if (d["channelName"] !== undefined) {
+      const x1 = d["channelName"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/channelName", "string"); }
+    }
+    if (d["pair"] !== undefined) {
+      const x2 = d["pair"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/pair", "string"); }
+    }
+    if (d["reqid"] !== undefined && !_leanReqid(d["reqid"], e, p + "/reqid")) ok = false;
+    if (d["status"] !== undefined) {
+      const x3 = d["status"];
+      if (!(typeof x3 == "string")) { ok = type$(e, p + "/status", "string"); }
+      if (!(x3 === "subscribed" || x3 === "unsubscribed" || x3 === "error")) { ok = fail$(e, p + "/status", "enum", "must be equal to one of the allowed values"); }
+    }
+    if (d["errorMessage"] !== undefined) {
+      const x4 = d["errorMessage"];
+      if (!(typeof x4 == "string")) { ok = type$(e, p + "/errorMessage", "string"); }
+    }
+    if (d["subscription"] !== undefined && !_leanSubscription(d["subscription"], e, p + "/subscription")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanPing(d, e, p) {
-  let ok = true;
+function _isPing(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
+    if (d["event"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "event": case "reqid": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["event"] !== undefined) {
       const x1 = d["event"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/event", "string"); }
-      if (!(x1 === "ping")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "ping")) return false;
     }
-    if (d["reqid"] !== undefined && !_leanReqid(d["reqid"], e, e === null ? '' : p + "/reqid")) { if (!e) return false; ok = false; }
+    if (d["reqid"] !== undefined && !_isReqid(d["reqid"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanPing(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["event"] === undefined) ok = required$(e, p, "event");
+    for (const k0 in d) {
+      switch (k0) {
+        case "event": case "reqid": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["event"] !== undefined) {
+      const x1 = d["event"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/event", "string"); }
+      if (!(x1 === "ping")) { ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+    }
+    if (d["reqid"] !== undefined && !_leanReqid(d["reqid"], e, p + "/reqid")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -698,28 +847,28 @@ function _leanPing(d, e, p) {
  * Validates a `Heartbeat` payload.
  */
 export function validateHeartbeat(data) {
-  return checkLean(_leanHeartbeat, data, undefined);
+  return checkLean(_isHeartbeat, _leanHeartbeat, data, undefined);
 }
 
 /**
  * Validates a `SystemStatus` payload.
  */
 export function validateSystemStatus(data) {
-  return checkLean(_leanSystemStatus, data, SHAPES[4]);
+  return checkLean(_isSystemStatus, _leanSystemStatus, data, SHAPES[4]);
 }
 
 /**
  * Validates a `SubscriptionStatus` payload.
  */
 export function validateSubscriptionStatus(data) {
-  return checkLean(_leanSubscriptionStatus, data, SHAPES[10]);
+  return checkLean(_isSubscriptionStatus, _leanSubscriptionStatus, data, SHAPES[10]);
 }
 
 /**
  * Validates a `Ping` payload.
  */
 export function validatePing(data) {
-  return checkLean(_leanPing, data, undefined);
+  return checkLean(_isPing, _leanPing, data, undefined);
 }
 
 /**

@@ -1678,34 +1678,65 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanFeedError(d, e, p) {
-  let ok = true;
+function _isFeedError(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["message"] === undefined) { if (!e) return false; ok = required$(e, p, "message"); }
+    if (d["type"] === undefined) return false;
+    if (d["message"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "type": case "message": case "reason": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "error")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "error")) return false;
     }
     if (d["message"] !== undefined) {
       const x2 = d["message"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/message", "string"); }
+      if (!(typeof x2 == "string")) return false;
     }
     if (d["reason"] !== undefined) {
       const x3 = d["reason"];
-      if (!(typeof x3 == "string" || x3 === null)) { if (!e) return false; ok = type$(e, p + "/reason", "string,null"); }
+      if (!(typeof x3 == "string" || x3 === null)) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanFeedError(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["message"] === undefined) ok = required$(e, p, "message");
+    for (const k0 in d) {
+      switch (k0) {
+        case "type": case "message": case "reason": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["type"] !== undefined) {
+      const x1 = d["type"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x1 === "error")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["message"] !== undefined) {
+      const x2 = d["message"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/message", "string"); }
+    }
+    if (d["reason"] !== undefined) {
+      const x3 = d["reason"];
+      if (!(typeof x3 == "string" || x3 === null)) { ok = type$(e, p + "/reason", "string,null"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -1743,7 +1774,7 @@ export function validateBookSnapshot(data) {
  * Validates a `FeedError` payload.
  */
 export function validateFeedError(data) {
-  return checkLean(_leanFeedError, data, undefined);
+  return checkLean(_isFeedError, _leanFeedError, data, undefined);
 }
 
 /**

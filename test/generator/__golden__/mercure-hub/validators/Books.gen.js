@@ -164,15 +164,14 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanBookDeleted(d, e, p) {
-  let ok = true;
+function _isBookDeleted(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["@id"] === undefined) { if (!e) return false; ok = required$(e, p, "@id"); }
+    if (d["@id"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "@id": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
@@ -180,11 +179,36 @@ function _leanBookDeleted(d, e, p) {
       const x1 = d["@id"];
       if (typeof x1 == "string") {
       } else {
-        if (!e) return false; ok = type$(e, p + "/@id", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanBookDeleted(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["@id"] === undefined) ok = required$(e, p, "@id");
+    for (const k0 in d) {
+      switch (k0) {
+        case "@id": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["@id"] !== undefined) {
+      const x1 = d["@id"];
+      if (typeof x1 == "string") {
+      } else {
+        ok = type$(e, p + "/@id", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -201,7 +225,7 @@ export function validateBookUpdated(data) {
  * Validates a `BookDeleted` payload.
  */
 export function validateBookDeleted(data) {
-  return checkLean(_leanBookDeleted, data, undefined);
+  return checkLean(_isBookDeleted, _leanBookDeleted, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -429,28 +429,53 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanAdopt(d, e, p) {
-  let ok = true;
+function _isAdopt(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
+    if (d["name"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "name": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["name"] !== undefined) {
       const x1 = d["name"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/name", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/name", "string");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAdopt(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["name"] === undefined) ok = required$(e, p, "name");
+    for (const k0 in d) {
+      switch (k0) {
+        case "name": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["name"] !== undefined) {
+      const x1 = d["name"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/name", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/name", "string");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -481,7 +506,7 @@ export function validateStickInsectArrived(data) {
  * Validates a `Adopt` payload.
  */
 export function validateAdopt(data) {
-  return checkLean(_leanAdopt, data, undefined);
+  return checkLean(_isAdopt, _leanAdopt, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

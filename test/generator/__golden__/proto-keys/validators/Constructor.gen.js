@@ -10,15 +10,27 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+function _isEvent(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    for (const k0 of Object.keys(d)) {
+      const x1 = d[k0];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
 function _leanEvent(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
     for (const k0 of Object.keys(d)) {
       const x1 = d[k0];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/" + escapeSegment(k0), "integer"); }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { ok = type$(e, p + "/" + escapeSegment(k0), "integer"); }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -28,7 +40,7 @@ function _leanEvent(d, e, p) {
  * Validates a `Event` payload.
  */
 export function validateEvent(data) {
-  return checkLean(_leanEvent, data, undefined);
+  return checkLean(_isEvent, _leanEvent, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -10,68 +10,132 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanProto(d, e, p) {
-  let ok = true;
+function _isProto(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "type")) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) { if (!e) return false; ok = required$(e, p, "hasOwnProperty"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) return false;
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "type": case "hasOwnProperty": case "open": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
       const x1 = d["type"];
-      if (!(x1 === "__proto__")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(x1 === "__proto__")) return false;
     }
     if (d["hasOwnProperty"] !== undefined && Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) {
       const x2 = d["hasOwnProperty"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/hasOwnProperty", "string"); }
+      if (!(typeof x2 == "string")) return false;
     }
     if (d["open"] !== undefined && Object.prototype.hasOwnProperty.call(d, "open")) {
       const x3 = d["open"];
       if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
       } else {
-        if (!e) return false; ok = type$(e, p + "/open", "object");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
   }
-  return ok;
+  return true;
 }
 
-function _leanHasOwnProperty(d, e, p) {
+function _leanProto(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "type")) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) { if (!e) return false; ok = required$(e, p, "hasOwnProperty"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "toString")) { if (!e) return false; ok = required$(e, p, "toString"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) ok = required$(e, p, "type");
+    if (!Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) ok = required$(e, p, "hasOwnProperty");
     for (const k0 of Object.keys(d)) {
       switch (k0) {
-        case "type": case "hasOwnProperty": case "toString": break;
+        case "type": case "hasOwnProperty": case "open": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
       const x1 = d["type"];
-      if (!(x1 === "hasOwnProperty")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(x1 === "__proto__")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
     }
     if (d["hasOwnProperty"] !== undefined && Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) {
       const x2 = d["hasOwnProperty"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/hasOwnProperty", "string"); }
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/hasOwnProperty", "string"); }
+    }
+    if (d["open"] !== undefined && Object.prototype.hasOwnProperty.call(d, "open")) {
+      const x3 = d["open"];
+      if (x3 && typeof x3 == "object" && !Array.isArray(x3)) {
+      } else {
+        ok = type$(e, p + "/open", "object");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
+  }
+  return ok;
+}
+
+function _isHasOwnProperty(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "toString")) return false;
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "type": case "hasOwnProperty": case "toString": break;
+        default: {
+          return false;
+        }
+      }
+    }
+    if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
+      const x1 = d["type"];
+      if (!(x1 === "hasOwnProperty")) return false;
+    }
+    if (d["hasOwnProperty"] !== undefined && Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) {
+      const x2 = d["hasOwnProperty"];
+      if (!(typeof x2 == "string")) return false;
     }
     if (d["toString"] !== undefined && Object.prototype.hasOwnProperty.call(d, "toString")) {
       const x3 = d["toString"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/toString", "string"); }
+      if (!(typeof x3 == "string")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanHasOwnProperty(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "type")) ok = required$(e, p, "type");
+    if (!Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) ok = required$(e, p, "hasOwnProperty");
+    if (!Object.prototype.hasOwnProperty.call(d, "toString")) ok = required$(e, p, "toString");
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "type": case "hasOwnProperty": case "toString": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["type"] !== undefined && Object.prototype.hasOwnProperty.call(d, "type")) {
+      const x1 = d["type"];
+      if (!(x1 === "hasOwnProperty")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["hasOwnProperty"] !== undefined && Object.prototype.hasOwnProperty.call(d, "hasOwnProperty")) {
+      const x2 = d["hasOwnProperty"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/hasOwnProperty", "string"); }
+    }
+    if (d["toString"] !== undefined && Object.prototype.hasOwnProperty.call(d, "toString")) {
+      const x3 = d["toString"];
+      if (!(typeof x3 == "string")) { ok = type$(e, p + "/toString", "string"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -81,14 +145,14 @@ function _leanHasOwnProperty(d, e, p) {
  * Validates a `Proto` payload.
  */
 export function validateProto(data) {
-  return checkLean(_leanProto, data, undefined);
+  return checkLean(_isProto, _leanProto, data, undefined);
 }
 
 /**
  * Validates a `HasOwnProperty` payload.
  */
 export function validateHasOwnProperty(data) {
-  return checkLean(_leanHasOwnProperty, data, undefined);
+  return checkLean(_isHasOwnProperty, _leanHasOwnProperty, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

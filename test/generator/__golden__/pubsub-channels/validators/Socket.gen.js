@@ -1492,54 +1492,105 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanRelayError(d, e, p) {
-  let ok = true;
+function _isRelayError(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["event"] === undefined) { if (!e) return false; ok = required$(e, p, "event"); }
-    if (d["data"] === undefined) { if (!e) return false; ok = required$(e, p, "data"); }
+    if (d["event"] === undefined) return false;
+    if (d["data"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "event": case "data": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["event"] !== undefined) {
       const x1 = d["event"];
-      if (!(x1 === "relay:error")) { if (!e) return false; ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+      if (!(x1 === "relay:error")) return false;
     }
     if (d["data"] !== undefined) {
       const x2 = d["data"];
       if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
-        if (x2["message"] === undefined) { if (!e) return false; ok = required$(e, p + "/data", "message"); }
-        if (x2["code"] === undefined) { if (!e) return false; ok = required$(e, p + "/data", "code"); }
+        if (x2["message"] === undefined) return false;
+        if (x2["code"] === undefined) return false;
         for (const k3 in x2) {
           switch (k3) {
             case "message": case "code": break;
             default: {
-              if (!e) return false; ok = fail$(e, p + "/data" + "/" + escapeSegment(k3), "additionalProperties", "must NOT have additional properties");
+              return false;
             }
           }
         }
         if (x2["message"] !== undefined) {
           const x4 = x2["message"];
-          if (!(typeof x4 == "string")) { if (!e) return false; ok = type$(e, p + "/data" + "/message", "string"); }
+          if (!(typeof x4 == "string")) return false;
         }
         if (x2["code"] !== undefined) {
           const x5 = x2["code"];
-          if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)) || x5 === null)) { if (!e) return false; ok = type$(e, p + "/data" + "/code", "integer,null"); }
+          if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)) || x5 === null)) return false;
           if (typeof x5 == "number") {
-            if (!(x5 <= 4399)) { if (!e) return false; ok = fail$(e, p + "/data" + "/code", "maximum", "must be <= 4399"); }
-            if (!(x5 >= 4000)) { if (!e) return false; ok = fail$(e, p + "/data" + "/code", "minimum", "must be >= 4000"); }
+            if (!(x5 <= 4399)) return false;
+            if (!(x5 >= 4000)) return false;
           }
         }
       } else {
-        if (!e) return false; ok = type$(e, p + "/data", "object");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanRelayError(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["event"] === undefined) ok = required$(e, p, "event");
+    if (d["data"] === undefined) ok = required$(e, p, "data");
+    for (const k0 in d) {
+      switch (k0) {
+        case "event": case "data": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["event"] !== undefined) {
+      const x1 = d["event"];
+      if (!(x1 === "relay:error")) { ok = fail$(e, p + "/event", "const", "must be equal to constant"); }
+    }
+    if (d["data"] !== undefined) {
+      const x2 = d["data"];
+      if (x2 && typeof x2 == "object" && !Array.isArray(x2)) {
+        if (x2["message"] === undefined) ok = required$(e, p + "/data", "message");
+        if (x2["code"] === undefined) ok = required$(e, p + "/data", "code");
+        for (const k3 in x2) {
+          switch (k3) {
+            case "message": case "code": break;
+            default: {
+              ok = fail$(e, p + "/data" + "/" + escapeSegment(k3), "additionalProperties", "must NOT have additional properties");
+            }
+          }
+        }
+        if (x2["message"] !== undefined) {
+          const x4 = x2["message"];
+          if (!(typeof x4 == "string")) { ok = type$(e, p + "/data" + "/message", "string"); }
+        }
+        if (x2["code"] !== undefined) {
+          const x5 = x2["code"];
+          if (!((typeof x5 == "number" && !(x5 % 1) && !isNaN(x5)) || x5 === null)) { ok = type$(e, p + "/data" + "/code", "integer,null"); }
+          if (typeof x5 == "number") {
+            if (!(x5 <= 4399)) { ok = fail$(e, p + "/data" + "/code", "maximum", "must be <= 4399"); }
+            if (!(x5 >= 4000)) { ok = fail$(e, p + "/data" + "/code", "minimum", "must be >= 4000"); }
+          }
+        }
+      } else {
+        ok = type$(e, p + "/data", "object");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -1570,7 +1621,7 @@ export function validateServerPing(data) {
  * Validates a `RelayError` payload.
  */
 export function validateRelayError(data) {
-  return checkLean(_leanRelayError, data, undefined);
+  return checkLean(_isRelayError, _leanRelayError, data, undefined);
 }
 
 /**

@@ -10,19 +10,32 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanHinweis(d, e, p) {
-  let ok = true;
+function _isHinweis(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "text")) { if (!e) return false; ok = required$(e, p, "text"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "text")) return false;
     for (const k0 of Object.keys(d)) {
       switch (k0) { case "text": break; default: warned$.n = 1; }
     }
     if (d["text"] !== undefined && Object.prototype.hasOwnProperty.call(d, "text")) {
       const x1 = d["text"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/text", "string"); }
+      if (!(typeof x1 == "string")) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanHinweis(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "text")) ok = required$(e, p, "text");
+    if (d["text"] !== undefined && Object.prototype.hasOwnProperty.call(d, "text")) {
+      const x0 = d["text"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/text", "string"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -32,7 +45,7 @@ function _leanHinweis(d, e, p) {
  * Validates a `Hinweis` payload.
  */
 export function validateHinweis(data) {
-  return checkLean(_leanHinweis, data, SHAPES[5]);
+  return checkLean(_isHinweis, _leanHinweis, data, SHAPES[5]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

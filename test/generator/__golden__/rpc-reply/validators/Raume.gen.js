@@ -10,137 +10,268 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanStatus(d, e, p) {
-  let ok = true;
+function _isStatus(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "art")) { if (!e) return false; ok = required$(e, p, "art"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "id")) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "ergebnis")) { if (!e) return false; ok = required$(e, p, "ergebnis"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "art")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "id")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "ergebnis")) return false;
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "art": case "id": case "ergebnis": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["art"] !== undefined && Object.prototype.hasOwnProperty.call(d, "art")) {
       const x1 = d["art"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/art", "string"); }
-      if (!(x1 === "Ergebnis")) { if (!e) return false; ok = fail$(e, p + "/art", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "Ergebnis")) return false;
     }
     if (d["id"] !== undefined && Object.prototype.hasOwnProperty.call(d, "id")) {
       const x2 = d["id"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/id", "integer"); }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) return false;
       if (typeof x2 == "number") {
-        if (!(x2 >= 1)) { if (!e) return false; ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
+        if (!(x2 >= 1)) return false;
       }
     }
     if (d["ergebnis"] !== undefined && Object.prototype.hasOwnProperty.call(d, "ergebnis")) {
       const x3 = d["ergebnis"];
-      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { if (!e) return false; ok = type$(e, p + "/ergebnis", "integer"); }
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanStatus(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "art")) ok = required$(e, p, "art");
+    if (!Object.prototype.hasOwnProperty.call(d, "id")) ok = required$(e, p, "id");
+    if (!Object.prototype.hasOwnProperty.call(d, "ergebnis")) ok = required$(e, p, "ergebnis");
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "art": case "id": case "ergebnis": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["art"] !== undefined && Object.prototype.hasOwnProperty.call(d, "art")) {
+      const x1 = d["art"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/art", "string"); }
+      if (!(x1 === "Ergebnis")) { ok = fail$(e, p + "/art", "const", "must be equal to constant"); }
+    }
+    if (d["id"] !== undefined && Object.prototype.hasOwnProperty.call(d, "id")) {
+      const x2 = d["id"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { ok = type$(e, p + "/id", "integer"); }
+      if (typeof x2 == "number") {
+        if (!(x2 >= 1)) { ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
+      }
+    }
+    if (d["ergebnis"] !== undefined && Object.prototype.hasOwnProperty.call(d, "ergebnis")) {
+      const x3 = d["ergebnis"];
+      if (!((typeof x3 == "number" && !(x3 % 1) && !isNaN(x3)))) { ok = type$(e, p + "/ergebnis", "integer"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isStatusMessage(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "art")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "id")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "fehler")) return false;
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "art": case "id": case "fehler": break;
+        default: {
+          return false;
+        }
+      }
+    }
+    if (d["art"] !== undefined && Object.prototype.hasOwnProperty.call(d, "art")) {
+      const x1 = d["art"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "Fehler")) return false;
+    }
+    if (d["id"] !== undefined && Object.prototype.hasOwnProperty.call(d, "id")) {
+      const x2 = d["id"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) return false;
+      if (typeof x2 == "number") {
+        if (!(x2 >= 1)) return false;
+      }
+    }
+    if (d["fehler"] !== undefined && Object.prototype.hasOwnProperty.call(d, "fehler")) {
+      const x3 = d["fehler"];
+      if (!(typeof x3 == "string")) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanStatusMessage(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "art")) { if (!e) return false; ok = required$(e, p, "art"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "id")) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "fehler")) { if (!e) return false; ok = required$(e, p, "fehler"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "art")) ok = required$(e, p, "art");
+    if (!Object.prototype.hasOwnProperty.call(d, "id")) ok = required$(e, p, "id");
+    if (!Object.prototype.hasOwnProperty.call(d, "fehler")) ok = required$(e, p, "fehler");
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "art": case "id": case "fehler": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["art"] !== undefined && Object.prototype.hasOwnProperty.call(d, "art")) {
       const x1 = d["art"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/art", "string"); }
-      if (!(x1 === "Fehler")) { if (!e) return false; ok = fail$(e, p + "/art", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/art", "string"); }
+      if (!(x1 === "Fehler")) { ok = fail$(e, p + "/art", "const", "must be equal to constant"); }
     }
     if (d["id"] !== undefined && Object.prototype.hasOwnProperty.call(d, "id")) {
       const x2 = d["id"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/id", "integer"); }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { ok = type$(e, p + "/id", "integer"); }
       if (typeof x2 == "number") {
-        if (!(x2 >= 1)) { if (!e) return false; ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
+        if (!(x2 >= 1)) { ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
       }
     }
     if (d["fehler"] !== undefined && Object.prototype.hasOwnProperty.call(d, "fehler")) {
       const x3 = d["fehler"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/fehler", "string"); }
+      if (!(typeof x3 == "string")) { ok = type$(e, p + "/fehler", "string"); }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
+}
+
+function _isClass(d) {
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "art")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "default")) return false;
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "art": case "default": case "constructor": break;
+        default: {
+          return false;
+        }
+      }
+    }
+    if (d["art"] !== undefined && Object.prototype.hasOwnProperty.call(d, "art")) {
+      const x1 = d["art"];
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "Klasse")) return false;
+    }
+    if (d["default"] !== undefined && Object.prototype.hasOwnProperty.call(d, "default")) {
+      const x2 = d["default"];
+      if (!(typeof x2 == "boolean")) return false;
+    }
+    if (d["constructor"] !== undefined && Object.prototype.hasOwnProperty.call(d, "constructor")) {
+      const x3 = d["constructor"];
+      if (!(typeof x3 == "string")) return false;
+    }
+  } else {
+    return false;
+  }
+  return true;
 }
 
 function _leanClass(d, e, p) {
   let ok = true;
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "art")) { if (!e) return false; ok = required$(e, p, "art"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "default")) { if (!e) return false; ok = required$(e, p, "default"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "art")) ok = required$(e, p, "art");
+    if (!Object.prototype.hasOwnProperty.call(d, "default")) ok = required$(e, p, "default");
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "art": case "default": case "constructor": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
         }
       }
     }
     if (d["art"] !== undefined && Object.prototype.hasOwnProperty.call(d, "art")) {
       const x1 = d["art"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/art", "string"); }
-      if (!(x1 === "Klasse")) { if (!e) return false; ok = fail$(e, p + "/art", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/art", "string"); }
+      if (!(x1 === "Klasse")) { ok = fail$(e, p + "/art", "const", "must be equal to constant"); }
     }
     if (d["default"] !== undefined && Object.prototype.hasOwnProperty.call(d, "default")) {
       const x2 = d["default"];
-      if (!(typeof x2 == "boolean")) { if (!e) return false; ok = type$(e, p + "/default", "boolean"); }
+      if (!(typeof x2 == "boolean")) { ok = type$(e, p + "/default", "boolean"); }
     }
     if (d["constructor"] !== undefined && Object.prototype.hasOwnProperty.call(d, "constructor")) {
       const x3 = d["constructor"];
-      if (!(typeof x3 == "string")) { if (!e) return false; ok = type$(e, p + "/constructor", "string"); }
+      if (!(typeof x3 == "string")) { ok = type$(e, p + "/constructor", "string"); }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanAnfrage(d, e, p) {
-  let ok = true;
+function _isAnfrage(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (!Object.prototype.hasOwnProperty.call(d, "methode")) { if (!e) return false; ok = required$(e, p, "methode"); }
-    if (!Object.prototype.hasOwnProperty.call(d, "id")) { if (!e) return false; ok = required$(e, p, "id"); }
+    if (!Object.prototype.hasOwnProperty.call(d, "methode")) return false;
+    if (!Object.prototype.hasOwnProperty.call(d, "id")) return false;
     for (const k0 of Object.keys(d)) {
       switch (k0) {
         case "methode": case "id": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["methode"] !== undefined && Object.prototype.hasOwnProperty.call(d, "methode")) {
       const x1 = d["methode"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/methode", "string"); }
-      if (!(x1 === "zählen" || x1 === "löschen")) { if (!e) return false; ok = fail$(e, p + "/methode", "enum", "must be equal to one of the allowed values"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "zählen" || x1 === "löschen")) return false;
     }
     if (d["id"] !== undefined && Object.prototype.hasOwnProperty.call(d, "id")) {
       const x2 = d["id"];
-      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { if (!e) return false; ok = type$(e, p + "/id", "integer"); }
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) return false;
       if (typeof x2 == "number") {
-        if (!(x2 >= 1)) { if (!e) return false; ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
+        if (!(x2 >= 1)) return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAnfrage(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (!Object.prototype.hasOwnProperty.call(d, "methode")) ok = required$(e, p, "methode");
+    if (!Object.prototype.hasOwnProperty.call(d, "id")) ok = required$(e, p, "id");
+    for (const k0 of Object.keys(d)) {
+      switch (k0) {
+        case "methode": case "id": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["methode"] !== undefined && Object.prototype.hasOwnProperty.call(d, "methode")) {
+      const x1 = d["methode"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/methode", "string"); }
+      if (!(x1 === "zählen" || x1 === "löschen")) { ok = fail$(e, p + "/methode", "enum", "must be equal to one of the allowed values"); }
+    }
+    if (d["id"] !== undefined && Object.prototype.hasOwnProperty.call(d, "id")) {
+      const x2 = d["id"];
+      if (!((typeof x2 == "number" && !(x2 % 1) && !isNaN(x2)))) { ok = type$(e, p + "/id", "integer"); }
+      if (typeof x2 == "number") {
+        if (!(x2 >= 1)) { ok = fail$(e, p + "/id", "minimum", "must be >= 1"); }
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -150,28 +281,28 @@ function _leanAnfrage(d, e, p) {
  * Validates a `Status` payload.
  */
 export function validateStatus(data) {
-  return checkLean(_leanStatus, data, undefined);
+  return checkLean(_isStatus, _leanStatus, data, undefined);
 }
 
 /**
  * Validates a `StatusMessage` payload.
  */
 export function validateStatusMessage(data) {
-  return checkLean(_leanStatusMessage, data, undefined);
+  return checkLean(_isStatusMessage, _leanStatusMessage, data, undefined);
 }
 
 /**
  * Validates a `Class` payload.
  */
 export function validateClass(data) {
-  return checkLean(_leanClass, data, undefined);
+  return checkLean(_isClass, _leanClass, data, undefined);
 }
 
 /**
  * Validates a `Anfrage` payload.
  */
 export function validateAnfrage(data) {
-  return checkLean(_leanAnfrage, data, undefined);
+  return checkLean(_isAnfrage, _leanAnfrage, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

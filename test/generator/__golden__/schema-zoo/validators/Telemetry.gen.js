@@ -819,75 +819,139 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanNode(d, e, p) {
-  let ok = true;
+function _isNode(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
+    if (d["name"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "name": case "children": break; default: warned$.n = 1; }
     }
     if (d["name"] !== undefined) {
       const x1 = d["name"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/name", "string"); }
+      if (!(typeof x1 == "string")) return false;
     }
     if (d["children"] !== undefined) {
       const x2 = d["children"];
       if (Array.isArray(x2)) {
         for (let i3 = 0; i3 < x2.length; i3++) {
           const x4 = x2[i3];
-          if (!_leanNode(x4, e, e === null ? '' : p + "/children" + "/" + i3)) { if (!e) return false; ok = false; }
+          if (!_isNode(x4)) return false;
         }
       } else {
-        if (!e) return false; ok = type$(e, p + "/children", "array");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanNode(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["name"] === undefined) ok = required$(e, p, "name");
+    if (d["name"] !== undefined) {
+      const x0 = d["name"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/name", "string"); }
+    }
+    if (d["children"] !== undefined) {
+      const x1 = d["children"];
+      if (Array.isArray(x1)) {
+        for (let i2 = 0; i2 < x1.length; i2++) {
+          const x3 = x1[i2];
+          if (!_leanNode(x3, e, p + "/children" + "/" + i2)) ok = false;
+        }
+      } else {
+        ok = type$(e, p + "/children", "array");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanTree(d, e, p) {
-  let ok = true;
+function _isTree(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["type"] === undefined) { if (!e) return false; ok = required$(e, p, "type"); }
-    if (d["root"] === undefined) { if (!e) return false; ok = required$(e, p, "root"); }
+    if (d["type"] === undefined) return false;
+    if (d["root"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "type": case "root": break; default: warned$.n = 1; }
     }
     if (d["type"] !== undefined) {
       const x1 = d["type"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/type", "string"); }
-      if (!(x1 === "tree")) { if (!e) return false; ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "tree")) return false;
     }
-    if (d["root"] !== undefined && !_leanNode(d["root"], e, e === null ? '' : p + "/root")) { if (!e) return false; ok = false; }
+    if (d["root"] !== undefined && !_isNode(d["root"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanTree(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["type"] === undefined) ok = required$(e, p, "type");
+    if (d["root"] === undefined) ok = required$(e, p, "root");
+    if (d["type"] !== undefined) {
+      const x0 = d["type"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/type", "string"); }
+      if (!(x0 === "tree")) { ok = fail$(e, p + "/type", "const", "must be equal to constant"); }
+    }
+    if (d["root"] !== undefined && !_leanNode(d["root"], e, p + "/root")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanAck(d, e, p) {
-  let ok = true;
+function _isAck(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["seq"] === undefined) { if (!e) return false; ok = required$(e, p, "seq"); }
+    if (d["seq"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "seq": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["seq"] !== undefined) {
       const x1 = d["seq"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/seq", "integer"); }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) return false;
       if (typeof x1 == "number") {
-        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/seq", "minimum", "must be >= 0"); }
+        if (!(x1 >= 0)) return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanAck(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["seq"] === undefined) ok = required$(e, p, "seq");
+    for (const k0 in d) {
+      switch (k0) {
+        case "seq": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["seq"] !== undefined) {
+      const x1 = d["seq"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { ok = type$(e, p + "/seq", "integer"); }
+      if (typeof x1 == "number") {
+        if (!(x1 >= 0)) { ok = fail$(e, p + "/seq", "minimum", "must be >= 0"); }
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -911,14 +975,14 @@ export function validateConfig(data) {
  * Validates a `Tree` payload.
  */
 export function validateTree(data) {
-  return checkLean(_leanTree, data, SHAPES[10]);
+  return checkLean(_isTree, _leanTree, data, SHAPES[10]);
 }
 
 /**
  * Validates a `Ack` payload.
  */
 export function validateAck(data) {
-  return checkLean(_leanAck, data, undefined);
+  return checkLean(_isAck, _leanAck, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -10,50 +10,96 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+function _isComponentState(d) {
+  if (!(typeof d == "string")) return false;
+  if (!(d === "operational" || d === "degraded_performance" || d === "partial_outage" || d === "major_outage" || d === "under_maintenance")) return false;
+  return true;
+}
+
 function _leanComponentState(d, e, p) {
   let ok = true;
-  if (!(typeof d == "string")) { if (!e) return false; ok = type$(e, p, "string"); }
-  if (!(d === "operational" || d === "degraded_performance" || d === "partial_outage" || d === "major_outage" || d === "under_maintenance")) { if (!e) return false; ok = fail$(e, p, "enum", "must be equal to one of the allowed values"); }
+  if (!(typeof d == "string")) { ok = type$(e, p, "string"); }
+  if (!(d === "operational" || d === "degraded_performance" || d === "partial_outage" || d === "major_outage" || d === "under_maintenance")) { ok = fail$(e, p, "enum", "must be equal to one of the allowed values"); }
   return ok;
 }
 
-function _leanComponentStatus(d, e, p) {
-  let ok = true;
+function _isComponentStatus(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["component"] === undefined) { if (!e) return false; ok = required$(e, p, "component"); }
-    if (d["status"] === undefined) { if (!e) return false; ok = required$(e, p, "status"); }
-    if (d["since"] === undefined) { if (!e) return false; ok = required$(e, p, "since"); }
+    if (d["component"] === undefined) return false;
+    if (d["status"] === undefined) return false;
+    if (d["since"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "component": case "status": case "since": case "uptime_90d": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["component"] !== undefined) {
       const x1 = d["component"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/component", "string"); }
+      if (!(typeof x1 == "string")) return false;
     }
-    if (d["status"] !== undefined && !_leanComponentState(d["status"], e, e === null ? '' : p + "/status")) { if (!e) return false; ok = false; }
+    if (d["status"] !== undefined && !_isComponentState(d["status"])) return false;
     if (d["since"] !== undefined) {
       const x2 = d["since"];
       if (typeof x2 == "string") {
-        if (!(formats["date-time"](x2))) { if (!e) return false; ok = fail$(e, p + "/since", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x2))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/since", "string");
+        return false;
       }
     }
     if (d["uptime_90d"] !== undefined) {
       const x3 = d["uptime_90d"];
-      if (!(typeof x3 == "number" || x3 === null)) { if (!e) return false; ok = type$(e, p + "/uptime_90d", "number,null"); }
+      if (!(typeof x3 == "number" || x3 === null)) return false;
       if (typeof x3 == "number") {
-        if (!(x3 <= 100)) { if (!e) return false; ok = fail$(e, p + "/uptime_90d", "maximum", "must be <= 100"); }
-        if (!(x3 >= 0)) { if (!e) return false; ok = fail$(e, p + "/uptime_90d", "minimum", "must be >= 0"); }
+        if (!(x3 <= 100)) return false;
+        if (!(x3 >= 0)) return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanComponentStatus(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["component"] === undefined) ok = required$(e, p, "component");
+    if (d["status"] === undefined) ok = required$(e, p, "status");
+    if (d["since"] === undefined) ok = required$(e, p, "since");
+    for (const k0 in d) {
+      switch (k0) {
+        case "component": case "status": case "since": case "uptime_90d": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["component"] !== undefined) {
+      const x1 = d["component"];
+      if (!(typeof x1 == "string")) { ok = type$(e, p + "/component", "string"); }
+    }
+    if (d["status"] !== undefined && !_leanComponentState(d["status"], e, p + "/status")) ok = false;
+    if (d["since"] !== undefined) {
+      const x2 = d["since"];
+      if (typeof x2 == "string") {
+        if (!(formats["date-time"](x2))) { ok = fail$(e, p + "/since", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/since", "string");
+      }
+    }
+    if (d["uptime_90d"] !== undefined) {
+      const x3 = d["uptime_90d"];
+      if (!(typeof x3 == "number" || x3 === null)) { ok = type$(e, p + "/uptime_90d", "number,null"); }
+      if (typeof x3 == "number") {
+        if (!(x3 <= 100)) { ok = fail$(e, p + "/uptime_90d", "maximum", "must be <= 100"); }
+        if (!(x3 >= 0)) { ok = fail$(e, p + "/uptime_90d", "minimum", "must be >= 0"); }
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -63,7 +109,7 @@ function _leanComponentStatus(d, e, p) {
  * Validates a `ComponentStatus` payload.
  */
 export function validateComponentStatus(data) {
-  return checkLean(_leanComponentStatus, data, undefined);
+  return checkLean(_isComponentStatus, _leanComponentStatus, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

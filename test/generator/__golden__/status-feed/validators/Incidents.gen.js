@@ -623,80 +623,156 @@ return errors === 0;
 }
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanMaintenanceScheduled(d, e, p) {
-  let ok = true;
+function _isMaintenanceScheduled(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["id"] === undefined) { if (!e) return false; ok = required$(e, p, "id"); }
-    if (d["name"] === undefined) { if (!e) return false; ok = required$(e, p, "name"); }
-    if (d["scheduled_for"] === undefined) { if (!e) return false; ok = required$(e, p, "scheduled_for"); }
-    if (d["scheduled_until"] === undefined) { if (!e) return false; ok = required$(e, p, "scheduled_until"); }
+    if (d["id"] === undefined) return false;
+    if (d["name"] === undefined) return false;
+    if (d["scheduled_for"] === undefined) return false;
+    if (d["scheduled_until"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "id": case "name": case "scheduled_for": case "scheduled_until": case "window": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["id"] !== undefined) {
       const x1 = d["id"];
       if (typeof x1 == "string") {
-        if (!(x1.length !== 0)) { if (!e) return false; ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+        if (!(x1.length !== 0)) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/id", "string");
+        return false;
       }
     }
     if (d["name"] !== undefined) {
       const x2 = d["name"];
-      if (!(typeof x2 == "string")) { if (!e) return false; ok = type$(e, p + "/name", "string"); }
+      if (!(typeof x2 == "string")) return false;
     }
     if (d["scheduled_for"] !== undefined) {
       const x3 = d["scheduled_for"];
       if (typeof x3 == "string") {
-        if (!(formats["date-time"](x3))) { if (!e) return false; ok = fail$(e, p + "/scheduled_for", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x3))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/scheduled_for", "string");
+        return false;
       }
     }
     if (d["scheduled_until"] !== undefined) {
       const x4 = d["scheduled_until"];
       if (typeof x4 == "string") {
-        if (!(formats["date-time"](x4))) { if (!e) return false; ok = fail$(e, p + "/scheduled_until", "format", "must match format \"date-time\""); }
+        if (!(formats["date-time"](x4))) return false;
       } else {
-        if (!e) return false; ok = type$(e, p + "/scheduled_until", "string");
+        return false;
       }
     }
     if (d["window"] !== undefined) {
       const x5 = d["window"];
       if (x5 && typeof x5 == "object" && !Array.isArray(x5)) {
       } else {
-        if (!e) return false; ok = type$(e, p + "/window", "object");
+        return false;
       }
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanMaintenanceScheduled(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["id"] === undefined) ok = required$(e, p, "id");
+    if (d["name"] === undefined) ok = required$(e, p, "name");
+    if (d["scheduled_for"] === undefined) ok = required$(e, p, "scheduled_for");
+    if (d["scheduled_until"] === undefined) ok = required$(e, p, "scheduled_until");
+    for (const k0 in d) {
+      switch (k0) {
+        case "id": case "name": case "scheduled_for": case "scheduled_until": case "window": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["id"] !== undefined) {
+      const x1 = d["id"];
+      if (typeof x1 == "string") {
+        if (!(x1.length !== 0)) { ok = fail$(e, p + "/id", "minLength", "must NOT have fewer than 1 characters"); }
+      } else {
+        ok = type$(e, p + "/id", "string");
+      }
+    }
+    if (d["name"] !== undefined) {
+      const x2 = d["name"];
+      if (!(typeof x2 == "string")) { ok = type$(e, p + "/name", "string"); }
+    }
+    if (d["scheduled_for"] !== undefined) {
+      const x3 = d["scheduled_for"];
+      if (typeof x3 == "string") {
+        if (!(formats["date-time"](x3))) { ok = fail$(e, p + "/scheduled_for", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/scheduled_for", "string");
+      }
+    }
+    if (d["scheduled_until"] !== undefined) {
+      const x4 = d["scheduled_until"];
+      if (typeof x4 == "string") {
+        if (!(formats["date-time"](x4))) { ok = fail$(e, p + "/scheduled_until", "format", "must match format \"date-time\""); }
+      } else {
+        ok = type$(e, p + "/scheduled_until", "string");
+      }
+    }
+    if (d["window"] !== undefined) {
+      const x5 = d["window"];
+      if (x5 && typeof x5 == "object" && !Array.isArray(x5)) {
+      } else {
+        ok = type$(e, p + "/window", "object");
+      }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
 
-function _leanHeartbeat(d, e, p) {
-  let ok = true;
+function _isHeartbeat(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["time"] === undefined) { if (!e) return false; ok = required$(e, p, "time"); }
+    if (d["time"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) {
         case "time": break;
         default: {
-          if (!e) return false; ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+          return false;
         }
       }
     }
     if (d["time"] !== undefined) {
       const x1 = d["time"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/time", "integer"); }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) return false;
     }
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanHeartbeat(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["time"] === undefined) ok = required$(e, p, "time");
+    for (const k0 in d) {
+      switch (k0) {
+        case "time": break;
+        default: {
+          ok = fail$(e, p + "/" + escapeSegment(k0), "additionalProperties", "must NOT have additional properties");
+        }
+      }
+    }
+    if (d["time"] !== undefined) {
+      const x1 = d["time"];
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { ok = type$(e, p + "/time", "integer"); }
+    }
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -727,14 +803,14 @@ export function validateIncidentResolved(data) {
  * Validates a `MaintenanceScheduled` payload.
  */
 export function validateMaintenanceScheduled(data) {
-  return checkLean(_leanMaintenanceScheduled, data, undefined);
+  return checkLean(_isMaintenanceScheduled, _leanMaintenanceScheduled, data, undefined);
 }
 
 /**
  * Validates a `Heartbeat` payload.
  */
 export function validateHeartbeat(data) {
-  return checkLean(_leanHeartbeat, data, undefined);
+  return checkLean(_isHeartbeat, _leanHeartbeat, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -7,24 +7,39 @@
  * Precompiled validators of channel `smartylighting.streetlights.1.0.action.{streetlightId}.turn.on`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanSentAt } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isSentAt, _leanSentAt } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanTurnOnOffPayload(d, e, p) {
-  let ok = true;
+function _isTurnOnOffPayload(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["command"] === undefined) { if (!e) return false; ok = required$(e, p, "command"); }
+    if (d["command"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "command": case "sentAt": break; default: warned$.n = 1; }
     }
     if (d["command"] !== undefined) {
       const x1 = d["command"];
-      if (!(typeof x1 == "string")) { if (!e) return false; ok = type$(e, p + "/command", "string"); }
-      if (!(x1 === "on" || x1 === "off")) { if (!e) return false; ok = fail$(e, p + "/command", "enum", "must be equal to one of the allowed values"); }
+      if (!(typeof x1 == "string")) return false;
+      if (!(x1 === "on" || x1 === "off")) return false;
     }
-    if (d["sentAt"] !== undefined && !_leanSentAt(d["sentAt"], e, e === null ? '' : p + "/sentAt")) { if (!e) return false; ok = false; }
+    if (d["sentAt"] !== undefined && !_isSentAt(d["sentAt"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanTurnOnOffPayload(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["command"] === undefined) ok = required$(e, p, "command");
+    if (d["command"] !== undefined) {
+      const x0 = d["command"];
+      if (!(typeof x0 == "string")) { ok = type$(e, p + "/command", "string"); }
+      if (!(x0 === "on" || x0 === "off")) { ok = fail$(e, p + "/command", "enum", "must be equal to one of the allowed values"); }
+    }
+    if (d["sentAt"] !== undefined && !_leanSentAt(d["sentAt"], e, p + "/sentAt")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -34,7 +49,7 @@ function _leanTurnOnOffPayload(d, e, p) {
  * Validates a `TurnOnOff` payload.
  */
 export function validateTurnOnOff(data) {
-  return checkLean(_leanTurnOnOffPayload, data, SHAPES[3]);
+  return checkLean(_isTurnOnOffPayload, _leanTurnOnOffPayload, data, SHAPES[3]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -7,26 +7,43 @@
  * Precompiled validators of channel `smartylighting.streetlights.1.0.event.{streetlightId}.lighting.measured`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanSentAt } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isSentAt, _leanSentAt } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
-function _leanLightMeasuredPayload(d, e, p) {
-  let ok = true;
+function _isLightMeasuredPayload(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
-    if (d["lumens"] === undefined) { if (!e) return false; ok = required$(e, p, "lumens"); }
+    if (d["lumens"] === undefined) return false;
     for (const k0 in d) {
       switch (k0) { case "lumens": case "sentAt": break; default: warned$.n = 1; }
     }
     if (d["lumens"] !== undefined) {
       const x1 = d["lumens"];
-      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) { if (!e) return false; ok = type$(e, p + "/lumens", "integer"); }
+      if (!((typeof x1 == "number" && !(x1 % 1) && !isNaN(x1)))) return false;
       if (typeof x1 == "number") {
-        if (!(x1 >= 0)) { if (!e) return false; ok = fail$(e, p + "/lumens", "minimum", "must be >= 0"); }
+        if (!(x1 >= 0)) return false;
       }
     }
-    if (d["sentAt"] !== undefined && !_leanSentAt(d["sentAt"], e, e === null ? '' : p + "/sentAt")) { if (!e) return false; ok = false; }
+    if (d["sentAt"] !== undefined && !_isSentAt(d["sentAt"])) return false;
   } else {
-    if (!e) return false; ok = type$(e, p, "object");
+    return false;
+  }
+  return true;
+}
+
+function _leanLightMeasuredPayload(d, e, p) {
+  let ok = true;
+  if (d && typeof d == "object" && !Array.isArray(d)) {
+    if (d["lumens"] === undefined) ok = required$(e, p, "lumens");
+    if (d["lumens"] !== undefined) {
+      const x0 = d["lumens"];
+      if (!((typeof x0 == "number" && !(x0 % 1) && !isNaN(x0)))) { ok = type$(e, p + "/lumens", "integer"); }
+      if (typeof x0 == "number") {
+        if (!(x0 >= 0)) { ok = fail$(e, p + "/lumens", "minimum", "must be >= 0"); }
+      }
+    }
+    if (d["sentAt"] !== undefined && !_leanSentAt(d["sentAt"], e, p + "/sentAt")) ok = false;
+  } else {
+    ok = type$(e, p, "object");
   }
   return ok;
 }
@@ -36,7 +53,7 @@ function _leanLightMeasuredPayload(d, e, p) {
  * Validates a `LightMeasured` payload.
  */
 export function validateLightMeasured(data) {
-  return checkLean(_leanLightMeasuredPayload, data, SHAPES[0]);
+  return checkLean(_isLightMeasuredPayload, _leanLightMeasuredPayload, data, SHAPES[0]);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -7,9 +7,14 @@
  * Precompiled validators of channel `smartylighting.streetlights.1.0.action.{streetlightId}.dim`: its messages, and per direction the dispatcher that reads the tag first.
  */
 
-import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _leanSentAt } from './shared.gen.js';
+import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isSentAt, _leanSentAt } from './shared.gen.js';
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+function _isUnknownPayload(d) {
+
+  return true;
+}
+
 function _leanUnknownPayload(d, e, p) {
   let ok = true;
 
@@ -21,7 +26,7 @@ function _leanUnknownPayload(d, e, p) {
  * Validates a `DimLight` payload.
  */
 export function validateDimLight(data) {
-  return checkLean(_leanUnknownPayload, data, undefined);
+  return checkLean(_isUnknownPayload, _leanUnknownPayload, data, undefined);
 }
 
 // ---- per channel and direction: the tag first, then one schema ----

@@ -220,17 +220,17 @@ function check(validate, data, shape) {
 }
 
 /**
- * The same for a lean validator (`(data, errors, pointer) => boolean`): the first run builds
- * nothing; only a value that fails is run again to collect its errors.
+ * The same for a lean validator: its verdict (`(data) => boolean`) builds nothing; only a value it
+ * rejects is explained (`(data, errors, pointer)`, which collects every error).
  */
-function checkLean(validate, data, shape) {
+function checkLean(valid, explain, data, shape) {
   warned$.n = 0;
-  if (!validate(data, null, '')) {
+  if (!valid(data)) {
     const errors = [];
-    validate(data, errors, '');
+    explain(data, errors, '');
     return { ok: false, errors };
   }
-  // The lean functions raise `warned$.n` as they validate when they meet an unknown property or
+  // The verdicts raise `warned$.n` as they validate when they meet an unknown property or
   // value (never missing one that `drift` would name): a valid frame without any is done in one
   // pass and allocates only its result; the walk that words the warnings runs for the others.
   return warned$.n === 0 || shape === undefined ? { ok: true, value: data } : warn(data, shape);
@@ -304,15 +304,24 @@ function asEvent(event, result) {
   return result.warnings === undefined ? { ok: true, value: { event, data: result.value } } : { ok: true, value: { event, data: result.value }, warnings: result.warnings };
 }
 
-export { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, ucs2length, equal, escapeSegment, _leanSentAt };
+export { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, ucs2length, equal, escapeSegment, _isSentAt, _leanSentAt };
 
 // ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+function _isSentAt(d) {
+  if (typeof d == "string") {
+    if (!(formats["date-time"](d))) return false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 function _leanSentAt(d, e, p) {
   let ok = true;
   if (typeof d == "string") {
-    if (!(formats["date-time"](d))) { if (!e) return false; ok = fail$(e, p, "format", "must match format \"date-time\""); }
+    if (!(formats["date-time"](d))) { ok = fail$(e, p, "format", "must match format \"date-time\""); }
   } else {
-    if (!e) return false; ok = type$(e, p, "string");
+    ok = type$(e, p, "string");
   }
   return ok;
 }
