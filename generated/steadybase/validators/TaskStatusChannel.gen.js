@@ -9,7 +9,7 @@
 
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isTaskId, _leanTaskId, _isTaskMessage, _leanTaskMessage } from './shared.gen.js';
 
-// ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+// ---- lean validators, two per schema: the verdict `(data)`, and `(data, errors, pointer)` that explains a rejected value ----
 function _isTaskStatus(d) {
   if (!(typeof d == "string")) return false;
   if (!(d === "pending" || d === "running" || d === "completed" || d === "failed" || d === "cancelled")) return false;

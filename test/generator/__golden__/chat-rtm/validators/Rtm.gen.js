@@ -1976,7 +1976,7 @@ validate21.errors = vErrors;
 return errors === 0;
 }
 
-// ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+// ---- lean validators, two per schema: the verdict `(data)`, and `(data, errors, pointer)` that explains a rejected value ----
 function _isHello(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["type"] === undefined) return false;

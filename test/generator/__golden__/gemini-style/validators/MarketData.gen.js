@@ -296,7 +296,7 @@ validate1.errors = vErrors;
 return errors === 0;
 }
 
-// ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+// ---- lean validators, two per schema: the verdict `(data)`, and `(data, errors, pointer)` that explains a rejected value ----
 function _isHeartbeat(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["socket_sequence"] === undefined) return false;

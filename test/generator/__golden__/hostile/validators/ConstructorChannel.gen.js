@@ -60,7 +60,7 @@ validate9.errors = vErrors;
 return errors === 0;
 }
 
-// ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+// ---- lean validators, two per schema: the verdict `(data)`, and `(data, errors, pointer)` that explains a rejected value ----
 function _isInterface(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (!Object.prototype.hasOwnProperty.call(d, "implements")) return false;

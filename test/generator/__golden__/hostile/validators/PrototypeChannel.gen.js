@@ -11,7 +11,7 @@
 
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isEnumSchema, _leanEnumSchema } from './shared.gen.js';
 
-// ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+// ---- lean validators, two per schema: the verdict `(data)`, and `(data, errors, pointer)` that explains a rejected value ----
 function _isEnum(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (!Object.prototype.hasOwnProperty.call(d, "\"); globalThis.__swCanary = 1; (\"")) return false;

@@ -308,7 +308,7 @@ function asEvent(event, result) {
 
 export { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, ucs2length, equal, escapeSegment, _isEnumSchema, _leanEnumSchema };
 
-// ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+// ---- lean validators, two per schema: the verdict `(data)`, and `(data, errors, pointer)` that explains a rejected value ----
 function _isEnumSchema(d) {
   if (!(typeof d == "string")) return false;
   if (!(d === "\"); globalThis.__swCanary = 1; (\"" || d === "'); globalThis.__swCanary = 1; ('" || d === "`${globalThis.__swCanary = 1}`" || d === "*/ globalThis.__swCanary = 1; /*" || d === "__proto__" || d === "constructor" || d === "" || d === "\u2028" || d === "\u2029" || d === "line\nbreak" || d === "\\" || d === "﻿" || d === "\ud800" || d === "\u0000")) return false;

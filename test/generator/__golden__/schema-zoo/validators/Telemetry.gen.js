@@ -818,7 +818,7 @@ validate4.errors = vErrors;
 return errors === 0;
 }
 
-// ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+// ---- lean validators, two per schema: the verdict `(data)`, and `(data, errors, pointer)` that explains a rejected value ----
 function _isNode(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["name"] === undefined) return false;

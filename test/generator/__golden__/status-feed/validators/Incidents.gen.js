@@ -622,7 +622,7 @@ validate2.errors = vErrors;
 return errors === 0;
 }
 
-// ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+// ---- lean validators, two per schema: the verdict `(data)`, and `(data, errors, pointer)` that explains a rejected value ----
 function _isMaintenanceScheduled(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["id"] === undefined) return false;

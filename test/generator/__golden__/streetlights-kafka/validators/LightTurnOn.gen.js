@@ -9,7 +9,7 @@
 
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isSentAt, _leanSentAt } from './shared.gen.js';
 
-// ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+// ---- lean validators, two per schema: the verdict `(data)`, and `(data, errors, pointer)` that explains a rejected value ----
 function _isTurnOnOffPayload(d) {
   if (d && typeof d == "object" && !Array.isArray(d)) {
     if (d["command"] === undefined) return false;

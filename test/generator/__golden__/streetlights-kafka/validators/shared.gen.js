@@ -306,7 +306,7 @@ function asEvent(event, result) {
 
 export { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, ucs2length, equal, escapeSegment, _isSentAt, _leanSentAt };
 
-// ---- lean validators: one function per schema, `(data, errors, pointer)`; errors only on failure ----
+// ---- lean validators, two per schema: the verdict `(data)`, and `(data, errors, pointer)` that explains a rejected value ----
 function _isSentAt(d) {
   if (typeof d == "string") {
     if (!(formats["date-time"](d))) return false;
