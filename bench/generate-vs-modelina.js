@@ -8,7 +8,11 @@
 // sessions' load stretches wall-clock by their share of the two cores, not by what a process does.
 // Target: ≥ 3.
 //
-//   node bench/generate-vs-modelina.js [--runs N]
+// With --asyncapi-cli <path to @asyncapi/cli's bin/run_bin> (installed by hand in a folder of
+// your choice: it is not a dependency, 1.5 GB), `asyncapi generate models typescript` on the same
+// document is timed the same way, as a reference (its first, cold run is reported apart).
+//
+//   node bench/generate-vs-modelina.js [--runs N] [--asyncapi-cli PATH]
 
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -35,6 +39,39 @@ function runModelina() {
   const out = path.join(WORK, 'modelina');
   rmSync(out, { recursive: true, force: true });
   return timeNode([MODELINA, SPEC, out]);
+}
+
+function runAsyncapiCli(bin) {
+  const out = path.join(WORK, 'asyncapi-cli');
+  rmSync(out, { recursive: true, force: true });
+  return timeNode([bin, 'generate', 'models', 'typescript', SPEC, '--output', out, '--no-interactive']);
+}
+
+/** streamwright generate vs the AsyncAPI CLI's `generate models typescript` (a reference row, no target). */
+export function benchAsyncapiCli({ bin, runs = 3, log = console.log }) {
+  log(`generate vs AsyncAPI CLI (${bin}): 1 cold run + ${runs} timed runs each, alternating`);
+  const cold = runAsyncapiCli(bin);
+  runStreamwright();
+  const sw = [];
+  const cli = [];
+  for (let i = 0; i < runs; i++) {
+    sw.push(runStreamwright());
+    cli.push(runAsyncapiCli(bin));
+    log(`  run ${i + 1}: streamwright ${fmtMs(sw[i].ms)} (CPU ${fmtMs(sw[i].cpuMs)}), asyncapi CLI ${fmtMs(cli[i].ms)} (CPU ${fmtMs(cli[i].cpuMs)})`);
+  }
+  const m = (xs, key) => median(xs.map((x) => x[key]));
+  const ratio = m(cli, 'cpuMs') / m(sw, 'cpuMs');
+  const wallRatio = m(cli, 'ms') / m(sw, 'ms');
+  return {
+    name: '  reference: generate vs AsyncAPI CLI generate models',
+    figure: `CPU ${fmtMs(m(sw, 'cpuMs'))}, wall ${fmtMs(m(sw, 'ms'))}`,
+    baseline: `CPU ${fmtMs(m(cli, 'cpuMs'))}, wall ${fmtMs(m(cli, 'ms'))} (cold ${fmtMs(cold.ms)})`,
+    ratio,
+    ratioText: `${ratio.toFixed(2)}× CPU; wall ${wallRatio.toFixed(2)}×`,
+    target: '—',
+    pass: null,
+    raw: { streamwright: sw, asyncapiCli: cli, cold },
+  };
 }
 
 export function benchGenerate({ runs = 3, log = console.log } = {}) {
@@ -70,4 +107,9 @@ if (isMain(import.meta.url)) {
   prepareSpec();
   const r = benchGenerate({ runs });
   console.log(`${r.name}: streamwright ${r.figure}, ${r.baseline}; ${r.ratioText} (target ${r.target}) ${r.pass ? 'PASS' : 'FAIL'}`);
+  const c = process.argv.indexOf('--asyncapi-cli');
+  if (c > 0) {
+    const a = benchAsyncapiCli({ bin: path.resolve(process.argv[c + 1]), runs });
+    console.log(`${a.name.trim()}: streamwright ${a.figure}, ${a.baseline}; ${a.ratioText}`);
+  }
 }

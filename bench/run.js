@@ -7,12 +7,13 @@
 // target passed, MISS otherwise).
 //
 //   node bench/run.js [--runs N] [--rounds N] [--samples N] [--fanout-rounds N] [--skip generate,validate,load,fanout] [--strict]
+//                     [--asyncapi-cli <@asyncapi/cli bin/run_bin>]   (a reference row; see generate-vs-modelina.js)
 
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchGenerate } from './generate-vs-modelina.js';
+import { benchAsyncapiCli, benchGenerate } from './generate-vs-modelina.js';
 import { WORK, ROOT, prepareSpec, table } from './lib.js';
 import { benchLoadTime } from './load-time.js';
 
@@ -53,6 +54,7 @@ const rows = [];
 try {
   if (!skip.has('generate')) {
     rows.push(benchGenerate({ runs: num('--runs', 3) }));
+    if (args.includes('--asyncapi-cli')) rows.push(benchAsyncapiCli({ bin: path.resolve(args[args.indexOf('--asyncapi-cli') + 1]), runs: num('--runs', 3) }));
     console.log();
   }
   if (!skip.has('validate')) {
