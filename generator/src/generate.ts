@@ -6,7 +6,7 @@ import { emitServer } from './emit/server/index.ts';
 import type { EmittedFile } from './emit/types.ts';
 import { compilePayloads, emitValidators, type CompiledPayloads } from './emit/validators/index.ts';
 import { normalizeAjvErrors } from './validate/ajv.ts';
-import { leanVerdicts, memoizedLean } from './validate/lean-verdicts.ts';
+import { leanVerdicts } from './validate/lean-verdicts.ts';
 import { parsePointer, type PathSegment } from './load/pointer.ts';
 import type { ApiIR, MessageIR } from './ir/types.ts';
 import { compareDiagnostics, type Diagnostic } from './load/diagnostic.ts';
@@ -31,14 +31,13 @@ export async function generate(spec: string, options: ContractLoadOptions = {}):
   const loaded = await loadContract(spec, { payloadExamples: false, ...options });
   if (!loaded.ok) return { diagnostics: loaded.diagnostics };
   const { ir, locate } = loaded.contract;
-  const compiledAll = compilePayloads(ir);
+  const compiled = compilePayloads(ir);
   // One compile per schema, and none the output does not need. The examples of a payload the lean
   // emitter covers are checked by the lean code generation is about to write (generated once);
   // ajv compiles a payload for the standalone code of what lean does not cover, and for the
   // errors of an example found invalid. ajv numbers its functions in compile order and the
   // standalone code keeps those numbers, so the messages up to the last one lean does not cover
   // are compiled first, in document order, as they always were: the output stays byte-identical.
-  const compiled = { ...compiledAll, lean: memoizedLean(compiledAll.lean) };
   const covered = (m: MessageIR) => compiled.lean.covers(m.payload);
   const ajvPrefix = ir.messages.slice(0, ir.messages.findLastIndex((m) => !covered(m)) + 1);
   for (const m of ajvPrefix) compiled.validatorOf(m);

@@ -7,27 +7,6 @@ const PRELUDE_URL = new URL('../../../templates/validators/prelude.js', import.m
 export type LeanVerdict = (data: unknown) => boolean;
 
 /**
- * The same lean plan, with each definition's function generated once: `generate` runs the lean
- * functions to check examples and then emits them, and the emitted text is the same either way
- * (`code(ids)` is the per-definition functions joined by a blank line).
- */
-export function memoizedLean(plan: LeanPlan): LeanPlan {
-  const texts = new Map<string, string>();
-  const one = (id: string) => {
-    let text = texts.get(id);
-    if (text === undefined) texts.set(id, (text = plan.code([id])));
-    return text;
-  };
-  return {
-    covers: plan.covers,
-    functionName: plan.functionName,
-    verdictName: plan.verdictName,
-    closure: plan.closure,
-    code: (ids) => ids.map(one).join('\n\n'),
-  };
-}
-
-/**
  * In-process verdicts of the lean validators the generated code will contain, for the given
  * covered definitions: one `new Function` over the prelude and their functions (the code the lean
  * emitter writes, through its escapers, into validators.gen.js), instead of an ajv compile per
@@ -39,7 +18,7 @@ export function leanVerdicts(plan: LeanPlan, ids: readonly string[]): Map<string
   if (needed.length === 0) return out;
   const prelude = readFileSync(PRELUDE_URL, 'utf8').replace(/^export /gm, '');
   const names = ids.map((id) => plan.verdictName(id)).join(', ');
-  const functions = new Function(`'use strict';\n${prelude}\n${plan.code(needed)}\nreturn [${names}];`)() as LeanVerdict[];
+  const functions = new Function(`'use strict';\n${prelude}\n${plan.verdictCode(needed)}\nreturn [${names}];`)() as LeanVerdict[];
   ids.forEach((id, i) => out.set(id, functions[i]!));
   return out;
 }

@@ -84,6 +84,8 @@ export interface LeanPlan {
   verdictName(id: string): string;
   /** The functions of the given covered definitions (verdict and explanation, in the given order). */
   code(ids: readonly string[]): string;
+  /** Only their verdict functions (what `generate` runs to check examples). */
+  verdictCode(ids: readonly string[]): string;
   /** Every covered definition a covered definition references, itself included, in a stable order. */
   closure(id: string): string[];
 }
@@ -101,10 +103,20 @@ export function planLean(definitions: ReadonlyMap<string, { schema: JsonSchema; 
     const known = verdicts.get(id);
     if (known !== undefined) return known;
     verdicts.set(id, true);
-    const refs: string[] = [];
-    const ok = supported(definitions.get(id)!.schema, refs) && refs.every(covers);
+    const ok = refsOf(id) !== undefined && refsOf(id)!.every(covers);
     verdicts.set(id, ok);
     return ok;
+  };
+
+  // The definitions a definition's schema references, or undefined when the schema is not supported:
+  // computed once each (closures and coverage ask for them over and over on a large API).
+  const refsById = new Map<string, string[] | undefined>();
+  const refsOf = (id: string): string[] | undefined => {
+    if (!refsById.has(id)) {
+      const refs: string[] = [];
+      refsById.set(id, supported(definitions.get(id)!.schema, refs) ? refs : undefined);
+    }
+    return refsById.get(id);
   };
 
   const supported = (s: JsonSchema, refs: string[]): boolean => {
@@ -151,33 +163,38 @@ export function planLean(definitions: ReadonlyMap<string, { schema: JsonSchema; 
     const visit = (d: string) => {
       if (seen.has(d)) return;
       seen.add(d);
-      const refs: string[] = [];
-      supported(definitions.get(d)!.schema, refs);
-      for (const r of refs) visit(r);
+      for (const r of refsOf(d) ?? []) visit(r);
       out.push(d);
     };
     visit(id);
     return out;
   };
 
-  const code = (ids: readonly string[]) =>
-    ids
-      .map((id) => {
-        if (!covers(id)) throw new Error(`not covered by the lean emitter: ${id}`);
-        const schema = definitions.get(id)!.schema;
-        const verdict = new Body(options, (ref) => verdictName(definitionOf(ref)!), true);
-        verdict.schema(schema, 'd', '', '  ', true);
-        // The explanation runs only on a rejected value, where the warnings flag does not matter.
-        const explain = new Body(options, (ref) => functionName(definitionOf(ref)!), false);
-        explain.schema(schema, 'd', 'p', '  ', false);
-        return [
-          `function ${verdictName(id)}(d) {\n${verdict.lines.join('\n')}\n  return true;\n}`,
-          `function ${functionName(id)}(d, e, p) {\n  let ok = true;\n${explain.lines.join('\n')}\n  return ok;\n}`,
-        ].join('\n\n');
-      })
-      .join('\n\n');
+  // Each definition's two functions, written once (`generate` runs the verdicts to check examples,
+  // then writes both into the modules).
+  const texts = new Map<string, { verdict: string; explain: string }>();
+  const textsOf = (id: string) => {
+    let t = texts.get(id);
+    if (t === undefined) {
+      if (!covers(id)) throw new Error(`not covered by the lean emitter: ${id}`);
+      const schema = definitions.get(id)!.schema;
+      const verdict = new Body(options, (ref) => verdictName(definitionOf(ref)!), true);
+      verdict.schema(schema, 'd', '', '  ', true);
+      // The explanation runs only on a rejected value, where the warnings flag does not matter.
+      const explain = new Body(options, (ref) => functionName(definitionOf(ref)!), false);
+      explain.schema(schema, 'd', 'p', '  ', false);
+      t = {
+        verdict: `function ${verdictName(id)}(d) {\n${verdict.lines.join('\n')}\n  return true;\n}`,
+        explain: `function ${functionName(id)}(d, e, p) {\n  let ok = true;\n${explain.lines.join('\n')}\n  return ok;\n}`,
+      };
+      texts.set(id, t);
+    }
+    return t;
+  };
+  const code = (ids: readonly string[]) => ids.map((id) => `${textsOf(id).verdict}\n\n${textsOf(id).explain}`).join('\n\n');
+  const verdictCode = (ids: readonly string[]) => ids.map((id) => textsOf(id).verdict).join('\n\n');
 
-  return { covers, functionName, verdictName, code, closure };
+  return { covers, functionName, verdictName, code, verdictCode, closure };
 }
 
 /** The statements of one definition's verdict (`verdict`: return false at the first failure) or explanation (collect every error). */
