@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { loadSpec } from '../../generator/src/load/load.ts';
 import {
   cleanup,
@@ -378,6 +379,41 @@ describe('`__proto__` keys', () => {
     expect(event('__proto__', JSON.parse('{"__proto__": 1, "constructor": 2}')).ok).toBe(true);
     expect(event('__proto__', JSON.parse('{"__proto__": "x"}')).ok).toBe(false);
     expect(({} as Json).polluted).toBeUndefined();
+  });
+});
+
+describe('a channel whose id is `__proto__`', () => {
+  // An object literal's `__proto__:` key (bare or quoted) sets the prototype instead of making a
+  // property: the generated server must write it as a computed key or it loses the channel.
+  it('is a computed key in the generated server, never one that sets a prototype', () => {
+    const server = loaded['proto-keys']!.gen.files['server.gen.ts']!;
+    expect(server).toMatch(/^\s*\["__proto__"\]: /m);
+    expect(server).not.toMatch(/^\s*"?__proto__"?: /m);
+  });
+
+  it('is served by the generated server, to an independent ws client', async () => {
+    const out = path.join(dir, 'proto-keys');
+    type Server = { listen(port: number, host?: string): Promise<{ port: number }>; close(): Promise<void>; proto: { broadcast(m: unknown): number } };
+    const { createProtoKeysServer } = await importGenerated<{ createProtoKeysServer: (o: unknown) => Server }>(out, 'server.gen.ts');
+    let markOpen!: () => void;
+    const opened = new Promise<void>((resolve) => (markOpen = resolve));
+    const server = createProtoKeysServer({ auth: {}, handlers: { proto: { open: () => markOpen() } } });
+    const { port } = await server.listen(0, '127.0.0.1');
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/__proto__`);
+      const failed = new Promise<never>((_, reject) => {
+        ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
+        ws.on('error', reject);
+      });
+      const received = new Promise<unknown>((resolve) => ws.on('message', (d) => resolve(JSON.parse(d.toString()))));
+      await Promise.race([opened, failed]);
+      const example = { type: 'hasOwnProperty', hasOwnProperty: '__proto__', toString: 'constructor' };
+      expect(server.proto.broadcast(example)).toBe(1);
+      expect(await Promise.race([received, failed])).toEqual(example);
+      ws.close();
+    } finally {
+      await server.close();
+    }
   });
 });
 

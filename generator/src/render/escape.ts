@@ -49,6 +49,15 @@ export function propertyKey(name: string): string {
 }
 
 /**
+ * A key of an object literal (a value, not a type): as `propertyKey`, except `__proto__`, which
+ * in a literal, bare or quoted, sets the object's prototype instead of making a property; it is
+ * written as a computed key.
+ */
+export function objectKey(name: string): string {
+  return name === '__proto__' ? '["__proto__"]' : propertyKey(name);
+}
+
+/**
  * A JavaScript expression that evaluates to a deep copy of `value` (JSON data). Object keys are
  * quoted, and `__proto__` is written as a computed key, so that it stays an own property instead
  * of setting the prototype.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsDoc, jsLiteral, propertyKey, tsString } from '../../../generator/src/render/escape.ts';
+import { jsDoc, jsLiteral, objectKey, propertyKey, tsString } from '../../../generator/src/render/escape.ts';
 
 const HOSTILE = ['"', "'", '`', '${globalThis.x = 1}', '*/', '\u2028', '\u2029', '\n', '\\', '</script>', '__proto__', ''];
 
@@ -32,6 +32,14 @@ describe('propertyKey', () => {
     ['2x', '"2x"'],
     ['`${x}`', '"`${x}`"'],
   ])('%j → %s', (name, want) => expect(propertyKey(name)).toBe(want));
+});
+
+describe('objectKey', () => {
+  it.each(['__proto__', 'constructor', 'a b', 'x', '"', 'toString'])('%j is an own property of the object literal it keys', (name) => {
+    const made = new Function(`return { ${objectKey(name)}: 1 };`)() as object;
+    expect(Object.getPrototypeOf(made)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(made, name)?.value).toBe(1);
+  });
 });
 
 describe('jsLiteral', () => {

@@ -1,5 +1,5 @@
 import type { ApiIR, ChannelIR, MessageIR, SecuritySchemeIR, ServerIR } from '../../ir/types.ts';
-import { ident, jsLiteral, propertyKey, tsString } from '../../render/escape.ts';
+import { ident, jsLiteral, objectKey, tsString } from '../../render/escape.ts';
 import { render } from '../../render/templates.ts';
 import { channelSchemeIds, credentialQueryNames, schemeUsage } from '../client/auth.ts';
 import { clientNames } from '../client/index.ts';
@@ -63,7 +63,7 @@ function paramsLiteral(api: ApiIR, c: ChannelIR): string {
     const example = query?.properties?.[name]?.examples?.[0];
     entries.push([name, typeof example === 'string' ? example : `<${name}>`]);
   }
-  return entries.length ? `{ ${entries.map(([k, v]) => `${propertyKey(k)}: ${tsString(v)}`).join(', ')} }` : '';
+  return entries.length ? `{ ${entries.map(([k, v]) => `${objectKey(k)}: ${tsString(v)}`).join(', ')} }` : '';
 }
 
 function exampleOf(messages: Map<string, MessageIR>, id: string): unknown {
@@ -92,7 +92,7 @@ function quickStart(api: ApiIR, c: ChannelIR, factory: string, method: string, m
     '',
     `const client = ${factory}({`,
     ...(dev ? [`  server: ${tsString(dev.id)}, // ${lineComment(`${dev.protocol}://${dev.host}`)}`] : [`  baseUrl: 'http://localhost:3000',`]),
-    ...(scheme ? [`  auth: { ${propertyKey(scheme.id)}: process.env.TOKEN! }, // ${lineComment(`the credential of scheme ${scheme.id}`)}`] : []),
+    ...(scheme ? [`  auth: { ${objectKey(scheme.id)}: process.env.TOKEN! }, // ${lineComment(`the credential of scheme ${scheme.id}`)}`] : []),
     '});',
     `const ${c.transport === 'sse' ? 'stream' : 'channel'} = client.${method}(${paramsLiteral(api, c)});`,
   ];

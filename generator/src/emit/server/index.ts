@@ -1,6 +1,6 @@
 import { NameScope, toIdentifier } from '../../ir/names.ts';
 import type { ApiIR, ChannelIR, MessageIR } from '../../ir/types.ts';
-import { docInline, ident, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
+import { docInline, ident, jsDoc, objectKey, propertyKey, tsString } from '../../render/escape.ts';
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
 import { served, type EmittedFile } from '../types.ts';
@@ -132,8 +132,8 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
         `export interface ${ident(apiName)} {\n${jsDoc([`Validates once, then sends to every client of ${where} (whose parameters match, if given).`], '  ')}  broadcast(message: ${sendUnion}, params?: Partial<${ident(paramsName)}>): number;\n  /** The clients connected now. */\n  peers(): ${ident(peerName)}[];\n}`,
       ].join('\n\n'),
       usesGuards,
-      handlerWiringCode: `    ${propertyKey(c.id)}: wsChannel<${sendUnion}, ${receiveUnion}, ${ident(paramsName)}>({\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer),\n      close: (peer, code, reason) => handlers[${tsString(property)}]?.close?.(peer, code, reason),\n${messageCode}    }),`,
-      apiCode: `    ${propertyKey(property)}: {\n      broadcast: (message, params) => runtime.broadcast(${tsString(c.id)}, message, params),\n      peers: () => runtime.wsPeers<${sendUnion}, ${ident(paramsName)}>(${tsString(c.id)}),\n    },`,
+      handlerWiringCode: `    ${objectKey(c.id)}: wsChannel<${sendUnion}, ${receiveUnion}, ${ident(paramsName)}>({\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer),\n      close: (peer, code, reason) => handlers[${tsString(property)}]?.close?.(peer, code, reason),\n${messageCode}    }),`,
+      apiCode: `    ${objectKey(property)}: {\n      broadcast: (message, params) => runtime.broadcast(${tsString(c.id)}, message, params),\n      peers: () => runtime.wsPeers<${sendUnion}, ${ident(paramsName)}>(${tsString(c.id)}),\n    },`,
       validatorsCode: loaderCode(c, ['send', 'receive'], shapeModule),
       handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
       apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
@@ -151,8 +151,8 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
         `export interface ${ident(apiName)} {\n${jsDoc([`Validates, then publishes to every reader of ${where}; kept for Last-Event-ID replay.`], '  ')}  publish<E extends keyof ${map} & string>(event: E, data: ${map}[E], params?: ${ident(paramsName)}): number;\n  peers(): ${ident(peerName)}[];\n}`,
       ].join('\n\n'),
       usesGuards: false,
-      handlerWiringCode: `    ${propertyKey(c.id)}: sseChannel<${map}, ${ident(paramsName)}>({\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer),\n      close: (peer) => handlers[${tsString(property)}]?.close?.(peer),\n    }),`,
-      apiCode: `    ${propertyKey(property)}: {\n      publish: (event, data, params) => runtime.publish(${tsString(c.id)}, event, data, params),\n      peers: () => runtime.ssePeers<${map}, ${ident(paramsName)}>(${tsString(c.id)}),\n    },`,
+      handlerWiringCode: `    ${objectKey(c.id)}: sseChannel<${map}, ${ident(paramsName)}>({\n      authorize: (peer) => handlers[${tsString(property)}]?.authorize?.(peer),\n      open: (peer) => handlers[${tsString(property)}]?.open?.(peer),\n      close: (peer) => handlers[${tsString(property)}]?.close?.(peer),\n    }),`,
+      apiCode: `    ${objectKey(property)}: {\n      publish: (event, data, params) => runtime.publish(${tsString(c.id)}, event, data, params),\n      peers: () => runtime.ssePeers<${map}, ${ident(paramsName)}>(${tsString(c.id)}),\n    },`,
       validatorsCode: loaderCode(c, ['send']),
       handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
       apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
@@ -165,8 +165,8 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
     ws: false,
     declarationsCode: `${jsDoc([c.description ?? c.title, `Handler for ${c.receive.operations[0]?.httpMethod ?? 'POST'} ${where}.`])}export interface ${ident(handlersName)} {\n  request(body: ${body ? `models.${ident(body.typeName)}` : 'unknown'}, info: ConnectionInfo): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;\n}\n\nexport interface ${ident(apiName)} {}`,
     usesGuards: false,
-    handlerWiringCode: `    ${propertyKey(c.id)}: httpChannel<${body ? `models.${ident(body.typeName)}` : 'unknown'}>({\n      request: (body, info) => {\n        const h = handlers[${tsString(property)}];\n        return h ? h.request(body, info) : { status: 501, body: { error: 'not implemented' } };\n      },\n    }),`,
-    apiCode: `    ${propertyKey(property)}: {},`,
+    handlerWiringCode: `    ${objectKey(c.id)}: httpChannel<${body ? `models.${ident(body.typeName)}` : 'unknown'}>({\n      request: (body, info) => {\n        const h = handlers[${tsString(property)}];\n        return h ? h.request(body, info) : { status: 501, body: { error: 'not implemented' } };\n      },\n    }),`,
+    apiCode: `    ${objectKey(property)}: {},`,
     validatorsCode: loaderCode(c, ['receive']),
     handlersFieldCode: `  ${propertyKey(property)}?: ${ident(handlersName)};`,
     apiFieldCode: `  readonly ${propertyKey(property)}: ${ident(apiName)};`,
@@ -180,7 +180,7 @@ function channelParts(c: ChannelIR, names: NameScope, properties: NameScope, mes
  */
 function loaderCode(c: ChannelIR, directions: readonly ('send' | 'receive')[], keep?: string): string {
   const present = directions.filter((d) => c[d].messages.length > 0);
-  const key = `    ${propertyKey(c.id)}: `;
+  const key = `    ${objectKey(c.id)}: `;
   if (present.length === 0) return `${key}{},`;
   const pick = `{ ${present.map((d) => `${d}: v.${d}`).join(', ')} }`;
   const body = keep ? `{\n      ${ident(keep)} = v;\n      return ${pick};\n    }` : `(${pick})`;

@@ -102,11 +102,11 @@ export function createProtoKeysServer(options: ProtoKeysServerOptions): ProtoKey
     // Each channel's validators are imported on its first connection (or first outbound message),
     // its own module only; `./validators.gen.js` still exports every validator at once.
     validators: {
-      __proto__: () => import("./validators/ProtoChannel.gen.js").then((v) => ({ send: v.send })),
+      ["__proto__"]: () => import("./validators/ProtoChannel.gen.js").then((v) => ({ send: v.send })),
       constructor: () => import("./validators/Constructor.gen.js").then((v) => ({ send: v.send })),
     },
     handlers: {
-      __proto__: wsChannel<models.ProtoChannelServerMessage, never, ProtoChannelParams>({
+      ["__proto__"]: wsChannel<models.ProtoChannelServerMessage, never, ProtoChannelParams>({
         authorize: (peer) => handlers["proto"]?.authorize?.(peer),
         open: (peer) => handlers["proto"]?.open?.(peer),
         close: (peer, code, reason) => handlers["proto"]?.close?.(peer, code, reason),
