@@ -1,4 +1,5 @@
 import type { ApiDescription, ChannelDescription } from '../contract.ts';
+import { StreamwrightError } from '../errors.ts';
 import { httpRequest, type HttpResponse } from './http.ts';
 import { SseChannelClient, type SseChannelConfig } from './sse-channel.ts';
 import type { ClientAuth, ClientOptions, ValidationResult } from './types.ts';
@@ -147,9 +148,9 @@ export class ApiClient {
   }
 
   private channel(id: string): ChannelDescription {
-    const channel = this.api.channels[id];
-    if (!channel) throw new Error(`no channel ${id} in ${this.api.name}`);
-    return channel;
+    // An own property only: a channel id like `toString` must not find Object.prototype's.
+    if (!Object.hasOwn(this.api.channels, id)) throw new StreamwrightError('SW_CONFIG_INVALID', `no channel ${id} in ${this.api.name}`);
+    return this.api.channels[id]!;
   }
 
   private merge(overrides: ChannelOptions) {

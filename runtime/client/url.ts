@@ -1,4 +1,5 @@
 import { compileAddress } from '../address.ts';
+import { StreamwrightError } from '../errors.ts';
 import type { ApiDescription, ChannelDescription } from '../contract.ts';
 import type { Carrier } from './auth.ts';
 
@@ -20,7 +21,7 @@ function serverBase(api: ApiDescription, channel: ChannelDescription, wanted: st
   const named = wanted === undefined ? undefined : api.servers.find((s) => s.id === wanted);
   // A named server the channel is not on still tells the host (e.g. `development` for the SSE twin on `developmentHttp`).
   const server = (named && servers.find((s) => s.id === named.id)) ?? (named && servers.find((s) => s.host === named.host)) ?? servers[0] ?? named;
-  if (!server) throw new Error(`no server for channel ${channel.id}; pass url or baseUrl`);
+  if (!server) throw new StreamwrightError('SW_CONFIG_INVALID', `no server for channel ${channel.id}; pass url or baseUrl`);
   const protocol = /^(wss|https)$/i.test(server.protocol) ? 'https' : 'http';
   return `${protocol}://${server.host}${server.pathname ?? ''}`;
 }
@@ -47,7 +48,7 @@ export function channelUrl(
     const pathValues: Record<string, string> = {};
     for (const name of pathNames) {
       const value = params[name] ?? channel.parameters.find((p) => p.name === name)?.default;
-      if (value === undefined) throw new Error(`missing path parameter ${name} for ${channel.address}`);
+      if (value === undefined) throw new StreamwrightError('SW_CONFIG_INVALID', `missing path parameter ${name} for ${channel.address}`);
       pathValues[name] = value;
     }
     const baseUrl = new URL(base);

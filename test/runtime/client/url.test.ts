@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiDescription, ChannelDescription } from '../../../runtime/contract.ts';
+import { createApiClient } from '../../../runtime/client/api-client.ts';
 import { channelUrl } from '../../../runtime/client/url.ts';
 
 const channel = {
@@ -51,13 +52,28 @@ describe('channelUrl', () => {
   });
 
   it('a missing path parameter is an error, unless it has a default', () => {
-    expect(() => channelUrl(api, channel, 'ws', {}, {}, {})).toThrow(/missing path parameter runId/);
+    expect(() => channelUrl(api, channel, 'ws', {}, {}, {})).toThrow(
+      expect.objectContaining({ code: 'SW_CONFIG_INVALID', message: expect.stringMatching(/missing path parameter runId/) }),
+    );
     const withDefault = { ...channel, parameters: [{ name: 'runId', default: 'latest' }] } as ChannelDescription;
     expect(channelUrl(api, withDefault, 'ws', {}, {}, {})).toBe('wss://api.example.com/v1/runs/latest/logs');
   });
 
   it('a channel on no server needs a url or baseUrl', () => {
     const orphan = { ...channel, servers: [] } as ChannelDescription;
-    expect(() => channelUrl({ ...api, servers: [] }, orphan, 'ws', {}, { runId: 'a' }, {})).toThrow(/no server for channel runLogs/);
+    expect(() => channelUrl({ ...api, servers: [] }, orphan, 'ws', {}, { runId: 'a' }, {})).toThrow(
+      expect.objectContaining({ code: 'SW_CONFIG_INVALID', message: expect.stringMatching(/no server for channel runLogs/) }),
+    );
+  });
+});
+
+describe('ApiClient channel lookup', () => {
+  it('names a channel the contract lacks with SW_CONFIG_INVALID, even one named like an Object.prototype member', async () => {
+    for (const id of ['nope', 'toString', '__proto__']) {
+      await expect(createApiClient(api, { baseUrl: 'http://127.0.0.1:9' }).request(id, {})).rejects.toMatchObject({
+        code: 'SW_CONFIG_INVALID',
+        message: `no channel ${id} in x`,
+      });
+    }
   });
 });
