@@ -47,57 +47,62 @@ function runAsyncapiCli(bin) {
   return timeNode([bin, 'generate', 'models', 'typescript', SPEC, '--output', out, '--no-interactive']);
 }
 
+/**
+ * streamwright's generate against another generator's process (`other`), alternating after one
+ * untimed run of each (the other's is reported as its cold run); ratios of the medians, CPU time
+ * first. The last streamwright run leaves its output in GENERATED for the other benchmarks.
+ */
+function compare({ label, other, runs, log }) {
+  const cold = other();
+  runStreamwright();
+  const sw = [];
+  const them = [];
+  for (let i = 0; i < runs; i++) {
+    sw.push(runStreamwright());
+    them.push(other());
+    log(`  run ${i + 1}: streamwright ${fmtMs(sw[i].ms)} (CPU ${fmtMs(sw[i].cpuMs)}), ${label} ${fmtMs(them[i].ms)} (CPU ${fmtMs(them[i].cpuMs)})`);
+  }
+  const m = (xs, key) => median(xs.map((x) => x[key]));
+  const ratio = m(them, 'cpuMs') / m(sw, 'cpuMs');
+  return {
+    figure: `CPU ${fmtMs(m(sw, 'cpuMs'))}, wall ${fmtMs(m(sw, 'ms'))}`,
+    baseline: `CPU ${fmtMs(m(them, 'cpuMs'))}, wall ${fmtMs(m(them, 'ms'))}`,
+    ratio,
+    ratioText: `${ratio.toFixed(2)}× CPU; wall ${(m(them, 'ms') / m(sw, 'ms')).toFixed(2)}×`,
+    sw,
+    them,
+    cold,
+  };
+}
+
 /** streamwright generate vs the AsyncAPI CLI's `generate models typescript` (a reference row, no target). */
 export function benchAsyncapiCli({ bin, runs = 3, log = console.log }) {
   log(`generate vs AsyncAPI CLI (${bin}): 1 cold run + ${runs} timed runs each, alternating`);
-  const cold = runAsyncapiCli(bin);
-  runStreamwright();
-  const sw = [];
-  const cli = [];
-  for (let i = 0; i < runs; i++) {
-    sw.push(runStreamwright());
-    cli.push(runAsyncapiCli(bin));
-    log(`  run ${i + 1}: streamwright ${fmtMs(sw[i].ms)} (CPU ${fmtMs(sw[i].cpuMs)}), asyncapi CLI ${fmtMs(cli[i].ms)} (CPU ${fmtMs(cli[i].cpuMs)})`);
-  }
-  const m = (xs, key) => median(xs.map((x) => x[key]));
-  const ratio = m(cli, 'cpuMs') / m(sw, 'cpuMs');
-  const wallRatio = m(cli, 'ms') / m(sw, 'ms');
+  const r = compare({ label: 'asyncapi CLI', other: () => runAsyncapiCli(bin), runs, log });
   return {
     name: '  reference: generate vs AsyncAPI CLI generate models',
-    figure: `CPU ${fmtMs(m(sw, 'cpuMs'))}, wall ${fmtMs(m(sw, 'ms'))}`,
-    baseline: `CPU ${fmtMs(m(cli, 'cpuMs'))}, wall ${fmtMs(m(cli, 'ms'))} (cold ${fmtMs(cold.ms)})`,
-    ratio,
-    ratioText: `${ratio.toFixed(2)}× CPU; wall ${wallRatio.toFixed(2)}×`,
+    figure: r.figure,
+    baseline: `${r.baseline} (cold ${fmtMs(r.cold.ms)})`,
+    ratio: r.ratio,
+    ratioText: r.ratioText,
     target: '—',
     pass: null,
-    raw: { streamwright: sw, asyncapiCli: cli, cold },
+    raw: { streamwright: r.sw, asyncapiCli: r.them, cold: r.cold },
   };
 }
 
 export function benchGenerate({ runs = 3, log = console.log } = {}) {
   log(`generate vs Modelina: 1 warm-up + ${runs} timed runs each, alternating`);
-  runStreamwright();
-  runModelina();
-  const sw = [];
-  const mo = [];
-  for (let i = 0; i < runs; i++) {
-    sw.push(runStreamwright());
-    mo.push(runModelina());
-    log(`  run ${i + 1}: streamwright ${fmtMs(sw[i].ms)} (CPU ${fmtMs(sw[i].cpuMs)}), modelina ${fmtMs(mo[i].ms)} (CPU ${fmtMs(mo[i].cpuMs)})`);
-  }
-  // The last streamwright run leaves its output in GENERATED for the other benchmarks.
-  const m = (xs, key) => median(xs.map((x) => x[key]));
-  const ratio = m(mo, 'cpuMs') / m(sw, 'cpuMs');
-  const wallRatio = m(mo, 'ms') / m(sw, 'ms');
+  const r = compare({ label: 'modelina', other: runModelina, runs, log });
   return {
     name: 'generate (500 messages) vs Modelina',
-    figure: `CPU ${fmtMs(m(sw, 'cpuMs'))}, wall ${fmtMs(m(sw, 'ms'))}`,
-    baseline: `CPU ${fmtMs(m(mo, 'cpuMs'))}, wall ${fmtMs(m(mo, 'ms'))}`,
-    ratio,
-    ratioText: `${ratio.toFixed(2)}× CPU; wall ${wallRatio.toFixed(2)}×`,
+    figure: r.figure,
+    baseline: r.baseline,
+    ratio: r.ratio,
+    ratioText: r.ratioText,
     target: `≥ ${TARGET}×`,
-    pass: ratio >= TARGET,
-    raw: { streamwright: sw, modelina: mo, generated: GENERATED },
+    pass: r.ratio >= TARGET,
+    raw: { streamwright: r.sw, modelina: r.them, generated: GENERATED },
   };
 }
 

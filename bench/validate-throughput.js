@@ -113,35 +113,19 @@ async function benchSeed({ api, rounds, log }) {
   const event = best.tag;
   const validate = best.channel.transport === 'sse' ? (data) => dispatch(event, data) : dispatch;
   if (!validate(JSON.parse(text)).ok) throw new Error(`${api}: the example of ${best.message.typeName} does not validate`);
-  const loops = {
-    'JSON.parse': (n) => {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += typeof JSON.parse(text) === 'object' ? 1 : 0;
-      return s;
-    },
-    streamwright: (n) => {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += validate(JSON.parse(text)).ok ? 1 : 0;
-      return s;
-    },
-  };
-  const { med, ratio, sink } = interleave(loops, rounds);
+  const { med, ratio, sink } = interleave({ 'JSON.parse': parseLoop(text), streamwright: validateLoop(text, validate) }, rounds);
   log(
     `validate throughput: ${api} ${best.message.typeName} (${text.length} bytes) through ${best.channel[best.direction].validatorName}: ${ratio.toFixed(2)}× of JSON.parse`,
   );
   const shared = await import(pathToFileURL(path.join(ROOT, 'generated', api, 'validators', 'shared.gen.js')).href);
   const limit = bounds({ text, validate, formats: shared.formats, rounds, log });
   return [
-    {
-      name: `  seed message: ${api} ${best.message.typeName} (${text.length} B)`,
-      figure: fmtOps(med.streamwright),
-      baseline: `${fmtOps(med['JSON.parse'])} JSON.parse`,
-      ratio,
-      ratioText: `${ratio.toFixed(2)}× of JSON.parse`,
-      target: `≥ ${TARGET}`,
-      pass: ratio >= TARGET,
-      raw: { api, message: best.message.typeName, bytes: text.length, sink },
-    },
+    ratioRow(`  seed message: ${api} ${best.message.typeName} (${text.length} B)`, med, 'streamwright', ratio, TARGET, {
+      api,
+      message: best.message.typeName,
+      bytes: text.length,
+      sink,
+    }),
     limit,
   ];
 }
@@ -154,7 +138,42 @@ async function registerTsx() {
   }
 }
 
-/** Warm-up, then `rounds` interleaved rounds (order rotating) of ~ROUND_MS per loop; ratio = median of per-round ratios to JSON.parse. */
+/** A loop of `n` bare `JSON.parse(text)` (the baseline), consuming each result. */
+function parseLoop(text) {
+  return (n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += typeof JSON.parse(text) === 'object' ? 1 : 0;
+    return s;
+  };
+}
+
+/** A loop of `n` `validate(JSON.parse(text))`, consuming each verdict. */
+function validateLoop(text, validate) {
+  return (n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += validate(JSON.parse(text)).ok ? 1 : 0;
+    return s;
+  };
+}
+
+/** One result row: `variant`'s median ops/s against JSON.parse's, and its ratio (PASS/MISS when it has a target). */
+function ratioRow(name, med, variant, ratio, target, raw) {
+  return {
+    name,
+    figure: fmtOps(med[variant]),
+    baseline: `${fmtOps(med['JSON.parse'])} JSON.parse`,
+    ratio,
+    ratioText: `${ratio.toFixed(2)}× of JSON.parse`,
+    target: target === undefined ? '—' : `≥ ${target}`,
+    pass: target === undefined ? null : ratio >= target,
+    ...(raw ? { raw } : {}),
+  };
+}
+
+/**
+ * Warm-up, then `rounds` interleaved rounds (order rotating) of ~ROUND_MS per loop. `ratio` is the
+ * median of `streamwright`'s per-round ratios to JSON.parse, `ratios` the same for every loop.
+ */
 function interleave(loops, rounds) {
   const names = Object.keys(loops);
   let sink = 0;
@@ -174,8 +193,8 @@ function interleave(loops, rounds) {
     }
   }
   const med = Object.fromEntries(names.map((n) => [n, median(ops[n])]));
-  const ratio = median(ops.streamwright.map((x, r) => x / ops['JSON.parse'][r]));
-  return { med, ratio, ops, sink };
+  const ratios = Object.fromEntries(names.map((n) => [n, median(ops[n].map((x, r) => x / ops['JSON.parse'][r]))]));
+  return { med, ratio: ratios.streamwright, ratios, ops, sink };
 }
 
 async function benchOne({ rounds, log, which }) {
@@ -222,72 +241,32 @@ async function benchOne({ rounds, log, which }) {
   if (!dispatcher(JSON.parse(text)).ok || !ajvDispatch(JSON.parse(text))) throw new Error(`the chosen example ${msg.name} does not validate`);
 
   // One loop per variant, so each call site stays monomorphic; each consumes its result.
-  const loops = {
-    'JSON.parse': (n) => {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += JSON.parse(text).type.length;
-      return s;
+  const { med, ratios, ops, sink } = interleave(
+    {
+      'JSON.parse': parseLoop(text),
+      streamwright: validateLoop(text, dispatcher),
+      'ajv+formats': (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += ajvDispatch(JSON.parse(text)) ? 1 : 0;
+        return s;
+      },
     },
-    streamwright: (n) => {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += dispatcher(JSON.parse(text)).ok ? 1 : 0;
-      return s;
-    },
-    'ajv+formats': (n) => {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += ajvDispatch(JSON.parse(text)) ? 1 : 0;
-      return s;
-    },
-  };
-  const names = Object.keys(loops);
-  let sink = 0;
-  /** ops/s of `name` over n iterations. */
-  const time = (name, n) => {
-    const t0 = performance.now();
-    sink += loops[name](n);
-    return (n / (performance.now() - t0)) * 1000;
-  };
-
-  // Warm-up, and the iteration count of ROUND_MS for each variant.
-  const iterations = {};
-  const warmEnd = performance.now() + WARMUP_MS;
-  while (performance.now() < warmEnd) for (const name of names) iterations[name] = Math.max(1000, Math.round((time(name, 5000) * ROUND_MS) / 1000));
-
-  const ops = Object.fromEntries(names.map((n) => [n, []]));
-  for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(r + k) % names.length];
-      ops[name].push(time(name, iterations[name]));
-    }
-  }
-  const perRound = (name) => ops[name].map((x, r) => x / ops['JSON.parse'][r]);
-  const med = Object.fromEntries(names.map((n) => [n, median(ops[n])]));
-  const ratio = median(perRound('streamwright'));
-  const ajvRatio = median(perRound('ajv+formats'));
+    rounds,
+  );
   log(`validate throughput: ${msg.name} (${text.length} bytes, ${msg.formats} uuid/date-time values) through ${dispatcherName}, ${rounds} rounds`);
   log(`  JSON.parse ${fmtOps(med['JSON.parse'])}, streamwright ${fmtOps(med.streamwright)}, ajv+formats ${fmtOps(med['ajv+formats'])}`);
   const shared = await import(pathToFileURL(path.join(path.dirname(validatorsFile), 'validators', 'shared.gen.js')).href);
   const limit = bounds({ text, validate: dispatcher, formats: shared.formats, rounds, log });
   return [
-    {
-      name: 'validate throughput',
-      figure: fmtOps(med.streamwright),
-      baseline: `${fmtOps(med['JSON.parse'])} JSON.parse`,
-      ratio,
-      ratioText: `${ratio.toFixed(2)}× of JSON.parse`,
-      target: `≥ ${TARGET}`,
-      pass: ratio >= TARGET,
-      raw: { message: msg.name, bytes: text.length, text, dispatcher: dispatcherName, opsPerSecond: ops, sink },
-    },
-    {
-      name: '  reference: ajv + ajv-formats (full)',
-      figure: fmtOps(med['ajv+formats']),
-      baseline: `${fmtOps(med['JSON.parse'])} JSON.parse`,
-      ratio: ajvRatio,
-      ratioText: `${ajvRatio.toFixed(2)}× of JSON.parse`,
-      target: '—',
-      pass: null,
-    },
+    ratioRow('validate throughput', med, 'streamwright', ratios.streamwright, TARGET, {
+      message: msg.name,
+      bytes: text.length,
+      text,
+      dispatcher: dispatcherName,
+      opsPerSecond: ops,
+      sink,
+    }),
+    ratioRow('  reference: ajv + ajv-formats (full)', med, 'ajv+formats', ratios['ajv+formats']),
     limit,
   ];
 }
@@ -311,11 +290,7 @@ function bounds({ text, validate, formats, rounds, log }) {
     'o',
     `let s = 0, v;\n${paths.map((at) => `v = o${at.map((k) => `[${JSON.stringify(k)}]`).join('')};\nfor (let j = 0; j < v.length; j++) s += v.charCodeAt(j);`).join('\n')}\nreturn s;`,
   );
-  const parse = (n) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += typeof JSON.parse(text) === 'object' ? 1 : 0;
-    return s;
-  };
+  const parse = parseLoop(text);
   const readOnly = interleave(
     {
       'JSON.parse': parse,
@@ -331,17 +306,7 @@ function bounds({ text, validate, formats, rounds, log }) {
   for (const name of Object.keys(formats)) formats[name] = () => true;
   let checksOff;
   try {
-    checksOff = interleave(
-      {
-        'JSON.parse': parse,
-        streamwright: (n) => {
-          let s = 0;
-          for (let i = 0; i < n; i++) s += validate(JSON.parse(text)).ok ? 1 : 0;
-          return s;
-        },
-      },
-      rounds,
-    ).ratio;
+    checksOff = interleave({ 'JSON.parse': parse, streamwright: validateLoop(text, validate) }, rounds).ratio;
   } finally {
     Object.assign(formats, saved);
   }
