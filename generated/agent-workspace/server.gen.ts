@@ -60,7 +60,11 @@ export interface AgentWorkspaceServer {
   readonly fleetStream: FleetStreamChannel;
 }
 
-export type AgentWorkspaceServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: AgentWorkspaceHandlers };
+export type AgentWorkspaceServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
+  handlers: AgentWorkspaceHandlers;
+  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
+  auth: NonNullable<RuntimeServerOptions['auth']>;
+};
 
 export function createAgentWorkspaceServer(options: AgentWorkspaceServerOptions): AgentWorkspaceServer {
   const { handlers, ...rest } = options;

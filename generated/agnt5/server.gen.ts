@@ -72,7 +72,11 @@ export interface Agnt5Server {
   readonly workflow: WorkflowChannel;
 }
 
-export type Agnt5ServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: Agnt5Handlers };
+export type Agnt5ServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
+  handlers: Agnt5Handlers;
+  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
+  auth: NonNullable<RuntimeServerOptions['auth']>;
+};
 
 export function createAgnt5Server(options: Agnt5ServerOptions): Agnt5Server {
   const { handlers, ...rest } = options;

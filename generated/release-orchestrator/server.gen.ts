@@ -222,7 +222,11 @@ export interface ReleaseOrchestratorServer {
   readonly dashboardEvents: DashboardEventsChannel;
 }
 
-export type ReleaseOrchestratorServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: ReleaseOrchestratorHandlers };
+export type ReleaseOrchestratorServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
+  handlers: ReleaseOrchestratorHandlers;
+  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
+  auth: NonNullable<RuntimeServerOptions['auth']>;
+};
 
 export function createReleaseOrchestratorServer(options: ReleaseOrchestratorServerOptions): ReleaseOrchestratorServer {
   const { handlers, ...rest } = options;

@@ -76,7 +76,11 @@ export interface SteadybaseServer {
   readonly taskStatus: TaskStatusChannel;
 }
 
-export type SteadybaseServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: SteadybaseHandlers };
+export type SteadybaseServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
+  handlers: SteadybaseHandlers;
+  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
+  auth: NonNullable<RuntimeServerOptions['auth']>;
+};
 
 export function createSteadybaseServer(options: SteadybaseServerOptions): SteadybaseServer {
   const { handlers, ...rest } = options;

@@ -103,7 +103,12 @@ export interface RuntimeServerOptions {
   /** Per channel id, the generated validators of each direction (or a function that loads them). */
   validators: Readonly<Record<string, ChannelValidatorsSource>>;
   handlers: Readonly<Record<string, WsChannelHandlers | SseChannelHandlers | HttpChannelHandlers>>;
-  auth: AuthVerifiers & {
+  /**
+   * The verifiers of the contract's security schemes. May be left out when the contract has none;
+   * a scheme whose verifier is missing refuses every credential (the generated options type
+   * requires the ones the contract needs).
+   */
+  auth?: AuthVerifiers & {
     /** Origins allowed to use cookie credentials; a request without Origin (not a browser) is allowed. */
     allowedOrigins?: readonly string[];
   };

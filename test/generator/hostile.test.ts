@@ -19,6 +19,7 @@ import {
   importGenerated,
   STRICT_OPTIONS,
   tempDir,
+  typeCheck,
   typeCheckEach,
   usageModule,
   type Generated,
@@ -385,6 +386,22 @@ describe('`__proto__` keys', () => {
 describe('a channel whose id is `__proto__`', () => {
   // An object literal's `__proto__:` key (bare or quoted) sets the prototype instead of making a
   // property: the generated server must write it as a computed key or it loses the channel.
+  it('its server type-checks with no `auth` option (the contract has no security scheme)', async () => {
+    const out = path.join(dir, 'proto-keys');
+    await writeFile(
+      path.join(out, 'no-auth.ts'),
+      "import { createProtoKeysServer } from './server.gen.ts';\nexport const server = createProtoKeysServer({ handlers: {} });\n",
+    );
+    const diagnostics = typeCheck(out, ['no-auth.ts'], {
+      ...STRICT_OPTIONS,
+      allowImportingTsExtensions: true,
+      types: ['node'],
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      skipLibCheck: true,
+    });
+    expect(diagnostics).toEqual([]);
+  });
+
   it('is a computed key in the generated server, never one that sets a prototype', () => {
     const server = loaded['proto-keys']!.gen.files['server.gen.ts']!;
     expect(server).toMatch(/^\s*\["__proto__"\]: /m);
@@ -397,7 +414,8 @@ describe('a channel whose id is `__proto__`', () => {
     const { createProtoKeysServer } = await importGenerated<{ createProtoKeysServer: (o: unknown) => Server }>(out, 'server.gen.ts');
     let markOpen!: () => void;
     const opened = new Promise<void>((resolve) => (markOpen = resolve));
-    const server = createProtoKeysServer({ auth: {}, handlers: { proto: { open: () => markOpen() } } });
+    // No security scheme: no `auth` option.
+    const server = createProtoKeysServer({ handlers: { proto: { open: () => markOpen() } } });
     const { port } = await server.listen(0, '127.0.0.1');
     try {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/__proto__`);

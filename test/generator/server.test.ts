@@ -26,6 +26,19 @@ describe('server.gen.ts', () => {
     expect(diagnostics).toEqual([]);
   });
 
+  it('requires the `auth` option when the contract has security schemes', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${dir}/no-auth.ts`, "import { createEchoServer } from './server.gen.ts';\nexport const server = createEchoServer({ handlers: {} });\n");
+    const diagnostics = typeCheck(dir, ['no-auth.ts'], {
+      ...STRICT_OPTIONS,
+      allowImportingTsExtensions: true,
+      types: ['node'],
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      skipLibCheck: true,
+    });
+    expect(diagnostics.join('\n')).toMatch(/auth/);
+  });
+
   it.each(['steadybase', 'release-orchestrator', 'agnt5', 'agent-workspace'])(
     'generated/%s/server.gen.ts has no type assertion for a user to step through',
     async (api) => {

@@ -208,10 +208,15 @@ function optionsType(api: ApiIR, handlersCode: string): string {
     else if (s.auth.credential.in === 'cookie') needed.add('session');
     else needed.add('apiKey');
   }
-  if (needed.size === 0) return `Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: ${handlersCode} }`;
-  const keys = [...needed]
-    .sort()
-    .map((k) => tsString(k))
-    .join(' | ');
-  return `Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {\n  handlers: ${handlersCode};\n  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */\n  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], ${keys}>>;\n}`;
+  // A contract without security schemes needs no verifiers: `auth` may be left out.
+  if (api.securitySchemes.length === 0) return `Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: ${handlersCode} }`;
+  const auth = "NonNullable<RuntimeServerOptions['auth']>";
+  const required =
+    needed.size === 0
+      ? auth
+      : `${auth} & Required<Pick<${auth}, ${[...needed]
+          .sort()
+          .map((k) => tsString(k))
+          .join(' | ')}>>`;
+  return `Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {\n  handlers: ${handlersCode};\n  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */\n  auth: ${required};\n}`;
 }

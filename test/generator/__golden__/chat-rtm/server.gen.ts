@@ -77,7 +77,7 @@ export interface ChatRtmServer {
 export type ChatRtmServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
   handlers: ChatRtmHandlers;
   /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
-  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], "apiKey">>;
+  auth: NonNullable<RuntimeServerOptions['auth']> & Required<Pick<NonNullable<RuntimeServerOptions['auth']>, "apiKey">>;
 };
 
 export function createChatRtmServer(options: ChatRtmServerOptions): ChatRtmServer {

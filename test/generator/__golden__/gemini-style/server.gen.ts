@@ -76,7 +76,7 @@ export interface GeminiStyleServer {
 export type GeminiStyleServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
   handlers: GeminiStyleHandlers;
   /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
-  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], "jwtSecret">>;
+  auth: NonNullable<RuntimeServerOptions['auth']> & Required<Pick<NonNullable<RuntimeServerOptions['auth']>, "jwtSecret">>;
 };
 
 export function createGeminiStyleServer(options: GeminiStyleServerOptions): GeminiStyleServer {

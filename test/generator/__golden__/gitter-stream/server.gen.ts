@@ -66,7 +66,7 @@ export interface GitterStreamServer {
 export type GitterStreamServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
   handlers: GitterStreamHandlers;
   /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
-  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], "apiKey">>;
+  auth: NonNullable<RuntimeServerOptions['auth']> & Required<Pick<NonNullable<RuntimeServerOptions['auth']>, "apiKey">>;
 };
 
 export function createGitterStreamServer(options: GitterStreamServerOptions): GitterStreamServer {

@@ -186,7 +186,7 @@ export interface HostileServer {
 export type HostileServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
   handlers: HostileHandlers;
   /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
-  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], "apiKey">>;
+  auth: NonNullable<RuntimeServerOptions['auth']> & Required<Pick<NonNullable<RuntimeServerOptions['auth']>, "apiKey">>;
 };
 
 export function createHostileServer(options: HostileServerOptions): HostileServer {

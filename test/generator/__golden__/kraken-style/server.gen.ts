@@ -75,7 +75,7 @@ export interface KrakenStyleServer {
 export type KrakenStyleServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
   handlers: KrakenStyleHandlers;
   /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
-  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], "apiKey">>;
+  auth: NonNullable<RuntimeServerOptions['auth']> & Required<Pick<NonNullable<RuntimeServerOptions['auth']>, "apiKey">>;
 };
 
 export function createKrakenStyleServer(options: KrakenStyleServerOptions): KrakenStyleServer {

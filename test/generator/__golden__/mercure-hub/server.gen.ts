@@ -66,7 +66,7 @@ export interface MercureHubServer {
 export type MercureHubServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
   handlers: MercureHubHandlers;
   /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
-  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], "jwtSecret">>;
+  auth: NonNullable<RuntimeServerOptions['auth']> & Required<Pick<NonNullable<RuntimeServerOptions['auth']>, "jwtSecret">>;
 };
 
 export function createMercureHubServer(options: MercureHubServerOptions): MercureHubServer {

@@ -71,7 +71,7 @@ export interface OrdersDiscriminatorServer {
 export type OrdersDiscriminatorServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
   handlers: OrdersDiscriminatorHandlers;
   /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
-  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], "password">>;
+  auth: NonNullable<RuntimeServerOptions['auth']> & Required<Pick<NonNullable<RuntimeServerOptions['auth']>, "password">>;
 };
 
 export function createOrdersDiscriminatorServer(options: OrdersDiscriminatorServerOptions): OrdersDiscriminatorServer {

@@ -72,7 +72,7 @@ export interface RpcReplyServer {
 export type RpcReplyServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
   handlers: RpcReplyHandlers;
   /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
-  auth: RuntimeServerOptions['auth'] & Required<Pick<RuntimeServerOptions['auth'], "session">>;
+  auth: NonNullable<RuntimeServerOptions['auth']> & Required<Pick<NonNullable<RuntimeServerOptions['auth']>, "session">>;
 };
 
 export function createRpcReplyServer(options: RpcReplyServerOptions): RpcReplyServer {

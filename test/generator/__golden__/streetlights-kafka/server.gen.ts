@@ -26,7 +26,11 @@ export interface StreetlightsKafkaServer {
   close(): Promise<void>;
 }
 
-export type StreetlightsKafkaServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers'> & { handlers: StreetlightsKafkaHandlers };
+export type StreetlightsKafkaServerOptions = Omit<RuntimeServerOptions, 'api' | 'validators' | 'handlers' | 'auth'> & {
+  handlers: StreetlightsKafkaHandlers;
+  /** The contract's security schemes are checked with these (required: without them every credential would be refused). */
+  auth: NonNullable<RuntimeServerOptions['auth']>;
+};
 
 export function createStreetlightsKafkaServer(options: StreetlightsKafkaServerOptions): StreetlightsKafkaServer {
   const { handlers, ...rest } = options;
