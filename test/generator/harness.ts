@@ -79,6 +79,19 @@ export const STRICT_OPTIONS: ts.CompilerOptions = {
 };
 
 /**
+ * `STRICT_OPTIONS` for the generated server and client: they import the runtime's `.ts` sources
+ * (the `streamwright-source` condition), use Node's and the DOM's types, and the libraries' own
+ * declarations are not ours to check.
+ */
+export const STUB_OPTIONS: ts.CompilerOptions = {
+  ...STRICT_OPTIONS,
+  allowImportingTsExtensions: true,
+  types: ['node'],
+  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+  skipLibCheck: true,
+};
+
+/**
  * Type-checks `names` (relative to `dir`); returns every diagnostic in those files (and global
  * ones), formatted. What the output imports (`streamwright/runtime`) is checked by the project's
  * own `tsc` with the project's settings, not here.

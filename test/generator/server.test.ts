@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SignJWT } from 'jose';
-import { cleanup, generateInto, importGenerated, STRICT_OPTIONS, tempDir, typeCheck } from './harness.ts';
+import { cleanup, generateInto, importGenerated, STUB_OPTIONS, tempDir, typeCheck } from './harness.ts';
 
 // The generated server stub, type-checked and run: typed handlers receive validated messages,
 // typed broadcast reaches real `ws` clients.
@@ -16,26 +16,14 @@ afterAll(() => cleanup(dir));
 
 describe('server.gen.ts', () => {
   it('type-checks under strict settings', () => {
-    const diagnostics = typeCheck(dir, ['server.gen.ts'], {
-      ...STRICT_OPTIONS,
-      allowImportingTsExtensions: true,
-      types: ['node'],
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-      skipLibCheck: true,
-    });
+    const diagnostics = typeCheck(dir, ['server.gen.ts'], STUB_OPTIONS);
     expect(diagnostics).toEqual([]);
   });
 
   it('requires the `auth` option when the contract has security schemes', async () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(`${dir}/no-auth.ts`, "import { createEchoServer } from './server.gen.ts';\nexport const server = createEchoServer({ handlers: {} });\n");
-    const diagnostics = typeCheck(dir, ['no-auth.ts'], {
-      ...STRICT_OPTIONS,
-      allowImportingTsExtensions: true,
-      types: ['node'],
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-      skipLibCheck: true,
-    });
+    const diagnostics = typeCheck(dir, ['no-auth.ts'], STUB_OPTIONS);
     expect(diagnostics.join('\n')).toMatch(/auth/);
   });
 
