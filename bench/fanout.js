@@ -30,7 +30,7 @@ const SECRET = new TextEncoder().encode('bench-secret-bench-secret-bench-secret'
 const BURST = 10;
 
 /** A child process of clients, driven by request → reply over IPC. */
-function startClients() {
+export function startClients() {
   const child = fork(path.join(HERE, 'fanout-clients.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (msg, key) =>
     new Promise((resolve, reject) => {
@@ -49,7 +49,7 @@ function startClients() {
   return { child, ask, stop: () => child.kill() };
 }
 
-async function loadRuntime() {
+export async function loadRuntime() {
   const [{ createSteadybaseServer }, { createAgentWorkspaceServer }, sb, aw, { signJwt }, { loadContract }] = await Promise.all([
     import('../generated/steadybase/server.gen.ts'),
     import('../generated/agent-workspace/server.gen.ts'),
@@ -83,7 +83,7 @@ const wsMessage = () => ({
 const sseMessage = (template) => template.map((p, i) => (i === 0 ? { ...p, id: `run${stamp()}` } : p));
 
 /** The three servers under test, each `{ url, headers, broadcast(burst), close }`. */
-async function startServer(impl, transport, rt) {
+export async function startServer(impl, transport, rt) {
   if (impl === 'streamwright' && transport === 'ws') {
     const server = rt.createSteadybaseServer({ handlers: {}, auth: { jwtSecret: SECRET }, validateOutbound: true });
     const { port } = await server.listen(0, '127.0.0.1');

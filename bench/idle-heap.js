@@ -8,17 +8,11 @@
 //
 //   node --expose-gc bench/idle-heap.js [--clients N] [--top N]
 
-import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
-import { register } from 'tsx/esm/api';
+import { loadRuntime, startClients, startServer } from './fanout.js';
 import { WORK, isMain, table } from './lib.js';
-
-register();
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SECRET = new TextEncoder().encode('bench-secret-bench-secret-bench-secret');
 
 /** Self size and count of the snapshot's nodes, by node type and constructor name. */
 function byConstructor(file) {
@@ -39,42 +33,30 @@ function byConstructor(file) {
   return out;
 }
 
-export async function idleHeap({ clients = 1000, top = 25, log = console.log } = {}) {
+export async function idleHeap({ count = 1000, top = 25, log = console.log } = {}) {
   if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
   mkdirSync(WORK, { recursive: true });
-  const [{ createSteadybaseServer }, { signJwt }] = await Promise.all([import('../generated/steadybase/server.gen.ts'), import('../runtime/auth/index.ts')]);
-  const token = await signJwt({ sub: 'bench' }, SECRET);
-  const server = createSteadybaseServer({ handlers: {}, auth: { jwtSecret: SECRET }, validateOutbound: true });
-  const { port } = await server.listen(0, '127.0.0.1');
-  const child = fork(path.join(HERE, 'fanout-clients.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ask = (msg, key) =>
-    new Promise((resolve, reject) => {
-      const on = (reply) => {
-        if (!reply.error && !(key in reply)) return;
-        child.off('message', on);
-        if (reply.error) reject(new Error(reply.error));
-        else resolve(reply);
-      };
-      child.on('message', on);
-      child.send(msg);
-    });
+  // The fan-out bench's streamwright WebSocket server and its clients' process.
+  const server = await startServer('streamwright', 'ws', await loadRuntime());
+  const clients = startClients();
+  const connect = (n) => clients.ask({ cmd: 'connect', transport: 'ws', url: server.url, n, headers: server.headers }, 'ready');
   try {
     // One connection first, so that code compiled on the first connection is in both snapshots.
-    await ask({ cmd: 'connect', transport: 'ws', url: `ws://127.0.0.1:${port}/ws`, n: 1, headers: { Authorization: `Bearer ${token}` } }, 'ready');
+    await connect(1);
     globalThis.gc();
     const before = byConstructor(writeHeapSnapshot(path.join(WORK, 'idle-before.heapsnapshot')));
-    await ask({ cmd: 'connect', transport: 'ws', url: `ws://127.0.0.1:${port}/ws`, n: clients, headers: { Authorization: `Bearer ${token}` } }, 'ready');
+    await connect(count);
     globalThis.gc();
     const after = byConstructor(writeHeapSnapshot(path.join(WORK, 'idle-after.heapsnapshot')));
     const rows = [...after]
       .map(([key, e]) => {
         const b = before.get(key) ?? { count: 0, bytes: 0 };
-        return { key, count: (e.count - b.count) / clients, bytes: (e.bytes - b.bytes) / clients };
+        return { key, count: (e.count - b.count) / count, bytes: (e.bytes - b.bytes) / count };
       })
       .filter((r) => r.bytes > 0)
       .sort((a, b) => b.bytes - a.bytes);
     const total = rows.reduce((n, r) => n + r.bytes, 0);
-    log(`heap growth per idle WebSocket connection, ${clients} clients: ${total.toFixed(0)} bytes (self sizes of every new node)`);
+    log(`heap growth per idle WebSocket connection, ${count} clients: ${total.toFixed(0)} bytes (self sizes of every new node)`);
     log(
       table(
         ['node (type / constructor)', 'bytes per connection', 'nodes per connection'],
@@ -83,8 +65,8 @@ export async function idleHeap({ clients = 1000, top = 25, log = console.log } =
     );
     return { total, rows };
   } finally {
-    await ask({ cmd: 'close' }, 'closed').catch(() => {});
-    child.kill();
+    await clients.ask({ cmd: 'close' }, 'closed').catch(() => {});
+    clients.stop();
     await server.close();
   }
 }
@@ -94,5 +76,5 @@ const arg = (name, dflt) => {
   return i < 0 ? dflt : Number(process.argv[i + 1]);
 };
 if (isMain(import.meta.url)) {
-  await idleHeap({ clients: arg('--clients', 1000), top: arg('--top', 25) });
+  await idleHeap({ count: arg('--clients', 1000), top: arg('--top', 25) });
 }
