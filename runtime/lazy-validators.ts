@@ -37,6 +37,8 @@ export class LazyValidators<T> {
         },
         (e: unknown) => {
           this.pending = undefined;
+          // A loader that is itself lazy (the API client's cache, under a channel's) already said it.
+          if (e instanceof StreamwrightError && e.code === 'SW_VALIDATORS_UNAVAILABLE') throw e;
           throw new StreamwrightError(
             'SW_VALIDATORS_UNAVAILABLE',
             `the validators of channel ${this.channel} could not be loaded: ${(e as Error)?.message ?? String(e)}`,
