@@ -24,7 +24,8 @@ export interface AuthVerifiers {
   now?: () => number;
 }
 
-export async function authenticate(scheme: SecuritySchemeDescription, credential: string, verifiers: AuthVerifiers): Promise<Principal> {
+/** `verifiers` left out (a server given no `auth` option): every scheme that needs one refuses. */
+export async function authenticate(scheme: SecuritySchemeDescription, credential: string, verifiers: AuthVerifiers = {}): Promise<Principal> {
   const auth = scheme.auth;
   if (auth?.jwt) {
     if (!verifiers.jwtSecret) throw new StreamwrightError('SW_AUTH_INVALID', `no JWT secret configured for ${scheme.id}`);

@@ -31,7 +31,7 @@ export async function authenticateRequest(
   req: IncomingMessage,
   url: URL,
   schemes: readonly SecuritySchemeDescription[],
-  verifiers: AuthVerifiers & { allowedOrigins?: readonly string[] },
+  verifiers: AuthVerifiers & { allowedOrigins?: readonly string[] } = {},
 ): Promise<AuthOutcome> {
   if (schemes.length === 0) return { kind: 'accepted', principal: undefined };
   for (const scheme of schemes) {

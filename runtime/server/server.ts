@@ -183,7 +183,7 @@ export class RuntimeServer {
       res.setHeader('Allow', method);
       return json(res, 405, { error: `use ${method}` });
     }
-    const outcome = await authenticateRequest(req, url, schemesFor(this.options.api, channel), this.options.auth ?? {});
+    const outcome = await authenticateRequest(req, url, schemesFor(this.options.api, channel), this.options.auth);
     if (outcome.kind !== 'accepted') {
       const error = outcome.kind === 'rejected' ? outcome.error : new StreamwrightError('SW_AUTH_MISSING');
       this.report(error, channel.id);

@@ -268,7 +268,7 @@ export class WsSession implements WsPeer, TickFlushable {
     }
     this.held = [];
     try {
-      this.principal = await authenticate(scheme, message[credential.property ?? 'token'] as string, this.init.options.auth ?? {});
+      this.principal = await authenticate(scheme, message[credential.property ?? 'token'] as string, this.init.options.auth);
     } catch (e) {
       this.held = undefined;
       this.reject(e instanceof StreamwrightError ? e : new StreamwrightError('SW_AUTH_INVALID'), 'invalid token');

@@ -67,7 +67,7 @@ export async function upgrade(
   const malformed = malformedQuery(channel, url.searchParams).filter((name) => !credentials.has(name));
   if (malformed.length > 0) return rejectUpgrade(socket, 400, `malformed query parameter ${malformed.join(', ')}`);
 
-  const outcome = await authenticateRequest(req, url, schemes, ctx.options.auth ?? {});
+  const outcome = await authenticateRequest(req, url, schemes, ctx.options.auth);
   if (outcome.kind === 'rejected' && outcome.onFailure.action === 'http-status') {
     ctx.report(outcome.error, channel.id);
     return rejectUpgrade(socket, outcome.onFailure.httpStatus ?? 401, outcome.error.message);
