@@ -122,11 +122,6 @@ export function until(cond, what, ms = 30_000) {
 }
 
 /**
- * A WebSocket client that keeps its answers (what `answerOf` picks out of each JSON frame: an
- * error code, say), the frames `keep` asks for, its close, and an HTTP refusal of the upgrade.
- * Waits are event-driven: `waitFor(cond)` is re-checked on every frame and on the close.
- */
-/**
  * What a client has seen so far, with a way to wait for it: `waitFor(cond)` resolves once
  * `cond()` holds, checked again on every `wake()` (each frame, event, chunk and the end).
  */
@@ -154,6 +149,11 @@ class Watched {
   }
 }
 
+/**
+ * A WebSocket client that keeps its answers (what `answerOf` picks out of each JSON frame: an
+ * error code, say), the frames `keep` asks for, its close, and an HTTP refusal of the upgrade.
+ * Waits are event-driven: `waitFor(cond)` is re-checked on every frame and on the close.
+ */
 export class Client extends Watched {
   constructor(url, { protocols = [], headers, onMessage, answerOf, keep = () => true } = {}) {
     super();

@@ -1,6 +1,6 @@
 import { request, type IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { SseParser, type SseItem } from '../../runtime/protocol/index.ts';
+import { DEFAULT_TAG_PROPERTY, SseParser, type SseItem } from '../../runtime/protocol/index.ts';
 
 /**
  * Plain clients the suite drives through the recording proxy: they know nothing of the proxy or
@@ -67,7 +67,7 @@ export function wsClient(
   let status: number | undefined;
   let closed: { code: number; reason: string } | undefined;
   let isOpen = false;
-  const tag = o.tagProperty ?? 'type';
+  const tag = o.tagProperty ?? DEFAULT_TAG_PROPERTY;
   ws.on('open', () => {
     isOpen = true;
     waiters.poke();
