@@ -45,7 +45,7 @@ describe('Playback', () => {
     expect(new Set(turns.slice(1)).size).toBe(1);
   });
 
-  it('without a stall, steps keep their order and spacing through timers, and a failing step ends the plan', async () => {
+  it('steps keep their order through timers, none before its offset, and a failing step ends the plan', async () => {
     timers = new Timers(1, (e) => errors.push(e));
     const failures: Error[] = [];
     const plan = [
@@ -60,10 +60,15 @@ describe('Playback', () => {
       { afterMs: 5, build: () => 'never' },
     ];
     const seen: string[] = [];
+    const at: number[] = [];
+    const start = performance.now();
     const playback = new Playback('run', plan, timers, () => undefined);
     await new Promise<void>((resolve) =>
       playback.subscribe({
-        event: (m) => seen.push(m),
+        event: (m) => {
+          seen.push(m);
+          at.push(performance.now() - start);
+        },
         failed: (e) => {
           failures.push(e);
           resolve();
@@ -71,6 +76,10 @@ describe('Playback', () => {
       }),
     );
     expect(seen).toEqual(['a', 'b']);
+    // Due at 5 and 10 ms from the start (a stalled process may deliver both later, never earlier;
+    // 1 ms for the timer clock's rounding).
+    expect(at[0]).toBeGreaterThanOrEqual(4);
+    expect(at[1]).toBeGreaterThanOrEqual(9);
     expect(failures.map((e) => e.message)).toEqual(['bad plan']);
     expect(playback.state).toBe('failed');
   });
