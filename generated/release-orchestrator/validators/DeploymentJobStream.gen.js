@@ -10,13 +10,13 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isAlert, _leanAlert, _isAuth, _leanAuth, _isDashboardAlert, _leanDashboardAlert, _isDashboardMetrics, _leanDashboardMetrics, _isEnvironmentStatus, _leanEnvironmentStatus, _isErrorCode, _leanErrorCode, _isHealth, _leanHealth, _isHeartbeat, _leanHeartbeat, _isLogLevel, _leanLogLevel, _isMetricUpdate, _leanMetricUpdate, _isPong, _leanPong, _isPromotion, _leanPromotion, _isPromotionStatus, _leanPromotionStatus, _isPromotionUpdate, _leanPromotionUpdate, _isResourceType, _leanResourceType, _isSeverity, _leanSeverity, _isStreamError, _leanStreamError, _isSystemHealth, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
-const _payloadDeploymentTaskCompleted = validate9;
-const schema13 = {"type":"object","description":"A deployment task finished on one target.","required":["type","taskId","targetId","status","duration","timestamp"],"if":{"properties":{"status":{"const":"succeeded"}}},"then":{"required":["result"]},"properties":{"type":{"type":"string","const":"task_completed","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the deployment task."},"targetId":{"type":"string","minLength":1,"description":"Id of the deployment target the task ran on."},"status":{"$ref":"#/definitions/CompletionStatus"},"duration":{"type":"number","minimum":0,"description":"Run time of the task in seconds."},"result":{"type":"object","additionalProperties":true,"description":"Result of the task (open map; keys depend on the task type, e.g. containerId, digest)."},"timestamp":{"type":"string","format":"date-time","description":"When the task finished (RFC 3339)."}}};
-const schema6 = {"type":"string","minLength":1,"description":"How a step or deployment task finished.","x-sw-known-values":["succeeded","failed","cancelled","skipped"]};
+const _payloadDeploymentTaskCompleted = validate3;
+const schema5 = {"type":"object","description":"A deployment task finished on one target.","required":["type","taskId","targetId","status","duration","timestamp"],"if":{"properties":{"status":{"const":"succeeded"}}},"then":{"required":["result"]},"properties":{"type":{"type":"string","const":"task_completed","description":"Message tag."},"taskId":{"type":"string","minLength":1,"description":"Id of the deployment task."},"targetId":{"type":"string","minLength":1,"description":"Id of the deployment target the task ran on."},"status":{"$ref":"#/definitions/CompletionStatus"},"duration":{"type":"number","minimum":0,"description":"Run time of the task in seconds."},"result":{"type":"object","additionalProperties":true,"description":"Result of the task (open map; keys depend on the task type, e.g. containerId, digest)."},"timestamp":{"type":"string","format":"date-time","description":"When the task finished (RFC 3339)."}}};
+const schema2 = {"type":"string","minLength":1,"description":"How a step or deployment task finished.","x-sw-known-values":["succeeded","failed","cancelled","skipped"]};
 const func0 = ucs2length;
 const formats0 = formats["date-time"];
 
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -308,7 +308,7 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate9.errors = vErrors;
+validate3.errors = vErrors;
 return errors === 0;
 }
 

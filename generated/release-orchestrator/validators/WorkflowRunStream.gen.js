@@ -10,13 +10,13 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isAlert, _leanAlert, _isAuth, _leanAuth, _isDashboardAlert, _leanDashboardAlert, _isDashboardMetrics, _leanDashboardMetrics, _isEnvironmentStatus, _leanEnvironmentStatus, _isErrorCode, _leanErrorCode, _isHealth, _leanHealth, _isHeartbeat, _leanHeartbeat, _isLogLevel, _leanLogLevel, _isMetricUpdate, _leanMetricUpdate, _isPong, _leanPong, _isPromotion, _leanPromotion, _isPromotionStatus, _leanPromotionStatus, _isPromotionUpdate, _leanPromotionUpdate, _isResourceType, _leanResourceType, _isSeverity, _leanSeverity, _isStreamError, _leanStreamError, _isSystemHealth, _leanSystemHealth, validateHeartbeat, validateStreamError, validateAuth, validatePong } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
-const _payloadStepCompleted = validate4;
-const schema5 = {"type":"object","description":"A step finished.","required":["type","nodeId","status","duration","timestamp"],"if":{"properties":{"status":{"const":"succeeded"}}},"then":{"required":["outputs"]},"properties":{"type":{"type":"string","const":"step_completed","description":"Message tag."},"nodeId":{"type":"string","minLength":1,"description":"Id of the workflow node (step) that finished."},"status":{"$ref":"#/definitions/CompletionStatus"},"outputs":{"type":"object","additionalProperties":true,"description":"Outputs of the step, keyed by output name (open map; keys depend on the step type, e.g. criticalCount)."},"duration":{"type":"number","minimum":0,"description":"Run time of the step in seconds."},"timestamp":{"type":"string","format":"date-time","description":"When the step finished (RFC 3339)."}}};
-const schema6 = {"type":"string","minLength":1,"description":"How a step or deployment task finished.","x-sw-known-values":["succeeded","failed","cancelled","skipped"]};
+const _payloadStepCompleted = validate1;
+const schema1 = {"type":"object","description":"A step finished.","required":["type","nodeId","status","duration","timestamp"],"if":{"properties":{"status":{"const":"succeeded"}}},"then":{"required":["outputs"]},"properties":{"type":{"type":"string","const":"step_completed","description":"Message tag."},"nodeId":{"type":"string","minLength":1,"description":"Id of the workflow node (step) that finished."},"status":{"$ref":"#/definitions/CompletionStatus"},"outputs":{"type":"object","additionalProperties":true,"description":"Outputs of the step, keyed by output name (open map; keys depend on the step type, e.g. criticalCount)."},"duration":{"type":"number","minimum":0,"description":"Run time of the step in seconds."},"timestamp":{"type":"string","format":"date-time","description":"When the step finished (RFC 3339)."}}};
+const schema2 = {"type":"string","minLength":1,"description":"How a step or deployment task finished.","x-sw-known-values":["succeeded","failed","cancelled","skipped"]};
 const func0 = ucs2length;
 const formats0 = formats["date-time"];
 
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -273,15 +273,15 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate4.errors = vErrors;
+validate1.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadWorkflowCompleted = validate5;
-const schema7 = {"type":"object","description":"The workflow run finished; no further step messages follow.","required":["type","status","duration","timestamp"],"if":{"properties":{"status":{"const":"succeeded"}}},"then":{"required":["outputs"]},"properties":{"type":{"type":"string","const":"workflow_completed","description":"Message tag."},"status":{"$ref":"#/definitions/RunStatus"},"duration":{"type":"number","minimum":0,"description":"Run time of the whole workflow run in seconds."},"outputs":{"type":"object","additionalProperties":true,"description":"Outputs of the workflow run, keyed by output name (open map, e.g. deploymentId)."},"timestamp":{"type":"string","format":"date-time","description":"When the run finished (RFC 3339)."}}};
-const schema8 = {"type":"string","minLength":1,"description":"How a workflow run or deployment job finished.","x-sw-known-values":["succeeded","failed","cancelled"]};
+const _payloadWorkflowCompleted = validate2;
+const schema3 = {"type":"object","description":"The workflow run finished; no further step messages follow.","required":["type","status","duration","timestamp"],"if":{"properties":{"status":{"const":"succeeded"}}},"then":{"required":["outputs"]},"properties":{"type":{"type":"string","const":"workflow_completed","description":"Message tag."},"status":{"$ref":"#/definitions/RunStatus"},"duration":{"type":"number","minimum":0,"description":"Run time of the whole workflow run in seconds."},"outputs":{"type":"object","additionalProperties":true,"description":"Outputs of the workflow run, keyed by output name (open map, e.g. deploymentId)."},"timestamp":{"type":"string","format":"date-time","description":"When the run finished (RFC 3339)."}}};
+const schema4 = {"type":"string","minLength":1,"description":"How a workflow run or deployment job finished.","x-sw-known-values":["succeeded","failed","cancelled"]};
 
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -503,7 +503,7 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate5.errors = vErrors;
+validate2.errors = vErrors;
 return errors === 0;
 }
 

@@ -2,15 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { _, type ValidateFunction } from 'ajv';
-import standaloneModule from 'ajv/dist/standalone/index.js';
 // The format checks every contract validator uses; the precompiled modules take them as an argument.
 import { formats } from '../../../templates/validators/prelude.js';
-import { createAjv, normalizeAjvErrors } from '../validate/ajv.ts';
+import { createAjv, normalizeAjvErrors, standaloneCode } from '../validate/ajv.ts';
 import { parsePointer } from './pointer.ts';
 import type { ParserFinding } from './asyncapi-parser.ts';
-
-// ajv/dist/standalone is CommonJS with `exports.default`.
-const standaloneCode = (standaloneModule as unknown as { default: (ajv: unknown, validate: ValidateFunction) => string }).default;
 
 /** The AsyncAPI versions with a document schema; patch versions share their minor version's. */
 export const ASYNCAPI_SCHEMA_VERSIONS = ['3.0.0', '3.1.0'] as const;

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
 // The format checks generated validators inline: in-memory and standalone validation must agree.
 import { formats } from '../../../templates/validators/prelude.js';
 import { encodeSegment, toPointer, type PathSegment } from '../load/pointer.ts';
@@ -24,6 +25,14 @@ export function createAjv(extra: Options = {}): Ajv {
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
   return ajv;
 }
+
+/**
+ * ajv's standalone code for an instance's schemas: the given exports (name → schema id), or one
+ * compiled function. ajv/dist/standalone is CommonJS with `exports.default`.
+ */
+export const standaloneCode = (
+  standaloneModule as unknown as { default: (ajv: Ajv, refsOrFunc: Readonly<Record<string, string>> | ValidateFunction) => string }
+).default;
 
 const DOCUMENT_ID = 'https://streamwright.invalid/document.json';
 

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, _, type ValidateFunction } from 'ajv';
-import standaloneModule from 'ajv/dist/standalone/index.js';
+import { _, type ValidateFunction } from 'ajv';
 import type { ApiIR, ChannelIR, Direction, MessageIR } from '../../ir/types.ts';
 import { docInline, ident, jsDoc, tsString } from '../../render/escape.ts';
-import { AJV_OPTIONS } from '../../validate/ajv.ts';
+import { createAjv, standaloneCode } from '../../validate/ajv.ts';
 import { protoSafeSchema } from '../../validate/proto-safe.ts';
 import { render } from '../../render/templates.ts';
 import { header } from '../header.ts';
@@ -13,9 +12,13 @@ import { planLean, type LeanPlan } from './lean.ts';
 // The same format checks are inlined into every generated module and used here to compile.
 import { formats } from '../../../../templates/validators/prelude.js';
 
-// ajv/dist/standalone is CommonJS with `exports.default`.
-const standaloneCode = (standaloneModule as unknown as { default: (ajv: Ajv, refs: Record<string, string>) => string }).default;
 const PRELUDE_URL = new URL('../../../../templates/validators/prelude.js', import.meta.url);
+let preludeText: string | undefined;
+
+/** The prelude's source text, read once per process (every generated module starts with it, and `generate` runs it). */
+export function preludeSource(): string {
+  return (preludeText ??= readFileSync(PRELUDE_URL, 'utf8'));
+}
 const SCHEMA_ID = 'https://streamwright.invalid/api.json';
 
 // ajv's standalone code `require`s these helpers; the prelude defines them under these names.
@@ -39,11 +42,14 @@ export function compilePayloads(api: ApiIR): CompiledPayloads {
   // Checking own properties costs ~10% of throughput and only changes a verdict for property
   // names that Object.prototype also has (`constructor`, `valueOf`…): pay for it only then.
   const ownProperties = api.schemas.some((d) => namesPrototypeProperty(d.schema));
-  const ajv = new Ajv({ ...AJV_OPTIONS, ownProperties, code: { source: true, esm: true, lines: true, optimize: true, formats: _`formats` } });
-  for (const [name, fn] of Object.entries(formats)) ajv.addFormat(name, fn as (s: string) => boolean);
+  const ajv = createAjv({ ownProperties, code: { source: true, esm: true, lines: true, optimize: true, formats: _`formats` } });
   ajv.addSchema({ $id: SCHEMA_ID, definitions: Object.fromEntries(api.schemas.map((s) => [s.id, protoSafeSchema(s.schema)])) }, undefined, undefined, false);
   const refOf = (m: MessageIR) => `${SCHEMA_ID}#/definitions/${encodeURIComponent(m.payload)}`;
   const lean = planLean(schemaById, { ajvKeywords: new Set(Object.keys(ajv.RULES.all)), formats: new Set(Object.keys(formats)), ownProperties });
+  // ajv numbers its functions in compile order and the standalone code keeps the numbers: what the
+  // lean emitter leaves to ajv is compiled first, in document order, so that the output is the
+  // same whoever asks for code or validators first (generate, emitAll, the console page).
+  for (const m of api.messages) if (!lean.covers(m.payload)) ajv.getSchema(refOf(m));
   return {
     lean,
     validatorOf(m) {
@@ -97,7 +103,7 @@ const PRELUDE_EXPORTS = [
  * generated server and client import each channel's on first use), a shared module with what
  * several channels use (each shared schema is emitted once and called), and `validators.gen.js`
  * re-exporting all of them. Takes the compiled payloads when the caller already has them
- * (generate checks examples with them).
+ * (generate has them: it checks examples with their lean plan and, for what lean leaves, ajv).
  */
 export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compilePayloads(api), options: EmitValidatorsOptions = {}): EmittedFile[] {
   const messageById = new Map(api.messages.map((m) => [m.id, m]));
@@ -106,7 +112,7 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
   const isLean = (m: MessageIR) => lean !== undefined && lean.covers(m.payload);
   const shapes = buildShapes(api);
   const headerCode = header(api, 'Precompiled validators: one per message, and per channel direction one that reads the tag first.');
-  const preludeCode = readFileSync(PRELUDE_URL, 'utf8');
+  const preludeCode = preludeSource();
 
   const messageEntry = (m: MessageIR) => ({
     docCode: jsDoc([`Validates a \`${m.typeName}\` payload.`], ''),
@@ -182,19 +188,17 @@ export function emitValidators(api: ApiIR, compiled: CompiledPayloads = compileP
     const own = ownMessages(c);
     const local = leanCode(own, sharedLean);
     const dispatchers = (['send', 'receive'] as const).map((d) => dispatcher(c, d, messageById));
-    const imports = [
-      ...PRELUDE_EXPORTS,
-      'SHAPES',
-      ...[...sharedLean].sort().flatMap((id) => [lean!.verdictName(id), lean!.functionName(id)]),
-      ...channelMessages(c)
-        .filter((m) => !homeOf.get(m.id))
-        .map((m) => ident(m.validatorName)),
-    ];
     // Every message validator of the channel is importable from the channel's module, its shared
     // ones too: a lazy loader or a type guard then needs this one module (and what it imports).
     const sharedOfChannel = channelMessages(c)
       .filter((m) => !homeOf.get(m.id))
       .map((m) => ident(m.validatorName));
+    const imports = [
+      ...PRELUDE_EXPORTS,
+      'SHAPES',
+      ...[...sharedLean].sort().flatMap((id) => [lean!.verdictName(id), lean!.functionName(id)]),
+      ...sharedOfChannel,
+    ];
     const reexportCode = sharedOfChannel.length
       ? `\n/** The validators of this channel's messages that other channels share. */\nexport { ${sharedOfChannel.join(', ')} };\n`
       : '';

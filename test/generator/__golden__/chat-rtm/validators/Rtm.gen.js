@@ -10,15 +10,15 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
-const _payloadMessageEvent = validate2;
-const schema2 = {"allOf":[{"$ref":"#/definitions/EventBase"},{"type":"object","required":["type","channel","ts","text"],"properties":{"type":{"type":"string","const":"message"},"channel":{"$ref":"#/definitions/ChannelId"},"ts":{"$ref":"#/definitions/Timestamp"},"user":{"$ref":"#/definitions/UserRef"},"text":{"type":"string"},"edited":{"$ref":"#/definitions/EditInfo"},"blocks":{"type":"array","items":{"$ref":"#/definitions/Block"}},"thread_ts":{"$ref":"#/definitions/Timestamp"}}}]};
-const schema5 = {"type":"string","pattern":"^[CDG][A-Z0-9]{8,}$"};
-const schema4 = {"type":"string","description":"Message timestamp, unique per channel.","pattern":"^\\d+\\.\\d{6}$"};
-const schema7 = {"type":"string","description":"A workspace-wide identifier such as `U2147483697`.","pattern":"^[UW][A-Z0-9]{8,}$"};
-const schema3 = {"type":"object","description":"Fields every server event may carry.","required":["type"],"properties":{"type":{"type":"string"},"event_ts":{"$ref":"#/definitions/Timestamp"}}};
+const _payloadMessageEvent = validate1;
+const schema1 = {"allOf":[{"$ref":"#/definitions/EventBase"},{"type":"object","required":["type","channel","ts","text"],"properties":{"type":{"type":"string","const":"message"},"channel":{"$ref":"#/definitions/ChannelId"},"ts":{"$ref":"#/definitions/Timestamp"},"user":{"$ref":"#/definitions/UserRef"},"text":{"type":"string"},"edited":{"$ref":"#/definitions/EditInfo"},"blocks":{"type":"array","items":{"$ref":"#/definitions/Block"}},"thread_ts":{"$ref":"#/definitions/Timestamp"}}}]};
+const schema4 = {"type":"string","pattern":"^[CDG][A-Z0-9]{8,}$"};
+const schema3 = {"type":"string","description":"Message timestamp, unique per channel.","pattern":"^\\d+\\.\\d{6}$"};
+const schema6 = {"type":"string","description":"A workspace-wide identifier such as `U2147483697`.","pattern":"^[UW][A-Z0-9]{8,}$"};
+const schema2 = {"type":"object","description":"Fields every server event may carry.","required":["type"],"properties":{"type":{"type":"string"},"event_ts":{"$ref":"#/definitions/Timestamp"}}};
 const pattern0 = new RegExp("^\\d+\\.\\d{6}$", "u");
 
-function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -80,18 +80,18 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate3.errors = vErrors;
+validate2.errors = vErrors;
 return errors === 0;
 }
 
-const schema8 = {"type":["object","null"],"description":"Who edited the message last, and when; null when it was never edited.","additionalProperties":false,"required":["user","ts"],"properties":{"user":{"$ref":"#/definitions/UserRef"},"ts":{"$ref":"#/definitions/Timestamp"}}};
+const schema7 = {"type":["object","null"],"description":"Who edited the message last, and when; null when it was never edited.","additionalProperties":false,"required":["user","ts"],"properties":{"user":{"$ref":"#/definitions/UserRef"},"ts":{"$ref":"#/definitions/Timestamp"}}};
 const pattern3 = new RegExp("^[UW][A-Z0-9]{8,}$", "u");
 
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema8.type},message:"must be object,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema7.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -184,17 +184,17 @@ errors++;
 }
 }
 }
-validate5.errors = vErrors;
+validate4.errors = vErrors;
 return errors === 0;
 }
 
-const schema11 = {"description":"One layout block of a message.","oneOf":[{"$ref":"#/definitions/SectionBlock"},{"$ref":"#/definitions/ImageBlock"},{"$ref":"#/definitions/DividerBlock"},{"$ref":"#/definitions/ContextBlock"}]};
-const schema14 = {"type":"object","additionalProperties":false,"required":["kind","image_url","alt_text"],"properties":{"kind":{"const":"image"},"image_url":{"type":"string","format":"uri"},"alt_text":{"type":"string"}}};
-const schema15 = {"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"divider"}}};
-const schema12 = {"type":"object","additionalProperties":false,"required":["kind","text"],"properties":{"kind":{"const":"section"},"text":{"$ref":"#/definitions/TextObject"}}};
-const schema13 = {"type":"object","additionalProperties":false,"required":["format","text"],"properties":{"format":{"type":"string","enum":["plain_text","mrkdwn"]},"text":{"type":"string"}}};
+const schema10 = {"description":"One layout block of a message.","oneOf":[{"$ref":"#/definitions/SectionBlock"},{"$ref":"#/definitions/ImageBlock"},{"$ref":"#/definitions/DividerBlock"},{"$ref":"#/definitions/ContextBlock"}]};
+const schema13 = {"type":"object","additionalProperties":false,"required":["kind","image_url","alt_text"],"properties":{"kind":{"const":"image"},"image_url":{"type":"string","format":"uri"},"alt_text":{"type":"string"}}};
+const schema14 = {"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"const":"divider"}}};
+const schema11 = {"type":"object","additionalProperties":false,"required":["kind","text"],"properties":{"kind":{"const":"section"},"text":{"$ref":"#/definitions/TextObject"}}};
+const schema12 = {"type":"object","additionalProperties":false,"required":["format","text"],"properties":{"format":{"type":"string","enum":["plain_text","mrkdwn"]},"text":{"type":"string"}}};
 
-function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -290,7 +290,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((data2 === "plain_text") || (data2 === "mrkdwn"))){
-const err8 = {instancePath:instancePath+"/text/format",schemaPath:"#/definitions/TextObject/properties/format/enum",keyword:"enum",params:{allowedValues: schema13.properties.format.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/text/format",schemaPath:"#/definitions/TextObject/properties/format/enum",keyword:"enum",params:{allowedValues: schema12.properties.format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -335,13 +335,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate8.errors = vErrors;
+validate7.errors = vErrors;
 return errors === 0;
 }
 
-const schema16 = {"type":"object","additionalProperties":false,"required":["kind","elements"],"properties":{"kind":{"const":"context"},"elements":{"type":"array","maxItems":10,"items":{"$ref":"#/definitions/TextObject"}}}};
+const schema15 = {"type":"object","additionalProperties":false,"required":["kind","elements"],"properties":{"kind":{"const":"context"},"elements":{"type":"array","maxItems":10,"items":{"$ref":"#/definitions/TextObject"}}}};
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -451,7 +451,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data3 === "plain_text") || (data3 === "mrkdwn"))){
-const err9 = {instancePath:instancePath+"/elements/" + i0+"/format",schemaPath:"#/definitions/TextObject/properties/format/enum",keyword:"enum",params:{allowedValues: schema13.properties.format.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/elements/" + i0+"/format",schemaPath:"#/definitions/TextObject/properties/format/enum",keyword:"enum",params:{allowedValues: schema12.properties.format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -508,21 +508,21 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate9.errors = vErrors;
 return errors === 0;
 }
 
 const formats0 = formats.uri;
 
-function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
-if(!(validate8(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+if(!(validate7(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs1 === errors;
@@ -702,8 +702,8 @@ valid0 = true;
 passing0 = 2;
 }
 const _errs16 = errors;
-if(!(validate10(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+if(!(validate9(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs16 === errors;
@@ -740,17 +740,17 @@ vErrors = null;
 }
 }
 }
-validate7.errors = vErrors;
+validate6.errors = vErrors;
 return errors === 0;
 }
 
 const pattern1 = new RegExp("^[CDG][A-Z0-9]{8,}$", "u");
 
-function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate3(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -905,8 +905,8 @@ errors++;
 }
 }
 if(data.edited !== undefined){
-if(!(validate5(data.edited, {instancePath:instancePath+"/edited",parentData:data,parentDataProperty:"edited",rootData}))){
-vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
+if(!(validate4(data.edited, {instancePath:instancePath+"/edited",parentData:data,parentDataProperty:"edited",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
 errors = vErrors.length;
 }
 }
@@ -915,8 +915,8 @@ let data6 = data.blocks;
 if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate7(data6[i0], {instancePath:instancePath+"/blocks/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+if(!(validate6(data6[i0], {instancePath:instancePath+"/blocks/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
 errors = vErrors.length;
 }
 }
@@ -968,18 +968,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate2.errors = vErrors;
+validate1.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadUserTyping = validate13;
-const schema19 = {"allOf":[{"$ref":"#/definitions/EventBase"},{"type":"object","required":["type","channel","user"],"properties":{"type":{"type":"string","const":"user_typing"},"channel":{"$ref":"#/definitions/ChannelId"},"user":{"$ref":"#/definitions/UserRef"}}}]};
+const _payloadUserTyping = validate12;
+const schema18 = {"allOf":[{"$ref":"#/definitions/EventBase"},{"type":"object","required":["type","channel","user"],"properties":{"type":{"type":"string","const":"user_typing"},"channel":{"$ref":"#/definitions/ChannelId"},"user":{"$ref":"#/definitions/UserRef"}}}]};
 
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate3(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+if(!(validate2(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1097,16 +1097,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate13.errors = vErrors;
+validate12.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadPresenceChange = validate15;
-const schema22 = {"type":"object","additionalProperties":false,"required":["type","user","presence"],"properties":{"type":{"type":"string","const":"presence_change"},"user":{"$ref":"#/definitions/UserRef"},"presence":{"type":"string","enum":["active","away"]},"status":{"description":"A custom status, or null when cleared.","oneOf":[{"$ref":"#/definitions/CustomStatus"},{"type":"null"}]}}};
-const schema24 = {"type":"object","additionalProperties":false,"required":["text"],"properties":{"emoji":{"type":"string"},"text":{"type":"string","maxLength":100},"expires":{"type":["integer","null"],"description":"Epoch seconds, or null for never."}}};
+const _payloadPresenceChange = validate14;
+const schema21 = {"type":"object","additionalProperties":false,"required":["type","user","presence"],"properties":{"type":{"type":"string","const":"presence_change"},"user":{"$ref":"#/definitions/UserRef"},"presence":{"type":"string","enum":["active","away"]},"status":{"description":"A custom status, or null when cleared.","oneOf":[{"$ref":"#/definitions/CustomStatus"},{"type":"null"}]}}};
+const schema23 = {"type":"object","additionalProperties":false,"required":["text"],"properties":{"emoji":{"type":"string"},"text":{"type":"string","maxLength":100},"expires":{"type":["integer","null"],"description":"Epoch seconds, or null for never."}}};
 const func0 = ucs2length;
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1213,7 +1213,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data2 === "active") || (data2 === "away"))){
-const err9 = {instancePath:instancePath+"/presence",schemaPath:"#/properties/presence/enum",keyword:"enum",params:{allowedValues: schema22.properties.presence.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/presence",schemaPath:"#/properties/presence/enum",keyword:"enum",params:{allowedValues: schema21.properties.presence.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1292,7 +1292,7 @@ errors++;
 if(data3.expires !== undefined){
 let data6 = data3.expires;
 if((!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))) && (data6 !== null)){
-const err15 = {instancePath:instancePath+"/status/expires",schemaPath:"#/definitions/CustomStatus/properties/expires/type",keyword:"type",params:{type: schema24.properties.expires.type},message:"must be integer,null"};
+const err15 = {instancePath:instancePath+"/status/expires",schemaPath:"#/definitions/CustomStatus/properties/expires/type",keyword:"type",params:{type: schema23.properties.expires.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1373,16 +1373,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate14.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadThreadSnapshot = validate16;
-const schema25 = {"type":"object","additionalProperties":false,"required":["type","channel","root"],"properties":{"type":{"type":"string","const":"thread_snapshot"},"channel":{"$ref":"#/definitions/ChannelId"},"root":{"$ref":"#/definitions/Reply"}}};
-const schema27 = {"type":"object","description":"A message and the replies to it, to any depth.","additionalProperties":false,"required":["ts","user","text"],"properties":{"ts":{"$ref":"#/definitions/Timestamp"},"user":{"$ref":"#/definitions/UserRef"},"text":{"type":"string"},"replies":{"type":"array","items":{"$ref":"#/definitions/Reply"}}}};
-const wrapper0 = {validate: validate17};
+const _payloadThreadSnapshot = validate15;
+const schema24 = {"type":"object","additionalProperties":false,"required":["type","channel","root"],"properties":{"type":{"type":"string","const":"thread_snapshot"},"channel":{"$ref":"#/definitions/ChannelId"},"root":{"$ref":"#/definitions/Reply"}}};
+const schema26 = {"type":"object","description":"A message and the replies to it, to any depth.","additionalProperties":false,"required":["ts","user","text"],"properties":{"ts":{"$ref":"#/definitions/Timestamp"},"user":{"$ref":"#/definitions/UserRef"},"text":{"type":"string"},"replies":{"type":"array","items":{"$ref":"#/definitions/Reply"}}}};
+const wrapper0 = {validate: validate16};
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1523,11 +1523,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1622,8 +1622,8 @@ errors++;
 }
 }
 if(data.root !== undefined){
-if(!(validate17(data.root, {instancePath:instancePath+"/root",parentData:data,parentDataProperty:"root",rootData}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+if(!(validate16(data.root, {instancePath:instancePath+"/root",parentData:data,parentDataProperty:"root",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
 }
@@ -1638,14 +1638,14 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate15.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadPostMessage = validate20;
-const schema31 = {"type":"object","additionalProperties":false,"required":["id","type","channel","text"],"properties":{"id":{"type":"integer","minimum":1},"type":{"type":"string","const":"message"},"channel":{"$ref":"#/definitions/ChannelId"},"text":{"type":"string","maxLength":4000},"thread_ts":{"$ref":"#/definitions/Timestamp"}}};
+const _payloadPostMessage = validate18;
+const schema29 = {"type":"object","additionalProperties":false,"required":["id","type","channel","text"],"properties":{"id":{"type":"integer","minimum":1},"type":{"type":"string","const":"message"},"channel":{"$ref":"#/definitions/ChannelId"},"text":{"type":"string","maxLength":4000},"thread_ts":{"$ref":"#/definitions/Timestamp"}}};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1835,14 +1835,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate20.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadTyping = validate21;
-const schema34 = {"type":"object","additionalProperties":false,"required":["id","type","channel"],"properties":{"id":{"type":"integer","minimum":1},"type":{"type":"string","const":"typing"},"channel":{"$ref":"#/definitions/ChannelId"}}};
+const _payloadTyping = validate19;
+const schema32 = {"type":"object","additionalProperties":false,"required":["id","type","channel"],"properties":{"id":{"type":"integer","minimum":1},"type":{"type":"string","const":"typing"},"channel":{"$ref":"#/definitions/ChannelId"}}};
 
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1972,7 +1972,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate21.errors = vErrors;
+validate19.errors = vErrors;
 return errors === 0;
 }
 

@@ -12,10 +12,10 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES, _isEnumSchema, _leanEnumSchema } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
-const _payloadN1st = validate9;
-const schema12 = {"type":"array","items":[{"type":"string"},{"type":"integer"}]};
+const _payloadN1st = validate1;
+const schema1 = {"type":"array","items":[{"type":"string"},{"type":"integer"}]};
 
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(Array.isArray(data)){
@@ -56,7 +56,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate9.errors = vErrors;
+validate1.errors = vErrors;
 return errors === 0;
 }
 

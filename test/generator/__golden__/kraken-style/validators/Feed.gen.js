@@ -10,13 +10,13 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
-const _payloadSubscribe = validate4;
-const schema5 = {"type":"object","required":["event","pair","subscription"],"additionalProperties":false,"properties":{"event":{"type":"string","const":"subscribe"},"reqid":{"$ref":"#/definitions/Reqid"},"pair":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[A-Z0-9]+/[A-Z0-9]+$"}},"subscription":{"$ref":"#/definitions/Subscription"}}};
+const _payloadSubscribe = validate1;
+const schema1 = {"type":"object","required":["event","pair","subscription"],"additionalProperties":false,"properties":{"event":{"type":"string","const":"subscribe"},"reqid":{"$ref":"#/definitions/Reqid"},"pair":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[A-Z0-9]+/[A-Z0-9]+$"}},"subscription":{"$ref":"#/definitions/Subscription"}}};
 const schema2 = {"type":"integer","minimum":0,"description":"Client request id, echoed in the answer."};
-const schema7 = {"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","enum":["ticker","ohlc","trade","book","spread","*"]},"depth":{"type":"integer","enum":[10,25,100,500,1000]},"interval":{"type":"integer","enum":[1,5,15,30,60,240,1440,10080,21600]}}};
+const schema3 = {"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","enum":["ticker","ohlc","trade","book","spread","*"]},"depth":{"type":"integer","enum":[10,25,100,500,1000]},"interval":{"type":"integer","enum":[1,5,15,30,60,240,1440,10080,21600]}}};
 const pattern0 = new RegExp("^[A-Z0-9]+/[A-Z0-9]+$", "u");
 
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -199,7 +199,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((((((data5 === "ticker") || (data5 === "ohlc")) || (data5 === "trade")) || (data5 === "book")) || (data5 === "spread")) || (data5 === "*"))){
-const err15 = {instancePath:instancePath+"/subscription/name",schemaPath:"#/definitions/Subscription/properties/name/enum",keyword:"enum",params:{allowedValues: schema7.properties.name.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/subscription/name",schemaPath:"#/definitions/Subscription/properties/name/enum",keyword:"enum",params:{allowedValues: schema3.properties.name.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -222,7 +222,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!(((((data6 === 10) || (data6 === 25)) || (data6 === 100)) || (data6 === 500)) || (data6 === 1000))){
-const err17 = {instancePath:instancePath+"/subscription/depth",schemaPath:"#/definitions/Subscription/properties/depth/enum",keyword:"enum",params:{allowedValues: schema7.properties.depth.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/subscription/depth",schemaPath:"#/definitions/Subscription/properties/depth/enum",keyword:"enum",params:{allowedValues: schema3.properties.depth.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -245,7 +245,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!(((((((((data7 === 1) || (data7 === 5)) || (data7 === 15)) || (data7 === 30)) || (data7 === 60)) || (data7 === 240)) || (data7 === 1440)) || (data7 === 10080)) || (data7 === 21600))){
-const err19 = {instancePath:instancePath+"/subscription/interval",schemaPath:"#/definitions/Subscription/properties/interval/enum",keyword:"enum",params:{allowedValues: schema7.properties.interval.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/subscription/interval",schemaPath:"#/definitions/Subscription/properties/interval/enum",keyword:"enum",params:{allowedValues: schema3.properties.interval.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -278,14 +278,14 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate4.errors = vErrors;
+validate1.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadUnsubscribe = validate5;
-const schema8 = {"type":"object","required":["event","subscription"],"additionalProperties":false,"properties":{"event":{"type":"string","const":"unsubscribe"},"reqid":{"$ref":"#/definitions/Reqid"},"pair":{"type":"array","items":{"type":"string","pattern":"^[A-Z0-9]+/[A-Z0-9]+$"}},"subscription":{"$ref":"#/definitions/Subscription"}}};
+const _payloadUnsubscribe = validate2;
+const schema4 = {"type":"object","required":["event","subscription"],"additionalProperties":false,"properties":{"event":{"type":"string","const":"unsubscribe"},"reqid":{"$ref":"#/definitions/Reqid"},"pair":{"type":"array","items":{"type":"string","pattern":"^[A-Z0-9]+/[A-Z0-9]+$"}},"subscription":{"$ref":"#/definitions/Subscription"}}};
 
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -448,7 +448,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!((((((data5 === "ticker") || (data5 === "ohlc")) || (data5 === "trade")) || (data5 === "book")) || (data5 === "spread")) || (data5 === "*"))){
-const err13 = {instancePath:instancePath+"/subscription/name",schemaPath:"#/definitions/Subscription/properties/name/enum",keyword:"enum",params:{allowedValues: schema7.properties.name.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/subscription/name",schemaPath:"#/definitions/Subscription/properties/name/enum",keyword:"enum",params:{allowedValues: schema3.properties.name.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -471,7 +471,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!(((((data6 === 10) || (data6 === 25)) || (data6 === 100)) || (data6 === 500)) || (data6 === 1000))){
-const err15 = {instancePath:instancePath+"/subscription/depth",schemaPath:"#/definitions/Subscription/properties/depth/enum",keyword:"enum",params:{allowedValues: schema7.properties.depth.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/subscription/depth",schemaPath:"#/definitions/Subscription/properties/depth/enum",keyword:"enum",params:{allowedValues: schema3.properties.depth.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -494,7 +494,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!(((((((((data7 === 1) || (data7 === 5)) || (data7 === 15)) || (data7 === 30)) || (data7 === 60)) || (data7 === 240)) || (data7 === 1440)) || (data7 === 10080)) || (data7 === 21600))){
-const err17 = {instancePath:instancePath+"/subscription/interval",schemaPath:"#/definitions/Subscription/properties/interval/enum",keyword:"enum",params:{allowedValues: schema7.properties.interval.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/subscription/interval",schemaPath:"#/definitions/Subscription/properties/interval/enum",keyword:"enum",params:{allowedValues: schema3.properties.interval.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -527,7 +527,7 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate5.errors = vErrors;
+validate2.errors = vErrors;
 return errors === 0;
 }
 

@@ -10,10 +10,10 @@
 import { check, checkLean, fail, fail$, type$, required$, warned$, isObject, asEvent, formats, ucs2length, equal, escapeSegment, SHAPES } from './shared.gen.js';
 
 // ---- ajv standalone code (the payload schemas the lean validators do not cover) ----
-const _payloadCandle = validate11;
-const schema23 = {"type":"array","minItems":6,"maxItems":6,"items":[{"type":"integer"},{"type":"number"},{"type":"number"},{"type":"number"},{"type":"number"},{"type":"number","minimum":0}],"additionalItems":false};
+const _payloadCandle = validate10;
+const schema22 = {"type":"array","minItems":6,"maxItems":6,"items":[{"type":"integer"},{"type":"number"},{"type":"number"},{"type":"number"},{"type":"number"},{"type":"number","minimum":0}],"additionalItems":false};
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(Array.isArray(data)){
@@ -146,7 +146,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate11.errors = vErrors;
+validate10.errors = vErrors;
 return errors === 0;
 }
 

@@ -600,11 +600,11 @@ validate3.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadOrderPlaced = validate5;
-const schema7 = {"type":"object","additionalProperties":false,"required":["event","channel","data"],"properties":{"event":{"const":"order-placed"},"channel":{"$ref":"#/definitions/ChannelName"},"user_id":{"type":"string"},"data":{"type":"object","additionalProperties":false,"required":["order_id","total_cents","currency","lines"],"properties":{"order_id":{"type":"string"},"total_cents":{"type":"integer","minimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"lines":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["sku","qty"],"properties":{"sku":{"type":"string"},"qty":{"type":"integer","minimum":1}}}}}}}};
+const _payloadOrderPlaced = validate4;
+const schema6 = {"type":"object","additionalProperties":false,"required":["event","channel","data"],"properties":{"event":{"const":"order-placed"},"channel":{"$ref":"#/definitions/ChannelName"},"user_id":{"type":"string"},"data":{"type":"object","additionalProperties":false,"required":["order_id","total_cents","currency","lines"],"properties":{"order_id":{"type":"string"},"total_cents":{"type":"integer","minimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$"},"lines":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["sku","qty"],"properties":{"sku":{"type":"string"},"qty":{"type":"integer","minimum":1}}}}}}}};
 const pattern3 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -959,15 +959,15 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate5.errors = vErrors;
+validate4.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadSubscribe = validate6;
-const schema9 = {"type":"object","additionalProperties":false,"required":["event","data"],"properties":{"event":{"const":"relay:subscribe"},"data":{"type":"object","additionalProperties":false,"required":["channel"],"properties":{"channel":{"$ref":"#/definitions/ChannelName"},"auth":{"type":"string","pattern":"^[^:]+:[0-9a-f]{64}$"},"channel_data":{"type":"string"}}}}};
+const _payloadSubscribe = validate5;
+const schema8 = {"type":"object","additionalProperties":false,"required":["event","data"],"properties":{"event":{"const":"relay:subscribe"},"data":{"type":"object","additionalProperties":false,"required":["channel"],"properties":{"channel":{"$ref":"#/definitions/ChannelName"},"auth":{"type":"string","pattern":"^[^:]+:[0-9a-f]{64}$"},"channel_data":{"type":"string"}}}}};
 const pattern5 = new RegExp("^[^:]+:[0-9a-f]{64}$", "u");
 
-function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1145,14 +1145,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate6.errors = vErrors;
+validate5.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadUnsubscribe = validate7;
-const schema11 = {"type":"object","additionalProperties":false,"required":["event","data"],"properties":{"event":{"const":"relay:unsubscribe"},"data":{"type":"object","additionalProperties":false,"required":["channel"],"properties":{"channel":{"$ref":"#/definitions/ChannelName"}}}}};
+const _payloadUnsubscribe = validate6;
+const schema10 = {"type":"object","additionalProperties":false,"required":["event","data"],"properties":{"event":{"const":"relay:unsubscribe"},"data":{"type":"object","additionalProperties":false,"required":["channel"],"properties":{"channel":{"$ref":"#/definitions/ChannelName"}}}}};
 
-function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1293,14 +1293,14 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate7.errors = vErrors;
+validate6.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadClientPong = validate8;
-const schema13 = {"type":"object","additionalProperties":false,"required":["event"],"properties":{"event":{"const":"relay:pong"},"data":{"type":"object","maxProperties":0}}};
+const _payloadClientPong = validate7;
+const schema12 = {"type":"object","additionalProperties":false,"required":["event"],"properties":{"event":{"const":"relay:pong"},"data":{"type":"object","maxProperties":0}}};
 
-function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1374,15 +1374,15 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate8.errors = vErrors;
+validate7.errors = vErrors;
 return errors === 0;
 }
 
-const _payloadClientEvent = validate9;
-const schema14 = {"type":"object","additionalProperties":false,"required":["event","channel","data"],"properties":{"event":{"type":"string","enum":["client-typing"]},"channel":{"type":"string","pattern":"^(private|presence)-"},"data":{}}};
+const _payloadClientEvent = validate8;
+const schema13 = {"type":"object","additionalProperties":false,"required":["event","channel","data"],"properties":{"event":{"type":"string","enum":["client-typing"]},"channel":{"type":"string","pattern":"^(private|presence)-"},"data":{}}};
 const pattern7 = new RegExp("^(private|presence)-", "u");
 
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1441,7 +1441,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!(data0 === "client-typing")){
-const err5 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/enum",keyword:"enum",params:{allowedValues: schema14.properties.event.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/enum",keyword:"enum",params:{allowedValues: schema13.properties.event.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1487,7 +1487,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate9.errors = vErrors;
+validate8.errors = vErrors;
 return errors === 0;
 }
 
