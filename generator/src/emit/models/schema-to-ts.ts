@@ -1,5 +1,6 @@
 import { docJson, jsDoc, propertyKey, tsString } from '../../render/escape.ts';
 import type { JsonSchema } from '../../ir/types.ts';
+import { knownValues } from '../validators/shapes.ts';
 
 /** Resolves `#/definitions/<id>` to the definition's type name. */
 export type TypeNameOf = (id: string) => string;
@@ -49,12 +50,6 @@ function baseType(schema: Record<string, unknown>, typeName: TypeNameOf, indent:
       return PRIMITIVE[t] ?? 'unknown';
     }),
   );
-}
-
-/** The values an open string set names (`x-sw-known-values`); any other string is valid too. */
-function knownValues(schema: Record<string, unknown>): string[] {
-  const values = schema['x-sw-known-values'];
-  return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /** `'a' | 'b' | (string & {})`: editors suggest the known values, and any string still assigns. */

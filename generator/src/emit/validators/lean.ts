@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../../ir/types.ts';
 import { ident, jsLiteral, tsString } from '../../render/escape.ts';
-import { KNOWN_VALUES } from './shapes.ts';
+import { knownValues } from './shapes.ts';
 
 /**
  * The lean validator emitter: plain code for the schemas most contracts are made of (objects with
@@ -458,12 +458,6 @@ class Body {
     }
     this.lines.push(`${i}}`);
   }
-}
-
-/** The strings of a schema's `x-sw-known-values` (the open string set the warnings walk checks). */
-function knownValues(s: { [k: string]: unknown }): string[] {
-  const values = s[KNOWN_VALUES];
-  return Array.isArray(values) ? [...new Set(values.filter((v): v is string => typeof v === 'string'))] : [];
 }
 
 /** The `$ref` of a schema that has no other keyword ajv applies. */

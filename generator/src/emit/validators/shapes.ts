@@ -4,6 +4,12 @@ import { tsString } from '../../render/escape.ts';
 /** The extension that lists the known values of an open string set (spec/extensions/x-sw-known-values.schema.json). */
 export const KNOWN_VALUES = 'x-sw-known-values';
 
+/** The strings of a schema's `x-sw-known-values`, each once, in order: an open string set (any other string is valid too). */
+export function knownValues(schema: { [k: string]: unknown }): string[] {
+  const values = schema[KNOWN_VALUES];
+  return Array.isArray(values) ? [...new Set(values.filter((v): v is string => typeof v === 'string'))] : [];
+}
+
 /**
  * What a reader may meet that its contract does not know, per schema: the declared properties of
  * an object that leaves extra ones open (no `additionalProperties`), the known values of an open
@@ -96,8 +102,7 @@ export function buildShapes(api: ApiIR): ShapeTable {
         }
       }
       if (schema.additionalProperties !== undefined || (isRecord(schema.patternProperties) && Object.keys(schema.patternProperties).length > 0)) open = true;
-      const values = schema[KNOWN_VALUES];
-      if (Array.isArray(values)) for (const v of values) if (typeof v === 'string') known.add(v);
+      for (const v of knownValues(schema)) known.add(v);
       if (schema.items !== undefined && !Array.isArray(schema.items)) items.push(schema.items as JsonSchema);
       for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
         const branches = schema[key];

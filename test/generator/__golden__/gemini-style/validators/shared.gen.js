@@ -233,7 +233,7 @@ function checkLean(valid, explain, data, shape) {
   // The verdicts raise `warned$.n` as they validate when they meet an unknown property or
   // value (never missing one that `drift` would name): a valid frame without any is done in one
   // pass and allocates only its result; the walk that words the warnings runs for the others.
-  return warned$.n === 0 || shape === undefined ? { ok: true, value: data } : warn(data, shape);
+  return warned$.n === 0 ? { ok: true, value: data } : warn(data, shape);
 }
 
 /**
