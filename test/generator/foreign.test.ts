@@ -832,7 +832,8 @@ describe.each(SPECS)('foreign document %s', (file) => {
     expect(loaded.diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual(EXPECTED_DIAGNOSTICS[name] ?? []);
   });
 
-  it('type-checks the generated server and client under strict settings', () => {
+  // Strict but for unused names: a contract with no client messages leaves some (style, not soundness).
+  it('type-checks the generated server and client under strict settings, unused names allowed', () => {
     expect(typeCheckAll(STUBS, LOOSE_STUB_OPTIONS).get(name)).toEqual([]);
   }, 120_000);
 

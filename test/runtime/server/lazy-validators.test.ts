@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../../../generator/src/generate.ts';
-import { writeFiles } from '../../../generator/src/write/write.ts';
+import { cleanup, generateInto, importGenerated, tempDir } from '../../generator/harness.ts';
 import type { ApiDescription } from '../../../runtime/contract.ts';
 import { createRuntimeServer, type ChannelValidators, type RuntimeServer, type WsPeer } from '../../../runtime/server/index.ts';
 import { RawWs } from '../../support/ws.ts';
@@ -26,15 +24,13 @@ const said: string[] = [];
 const token = (sub: string) => new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(SECRET);
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(process.cwd(), '.tmp-lazy-'));
-  const result = await generate(SPEC, { name: 'echo' });
-  if (!result.files) throw new Error(JSON.stringify(result.diagnostics));
-  await writeFiles(dir, result.files, { check: false });
-  api = ((await import(pathToFileURL(path.join(dir, 'metadata.gen.ts')).href)) as { api: ApiDescription }).api;
+  dir = await tempDir('lazy-validators');
+  await generateInto(SPEC, dir, 'echo');
+  api = (await importGenerated<{ api: ApiDescription }>(dir, 'metadata.gen.ts')).api;
   roomModule = pathToFileURL(path.join(dir, 'validators', 'Room.gen.js')).href;
 });
 
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => cleanup(dir));
 
 afterEach(async () => {
   await server?.close();
