@@ -364,18 +364,25 @@ export async function replayTranscript(transcript: Transcript, name: string, o: 
  * otherwise is a warning, not a failure, when this run's own timing leaves the limiter's count
  * open (see rate.ts): the frames left in one burst, but the implementation answered the frame
  * only a window or more after the `limit` frames before it had left, so it may have read them over
- * more than one window. Answered within the window, the refusal was due and the finding stands.
+ * more than one window. Every finding of that frame is then a warning (its code, and its message
+ * text with it). Answered within the window, the refusal was due and the findings stand.
  */
 export function rateTiming(channel: ChannelIR, findings: Finding[], frames: readonly ServerFrame[], conn: Pick<Connection, 'start' | 'sentAt'>): Finding[] {
   const spec = channel.limits?.maxMessagesPerSecond;
   const code = spec?.onExceed.errorCode;
   if (!spec || code === undefined) return findings;
   const quoted = JSON.stringify(code);
-  return findings.map((f) => {
-    if (f.rule !== 'transcript/field' || f.step === undefined || f.severity === 'warning') return f;
-    if (!f.expected?.includes(quoted) || f.actual?.includes(quoted)) return f;
+  // The frames recorded as the refusal and answered otherwise, when this run's timing leaves it open.
+  const excused = new Map<number, ServerFrame>();
+  for (const f of findings) {
+    if (f.rule !== 'transcript/field' || f.step === undefined || f.severity === 'warning') continue;
+    if (!f.expected?.includes(quoted) || f.actual?.includes(quoted)) continue;
     const answered = frames.find((x) => x.index === f.step);
-    if (!answered || !rateVerdictOpen(conn.sentAt, conn.start + answered.t, spec.limit)) return f;
+    if (answered && rateVerdictOpen(conn.sentAt, conn.start + answered.t, spec.limit)) excused.set(f.step, answered);
+  }
+  return findings.map((f) => {
+    const answered = f.step === undefined || f.severity === 'warning' ? undefined : excused.get(f.step);
+    if (!answered) return f;
     return {
       ...f,
       severity: 'warning' as const,
