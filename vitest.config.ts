@@ -15,8 +15,10 @@ export default defineConfig({
     // Server and CLI tests spawn processes, open sockets and chdir (test/support/cli.ts): one
     // process per test file, as isolated as before.
     pool: 'forks',
-    // One worker per core: on 2 cores this halves the wall time. Tests wait on events, never on
-    // the clock, so a second busy worker makes them slower, not wrong.
+    // One worker per core: on 2 cores this halves the wall time. Tests wait on events; most of the
+    // fixed sleeps that remain show that nothing more arrives (which a busy worker cannot fake),
+    // and a few give a closed connection 20–50 ms to be noticed before the next step. Those held
+    // in the stress runs (RELIABILITY.md); an event to wait on would be better.
     maxWorkers: availableParallelism(),
     testTimeout: 30_000,
   },

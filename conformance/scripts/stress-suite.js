@@ -5,12 +5,13 @@
  * and times them; a run passes when all four exit 0. Prints one line per API per run and a
  * summary; exits 1 when any run failed (or, without hogs, an API's suite took 60 s or more).
  *
- *   node conformance/scripts/stress-suite.js [--runs 10] [--hogs <n>] [--time-scale <x>] [--one-at-a-time] [--json]
+ *   node conformance/scripts/stress-suite.js [--runs 10] [--hogs <n>] [--time-scale <x>] [--one-at-a-time] [--api <name>] [--json]
  *
  * --time-scale overrides the README's serve line (the conform lines follow it through the JSON);
  * --hogs defaults to the number of cores (at least 2). The hogs are child processes that spin and
  * stop by themselves once the longest the runs may take has passed, whatever happens to this one.
- * --one-at-a-time runs the four commands of a run in turn, as QA types them.
+ * --one-at-a-time runs the four commands of a run in turn, as QA types them. --api runs only that
+ * API's command (e.g. `--api agnt5`), against the same serve.
  * Needs dist/ (`npm run stress` builds it when stale).
  *
  * Verdicts decide the exit code; the 60 s budget per API applies only without hogs
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     hogs: { type: 'string' },
     'time-scale': { type: 'string' },
     'one-at-a-time': { type: 'boolean', default: false },
+    api: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -107,9 +109,14 @@ function run(argv, serveFile) {
   });
 }
 
-const { serve, conform } = readmeCommands();
-if (conform.length !== 4) {
-  process.stderr.write(`stress-suite: expected four conform lines in conformance/README.md, found ${conform.length}\n`);
+const { serve, conform: all } = readmeCommands();
+if (all.length !== 4) {
+  process.stderr.write(`stress-suite: expected four conform lines in conformance/README.md, found ${all.length}\n`);
+  process.exit(2);
+}
+const conform = values.api === undefined ? all : all.filter((c) => c.api === values.api);
+if (conform.length === 0) {
+  process.stderr.write(`stress-suite: --api must be one of ${all.map((c) => c.api).join(', ')}\n`);
   process.exit(2);
 }
 const dir = mkdtempSync(path.join(tmpdir(), 'sw-stress-'));
