@@ -142,7 +142,7 @@ async function registerTsx() {
 }
 
 /** A loop of `n` bare `JSON.parse(text)` (the baseline), consuming each result. */
-function parseLoop(text) {
+export function parseLoop(text) {
   return (n) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += typeof JSON.parse(text) === 'object' ? 1 : 0;
@@ -151,7 +151,7 @@ function parseLoop(text) {
 }
 
 /** A loop of `n` `validate(JSON.parse(text))`, consuming each verdict. */
-function validateLoop(text, validate) {
+export function validateLoop(text, validate) {
   return (n) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += validate(JSON.parse(text)).ok ? 1 : 0;
@@ -177,7 +177,7 @@ function ratioRow(name, med, variant, ratio, target, raw) {
  * Warm-up, then `rounds` interleaved rounds (order rotating) of ~ROUND_MS per loop. `ratio` is the
  * median of `streamwright`'s per-round ratios to JSON.parse, `ratios` the same for every loop.
  */
-function interleave(loops, rounds) {
+export function interleave(loops, rounds) {
   const names = Object.keys(loops);
   let sink = 0;
   const time = (name, n) => {
@@ -200,24 +200,31 @@ function interleave(loops, rounds) {
   return { med, ratio: ratios.streamwright, ratios, ops, sink };
 }
 
-async function benchOne({ rounds, log, which }) {
+/**
+ * The synthetic document's `typical` (or `worst`) message and its channel dispatcher in the
+ * generated validators (found by behaviour, not by name: the export that accepts this message and
+ * rejects a tagless object with a `tag` error), with the generated `formats` object.
+ */
+export async function syntheticMessage(which = 'typical') {
   const validatorsFile = ensureGenerated();
   const doc = YAML.parse(readFileSync(SPEC, 'utf8'));
   const msg = pickMessage(doc, which);
-  const text = msg.text;
-  const where = channelDirectionOf(doc, msg.name);
-
-  // The dispatcher is found by behaviour, not by name: the export that accepts this message and
-  // rejects a tagless object with a `tag` error.
   const generated = await import(pathToFileURL(validatorsFile).href);
   const dispatcherName = Object.keys(generated).find((k) => {
     const f = generated[k];
     if (typeof f !== 'function' || f.length !== 1) return false;
     const none = f({});
-    return !none.ok && none.errors[0]?.keyword === 'tag' && f(JSON.parse(text)).ok;
+    return !none.ok && none.errors[0]?.keyword === 'tag' && f(JSON.parse(msg.text)).ok;
   });
   if (!dispatcherName) throw new Error(`no channel dispatcher in ${validatorsFile} accepts ${msg.name}`);
-  const dispatcher = generated[dispatcherName];
+  const shared = await import(pathToFileURL(path.join(path.dirname(validatorsFile), 'validators', 'shared.gen.js')).href);
+  return { doc, msg, dispatcherName, dispatcher: generated[dispatcherName], formats: shared.formats };
+}
+
+async function benchOne({ rounds, log, which }) {
+  const { doc, msg, dispatcherName, dispatcher, formats } = await syntheticMessage(which);
+  const text = msg.text;
+  const where = channelDirectionOf(doc, msg.name);
 
   // Reference: in-memory ajv with ajv-formats (full mode), the same options streamwright uses,
   // and a tag → validator map for the channel direction.
@@ -258,8 +265,7 @@ async function benchOne({ rounds, log, which }) {
   );
   log(`validate throughput: ${msg.name} (${text.length} bytes, ${msg.formats} uuid/date-time values) through ${dispatcherName}, ${rounds} rounds`);
   log(`  JSON.parse ${fmtOps(med['JSON.parse'])}, streamwright ${fmtOps(med.streamwright)}, ajv+formats ${fmtOps(med['ajv+formats'])}`);
-  const shared = await import(pathToFileURL(path.join(path.dirname(validatorsFile), 'validators', 'shared.gen.js')).href);
-  const limit = bounds({ text, validate: dispatcher, formats: shared.formats, rounds, log });
+  const limit = bounds({ text, validate: dispatcher, formats, rounds, log });
   return [
     ratioRow('validate throughput', med, 'streamwright', ratios.streamwright, TARGET, {
       message: msg.name,
