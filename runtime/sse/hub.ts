@@ -28,6 +28,9 @@ export class SseHistory {
     if (store && this.capacity > 0) {
       this.events.push(stored);
       if (this.events.length > this.capacity) this.evictedUpTo = this.events.shift()!.seq;
+    } else if (store) {
+      // No buffer: the event is gone at once, and a client behind it cannot resume.
+      this.evictedUpTo = seq;
     }
     return stored;
   }

@@ -46,10 +46,11 @@ describe('SseHistory', () => {
     expect(b.after(id)).toBeUndefined();
   });
 
-  it('capacity 0 keeps nothing to replay', () => {
+  it('capacity 0 keeps nothing: a client that missed an event is told it cannot resume, one that missed none gets nothing', () => {
     const h = new SseHistory(0);
     const a = h.next('t', '1');
-    h.next('t', '2');
-    expect(h.after(a.id)).toEqual([]);
+    const b = h.next('t', '2');
+    expect(h.after(a.id)).toBeUndefined();
+    expect(h.after(b.id)).toEqual([]);
   });
 });
